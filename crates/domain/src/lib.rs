@@ -1,0 +1,8 @@
+//! Volant's pure rules: types whose constructors refuse invalid values, and computations
+//! without I/O. This is the code a regulator or a new engineer reads first.
+
+pub mod audit;
+pub mod email;
+pub mod ids;
+pub mod password;
+pub mod role;

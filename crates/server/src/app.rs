@@ -1,0 +1,119 @@
+//! The running application: shared state, the HTTP server, the jobs worker, and shutdown.
+
+use std::{net::SocketAddr, ops::Deref, sync::Arc};
+
+use anyhow::Context;
+use sqlx::PgPool;
+use tokio::{net::TcpListener, sync::watch};
+
+use crate::{
+    config::Settings,
+    http::{self, metrics::Metrics},
+    jobs::{self, JobRegistry},
+    mail::Mailer,
+};
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub settings: Settings,
+    pub pool: PgPool,
+    pub metrics: Metrics,
+    /// Base of the links put in e-mails (`http://127.0.0.1:8080`, `https://app.volant.fr`).
+    pub public_url: String,
+    pub jobs_wake: Arc<tokio::sync::Notify>,
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(settings: Settings, pool: PgPool, public_url: String) -> Self {
+        AppState(Arc::new(Shared {
+            settings,
+            pool,
+            metrics: Metrics::default(),
+            public_url,
+            jobs_wake: Arc::new(tokio::sync::Notify::new()),
+        }))
+    }
+}
+
+/// A server bound to its port, ready to run.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    listener: TcpListener,
+    registry: JobRegistry,
+}
+
+impl Server {
+    /// Binds the listener (port 0 picks a free one) and prepares the state.
+    pub async fn bind(
+        settings: Settings,
+        pool: PgPool,
+        registry: Option<JobRegistry>,
+    ) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let addr = listener.local_addr()?;
+        let public_url = settings.public_base_url(addr);
+        let mailer = Mailer::from_settings(&settings)?;
+        let registry = registry.unwrap_or_default().with_defaults(mailer);
+        let state = AppState::new(settings, pool, public_url);
+        Ok(Server {
+            addr,
+            state,
+            listener,
+            registry,
+        })
+    }
+
+    /// Serves until `shutdown` turns true, then drains in-flight requests and stops the worker.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+        let worker = tokio::spawn(jobs::run_worker(
+            self.state.clone(),
+            self.registry,
+            shutdown.clone(),
+        ));
+        let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = shutdown.wait_for(|stop| *stop).await;
+            })
+            .await?;
+        let _ = tokio::time::timeout(http::GRACEFUL_SHUTDOWN, worker).await;
+        Ok(())
+    }
+}
+
+/// Turns Ctrl-C or SIGTERM into a shutdown signal.
+pub fn shutdown_on_signals() -> watch::Receiver<bool> {
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term => {},
+        }
+        tracing::info!("shutting down");
+        let _ = tx.send(true);
+    });
+    rx
+}

@@ -1,0 +1,211 @@
+//! Who is calling: the session cookie becomes a `Ctx` (person, school, role), checked for CSRF on
+//! every state-changing request, and each handler states the permission it needs.
+
+pub mod limiter;
+pub mod password;
+pub mod rbac;
+pub mod routes;
+pub mod service;
+pub mod session;
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::{Method, request::Parts},
+};
+use uuid::Uuid;
+use volant_domain::{
+    ids::{TenantId, UserId},
+    role::Role,
+};
+
+use crate::{app::AppState, error::AppError, http::REQUEST_ID};
+pub use rbac::Permission;
+
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The caller of a request, resolved from the session cookie.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub user_id: UserId,
+    pub tenant_id: TenantId,
+    pub role: Role,
+    pub csrf_token: String,
+    pub session_hash: Vec<u8>,
+    pub meta: RequestMeta,
+}
+
+impl Ctx {
+    /// Refuses the request with 403 unless the caller's role holds `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if permission.allows(self.role) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    /// The author of an audited change.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            tenant_id: self.tenant_id,
+            user_id: Some(self.user_id.0),
+            request_id: self.meta.request_id.clone(),
+            ip: self.meta.ip.map(|ip| ip.to_string()),
+        }
+    }
+}
+
+/// Who made a change, for the audit log: a person in a request, or the system (seed, operator).
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub tenant_id: TenantId,
+    pub user_id: Option<Uuid>,
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn system(tenant_id: TenantId) -> Self {
+        Actor {
+            tenant_id,
+            user_id: None,
+            request_id: None,
+            ip: None,
+        }
+    }
+}
+
+/// Request facts that every request has, logged in or not.
+#[derive(Clone, Debug, Default)]
+pub struct RequestMeta {
+    pub request_id: Option<String>,
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+    pub session_cookie: Option<String>,
+}
+
+impl FromRequestParts<AppState> for RequestMeta {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let ip = peer.map(|p| {
+            client_ip(
+                p,
+                header("x-forwarded-for").as_deref(),
+                &state.settings.trusted_proxies,
+            )
+        });
+        let cookie_name = state.settings.session_cookie_name();
+        let session_cookie = parts
+            .headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == cookie_name)
+            .map(|(_, v)| v.to_owned());
+        Ok(RequestMeta {
+            request_id: parts
+                .headers
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            ip,
+            user_agent: header("user-agent").map(|ua| ua.chars().take(300).collect()),
+            session_cookie,
+        })
+    }
+}
+
+/// The client address: the socket peer, unless the peer is a trusted proxy, in which case the
+/// right-most address of `X-Forwarded-For` that is not itself a trusted proxy.
+pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    forwarded_for
+        .into_iter()
+        .flat_map(|h| h.rsplit(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let meta = RequestMeta::from_request_parts(parts, state).await?;
+        let not_logged_in = || {
+            AppError::Unauthorized("Vous n'êtes pas connecté, ou votre session a expiré.".into())
+        };
+        let cookie = meta.session_cookie.clone().ok_or_else(not_logged_in)?;
+        let found = session::lookup(state, &cookie)
+            .await?
+            .ok_or_else(not_logged_in)?;
+        let changes_state = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if changes_state {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .map(|v| v.as_bytes())
+                .unwrap_or_default();
+            if !constant_time_eq(sent, found.csrf_token.as_bytes()) {
+                return Err(AppError::Forbidden(
+                    "Jeton de sécurité (CSRF) manquant ou invalide : rechargez la page.".into(),
+                ));
+            }
+        }
+        Ok(Ctx {
+            user_id: found.user_id,
+            tenant_id: found.tenant_id,
+            role: found.role,
+            csrf_token: found.csrf_token,
+            session_hash: found.id_hash,
+            meta,
+        })
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ip_ignores_forwarded_for_from_untrusted_peers() {
+        let peer: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(client_ip(peer, Some("1.2.3.4"), &[]), peer);
+    }
+
+    #[test]
+    fn client_ip_reads_forwarded_for_behind_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let got = client_ip(proxy, Some("6.6.6.6, 198.51.100.7, 10.0.0.1"), &[proxy]);
+        assert_eq!(got, "198.51.100.7".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn constant_time_eq_compares_whole_values() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"", b"abc"));
+    }
+}

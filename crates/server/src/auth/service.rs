@@ -1,0 +1,434 @@
+//! Login, sessions and passwords: the rules, each in one transaction.
+
+use serde::Serialize;
+use sqlx::PgConnection;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use volant_domain::{
+    email::Email,
+    ids::{TenantId, UserId},
+    password::check_new_password,
+    role::Role,
+};
+
+use super::{Ctx, RequestMeta, limiter, password, session};
+use crate::{
+    app::AppState,
+    audit::{self, Change},
+    auth::Actor,
+    error::{AppError, AppResult},
+    mail::{self, OutgoingMail},
+};
+
+pub const BAD_CREDENTIALS: &str = "Adresse e-mail ou mot de passe incorrect.";
+const RESET_TTL_MINUTES: f64 = 60.0;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantView {
+    pub id: Uuid,
+    pub name: String,
+    /// IANA time zone of the school (local times are computed in it).
+    pub timezone: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MembershipView {
+    pub tenant_id: Uuid,
+    pub tenant_name: String,
+    pub role: Role,
+}
+
+/// The answer of login, switch-tenant, invitation accept and `GET /me`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    pub user: UserView,
+    pub role: Role,
+    pub tenant: TenantView,
+    pub memberships: Vec<MembershipView>,
+    pub csrf_token: String,
+    /// The instructor record linked to this account (INSTRUCTOR role).
+    pub instructor_id: Option<Uuid>,
+    /// The student record linked to this account (STUDENT role).
+    pub student_id: Option<Uuid>,
+}
+
+/// A session just opened: what to answer, and the cookie to set.
+pub struct Opened {
+    pub view: SessionView,
+    pub cookie: String,
+}
+
+/// The active memberships of a person, in schools that are not suspended (oldest first).
+pub async fn memberships_of(
+    conn: &mut PgConnection,
+    user: UserId,
+) -> Result<Vec<MembershipView>, sqlx::Error> {
+    sqlx::query("SELECT set_config('app.user_id', $1, true)")
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await?;
+    let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+        "SELECT m.tenant_id, t.name, m.role
+           FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+          WHERE m.user_id = $1 AND m.active AND t.suspended_at IS NULL
+          ORDER BY m.created_at, t.name",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(tenant_id, tenant_name, role)| {
+            let role = parse_role(&role)?;
+            Ok(MembershipView {
+                tenant_id,
+                tenant_name,
+                role,
+            })
+        })
+        .collect()
+}
+
+/// Roles come from a CHECK-constrained column; a bad one is a corrupt row.
+pub fn parse_role(text: &str) -> Result<Role, sqlx::Error> {
+    text.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// Everything `GET /me` shows, for a session already open.
+pub async fn session_view(
+    state: &AppState,
+    user: UserId,
+    tenant: TenantId,
+    role: Role,
+    csrf: String,
+) -> AppResult<SessionView> {
+    let mut tx = state.pool.begin().await?;
+    let memberships = memberships_of(&mut tx, user).await?;
+    let (email, display_name): (String, String) =
+        sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_one(&mut *tx)
+            .await?;
+    let (name, timezone): (String, String) =
+        sqlx::query_as("SELECT name, timezone FROM tenants WHERE id = $1")
+            .bind(tenant.0)
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(SessionView {
+        user: UserView {
+            id: user.0,
+            email,
+            display_name,
+        },
+        role,
+        tenant: TenantView {
+            id: tenant.0,
+            name,
+            timezone,
+        },
+        memberships,
+        csrf_token: csrf,
+        instructor_id: None,
+        student_id: None,
+    })
+}
+
+/// Opens a session in `tenant` (a new id every time: rotation), revoking the cookie the request
+/// came with, and audits it in that school.
+async fn open_session(
+    state: &AppState,
+    meta: &RequestMeta,
+    user: UserId,
+    tenant: TenantId,
+    role: Role,
+    action: &str,
+) -> AppResult<Opened> {
+    let mut tx = state.pool.begin().await?;
+    if let Some(old) = &meta.session_cookie {
+        session::revoke(&mut tx, &session::token_hash(old)).await?;
+    }
+    let (cookie, csrf) =
+        session::create(&mut tx, &state.settings, user, tenant, role, meta).await?;
+    sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1")
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind(tenant.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let actor = Actor {
+        tenant_id: tenant,
+        user_id: Some(user.0),
+        request_id: meta.request_id.clone(),
+        ip: meta.ip.map(|i| i.to_string()),
+    };
+    let change = Change {
+        action,
+        entity: "user",
+        entity_id: Some(user.0),
+        before: None,
+        after: None,
+    };
+    audit::record(&mut tx, &actor, change).await?;
+    tx.commit().await?;
+    let view = session_view(state, user, tenant, role, csrf).await?;
+    Ok(Opened { view, cookie })
+}
+
+/// Checks e-mail and password under the failed-login limits; the same 401 for an unknown
+/// e-mail and a wrong password.
+pub async fn authenticate(
+    state: &AppState,
+    meta: &RequestMeta,
+    email: &str,
+    password_text: String,
+) -> AppResult<UserId> {
+    let settings = &state.settings;
+    let email_key = limiter::email_key(email);
+    let ip_key = limiter::ip_key(meta.ip);
+    let mut limits = vec![(email_key.clone(), settings.login_limit_per_email)];
+    if let Some(k) = &ip_key {
+        limits.push((k.clone(), settings.login_limit_per_ip));
+    }
+    limiter::check(&state.pool, settings, &limits).await?;
+    let user: Option<(Uuid, Option<String>)> = match Email::parse(email) {
+        Ok(e) => {
+            sqlx::query_as(
+                "SELECT id, password_hash FROM users WHERE email = $1 AND erased_at IS NULL",
+            )
+            .bind(e.as_str())
+            .fetch_optional(&state.pool)
+            .await?
+        }
+        Err(_) => None,
+    };
+    let stored = user.as_ref().and_then(|(_, h)| h.clone());
+    let ok = password::verify(password_text, stored, settings.argon2_memory_kib).await?;
+    match user {
+        Some((id, _)) if ok => {
+            limiter::clear(&state.pool, &email_key).await?;
+            Ok(id.into())
+        }
+        _ => {
+            let keys: Vec<String> = std::iter::once(email_key).chain(ip_key).collect();
+            limiter::record_failure(&state.pool, settings.login_window, &keys).await?;
+            Err(AppError::Unauthorized(BAD_CREDENTIALS.into()))
+        }
+    }
+}
+
+pub async fn login(
+    state: &AppState,
+    meta: &RequestMeta,
+    email: &str,
+    password_text: String,
+) -> AppResult<Opened> {
+    let user = authenticate(state, meta, email, password_text).await?;
+    let mut tx = state.pool.begin().await?;
+    let first = memberships_of(&mut tx, user).await?.into_iter().next();
+    tx.commit().await?;
+    // A person without an active membership cannot use Volant: same answer as a bad password.
+    let m = first.ok_or_else(|| AppError::Unauthorized(BAD_CREDENTIALS.into()))?;
+    open_session(
+        state,
+        meta,
+        user,
+        m.tenant_id.into(),
+        m.role,
+        "session.login",
+    )
+    .await
+}
+
+pub async fn switch_tenant(state: &AppState, ctx: &Ctx, tenant: Uuid) -> AppResult<Opened> {
+    let mut tx = state.pool.begin().await?;
+    let target = memberships_of(&mut tx, ctx.user_id)
+        .await?
+        .into_iter()
+        .find(|m| m.tenant_id == tenant);
+    tx.commit().await?;
+    let m = target.ok_or(AppError::NotFound)?;
+    let mut meta = ctx.meta.clone();
+    meta.session_cookie = None;
+    let opened = open_session(
+        state,
+        &meta,
+        ctx.user_id,
+        m.tenant_id.into(),
+        m.role,
+        "session.switch_in",
+    )
+    .await?;
+    let mut tx = state.pool.begin().await?;
+    session::revoke(&mut tx, &ctx.session_hash).await?;
+    tx.commit().await?;
+    Ok(opened)
+}
+
+pub async fn logout(state: &AppState, ctx: &Ctx) -> AppResult<()> {
+    let mut tx = state.pool.begin().await?;
+    session::revoke(&mut tx, &ctx.session_hash).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn weak(e: volant_domain::password::WeakPassword, field: &str) -> AppError {
+    AppError::field(field, e.to_string())
+}
+
+/// Changes the password and revokes the person's other sessions.
+pub async fn change_password(
+    state: &AppState,
+    ctx: &Ctx,
+    current: String,
+    new: String,
+) -> AppResult<()> {
+    check_new_password(&new).map_err(|e| weak(e, "new_password"))?;
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(ctx.user_id.0)
+            .fetch_one(&state.pool)
+            .await?;
+    if !password::verify(current, stored, state.settings.argon2_memory_kib).await? {
+        return Err(AppError::field(
+            "current_password",
+            "Le mot de passe actuel est incorrect.",
+        ));
+    }
+    let hash = password::hash(new, state.settings.argon2_memory_kib).await?;
+    let mut tx = crate::db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    set_password(&mut tx, ctx.user_id, &hash).await?;
+    session::revoke_all_for_user(&mut tx, ctx.user_id, Some(&ctx.session_hash)).await?;
+    let change = Change {
+        action: "user.password_change",
+        entity: "user",
+        entity_id: Some(ctx.user_id.0),
+        before: None,
+        after: None,
+    };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn set_password(
+    conn: &mut PgConnection,
+    user: UserId,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1")
+        .bind(user.0)
+        .bind(hash)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Sends a reset link when the e-mail belongs to someone; answers the same either way.
+pub async fn forgot_password(state: &AppState, email: &str) -> AppResult<()> {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(());
+    };
+    let mut tx = state.pool.begin().await?;
+    let user: Option<(Uuid, String)> =
+        sqlx::query_as("SELECT id, display_name FROM users WHERE email = $1 AND erased_at IS NULL")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((user_id, name)) = user else {
+        return Ok(());
+    };
+    let token = session::random_token();
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, expires_at)
+         VALUES ($1, $2, now() + make_interval(mins => $3::int))",
+    )
+    .bind(session::token_hash(&token))
+    .bind(user_id)
+    .bind(RESET_TTL_MINUTES as i32)
+    .execute(&mut *tx)
+    .await?;
+    let link = format!("{}/reinitialiser?token={token}", state.public_url);
+    let text = format!(
+        "Bonjour {name},\n\nVous avez demandé à réinitialiser votre mot de passe Volant.\n\
+         Ouvrez ce lien dans l'heure pour choisir un nouveau mot de passe :\n\n{link}\n\n\
+         Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe \
+         reste inchangé.\n\n— Volant"
+    );
+    let mail = OutgoingMail {
+        to: email.to_string(),
+        subject: "Réinitialisation de votre mot de passe".into(),
+        text,
+    };
+    mail::enqueue(&mut tx, None, &mail).await?;
+    tx.commit().await?;
+    state.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// Sets a new password from a single-use token (1 h), and revokes every session of the person.
+pub async fn reset_password(state: &AppState, token: &str, new: String) -> AppResult<()> {
+    check_new_password(&new).map_err(|e| weak(e, "password"))?;
+    let hash = password::hash(new, state.settings.argon2_memory_kib).await?;
+    let mut tx = state.pool.begin().await?;
+    let user: Option<Uuid> = sqlx::query_scalar(
+        "UPDATE password_resets SET used_at = now()
+          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+          RETURNING user_id",
+    )
+    .bind(session::token_hash(token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let user: UserId = user
+        .ok_or_else(|| {
+            AppError::field(
+                "token",
+                "Ce lien n'est plus valide (déjà utilisé ou expiré). Demandez-en un nouveau.",
+            )
+        })?
+        .into();
+    set_password(&mut tx, user, &hash).await?;
+    session::revoke_all_for_user(&mut tx, user, None).await?;
+    // Audit in every school of the person: each school's log tells its own story.
+    for m in memberships_of(&mut tx, user).await? {
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(m.tenant_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let change = Change {
+            action: "user.password_reset",
+            entity: "user",
+            entity_id: Some(user.0),
+            before: None,
+            after: None,
+        };
+        let actor = Actor {
+            tenant_id: m.tenant_id.into(),
+            user_id: Some(user.0),
+            request_id: None,
+            ip: None,
+        };
+        audit::record(&mut tx, &actor, change).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Opens a session right after an invitation was accepted.
+pub async fn open_after_invitation(
+    state: &AppState,
+    meta: &RequestMeta,
+    user: UserId,
+    tenant: TenantId,
+    role: Role,
+) -> AppResult<Opened> {
+    open_session(state, meta, user, tenant, role, "session.login").await
+}

@@ -1,0 +1,153 @@
+//! Server-side sessions. The cookie carries 32 random bytes; the table keeps only their SHA-256,
+//! so a copy of the database opens no session. Idle and absolute expiry; a new id at every login.
+
+use axum::http::HeaderValue;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+use volant_domain::{
+    ids::{TenantId, UserId},
+    role::Role,
+};
+
+use super::RequestMeta;
+use crate::{app::AppState, config::Settings, error::AppError};
+
+/// Seconds between two updates of `last_seen_at` (a write per request would be waste).
+const TOUCH_EVERY_SECS: f64 = 60.0;
+
+/// 32 random bytes, URL-safe: session ids, CSRF, reset and invitation tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+pub struct Found {
+    pub id_hash: Vec<u8>,
+    pub user_id: UserId,
+    pub tenant_id: TenantId,
+    pub role: Role,
+    pub csrf_token: String,
+}
+
+/// The live session behind a cookie value, if any.
+pub async fn lookup(state: &AppState, cookie: &str) -> Result<Option<Found>, AppError> {
+    let id_hash = token_hash(cookie);
+    let row: Option<(uuid::Uuid, uuid::Uuid, String, String, bool)> = sqlx::query_as(
+        "SELECT s.user_id, s.tenant_id, s.role, s.csrf_token,
+                s.last_seen_at < now() - make_interval(secs => $3)
+           FROM sessions s JOIN tenants t ON t.id = s.tenant_id
+          WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+            AND s.last_seen_at > now() - make_interval(secs => $2) AND t.suspended_at IS NULL",
+    )
+    .bind(&id_hash)
+    .bind(state.settings.session_idle.as_secs_f64())
+    .bind(TOUCH_EVERY_SECS)
+    .fetch_optional(&state.pool)
+    .await?;
+    let Some((user_id, tenant_id, role, csrf_token, needs_touch)) = row else {
+        return Ok(None);
+    };
+    if needs_touch {
+        sqlx::query("UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1")
+            .bind(&id_hash)
+            .execute(&state.pool)
+            .await?;
+    }
+    let role = role
+        .parse()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(Some(Found {
+        id_hash,
+        user_id: user_id.into(),
+        tenant_id: tenant_id.into(),
+        role,
+        csrf_token,
+    }))
+}
+
+/// A new session; returns the cookie value and the CSRF token.
+pub async fn create(
+    conn: &mut PgConnection,
+    settings: &Settings,
+    user: UserId,
+    tenant: TenantId,
+    role: Role,
+    meta: &RequestMeta,
+) -> Result<(String, String), AppError> {
+    let cookie = random_token();
+    let csrf = random_token();
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, tenant_id, role, csrf_token, expires_at, ip, user_agent)
+         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7, $8)",
+    )
+    .bind(token_hash(&cookie))
+    .bind(user.0)
+    .bind(tenant.0)
+    .bind(role.as_str())
+    .bind(&csrf)
+    .bind(settings.session_absolute.as_secs_f64())
+    .bind(meta.ip.map(|ip| ip.to_string()))
+    .bind(&meta.user_agent)
+    .execute(conn)
+    .await?;
+    Ok((cookie, csrf))
+}
+
+pub async fn revoke(conn: &mut PgConnection, id_hash: &[u8]) -> Result<(), AppError> {
+    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE id_hash = $1 AND revoked_at IS NULL")
+        .bind(id_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Revokes a person's sessions (all schools), except the one named.
+pub async fn revoke_all_for_user(
+    conn: &mut PgConnection,
+    user: UserId,
+    except: Option<&[u8]>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = now()
+          WHERE user_id = $1 AND revoked_at IS NULL AND ($2::bytea IS NULL OR id_hash <> $2)",
+    )
+    .bind(user.0)
+    .bind(except)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub fn set_cookie(settings: &Settings, value: &str) -> HeaderValue {
+    let secure = if settings.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
+    let max_age = settings.session_absolute.as_secs();
+    let text = format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        settings.session_cookie_name()
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
+}
+
+pub fn clear_cookie(settings: &Settings) -> HeaderValue {
+    let secure = if settings.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
+    let text = format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        settings.session_cookie_name()
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
+}

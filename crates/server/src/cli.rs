@@ -1,0 +1,229 @@
+//! The `volant` command line.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use volant_domain::role::Role;
+
+use crate::{
+    app::{self, Server},
+    audit,
+    config::{Profile, Settings},
+    db::{self, Database},
+    demo, jobs, tenancy,
+};
+
+#[derive(Parser)]
+#[command(name = "volant", version, about = "Volant — la gestion d'auto-école")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the API and the web app.
+    Serve,
+    /// Serve the demo: seeds two demo schools into an empty database.
+    Demo {
+        /// Empty the database first and seed the demo again.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Platform operator tasks.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+pub enum Admin {
+    /// Create a school.
+    CreateTenant {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        siret: Option<String>,
+        #[arg(long, default_value = "Europe/Paris")]
+        timezone: String,
+    },
+    /// Create a member of a school (the password comes from VOLANT_NEW_PASSWORD).
+    CreateUser {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// Suspend a school: its people can no longer log in.
+    SuspendTenant {
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Verify the audit chains (one school, or all): prints {ok, checked, first_broken}.
+    VerifyAudit {
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// List jobs of the outbox (e.g. --status dead).
+    Jobs {
+        #[arg(long)]
+        status: Option<String>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.to_uppercase().parse().map_err(|e| format!("{e}"))
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", crate::http::openapi().to_pretty_json()?);
+            Ok(())
+        }
+        Command::Serve => serve(Settings::from_env()?, false, false).await,
+        Command::Demo { reset } => {
+            let mut vars: HashMap<String, String> = std::env::vars().collect();
+            let profile = vars
+                .entry("VOLANT_PROFILE".into())
+                .or_insert_with(|| "demo".into());
+            if profile != "demo" && profile != "dev" {
+                bail!("`volant demo` runs only with the demo or dev profile");
+            }
+            serve(Settings::from_map(&vars)?, true, reset).await
+        }
+        Command::Migrate => {
+            let db = Database::open(&Settings::from_env()?).await?;
+            println!("migrations applied (latest {})", db::latest_migration());
+            db.close().await;
+            Ok(())
+        }
+        Command::Admin(admin) => {
+            let settings = Settings::from_env()?;
+            let db = Database::open(&settings).await?;
+            let result = run_admin(&db, &settings, admin).await;
+            db.close().await;
+            result
+        }
+    }
+}
+
+async fn serve(settings: Settings, demo_mode: bool, reset: bool) -> anyhow::Result<()> {
+    let mut db = Database::open(&settings).await?;
+    if reset {
+        demo::reset(&db.owner).await?;
+        db::migrate(&db.owner).await?;
+        tracing::info!("demo data reset");
+    }
+    if demo_mode {
+        if demo::seed_if_empty(&db.pool, &settings).await? {
+            tracing::info!("demo schools seeded");
+        }
+    }
+    let shutdown = app::shutdown_on_signals();
+    let server = Server::bind(settings, db.pool.clone(), None).await?;
+    let url = server.state.public_url.clone();
+    if demo_mode && server.state.settings.profile == Profile::Demo {
+        println!("{}", demo::banner(&url));
+    }
+    println!("volant: listening on http://{}", server.addr);
+    let result = server.run(shutdown).await;
+    let embedded = db.embedded.take();
+    db.pool.close().await;
+    if let Some(pg) = embedded {
+        pg.stop().await;
+    }
+    result
+}
+
+async fn run_admin(db: &Database, settings: &Settings, admin: Admin) -> anyhow::Result<()> {
+    let pool = &db.pool;
+    match admin {
+        Admin::CreateTenant {
+            slug,
+            name,
+            siret,
+            timezone,
+        } => {
+            let new = tenancy::NewTenant {
+                slug,
+                name,
+                legal_name: None,
+                siret,
+                address: None,
+                timezone,
+            };
+            let id = tenancy::create_tenant(pool, &new).await?;
+            println!("{id}");
+        }
+        Admin::CreateUser {
+            tenant,
+            email,
+            name,
+            role,
+        } => {
+            let tenant = tenancy::find(pool, &tenant).await?;
+            let password = std::env::var("VOLANT_NEW_PASSWORD")
+                .context("set VOLANT_NEW_PASSWORD to the new member's password")?;
+            let id = tenancy::create_member(
+                pool,
+                tenant,
+                &email,
+                &name,
+                &password,
+                role,
+                settings.argon2_memory_kib,
+            )
+            .await?;
+            println!("{id}");
+        }
+        Admin::SuspendTenant { tenant } => {
+            let tenant = tenancy::find(pool, &tenant).await?;
+            tenancy::suspend(pool, tenant).await?;
+            println!("suspended {tenant}");
+        }
+        Admin::VerifyAudit { tenant } => {
+            let tenants = match tenant {
+                Some(t) => vec![tenancy::find(pool, &t).await?],
+                None => sqlx::query_scalar::<_, uuid::Uuid>(
+                    "SELECT id FROM tenants ORDER BY created_at",
+                )
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            };
+            let mut all_ok = true;
+            for t in tenants {
+                let mut tx = db::begin_tenant(pool, t).await?;
+                let v = audit::verify(&mut tx, t).await?;
+                tx.commit().await?;
+                all_ok &= v.ok;
+                println!(
+                    "{}",
+                    serde_json::json!({"tenant_id": t, "ok": v.ok, "checked": v.checked, "first_broken": v.first_broken})
+                );
+            }
+            if !all_ok {
+                bail!("the audit chain is broken");
+            }
+        }
+        Admin::Jobs { status } => {
+            for j in jobs::list(pool, status.as_deref()).await? {
+                println!("{}", serde_json::to_string(&j)?);
+            }
+        }
+    }
+    Ok(())
+}

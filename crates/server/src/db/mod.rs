@@ -1,0 +1,157 @@
+//! Connections: the owner runs migrations; the application pool logs in as `volant_app`, a role
+//! that owns nothing, is not superuser and has no BYPASSRLS, so row-level security always applies.
+
+pub mod embedded;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::{
+    ConnectOptions, Connection, PgConnection, PgPool, Postgres, Transaction,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
+use volant_domain::ids::TenantId;
+
+use crate::config::Settings;
+use embedded::EmbeddedPg;
+
+/// Role that owns the schema and runs migrations.
+pub const OWNER_ROLE: &str = "volant_owner";
+/// Role of the application pool (RLS applies to it).
+pub const APP_ROLE: &str = "volant_app";
+pub const DATABASE: &str = "volant";
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+pub type Tx = Transaction<'static, Postgres>;
+
+/// The database the server uses, and the private cluster behind it when there is one.
+pub struct Database {
+    pub pool: PgPool,
+    pub owner: PgConnectOptions,
+    pub embedded: Option<EmbeddedPg>,
+}
+
+impl Database {
+    /// Opens (and, without `DATABASE_URL`, starts) the database, then migrates it.
+    pub async fn open(settings: &Settings) -> anyhow::Result<Self> {
+        let (owner, app, embedded) = match &settings.database_url {
+            Some(url) => {
+                let owner: PgConnectOptions = url
+                    .expose()
+                    .parse()
+                    .context("DATABASE_URL is not a valid URL")?;
+                let app = match &settings.app_database_url {
+                    Some(u) => u
+                        .expose()
+                        .parse()
+                        .context("VOLANT_APP_DATABASE_URL is not a valid URL")?,
+                    None => owner.clone().username(APP_ROLE),
+                };
+                (owner, app, None)
+            }
+            None => {
+                let pg = EmbeddedPg::start(&settings.data_dir).await?;
+                let mut admin = pg
+                    .connect_options(embedded::SUPERUSER, "postgres")
+                    .connect()
+                    .await?;
+                bootstrap_roles_and_database(&mut admin, DATABASE).await?;
+                admin.close().await?;
+                let owner = pg.connect_options(OWNER_ROLE, DATABASE);
+                let app = pg.connect_options(APP_ROLE, DATABASE);
+                (owner, app, Some(pg))
+            }
+        };
+        migrate(&owner).await?;
+        let pool = app_pool(app, settings.db_max_connections).await?;
+        Ok(Database {
+            pool,
+            owner,
+            embedded,
+        })
+    }
+
+    /// Stops the private cluster if this process started it.
+    pub async fn close(self) {
+        self.pool.close().await;
+        if let Some(pg) = self.embedded {
+            pg.stop().await;
+        }
+    }
+}
+
+/// The application pool. Connections are checked on checkout so that a restarted database is
+/// noticed at once, and acquisition fails fast (the caller answers 503) instead of hanging.
+pub async fn app_pool(options: PgConnectOptions, max: u32) -> anyhow::Result<PgPool> {
+    let options = options
+        .application_name("volant")
+        .log_statements(tracing::log::LevelFilter::Trace);
+    PgPoolOptions::new()
+        .max_connections(max)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(3))
+        .test_before_acquire(true)
+        .connect_with(options)
+        .await
+        .context("cannot connect to PostgreSQL as the application role")
+}
+
+/// Applies the embedded migrations as the owner role.
+pub async fn migrate(owner: &PgConnectOptions) -> anyhow::Result<()> {
+    let mut conn = owner
+        .connect()
+        .await
+        .context("cannot connect to PostgreSQL as the owner role")?;
+    MIGRATOR.run(&mut conn).await.context("migrations failed")?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// Creates the owner and application roles and the database, as a superuser. Idempotent.
+pub async fn bootstrap_roles_and_database(
+    admin: &mut PgConnection,
+    database: &str,
+) -> anyhow::Result<()> {
+    let create_roles = format!(
+        "DO $$ BEGIN
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OWNER_ROLE}') THEN
+             CREATE ROLE {OWNER_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS;
+           END IF;
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
+             CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+           END IF;
+         END $$"
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(create_roles))
+        .execute(&mut *admin)
+        .await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+            .bind(database)
+            .fetch_one(&mut *admin)
+            .await?;
+    if !exists {
+        let sql = format!("CREATE DATABASE \"{database}\" OWNER {OWNER_ROLE} ENCODING 'UTF8'");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *admin)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Starts a transaction scoped to one school: RLS policies read `app.tenant_id`, set for this
+/// transaction only (a plain `SET` would leak to the next user of the pooled connection).
+pub async fn begin_tenant(pool: &PgPool, tenant: TenantId) -> Result<Tx, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind(tenant.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// The latest migration version compiled into this binary.
+pub fn latest_migration() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}

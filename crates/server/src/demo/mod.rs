@@ -1,0 +1,127 @@
+//! The demo: two schools and one account per role, created through the same services as real
+//! use (so the audit log is populated), into an empty database.
+
+pub mod routes;
+
+use anyhow::Context;
+use sqlx::{ConnectOptions, PgPool, postgres::PgConnectOptions};
+use volant_domain::role::Role;
+
+use crate::{
+    config::Settings,
+    tenancy::{self, NewTenant},
+};
+
+pub const DEMO_PASSWORD: &str = "volant-demo";
+/// Bump when the demo data changes; `volant demo` then suggests `--reset`.
+pub const DEMO_VERSION: i64 = 1;
+
+pub const ACCOUNTS: &[(&str, &str, Role)] = &[
+    ("admin@demo.volant.test", "Claire Dubois", Role::Admin),
+    (
+        "secretariat@demo.volant.test",
+        "Nadia Benali",
+        Role::Secretary,
+    ),
+    (
+        "moniteur@demo.volant.test",
+        "Julien Moreau",
+        Role::Instructor,
+    ),
+    ("eleve@demo.volant.test", "Léa Martin", Role::Student),
+];
+pub const QUAIS_ADMIN: (&str, &str) = ("admin@quais.volant.test", "Marc Lefèvre");
+
+/// Seeds the demo schools into an empty database. Returns false when data already exists.
+pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result<bool> {
+    let tenants: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants")
+        .fetch_one(pool)
+        .await?;
+    if tenants > 0 {
+        let version: Option<i64> = sqlx::query_scalar(
+            "SELECT (settings->>'demo_version')::bigint FROM tenants WHERE slug = 'auto-ecole-du-centre'",
+        )
+        .fetch_optional(pool)
+        .await?
+        .flatten();
+        if version != Some(DEMO_VERSION) {
+            tracing::warn!(
+                "the demo data was made by another version of Volant: run `volant demo --reset` to rebuild it"
+            );
+        }
+        return Ok(false);
+    }
+    let kib = settings.argon2_memory_kib;
+    let centre = tenancy::create_tenant(
+        pool,
+        &NewTenant {
+            slug: "auto-ecole-du-centre".into(),
+            name: "Auto-École du Centre".into(),
+            legal_name: Some("Auto-École du Centre SARL".into()),
+            siret: Some("12345678900012".into()),
+            address: Some("12 rue Nationale, 37000 Tours".into()),
+            timezone: "Europe/Paris".into(),
+        },
+    )
+    .await?;
+    for (email, name, role) in ACCOUNTS {
+        tenancy::create_member(pool, centre, email, name, DEMO_PASSWORD, *role, kib).await?;
+    }
+    let quais = tenancy::create_tenant(
+        pool,
+        &NewTenant {
+            slug: "auto-ecole-des-quais".into(),
+            name: "Auto-École des Quais".into(),
+            legal_name: Some("Auto-École des Quais SAS".into()),
+            siret: Some("98765432100021".into()),
+            address: Some("3 quai de la Loire, 44000 Nantes".into()),
+            timezone: "Europe/Paris".into(),
+        },
+    )
+    .await?;
+    tenancy::create_member(
+        pool,
+        quais,
+        QUAIS_ADMIN.0,
+        QUAIS_ADMIN.1,
+        DEMO_PASSWORD,
+        Role::Admin,
+        kib,
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE tenants SET settings = settings || jsonb_build_object('demo_version', $1::bigint)",
+    )
+    .bind(DEMO_VERSION)
+    .execute(pool)
+    .await?;
+    Ok(true)
+}
+
+/// Empties the database (as its owner) so that the demo is seeded again.
+pub async fn reset(owner: &PgConnectOptions) -> anyhow::Result<()> {
+    let mut conn = owner
+        .connect()
+        .await
+        .context("cannot connect as the owner role")?;
+    sqlx::raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        .execute(&mut conn)
+        .await?;
+    Ok(())
+}
+
+/// The banner printed when the demo is ready.
+pub fn banner(url: &str) -> String {
+    let mut out = format!(
+        "\n  Volant (démo) est prêt : {url}\n\n  Comptes (mot de passe « {DEMO_PASSWORD} ») :\n"
+    );
+    for (email, _, role) in ACCOUNTS {
+        out.push_str(&format!("    {:<32} {}\n", email, role.label_fr()));
+    }
+    out.push_str(&format!(
+        "    {:<32} Administrateur (Auto-École des Quais)\n",
+        QUAIS_ADMIN.0
+    ));
+    out.push_str(&format!("\n  Documentation de l'API : {url}/api/docs\n"));
+    out
+}

@@ -1,0 +1,14 @@
+//! Every feature's routes, nested under `/api/v1`.
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(crate::auth::routes::routes())
+        .merge(crate::users::routes())
+        .merge(crate::invitations::routes())
+        .merge(crate::audit::routes::routes())
+        .merge(crate::demo::routes::routes())
+}

@@ -1,0 +1,199 @@
+//! Request extractors whose failures are French problem+json answers, never a bare 4xx/5xx.
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request, rejection::BytesRejection},
+    http::{header, request::Parts},
+};
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, FieldError};
+
+/// A JSON body, read but not yet parsed: handlers check the role and the ids first (403 and 404
+/// before any 400, so that ids leak nothing), then call `parse`. An empty body reads as `{}`, so
+/// action endpoints accept no body at all.
+pub struct JsonBody(Bytes);
+
+impl JsonBody {
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        if self.0.iter().all(u8::is_ascii_whitespace) {
+            return parse_json(b"{}");
+        }
+        parse_json(&self.0)
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let has_json_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_none_or(|mime| mime == "application/json" || mime.ends_with("+json"));
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
+            BytesRejection::FailedToBufferBody(_) => AppError::PayloadTooLarge,
+            _ => AppError::bad_request("Le corps de la requête n'a pas pu être lu."),
+        })?;
+        if !has_json_type && !bytes.is_empty() {
+            return Err(AppError::UnsupportedMediaType(
+                "Le contenu doit être envoyé au format JSON (Content-Type: application/json)."
+                    .into(),
+            ));
+        }
+        Ok(JsonBody(bytes))
+    }
+}
+
+/// A JSON body parsed at once, for endpoints without ids or roles to check first.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        JsonBody::from_request(req, state)
+            .await?
+            .parse()
+            .map(ApiJson)
+    }
+}
+
+/// Parses JSON, naming the field at fault in French.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return AppError::bad_request("Le corps de la requête n'est pas un JSON valide.");
+        }
+        let raw = inner.to_string();
+        let (field, message) = french_message(&path, &raw);
+        AppError::BadRequest {
+            detail: "Certaines informations sont invalides.".into(),
+            errors: vec![FieldError::new(field, message)],
+        }
+    })
+}
+
+/// Translates serde's English messages; our own domain errors are already French.
+fn french_message(path: &str, raw: &str) -> (String, String) {
+    let raw = raw.split(" at line ").next().unwrap_or(raw);
+    let field = if path == "." {
+        String::new()
+    } else {
+        path.to_owned()
+    };
+    if let Some(rest) = raw.strip_prefix("missing field `") {
+        let name = rest.trim_end_matches('`');
+        let full = if field.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{field}.{name}")
+        };
+        return (full, "Ce champ est obligatoire.".into());
+    }
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        let full = if field.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{field}.{name}")
+        };
+        return (full, "Ce champ n'est pas attendu.".into());
+    }
+    let message = if raw.starts_with("invalid type") {
+        "Le type de cette valeur est incorrect.".to_owned()
+    } else if raw.starts_with("unknown variant") {
+        "Cette valeur n'est pas autorisée.".to_owned()
+    } else if raw.starts_with("invalid value") || raw.starts_with("invalid length") {
+        "Cette valeur est invalide.".to_owned()
+    } else if raw.contains("UUID") || raw.starts_with("invalid character") {
+        "Cet identifiant n'est pas valide.".to_owned()
+    } else if raw.contains("premature end") || raw.contains("input contains invalid characters") {
+        "Cette date ou heure n'est pas valide.".to_owned()
+    } else {
+        raw.to_owned()
+    };
+    (field, message)
+}
+
+/// Query parameters, with French field errors.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|err| {
+                let path = err.path().to_string();
+                let (field, message) = french_message(&path, &err.into_inner().to_string());
+                AppError::BadRequest {
+                    detail: "Les paramètres de la requête sont invalides.".into(),
+                    errors: vec![FieldError::new(field, message)],
+                }
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        email: String,
+        count: u32,
+    }
+
+    fn field_errors(e: AppError) -> Vec<FieldError> {
+        match e {
+            AppError::BadRequest { errors, .. } => errors,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_field_is_named_in_french() {
+        let errs = field_errors(parse_json::<Body>(br#"{"email":"a@b.fr"}"#).unwrap_err());
+        assert_eq!(
+            errs,
+            vec![FieldError::new("count", "Ce champ est obligatoire.")]
+        );
+    }
+
+    #[test]
+    fn wrong_type_is_named() {
+        let errs =
+            field_errors(parse_json::<Body>(br#"{"email":"a@b.fr","count":"x"}"#).unwrap_err());
+        assert_eq!(errs[0].field, "count");
+        assert_eq!(errs[0].message, "Le type de cette valeur est incorrect.");
+    }
+
+    #[test]
+    fn malformed_json_is_a_plain_400() {
+        match parse_json::<Body>(b"{\"email\":").unwrap_err() {
+            AppError::BadRequest { detail, errors } => {
+                assert!(detail.contains("JSON"));
+                assert!(errors.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Invitations: an ADMIN invites someone by e-mail with a role. A new person chooses a password
+//! on accept; a person who already has a Volant account confirms with their own password and
+//! gains the membership (their password is not touched).
+
+use axum::{
+    Json,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+use volant_domain::{email::Email, ids::InvitationId, password::check_new_password, role::Role};
+
+use crate::{
+    app::AppState,
+    audit::{self, Change},
+    auth::{
+        Actor, Ctx, Permission, RequestMeta, password,
+        routes::opened_response,
+        service::{self, SessionView, parse_role},
+        session,
+    },
+    db,
+    error::{AppError, AppResult},
+    http::{
+        json::{ApiJson, ApiQuery, JsonBody},
+        page::{self, Page},
+    },
+    mail::{self, OutgoingMail},
+    tenancy,
+};
+
+const INVITATION_TTL_DAYS: i32 = 14;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(lookup))
+        .routes(routes!(accept))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Invitation {
+    pub id: Uuid,
+    pub email: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+}
+
+type InvitationRow = (
+    Uuid,
+    String,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+fn invitation(r: InvitationRow) -> Result<Invitation, sqlx::Error> {
+    Ok(Invitation {
+        id: r.0,
+        email: r.1,
+        role: parse_role(&r.2)?,
+        created_at: r.3,
+        expires_at: r.4,
+        accepted_at: r.5,
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The school's invitations, newest first.
+#[utoipa::path(get, path = "/invitations", tag = "users", params(ListQuery),
+    responses((status = 200, body = Page<Invitation>), (status = 401), (status = 403)))]
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Json<Page<Invitation>>> {
+    ctx.require(Permission::ManageUsers)?;
+    let limit = page::limit(q.limit)?;
+    let before: Option<(DateTime<Utc>, Uuid)> = page::decode_cursor(q.cursor.as_deref())?;
+    let rows: Vec<InvitationRow> = sqlx::query_as(
+        "SELECT id, email, role, created_at, expires_at, accepted_at FROM invitations
+          WHERE tenant_id = $1 AND revoked_at IS NULL
+            AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+          ORDER BY created_at DESC, id DESC LIMIT $4",
+    )
+    .bind(ctx.tenant_id.0)
+    .bind(before.map(|b| b.0))
+    .bind(before.map(|b| b.1))
+    .bind(limit + 1)
+    .fetch_all(&state.pool)
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(invitation)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(page::paginate(items, limit, |i| (i.created_at, i.id))))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitation {
+    pub email: String,
+    pub role: Role,
+}
+
+/// Invites someone; the mail carries a link valid 14 days.
+#[utoipa::path(post, path = "/invitations", tag = "users", request_body = NewInvitation,
+    responses((status = 201, body = Invitation), (status = 400), (status = 401), (status = 403), (status = 422)))]
+async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
+    ctx.require(Permission::ManageUsers)?;
+    let body: NewInvitation = body.parse()?;
+    let email = Email::parse(&body.email).map_err(|e| AppError::field("email", e.to_string()))?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let already: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT FROM memberships m JOIN users u ON u.id = m.user_id
+                         WHERE m.tenant_id = $1 AND u.email = $2 AND m.active)",
+    )
+    .bind(ctx.tenant_id.0)
+    .bind(email.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    if already {
+        return Err(AppError::rule(
+            "already_member",
+            "Cette personne fait déjà partie de l'école.",
+        ));
+    }
+    let token = session::random_token();
+    let id = InvitationId::new();
+    let row: InvitationRow = sqlx::query_as(
+        "INSERT INTO invitations (id, tenant_id, email, role, token_hash, invited_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
+         RETURNING id, email, role, created_at, expires_at, accepted_at",
+    )
+    .bind(id.0)
+    .bind(ctx.tenant_id.0)
+    .bind(email.as_str())
+    .bind(body.role.as_str())
+    .bind(session::token_hash(&token))
+    .bind(ctx.user_id.0)
+    .bind(INVITATION_TTL_DAYS)
+    .fetch_one(&mut *tx)
+    .await?;
+    let school: String = sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
+        .bind(ctx.tenant_id.0)
+        .fetch_one(&mut *tx)
+        .await?;
+    let link = format!("{}/invitation?token={token}", state.public_url);
+    let text = format!(
+        "Bonjour,\n\n{school} vous invite à rejoindre son espace Volant ({}).\n\
+         Ouvrez ce lien pour accepter l'invitation (valable {INVITATION_TTL_DAYS} jours) :\n\n{link}\n\n— Volant",
+        body.role.label_fr()
+    );
+    let mail = OutgoingMail {
+        to: email.to_string(),
+        subject: format!("Invitation : {school}"),
+        text,
+    };
+    mail::enqueue(&mut tx, Some(ctx.tenant_id), &mail).await?;
+    let inv = invitation(row)?;
+    let after = json!({"email": inv.email, "role": inv.role});
+    let change = Change {
+        action: "invitation.create",
+        entity: "invitation",
+        entity_id: Some(id.0),
+        before: None,
+        after: Some(after),
+    };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    state.jobs_wake.notify_one();
+    Ok((StatusCode::CREATED, Json(inv)).into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LookupQuery {
+    pub token: String,
+}
+
+/// What an invitation link is about, so the page asks for the right password.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationLookup {
+    pub email: String,
+    pub tenant_name: String,
+    pub role: Role,
+    /// True when the person already has a Volant account (they confirm with their password).
+    pub account_exists: bool,
+}
+
+struct Pending {
+    id: Uuid,
+    tenant_id: Uuid,
+    email: String,
+    role: Role,
+    tenant_name: String,
+}
+
+async fn pending(conn: &mut sqlx::PgConnection, token: &str, lock: bool) -> AppResult<Pending> {
+    let sql = format!(
+        "SELECT i.id, i.tenant_id, i.email, i.role, t.name FROM invitations i JOIN tenants t ON t.id = i.tenant_id
+          WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()
+            AND t.suspended_at IS NULL{}",
+        if lock { " FOR UPDATE OF i" } else { "" }
+    );
+    let row: Option<(Uuid, Uuid, String, String, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(session::token_hash(token))
+            .fetch_optional(conn)
+            .await?;
+    let (id, tenant_id, email, role, tenant_name) = row.ok_or(AppError::NotFound)?;
+    Ok(Pending {
+        id,
+        tenant_id,
+        email,
+        role: parse_role(&role)?,
+        tenant_name,
+    })
+}
+
+/// Reads an invitation from its token (404 when used, expired or unknown).
+#[utoipa::path(get, path = "/invitations/lookup", tag = "users", params(LookupQuery),
+    responses((status = 200, body = InvitationLookup), (status = 404)))]
+async fn lookup(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<LookupQuery>,
+) -> AppResult<Json<InvitationLookup>> {
+    let mut conn = state.pool.acquire().await?;
+    let p = pending(&mut conn, &q.token, false).await?;
+    let account_exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT FROM users WHERE email = $1 AND erased_at IS NULL)",
+    )
+    .bind(&p.email)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Json(InvitationLookup {
+        email: p.email,
+        tenant_name: p.tenant_name,
+        role: p.role,
+        account_exists,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    pub token: String,
+    /// A new password (new person), or the account's current password (existing person).
+    pub password: String,
+    /// The name shown to others (new person only; defaults to the e-mail's local part).
+    pub display_name: Option<String>,
+}
+
+/// Accepts an invitation and opens a session in the school.
+#[utoipa::path(post, path = "/invitations/accept", tag = "users", request_body = AcceptInvitation,
+    responses((status = 200, body = SessionView), (status = 400), (status = 401), (status = 429)))]
+async fn accept(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    ApiJson(body): ApiJson<AcceptInvitation>,
+) -> AppResult<Response> {
+    let invalid = || {
+        AppError::field(
+            "token",
+            "Cette invitation n'est plus valide (déjà utilisée, expirée ou annulée).",
+        )
+    };
+    let mut tx = state.pool.begin().await?;
+    let p = pending(&mut tx, &body.token, true)
+        .await
+        .map_err(|_| invalid())?;
+    let email = Email::parse(&p.email).map_err(|_| invalid())?;
+    let existing: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND erased_at IS NULL")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let user = match existing {
+        // An existing person proves who they are with their own password (limits apply).
+        Some(_) => service::authenticate(&state, &meta, email.as_str(), body.password).await?,
+        None => {
+            check_new_password(&body.password)
+                .map_err(|e| AppError::field("password", e.to_string()))?;
+            let hash = password::hash(body.password, state.settings.argon2_memory_kib).await?;
+            let local = email
+                .as_str()
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let name = body
+                .display_name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(local);
+            tenancy::ensure_user(&mut tx, &email, name.trim(), Some(&hash))
+                .await?
+                .0
+        }
+    };
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind(p.tenant_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let actor = Actor {
+        tenant_id: p.tenant_id.into(),
+        user_id: Some(user.0),
+        request_id: meta.request_id.clone(),
+        ip: meta.ip.map(|i| i.to_string()),
+    };
+    tenancy::add_membership(&mut tx, &actor, user, p.role).await?;
+    sqlx::query("UPDATE invitations SET accepted_at = now() WHERE id = $1")
+        .bind(p.id)
+        .execute(&mut *tx)
+        .await?;
+    let change = Change {
+        action: "invitation.accept",
+        entity: "invitation",
+        entity_id: Some(p.id),
+        before: None,
+        after: None,
+    };
+    audit::record(&mut tx, &actor, change).await?;
+    tx.commit().await?;
+    let opened =
+        service::open_after_invitation(&state, &meta, user, p.tenant_id.into(), p.role).await?;
+    Ok(opened_response(&state, opened))
+}

@@ -1,0 +1,18 @@
+//! Volant's server: configuration, database, HTTP edge, jobs, and one module per feature
+//! (routes → service → repository).
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod features;
+pub mod http;
+pub mod invitations;
+pub mod jobs;
+pub mod mail;
+pub mod tenancy;
+pub mod users;

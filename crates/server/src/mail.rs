@@ -1,0 +1,127 @@
+//! Outgoing mail. Code never sends directly: it enqueues a `mail.send` job in its transaction
+//! (see `jobs`), and the worker hands it to SMTP. In `dev` and `demo`, every message is also kept
+//! by the built-in catcher (the ADMIN page "Courriels envoyés (démo)") and its links are logged.
+
+use anyhow::{Context, bail};
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, header::ContentType},
+    transport::smtp::authentication::Credentials,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+use volant_domain::ids::TenantId;
+
+use crate::{config::Settings, jobs};
+
+/// A message waiting in the outbox.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+}
+
+/// Puts a message in the outbox, inside the caller's transaction.
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    tenant: Option<TenantId>,
+    mail: &OutgoingMail,
+) -> Result<(), sqlx::Error> {
+    jobs::enqueue(conn, tenant, jobs::MAIL_SEND, mail)
+        .await
+        .map(|_| ())
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    from: Mailbox,
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    catcher: bool,
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        let from: Mailbox = settings
+            .mail_from
+            .parse()
+            .context("VOLANT_MAIL_FROM is not a valid address")?;
+        let smtp = settings
+            .smtp_url
+            .as_deref()
+            .map(smtp_transport)
+            .transpose()?;
+        let catcher = settings.profile.is_local();
+        if smtp.is_none() && !catcher {
+            bail!(
+                "profile {}: VOLANT_SMTP_URL must name the mail server",
+                settings.profile.as_str()
+            );
+        }
+        Ok(Mailer {
+            from,
+            smtp,
+            catcher,
+        })
+    }
+
+    /// The `mail.send` job: SMTP first (a refusal fails the job, which is retried), then the catcher.
+    pub async fn send_job(&self, pool: &PgPool, job: jobs::Job) -> anyhow::Result<()> {
+        let mail: OutgoingMail = serde_json::from_value(job.payload).context("bad mail payload")?;
+        if let Some(smtp) = &self.smtp {
+            let message = Message::builder()
+                .from(self.from.clone())
+                .to(mail.to.parse().context("bad recipient")?)
+                .subject(mail.subject.clone())
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.text.clone())?;
+            smtp.send(message)
+                .await
+                .context("SMTP refused the message")?;
+        }
+        if self.catcher {
+            sqlx::query(
+                "INSERT INTO demo_mails (id, tenant_id, to_address, subject, body_text) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(job.tenant_id)
+            .bind(&mail.to)
+            .bind(&mail.subject)
+            .bind(&mail.text)
+            .execute(pool)
+            .await?;
+            for link in mail
+                .text
+                .split_whitespace()
+                .filter(|w| w.starts_with("http"))
+            {
+                tracing::info!(to = %mail.to, subject = %mail.subject, "mail link: {link}");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `smtp://[user:password@]host[:port]` — plain SMTP (a relay on the same host or network).
+fn smtp_transport(url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let rest = url
+        .strip_prefix("smtp://")
+        .context("VOLANT_SMTP_URL must start with smtp://")?;
+    let (auth, hostport) = match rest.rsplit_once('@') {
+        Some((a, h)) => (Some(a), h),
+        None => (None, rest),
+    };
+    let hostport = hostport.trim_end_matches('/');
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse::<u16>().context("bad SMTP port")?),
+        None => (hostport, 25),
+    };
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(port)
+        .timeout(Some(std::time::Duration::from_secs(20)));
+    if let Some((user, password)) = auth.and_then(|a| a.split_once(':')) {
+        builder = builder.credentials(Credentials::new(user.to_owned(), password.to_owned()));
+    }
+    Ok(builder.build())
+}

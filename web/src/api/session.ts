@@ -1,0 +1,55 @@
+/**
+ * The current session: GET /me decides who is logged in. `null` means "not logged in" (401).
+ */
+import { useQuery, type QueryClient } from '@tanstack/react-query';
+import { api, setCsrfToken, unwrap, type Session } from './client.ts';
+import { ApiError } from './problem.ts';
+
+export const SESSION_KEY = ['session'] as const;
+
+export async function fetchSession(): Promise<Session | null> {
+  try {
+    const session = await unwrap(api.GET('/api/v1/me'));
+    setCsrfToken(session.csrf_token);
+    return session;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      setCsrfToken(null);
+      return null;
+    }
+    throw error;
+  }
+}
+
+export function useSession() {
+  return useQuery({
+    queryKey: SESSION_KEY,
+    queryFn: fetchSession,
+    staleTime: 5 * 60 * 1000,
+    refetchOnWindowFocus: true,
+  });
+}
+
+/** The session, for components rendered inside the authenticated shell (which guarantees it exists). */
+export function useCurrentSession(): Session {
+  const { data } = useSession();
+  if (!data) throw new Error('useCurrentSession outside of the authenticated shell');
+  return data;
+}
+
+/**
+ * Installs a new session (after login, switch-tenant or invitation accept): stores its CSRF token, drops every
+ * cached query of the previous session (another tenant's data must never be shown), and caches the session.
+ */
+export function startSession(queryClient: QueryClient, session: Session): void {
+  setCsrfToken(session.csrf_token);
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+  queryClient.setQueryData(SESSION_KEY, session);
+}
+
+/** Forgets the session locally (after logout or a 401). */
+export function endSession(queryClient: QueryClient): void {
+  setCsrfToken(null);
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+  queryClient.setQueryData(SESSION_KEY, null);
+}

@@ -1,0 +1,34 @@
+/** Dates and times in French, in the school's time zone. */
+const cache = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${timeZone}|${JSON.stringify(options)}`;
+  let fmt = cache.get(key);
+  if (!fmt) {
+    try {
+      fmt = new Intl.DateTimeFormat('fr-FR', { ...options, timeZone });
+    } catch {
+      // Unknown zone: fall back to the browser's zone rather than failing the page.
+      fmt = new Intl.DateTimeFormat('fr-FR', options);
+    }
+    cache.set(key, fmt);
+  }
+  return fmt;
+}
+
+/** "12/03/2026 14:05:09" */
+export function formatDateTime(iso: string, timeZone: string, withSeconds = false): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return formatter(timeZone, {
+    dateStyle: 'short',
+    timeStyle: withSeconds ? 'medium' : 'short',
+  }).format(date);
+}
+
+/** "12 mars 2026" */
+export function formatDate(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return formatter(timeZone, { dateStyle: 'long' }).format(date);
+}

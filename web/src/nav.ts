@@ -1,0 +1,49 @@
+/**
+ * THE navigation of the app, per role. Each entry is both a menu link and a lazily loaded route.
+ * Adding a feature page is one line here: label (key under `nav.` in i18n/fr.ts), path, roles, page.
+ */
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Role } from './api/client.ts';
+import type { Messages } from './i18n/fr.ts';
+import { ALL_ROLES } from './lib/roles.ts';
+
+/** Optional server features, probed at run time (e.g. the demo mail catcher exists only in the demo profile). */
+export type Feature = 'demoMails';
+
+export type NavLabel = Exclude<keyof Messages['nav'], 'label'>;
+
+export interface NavEntry {
+  /** Key under `nav.` in i18n/fr.ts. */
+  label: NavLabel;
+  /** Absolute path, in French (`/eleves`). */
+  path: string;
+  /** Roles that see the link and may open the page (the server enforces the same rule). */
+  roles: readonly Role[];
+  page: LazyExoticComponent<ComponentType>;
+  /** Shown in the menu only when this feature is available. */
+  feature?: Feature;
+  /** The page owns the sub-paths too (`/eleves/:id`), routed with its own <Routes>. */
+  nested?: boolean;
+}
+
+export const NAV: readonly NavEntry[] = [
+  { label: 'home', path: '/', roles: ALL_ROLES, page: lazy(() => import('./pages/HomePage.tsx')) },
+  { label: 'users', path: '/utilisateurs', roles: ['ADMIN'], page: lazy(() => import('./pages/UsersPage.tsx')) },
+  { label: 'audit', path: '/journal', roles: ['ADMIN'], page: lazy(() => import('./pages/AuditLogPage.tsx')) },
+  { label: 'demoMails', path: '/courriels-demo', roles: ['ADMIN'], feature: 'demoMails', page: lazy(() => import('./pages/DemoMailsPage.tsx')) },
+];
+
+/** The pages a role may open (whatever the features). */
+export function routesFor(role: Role, nav: readonly NavEntry[] = NAV): NavEntry[] {
+  return nav.filter((entry) => entry.roles.includes(role));
+}
+
+/** The menu of a role, given the features the server offers. */
+export function navFor(role: Role, features: ReadonlySet<Feature> = new Set(), nav: readonly NavEntry[] = NAV): NavEntry[] {
+  return routesFor(role, nav).filter((entry) => entry.feature === undefined || features.has(entry.feature));
+}
+
+/** Whether a role may use a feature at all (so that it is probed only for them). */
+export function roleMayUse(role: Role, feature: Feature, nav: readonly NavEntry[] = NAV): boolean {
+  return nav.some((entry) => entry.feature === feature && entry.roles.includes(role));
+}

@@ -1,0 +1,92 @@
+import { Button, Card, Group, PasswordInput, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../api/client.ts';
+import { fieldErrors } from '../api/problem.ts';
+import { SESSION_KEY, useCurrentSession } from '../api/session.ts';
+import { notifyError, notifySuccess } from '../lib/notify.ts';
+import { validateConfirmation, validateNewPassword } from '../lib/passwords.ts';
+import { PageHeader } from '../shell/PageHeader.tsx';
+
+export default function AccountPage() {
+  const { t } = useTranslation();
+  const session = useCurrentSession();
+  const queryClient = useQueryClient();
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { current_password: '', new_password: '', confirm: '' },
+    validate: {
+      current_password: (value) => (value.length === 0 ? t('validation.required') : null),
+      new_password: (value) => validateNewPassword(value, t),
+      confirm: (value, values) => validateConfirmation(value, values.new_password, t),
+    },
+  });
+  const change = useMutation({
+    mutationFn: (values: { current_password: string; new_password: string }) =>
+      unwrap(api.POST('/api/v1/auth/password/change', { body: values })),
+    onSuccess: () => {
+      form.reset();
+      notifySuccess(t('account.changed'));
+      // The server may rotate the session (and its CSRF token) on a password change.
+      void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+    },
+    onError: (error) => {
+      form.setErrors(fieldErrors(error));
+      notifyError(error, t);
+    },
+  });
+
+  return (
+    <>
+      <PageHeader title={t('account.title')} />
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <Card withBorder padding="lg">
+          <Title order={2} size="h4" mb="sm">
+            {t('account.identity')}
+          </Title>
+          <Stack gap={4}>
+            <Text fw={600}>{session.user.display_name}</Text>
+            <Text>{session.user.email}</Text>
+            <Text c="dimmed">{t('account.school', { name: session.tenant.name })}</Text>
+            <Text c="dimmed">{t('account.role', { role: t(`roles.${session.role}`) })}</Text>
+          </Stack>
+        </Card>
+        <Card withBorder padding="lg">
+          <Title order={2} size="h4">
+            {t('account.changePassword')}
+          </Title>
+          <Text size="sm" c="dimmed" mb="md">
+            {t('account.changePasswordHint')}
+          </Text>
+          <form
+            onSubmit={form.onSubmit(({ current_password, new_password }) => change.mutate({ current_password, new_password }))}
+            noValidate
+          >
+            <Stack gap="sm">
+              <input type="hidden" name="username" autoComplete="username" value={session.user.email} readOnly />
+              <PasswordInput
+                label={t('account.currentPassword')}
+                autoComplete="current-password"
+                required
+                {...form.getInputProps('current_password')}
+              />
+              <PasswordInput
+                label={t('account.newPassword')}
+                autoComplete="new-password"
+                required
+                {...form.getInputProps('new_password')}
+              />
+              <PasswordInput label={t('account.confirm')} autoComplete="new-password" required {...form.getInputProps('confirm')} />
+              <Group justify="flex-end">
+                <Button type="submit" loading={change.isPending}>
+                  {t('account.submit')}
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        </Card>
+      </SimpleGrid>
+    </>
+  );
+}

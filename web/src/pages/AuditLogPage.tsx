@@ -1,0 +1,249 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Code, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, type AuditEntry } from '../api/client.ts';
+import { errorMessage } from '../api/problem.ts';
+import { useCurrentSession } from '../api/session.ts';
+import { formatDateTime } from '../lib/format.ts';
+import { PageHeader } from '../shell/PageHeader.tsx';
+import { PageLoader } from '../shell/PageLoader.tsx';
+import { LoadError } from '../shell/LoadError.tsx';
+
+const PAGE_SIZE = 50;
+
+interface Filters {
+  action: string;
+  entity: string;
+}
+
+export default function AuditLogPage() {
+  const { t } = useTranslation();
+  const zone = useCurrentSession().tenant.timezone;
+  const [filters, setFilters] = useState<Filters>({ action: '', entity: '' });
+  // Cursors of the pages seen so far: the last one is the current page (null = first page).
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const [selected, setSelected] = useState<AuditEntry | null>(null);
+
+  const log = useQuery({
+    queryKey: ['audit-log', filters, cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/audit-log', {
+          params: {
+            query: {
+              limit: PAGE_SIZE,
+              ...(cursor !== null ? { cursor } : {}),
+              ...(filters.action ? { action: filters.action } : {}),
+              ...(filters.entity ? { entity: filters.entity } : {}),
+            },
+          },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+
+  const form = useForm<Filters>({ mode: 'controlled', initialValues: { action: '', entity: '' } });
+  const applyFilters = (values: Filters) => {
+    setFilters({ action: values.action.trim(), entity: values.entity.trim() });
+    setCursors([null]);
+  };
+
+  return (
+    <>
+      <PageHeader title={t('audit.title')} intro={t('audit.intro')} />
+      <Stack gap="lg">
+        <VerifyCard />
+        <Card withBorder padding="lg">
+          <form onSubmit={form.onSubmit(applyFilters)}>
+            <Group align="flex-end" gap="sm" mb="md" wrap="wrap">
+              <TextInput
+                label={t('audit.filterAction')}
+                placeholder={t('audit.filterHint', { example: 'user.update' })}
+                {...form.getInputProps('action')}
+              />
+              <TextInput
+                label={t('audit.filterEntity')}
+                placeholder={t('audit.filterHint', { example: 'user' })}
+                {...form.getInputProps('entity')}
+              />
+              <Button type="submit" variant="light">
+                {t('audit.apply')}
+              </Button>
+              {(filters.action !== '' || filters.entity !== '') && (
+                <Button
+                  variant="subtle"
+                  onClick={() => {
+                    form.reset();
+                    applyFilters({ action: '', entity: '' });
+                  }}
+                >
+                  {t('audit.reset')}
+                </Button>
+              )}
+            </Group>
+          </form>
+
+          {log.isPending ? (
+            <PageLoader />
+          ) : log.isError ? (
+            <LoadError error={log.error} onRetry={() => void log.refetch()} />
+          ) : log.data.items.length === 0 ? (
+            <Text c="dimmed">{t('audit.empty')}</Text>
+          ) : (
+            <Table.ScrollContainer minWidth={820}>
+              <Table striped highlightOnHover verticalSpacing="xs" aria-busy={log.isFetching}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">{t('audit.seq')}</Table.Th>
+                    <Table.Th scope="col">{t('audit.time')}</Table.Th>
+                    <Table.Th scope="col">{t('audit.actor')}</Table.Th>
+                    <Table.Th scope="col">{t('audit.action')}</Table.Th>
+                    <Table.Th scope="col">{t('audit.entity')}</Table.Th>
+                    <Table.Th scope="col">{t('audit.entityId')}</Table.Th>
+                    <Table.Th scope="col">
+                      <span className="mantine-visually-hidden">{t('audit.details')}</span>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {log.data.items.map((entry) => (
+                    <Table.Tr key={entry.id}>
+                      <Table.Td>{entry.seq}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.occurred_at, zone, true)}</Table.Td>
+                      <Table.Td>{entry.actor_email ?? t('audit.system')}</Table.Td>
+                      <Table.Td>
+                        <Code>{entry.action}</Code>
+                      </Table.Td>
+                      <Table.Td>{entry.entity}</Table.Td>
+                      <Table.Td>
+                        <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                          {entry.entity_id ?? t('audit.none')}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          onClick={() => setSelected(entry)}
+                          aria-label={t('audit.detailsOf', { seq: entry.seq })}
+                        >
+                          {t('audit.details')}
+                        </Button>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+
+          <Group justify="space-between" mt="md">
+            <Text size="sm" c="dimmed">
+              {t('audit.page', { page: cursors.length })}
+            </Text>
+            <Group gap="xs">
+              <Button variant="default" disabled={cursors.length <= 1} onClick={() => setCursors([null])}>
+                {t('audit.first')}
+              </Button>
+              <Button variant="default" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+                {t('audit.previous')}
+              </Button>
+              <Button
+                variant="default"
+                disabled={!log.data?.next_cursor || log.isPlaceholderData}
+                onClick={() => {
+                  const next = log.data?.next_cursor;
+                  if (next) setCursors((c) => [...c, next]);
+                }}
+              >
+                {t('audit.next')}
+              </Button>
+            </Group>
+          </Group>
+        </Card>
+      </Stack>
+
+      <Modal
+        opened={selected !== null}
+        onClose={() => setSelected(null)}
+        title={selected ? t('audit.detailsOf', { seq: selected.seq }) : ''}
+        size="xl"
+        closeButtonProps={{ 'aria-label': t('audit.close') }}
+      >
+        {selected && <EntryDetails entry={selected} zone={zone} />}
+      </Modal>
+    </>
+  );
+}
+
+function EntryDetails({ entry, zone }: { entry: AuditEntry; zone: string }) {
+  const { t } = useTranslation();
+  const show = (value: unknown) => (value === null || value === undefined ? t('audit.none') : JSON.stringify(value, null, 2));
+  return (
+    <Stack gap="sm">
+      <Text size="sm">
+        {t('audit.time')} : {formatDateTime(entry.occurred_at, zone, true)}
+      </Text>
+      <Text size="sm">
+        {t('audit.actor')} : {entry.actor_email ?? t('audit.system')}
+      </Text>
+      <Text size="sm">
+        {t('audit.requestId')} : {entry.request_id ?? t('audit.none')}
+      </Text>
+      <Text size="sm">
+        {t('audit.ip')} : {entry.ip ?? t('audit.none')}
+      </Text>
+      <Title order={3} size="h5">
+        {t('audit.before')}
+      </Title>
+      <Code block className="json-block">
+        {show(entry.before)}
+      </Code>
+      <Title order={3} size="h5">
+        {t('audit.after')}
+      </Title>
+      <Code block className="json-block">
+        {show(entry.after)}
+      </Code>
+    </Stack>
+  );
+}
+
+function VerifyCard() {
+  const { t } = useTranslation();
+  const verify = useMutation({
+    mutationFn: () => unwrap(api.GET('/api/v1/audit-log/verify')),
+  });
+
+  return (
+    <Card withBorder padding="lg">
+      <Group justify="space-between" align="center" gap="sm">
+        <Button onClick={() => verify.mutate()} loading={verify.isPending}>
+          {t('audit.verify')}
+        </Button>
+      </Group>
+      <div aria-live="polite">
+        {verify.isSuccess &&
+          (verify.data.ok ? (
+            <Alert color="green" mt="md" data-testid="audit-verify-result" data-ok="true">
+              {t('audit.verifyOk', { count: verify.data.checked })}
+            </Alert>
+          ) : (
+            <Alert color="red" mt="md" data-testid="audit-verify-result" data-ok="false">
+              {verify.data.first_broken !== null
+                ? t('audit.verifyBroken', { count: verify.data.checked, seq: verify.data.first_broken })
+                : t('audit.verifyBrokenUnknown', { count: verify.data.checked })}
+            </Alert>
+          ))}
+        {verify.isError && (
+          <Alert color="red" mt="md" role="alert">
+            {errorMessage(verify.error, t)}
+          </Alert>
+        )}
+      </div>
+    </Card>
+  );
+}

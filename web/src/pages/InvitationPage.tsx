@@ -1,0 +1,115 @@
+import { Alert, Anchor, Button, PasswordInput, Stack, Text } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, type InvitationLookup } from '../api/client.ts';
+import { ApiError, errorMessage, fieldErrors } from '../api/problem.ts';
+import { startSession } from '../api/session.ts';
+import { notifySuccess } from '../lib/notify.ts';
+import { validateConfirmation, validateNewPassword } from '../lib/passwords.ts';
+import { PublicLayout } from '../shell/PublicLayout.tsx';
+import { PageLoader } from '../shell/PageLoader.tsx';
+
+export default function InvitationPage() {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const lookup = useQuery({
+    queryKey: ['invitation-lookup', token],
+    queryFn: () => unwrap(api.GET('/api/v1/invitations/lookup', { params: { query: { token } } })),
+    enabled: token !== '',
+    retry: false,
+    staleTime: Infinity,
+  });
+
+  let content;
+  if (token === '') {
+    content = (
+      <Alert color="red" role="alert">
+        {t('auth.invitation.missingToken')}
+      </Alert>
+    );
+  } else if (lookup.isPending) {
+    content = <PageLoader />;
+  } else if (lookup.isError) {
+    content = (
+      <Alert color="red" role="alert">
+        {lookup.error instanceof ApiError && lookup.error.status === 404 ? t('auth.invitation.invalid') : errorMessage(lookup.error, t)}
+      </Alert>
+    );
+  } else {
+    content = <AcceptForm token={token} invitation={lookup.data} />;
+  }
+
+  return (
+    <PublicLayout title={t('auth.invitation.title')}>
+      <Stack gap="md">
+        {content}
+        <Anchor component={Link} to="/connexion" size="sm" ta="center">
+          {t('auth.invitation.goLogin')}
+        </Anchor>
+      </Stack>
+    </PublicLayout>
+  );
+}
+
+function AcceptForm({ token, invitation }: { token: string; invitation: InvitationLookup }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const existing = invitation.account_exists;
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { password: '', confirm: '' },
+    validate: {
+      password: (value) => (existing ? (value.length === 0 ? t('validation.required') : null) : validateNewPassword(value, t)),
+      confirm: (value, values) => (existing ? null : validateConfirmation(value, values.password, t)),
+    },
+  });
+  const accept = useMutation({
+    mutationFn: (password: string) => unwrap(api.POST('/api/v1/invitations/accept', { body: { token, password } })),
+    meta: { authForm: true },
+    onSuccess: (session) => {
+      startSession(queryClient, session);
+      notifySuccess(t('auth.invitation.welcome', { tenant: session.tenant.name }));
+      void navigate('/', { replace: true });
+    },
+    onError: (error) => form.setErrors(fieldErrors(error)),
+  });
+
+  return (
+    <form onSubmit={form.onSubmit((values) => accept.mutate(values.password))} noValidate>
+      <Stack gap="md">
+        <Text>
+          {t('auth.invitation.intro', { tenant: invitation.tenant_name, role: t(`roles.${invitation.role}`) })}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {existing
+            ? t('auth.invitation.existingAccount', { email: invitation.email })
+            : t('auth.invitation.newAccount', { email: invitation.email })}
+        </Text>
+        {accept.isError && (
+          <Alert color="red" role="alert">
+            {errorMessage(accept.error, t)}
+          </Alert>
+        )}
+        {/* Lets password managers attach the password to the right account. */}
+        <input type="hidden" name="username" autoComplete="username" value={invitation.email} readOnly />
+        <PasswordInput
+          label={existing ? t('auth.invitation.currentPassword') : t('auth.invitation.newPassword')}
+          autoComplete={existing ? 'current-password' : 'new-password'}
+          required
+          autoFocus
+          {...form.getInputProps('password')}
+        />
+        {!existing && (
+          <PasswordInput label={t('auth.invitation.confirm')} autoComplete="new-password" required {...form.getInputProps('confirm')} />
+        )}
+        <Button type="submit" loading={accept.isPending} fullWidth>
+          {t('auth.invitation.submit')}
+        </Button>
+      </Stack>
+    </form>
+  );
+}

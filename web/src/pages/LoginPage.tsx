@@ -1,0 +1,70 @@
+import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link, Navigate, useSearchParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../api/client.ts';
+import { ApiError, errorMessage, fieldErrors } from '../api/problem.ts';
+import { startSession, useSession } from '../api/session.ts';
+import { safeReturnPath, validateEmail } from '../lib/passwords.ts';
+import { PublicLayout } from '../shell/PublicLayout.tsx';
+
+export default function LoginPage() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [params] = useSearchParams();
+  const session = useSession();
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { email: '', password: '' },
+    validate: {
+      email: (value) => validateEmail(value, t),
+      password: (value) => (value.length === 0 ? t('validation.required') : null),
+    },
+  });
+  const login = useMutation({
+    mutationFn: (values: { email: string; password: string }) =>
+      unwrap(api.POST('/api/v1/auth/login', { body: { email: values.email.trim(), password: values.password } })),
+    meta: { authForm: true },
+    onSuccess: (next) => startSession(queryClient, next),
+    onError: (error) => form.setErrors(fieldErrors(error)),
+  });
+
+  if (session.data) return <Navigate to={safeReturnPath(params.get('retour'))} replace />;
+
+  const failure = login.error
+    ? login.error instanceof ApiError && login.error.status === 401 && !login.error.problem.detail
+      ? t('auth.login.invalid')
+      : errorMessage(login.error, t)
+    : null;
+
+  return (
+    <PublicLayout title={t('auth.login.title')} intro={t('auth.login.subtitle')}>
+      <form onSubmit={form.onSubmit((values) => login.mutate(values))} noValidate>
+        <Stack gap="md">
+          {failure !== null && (
+            <Alert color="red" role="alert" data-testid="login-error">
+              {failure}
+            </Alert>
+          )}
+          <TextInput
+            label={t('auth.email')}
+            type="email"
+            autoComplete="username"
+            inputMode="email"
+            required
+            autoFocus
+            {...form.getInputProps('email')}
+          />
+          <PasswordInput label={t('auth.password')} autoComplete="current-password" required {...form.getInputProps('password')} />
+          <Button type="submit" loading={login.isPending} fullWidth>
+            {t('auth.login.submit')}
+          </Button>
+          <Anchor component={Link} to="/mot-de-passe-oublie" size="sm" ta="center">
+            {t('auth.login.forgot')}
+          </Anchor>
+        </Stack>
+      </form>
+    </PublicLayout>
+  );
+}

@@ -1,0 +1,80 @@
+import type { ReactNode } from 'react';
+import { AppShell, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { NavLink as RouterNavLink } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { Session } from '../api/client.ts';
+import type { NavEntry } from '../nav.ts';
+import { TenantSwitcher } from './TenantSwitcher.tsx';
+import { UserMenu } from './UserMenu.tsx';
+
+export function AppLayout({ session, nav, children }: { session: Session; nav: NavEntry[]; children: ReactNode }) {
+  const { t } = useTranslation();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const showSwitcher = session.memberships.length > 1;
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <a className="skip-link" href="#contenu">
+        {t('app.skipToContent')}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" miw={0}>
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={opened ? t('shell.closeNavigation') : t('shell.openNavigation')}
+              aria-expanded={opened}
+              aria-controls="navigation-principale"
+            />
+            <Text fw={800} c="blue.8" size="lg" aria-hidden="true">
+              {t('app.name')}
+            </Text>
+            <Text fw={600} size="lg" truncate="end" data-testid="school-name">
+              {session.tenant.name}
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {showSwitcher && (
+              <TenantSwitcher session={session} visibleFrom="sm" />
+            )}
+            <UserMenu session={session} />
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" id="navigation-principale">
+        <nav aria-label={t('nav.label')}>
+          <AppShell.Section component={ScrollArea} grow>
+            {nav.map((entry) => (
+              <NavLink
+                key={entry.path}
+                component={RouterNavLink}
+                to={entry.path}
+                end={entry.path === '/' || !entry.nested}
+                label={t(`nav.${entry.label}`)}
+                onClick={close}
+              />
+            ))}
+          </AppShell.Section>
+        </nav>
+        {showSwitcher && (
+          <AppShell.Section hiddenFrom="sm" mt="md">
+            <TenantSwitcher session={session} />
+          </AppShell.Section>
+        )}
+      </AppShell.Navbar>
+
+      <AppShell.Main id="contenu" tabIndex={-1}>
+        {children}
+      </AppShell.Main>
+    </AppShell>
+  );
+}
