@@ -58,6 +58,8 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("payload too large")]
     PayloadTooLarge,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("unsupported media type")]
     UnsupportedMediaType(String),
     #[error("service unavailable")]
@@ -110,6 +112,7 @@ impl AppError {
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -141,6 +144,11 @@ impl AppError {
             AppError::PayloadTooLarge => {
                 ("payload-too-large", "Contenu trop volumineux", "Le contenu envoyé est trop volumineux.".into())
             }
+            AppError::MethodNotAllowed => (
+                "method-not-allowed",
+                "Méthode non permise",
+                "Cette méthode n'est pas permise sur cette adresse.".into(),
+            ),
             AppError::UnsupportedMediaType(d) => ("unsupported-media-type", "Format non pris en charge", d.clone()),
             AppError::Unavailable => (
                 "unavailable",

@@ -5,7 +5,10 @@
 use anyhow::{Context, bail};
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, header::ContentType},
+    message::{
+        Mailbox, SinglePart,
+        header::{ContentTransferEncoding, ContentType},
+    },
     transport::smtp::authentication::Credentials,
 };
 use serde::{Deserialize, Serialize};
@@ -74,8 +77,12 @@ impl Mailer {
                 .from(self.from.clone())
                 .to(mail.to.parse().context("bad recipient")?)
                 .subject(mail.subject.clone())
-                .header(ContentType::TEXT_PLAIN)
-                .body(mail.text.clone())?;
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .header(ContentTransferEncoding::QuotedPrintable)
+                        .body(mail.text.clone()),
+                )?;
             smtp.send(message)
                 .await
                 .context("SMTP refused the message")?;

@@ -154,24 +154,23 @@ async fn content_security_policy(req: Request, next: Next) -> Response {
 }
 
 /// Failures produced below our handlers (unknown method, body limit, timeout) come without a
-/// body; give them the same problem+json shape as everything else.
+/// body; give them the same problem+json shape as everything else. Bodies that handlers wrote
+/// (problems, the web app's own pages) are left alone.
 async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
+    use axum::body::HttpBody;
     let resp = next.run(req).await;
     let status = resp.status();
-    let is_problem = resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
-        v.as_bytes()
-            .starts_with(crate::error::PROBLEM_JSON.as_bytes())
-    });
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    let is_error = status.is_client_error() || status.is_server_error();
+    // The body-limit layer answers 413 with a plain-text body of its own.
+    let bare =
+        resp.body().size_hint().exact() == Some(0) || status == StatusCode::PAYLOAD_TOO_LARGE;
+    if !is_error || !bare {
         return resp;
     }
     let error = match status {
         StatusCode::NOT_FOUND => AppError::NotFound,
         StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
-        StatusCode::METHOD_NOT_ALLOWED => AppError::BadRequest {
-            detail: "Cette méthode n'est pas permise sur cette adresse.".into(),
-            errors: vec![],
-        },
+        StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
         StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => AppError::Unavailable,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             AppError::UnsupportedMediaType("Ce format de contenu n'est pas pris en charge.".into())
@@ -180,8 +179,11 @@ async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
         _ => AppError::Internal(anyhow::anyhow!("bare {status} response")),
     };
     let mut problem = error.into_response();
-    // Keep the original status (e.g. 405) even when the problem type is generic.
-    *problem.status_mut() = status;
+    for (name, value) in resp.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
     problem
 }
 

@@ -1,0 +1,549 @@
+//! The test kit: a private PostgreSQL cluster (or the server at `VOLANT_TEST_ADMIN_URL`), a
+//! migrated template database, a fresh database per test, the real app on port 0 logged in as
+//! the application role, and a real SMTP server that keeps what it receives.
+
+use std::{
+    collections::HashMap,
+    path::PathBuf,
+    sync::{
+        Arc, Mutex, OnceLock,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool, postgres::PgConnectOptions};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
+    net::TcpListener,
+    sync::{Notify, watch},
+};
+use volant::{
+    app::Server,
+    config::Settings,
+    db::{self, APP_ROLE, OWNER_ROLE, embedded::EmbeddedPg},
+    jobs::JobRegistry,
+    tenancy::{self, NewTenant},
+};
+use volant_domain::{ids::TenantId, role::Role};
+
+pub const PASSWORD: &str = "mot-de-passe-de-test";
+/// Cheap hashing for tests (production uses 19 MiB).
+const TEST_ARGON2_KIB: &str = "1024";
+
+struct Cluster {
+    admin: PgConnectOptions,
+    template: String,
+}
+
+static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+static DB_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// The cluster and the migrated template, prepared once per test process on its own runtime
+/// (each `#[tokio::test]` has its own runtime; nothing async is shared across them).
+fn cluster() -> &'static Cluster {
+    CLUSTER.get_or_init(|| {
+        std::thread::spawn(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(prepare_cluster())
+        })
+        .join()
+        .unwrap()
+    })
+}
+
+async fn prepare_cluster() -> Cluster {
+    let admin: PgConnectOptions = match std::env::var("VOLANT_TEST_ADMIN_URL") {
+        Ok(url) if !url.is_empty() => url.parse().expect("VOLANT_TEST_ADMIN_URL"),
+        _ => {
+            let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("volant-test-pg");
+            let pg = EmbeddedPg::start(&dir)
+                .await
+                .expect("start the private test cluster");
+            pg.connect_options(db::embedded::SUPERUSER, "postgres")
+        }
+    };
+    let mut conn = admin.connect().await.expect("connect as the test admin");
+    db::bootstrap_roles_and_database(&mut conn, "volant_test_scratch")
+        .await
+        .unwrap();
+    drop_stale_databases(&mut conn).await;
+    let template = format!("volant_tpl_{}", migrations_digest());
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+            .bind(&template)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    if !exists {
+        let building = format!("volant_tplbuild_{}", std::process::id());
+        exec(&mut conn, &format!("DROP DATABASE IF EXISTS {building}")).await;
+        exec(
+            &mut conn,
+            &format!("CREATE DATABASE {building} OWNER {OWNER_ROLE}"),
+        )
+        .await;
+        db::migrate(&admin.clone().username(OWNER_ROLE).database(&building))
+            .await
+            .expect("migrate the template");
+        // Another test process may have won the race: then ours is dropped.
+        let renamed = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "ALTER DATABASE {building} RENAME TO {template}"
+        )))
+        .execute(&mut conn)
+        .await;
+        if renamed.is_err() {
+            exec(&mut conn, &format!("DROP DATABASE IF EXISTS {building}")).await;
+        }
+    }
+    conn.close().await.unwrap();
+    Cluster { admin, template }
+}
+
+/// Test databases are named `vt_<pid>_<n>`; those of finished processes are dropped.
+async fn drop_stale_databases(conn: &mut PgConnection) {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'vt\\_%'")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    for name in names {
+        let pid = name.split('_').nth(1).unwrap_or_default();
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut *conn)
+            .await;
+        }
+    }
+}
+
+fn migrations_digest() -> String {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let mut h = Sha256::new();
+    for f in files {
+        h.update(f.file_name().unwrap().as_encoded_bytes());
+        h.update(std::fs::read(&f).unwrap());
+    }
+    hex::encode(h.finalize())[..16].to_owned()
+}
+
+async fn exec(conn: &mut PgConnection, sql: &str) {
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// A fresh database cloned from the template.
+pub struct TestDb {
+    pub owner: PgConnectOptions,
+    pub app: PgConnectOptions,
+}
+
+pub async fn fresh_db() -> TestDb {
+    let c = cluster();
+    let name = format!(
+        "vt_{}_{}",
+        std::process::id(),
+        DB_COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = c.admin.connect().await.unwrap();
+    let sql = format!(
+        "CREATE DATABASE {name} TEMPLATE {} OWNER {OWNER_ROLE}",
+        c.template
+    );
+    let mut tries = 0;
+    // Concurrent copies of one template can collide briefly ("being accessed by other users").
+    while let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+        .execute(&mut conn)
+        .await
+    {
+        tries += 1;
+        assert!(tries < 50, "{sql}: {e}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    conn.close().await.unwrap();
+    TestDb {
+        owner: c.admin.clone().username(OWNER_ROLE).database(&name),
+        app: c.admin.clone().username(APP_ROLE).database(&name),
+    }
+}
+
+/// The real application on a free port, with its own database and SMTP server.
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+    pub db: TestDb,
+    pub smtp: SmtpSink,
+    pub settings: Settings,
+    shutdown: watch::Sender<bool>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[], JobRegistry::default()).await
+}
+
+/// Starts the app with extra settings (`VOLANT_…` variables) and extra job handlers.
+pub async fn spawn_app_with(vars: &[(&str, &str)], registry: JobRegistry) -> TestApp {
+    let db = fresh_db().await;
+    let smtp = SmtpSink::start().await;
+    let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let mut map: HashMap<String, String> = [
+        ("VOLANT_ADDR", "127.0.0.1:0"),
+        ("VOLANT_ARGON2_MEMORY_KIB", TEST_ARGON2_KIB),
+        ("VOLANT_JOB_POLL_MS", "50"),
+        ("VOLANT_JOB_BACKOFF_MS", "50"),
+        ("VOLANT_SMTP_URL", smtp_url.as_str()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    map.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    let settings = Settings::from_map(&map).expect("test settings");
+    let pool = db::app_pool(db.app.clone(), 10).await.unwrap();
+    let server = Server::bind(settings.clone(), pool.clone(), Some(registry))
+        .await
+        .unwrap();
+    let base = format!("http://{}", server.addr);
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(server.run(rx));
+    TestApp {
+        base,
+        pool,
+        db,
+        smtp,
+        settings,
+        shutdown: tx,
+    }
+}
+
+/// Two schools with one account per role in the first and an ADMIN in the second.
+pub struct Schools {
+    pub a: TenantId,
+    pub b: TenantId,
+}
+
+pub fn email(role: Role, school: char) -> String {
+    format!("{}@{school}.test", role.as_str().to_lowercase())
+}
+
+impl TestApp {
+    pub async fn seed_schools(&self) -> Schools {
+        let mut ids = vec![];
+        for (slug, name) in [("ecole-a", "École A"), ("ecole-b", "École B")] {
+            let new = NewTenant {
+                slug: slug.into(),
+                name: name.into(),
+                legal_name: None,
+                siret: None,
+                address: None,
+                timezone: "Europe/Paris".into(),
+            };
+            ids.push(tenancy::create_tenant(&self.pool, &new).await.unwrap());
+        }
+        let (a, b) = (ids[0], ids[1]);
+        for role in Role::ALL {
+            self.add_member(a, &email(role, 'a'), role).await;
+            self.add_member(b, &email(role, 'b'), role).await;
+        }
+        Schools { a, b }
+    }
+
+    pub async fn add_member(&self, tenant: TenantId, email: &str, role: Role) {
+        let kib = self.settings.argon2_memory_kib;
+        tenancy::create_member(
+            &self.pool,
+            tenant,
+            email,
+            "Personne Test",
+            PASSWORD,
+            role,
+            kib,
+        )
+        .await
+        .unwrap();
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client (its own cookie jar), not logged in.
+    pub fn anonymous(&self) -> Api {
+        Api {
+            base: self.base.clone(),
+            client: new_client(),
+            csrf: None,
+        }
+    }
+
+    pub async fn login(&self, email: &str) -> Api {
+        let mut api = self.anonymous();
+        let resp = api
+            .post(
+                "/api/v1/auth/login",
+                &json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(resp.status(), 200, "login {email}");
+        let body: Value = resp.json().await.unwrap();
+        api.csrf = Some(body["csrf_token"].as_str().unwrap().to_owned());
+        api
+    }
+
+    pub async fn login_as(&self, role: Role, school: char) -> Api {
+        self.login(&email(role, school)).await
+    }
+
+    /// A connection as the owner role (bypasses nothing: FORCE RLS applies to it too).
+    pub async fn owner_conn(&self) -> PgConnection {
+        self.db.owner.connect().await.unwrap()
+    }
+
+    /// Runs jobs until the outbox is empty (the worker polls every 50 ms).
+    pub async fn wait_jobs_idle(&self) {
+        for _ in 0..200 {
+            let pending: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')",
+            )
+            .fetch_one(&self.pool)
+            .await
+            .unwrap();
+            if pending == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("jobs still pending");
+    }
+}
+
+pub fn new_client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A client with its cookies and CSRF token.
+pub struct Api {
+    pub base: String,
+    pub client: Client,
+    pub csrf: Option<String>,
+}
+
+impl Api {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.csrf {
+            req = req.header("X-CSRF-Token", token);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.send(reqwest::Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn json(&self, path: &str) -> Value {
+        let resp = self.get(path).await;
+        assert_eq!(resp.status(), 200, "GET {path}");
+        resp.json().await.unwrap()
+    }
+}
+
+/// Asserts a problem+json answer with this status; returns its body.
+pub async fn problem(resp: Response, status: u16) -> Value {
+    assert_eq!(
+        resp.status(),
+        StatusCode::from_u16(status).unwrap(),
+        "status of {}",
+        resp.url()
+    );
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert_eq!(ct, "application/problem+json", "content type");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "French detail: {body}"
+    );
+    body
+}
+
+/// A real SMTP server on a free port that keeps every message it accepts. It can refuse the
+/// next N messages (451) to exercise the outbox's retries.
+#[derive(Clone)]
+pub struct SmtpSink {
+    pub port: u16,
+    messages: Arc<Mutex<Vec<String>>>,
+    refuse_next: Arc<AtomicUsize>,
+    arrived: Arc<Notify>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let sink = SmtpSink {
+            port: listener.local_addr().unwrap().port(),
+            messages: Arc::default(),
+            refuse_next: Arc::default(),
+            arrived: Arc::default(),
+        };
+        let s = sink.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let s = s.clone();
+                tokio::spawn(async move {
+                    let _ = s.session(stream).await;
+                });
+            }
+        });
+        sink
+    }
+
+    pub fn refuse_next(&self, n: usize) {
+        self.refuse_next.store(n, Ordering::SeqCst);
+    }
+
+    pub fn messages(&self) -> Vec<String> {
+        self.messages.lock().unwrap().clone()
+    }
+
+    /// Waits for a message whose decoded text contains `needle`; returns that text.
+    pub async fn wait_for(&self, needle: &str) -> String {
+        for _ in 0..100 {
+            if let Some(m) = self
+                .messages()
+                .into_iter()
+                .map(|m| decode_qp(&m))
+                .find(|m| m.contains(needle))
+            {
+                return m;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(100), self.arrived.notified()).await;
+        }
+        panic!("no mail containing {needle:?}; got {:?}", self.messages());
+    }
+
+    async fn session(&self, stream: tokio::net::TcpStream) -> std::io::Result<()> {
+        let (read, mut write) = stream.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 sink.test ESMTP\r\n").await?;
+        while let Some(line) = lines.next_line().await? {
+            let verb = line
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_uppercase();
+            match verb.as_str() {
+                "EHLO" | "HELO" => write.write_all(b"250 sink.test\r\n").await?,
+                "MAIL" | "RCPT" | "RSET" | "NOOP" => write.write_all(b"250 OK\r\n").await?,
+                "DATA" => {
+                    write.write_all(b"354 go ahead\r\n").await?;
+                    let mut data = String::new();
+                    while let Some(l) = lines.next_line().await? {
+                        if l == "." {
+                            break;
+                        }
+                        data.push_str(&l);
+                        data.push('\n');
+                    }
+                    let refused = self
+                        .refuse_next
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                        .is_ok();
+                    if refused {
+                        write.write_all(b"451 try again later\r\n").await?;
+                    } else {
+                        self.messages.lock().unwrap().push(data);
+                        self.arrived.notify_waiters();
+                        write.write_all(b"250 queued\r\n").await?;
+                    }
+                }
+                "QUIT" => {
+                    write.write_all(b"221 bye\r\n").await?;
+                    return Ok(());
+                }
+                _ => write.write_all(b"502 unknown\r\n").await?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Decodes quoted-printable (soft line breaks and `=XX`), enough to read links in mails.
+pub fn decode_qp(text: &str) -> String {
+    let joined = text.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex_pair = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        if bytes[i] == b'=' {
+            if let Some(b) = hex_pair.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The first link in a mail that starts with `prefix`.
+pub fn link_in(mail: &str, prefix: &str) -> String {
+    mail.split_whitespace()
+        .find(|w| w.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} in {mail}"))
+        .to_owned()
+}

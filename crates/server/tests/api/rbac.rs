@@ -1,0 +1,123 @@
+//! The role matrix: every route of the OpenAPI document × every role (and anonymous).
+
+use std::collections::HashMap;
+
+use reqwest::Method;
+use serde_json::json;
+use volant_domain::role::Role;
+
+use crate::helpers::*;
+
+#[derive(Clone, Copy, Debug)]
+enum Access {
+    /// No session needed (login, password reset, invitation accept).
+    Public,
+    /// Any logged-in role.
+    AnyRole,
+    /// Only these roles; the others get 403.
+    Only(&'static [Role]),
+}
+
+const ADMIN: Access = Access::Only(&[Role::Admin]);
+
+/// One row per route. A route missing here fails the test.
+fn matrix() -> HashMap<(&'static str, &'static str), Access> {
+    HashMap::from([
+        (("POST", "/api/v1/auth/login"), Access::Public),
+        (("POST", "/api/v1/auth/logout"), Access::AnyRole),
+        (("GET", "/api/v1/me"), Access::AnyRole),
+        (("POST", "/api/v1/auth/switch-tenant"), Access::AnyRole),
+        (("POST", "/api/v1/auth/password/change"), Access::AnyRole),
+        (("POST", "/api/v1/auth/password/forgot"), Access::Public),
+        (("POST", "/api/v1/auth/password/reset"), Access::Public),
+        (("GET", "/api/v1/users"), ADMIN),
+        (("PATCH", "/api/v1/users/{id}"), ADMIN),
+        (("GET", "/api/v1/invitations"), ADMIN),
+        (("POST", "/api/v1/invitations"), ADMIN),
+        (("GET", "/api/v1/invitations/lookup"), Access::Public),
+        (("POST", "/api/v1/invitations/accept"), Access::Public),
+        (("GET", "/api/v1/audit-log"), ADMIN),
+        (("GET", "/api/v1/audit-log/verify"), ADMIN),
+        (("GET", "/api/v1/demo/mails"), ADMIN),
+    ])
+}
+
+fn routes_of_the_document() -> Vec<(String, String)> {
+    let doc = serde_json::to_value(volant::http::openapi()).unwrap();
+    let mut out = vec![];
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                out.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_the_matrix_says() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let matrix = matrix();
+    let routes = routes_of_the_document();
+    for (method, path) in &routes {
+        assert!(
+            matrix.contains_key(&(method.as_str(), path.as_str())),
+            "no role-matrix row for {method} {path}"
+        );
+    }
+    assert_eq!(
+        routes.len(),
+        matrix.len(),
+        "the matrix lists a route the document does not have"
+    );
+    // An id of the caller's own school, so that an allowed role reaches past the 404.
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let own_id = admin.json("/api/v1/users?role=STUDENT").await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    for (method, path) in routes {
+        let access = matrix[&(method.as_str(), path.as_str())];
+        let concrete = path.replace("{id}", &own_id);
+        let m = Method::from_bytes(method.as_bytes()).unwrap();
+        let body = json!({});
+        // Anonymous.
+        let status = app
+            .anonymous()
+            .send(m.clone(), &concrete, Some(&body))
+            .await
+            .status()
+            .as_u16();
+        match access {
+            Access::Public => assert!(
+                status != 401 && status != 403 && status < 500,
+                "anonymous {method} {path}: {status}"
+            ),
+            _ => assert_eq!(status, 401, "anonymous {method} {path}"),
+        }
+        for role in Role::ALL {
+            // A fresh session per call: logout or a password change must not spoil the next one.
+            let api = app.login_as(role, 'a').await;
+            let status = api
+                .send(m.clone(), &concrete, Some(&body))
+                .await
+                .status()
+                .as_u16();
+            let allowed = match access {
+                Access::Public | Access::AnyRole => true,
+                Access::Only(roles) => roles.contains(&role),
+            };
+            if allowed {
+                assert!(
+                    status != 401 && status != 403 && status < 500,
+                    "{role} {method} {path}: {status}"
+                );
+            } else {
+                assert_eq!(status, 403, "{role} {method} {path}");
+            }
+        }
+    }
+}
