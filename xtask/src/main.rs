@@ -1,1 +1,191 @@
-fn main() {}
+//! `cargo xtask …`: the project's own commands (matklad's xtask pattern).
+//!
+//! - `cargo xtask demo [--release]`: install the web app's packages, build it and the server, run `volant demo`.
+//! - `cargo xtask test`: everything CI checks, in order, failing fast.
+//! - `cargo xtask openapi`: regenerate `web/openapi.json` and the TypeScript API types.
+
+use std::{
+    env,
+    path::{Path, PathBuf},
+    process::{Command, ExitCode},
+    time::Instant,
+};
+
+use anyhow::{Context, bail};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(args.iter().any(|a| a == "--release"), args.iter().any(|a| a == "--reset")),
+        Some("test") => test(),
+        Some("openapi") => openapi(false),
+        _ => {
+            eprintln!("usage: cargo xtask demo [--release] [--reset] | test | openapi");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn npm(args: &[&str]) -> Command {
+    let mut c = Command::new("npm");
+    c.args(args).current_dir(root().join("web"));
+    c
+}
+
+fn run(step: &str, mut cmd: Command) -> anyhow::Result<()> {
+    let started = Instant::now();
+    eprintln!("\n==> {step}");
+    let status = cmd.status().with_context(|| format!("cannot start: {step}"))?;
+    eprintln!("<== {step}: {} in {:.0?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
+    if !status.success() {
+        bail!("step failed: {step}");
+    }
+    Ok(())
+}
+
+fn require(tool: &str, hint: &str) -> anyhow::Result<()> {
+    let found = Command::new("sh").args(["-c", &format!("command -v {tool}")]).output()?.status.success();
+    if !found {
+        bail!("`{tool}` is missing: {hint}");
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
+}
+
+/// `npm ci` when `node_modules` is missing or older than the lock file.
+fn web_install() -> anyhow::Result<()> {
+    require("npm", "install Node.js 20 or newer (Debian: apt-get install nodejs npm)")?;
+    let web = root().join("web");
+    let stamp = web.join("node_modules/.package-lock.json");
+    let lock = web.join("package-lock.json");
+    let fresh = match (stamp.metadata().and_then(|m| m.modified()), lock.metadata().and_then(|m| m.modified())) {
+        (Ok(installed), Ok(locked)) => installed >= locked,
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    run("npm ci (web packages)", npm(&["ci", "--no-audit", "--no-fund"]))
+}
+
+fn volant_bin(release: bool) -> PathBuf {
+    target_dir().join(if release { "release" } else { "debug" }).join("volant")
+}
+
+fn demo(release: bool, reset: bool) -> anyhow::Result<()> {
+    web_install()?;
+    run("build the web app", npm(&["run", "build"]))?;
+    let mut build = cargo();
+    build.args(["build", "-p", "volant-server", "--bin", "volant"]);
+    if release {
+        build.arg("--release");
+    }
+    run("build the server", build)?;
+    let mut volant = Command::new(volant_bin(release));
+    volant.arg("demo").current_dir(root());
+    if reset {
+        volant.arg("--reset");
+    }
+    run("volant demo", volant)
+}
+
+/// Regenerates `web/openapi.json` and `web/src/api/schema.d.ts`; with `check`, fails when the
+/// committed files were stale.
+fn openapi(check: bool) -> anyhow::Result<()> {
+    run("build the server", {
+        let mut c = cargo();
+        c.args(["build", "-p", "volant-server", "--bin", "volant"]);
+        c
+    })?;
+    let out = Command::new(volant_bin(false)).arg("openapi").output().context("volant openapi")?;
+    if !out.status.success() {
+        bail!("volant openapi failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let path = root().join("web/openapi.json");
+    let before = std::fs::read(&path).unwrap_or_default();
+    std::fs::write(&path, &out.stdout)?;
+    web_install()?;
+    run("generate the TypeScript API types", npm(&["run", "gen:api"]))?;
+    if check && before != out.stdout {
+        bail!("web/openapi.json was stale: it is regenerated now; commit it (cargo xtask openapi)");
+    }
+    Ok(())
+}
+
+/// Debian's Chromium drives the browser tests; no browser download is possible here.
+fn ensure_chromium() -> anyhow::Result<()> {
+    if Path::new("/usr/bin/chromium").exists() {
+        return Ok(());
+    }
+    if !is_root() {
+        bail!("the browser tests need Debian's Chromium: run `sudo apt-get install chromium`, then again");
+    }
+    let mut update = Command::new("apt-get");
+    update.arg("update");
+    run("apt-get update", update)?;
+    let mut install = Command::new("apt-get");
+    install.args(["install", "-y", "--no-install-recommends", "chromium"]).env("DEBIAN_FRONTEND", "noninteractive");
+    run("apt-get install chromium", install)
+}
+
+fn test() -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut steps = 0;
+    let mut step = |name: &str, cmd: Command| -> anyhow::Result<()> {
+        run(name, cmd)?;
+        steps += 1;
+        Ok(())
+    };
+    step("rustfmt check", {
+        let mut c = cargo();
+        c.args(["fmt", "--all", "--", "--check"]);
+        c
+    })?;
+    step("clippy (warnings denied)", {
+        let mut c = cargo();
+        c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+        c
+    })?;
+    openapi(true)?;
+    step("web: type check", npm(&["run", "typecheck"]))?;
+    step("web: lint", npm(&["run", "lint"]))?;
+    step("web: unit tests", npm(&["run", "test"]))?;
+    step("web: build", npm(&["run", "build"]))?;
+    step("Rust tests (unit and integration, real PostgreSQL)", {
+        let mut c = cargo();
+        c.args(["test", "--workspace"]);
+        c
+    })?;
+    ensure_chromium()?;
+    step("browser tests (Chromium)", {
+        let mut c = npm(&["run", "e2e"]);
+        c.env("VOLANT_BIN", volant_bin(false));
+        c
+    })?;
+    eprintln!("\nxtask test: all {steps} steps passed in {:.0?}", started.elapsed());
+    Ok(())
+}
