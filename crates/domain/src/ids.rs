@@ -59,4 +59,14 @@ id_type!(
     InvitationId,
     /// A job of the outbox.
     JobId,
+    /// An agency (branch) of a school.
+    AgencyId,
+    /// A code-session room of an agency.
+    RoomId,
+    /// An instructor record.
+    InstructorId,
+    /// A dated unavailability of an instructor.
+    ExceptionId,
+    /// A car or a simulator.
+    VehicleId,
 );

@@ -4,5 +4,8 @@
 pub mod audit;
 pub mod email;
 pub mod ids;
+pub mod licence;
 pub mod password;
+pub mod plate;
 pub mod role;
+pub mod schedule;

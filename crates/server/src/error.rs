@@ -25,6 +25,28 @@ impl FieldError {
     }
 }
 
+/// Collects field errors, to report them all at once.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// `Err(400)` naming every field at fault, if any.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::BadRequest {
+                detail: "Certaines informations sont invalides.".into(),
+                errors: self.0,
+            })
+        }
+    }
+}
+
 /// A business rule that refused the request.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct RuleViolation {
@@ -248,4 +270,15 @@ fn is_unavailable_code(code: &str) -> bool {
 /// The name of the constraint a database error violated, for mapping named constraints.
 pub fn violated_constraint(e: &sqlx::Error) -> Option<&str> {
     e.as_database_error()?.constraint()
+}
+
+/// Turns a violation of a named constraint into a field error; anything else stays as it was.
+/// `map` lists `(constraint, field, French message)`.
+pub fn on_constraint(e: sqlx::Error, map: &[(&str, &str, &str)]) -> AppError {
+    if let Some(name) = violated_constraint(&e) {
+        if let Some((_, field, message)) = map.iter().find(|(c, _, _)| *c == name) {
+            return AppError::field(field, *message);
+        }
+    }
+    e.into()
 }

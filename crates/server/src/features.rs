@@ -11,4 +11,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::invitations::routes())
         .merge(crate::audit::routes::routes())
         .merge(crate::demo::routes::routes())
+        .merge(crate::agencies::routes::routes())
+        .merge(crate::instructors::routes::routes())
+        .merge(crate::vehicles::routes::routes())
 }

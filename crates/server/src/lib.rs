@@ -1,6 +1,7 @@
 //! Volant's server: configuration, database, HTTP edge, jobs, and one module per feature
 //! (routes → service → repository).
 
+pub mod agencies;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -11,8 +12,10 @@ pub mod demo;
 pub mod error;
 pub mod features;
 pub mod http;
+pub mod instructors;
 pub mod invitations;
 pub mod jobs;
 pub mod mail;
 pub mod tenancy;
 pub mod users;
+pub mod vehicles;

@@ -11,13 +11,41 @@ pub enum Permission {
     ReadAudit,
     /// Read the mails caught by the demo profile.
     ReadDemoMails,
+    /// Read agencies (hours, rooms, meeting points): everyone in the school.
+    ReadAgencies,
+    /// Open and change agencies.
+    ManageAgencies,
+    /// List instructors: the office sees all, an instructor their own record, a student the
+    /// names of their instructors.
+    ReadInstructors,
+    /// Create and change instructor records.
+    ManageInstructors,
+    /// Replace an instructor's weekly availability and exceptions.
+    ManageAvailability,
+    /// Declare leave and other unavailability (an instructor only for themself).
+    DeclareUnavailability,
+    /// Read vehicles.
+    ReadVehicles,
+    /// Add and change vehicles.
+    ManageVehicles,
 }
 
 impl Permission {
     pub fn roles(self) -> &'static [Role] {
         use Role::*;
         match self {
-            Permission::ManageUsers | Permission::ReadAudit | Permission::ReadDemoMails => &[Admin],
+            Permission::ManageUsers
+            | Permission::ReadAudit
+            | Permission::ReadDemoMails
+            | Permission::ManageAgencies
+            | Permission::ManageInstructors => &[Admin],
+            Permission::ManageAvailability | Permission::ManageVehicles => &[Admin, Secretary],
+            Permission::ReadVehicles | Permission::DeclareUnavailability => {
+                &[Admin, Secretary, Instructor]
+            }
+            Permission::ReadAgencies | Permission::ReadInstructors => {
+                &[Admin, Secretary, Instructor, Student]
+            }
         }
     }
 

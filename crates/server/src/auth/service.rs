@@ -120,6 +120,11 @@ pub async fn session_view(
             .bind(tenant.0)
             .fetch_one(&mut *tx)
             .await?;
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind(tenant.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let instructor_id = crate::instructors::repo::id_of_user(&mut tx, tenant, user).await?;
     tx.commit().await?;
     Ok(SessionView {
         user: UserView {
@@ -135,7 +140,7 @@ pub async fn session_view(
         },
         memberships,
         csrf_token: csrf,
-        instructor_id: None,
+        instructor_id,
         student_id: None,
     })
 }

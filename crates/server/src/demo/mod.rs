@@ -1,6 +1,7 @@
 //! The demo: two schools and one account per role, created through the same services as real
 //! use (so the audit log is populated), into an empty database.
 
+pub mod resources;
 pub mod routes;
 
 use anyhow::Context;
@@ -14,7 +15,7 @@ use crate::{
 
 pub const DEMO_PASSWORD: &str = "volant-demo";
 /// Bump when the demo data changes; `volant demo` then suggests `--reset`.
-pub const DEMO_VERSION: i64 = 1;
+pub const DEMO_VERSION: i64 = 2;
 
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.volant.test", "Claire Dubois", Role::Admin),
@@ -64,9 +65,19 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
         },
     )
     .await?;
+    let mut moniteur = None;
     for (email, name, role) in ACCOUNTS {
-        tenancy::create_member(pool, centre, email, name, DEMO_PASSWORD, *role, kib).await?;
+        let user =
+            tenancy::create_member(pool, centre, email, name, DEMO_PASSWORD, *role, kib).await?;
+        if *role == Role::Instructor {
+            moniteur = Some(user);
+        }
     }
+    let moniteur = moniteur.ok_or_else(|| anyhow::anyhow!("no demo instructor account"))?;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive();
+    resources::seed(pool, centre, moniteur.0, today).await?;
     let quais = tenancy::create_tenant(
         pool,
         &NewTenant {

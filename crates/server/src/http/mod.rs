@@ -4,6 +4,7 @@
 pub mod json;
 pub mod metrics;
 pub mod page;
+pub mod patch;
 pub mod web;
 
 use std::time::Duration;
@@ -189,3 +190,36 @@ async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
 
 /// How long the server waits for in-flight requests at shutdown.
 pub const GRACEFUL_SHUTDOWN: Duration = Duration::from_secs(10);
+
+/// An id from the path. A malformed one is the same 404 as an unknown one: ids leak nothing.
+pub fn path_id<T: From<uuid::Uuid>>(raw: &str) -> Result<T, AppError> {
+    raw.parse::<uuid::Uuid>()
+        .map(T::from)
+        .map_err(|_| AppError::NotFound)
+}
+
+/// 201 with the created resource.
+pub fn created<T: serde::Serialize>(body: T) -> axum::response::Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+/// Enums stored as text columns: `TryFrom<String>` through their serde names, so that
+/// `#[sqlx(try_from = "String")]` reads them and the JSON and SQL spellings are one.
+#[macro_export]
+macro_rules! text_enum {
+    ($($enum:ident),* $(,)?) => {$(
+        impl TryFrom<String> for $enum {
+            type Error = serde_json::Error;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                serde_json::from_value(serde_json::Value::String(s))
+            }
+        }
+
+        impl $enum {
+            /// The stored (and JSON) spelling.
+            pub fn as_str(self) -> String {
+                serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            }
+        }
+    )*};
+}

@@ -12,6 +12,7 @@ use volant_domain::{
 };
 
 use crate::{
+    agencies::{self, AgencyInput},
     audit::{self, Change},
     auth::{Actor, password},
     db,
@@ -66,6 +67,27 @@ pub async fn create_tenant(pool: &PgPool, new: &NewTenant) -> anyhow::Result<Ten
         entity_id: Some(id.0),
         before: None,
         after: Some(after),
+    };
+    audit::record(&mut tx, &Actor::system(id), change).await?;
+    // Every school has at least one agency: records created without one take it.
+    let agency = AgencyInput {
+        name: "Agence principale".into(),
+        address: new.address.clone(),
+        phone: None,
+        email: None,
+        opening_hours: vec![],
+        closures: vec![],
+        meeting_points: vec![],
+        rooms: vec![],
+        alsace_moselle: false,
+    };
+    let agency_id = agencies::repo::insert(&mut tx, id, &agency).await?;
+    let change = Change {
+        action: "agency.create",
+        entity: "agency",
+        entity_id: Some(agency_id),
+        before: None,
+        after: Some(json!(agency)),
     };
     audit::record(&mut tx, &Actor::system(id), change).await?;
     tx.commit().await?;

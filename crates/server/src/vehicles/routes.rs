@@ -1,0 +1,162 @@
+use axum::{
+    Json,
+    extract::{Path, State},
+    response::Response,
+};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{Vehicle, VehicleInput, VehicleUpdate, repo, validate};
+use crate::{
+    agencies,
+    app::AppState,
+    audit::{self, Change},
+    auth::{Actor, Ctx, Permission},
+    db,
+    error::{AppError, AppResult, on_constraint},
+    http::{
+        created,
+        json::{ApiQuery, JsonBody},
+        page::{self, Page},
+        patch, path_id,
+    },
+};
+
+const CONSTRAINTS: &[(&str, &str, &str)] = &[(
+    "vehicles_plate_unique",
+    "plate",
+    "Un véhicule de l'école porte déjà cette immatriculation.",
+)];
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    pub agency_id: Option<Uuid>,
+    /// `active`, `maintenance` or `retired`.
+    pub status: Option<String>,
+    /// `car` or `simulator`.
+    pub kind: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The school's vehicles, by plate.
+#[utoipa::path(get, path = "/vehicles", tag = "vehicles", params(ListQuery),
+    responses((status = 200, body = Page<Vehicle>), (status = 401), (status = 403)))]
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Json<Page<Vehicle>>> {
+    ctx.require(Permission::ReadVehicles)?;
+    let limit = page::limit(q.limit)?;
+    let filter = repo::Filter {
+        agency_id: q.agency_id,
+        status: q.status,
+        kind: q.kind,
+        after_plate: page::decode_cursor(q.cursor.as_deref())?,
+        limit: limit + 1,
+    };
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let rows = repo::list(&mut tx, ctx.tenant_id, &filter).await?;
+    tx.commit().await?;
+    Ok(Json(page::paginate(rows, limit, |v| v.plate.clone())))
+}
+
+/// Adds a vehicle or a simulator.
+#[utoipa::path(post, path = "/vehicles", tag = "vehicles", request_body = VehicleInput,
+    responses((status = 201, body = Vehicle), (status = 400), (status = 401), (status = 403)))]
+async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
+    ctx.require(Permission::ManageVehicles)?;
+    let input: VehicleInput = body.parse()?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let vehicle = create_vehicle(&mut tx, &ctx.actor(), input).await?;
+    tx.commit().await?;
+    Ok(created(vehicle))
+}
+
+/// Validates, stores and audits a new vehicle (the API and the demo seed).
+pub async fn create_vehicle(
+    conn: &mut sqlx::PgConnection,
+    actor: &Actor,
+    input: VehicleInput,
+) -> AppResult<Vehicle> {
+    let valid = validate(input)?;
+    let agency = agencies::repo::resolve(conn, actor.tenant_id, valid.input.agency_id).await?;
+    let vehicle = repo::insert(conn, actor.tenant_id, agency, &valid)
+        .await
+        .map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let change = Change {
+        action: "vehicle.create",
+        entity: "vehicle",
+        entity_id: Some(vehicle.id),
+        before: None,
+        after: Some(json!(vehicle)),
+    };
+    audit::record(conn, actor, change).await?;
+    Ok(vehicle)
+}
+
+/// One vehicle.
+#[utoipa::path(get, path = "/vehicles/{id}", tag = "vehicles", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vehicle), (status = 401), (status = 403), (status = 404)))]
+async fn get_one(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vehicle>> {
+    ctx.require(Permission::ReadVehicles)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let vehicle = repo::get(&mut tx, ctx.tenant_id, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(Json(vehicle))
+}
+
+/// Changes a vehicle (status, dates, mileage…), with the `version` read.
+#[utoipa::path(patch, path = "/vehicles/{id}", tag = "vehicles", params(("id" = Uuid, Path)), request_body = VehicleUpdate,
+    responses((status = 200, body = Vehicle), (status = 400), (status = 401), (status = 403), (status = 404), (status = 412)))]
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> AppResult<Json<Vehicle>> {
+    ctx.require(Permission::ManageVehicles)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let before = repo::get(&mut tx, ctx.tenant_id, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let valid = validate(patch::apply(
+        &before.input(),
+        before.version,
+        &before,
+        &body,
+    )?)?;
+    let agency = agencies::repo::resolve(&mut tx, ctx.tenant_id, valid.input.agency_id).await?;
+    let after = repo::update(&mut tx, ctx.tenant_id, id, agency, &valid)
+        .await
+        .map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let change = Change {
+        action: "vehicle.update",
+        entity: "vehicle",
+        entity_id: Some(id),
+        before: Some(json!(before)),
+        after: Some(json!(after)),
+    };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
