@@ -38,8 +38,7 @@ impl EntryMeta {
             self.tenant_id.to_string(),
             self.seq.to_string(),
             self.id.to_string(),
-            self.occurred_at
-                .to_rfc3339_opts(SecondsFormat::Micros, true),
+            self.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
             opt(self.actor_id.map(|u| u.to_string())),
             escape(&self.action),
             escape(&self.entity),
@@ -76,10 +75,7 @@ impl Payload {
     /// SHA-256 of the payload in canonical JSON (keys sorted, no spaces).
     pub fn hash(&self) -> Hash {
         let mut text = String::new();
-        canonical_json(
-            &serde_json::json!({ "before": self.before, "after": self.after }),
-            &mut text,
-        );
+        canonical_json(&serde_json::json!({ "before": self.before, "after": self.after }), &mut text);
         Sha256::digest(text.as_bytes()).into()
     }
 }
@@ -146,12 +142,7 @@ pub struct Verifier {
 
 impl Default for Verifier {
     fn default() -> Self {
-        Verifier {
-            prev: GENESIS,
-            expected_seq: 1,
-            checked: 0,
-            first_broken: None,
-        }
+        Verifier { prev: GENESIS, expected_seq: 1, checked: 0, first_broken: None }
     }
 }
 
@@ -163,10 +154,7 @@ impl Verifier {
             return;
         }
         self.checked += 1;
-        let payload_ok = entry
-            .payload
-            .as_ref()
-            .is_none_or(|p| p.hash() == entry.meta.payload_hash);
+        let payload_ok = entry.payload.as_ref().is_none_or(|p| p.hash() == entry.meta.payload_hash);
         let linked = chain_hash(&self.prev, &entry.meta) == entry.hash;
         if entry.meta.seq != self.expected_seq || !linked || !payload_ok {
             self.first_broken = Some(entry.meta.seq.min(self.expected_seq));
@@ -184,11 +172,7 @@ impl Verifier {
                 self.first_broken = Some(self.expected_seq);
             }
         }
-        Verification {
-            ok: self.first_broken.is_none(),
-            checked: self.checked,
-            first_broken: self.first_broken,
-        }
+        Verification { ok: self.first_broken.is_none(), checked: self.checked, first_broken: self.first_broken }
     }
 }
 
@@ -203,10 +187,7 @@ mod tests {
         let mut prev = GENESIS;
         (1..=n)
             .map(|seq| {
-                let payload = Payload {
-                    before: None,
-                    after: Some(json!({"n": seq, "nom": "Ménard|x"})),
-                };
+                let payload = Payload { before: None, after: Some(json!({"n": seq, "nom": "Ménard|x"})) };
                 let meta = EntryMeta {
                     tenant_id: tenant,
                     seq,
@@ -222,11 +203,7 @@ mod tests {
                 };
                 let hash = chain_hash(&prev, &meta);
                 prev = hash;
-                StoredEntry {
-                    meta,
-                    hash,
-                    payload: Some(payload),
-                }
+                StoredEntry { meta, hash, payload: Some(payload) }
             })
             .collect()
     }
@@ -240,23 +217,13 @@ mod tests {
 
     #[test]
     fn an_untouched_chain_verifies() {
-        assert_eq!(
-            verify(&chain(5)),
-            Verification {
-                ok: true,
-                checked: 5,
-                first_broken: None
-            }
-        );
+        assert_eq!(verify(&chain(5)), Verification { ok: true, checked: 5, first_broken: None });
     }
 
     #[test]
     fn an_edited_payload_is_named() {
         let mut c = chain(5);
-        c[2].payload = Some(Payload {
-            before: None,
-            after: Some(json!({"n": 99})),
-        });
+        c[2].payload = Some(Payload { before: None, after: Some(json!({"n": 99})) });
         assert_eq!(verify(&c).first_broken, Some(3));
     }
 
@@ -293,10 +260,7 @@ mod tests {
     #[test]
     fn canonical_json_sorts_keys() {
         let mut out = String::new();
-        canonical_json(
-            &json!({"b": [1, {"d": null, "c": "é"}], "a": true}),
-            &mut out,
-        );
+        canonical_json(&json!({"b": [1, {"d": null, "c": "é"}], "a": true}), &mut out);
         assert_eq!(out, r#"{"a":true,"b":[1,{"c":"é","d":null}]}"#);
     }
 }

@@ -25,14 +25,8 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains("..")
             && !domain.contains('@')
-            && !value.chars().any(|c| {
-                c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
-            });
-        if well_formed {
-            Ok(Email(value))
-        } else {
-            Err(InvalidEmail)
-        }
+            && !value.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'));
+        if well_formed { Ok(Email(value)) } else { Err(InvalidEmail) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -65,26 +59,14 @@ mod tests {
 
     #[test]
     fn normalises_case_and_spaces() {
-        assert_eq!(
-            Email::parse("  Jeanne.Martin@Exemple.FR ")
-                .unwrap()
-                .as_str(),
-            "jeanne.martin@exemple.fr"
-        );
+        assert_eq!(Email::parse("  Jeanne.Martin@Exemple.FR ").unwrap().as_str(), "jeanne.martin@exemple.fr");
     }
 
     #[test]
     fn refuses_malformed_addresses() {
-        for bad in [
-            "",
-            "jeanne",
-            "@exemple.fr",
-            "jeanne@",
-            "jeanne@exemple",
-            "je anne@exemple.fr",
-            "a@b..fr",
-            "a@@b.fr",
-        ] {
+        for bad in
+            ["", "jeanne", "@exemple.fr", "jeanne@", "jeanne@exemple", "je anne@exemple.fr", "a@b..fr", "a@@b.fr"]
+        {
             assert_eq!(Email::parse(bad), Err(InvalidEmail), "{bad:?}");
         }
     }

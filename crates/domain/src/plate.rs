@@ -22,10 +22,7 @@ impl Plate {
     pub fn parse(raw: &str) -> Result<Self, InvalidPlate> {
         let upper = raw.trim().to_uppercase();
         let compact: String = upper.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-        parse_siv(&compact)
-            .or_else(|| parse_fni(&upper))
-            .map(Plate)
-            .ok_or(InvalidPlate)
+        parse_siv(&compact).or_else(|| parse_fni(&upper)).map(Plate).ok_or(InvalidPlate)
     }
 
     pub fn as_str(&self) -> &str {
@@ -46,8 +43,7 @@ fn parse_siv(compact: &str) -> Option<String> {
         return None;
     }
     // All ASCII from here. "000" is never issued; "SS" and "WW" are reserved prefixes.
-    let reserved =
-        &compact[2..5] == "000" || compact.starts_with("SS") || compact.starts_with("WW");
+    let reserved = &compact[2..5] == "000" || compact.starts_with("SS") || compact.starts_with("WW");
     (!reserved).then(|| format!("{}-{}-{}", &compact[..2], &compact[2..5], &compact[5..]))
 }
 
@@ -60,13 +56,9 @@ fn parse_fni(upper: &str) -> Option<String> {
         _ => return None,
     };
     let num_ok = (1..=4).contains(&num.len()) && num.chars().all(|c| c.is_ascii_digit());
-    let letters_ok =
-        (1..=3).contains(&letters.len()) && letters.chars().all(|c| c.is_ascii_uppercase());
+    let letters_ok = (1..=3).contains(&letters.len()) && letters.chars().all(|c| c.is_ascii_uppercase());
     let dept_ok = matches!(dept, "2A" | "2B")
-        || (dept.len() == 2
-            && dept.chars().all(|c| c.is_ascii_digit())
-            && dept != "00"
-            && dept != "20")
+        || (dept.len() == 2 && dept.chars().all(|c| c.is_ascii_digit()) && dept != "00" && dept != "20")
         || (dept.len() == 3 && dept.starts_with("97") && dept.chars().all(|c| c.is_ascii_digit()));
     (num_ok && letters_ok && dept_ok).then(|| format!("{num} {letters} {dept}"))
 }

@@ -15,12 +15,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Admin,
-        Role::Secretary,
-        Role::Instructor,
-        Role::Student,
-    ];
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Secretary, Role::Instructor, Role::Student];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -60,10 +55,7 @@ pub struct UnknownRole(String);
 impl FromStr for Role {
     type Err = UnknownRole;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 
@@ -75,10 +67,7 @@ mod tests {
     fn roles_round_trip_through_their_json_names() {
         for role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
-            assert_eq!(
-                serde_json::to_string(&role).unwrap(),
-                format!("\"{}\"", role.as_str())
-            );
+            assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{}\"", role.as_str()));
         }
         assert!("admin".parse::<Role>().is_err());
     }

@@ -66,10 +66,7 @@ pub fn normalise_week(ranges: &[WeeklyRange]) -> Result<Vec<WeeklyRange>, (usize
         .map(|(weekday, start, end, i)| WeeklyRange {
             weekday,
             start: start.format("%H:%M").to_string(),
-            end: ranges
-                .get(i)
-                .map(|r| r.end.clone())
-                .unwrap_or_else(|| end.format("%H:%M").to_string()),
+            end: ranges.get(i).map(|r| r.end.clone()).unwrap_or_else(|| end.format("%H:%M").to_string()),
         })
         .collect())
 }
@@ -79,54 +76,26 @@ mod tests {
     use super::*;
 
     fn r(weekday: u8, start: &str, end: &str) -> WeeklyRange {
-        WeeklyRange {
-            weekday,
-            start: start.into(),
-            end: end.into(),
-        }
+        WeeklyRange { weekday, start: start.into(), end: end.into() }
     }
 
     #[test]
     fn several_ranges_a_day_are_sorted() {
-        let week = normalise_week(&[
-            r(2, "14:00", "18:00"),
-            r(2, "08:00", "12:00"),
-            r(1, "09:00", "17:30"),
-        ])
-        .unwrap();
-        assert_eq!(
-            week,
-            vec![
-                r(1, "09:00", "17:30"),
-                r(2, "08:00", "12:00"),
-                r(2, "14:00", "18:00")
-            ]
-        );
+        let week = normalise_week(&[r(2, "14:00", "18:00"), r(2, "08:00", "12:00"), r(1, "09:00", "17:30")]).unwrap();
+        assert_eq!(week, vec![r(1, "09:00", "17:30"), r(2, "08:00", "12:00"), r(2, "14:00", "18:00")]);
     }
 
     #[test]
     fn touching_ranges_are_fine_overlapping_ones_are_not() {
         assert!(normalise_week(&[r(3, "08:00", "12:00"), r(3, "12:00", "13:00")]).is_ok());
-        assert_eq!(
-            normalise_week(&[r(3, "08:00", "12:00"), r(3, "11:00", "13:00")]),
-            Err((1, ScheduleError::Overlap))
-        );
+        assert_eq!(normalise_week(&[r(3, "08:00", "12:00"), r(3, "11:00", "13:00")]), Err((1, ScheduleError::Overlap)));
     }
 
     #[test]
     fn bad_ranges_are_named() {
-        assert_eq!(
-            normalise_week(&[r(0, "08:00", "12:00")]),
-            Err((0, ScheduleError::Weekday))
-        );
-        assert_eq!(
-            normalise_week(&[r(1, "8h", "12:00")]),
-            Err((0, ScheduleError::Time))
-        );
-        assert_eq!(
-            normalise_week(&[r(1, "12:00", "08:00")]),
-            Err((0, ScheduleError::Order))
-        );
+        assert_eq!(normalise_week(&[r(0, "08:00", "12:00")]), Err((0, ScheduleError::Weekday)));
+        assert_eq!(normalise_week(&[r(1, "8h", "12:00")]), Err((0, ScheduleError::Time)));
+        assert_eq!(normalise_week(&[r(1, "12:00", "08:00")]), Err((0, ScheduleError::Order)));
         assert!(normalise_week(&[r(7, "20:00", "24:00")]).is_ok());
     }
 }

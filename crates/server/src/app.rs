@@ -55,34 +55,20 @@ pub struct Server {
 
 impl Server {
     /// Binds the listener (port 0 picks a free one) and prepares the state.
-    pub async fn bind(
-        settings: Settings,
-        pool: PgPool,
-        registry: Option<JobRegistry>,
-    ) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(settings.addr)
-            .await
-            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+    pub async fn bind(settings: Settings, pool: PgPool, registry: Option<JobRegistry>) -> anyhow::Result<Self> {
+        let listener =
+            TcpListener::bind(settings.addr).await.with_context(|| format!("cannot listen on {}", settings.addr))?;
         let addr = listener.local_addr()?;
         let public_url = settings.public_base_url(addr);
         let mailer = Mailer::from_settings(&settings)?;
         let registry = registry.unwrap_or_default().with_defaults(mailer);
         let state = AppState::new(settings, pool, public_url);
-        Ok(Server {
-            addr,
-            state,
-            listener,
-            registry,
-        })
+        Ok(Server { addr, state, listener, registry })
     }
 
     /// Serves until `shutdown` turns true, then drains in-flight requests and stops the worker.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
-        let worker = tokio::spawn(jobs::run_worker(
-            self.state.clone(),
-            self.registry,
-            shutdown.clone(),
-        ));
+        let worker = tokio::spawn(jobs::run_worker(self.state.clone(), self.registry, shutdown.clone()));
         let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, app)
             .with_graceful_shutdown(async move {

@@ -94,9 +94,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(Settings::from_env()?, false, false).await,
         Command::Demo { reset } => {
             let mut vars: HashMap<String, String> = std::env::vars().collect();
-            let profile = vars
-                .entry("VOLANT_PROFILE".into())
-                .or_insert_with(|| "demo".into());
+            let profile = vars.entry("VOLANT_PROFILE".into()).or_insert_with(|| "demo".into());
             if profile != "demo" && profile != "dev" {
                 bail!("`volant demo` runs only with the demo or dev profile");
             }
@@ -149,42 +147,17 @@ async fn serve(settings: Settings, demo_mode: bool, reset: bool) -> anyhow::Resu
 async fn run_admin(db: &Database, settings: &Settings, admin: Admin) -> anyhow::Result<()> {
     let pool = &db.pool;
     match admin {
-        Admin::CreateTenant {
-            slug,
-            name,
-            siret,
-            timezone,
-        } => {
-            let new = tenancy::NewTenant {
-                slug,
-                name,
-                legal_name: None,
-                siret,
-                address: None,
-                timezone,
-            };
+        Admin::CreateTenant { slug, name, siret, timezone } => {
+            let new = tenancy::NewTenant { slug, name, legal_name: None, siret, address: None, timezone };
             let id = tenancy::create_tenant(pool, &new).await?;
             println!("{id}");
         }
-        Admin::CreateUser {
-            tenant,
-            email,
-            name,
-            role,
-        } => {
+        Admin::CreateUser { tenant, email, name, role } => {
             let tenant = tenancy::find(pool, &tenant).await?;
-            let password = std::env::var("VOLANT_NEW_PASSWORD")
-                .context("set VOLANT_NEW_PASSWORD to the new member's password")?;
-            let id = tenancy::create_member(
-                pool,
-                tenant,
-                &email,
-                &name,
-                &password,
-                role,
-                settings.argon2_memory_kib,
-            )
-            .await?;
+            let password =
+                std::env::var("VOLANT_NEW_PASSWORD").context("set VOLANT_NEW_PASSWORD to the new member's password")?;
+            let id = tenancy::create_member(pool, tenant, &email, &name, &password, role, settings.argon2_memory_kib)
+                .await?;
             println!("{id}");
         }
         Admin::SuspendTenant { tenant } => {
@@ -195,14 +168,12 @@ async fn run_admin(db: &Database, settings: &Settings, admin: Admin) -> anyhow::
         Admin::VerifyAudit { tenant } => {
             let tenants = match tenant {
                 Some(t) => vec![tenancy::find(pool, &t).await?],
-                None => sqlx::query_scalar::<_, uuid::Uuid>(
-                    "SELECT id FROM tenants ORDER BY created_at",
-                )
-                .fetch_all(pool)
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+                None => sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM tenants ORDER BY created_at")
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
             };
             let mut all_ok = true;
             for t in tenants {

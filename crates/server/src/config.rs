@@ -2,9 +2,7 @@
 //! `VOLANT_CONFIG_FILE`). Every setting has a safe default for `dev` and `demo`; `staging` and
 //! `prod` refuse to start on defaults that are only safe on a developer's laptop.
 
-use std::{
-    collections::HashMap, fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration,
-};
+use std::{collections::HashMap, fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
 use anyhow::{Context, bail};
 
@@ -104,13 +102,11 @@ impl Settings {
     pub fn from_env() -> anyhow::Result<Self> {
         let mut vars: HashMap<String, String> = HashMap::new();
         if let Ok(path) = std::env::var("VOLANT_CONFIG_FILE") {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read VOLANT_CONFIG_FILE {path}"))?;
+            let text =
+                std::fs::read_to_string(&path).with_context(|| format!("cannot read VOLANT_CONFIG_FILE {path}"))?;
             vars.extend(parse_env_file(&text));
         }
-        vars.extend(
-            std::env::vars().filter(|(k, _)| k.starts_with("VOLANT_") || k == "DATABASE_URL"),
-        );
+        vars.extend(std::env::vars().filter(|(k, _)| k.starts_with("VOLANT_") || k == "DATABASE_URL"));
         Self::from_map(&vars)
     }
 
@@ -123,26 +119,17 @@ impl Settings {
             .parse()
             .context("VOLANT_ADDR must look like 127.0.0.1:8080")?;
         let parse_num = |k: &str, default: u64| -> anyhow::Result<u64> {
-            get(k).map_or(Ok(default), |v| {
-                v.parse()
-                    .with_context(|| format!("{k} must be a whole number"))
-            })
+            get(k).map_or(Ok(default), |v| v.parse().with_context(|| format!("{k} must be a whole number")))
         };
         let secure_default = !profile.is_local();
         let cookie_secure = match get("VOLANT_COOKIE_SECURE") {
             None => secure_default,
-            Some(v) => {
-                parse_bool(v).with_context(|| "VOLANT_COOKIE_SECURE must be true or false")?
-            }
+            Some(v) => parse_bool(v).with_context(|| "VOLANT_COOKIE_SECURE must be true or false")?,
         };
         let trusted_proxies = get("VOLANT_TRUSTED_PROXIES")
             .map(|v| {
                 v.split(',')
-                    .map(|s| {
-                        s.trim()
-                            .parse()
-                            .with_context(|| format!("bad proxy address {s:?}"))
-                    })
+                    .map(|s| s.trim().parse().with_context(|| format!("bad proxy address {s:?}")))
                     .collect::<anyhow::Result<Vec<_>>>()
             })
             .transpose()?
@@ -157,22 +144,15 @@ impl Settings {
             public_url: get("VOLANT_PUBLIC_URL").map(|s| s.trim_end_matches('/').to_owned()),
             cookie_secure,
             smtp_url: get("VOLANT_SMTP_URL").map(str::to_owned),
-            mail_from: get("VOLANT_MAIL_FROM")
-                .unwrap_or("Volant <no-reply@volant.test>")
-                .to_owned(),
+            mail_from: get("VOLANT_MAIL_FROM").unwrap_or("Volant <no-reply@volant.test>").to_owned(),
             session_idle: Duration::from_secs(60 * parse_num("VOLANT_SESSION_IDLE_MINUTES", 120)?),
-            session_absolute: Duration::from_secs(
-                3600 * parse_num("VOLANT_SESSION_ABSOLUTE_HOURS", 12)?,
-            ),
+            session_absolute: Duration::from_secs(3600 * parse_num("VOLANT_SESSION_ABSOLUTE_HOURS", 12)?),
             login_limit_per_email: u32::try_from(parse_num("VOLANT_LOGIN_LIMIT_PER_EMAIL", 10)?)?,
             login_limit_per_ip: u32::try_from(parse_num("VOLANT_LOGIN_LIMIT_PER_IP", 30)?)?,
             login_window: Duration::from_secs(60 * parse_num("VOLANT_LOGIN_WINDOW_MINUTES", 15)?),
             trusted_proxies,
             request_timeout: Duration::from_secs(parse_num("VOLANT_REQUEST_TIMEOUT_SECONDS", 30)?),
-            body_limit_bytes: usize::try_from(parse_num(
-                "VOLANT_BODY_LIMIT_BYTES",
-                12 * 1024 * 1024,
-            )?)?,
+            body_limit_bytes: usize::try_from(parse_num("VOLANT_BODY_LIMIT_BYTES", 12 * 1024 * 1024)?)?,
             db_max_connections: u32::try_from(parse_num("VOLANT_DB_MAX_CONNECTIONS", 16)?)?,
             argon2_memory_kib: u32::try_from(parse_num("VOLANT_ARGON2_MEMORY_KIB", 19 * 1024)?)?,
             job_backoff_base: Duration::from_millis(parse_num("VOLANT_JOB_BACKOFF_MS", 2_000)?),
@@ -189,9 +169,7 @@ impl Settings {
         }
         let name = self.profile.as_str();
         if self.secret_key.expose() == DEV_SECRET_KEY || self.secret_key.expose().len() < 32 {
-            bail!(
-                "profile {name}: VOLANT_SECRET_KEY must be set to a random value of at least 32 characters"
-            );
+            bail!("profile {name}: VOLANT_SECRET_KEY must be set to a random value of at least 32 characters");
         }
         if !self.cookie_secure {
             bail!("profile {name}: cookies must be Secure (remove VOLANT_COOKIE_SECURE=false)");
@@ -211,18 +189,12 @@ impl Settings {
 
     /// The address put in e-mails and printed for people.
     pub fn public_base_url(&self, bound: SocketAddr) -> String {
-        self.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{bound}"))
+        self.public_url.clone().unwrap_or_else(|| format!("http://{bound}"))
     }
 
     /// Name of the session cookie: `__Host-` requires `Secure`, so only then.
     pub fn session_cookie_name(&self) -> &'static str {
-        if self.cookie_secure {
-            "__Host-volant_session"
-        } else {
-            "volant_session"
-        }
+        if self.cookie_secure { "__Host-volant_session" } else { "volant_session" }
     }
 }
 
@@ -248,10 +220,7 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     const GOOD_PROD: &[(&str, &str)] = &[
@@ -319,12 +288,6 @@ mod tests {
     #[test]
     fn env_file_lines_are_parsed() {
         let got: Vec<_> = parse_env_file("# c\nVOLANT_ADDR = \"0.0.0.0:80\"\n\nX=1").collect();
-        assert_eq!(
-            got,
-            vec![
-                ("VOLANT_ADDR".into(), "0.0.0.0:80".into()),
-                ("X".into(), "1".into())
-            ]
-        );
+        assert_eq!(got, vec![("VOLANT_ADDR".into(), "0.0.0.0:80".into()), ("X".into(), "1".into())]);
     }
 }

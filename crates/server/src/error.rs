@@ -18,10 +18,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
+        FieldError { field: field.into(), message: message.into() }
     }
 }
 
@@ -39,10 +36,7 @@ impl FieldErrors {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(AppError::BadRequest {
-                detail: "Certaines informations sont invalides.".into(),
-                errors: self.0,
-            })
+            Err(AppError::BadRequest { detail: "Certaines informations sont invalides.".into(), errors: self.0 })
         }
     }
 }
@@ -57,10 +51,7 @@ pub struct RuleViolation {
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("invalid input")]
-    BadRequest {
-        detail: String,
-        errors: Vec<FieldError>,
-    },
+    BadRequest { detail: String, errors: Vec<FieldError> },
     #[error("not authenticated")]
     Unauthorized(String),
     #[error("forbidden")]
@@ -72,10 +63,7 @@ pub enum AppError {
     #[error("stale version")]
     StaleVersion { current: Value },
     #[error("business rule")]
-    Unprocessable {
-        detail: String,
-        rules: Vec<RuleViolation>,
-    },
+    Unprocessable { detail: String, rules: Vec<RuleViolation> },
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("payload too large")]
@@ -102,21 +90,12 @@ impl AppError {
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        AppError::BadRequest {
-            detail: detail.into(),
-            errors: vec![],
-        }
+        AppError::BadRequest { detail: detail.into(), errors: vec![] }
     }
 
     pub fn rule(code: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        AppError::Unprocessable {
-            detail: message.clone(),
-            rules: vec![RuleViolation {
-                code: code.into(),
-                message,
-            }],
-        }
+        AppError::Unprocessable { detail: message.clone(), rules: vec![RuleViolation { code: code.into(), message }] }
     }
 
     pub fn forbidden() -> Self {
@@ -194,9 +173,7 @@ impl AppError {
             rules: None,
         };
         match self {
-            AppError::BadRequest { errors, .. } if !errors.is_empty() => {
-                p.errors = Some(errors.clone())
-            }
+            AppError::BadRequest { errors, .. } if !errors.is_empty() => p.errors = Some(errors.clone()),
             AppError::Conflict { conflicts, .. } => p.conflicts = Some(conflicts.clone()),
             AppError::StaleVersion { current } => p.current = Some(current.clone()),
             AppError::Unprocessable { rules, .. } => p.rules = Some(rules.clone()),
@@ -235,8 +212,7 @@ impl IntoResponse for AppError {
         let problem = self.problem();
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut resp = (self.status(), body).into_response();
-        resp.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if let AppError::TooManyRequests { retry_after_secs } = self {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(1).to_string()) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
@@ -250,12 +226,8 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::RowNotFound => AppError::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                AppError::Unavailable
-            }
-            sqlx::Error::Database(db) if db.code().as_deref().is_some_and(is_unavailable_code) => {
-                AppError::Unavailable
-            }
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => AppError::Unavailable,
+            sqlx::Error::Database(db) if db.code().as_deref().is_some_and(is_unavailable_code) => AppError::Unavailable,
             _ => AppError::Internal(e.into()),
         }
     }

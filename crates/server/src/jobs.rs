@@ -44,10 +44,7 @@ impl JobRegistry {
         F: Fn(AppState, Job) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
     {
-        self.handlers.insert(
-            kind.to_owned(),
-            Arc::new(move |s, j| Box::pin(handler(s, j))),
-        );
+        self.handlers.insert(kind.to_owned(), Arc::new(move |s, j| Box::pin(handler(s, j))));
         self
     }
 
@@ -80,11 +77,7 @@ pub async fn enqueue(
 }
 
 /// Runs jobs until shutdown. Polls, and wakes early when this instance enqueued something.
-pub async fn run_worker(
-    state: AppState,
-    registry: JobRegistry,
-    mut shutdown: watch::Receiver<bool>,
-) {
+pub async fn run_worker(state: AppState, registry: JobRegistry, mut shutdown: watch::Receiver<bool>) {
     let poll = state.settings.job_poll_interval;
     loop {
         if *shutdown.borrow() {
@@ -165,11 +158,8 @@ async fn run_one(state: &AppState, registry: &JobRegistry, job: Job) {
 
 /// `base × 2^(attempt-1)`, capped at an hour.
 pub fn backoff(base: Duration, attempt: i32) -> Duration {
-    let exp = u32::try_from(attempt.saturating_sub(1))
-        .unwrap_or(0)
-        .min(20);
-    base.saturating_mul(2u32.saturating_pow(exp))
-        .min(MAX_BACKOFF)
+    let exp = u32::try_from(attempt.saturating_sub(1)).unwrap_or(0).min(20);
+    base.saturating_mul(2u32.saturating_pow(exp)).min(MAX_BACKOFF)
 }
 
 /// A summary line per job for operators (`volant admin jobs`).

@@ -32,9 +32,7 @@ pub async fn enqueue(
     tenant: Option<TenantId>,
     mail: &OutgoingMail,
 ) -> Result<(), sqlx::Error> {
-    jobs::enqueue(conn, tenant, jobs::MAIL_SEND, mail)
-        .await
-        .map(|_| ())
+    jobs::enqueue(conn, tenant, jobs::MAIL_SEND, mail).await.map(|_| ())
 }
 
 #[derive(Clone)]
@@ -46,27 +44,13 @@ pub struct Mailer {
 
 impl Mailer {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        let from: Mailbox = settings
-            .mail_from
-            .parse()
-            .context("VOLANT_MAIL_FROM is not a valid address")?;
-        let smtp = settings
-            .smtp_url
-            .as_deref()
-            .map(smtp_transport)
-            .transpose()?;
+        let from: Mailbox = settings.mail_from.parse().context("VOLANT_MAIL_FROM is not a valid address")?;
+        let smtp = settings.smtp_url.as_deref().map(smtp_transport).transpose()?;
         let catcher = settings.profile.is_local();
         if smtp.is_none() && !catcher {
-            bail!(
-                "profile {}: VOLANT_SMTP_URL must name the mail server",
-                settings.profile.as_str()
-            );
+            bail!("profile {}: VOLANT_SMTP_URL must name the mail server", settings.profile.as_str());
         }
-        Ok(Mailer {
-            from,
-            smtp,
-            catcher,
-        })
+        Ok(Mailer { from, smtp, catcher })
     }
 
     /// The `mail.send` job: SMTP first (a refusal fails the job, which is retried), then the catcher.
@@ -83,9 +67,7 @@ impl Mailer {
                         .header(ContentTransferEncoding::QuotedPrintable)
                         .body(mail.text.clone()),
                 )?;
-            smtp.send(message)
-                .await
-                .context("SMTP refused the message")?;
+            smtp.send(message).await.context("SMTP refused the message")?;
         }
         if self.catcher {
             sqlx::query(
@@ -98,11 +80,7 @@ impl Mailer {
             .bind(&mail.text)
             .execute(pool)
             .await?;
-            for link in mail
-                .text
-                .split_whitespace()
-                .filter(|w| w.starts_with("http"))
-            {
+            for link in mail.text.split_whitespace().filter(|w| w.starts_with("http")) {
                 tracing::info!(to = %mail.to, subject = %mail.subject, "mail link: {link}");
             }
         }
@@ -112,9 +90,7 @@ impl Mailer {
 
 /// `smtp://[user:password@]host[:port]` — plain SMTP (a relay on the same host or network).
 fn smtp_transport(url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
-    let rest = url
-        .strip_prefix("smtp://")
-        .context("VOLANT_SMTP_URL must start with smtp://")?;
+    let rest = url.strip_prefix("smtp://").context("VOLANT_SMTP_URL must start with smtp://")?;
     let (auth, hostport) = match rest.rsplit_once('@') {
         Some((a, h)) => (Some(a), h),
         None => (None, rest),

@@ -131,36 +131,24 @@ pub fn validate(mut a: AgencyInput) -> Result<AgencyInput, AppError> {
     }
     for (i, c) in a.closures.iter().enumerate() {
         if c.end_date.is_some_and(|end| end < c.date) {
-            errors.add(
-                &format!("closures[{i}].end_date"),
-                "La fin de la fermeture doit suivre son début.",
-            );
+            errors.add(&format!("closures[{i}].end_date"), "La fin de la fermeture doit suivre son début.");
         }
     }
     a.closures.sort_by_key(|c| c.date);
     for (i, m) in a.meeting_points.iter_mut().enumerate() {
         m.label = m.label.trim().to_owned();
         if m.label.is_empty() {
-            errors.add(
-                &format!("meeting_points[{i}].label"),
-                "Le nom du point de rendez-vous est obligatoire.",
-            );
+            errors.add(&format!("meeting_points[{i}].label"), "Le nom du point de rendez-vous est obligatoire.");
         }
         m.id.get_or_insert_with(Uuid::now_v7);
     }
     for (i, r) in a.rooms.iter_mut().enumerate() {
         r.name = r.name.trim().to_owned();
         if r.name.is_empty() {
-            errors.add(
-                &format!("rooms[{i}].name"),
-                "Le nom de la salle est obligatoire.",
-            );
+            errors.add(&format!("rooms[{i}].name"), "Le nom de la salle est obligatoire.");
         }
         if !(1..=500).contains(&r.capacity) {
-            errors.add(
-                &format!("rooms[{i}].capacity"),
-                "La capacité doit être comprise entre 1 et 500 places.",
-            );
+            errors.add(&format!("rooms[{i}].capacity"), "La capacité doit être comprise entre 1 et 500 places.");
         }
     }
     errors.finish()?;

@@ -22,13 +22,10 @@ struct Row {
     version: i32,
 }
 
-const COLUMNS: &str = "id, name, address, phone, email, opening_hours, closures, meeting_points, alsace_moselle, version";
+const COLUMNS: &str =
+    "id, name, address, phone, email, opening_hours, closures, meeting_points, alsace_moselle, version";
 
-async fn rooms_of(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    agency: Uuid,
-) -> Result<Vec<Room>, sqlx::Error> {
+async fn rooms_of(conn: &mut PgConnection, tenant: TenantId, agency: Uuid) -> Result<Vec<Room>, sqlx::Error> {
     sqlx::query_as("SELECT id, name, capacity FROM agency_rooms WHERE tenant_id = $1 AND agency_id = $2 ORDER BY name")
         .bind(tenant.0)
         .bind(agency)
@@ -36,11 +33,7 @@ async fn rooms_of(
         .await
 }
 
-async fn with_rooms(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    r: Row,
-) -> Result<Agency, sqlx::Error> {
+async fn with_rooms(conn: &mut PgConnection, tenant: TenantId, r: Row) -> Result<Agency, sqlx::Error> {
     let rooms = rooms_of(conn, tenant, r.id).await?;
     Ok(Agency {
         id: r.id,
@@ -92,11 +85,7 @@ pub async fn list(conn: &mut PgConnection, tenant: TenantId) -> Result<Vec<Agenc
 }
 
 /// The agency a record belongs to: the one named (it must exist in this school), else the first.
-pub async fn resolve(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    asked: Option<Uuid>,
-) -> Result<Uuid, AppError> {
+pub async fn resolve(conn: &mut PgConnection, tenant: TenantId, asked: Option<Uuid>) -> Result<Uuid, AppError> {
     let found: Option<Uuid> = sqlx::query_scalar(
         "SELECT id FROM agencies WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id = $2) ORDER BY position, created_at LIMIT 1",
     )
@@ -107,11 +96,7 @@ pub async fn resolve(
     found.ok_or_else(|| AppError::field("agency_id", "Cette agence n'existe pas dans l'école."))
 }
 
-pub async fn insert(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    a: &AgencyInput,
-) -> Result<Uuid, sqlx::Error> {
+pub async fn insert(conn: &mut PgConnection, tenant: TenantId, a: &AgencyInput) -> Result<Uuid, sqlx::Error> {
     let id = AgencyId::new().0;
     sqlx::query(
         "INSERT INTO agencies (tenant_id, id, name, address, phone, email, opening_hours, closures, meeting_points,
@@ -134,12 +119,7 @@ pub async fn insert(
     Ok(id)
 }
 
-pub async fn update(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-    a: &AgencyInput,
-) -> Result<(), sqlx::Error> {
+pub async fn update(conn: &mut PgConnection, tenant: TenantId, id: Uuid, a: &AgencyInput) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE agencies SET name = $3, address = $4, phone = $5, email = $6, opening_hours = $7, closures = $8,
                 meeting_points = $9, alsace_moselle = $10, version = version + 1
@@ -168,30 +148,21 @@ pub async fn replace_rooms(
     agency: Uuid,
     rooms: &[Room],
 ) -> Result<(), AppError> {
-    let existing: Vec<Uuid> = rooms_of(conn, tenant, agency)
-        .await?
-        .into_iter()
-        .filter_map(|r| r.id)
-        .collect();
+    let existing: Vec<Uuid> = rooms_of(conn, tenant, agency).await?.into_iter().filter_map(|r| r.id).collect();
     let mut errors = FieldErrors::default();
     for (i, r) in rooms.iter().enumerate() {
         if r.id.is_some_and(|id| !existing.contains(&id)) {
-            errors.add(
-                &format!("rooms[{i}].id"),
-                "Cette salle n'appartient pas à l'agence.",
-            );
+            errors.add(&format!("rooms[{i}].id"), "Cette salle n'appartient pas à l'agence.");
         }
     }
     errors.finish()?;
     let kept: Vec<Uuid> = rooms.iter().filter_map(|r| r.id).collect();
-    sqlx::query(
-        "DELETE FROM agency_rooms WHERE tenant_id = $1 AND agency_id = $2 AND NOT (id = ANY($3))",
-    )
-    .bind(tenant.0)
-    .bind(agency)
-    .bind(&kept)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query("DELETE FROM agency_rooms WHERE tenant_id = $1 AND agency_id = $2 AND NOT (id = ANY($3))")
+        .bind(tenant.0)
+        .bind(agency)
+        .bind(&kept)
+        .execute(&mut *conn)
+        .await?;
     for r in rooms {
         sqlx::query(
             "INSERT INTO agency_rooms (tenant_id, id, agency_id, name, capacity) VALUES ($1, $2, $3, $4, $5)
@@ -204,7 +175,9 @@ pub async fn replace_rooms(
         .bind(r.capacity)
         .execute(&mut *conn)
         .await
-        .map_err(|e| crate::error::on_constraint(e, &[("agency_rooms_name_unique", "rooms", "Deux salles portent le même nom.")]))?;
+        .map_err(|e| {
+            crate::error::on_constraint(e, &[("agency_rooms_name_unique", "rooms", "Deux salles portent le même nom.")])
+        })?;
     }
     Ok(())
 }

@@ -19,16 +19,10 @@ use crate::{
     http::{created, json::JsonBody, page::Page, patch, path_id},
 };
 
-const CONSTRAINTS: &[(&str, &str, &str)] = &[(
-    "agencies_name_unique",
-    "name",
-    "Une agence porte déjà ce nom.",
-)];
+const CONSTRAINTS: &[(&str, &str, &str)] = &[("agencies_name_unique", "name", "Une agence porte déjà ce nom.")];
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(get_one, update))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update))
 }
 
 /// The school's agencies (a handful: not paginated, `next_cursor` is always null).
@@ -39,21 +33,11 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Page<Ag
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let items = repo::list(&mut tx, ctx.tenant_id).await?;
     tx.commit().await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(Page { items, next_cursor: None }))
 }
 
-pub async fn load(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-    lock: bool,
-) -> AppResult<Agency> {
-    repo::get(conn, tenant, id, lock)
-        .await?
-        .ok_or(AppError::NotFound)
+pub async fn load(conn: &mut PgConnection, tenant: TenantId, id: Uuid, lock: bool) -> AppResult<Agency> {
+    repo::get(conn, tenant, id, lock).await?.ok_or(AppError::NotFound)
 }
 
 /// Opens an agency.
@@ -69,15 +53,9 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
 }
 
 /// Validates, stores and audits a new agency.
-pub async fn create_agency(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    input: AgencyInput,
-) -> AppResult<Agency> {
+pub async fn create_agency(conn: &mut PgConnection, actor: &Actor, input: AgencyInput) -> AppResult<Agency> {
     let input = validate(input)?;
-    let id = repo::insert(conn, actor.tenant_id, &input)
-        .await
-        .map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let id = repo::insert(conn, actor.tenant_id, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     repo::replace_rooms(conn, actor.tenant_id, id, &input.rooms).await?;
     let agency = load(conn, actor.tenant_id, id, false).await?;
     let change = Change {
@@ -100,9 +78,7 @@ pub async fn update_agency(
 ) -> AppResult<Agency> {
     let input = validate(input)?;
     let id = before.id;
-    repo::update(conn, actor.tenant_id, id, &input)
-        .await
-        .map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    repo::update(conn, actor.tenant_id, id, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     repo::replace_rooms(conn, actor.tenant_id, id, &input.rooms).await?;
     let after = load(conn, actor.tenant_id, id, false).await?;
     let change = Change {
@@ -119,11 +95,7 @@ pub async fn update_agency(
 /// One agency.
 #[utoipa::path(get, path = "/agencies/{id}", tag = "agencies", params(("id" = Uuid, Path)),
     responses((status = 200, body = Agency), (status = 401), (status = 404)))]
-async fn get_one(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> AppResult<Json<Agency>> {
+async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Agency>> {
     ctx.require(Permission::ReadAgencies)?;
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;

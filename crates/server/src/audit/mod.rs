@@ -27,28 +27,19 @@ pub struct Change<'a> {
 
 /// Appends an entry to the school's chain. The head row lock serialises appends per school; the
 /// caller's transaction holds it until commit, so the chain never forks.
-pub async fn record(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    change: Change<'_>,
-) -> Result<(), sqlx::Error> {
+pub async fn record(conn: &mut PgConnection, actor: &Actor, change: Change<'_>) -> Result<(), sqlx::Error> {
     let tenant = actor.tenant_id.0;
-    sqlx::query(
-        "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING",
-    )
-    .bind(tenant)
-    .bind(GENESIS.as_slice())
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING")
+        .bind(tenant)
+        .bind(GENESIS.as_slice())
+        .execute(&mut *conn)
+        .await?;
     let (prev_seq, prev_hash): (i64, Vec<u8>) =
         sqlx::query_as("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE")
             .bind(tenant)
             .fetch_one(&mut *conn)
             .await?;
-    let payload = Payload {
-        before: change.before,
-        after: change.after,
-    };
+    let payload = Payload { before: change.before, after: change.after };
     let now = Utc::now();
     let meta = EntryMeta {
         tenant_id: tenant,
@@ -83,15 +74,13 @@ pub async fn record(
     .bind(hash.as_slice())
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "INSERT INTO audit_payloads (tenant_id, audit_id, before, after) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(tenant)
-    .bind(meta.id)
-    .bind(&payload.before)
-    .bind(&payload.after)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query("INSERT INTO audit_payloads (tenant_id, audit_id, before, after) VALUES ($1, $2, $3, $4)")
+        .bind(tenant)
+        .bind(meta.id)
+        .bind(&payload.before)
+        .bind(&payload.after)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1")
         .bind(tenant)
         .bind(meta.seq)
@@ -110,16 +99,8 @@ fn to_hash(bytes: &[u8]) -> Hash {
 }
 
 /// Blanks the payloads about one entity (GDPR erasure). The chain keeps their hashes.
-pub async fn erase_payloads(
-    conn: &mut PgConnection,
-    entity: &str,
-    entity_id: Uuid,
-) -> Result<i32, sqlx::Error> {
-    sqlx::query_scalar("SELECT erase_audit_payloads($1, $2)")
-        .bind(entity)
-        .bind(entity_id)
-        .fetch_one(conn)
-        .await
+pub async fn erase_payloads(conn: &mut PgConnection, entity: &str, entity_id: Uuid) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar("SELECT erase_audit_payloads($1, $2)").bind(entity).bind(entity_id).fetch_one(conn).await
 }
 
 #[derive(FromRow)]
@@ -141,10 +122,7 @@ struct Row {
 }
 
 /// Walks the whole chain of the transaction's school.
-pub async fn verify(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-) -> Result<Verification, sqlx::Error> {
+pub async fn verify(conn: &mut PgConnection, tenant: TenantId) -> Result<Verification, sqlx::Error> {
     use futures::TryStreamExt;
     let mut verifier = Verifier::default();
     {
@@ -174,19 +152,15 @@ pub async fn verify(
                     payload_hash: to_hash(&r.payload_hash),
                 },
                 hash: to_hash(&r.hash),
-                payload: (!r.erased).then_some(Payload {
-                    before: r.before,
-                    after: r.after,
-                }),
+                payload: (!r.erased).then_some(Payload { before: r.before, after: r.after }),
             };
             verifier.push(&entry);
         }
     }
-    let head: Option<(i64, Vec<u8>)> =
-        sqlx::query_as("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1")
-            .bind(tenant.0)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let head: Option<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1")
+        .bind(tenant.0)
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(verifier.finish(head.map(|(s, h)| (s, to_hash(&h)))))
 }
 

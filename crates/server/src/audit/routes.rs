@@ -19,9 +19,7 @@ use crate::{
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(verify))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(verify))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -102,10 +100,6 @@ pub struct VerificationView {
 
 impl From<Verification> for VerificationView {
     fn from(v: Verification) -> Self {
-        VerificationView {
-            ok: v.ok,
-            checked: v.checked,
-            first_broken: v.first_broken,
-        }
+        VerificationView { ok: v.ok, checked: v.checked, first_broken: v.first_broken }
     }
 }

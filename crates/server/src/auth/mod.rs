@@ -39,11 +39,7 @@ pub struct Ctx {
 impl Ctx {
     /// Refuses the request with 403 unless the caller's role holds `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
-        if permission.allows(self.role) {
-            Ok(())
-        } else {
-            Err(AppError::forbidden())
-        }
+        if permission.allows(self.role) { Ok(()) } else { Err(AppError::forbidden()) }
     }
 
     /// The author of an audited change.
@@ -68,12 +64,7 @@ pub struct Actor {
 
 impl Actor {
     pub fn system(tenant_id: TenantId) -> Self {
-        Actor {
-            tenant_id,
-            user_id: None,
-            request_id: None,
-            ip: None,
-        }
+        Actor { tenant_id, user_id: None, request_id: None, ip: None }
     }
 }
 
@@ -90,24 +81,9 @@ impl FromRequestParts<AppState> for RequestMeta {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let header = |name: &str| {
-            parts
-                .headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        let ip = peer.map(|p| {
-            client_ip(
-                p,
-                header("x-forwarded-for").as_deref(),
-                &state.settings.trusted_proxies,
-            )
-        });
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let ip = peer.map(|p| client_ip(p, header("x-forwarded-for").as_deref(), &state.settings.trusted_proxies));
         let cookie_name = state.settings.session_cookie_name();
         let session_cookie = parts
             .headers
@@ -119,11 +95,7 @@ impl FromRequestParts<AppState> for RequestMeta {
             .find(|(k, _)| *k == cookie_name)
             .map(|(_, v)| v.to_owned());
         Ok(RequestMeta {
-            request_id: parts
-                .headers
-                .get(REQUEST_ID)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
+            request_id: parts.headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned),
             ip,
             user_agent: header("user-agent").map(|ua| ua.chars().take(300).collect()),
             session_cookie,
@@ -150,20 +122,12 @@ impl FromRequestParts<AppState> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let meta = RequestMeta::from_request_parts(parts, state).await?;
-        let not_logged_in = || {
-            AppError::Unauthorized("Vous n'êtes pas connecté, ou votre session a expiré.".into())
-        };
+        let not_logged_in = || AppError::Unauthorized("Vous n'êtes pas connecté, ou votre session a expiré.".into());
         let cookie = meta.session_cookie.clone().ok_or_else(not_logged_in)?;
-        let found = session::lookup(state, &cookie)
-            .await?
-            .ok_or_else(not_logged_in)?;
+        let found = session::lookup(state, &cookie).await?.ok_or_else(not_logged_in)?;
         let changes_state = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if changes_state {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .map(|v| v.as_bytes())
-                .unwrap_or_default();
+            let sent = parts.headers.get(CSRF_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
             if !constant_time_eq(sent, found.csrf_token.as_bytes()) {
                 return Err(AppError::Forbidden(
                     "Jeton de sécurité (CSRF) manquant ou invalide : rechargez la page.".into(),

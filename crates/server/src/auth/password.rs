@@ -8,8 +8,7 @@ use argon2::{
 use crate::error::AppError;
 
 fn hasher(memory_kib: u32) -> Result<Argon2<'static>, AppError> {
-    let params = Params::new(memory_kib, 2, 1, None)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let params = Params::new(memory_kib, 2, 1, None).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -27,11 +26,7 @@ pub async fn hash(password: String, memory_kib: u32) -> Result<String, AppError>
 
 /// Checks a password against a stored PHC string. With no stored hash (unknown e-mail), a
 /// dummy hash is checked anyway so that both cases take the same time.
-pub async fn verify(
-    password: String,
-    stored: Option<String>,
-    memory_kib: u32,
-) -> Result<bool, AppError> {
+pub async fn verify(password: String, stored: Option<String>, memory_kib: u32) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
         let h = hasher(memory_kib)?;
         let dummy;
@@ -45,8 +40,7 @@ pub async fn verify(
                 dummy.as_str()
             }
         };
-        let parsed = PasswordHash::new(phc)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("bad stored hash: {e}")))?;
+        let parsed = PasswordHash::new(phc).map_err(|e| AppError::Internal(anyhow::anyhow!("bad stored hash: {e}")))?;
         Ok(stored.is_some() && h.verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await

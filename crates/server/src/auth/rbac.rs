@@ -40,12 +40,8 @@ impl Permission {
             | Permission::ManageAgencies
             | Permission::ManageInstructors => &[Admin],
             Permission::ManageAvailability | Permission::ManageVehicles => &[Admin, Secretary],
-            Permission::ReadVehicles | Permission::DeclareUnavailability => {
-                &[Admin, Secretary, Instructor]
-            }
-            Permission::ReadAgencies | Permission::ReadInstructors => {
-                &[Admin, Secretary, Instructor, Student]
-            }
+            Permission::ReadVehicles | Permission::DeclareUnavailability => &[Admin, Secretary, Instructor],
+            Permission::ReadAgencies | Permission::ReadInstructors => &[Admin, Secretary, Instructor, Student],
         }
     }
 

@@ -55,19 +55,13 @@ async fn login(
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204), (status = 401), (status = 403)))]
 async fn logout(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     service::logout(&state, &ctx).await?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        AppendHeaders([(SET_COOKIE, session::clear_cookie(&state.settings))]),
-    )
-        .into_response())
+    Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, session::clear_cookie(&state.settings))])).into_response())
 }
 
 /// The current person, school, role and CSRF token.
 #[utoipa::path(get, path = "/me", tag = "auth", responses((status = 200, body = SessionView), (status = 401)))]
 async fn me(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<SessionView>> {
-    Ok(Json(
-        service::session_view(&state, ctx.user_id, ctx.tenant_id, ctx.role, ctx.csrf_token).await?,
-    ))
+    Ok(Json(service::session_view(&state, ctx.user_id, ctx.tenant_id, ctx.role, ctx.csrf_token).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

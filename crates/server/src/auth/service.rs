@@ -66,14 +66,8 @@ pub struct Opened {
 }
 
 /// The active memberships of a person, in schools that are not suspended (oldest first).
-pub async fn memberships_of(
-    conn: &mut PgConnection,
-    user: UserId,
-) -> Result<Vec<MembershipView>, sqlx::Error> {
-    sqlx::query("SELECT set_config('app.user_id', $1, true)")
-        .bind(user.to_string())
-        .execute(&mut *conn)
-        .await?;
+pub async fn memberships_of(conn: &mut PgConnection, user: UserId) -> Result<Vec<MembershipView>, sqlx::Error> {
+    sqlx::query("SELECT set_config('app.user_id', $1, true)").bind(user.to_string()).execute(&mut *conn).await?;
     let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
         "SELECT m.tenant_id, t.name, m.role
            FROM memberships m JOIN tenants t ON t.id = m.tenant_id
@@ -86,11 +80,7 @@ pub async fn memberships_of(
     rows.into_iter()
         .map(|(tenant_id, tenant_name, role)| {
             let role = parse_role(&role)?;
-            Ok(MembershipView {
-                tenant_id,
-                tenant_name,
-                role,
-            })
+            Ok(MembershipView { tenant_id, tenant_name, role })
         })
         .collect()
 }
@@ -111,33 +101,16 @@ pub async fn session_view(
     let mut tx = state.pool.begin().await?;
     let memberships = memberships_of(&mut tx, user).await?;
     let (email, display_name): (String, String) =
-        sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1")
-            .bind(user.0)
-            .fetch_one(&mut *tx)
-            .await?;
+        sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1").bind(user.0).fetch_one(&mut *tx).await?;
     let (name, timezone): (String, String) =
-        sqlx::query_as("SELECT name, timezone FROM tenants WHERE id = $1")
-            .bind(tenant.0)
-            .fetch_one(&mut *tx)
-            .await?;
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-        .bind(tenant.to_string())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query_as("SELECT name, timezone FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(&mut *tx).await?;
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(tenant.to_string()).execute(&mut *tx).await?;
     let instructor_id = crate::instructors::repo::id_of_user(&mut tx, tenant, user).await?;
     tx.commit().await?;
     Ok(SessionView {
-        user: UserView {
-            id: user.0,
-            email,
-            display_name,
-        },
+        user: UserView { id: user.0, email, display_name },
         role,
-        tenant: TenantView {
-            id: tenant.0,
-            name,
-            timezone,
-        },
+        tenant: TenantView { id: tenant.0, name, timezone },
         memberships,
         csrf_token: csrf,
         instructor_id,
@@ -159,29 +132,16 @@ async fn open_session(
     if let Some(old) = &meta.session_cookie {
         session::revoke(&mut tx, &session::token_hash(old)).await?;
     }
-    let (cookie, csrf) =
-        session::create(&mut tx, &state.settings, user, tenant, role, meta).await?;
-    sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1")
-        .bind(user.0)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-        .bind(tenant.to_string())
-        .execute(&mut *tx)
-        .await?;
+    let (cookie, csrf) = session::create(&mut tx, &state.settings, user, tenant, role, meta).await?;
+    sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1").bind(user.0).execute(&mut *tx).await?;
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(tenant.to_string()).execute(&mut *tx).await?;
     let actor = Actor {
         tenant_id: tenant,
         user_id: Some(user.0),
         request_id: meta.request_id.clone(),
         ip: meta.ip.map(|i| i.to_string()),
     };
-    let change = Change {
-        action,
-        entity: "user",
-        entity_id: Some(user.0),
-        before: None,
-        after: None,
-    };
+    let change = Change { action, entity: "user", entity_id: Some(user.0), before: None, after: None };
     audit::record(&mut tx, &actor, change).await?;
     tx.commit().await?;
     let view = session_view(state, user, tenant, role, csrf).await?;
@@ -206,12 +166,10 @@ pub async fn authenticate(
     limiter::check(&state.pool, settings, &limits).await?;
     let user: Option<(Uuid, Option<String>)> = match Email::parse(email) {
         Ok(e) => {
-            sqlx::query_as(
-                "SELECT id, password_hash FROM users WHERE email = $1 AND erased_at IS NULL",
-            )
-            .bind(e.as_str())
-            .fetch_optional(&state.pool)
-            .await?
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1 AND erased_at IS NULL")
+                .bind(e.as_str())
+                .fetch_optional(&state.pool)
+                .await?
         }
         Err(_) => None,
     };
@@ -230,48 +188,24 @@ pub async fn authenticate(
     }
 }
 
-pub async fn login(
-    state: &AppState,
-    meta: &RequestMeta,
-    email: &str,
-    password_text: String,
-) -> AppResult<Opened> {
+pub async fn login(state: &AppState, meta: &RequestMeta, email: &str, password_text: String) -> AppResult<Opened> {
     let user = authenticate(state, meta, email, password_text).await?;
     let mut tx = state.pool.begin().await?;
     let first = memberships_of(&mut tx, user).await?.into_iter().next();
     tx.commit().await?;
     // A person without an active membership cannot use Volant: same answer as a bad password.
     let m = first.ok_or_else(|| AppError::Unauthorized(BAD_CREDENTIALS.into()))?;
-    open_session(
-        state,
-        meta,
-        user,
-        m.tenant_id.into(),
-        m.role,
-        "session.login",
-    )
-    .await
+    open_session(state, meta, user, m.tenant_id.into(), m.role, "session.login").await
 }
 
 pub async fn switch_tenant(state: &AppState, ctx: &Ctx, tenant: Uuid) -> AppResult<Opened> {
     let mut tx = state.pool.begin().await?;
-    let target = memberships_of(&mut tx, ctx.user_id)
-        .await?
-        .into_iter()
-        .find(|m| m.tenant_id == tenant);
+    let target = memberships_of(&mut tx, ctx.user_id).await?.into_iter().find(|m| m.tenant_id == tenant);
     tx.commit().await?;
     let m = target.ok_or(AppError::NotFound)?;
     let mut meta = ctx.meta.clone();
     meta.session_cookie = None;
-    let opened = open_session(
-        state,
-        &meta,
-        ctx.user_id,
-        m.tenant_id.into(),
-        m.role,
-        "session.switch_in",
-    )
-    .await?;
+    let opened = open_session(state, &meta, ctx.user_id, m.tenant_id.into(), m.role, "session.switch_in").await?;
     let mut tx = state.pool.begin().await?;
     session::revoke(&mut tx, &ctx.session_hash).await?;
     tx.commit().await?;
@@ -290,23 +224,14 @@ fn weak(e: volant_domain::password::WeakPassword, field: &str) -> AppError {
 }
 
 /// Changes the password and revokes the person's other sessions.
-pub async fn change_password(
-    state: &AppState,
-    ctx: &Ctx,
-    current: String,
-    new: String,
-) -> AppResult<()> {
+pub async fn change_password(state: &AppState, ctx: &Ctx, current: String, new: String) -> AppResult<()> {
     check_new_password(&new).map_err(|e| weak(e, "new_password"))?;
-    let stored: Option<String> =
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-            .bind(ctx.user_id.0)
-            .fetch_one(&state.pool)
-            .await?;
+    let stored: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(ctx.user_id.0)
+        .fetch_one(&state.pool)
+        .await?;
     if !password::verify(current, stored, state.settings.argon2_memory_kib).await? {
-        return Err(AppError::field(
-            "current_password",
-            "Le mot de passe actuel est incorrect.",
-        ));
+        return Err(AppError::field("current_password", "Le mot de passe actuel est incorrect."));
     }
     let hash = password::hash(new, state.settings.argon2_memory_kib).await?;
     let mut tx = crate::db::begin_tenant(&state.pool, ctx.tenant_id).await?;
@@ -324,11 +249,7 @@ pub async fn change_password(
     Ok(())
 }
 
-async fn set_password(
-    conn: &mut PgConnection,
-    user: UserId,
-    hash: &str,
-) -> Result<(), sqlx::Error> {
+async fn set_password(conn: &mut PgConnection, user: UserId, hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1")
         .bind(user.0)
         .bind(hash)
@@ -368,11 +289,7 @@ pub async fn forgot_password(state: &AppState, email: &str) -> AppResult<()> {
          Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe \
          reste inchangé.\n\n— Volant"
     );
-    let mail = OutgoingMail {
-        to: email.to_string(),
-        subject: "Réinitialisation de votre mot de passe".into(),
-        text,
-    };
+    let mail = OutgoingMail { to: email.to_string(), subject: "Réinitialisation de votre mot de passe".into(), text };
     mail::enqueue(&mut tx, None, &mail).await?;
     tx.commit().await?;
     state.jobs_wake.notify_one();
@@ -394,10 +311,7 @@ pub async fn reset_password(state: &AppState, token: &str, new: String) -> AppRe
     .await?;
     let user: UserId = user
         .ok_or_else(|| {
-            AppError::field(
-                "token",
-                "Ce lien n'est plus valide (déjà utilisé ou expiré). Demandez-en un nouveau.",
-            )
+            AppError::field("token", "Ce lien n'est plus valide (déjà utilisé ou expiré). Demandez-en un nouveau.")
         })?
         .into();
     set_password(&mut tx, user, &hash).await?;
@@ -415,12 +329,7 @@ pub async fn reset_password(state: &AppState, token: &str, new: String) -> AppRe
             before: None,
             after: None,
         };
-        let actor = Actor {
-            tenant_id: m.tenant_id.into(),
-            user_id: Some(user.0),
-            request_id: None,
-            ip: None,
-        };
+        let actor = Actor { tenant_id: m.tenant_id.into(), user_id: Some(user.0), request_id: None, ip: None };
         audit::record(&mut tx, &actor, change).await?;
     }
     tx.commit().await?;

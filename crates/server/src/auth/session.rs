@@ -60,16 +60,8 @@ pub async fn lookup(state: &AppState, cookie: &str) -> Result<Option<Found>, App
             .execute(&state.pool)
             .await?;
     }
-    let role = role
-        .parse()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(Some(Found {
-        id_hash,
-        user_id: user_id.into(),
-        tenant_id: tenant_id.into(),
-        role,
-        csrf_token,
-    }))
+    let role = role.parse().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(Some(Found { id_hash, user_id: user_id.into(), tenant_id: tenant_id.into(), role, csrf_token }))
 }
 
 /// A new session; returns the cookie value and the CSRF token.
@@ -109,11 +101,7 @@ pub async fn revoke(conn: &mut PgConnection, id_hash: &[u8]) -> Result<(), AppEr
 }
 
 /// Revokes a person's sessions (all schools), except the one named.
-pub async fn revoke_all_for_user(
-    conn: &mut PgConnection,
-    user: UserId,
-    except: Option<&[u8]>,
-) -> Result<(), AppError> {
+pub async fn revoke_all_for_user(conn: &mut PgConnection, user: UserId, except: Option<&[u8]>) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE sessions SET revoked_at = now()
           WHERE user_id = $1 AND revoked_at IS NULL AND ($2::bytea IS NULL OR id_hash <> $2)",
@@ -126,11 +114,7 @@ pub async fn revoke_all_for_user(
 }
 
 pub fn set_cookie(settings: &Settings, value: &str) -> HeaderValue {
-    let secure = if settings.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if settings.cookie_secure { "; Secure" } else { "" };
     let max_age = settings.session_absolute.as_secs();
     let text = format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
@@ -140,14 +124,7 @@ pub fn set_cookie(settings: &Settings, value: &str) -> HeaderValue {
 }
 
 pub fn clear_cookie(settings: &Settings) -> HeaderValue {
-    let secure = if settings.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
-    let text = format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
-        settings.session_cookie_name()
-    );
+    let secure = if settings.cookie_secure { "; Secure" } else { "" };
+    let text = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", settings.session_cookie_name());
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
 }

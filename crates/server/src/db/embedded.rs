@@ -40,20 +40,10 @@ impl EmbeddedPg {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
         let data_dir = std::fs::canonicalize(data_dir)?;
-        let run_as = if nix::unistd::Uid::effective().is_root() {
-            Some(ensure_system_user().await?)
-        } else {
-            None
-        };
+        let run_as = if nix::unistd::Uid::effective().is_root() { Some(ensure_system_user().await?) } else { None };
         let cluster_dir = choose_cluster_dir(&data_dir, run_as.as_deref()).await?;
         let socket_dir = choose_socket_dir(&cluster_dir);
-        let mut pg = EmbeddedPg {
-            bindir,
-            cluster_dir,
-            socket_dir,
-            run_as,
-            started_here: false,
-        };
+        let mut pg = EmbeddedPg { bindir, cluster_dir, socket_dir, run_as, started_here: false };
         pg.prepare_dirs()?;
         if !pg.cluster_dir.join("PG_VERSION").exists() {
             pg.initdb().await?;
@@ -73,19 +63,12 @@ impl EmbeddedPg {
 
     /// Connection options for `user` on `database` through the private socket.
     pub fn connect_options(&self, user: &str, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new()
-            .socket(&self.socket_dir)
-            .port(5432)
-            .username(user)
-            .database(database)
+        PgConnectOptions::new().socket(&self.socket_dir).port(5432).username(user).database(database)
     }
 
     /// A libpq-style URL, for tools and tests.
     pub fn url(&self, user: &str, database: &str) -> String {
-        format!(
-            "postgres://{user}@localhost:5432/{database}?host={}",
-            self.socket_dir.display()
-        )
+        format!("postgres://{user}@localhost:5432/{database}?host={}", self.socket_dir.display())
     }
 
     /// Stops the cluster if this process started it.
@@ -93,16 +76,7 @@ impl EmbeddedPg {
         if !self.started_here {
             return;
         }
-        let args = [
-            "stop",
-            "-D",
-            path_str(&self.cluster_dir),
-            "-m",
-            "fast",
-            "-w",
-            "-t",
-            "60",
-        ];
+        let args = ["stop", "-D", path_str(&self.cluster_dir), "-m", "fast", "-w", "-t", "60"];
         match self.run_pg_tool("pg_ctl", &args).await {
             Ok(_) => tracing::info!("embedded PostgreSQL stopped"),
             Err(e) => tracing::warn!(error = %e, "embedded PostgreSQL did not stop cleanly"),
@@ -123,15 +97,7 @@ impl EmbeddedPg {
     async fn initdb(&self) -> anyhow::Result<()> {
         tracing::info!(cluster = %self.cluster_dir.display(), "creating the embedded PostgreSQL cluster");
         let dir = path_str(&self.cluster_dir);
-        let args = [
-            "-D",
-            dir,
-            "-U",
-            SUPERUSER,
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--locale=C.UTF-8",
-        ];
+        let args = ["-D", dir, "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"];
         self.run_pg_tool("initdb", &args).await?;
         // Only the private socket: no TCP port is taken, and only the directory owner (and root)
         // can reach the socket, so trust authentication stays private.
@@ -149,23 +115,12 @@ impl EmbeddedPg {
     }
 
     async fn is_running(&self) -> bool {
-        self.run_pg_tool("pg_ctl", &["status", "-D", path_str(&self.cluster_dir)])
-            .await
-            .is_ok()
+        self.run_pg_tool("pg_ctl", &["status", "-D", path_str(&self.cluster_dir)]).await.is_ok()
     }
 
     async fn pg_ctl_start(&self) -> anyhow::Result<()> {
         let log = self.cluster_dir.join("postmaster.log");
-        let args = [
-            "start",
-            "-D",
-            path_str(&self.cluster_dir),
-            "-l",
-            path_str(&log),
-            "-w",
-            "-t",
-            "60",
-        ];
+        let args = ["start", "-D", path_str(&self.cluster_dir), "-l", path_str(&log), "-w", "-t", "60"];
         self.run_pg_tool("pg_ctl", &args)
             .await
             .with_context(|| format!("PostgreSQL did not start; see {}", log.display()))?;
@@ -185,14 +140,8 @@ impl EmbeddedPg {
             None => Command::new(&program),
         };
         // The server must not inherit our terminal's signals or stdin.
-        cmd.args(args)
-            .stdin(Stdio::null())
-            .current_dir(&self.cluster_dir)
-            .process_group(0);
-        let out = cmd
-            .output()
-            .await
-            .with_context(|| format!("cannot run {}", program.display()))?;
+        cmd.args(args).stdin(Stdio::null()).current_dir(&self.cluster_dir).process_group(0);
+        let out = cmd.output().await.with_context(|| format!("cannot run {}", program.display()))?;
         if !out.status.success() {
             bail!(
                 "{tool} failed ({}): {}{}",
@@ -248,13 +197,7 @@ async fn ensure_system_user() -> anyhow::Result<String> {
         }
     }
     let status = Command::new("useradd")
-        .args([
-            "--system",
-            "--no-create-home",
-            "--shell",
-            "/usr/sbin/nologin",
-            "volant-pg",
-        ])
+        .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "volant-pg"])
         .status()
         .await
         .context("cannot run useradd to create the volant-pg system user")?;
@@ -280,11 +223,7 @@ async fn choose_cluster_dir(data_dir: &Path, run_as: Option<&str>) -> anyhow::Re
     if reachable {
         return Ok(preferred);
     }
-    let name = data_dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("data")
-        .trim_start_matches('.');
+    let name = data_dir.file_name().and_then(|n| n.to_str()).unwrap_or("data").trim_start_matches('.');
     let digest = hex::encode(Sha256::digest(data_dir.as_os_str().as_encoded_bytes()));
     let fallback = Path::new(FALLBACK_ROOT).join(format!("{name}-{}", &digest[..12]));
     std::fs::create_dir_all(FALLBACK_ROOT)?;
@@ -294,10 +233,7 @@ async fn choose_cluster_dir(data_dir: &Path, run_as: Option<&str>) -> anyhow::Re
         "the PostgreSQL user {user} cannot enter the data directory; the cluster lives in {}",
         fallback.display()
     );
-    std::fs::write(
-        data_dir.join("pg-location.txt"),
-        format!("{}\n", fallback.display()),
-    )?;
+    std::fs::write(data_dir.join("pg-location.txt"), format!("{}\n", fallback.display()))?;
     Ok(fallback)
 }
 

@@ -37,25 +37,16 @@ impl Database {
     pub async fn open(settings: &Settings) -> anyhow::Result<Self> {
         let (owner, app, embedded) = match &settings.database_url {
             Some(url) => {
-                let owner: PgConnectOptions = url
-                    .expose()
-                    .parse()
-                    .context("DATABASE_URL is not a valid URL")?;
+                let owner: PgConnectOptions = url.expose().parse().context("DATABASE_URL is not a valid URL")?;
                 let app = match &settings.app_database_url {
-                    Some(u) => u
-                        .expose()
-                        .parse()
-                        .context("VOLANT_APP_DATABASE_URL is not a valid URL")?,
+                    Some(u) => u.expose().parse().context("VOLANT_APP_DATABASE_URL is not a valid URL")?,
                     None => owner.clone().username(APP_ROLE),
                 };
                 (owner, app, None)
             }
             None => {
                 let pg = EmbeddedPg::start(&settings.data_dir).await?;
-                let mut admin = pg
-                    .connect_options(embedded::SUPERUSER, "postgres")
-                    .connect()
-                    .await?;
+                let mut admin = pg.connect_options(embedded::SUPERUSER, "postgres").connect().await?;
                 bootstrap_roles_and_database(&mut admin, DATABASE).await?;
                 admin.close().await?;
                 let owner = pg.connect_options(OWNER_ROLE, DATABASE);
@@ -65,11 +56,7 @@ impl Database {
         };
         migrate(&owner).await?;
         let pool = app_pool(app, settings.db_max_connections).await?;
-        Ok(Database {
-            pool,
-            owner,
-            embedded,
-        })
+        Ok(Database { pool, owner, embedded })
     }
 
     /// Stops the private cluster if this process started it.
@@ -84,9 +71,7 @@ impl Database {
 /// The application pool. Connections are checked on checkout so that a restarted database is
 /// noticed at once, and acquisition fails fast (the caller answers 503) instead of hanging.
 pub async fn app_pool(options: PgConnectOptions, max: u32) -> anyhow::Result<PgPool> {
-    let options = options
-        .application_name("volant")
-        .log_statements(tracing::log::LevelFilter::Trace);
+    let options = options.application_name("volant").log_statements(tracing::log::LevelFilter::Trace);
     PgPoolOptions::new()
         .max_connections(max)
         .min_connections(1)
@@ -99,20 +84,14 @@ pub async fn app_pool(options: PgConnectOptions, max: u32) -> anyhow::Result<PgP
 
 /// Applies the embedded migrations as the owner role.
 pub async fn migrate(owner: &PgConnectOptions) -> anyhow::Result<()> {
-    let mut conn = owner
-        .connect()
-        .await
-        .context("cannot connect to PostgreSQL as the owner role")?;
+    let mut conn = owner.connect().await.context("cannot connect to PostgreSQL as the owner role")?;
     MIGRATOR.run(&mut conn).await.context("migrations failed")?;
     conn.close().await?;
     Ok(())
 }
 
 /// Creates the owner and application roles and the database, as a superuser. Idempotent.
-pub async fn bootstrap_roles_and_database(
-    admin: &mut PgConnection,
-    database: &str,
-) -> anyhow::Result<()> {
+pub async fn bootstrap_roles_and_database(admin: &mut PgConnection, database: &str) -> anyhow::Result<()> {
     let create_roles = format!(
         "DO $$ BEGIN
            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OWNER_ROLE}') THEN
@@ -123,19 +102,14 @@ pub async fn bootstrap_roles_and_database(
            END IF;
          END $$"
     );
-    sqlx::raw_sql(sqlx::AssertSqlSafe(create_roles))
-        .execute(&mut *admin)
+    sqlx::raw_sql(sqlx::AssertSqlSafe(create_roles)).execute(&mut *admin).await?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+        .bind(database)
+        .fetch_one(&mut *admin)
         .await?;
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
-            .bind(database)
-            .fetch_one(&mut *admin)
-            .await?;
     if !exists {
         let sql = format!("CREATE DATABASE \"{database}\" OWNER {OWNER_ROLE} ENCODING 'UTF8'");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-            .execute(&mut *admin)
-            .await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *admin).await?;
     }
     Ok(())
 }
@@ -144,10 +118,7 @@ pub async fn bootstrap_roles_and_database(
 /// transaction only (a plain `SET` would leak to the next user of the pooled connection).
 pub async fn begin_tenant(pool: &PgPool, tenant: TenantId) -> Result<Tx, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-        .bind(tenant.to_string())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(tenant.to_string()).execute(&mut *tx).await?;
     Ok(tx)
 }
 

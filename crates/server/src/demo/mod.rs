@@ -19,25 +19,15 @@ pub const DEMO_VERSION: i64 = 2;
 
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.volant.test", "Claire Dubois", Role::Admin),
-    (
-        "secretariat@demo.volant.test",
-        "Nadia Benali",
-        Role::Secretary,
-    ),
-    (
-        "moniteur@demo.volant.test",
-        "Julien Moreau",
-        Role::Instructor,
-    ),
+    ("secretariat@demo.volant.test", "Nadia Benali", Role::Secretary),
+    ("moniteur@demo.volant.test", "Julien Moreau", Role::Instructor),
     ("eleve@demo.volant.test", "Léa Martin", Role::Student),
 ];
 pub const QUAIS_ADMIN: (&str, &str) = ("admin@quais.volant.test", "Marc Lefèvre");
 
 /// Seeds the demo schools into an empty database. Returns false when data already exists.
 pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result<bool> {
-    let tenants: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants")
-        .fetch_one(pool)
-        .await?;
+    let tenants: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants").fetch_one(pool).await?;
     if tenants > 0 {
         let version: Option<i64> = sqlx::query_scalar(
             "SELECT (settings->>'demo_version')::bigint FROM tenants WHERE slug = 'auto-ecole-du-centre'",
@@ -67,16 +57,13 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
     .await?;
     let mut moniteur = None;
     for (email, name, role) in ACCOUNTS {
-        let user =
-            tenancy::create_member(pool, centre, email, name, DEMO_PASSWORD, *role, kib).await?;
+        let user = tenancy::create_member(pool, centre, email, name, DEMO_PASSWORD, *role, kib).await?;
         if *role == Role::Instructor {
             moniteur = Some(user);
         }
     }
     let moniteur = moniteur.ok_or_else(|| anyhow::anyhow!("no demo instructor account"))?;
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive();
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
     resources::seed(pool, centre, moniteur.0, today).await?;
     let quais = tenancy::create_tenant(
         pool,
@@ -90,49 +77,28 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
         },
     )
     .await?;
-    tenancy::create_member(
-        pool,
-        quais,
-        QUAIS_ADMIN.0,
-        QUAIS_ADMIN.1,
-        DEMO_PASSWORD,
-        Role::Admin,
-        kib,
-    )
-    .await?;
-    sqlx::query(
-        "UPDATE tenants SET settings = settings || jsonb_build_object('demo_version', $1::bigint)",
-    )
-    .bind(DEMO_VERSION)
-    .execute(pool)
-    .await?;
+    tenancy::create_member(pool, quais, QUAIS_ADMIN.0, QUAIS_ADMIN.1, DEMO_PASSWORD, Role::Admin, kib).await?;
+    sqlx::query("UPDATE tenants SET settings = settings || jsonb_build_object('demo_version', $1::bigint)")
+        .bind(DEMO_VERSION)
+        .execute(pool)
+        .await?;
     Ok(true)
 }
 
 /// Empties the database (as its owner) so that the demo is seeded again.
 pub async fn reset(owner: &PgConnectOptions) -> anyhow::Result<()> {
-    let mut conn = owner
-        .connect()
-        .await
-        .context("cannot connect as the owner role")?;
-    sqlx::raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        .execute(&mut conn)
-        .await?;
+    let mut conn = owner.connect().await.context("cannot connect as the owner role")?;
+    sqlx::raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;").execute(&mut conn).await?;
     Ok(())
 }
 
 /// The banner printed when the demo is ready.
 pub fn banner(url: &str) -> String {
-    let mut out = format!(
-        "\n  Volant (démo) est prêt : {url}\n\n  Comptes (mot de passe « {DEMO_PASSWORD} ») :\n"
-    );
+    let mut out = format!("\n  Volant (démo) est prêt : {url}\n\n  Comptes (mot de passe « {DEMO_PASSWORD} ») :\n");
     for (email, _, role) in ACCOUNTS {
         out.push_str(&format!("    {:<32} {}\n", email, role.label_fr()));
     }
-    out.push_str(&format!(
-        "    {:<32} Administrateur (Auto-École des Quais)\n",
-        QUAIS_ADMIN.0
-    ));
+    out.push_str(&format!("    {:<32} Administrateur (Auto-École des Quais)\n", QUAIS_ADMIN.0));
     out.push_str(&format!("\n  Documentation de l'API : {url}/api/docs\n"));
     out
 }

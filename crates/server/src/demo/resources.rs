@@ -24,31 +24,19 @@ fn err(e: AppError) -> anyhow::Error {
 fn week(days: &[u8], ranges: &[(&str, &str)]) -> Vec<WeeklyRange> {
     days.iter()
         .flat_map(|d| {
-            ranges.iter().map(move |(s, e)| WeeklyRange {
-                weekday: *d,
-                start: (*s).into(),
-                end: (*e).into(),
-            })
+            ranges.iter().map(move |(s, e)| WeeklyRange { weekday: *d, start: (*s).into(), end: (*e).into() })
         })
         .collect()
 }
 
 fn point(label: &str, address: &str) -> MeetingPoint {
-    MeetingPoint {
-        id: None,
-        label: label.into(),
-        address: Some(address.into()),
-    }
+    MeetingPoint { id: None, label: label.into(), address: Some(address.into()) }
 }
 
 /// Paris wall-clock time on a day, as an instant.
 fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
     let local = day.and_hms_opt(hour, 0, 0).unwrap_or_default();
-    Paris
-        .from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
+    Paris.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_default()
 }
 
 pub struct Seeded {
@@ -57,19 +45,10 @@ pub struct Seeded {
     pub vehicles: Vec<Uuid>,
 }
 
-pub async fn seed(
-    pool: &PgPool,
-    tenant: TenantId,
-    moniteur_user: Uuid,
-    today: NaiveDate,
-) -> anyhow::Result<Seeded> {
+pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: NaiveDate) -> anyhow::Result<Seeded> {
     let actor = Actor::system(tenant);
     let mut tx = db::begin_tenant(pool, tenant).await?;
-    let first = agencies::repo::list(&mut tx, tenant)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| anyhow!("no agency"))?;
+    let first = agencies::repo::list(&mut tx, tenant).await?.into_iter().next().ok_or_else(|| anyhow!("no agency"))?;
     let christmas = NaiveDate::from_ymd_opt(today.year(), 12, 24).unwrap_or(today);
     let centre = agencies::routes::update_agency(
         &mut tx,
@@ -95,11 +74,7 @@ pub async fn seed(
                 point("Gare de Tours", "Place du Général Leclerc, Tours"),
                 point("Lycée Choiseul", "78 rue des Douets, Tours"),
             ],
-            rooms: vec![Room {
-                id: None,
-                name: "Salle de code".into(),
-                capacity: 20,
-            }],
+            rooms: vec![Room { id: None, name: "Salle de code".into(), capacity: 20 }],
             alsace_moselle: false,
         },
     )
@@ -119,11 +94,7 @@ pub async fn seed(
                 point("Agence Nord", "45 avenue de la Tranchée, Tours"),
                 point("Parking Monconseil", "Rue Daniel Mayer, Tours"),
             ],
-            rooms: vec![Room {
-                id: None,
-                name: "Petite salle".into(),
-                capacity: 12,
-            }],
+            rooms: vec![Room { id: None, name: "Petite salle".into(), capacity: 12 }],
             alsace_moselle: false,
         },
     )
@@ -131,14 +102,7 @@ pub async fn seed(
     .map_err(err)?;
 
     let people: [(&str, &str, &str, Uuid, Option<Uuid>, i64); 6] = [
-        (
-            "Julien",
-            "Moreau",
-            "#1971c2",
-            centre.id,
-            Some(moniteur_user),
-            900,
-        ),
+        ("Julien", "Moreau", "#1971c2", centre.id, Some(moniteur_user), 900),
         ("Sophie", "Lambert", "#c2255c", centre.id, None, 500),
         ("Karim", "Haddad", "#2f9e44", centre.id, None, 40),
         ("Émilie", "Rousseau", "#e8590c", nord.id, None, 700),
@@ -146,20 +110,14 @@ pub async fn seed(
         ("Inès", "Fontaine", "#0c8599", centre.id, None, 1200),
     ];
     let mut instructor_ids = vec![];
-    for (n, (first_name, last_name, colour, agency, user, auth_days)) in
-        people.into_iter().enumerate()
-    {
+    for (n, (first_name, last_name, colour, agency, user, auth_days)) in people.into_iter().enumerate() {
         let saved = instructors::routes::create_instructor(
             &mut tx,
             &actor,
             InstructorInput {
                 first_name: first_name.into(),
                 last_name: last_name.into(),
-                email: Some(format!(
-                    "{}.{}@demo.volant.test",
-                    slug(first_name),
-                    slug(last_name)
-                )),
+                email: Some(format!("{}.{}@demo.volant.test", slug(first_name), slug(last_name))),
                 phone: Some(format!("06 12 34 56 {:02}", 10 + n)),
                 authorisation_number: Some(format!("E 37 {:04} 0", 1200 + n * 37)),
                 authorisation_expires_on: Some(today + Duration::days(auth_days)),
@@ -180,11 +138,7 @@ pub async fn seed(
         let weekly = if n % 2 == 0 {
             week(&[1, 2, 3, 4, 5], &[("08:00", "12:00"), ("13:30", "19:00")])
         } else {
-            [
-                week(&[2, 3, 4, 5], &[("09:00", "12:30"), ("14:00", "18:00")]),
-                week(&[6], &[("08:00", "13:00")]),
-            ]
-            .concat()
+            [week(&[2, 3, 4, 5], &[("09:00", "12:30"), ("14:00", "18:00")]), week(&[6], &[("08:00", "13:00")])].concat()
         };
         let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
         let exceptions = match n {
@@ -204,21 +158,13 @@ pub async fn seed(
             }],
             _ => vec![],
         };
-        let before = Availability {
-            weekly: vec![],
-            exceptions: vec![],
-            version: 1,
-        };
+        let before = Availability { weekly: vec![], exceptions: vec![], version: 1 };
         instructors::routes::replace_availability(
             &mut tx,
             &actor,
             saved.id,
             before,
-            Availability {
-                weekly,
-                exceptions,
-                version: 1,
-            },
+            Availability { weekly, exceptions, version: 1 },
         )
         .await
         .map_err(err)?;
@@ -288,9 +234,7 @@ pub async fn seed(
         ),
     ];
     let mut vehicle_ids = vec![];
-    for (plate, make, model, gearbox, kind, status, agency, inspection_days, insurance_days, km) in
-        cars
-    {
+    for (plate, make, model, gearbox, kind, status, agency, inspection_days, insurance_days, km) in cars {
         let v = vehicles::routes::create_vehicle(
             &mut tx,
             &actor,
@@ -314,16 +258,9 @@ pub async fn seed(
         vehicle_ids.push(v.id);
     }
     tx.commit().await?;
-    Ok(Seeded {
-        agencies: vec![centre.id, nord.id],
-        instructors: instructor_ids,
-        vehicles: vehicle_ids,
-    })
+    Ok(Seeded { agencies: vec![centre.id, nord.id], instructors: instructor_ids, vehicles: vehicle_ids })
 }
 
 fn slug(s: &str) -> String {
-    s.to_lowercase()
-        .replace(['é', 'è', 'ê'], "e")
-        .replace('î', "i")
-        .replace('ï', "i")
+    s.to_lowercase().replace(['é', 'è', 'ê'], "e").replace('î', "i").replace('ï', "i")
 }

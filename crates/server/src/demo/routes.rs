@@ -46,8 +46,5 @@ async fn mails(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Page<C
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(Page { items, next_cursor: None }))
 }

@@ -31,13 +31,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase()
-            })
+            .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
             .is_none_or(|mime| mime == "application/json" || mime.ends_with("+json"));
         let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
             BytesRejection::FailedToBufferBody(_) => AppError::PayloadTooLarge,
@@ -45,8 +39,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         })?;
         if !has_json_type && !bytes.is_empty() {
             return Err(AppError::UnsupportedMediaType(
-                "Le contenu doit être envoyé au format JSON (Content-Type: application/json)."
-                    .into(),
+                "Le contenu doit être envoyé au format JSON (Content-Type: application/json).".into(),
             ));
         }
         Ok(JsonBody(bytes))
@@ -60,10 +53,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        JsonBody::from_request(req, state)
-            .await?
-            .parse()
-            .map(ApiJson)
+        JsonBody::from_request(req, state).await?.parse().map(ApiJson)
     }
 }
 
@@ -88,27 +78,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
 /// Translates serde's English messages; our own domain errors are already French.
 fn french_message(path: &str, raw: &str) -> (String, String) {
     let raw = raw.split(" at line ").next().unwrap_or(raw);
-    let field = if path == "." {
-        String::new()
-    } else {
-        path.to_owned()
-    };
+    let field = if path == "." { String::new() } else { path.to_owned() };
     if let Some(rest) = raw.strip_prefix("missing field `") {
         let name = rest.trim_end_matches('`');
-        let full = if field.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{field}.{name}")
-        };
+        let full = if field.is_empty() { name.to_owned() } else { format!("{field}.{name}") };
         return (full, "Ce champ est obligatoire.".into());
     }
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        let full = if field.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{field}.{name}")
-        };
+        let full = if field.is_empty() { name.to_owned() } else { format!("{field}.{name}") };
         return (full, "Ce champ n'est pas attendu.".into());
     }
     let message = if raw.starts_with("invalid type") {
@@ -136,16 +114,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
         let query = parts.uri.query().unwrap_or_default();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(de)
-            .map(ApiQuery)
-            .map_err(|err| {
-                let path = err.path().to_string();
-                let (field, message) = french_message(&path, &err.into_inner().to_string());
-                AppError::BadRequest {
-                    detail: "Les paramètres de la requête sont invalides.".into(),
-                    errors: vec![FieldError::new(field, message)],
-                }
-            })
+        serde_path_to_error::deserialize(de).map(ApiQuery).map_err(|err| {
+            let path = err.path().to_string();
+            let (field, message) = french_message(&path, &err.into_inner().to_string());
+            AppError::BadRequest {
+                detail: "Les paramètres de la requête sont invalides.".into(),
+                errors: vec![FieldError::new(field, message)],
+            }
+        })
     }
 }
 
@@ -172,16 +148,12 @@ mod tests {
     #[test]
     fn missing_field_is_named_in_french() {
         let errs = field_errors(parse_json::<Body>(br#"{"email":"a@b.fr"}"#).unwrap_err());
-        assert_eq!(
-            errs,
-            vec![FieldError::new("count", "Ce champ est obligatoire.")]
-        );
+        assert_eq!(errs, vec![FieldError::new("count", "Ce champ est obligatoire.")]);
     }
 
     #[test]
     fn wrong_type_is_named() {
-        let errs =
-            field_errors(parse_json::<Body>(br#"{"email":"a@b.fr","count":"x"}"#).unwrap_err());
+        let errs = field_errors(parse_json::<Body>(br#"{"email":"a@b.fr","count":"x"}"#).unwrap_err());
         assert_eq!(errs[0].field, "count");
         assert_eq!(errs[0].message, "Le type de cette valeur est incorrect.");
     }

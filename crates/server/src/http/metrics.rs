@@ -14,9 +14,7 @@ use axum::{
     response::Response,
 };
 
-const BUCKETS: [f64; 12] = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
-];
+const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
 #[derive(Default)]
 struct Histogram {
@@ -37,14 +35,8 @@ pub struct Metrics(Arc<Mutex<Inner>>);
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let Ok(mut inner) = self.0.lock() else { return };
-        *inner
-            .requests
-            .entry((method.to_owned(), route.to_owned(), status))
-            .or_default() += 1;
-        let h = inner
-            .latency
-            .entry((method.to_owned(), route.to_owned()))
-            .or_default();
+        *inner.requests.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
+        let h = inner.latency.entry((method.to_owned(), route.to_owned())).or_default();
         h.count += 1;
         h.sum += seconds;
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -69,46 +61,21 @@ impl Metrics {
                 escape(route)
             );
         }
-        out.push_str(
-            "# HELP volant_http_request_duration_seconds Time to answer an HTTP request.\n",
-        );
+        out.push_str("# HELP volant_http_request_duration_seconds Time to answer an HTTP request.\n");
         out.push_str("# TYPE volant_http_request_duration_seconds histogram\n");
         for ((method, route), h) in &inner.latency {
             let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
             for (bound, count) in BUCKETS.iter().zip(h.counts.iter()) {
-                let _ = writeln!(
-                    out,
-                    "volant_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}"
-                );
+                let _ = writeln!(out, "volant_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}");
             }
-            let _ = writeln!(
-                out,
-                "volant_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "volant_http_request_duration_seconds_sum{{{labels}}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "volant_http_request_duration_seconds_count{{{labels}}} {}",
-                h.count
-            );
+            let _ = writeln!(out, "volant_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
+            let _ = writeln!(out, "volant_http_request_duration_seconds_sum{{{labels}}} {}", h.sum);
+            let _ = writeln!(out, "volant_http_request_duration_seconds_count{{{labels}}} {}", h.count);
         }
         out.push_str("# HELP volant_db_pool_connections Connections of the application pool.\n");
         out.push_str("# TYPE volant_db_pool_connections gauge\n");
-        let _ = writeln!(
-            out,
-            "volant_db_pool_connections{{state=\"open\"}} {}",
-            pool.size()
-        );
-        let _ = writeln!(
-            out,
-            "volant_db_pool_connections{{state=\"idle\"}} {}",
-            pool.num_idle()
-        );
+        let _ = writeln!(out, "volant_db_pool_connections{{state=\"open\"}} {}", pool.size());
+        let _ = writeln!(out, "volant_db_pool_connections{{state=\"idle\"}} {}", pool.num_idle());
         out
     }
 }
@@ -122,23 +89,11 @@ fn escape(s: &str) -> String {
 pub async fn record(State(metrics): State<Metrics>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().to_string();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| {
-            if req.uri().path().starts_with("/api/") {
-                "unmatched".into()
-            } else {
-                "static".into()
-            }
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| {
+            if req.uri().path().starts_with("/api/") { "unmatched".into() } else { "static".into() }
         });
     let resp = next.run(req).await;
-    metrics.observe(
-        &method,
-        &route,
-        resp.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
+    metrics.observe(&method, &route, resp.status().as_u16(), started.elapsed().as_secs_f64());
     resp
 }

@@ -44,16 +44,8 @@ const CSP_DOCS: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; s
 
 #[derive(OpenApi)]
 #[openapi(
-    info(
-        title = "Volant API",
-        version = "1",
-        description = "API de Volant, la gestion d'auto-école."
-    ),
-    components(schemas(
-        crate::error::Problem,
-        crate::error::FieldError,
-        crate::error::RuleViolation
-    ))
+    info(title = "Volant API", version = "1", description = "API de Volant, la gestion d'auto-école."),
+    components(schemas(crate::error::Problem, crate::error::FieldError, crate::error::RuleViolation))
 )]
 pub struct ApiDoc;
 
@@ -70,8 +62,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api_router().split_for_parts();
     let settings = &state.settings;
-    let hsts = (!settings.profile.is_local())
-        .then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    let hsts = (!settings.profile.is_local()).then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     let edge = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
@@ -102,10 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
         .fallback(web::serve)
-        .layer(middleware::from_fn_with_state(
-            state.metrics.clone(),
-            metrics::record,
-        ))
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::record))
         .layer(edge)
         .with_state(state)
 }
@@ -116,41 +104,28 @@ async fn healthz() -> Json<serde_json::Value> {
 
 /// Ready when the database answers and carries this binary's migrations.
 async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
-    let applied: Option<i64> =
-        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&state.pool)
-            .await
-            .map_err(|_| AppError::Unavailable)?;
+    let applied: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+        .fetch_one(&state.pool)
+        .await
+        .map_err(|_| AppError::Unavailable)?;
     let expected = crate::db::latest_migration();
     if applied != Some(expected) {
         return Err(AppError::Unavailable);
     }
-    Ok(Json(
-        serde_json::json!({ "status": "ready", "migration": expected }),
-    ))
+    Ok(Json(serde_json::json!({ "status": "ready", "migration": expected })))
 }
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
     (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-        )],
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"))],
         state.metrics.render(&state.pool),
     )
 }
 
 async fn content_security_policy(req: Request, next: Next) -> Response {
-    let csp = if req.uri().path().starts_with("/api/docs") {
-        CSP_DOCS
-    } else {
-        CSP_APP
-    };
+    let csp = if req.uri().path().starts_with("/api/docs") { CSP_DOCS } else { CSP_APP };
     let mut resp = next.run(req).await;
-    resp.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(csp),
-    );
+    resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
     resp
 }
 
@@ -163,8 +138,7 @@ async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
     let status = resp.status();
     let is_error = status.is_client_error() || status.is_server_error();
     // The body-limit layer answers 413 with a plain-text body of its own.
-    let bare =
-        resp.body().size_hint().exact() == Some(0) || status == StatusCode::PAYLOAD_TOO_LARGE;
+    let bare = resp.body().size_hint().exact() == Some(0) || status == StatusCode::PAYLOAD_TOO_LARGE;
     if !is_error || !bare {
         return resp;
     }
@@ -193,9 +167,7 @@ pub const GRACEFUL_SHUTDOWN: Duration = Duration::from_secs(10);
 
 /// An id from the path. A malformed one is the same 404 as an unknown one: ids leak nothing.
 pub fn path_id<T: From<uuid::Uuid>>(raw: &str) -> Result<T, AppError> {
-    raw.parse::<uuid::Uuid>()
-        .map(T::from)
-        .map_err(|_| AppError::NotFound)
+    raw.parse::<uuid::Uuid>().map(T::from).map_err(|_| AppError::NotFound)
 }
 
 /// 201 with the created resource.

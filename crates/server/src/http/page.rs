@@ -21,10 +21,7 @@ pub fn limit(asked: Option<i64>) -> Result<i64, AppError> {
     match asked {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(AppError::field(
-            "limit",
-            "La taille de page doit être comprise entre 1 et 200.",
-        )),
+        Some(_) => Err(AppError::field("limit", "La taille de page doit être comprise entre 1 et 200.")),
     }
 }
 
@@ -44,21 +41,10 @@ pub fn decode_cursor<P: DeserializeOwned>(cursor: Option<&str>) -> Result<Option
 }
 
 /// Builds the page from `limit + 1` fetched rows: the extra row only says there is more.
-pub fn paginate<T, P: Serialize>(
-    mut rows: Vec<T>,
-    limit: i64,
-    position: impl Fn(&T) -> P,
-) -> Page<T> {
+pub fn paginate<T, P: Serialize>(mut rows: Vec<T>, limit: i64, position: impl Fn(&T) -> P) -> Page<T> {
     let limit = usize::try_from(limit).unwrap_or(0);
     let more = rows.len() > limit;
     rows.truncate(limit);
-    let next_cursor = if more {
-        rows.last().map(|r| encode_cursor(&position(r)))
-    } else {
-        None
-    };
-    Page {
-        items: rows,
-        next_cursor,
-    }
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(&position(r))) } else { None };
+    Page { items: rows, next_cursor }
 }

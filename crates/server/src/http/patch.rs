@@ -20,10 +20,7 @@ pub fn apply<T: DeserializeOwned>(
     let version = match patch.get("version") {
         Some(Value::Number(n)) => n.as_i64(),
         Some(_) => {
-            return Err(AppError::field(
-                "version",
-                "La version doit être un nombre entier.",
-            ));
+            return Err(AppError::field("version", "La version doit être un nombre entier."));
         }
         None => return Err(AppError::field("version", "Ce champ est obligatoire.")),
     };
@@ -31,8 +28,7 @@ pub fn apply<T: DeserializeOwned>(
         let current = serde_json::to_value(current_view).unwrap_or(Value::Null);
         return Err(AppError::StaleVersion { current });
     }
-    let mut merged =
-        serde_json::to_value(current_input).map_err(|e| AppError::Internal(e.into()))?;
+    let mut merged = serde_json::to_value(current_input).map_err(|e| AppError::Internal(e.into()))?;
     if let Value::Object(target) = &mut merged {
         for (k, v) in patch {
             if k != "version" {

@@ -46,11 +46,7 @@ fn asset(path: &str) -> Option<Response> {
         return None;
     }
     let file = Assets::get(path)?;
-    let cache = if path.starts_with("assets/") {
-        IMMUTABLE
-    } else {
-        REVALIDATE
-    };
+    let cache = if path.starts_with("assets/") { IMMUTABLE } else { REVALIDATE };
     let mime = file.metadata.mimetype();
     let mut resp = Response::new(Body::from(file.data.into_owned()));
     let headers = resp.headers_mut();

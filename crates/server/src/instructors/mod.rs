@@ -129,32 +129,21 @@ pub fn validate(mut i: InstructorInput) -> Result<InstructorInput, AppError> {
         errors.add("last_name", "Le nom est obligatoire.");
     }
     i.email = trimmed(i.email).map(|e| e.to_lowercase());
-    if i.email
-        .as_deref()
-        .is_some_and(|e| volant_domain::email::Email::parse(e).is_err())
-    {
+    if i.email.as_deref().is_some_and(|e| volant_domain::email::Email::parse(e).is_err()) {
         errors.add("email", "L'adresse e-mail n'est pas valide.");
     }
     i.phone = trimmed(i.phone);
     i.authorisation_number = trimmed(i.authorisation_number);
     if i.categories.is_empty() || !i.categories.iter().all(|c| is_category(c)) {
-        errors.add(
-            "categories",
-            "Indiquez au moins une catégorie de permis connue (B, B78, A…).",
-        );
+        errors.add("categories", "Indiquez au moins une catégorie de permis connue (B, B78, A…).");
     }
     i.categories.sort();
     i.categories.dedup();
     if !is_hex_colour(&i.colour) {
         errors.add("colour", "La couleur doit être au format #RRGGBB.");
     }
-    if i.weekly_contract_minutes
-        .is_some_and(|m| !(0..=4800).contains(&m))
-    {
-        errors.add(
-            "weekly_contract_minutes",
-            "Le contrat hebdomadaire doit être compris entre 0 et 80 heures.",
-        );
+    if i.weekly_contract_minutes.is_some_and(|m| !(0..=4800).contains(&m)) {
+        errors.add("weekly_contract_minutes", "Le contrat hebdomadaire doit être compris entre 0 et 80 heures.");
     }
     errors.finish()?;
     Ok(i)
@@ -201,15 +190,9 @@ const MAX_EXCEPTION_DAYS: i64 = 366;
 
 pub fn validate_exception(e: &mut AvailabilityException, field: &str, errors: &mut FieldErrors) {
     if e.ends_at <= e.starts_at {
-        errors.add(
-            &format!("{field}ends_at"),
-            "La fin doit être après le début.",
-        );
+        errors.add(&format!("{field}ends_at"), "La fin doit être après le début.");
     } else if (e.ends_at - e.starts_at).num_days() > MAX_EXCEPTION_DAYS {
-        errors.add(
-            &format!("{field}ends_at"),
-            "Une indisponibilité dure au plus un an.",
-        );
+        errors.add(&format!("{field}ends_at"), "Une indisponibilité dure au plus un an.");
     }
     e.note = trimmed(e.note.take());
 }

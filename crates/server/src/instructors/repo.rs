@@ -7,8 +7,7 @@ use volant_domain::{
 
 use super::{AvailabilityException, Instructor, InstructorInput};
 
-const COLUMNS: &str =
-    "id, first_name, last_name, email, phone, authorisation_number, authorisation_expires_on,
+const COLUMNS: &str = "id, first_name, last_name, email, phone, authorisation_number, authorisation_expires_on,
      categories, colour, weekly_contract_minutes, agency_id, user_id, active, version";
 
 pub async fn get(
@@ -28,11 +27,7 @@ pub async fn get(
 }
 
 /// The instructor record linked to a person's account in this school.
-pub async fn id_of_user(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    user: UserId,
-) -> Result<Option<Uuid>, sqlx::Error> {
+pub async fn id_of_user(conn: &mut PgConnection, tenant: TenantId, user: UserId) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM instructors WHERE tenant_id = $1 AND user_id = $2")
         .bind(tenant.0)
         .bind(user.0)
@@ -49,11 +44,7 @@ pub struct Filter {
     pub limit: i64,
 }
 
-pub async fn list(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    f: &Filter,
-) -> Result<Vec<Instructor>, sqlx::Error> {
+pub async fn list(conn: &mut PgConnection, tenant: TenantId, f: &Filter) -> Result<Vec<Instructor>, sqlx::Error> {
     let (after_last, after_first, after_id) = match &f.after {
         Some((l, fi, id)) => (Some(l.clone()), Some(fi.clone()), Some(*id)),
         None => (None, None, None),
@@ -138,18 +129,12 @@ pub async fn update(
 }
 
 /// Is this person a member of the school (any role)?
-pub async fn is_member(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    user: Uuid,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT FROM memberships WHERE tenant_id = $1 AND user_id = $2)",
-    )
-    .bind(tenant.0)
-    .bind(user)
-    .fetch_one(conn)
-    .await
+pub async fn is_member(conn: &mut PgConnection, tenant: TenantId, user: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT FROM memberships WHERE tenant_id = $1 AND user_id = $2)")
+        .bind(tenant.0)
+        .bind(user)
+        .fetch_one(conn)
+        .await
 }
 
 pub async fn weekly(
@@ -203,17 +188,15 @@ pub async fn set_weekly(
 }
 
 /// Bumps the availability version (an exception was added or removed on its own).
-pub async fn touch_availability(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE instructors SET availability_version = availability_version + 1 WHERE tenant_id = $1 AND id = $2")
-        .bind(tenant.0)
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(|_| ())
+pub async fn touch_availability(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE instructors SET availability_version = availability_version + 1 WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant.0)
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 pub async fn insert_exception(

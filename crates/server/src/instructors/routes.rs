@@ -13,8 +13,8 @@ use uuid::Uuid;
 use volant_domain::{ids::TenantId, role::Role};
 
 use super::{
-    Availability, AvailabilityException, Instructor, InstructorInput, InstructorUpdate, repo,
-    validate, validate_availability, validate_exception,
+    Availability, AvailabilityException, Instructor, InstructorInput, InstructorUpdate, repo, validate,
+    validate_availability, validate_exception,
 };
 use crate::{
     agencies,
@@ -42,15 +42,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The record, if the caller may see it: the office sees every instructor, an instructor only
 /// their own record (others are the same 404 as unknown ids).
-async fn visible(
-    conn: &mut PgConnection,
-    ctx: &Ctx,
-    id: Uuid,
-    lock: bool,
-) -> AppResult<Instructor> {
-    let found = repo::get(conn, ctx.tenant_id, id, lock)
-        .await?
-        .ok_or(AppError::NotFound)?;
+async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Instructor> {
+    let found = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
     match ctx.role {
         Role::Admin | Role::Secretary => Ok(found),
         Role::Instructor if found.user_id == Some(ctx.user_id.0) => Ok(found),
@@ -82,11 +75,7 @@ async fn list(
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let only = match ctx.role {
         Role::Admin | Role::Secretary => None,
-        Role::Instructor => Some(
-            repo::id_of_user(&mut tx, ctx.tenant_id, ctx.user_id)
-                .await?
-                .unwrap_or_default(),
-        ),
+        Role::Instructor => Some(repo::id_of_user(&mut tx, ctx.tenant_id, ctx.user_id).await?.unwrap_or_default()),
         // Students are linked to instructors by their file (referent, lessons): the student
         // file feature answers for them. Until a student record exists, there is none.
         Role::Student => Some(Uuid::nil()),
@@ -100,38 +89,22 @@ async fn list(
     };
     let rows = repo::list(&mut tx, ctx.tenant_id, &filter).await?;
     tx.commit().await?;
-    let rows = if ctx.role == Role::Student {
-        rows.into_iter().map(Instructor::names_only).collect()
-    } else {
-        rows
-    };
-    Ok(Json(page::paginate(rows, limit, |i| {
-        (i.last_name.clone(), i.first_name.clone(), i.id)
-    })))
+    let rows = if ctx.role == Role::Student { rows.into_iter().map(Instructor::names_only).collect() } else { rows };
+    Ok(Json(page::paginate(rows, limit, |i| (i.last_name.clone(), i.first_name.clone(), i.id))))
 }
 
-async fn check_links(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    input: &InstructorInput,
-) -> AppResult<Uuid> {
+async fn check_links(conn: &mut PgConnection, tenant: TenantId, input: &InstructorInput) -> AppResult<Uuid> {
     let agency = agencies::repo::resolve(conn, tenant, input.agency_id).await?;
     if let Some(user) = input.user_id {
         if !repo::is_member(conn, tenant, user).await? {
-            return Err(AppError::field(
-                "user_id",
-                "Ce compte ne fait pas partie de l'école.",
-            ));
+            return Err(AppError::field("user_id", "Ce compte ne fait pas partie de l'école."));
         }
     }
     Ok(agency)
 }
 
-const CONSTRAINTS: &[(&str, &str, &str)] = &[(
-    "instructors_user_unique",
-    "user_id",
-    "Ce compte est déjà lié à un autre moniteur.",
-)];
+const CONSTRAINTS: &[(&str, &str, &str)] =
+    &[("instructors_user_unique", "user_id", "Ce compte est déjà lié à un autre moniteur.")];
 
 /// Adds an instructor.
 #[utoipa::path(post, path = "/instructors", tag = "instructors", request_body = InstructorInput,
@@ -196,11 +169,7 @@ pub async fn replace_availability(
 /// One instructor (the office, or the instructor themself).
 #[utoipa::path(get, path = "/instructors/{id}", tag = "instructors", params(("id" = Uuid, Path)),
     responses((status = 200, body = Instructor), (status = 401), (status = 403), (status = 404)))]
-async fn get_one(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> AppResult<Json<Instructor>> {
+async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Instructor>> {
     ctx.require(Permission::ReadInstructors)?;
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
@@ -222,21 +191,12 @@ async fn update(
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let before = visible(&mut tx, &ctx, id, true).await?;
-    let input = validate(patch::apply(
-        &before.input(),
-        before.version,
-        &before,
-        &body,
-    )?)?;
+    let input = validate(patch::apply(&before.input(), before.version, &before, &body)?)?;
     let agency = check_links(&mut tx, ctx.tenant_id, &input).await?;
     let after = repo::update(&mut tx, ctx.tenant_id, id, agency, &input)
         .await
         .map_err(|e| crate::error::on_constraint(e, CONSTRAINTS))?;
-    let action = if before.active && !after.active {
-        "instructor.deactivate"
-    } else {
-        "instructor.update"
-    };
+    let action = if before.active && !after.active { "instructor.deactivate" } else { "instructor.update" };
     let change = Change {
         action,
         entity: "instructor",
@@ -249,18 +209,10 @@ async fn update(
     Ok(Json(after))
 }
 
-async fn availability_of(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> AppResult<Availability> {
+async fn availability_of(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> AppResult<Availability> {
     let (weekly, version) = repo::weekly(conn, tenant, id, false).await?;
     let exceptions = repo::exceptions(conn, tenant, id).await?;
-    Ok(Availability {
-        weekly,
-        exceptions,
-        version,
-    })
+    Ok(Availability { weekly, exceptions, version })
 }
 
 /// The weekly template (local times) and the dated exceptions.
@@ -296,9 +248,7 @@ async fn put_availability(
     let before = availability_of(&mut tx, ctx.tenant_id, id).await?;
     let wanted: Availability = body.parse()?;
     if wanted.version != before.version {
-        return Err(AppError::StaleVersion {
-            current: json!(before),
-        });
+        return Err(AppError::StaleVersion { current: json!(before) });
     }
     let after = replace_availability(&mut tx, &ctx.actor(), id, before, wanted).await?;
     tx.commit().await?;
@@ -351,9 +301,7 @@ async fn delete_exception(
     let exception_id: Uuid = path_id(&exception_id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     visible(&mut tx, &ctx, id, true).await?;
-    let removed = repo::delete_exception(&mut tx, ctx.tenant_id, id, exception_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let removed = repo::delete_exception(&mut tx, ctx.tenant_id, id, exception_id).await?.ok_or(AppError::NotFound)?;
     repo::touch_availability(&mut tx, ctx.tenant_id, id).await?;
     let change = Change {
         action: "instructor.exception.delete",

@@ -38,10 +38,7 @@ use crate::{
 const INVITATION_TTL_DAYS: i32 = 14;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(lookup))
-        .routes(routes!(accept))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(lookup)).routes(routes!(accept))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,24 +51,10 @@ pub struct Invitation {
     pub accepted_at: Option<DateTime<Utc>>,
 }
 
-type InvitationRow = (
-    Uuid,
-    String,
-    String,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-);
+type InvitationRow = (Uuid, String, String, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>);
 
 fn invitation(r: InvitationRow) -> Result<Invitation, sqlx::Error> {
-    Ok(Invitation {
-        id: r.0,
-        email: r.1,
-        role: parse_role(&r.2)?,
-        created_at: r.3,
-        expires_at: r.4,
-        accepted_at: r.5,
-    })
+    Ok(Invitation { id: r.0, email: r.1, role: parse_role(&r.2)?, created_at: r.3, expires_at: r.4, accepted_at: r.5 })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -104,10 +87,7 @@ async fn list(
     .bind(limit + 1)
     .fetch_all(&state.pool)
     .await?;
-    let items = rows
-        .into_iter()
-        .map(invitation)
-        .collect::<Result<Vec<_>, _>>()?;
+    let items = rows.into_iter().map(invitation).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(page::paginate(items, limit, |i| (i.created_at, i.id))))
 }
 
@@ -135,10 +115,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
     .fetch_one(&mut *tx)
     .await?;
     if already {
-        return Err(AppError::rule(
-            "already_member",
-            "Cette personne fait déjà partie de l'école.",
-        ));
+        return Err(AppError::rule("already_member", "Cette personne fait déjà partie de l'école."));
     }
     let token = session::random_token();
     let id = InvitationId::new();
@@ -156,21 +133,15 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
     .bind(INVITATION_TTL_DAYS)
     .fetch_one(&mut *tx)
     .await?;
-    let school: String = sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
-        .bind(ctx.tenant_id.0)
-        .fetch_one(&mut *tx)
-        .await?;
+    let school: String =
+        sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1").bind(ctx.tenant_id.0).fetch_one(&mut *tx).await?;
     let link = format!("{}/invitation?token={token}", state.public_url);
     let text = format!(
         "Bonjour,\n\n{school} vous invite à rejoindre son espace Volant ({}).\n\
          Ouvrez ce lien pour accepter l'invitation (valable {INVITATION_TTL_DAYS} jours) :\n\n{link}\n\n— Volant",
         body.role.label_fr()
     );
-    let mail = OutgoingMail {
-        to: email.to_string(),
-        subject: format!("Invitation : {school}"),
-        text,
-    };
+    let mail = OutgoingMail { to: email.to_string(), subject: format!("Invitation : {school}"), text };
     mail::enqueue(&mut tx, Some(ctx.tenant_id), &mail).await?;
     let inv = invitation(row)?;
     let after = json!({"email": inv.email, "role": inv.role});
@@ -219,18 +190,9 @@ async fn pending(conn: &mut sqlx::PgConnection, token: &str, lock: bool) -> AppR
         if lock { " FOR UPDATE OF i" } else { "" }
     );
     let row: Option<(Uuid, Uuid, String, String, String)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(session::token_hash(token))
-            .fetch_optional(conn)
-            .await?;
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(session::token_hash(token)).fetch_optional(conn).await?;
     let (id, tenant_id, email, role, tenant_name) = row.ok_or(AppError::NotFound)?;
-    Ok(Pending {
-        id,
-        tenant_id,
-        email,
-        role: parse_role(&role)?,
-        tenant_name,
-    })
+    Ok(Pending { id, tenant_id, email, role: parse_role(&role)?, tenant_name })
 }
 
 /// Reads an invitation from its token (404 when used, expired or unknown).
@@ -242,18 +204,12 @@ async fn lookup(
 ) -> AppResult<Json<InvitationLookup>> {
     let mut conn = state.pool.acquire().await?;
     let p = pending(&mut conn, &q.token, false).await?;
-    let account_exists: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT FROM users WHERE email = $1 AND erased_at IS NULL)",
-    )
-    .bind(&p.email)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(Json(InvitationLookup {
-        email: p.email,
-        tenant_name: p.tenant_name,
-        role: p.role,
-        account_exists,
-    }))
+    let account_exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT FROM users WHERE email = $1 AND erased_at IS NULL)")
+            .bind(&p.email)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(Json(InvitationLookup { email: p.email, tenant_name: p.tenant_name, role: p.role, account_exists }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -274,48 +230,27 @@ async fn accept(
     meta: RequestMeta,
     ApiJson(body): ApiJson<AcceptInvitation>,
 ) -> AppResult<Response> {
-    let invalid = || {
-        AppError::field(
-            "token",
-            "Cette invitation n'est plus valide (déjà utilisée, expirée ou annulée).",
-        )
-    };
+    let invalid =
+        || AppError::field("token", "Cette invitation n'est plus valide (déjà utilisée, expirée ou annulée).");
     let mut tx = state.pool.begin().await?;
-    let p = pending(&mut tx, &body.token, true)
-        .await
-        .map_err(|_| invalid())?;
+    let p = pending(&mut tx, &body.token, true).await.map_err(|_| invalid())?;
     let email = Email::parse(&p.email).map_err(|_| invalid())?;
-    let existing: Option<Uuid> =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND erased_at IS NULL")
-            .bind(email.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
+    let existing: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND erased_at IS NULL")
+        .bind(email.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
     let user = match existing {
         // An existing person proves who they are with their own password (limits apply).
         Some(_) => service::authenticate(&state, &meta, email.as_str(), body.password).await?,
         None => {
-            check_new_password(&body.password)
-                .map_err(|e| AppError::field("password", e.to_string()))?;
+            check_new_password(&body.password).map_err(|e| AppError::field("password", e.to_string()))?;
             let hash = password::hash(body.password, state.settings.argon2_memory_kib).await?;
-            let local = email
-                .as_str()
-                .split('@')
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            let name = body
-                .display_name
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or(local);
-            tenancy::ensure_user(&mut tx, &email, name.trim(), Some(&hash))
-                .await?
-                .0
+            let local = email.as_str().split('@').next().unwrap_or_default().to_owned();
+            let name = body.display_name.filter(|n| !n.trim().is_empty()).unwrap_or(local);
+            tenancy::ensure_user(&mut tx, &email, name.trim(), Some(&hash)).await?.0
         }
     };
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-        .bind(p.tenant_id.to_string())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(p.tenant_id.to_string()).execute(&mut *tx).await?;
     let actor = Actor {
         tenant_id: p.tenant_id.into(),
         user_id: Some(user.0),
@@ -323,20 +258,11 @@ async fn accept(
         ip: meta.ip.map(|i| i.to_string()),
     };
     tenancy::add_membership(&mut tx, &actor, user, p.role).await?;
-    sqlx::query("UPDATE invitations SET accepted_at = now() WHERE id = $1")
-        .bind(p.id)
-        .execute(&mut *tx)
-        .await?;
-    let change = Change {
-        action: "invitation.accept",
-        entity: "invitation",
-        entity_id: Some(p.id),
-        before: None,
-        after: None,
-    };
+    sqlx::query("UPDATE invitations SET accepted_at = now() WHERE id = $1").bind(p.id).execute(&mut *tx).await?;
+    let change =
+        Change { action: "invitation.accept", entity: "invitation", entity_id: Some(p.id), before: None, after: None };
     audit::record(&mut tx, &actor, change).await?;
     tx.commit().await?;
-    let opened =
-        service::open_after_invitation(&state, &meta, user, p.tenant_id.into(), p.role).await?;
+    let opened = service::open_after_invitation(&state, &meta, user, p.tenant_id.into(), p.role).await?;
     Ok(opened_response(&state, opened))
 }

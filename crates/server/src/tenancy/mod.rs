@@ -31,17 +31,9 @@ pub struct NewTenant {
 /// Creates a school; its audit chain starts with this creation.
 pub async fn create_tenant(pool: &PgPool, new: &NewTenant) -> anyhow::Result<TenantId> {
     if new.timezone.parse::<chrono_tz::Tz>().is_err() {
-        bail!(
-            "unknown time zone {:?} (expected an IANA name such as Europe/Paris)",
-            new.timezone
-        );
+        bail!("unknown time zone {:?} (expected an IANA name such as Europe/Paris)", new.timezone);
     }
-    if !new
-        .slug
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        || new.slug.is_empty()
-    {
+    if !new.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') || new.slug.is_empty() {
         bail!("the slug may contain only a-z, 0-9 and '-'");
     }
     let id = TenantId::new();
@@ -59,15 +51,9 @@ pub async fn create_tenant(pool: &PgPool, new: &NewTenant) -> anyhow::Result<Ten
     .execute(&mut *tx)
     .await
     .with_context(|| format!("cannot create the school {:?} (is the slug taken?)", new.slug))?;
-    let after =
-        json!({"slug": new.slug, "name": new.name, "siret": new.siret, "timezone": new.timezone});
-    let change = Change {
-        action: "tenant.create",
-        entity: "tenant",
-        entity_id: Some(id.0),
-        before: None,
-        after: Some(after),
-    };
+    let after = json!({"slug": new.slug, "name": new.name, "siret": new.siret, "timezone": new.timezone});
+    let change =
+        Change { action: "tenant.create", entity: "tenant", entity_id: Some(id.0), before: None, after: Some(after) };
     audit::record(&mut tx, &Actor::system(id), change).await?;
     // Every school has at least one agency: records created without one take it.
     let agency = AgencyInput {
@@ -96,35 +82,28 @@ pub async fn create_tenant(pool: &PgPool, new: &NewTenant) -> anyhow::Result<Ten
 
 /// Finds a school by slug or id.
 pub async fn find(pool: &PgPool, slug_or_id: &str) -> anyhow::Result<TenantId> {
-    let id: Option<Uuid> =
-        sqlx::query_scalar("SELECT id FROM tenants WHERE slug = $1 OR id::text = $1")
-            .bind(slug_or_id)
-            .fetch_optional(pool)
-            .await?;
-    id.map(TenantId)
-        .with_context(|| format!("no school {slug_or_id:?}"))
+    let id: Option<Uuid> = sqlx::query_scalar("SELECT id FROM tenants WHERE slug = $1 OR id::text = $1")
+        .bind(slug_or_id)
+        .fetch_optional(pool)
+        .await?;
+    id.map(TenantId).with_context(|| format!("no school {slug_or_id:?}"))
 }
 
 /// Suspends a school: its people can no longer log in, and open sessions end now.
 pub async fn suspend(pool: &PgPool, tenant: TenantId) -> anyhow::Result<()> {
     let mut tx = db::begin_tenant(pool, tenant).await?;
-    sqlx::query("UPDATE tenants SET suspended_at = now(), version = version + 1 WHERE id = $1 AND suspended_at IS NULL")
-        .bind(tenant.0)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query(
-        "UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL",
+        "UPDATE tenants SET suspended_at = now(), version = version + 1 WHERE id = $1 AND suspended_at IS NULL",
     )
     .bind(tenant.0)
     .execute(&mut *tx)
     .await?;
-    let change = Change {
-        action: "tenant.suspend",
-        entity: "tenant",
-        entity_id: Some(tenant.0),
-        before: None,
-        after: None,
-    };
+    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL")
+        .bind(tenant.0)
+        .execute(&mut *tx)
+        .await?;
+    let change =
+        Change { action: "tenant.suspend", entity: "tenant", entity_id: Some(tenant.0), before: None, after: None };
     audit::record(&mut tx, &Actor::system(tenant), change).await?;
     tx.commit().await?;
     Ok(())
@@ -199,9 +178,7 @@ pub async fn create_member(
 ) -> anyhow::Result<UserId> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{email:?}: {e}"))?;
     check_new_password(password_text).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let hash = password::hash(password_text.to_owned(), argon2_memory_kib)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = password::hash(password_text.to_owned(), argon2_memory_kib).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut tx = db::begin_tenant(pool, tenant).await?;
     let (user, _) = ensure_user(&mut tx, &email, display_name, Some(&hash)).await?;
     add_membership(&mut tx, &Actor::system(tenant), user, role).await?;

@@ -26,9 +26,7 @@ use crate::{
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(update))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(update))
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -43,15 +41,7 @@ pub struct Member {
     pub version: i32,
 }
 
-type MemberRow = (
-    Uuid,
-    String,
-    String,
-    String,
-    bool,
-    Option<DateTime<Utc>>,
-    i32,
-);
+type MemberRow = (Uuid, String, String, String, bool, Option<DateTime<Utc>>, i32);
 
 fn member(r: MemberRow) -> Result<Member, sqlx::Error> {
     Ok(Member {
@@ -65,8 +55,7 @@ fn member(r: MemberRow) -> Result<Member, sqlx::Error> {
     })
 }
 
-const SELECT_MEMBERS: &str =
-    "SELECT u.id, u.email, u.display_name, m.role, m.active, u.last_login_at, m.version
+const SELECT_MEMBERS: &str = "SELECT u.id, u.email, u.display_name, m.role, m.active, u.last_login_at, m.version
        FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1";
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -101,28 +90,14 @@ async fn list(
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
-    let members = rows
-        .into_iter()
-        .map(member)
-        .collect::<Result<Vec<_>, _>>()?;
+    let members = rows.into_iter().map(member).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(page::paginate(members, limit, |m| m.email.clone())))
 }
 
-async fn load(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    user: Uuid,
-    lock: bool,
-) -> AppResult<Member> {
-    let sql = format!(
-        "{SELECT_MEMBERS} AND m.user_id = $2{}",
-        if lock { " FOR UPDATE OF m" } else { "" }
-    );
-    let row: Option<MemberRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(tenant.0)
-        .bind(user)
-        .fetch_optional(conn)
-        .await?;
+async fn load(conn: &mut PgConnection, tenant: TenantId, user: Uuid, lock: bool) -> AppResult<Member> {
+    let sql = format!("{SELECT_MEMBERS} AND m.user_id = $2{}", if lock { " FOR UPDATE OF m" } else { "" });
+    let row: Option<MemberRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(user).fetch_optional(conn).await?;
     row.map(member).transpose()?.ok_or(AppError::NotFound)
 }
 
@@ -152,35 +127,30 @@ async fn update(
     let before = load(&mut tx, ctx.tenant_id, id, true).await?;
     let body: UpdateMember = body.parse()?;
     if body.version != before.version {
-        return Err(AppError::StaleVersion {
-            current: json!(before),
-        });
+        return Err(AppError::StaleVersion { current: json!(before) });
     }
     let role = body.role.unwrap_or(before.role);
     let active = body.active.unwrap_or(before.active);
-    let loses_admin =
-        before.role == Role::Admin && before.active && (role != Role::Admin || !active);
+    let loses_admin = before.role == Role::Admin && before.active && (role != Role::Admin || !active);
     if loses_admin {
-        let admins: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM memberships WHERE tenant_id = $1 AND role = 'ADMIN' AND active",
-        )
-        .bind(ctx.tenant_id.0)
-        .fetch_one(&mut *tx)
-        .await?;
+        let admins: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM memberships WHERE tenant_id = $1 AND role = 'ADMIN' AND active")
+                .bind(ctx.tenant_id.0)
+                .fetch_one(&mut *tx)
+                .await?;
         if admins <= 1 {
-            return Err(AppError::rule(
-                "last_admin",
-                "L'école doit garder au moins un administrateur actif.",
-            ));
+            return Err(AppError::rule("last_admin", "L'école doit garder au moins un administrateur actif."));
         }
     }
-    sqlx::query("UPDATE memberships SET role = $3, active = $4, version = version + 1 WHERE tenant_id = $1 AND user_id = $2")
-        .bind(ctx.tenant_id.0)
-        .bind(id)
-        .bind(role.as_str())
-        .bind(active)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE memberships SET role = $3, active = $4, version = version + 1 WHERE tenant_id = $1 AND user_id = $2",
+    )
+    .bind(ctx.tenant_id.0)
+    .bind(id)
+    .bind(role.as_str())
+    .bind(active)
+    .execute(&mut *tx)
+    .await?;
     // Sessions carry the role: follow the change now, and close them when access ends.
     sqlx::query(
         "UPDATE sessions SET role = $3, revoked_at = CASE WHEN $4 THEN revoked_at ELSE now() END

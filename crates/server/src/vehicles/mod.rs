@@ -138,23 +138,15 @@ pub struct ValidVehicle {
 
 pub fn validate(mut input: VehicleInput) -> Result<ValidVehicle, AppError> {
     let mut errors = FieldErrors::default();
-    let plate = Plate::parse(&input.plate)
-        .map_err(|e| errors.add("plate", e.to_string()))
-        .ok();
+    let plate = Plate::parse(&input.plate).map_err(|e| errors.add("plate", e.to_string())).ok();
     if !is_category(&input.category) {
         errors.add("category", "Catégorie de permis inconnue.");
     }
     if input.mileage_km.is_some_and(|km| km < 0) {
         errors.add("mileage_km", "Le kilométrage ne peut pas être négatif.");
     }
-    input.make = input
-        .make
-        .map(|m| m.trim().to_owned())
-        .filter(|m| !m.is_empty());
-    input.model = input
-        .model
-        .map(|m| m.trim().to_owned())
-        .filter(|m| !m.is_empty());
+    input.make = input.make.map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+    input.model = input.model.map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
     errors.finish()?;
     let plate = plate.ok_or_else(|| AppError::field("plate", "Immatriculation invalide."))?;
     Ok(ValidVehicle { input, plate })

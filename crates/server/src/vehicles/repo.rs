@@ -4,8 +4,7 @@ use volant_domain::ids::{TenantId, VehicleId};
 
 use super::{ValidVehicle, Vehicle};
 
-const COLUMNS: &str =
-    "id, kind, plate, make, model, gearbox, category, dual_controls, agency_id, status,
+const COLUMNS: &str = "id, kind, plate, make, model, gearbox, category, dual_controls, agency_id, status,
      inspection_due_on, insurance_expires_on, mileage_km, version";
 
 pub async fn get(
@@ -32,11 +31,7 @@ pub struct Filter {
     pub limit: i64,
 }
 
-pub async fn list(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    f: &Filter,
-) -> Result<Vec<Vehicle>, sqlx::Error> {
+pub async fn list(conn: &mut PgConnection, tenant: TenantId, f: &Filter) -> Result<Vec<Vehicle>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM vehicles
           WHERE tenant_id = $1 AND ($2::uuid IS NULL OR agency_id = $2) AND ($3::text IS NULL OR status = $3)

@@ -25,16 +25,11 @@ use crate::{
     },
 };
 
-const CONSTRAINTS: &[(&str, &str, &str)] = &[(
-    "vehicles_plate_unique",
-    "plate",
-    "Un véhicule de l'école porte déjà cette immatriculation.",
-)];
+const CONSTRAINTS: &[(&str, &str, &str)] =
+    &[("vehicles_plate_unique", "plate", "Un véhicule de l'école porte déjà cette immatriculation.")];
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list, create))
-        .routes(routes!(get_one, update))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -85,16 +80,11 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
 }
 
 /// Validates, stores and audits a new vehicle (the API and the demo seed).
-pub async fn create_vehicle(
-    conn: &mut sqlx::PgConnection,
-    actor: &Actor,
-    input: VehicleInput,
-) -> AppResult<Vehicle> {
+pub async fn create_vehicle(conn: &mut sqlx::PgConnection, actor: &Actor, input: VehicleInput) -> AppResult<Vehicle> {
     let valid = validate(input)?;
     let agency = agencies::repo::resolve(conn, actor.tenant_id, valid.input.agency_id).await?;
-    let vehicle = repo::insert(conn, actor.tenant_id, agency, &valid)
-        .await
-        .map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let vehicle =
+        repo::insert(conn, actor.tenant_id, agency, &valid).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     let change = Change {
         action: "vehicle.create",
         entity: "vehicle",
@@ -109,17 +99,11 @@ pub async fn create_vehicle(
 /// One vehicle.
 #[utoipa::path(get, path = "/vehicles/{id}", tag = "vehicles", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vehicle), (status = 401), (status = 403), (status = 404)))]
-async fn get_one(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> AppResult<Json<Vehicle>> {
+async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Vehicle>> {
     ctx.require(Permission::ReadVehicles)?;
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let vehicle = repo::get(&mut tx, ctx.tenant_id, id, false)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let vehicle = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(Json(vehicle))
 }
@@ -136,19 +120,11 @@ async fn update(
     ctx.require(Permission::ManageVehicles)?;
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let before = repo::get(&mut tx, ctx.tenant_id, id, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let valid = validate(patch::apply(
-        &before.input(),
-        before.version,
-        &before,
-        &body,
-    )?)?;
+    let before = repo::get(&mut tx, ctx.tenant_id, id, true).await?.ok_or(AppError::NotFound)?;
+    let valid = validate(patch::apply(&before.input(), before.version, &before, &body)?)?;
     let agency = agencies::repo::resolve(&mut tx, ctx.tenant_id, valid.input.agency_id).await?;
-    let after = repo::update(&mut tx, ctx.tenant_id, id, agency, &valid)
-        .await
-        .map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let after =
+        repo::update(&mut tx, ctx.tenant_id, id, agency, &valid).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     let change = Change {
         action: "vehicle.update",
         entity: "vehicle",

@@ -43,10 +43,7 @@ async fn malformed_json_is_a_problem_400_never_a_500() {
     let body = problem(resp, 400).await;
     assert!(body["detail"].as_str().unwrap().contains("JSON"), "{body}");
 
-    let resp = app
-        .anonymous()
-        .post("/api/v1/auth/login", &json!({"email": "a@b.fr"}))
-        .await;
+    let resp = app.anonymous().post("/api/v1/auth/login", &json!({"email": "a@b.fr"})).await;
     let body = problem(resp, 400).await;
     assert_eq!(body["errors"][0]["field"], "password");
     assert_eq!(body["errors"][0]["message"], "Ce champ est obligatoire.");
@@ -63,21 +60,13 @@ async fn wrong_content_type_and_method_are_problems() {
         .await
         .unwrap();
     problem(resp, 415).await;
-    let resp = reqwest::Client::new()
-        .delete(app.url("/api/v1/me"))
-        .send()
-        .await
-        .unwrap();
+    let resp = reqwest::Client::new().delete(app.url("/api/v1/me")).send().await.unwrap();
     problem(resp, 405).await;
 }
 
 #[tokio::test]
 async fn oversized_body_is_a_problem_413() {
-    let app = spawn_app_with(
-        &[("VOLANT_BODY_LIMIT_BYTES", "1024")],
-        JobRegistry::default(),
-    )
-    .await;
+    let app = spawn_app_with(&[("VOLANT_BODY_LIMIT_BYTES", "1024")], JobRegistry::default()).await;
     let big = json!({"email": "a@b.fr", "password": "x".repeat(4096)});
     let resp = app.anonymous().post("/api/v1/auth/login", &big).await;
     problem(resp, 413).await;
@@ -90,16 +79,8 @@ async fn every_answer_carries_security_headers_and_a_request_id() {
     let h = resp.headers();
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
-    assert!(
-        h["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .contains("frame-ancestors 'none'")
-    );
-    assert!(
-        h.get("strict-transport-security").is_none(),
-        "no HSTS over plain http in dev"
-    );
+    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain http in dev");
     let id = h["x-request-id"].to_str().unwrap();
     assert_eq!(id.len(), 36, "a UUID request id: {id}");
 }
@@ -107,12 +88,7 @@ async fn every_answer_carries_security_headers_and_a_request_id() {
 #[tokio::test]
 async fn a_given_request_id_is_kept() {
     let app = spawn_app().await;
-    let resp = reqwest::Client::new()
-        .get(app.url("/healthz"))
-        .header("x-request-id", "abc-123")
-        .send()
-        .await
-        .unwrap();
+    let resp = reqwest::Client::new().get(app.url("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
     assert_eq!(resp.headers()["x-request-id"], "abc-123");
 }
 
@@ -125,40 +101,20 @@ fn assert_prometheus_text(text: &str) {
             assert!(kind == "HELP" || kind == "TYPE", "comment line: {line}");
             if kind == "TYPE" {
                 let t = rest.split_whitespace().nth(2).unwrap();
-                assert!(
-                    ["counter", "gauge", "histogram", "summary", "untyped"].contains(&t),
-                    "{line}"
-                );
+                assert!(["counter", "gauge", "histogram", "summary", "untyped"].contains(&t), "{line}");
             }
             continue;
         }
-        let (series, value) = line
-            .rsplit_once(' ')
-            .unwrap_or_else(|| panic!("no value: {line}"));
-        assert!(
-            value.parse::<f64>().is_ok() || value == "+Inf",
-            "value of {line}"
-        );
+        let (series, value) = line.rsplit_once(' ').unwrap_or_else(|| panic!("no value: {line}"));
+        assert!(value.parse::<f64>().is_ok() || value == "+Inf", "value of {line}");
         let name = series.split('{').next().unwrap();
-        assert!(
-            name.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'),
-            "name: {line}"
-        );
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'), "name: {line}");
         if let Some(labels) = series.strip_prefix(name) {
             if !labels.is_empty() {
-                assert!(
-                    labels.starts_with('{') && labels.ends_with('}'),
-                    "labels: {line}"
-                );
+                assert!(labels.starts_with('{') && labels.ends_with('}'), "labels: {line}");
                 for pair in labels[1..labels.len() - 1].split("\",") {
-                    let (k, v) = pair
-                        .split_once("=\"")
-                        .unwrap_or_else(|| panic!("label: {line}"));
-                    assert!(
-                        k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
-                        "label name: {line}"
-                    );
+                    let (k, v) = pair.split_once("=\"").unwrap_or_else(|| panic!("label: {line}"));
+                    assert!(k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "label name: {line}");
                     assert!(!v.contains('\n'));
                 }
             }
@@ -175,21 +131,13 @@ async fn metrics_parse_as_prometheus_text_and_count_requests() {
     api.get("/healthz").await;
     api.get("/api/v1/me").await;
     let resp = api.get("/metrics").await;
-    assert!(
-        resp.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain; version=0.0.4")
-    );
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
     let text = resp.text().await.unwrap();
     assert_prometheus_text(&text);
+    assert!(text.contains(r#"volant_http_requests_total{method="GET",route="/api/v1/me",status="401"} 1"#), "{text}");
     assert!(
-        text.contains(
-            r#"volant_http_requests_total{method="GET",route="/api/v1/me",status="401"} 1"#
-        ),
-        "{text}"
+        text.contains("volant_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",le=\"+Inf\"} 1")
     );
-    assert!(text.contains("volant_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",le=\"+Inf\"} 1"));
 }
 
 #[tokio::test]
@@ -197,12 +145,7 @@ async fn openapi_document_is_served_and_lists_the_contract() {
     let app = spawn_app().await;
     let doc = app.anonymous().json("/api/v1/openapi.json").await;
     assert_eq!(doc["openapi"], "3.1.0");
-    for path in [
-        "/api/v1/auth/login",
-        "/api/v1/me",
-        "/api/v1/audit-log/verify",
-        "/api/v1/users/{id}",
-    ] {
+    for path in ["/api/v1/auth/login", "/api/v1/me", "/api/v1/audit-log/verify", "/api/v1/users/{id}"] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
     let docs = app.anonymous().get("/api/docs/").await;
@@ -216,26 +159,17 @@ async fn a_job_that_fails_twice_is_retried_then_done() {
     let seen = calls.clone();
     let registry = JobRegistry::default().register("test.flaky", move |_, _| {
         let n = seen.fetch_add(1, Ordering::SeqCst);
-        async move {
-            if n < 2 {
-                Err(anyhow::anyhow!("failure {n}"))
-            } else {
-                Ok(())
-            }
-        }
+        async move { if n < 2 { Err(anyhow::anyhow!("failure {n}")) } else { Ok(()) } }
     });
     let app = spawn_app_with(&[], registry).await;
     let mut tx = app.pool.begin().await.unwrap();
-    jobs::enqueue(&mut tx, None, "test.flaky", &json!({"x": 1}))
-        .await
-        .unwrap();
+    jobs::enqueue(&mut tx, None, "test.flaky", &json!({"x": 1})).await.unwrap();
     tx.commit().await.unwrap();
     app.wait_jobs_idle().await;
-    let row =
-        sqlx::query("SELECT status, attempts, last_error FROM jobs WHERE kind = 'test.flaky'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let row = sqlx::query("SELECT status, attempts, last_error FROM jobs WHERE kind = 'test.flaky'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(row.get::<String, _>("status"), "done");
     assert_eq!(row.get::<i32, _>("attempts"), 3);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
@@ -243,18 +177,11 @@ async fn a_job_that_fails_twice_is_retried_then_done() {
 
 #[tokio::test]
 async fn a_job_out_of_attempts_is_dead_and_visible() {
-    let registry = JobRegistry::default().register("test.broken", |_, _| async {
-        Err(anyhow::anyhow!("always"))
-    });
+    let registry = JobRegistry::default().register("test.broken", |_, _| async { Err(anyhow::anyhow!("always")) });
     let app = spawn_app_with(&[], registry).await;
     let mut tx = app.pool.begin().await.unwrap();
-    jobs::enqueue(&mut tx, None, "test.broken", &json!({}))
-        .await
-        .unwrap();
-    sqlx::query("UPDATE jobs SET max_attempts = 2")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    jobs::enqueue(&mut tx, None, "test.broken", &json!({})).await.unwrap();
+    sqlx::query("UPDATE jobs SET max_attempts = 2").execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
     app.wait_jobs_idle().await;
     let dead = jobs::list(&app.pool, Some("dead")).await.unwrap();
@@ -267,19 +194,9 @@ async fn a_job_out_of_attempts_is_dead_and_visible() {
 async fn a_rolled_back_change_sends_no_job() {
     let app = spawn_app().await;
     let mut tx = app.pool.begin().await.unwrap();
-    jobs::enqueue(
-        &mut tx,
-        None,
-        jobs::MAIL_SEND,
-        &json!({"to": "x@y.fr", "subject": "s", "text": "t"}),
-    )
-    .await
-    .unwrap();
+    jobs::enqueue(&mut tx, None, jobs::MAIL_SEND, &json!({"to": "x@y.fr", "subject": "s", "text": "t"})).await.unwrap();
     tx.rollback().await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(&app.pool).await.unwrap();
     assert_eq!(n, 0);
 }
 
@@ -287,11 +204,10 @@ async fn a_rolled_back_change_sends_no_job() {
 async fn a_refused_mail_is_retried_by_the_outbox_and_arrives_once() {
     let app = spawn_app().await;
     app.smtp.refuse_next(2);
-    let mail = volant::mail::OutgoingMail {
-        to: "lea@exemple.fr".into(),
-        subject: "Essai".into(),
-        text: "Bonjour Léa".into(),
-    };
+    let mail =
+        volant::mail::OutgoingMail {
+            to: "lea@exemple.fr".into(), subject: "Essai".into(), text: "Bonjour Léa".into()
+        };
     let mut tx = app.pool.begin().await.unwrap();
     volant::mail::enqueue(&mut tx, None, &mail).await.unwrap();
     tx.commit().await.unwrap();
@@ -299,10 +215,7 @@ async fn a_refused_mail_is_retried_by_the_outbox_and_arrives_once() {
     assert!(got.contains("Subject: Essai"), "{got}");
     app.wait_jobs_idle().await;
     assert_eq!(app.smtp.messages().len(), 1);
-    let attempts: i32 = sqlx::query_scalar("SELECT attempts FROM jobs")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let attempts: i32 = sqlx::query_scalar("SELECT attempts FROM jobs").fetch_one(&app.pool).await.unwrap();
     assert_eq!(attempts, 3);
 }
 
@@ -348,56 +261,30 @@ async fn the_app_role_cannot_bypass_row_level_security() {
             .execute(&mut *tx)
             .await
             .unwrap();
-        sqlx::query("INSERT INTO rls_probe VALUES ($1, 'x')")
-            .bind(t)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        sqlx::query("INSERT INTO rls_probe VALUES ($1, 'x')").bind(t).execute(&mut *tx).await.unwrap();
         tx.commit().await.unwrap();
     }
     // Without a school: nothing is visible.
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM rls_probe")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM rls_probe").fetch_one(&app.pool).await.unwrap();
     assert_eq!(n, 0);
     // As school A: only A's row, and B's row can be neither changed nor written.
     let mut tx = volant::db::begin_tenant(&app.pool, a.into()).await.unwrap();
-    let seen: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT tenant_id FROM rls_probe")
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
+    let seen: Vec<uuid::Uuid> =
+        sqlx::query_scalar("SELECT tenant_id FROM rls_probe").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(seen, vec![a]);
-    let changed = sqlx::query("UPDATE rls_probe SET note = 'y' WHERE tenant_id = $1")
-        .bind(b)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    let changed =
+        sqlx::query("UPDATE rls_probe SET note = 'y' WHERE tenant_id = $1").bind(b).execute(&mut *tx).await.unwrap();
     assert_eq!(changed.rows_affected(), 0);
-    let err = sqlx::query("INSERT INTO rls_probe VALUES ($1, 'z')")
-        .bind(b)
-        .execute(&mut *tx)
-        .await
-        .unwrap_err();
+    let err = sqlx::query("INSERT INTO rls_probe VALUES ($1, 'z')").bind(b).execute(&mut *tx).await.unwrap_err();
     assert!(err.to_string().contains("row-level security"), "{err}");
     drop(tx);
     // Turning RLS off needs ownership, which the app role lacks.
-    let err = sqlx::query("ALTER TABLE rls_probe DISABLE ROW LEVEL SECURITY")
-        .execute(&app.pool)
-        .await
-        .unwrap_err();
+    let err = sqlx::query("ALTER TABLE rls_probe DISABLE ROW LEVEL SECURITY").execute(&app.pool).await.unwrap_err();
     assert!(err.to_string().contains("owner"), "{err}");
-    let err = sqlx::query("SET row_security = off")
-        .execute(&app.pool)
-        .await;
+    let err = sqlx::query("SET row_security = off").execute(&app.pool).await;
     if err.is_ok() {
-        let n: Result<i64, _> = sqlx::query_scalar("SELECT count(*) FROM rls_probe")
-            .fetch_one(&app.pool)
-            .await;
-        assert!(
-            n.is_err() || n.unwrap() == 0,
-            "row_security=off must not reveal rows"
-        );
+        let n: Result<i64, _> = sqlx::query_scalar("SELECT count(*) FROM rls_probe").fetch_one(&app.pool).await;
+        assert!(n.is_err() || n.unwrap() == 0, "row_security=off must not reveal rows");
     }
 }
 

@@ -47,10 +47,7 @@ static DB_COUNTER: AtomicUsize = AtomicUsize::new(0);
 fn cluster() -> &'static Cluster {
     CLUSTER.get_or_init(|| {
         std::thread::spawn(|| {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(prepare_cluster())
         })
         .join()
@@ -63,41 +60,28 @@ async fn prepare_cluster() -> Cluster {
         Ok(url) if !url.is_empty() => url.parse().expect("VOLANT_TEST_ADMIN_URL"),
         _ => {
             let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("volant-test-pg");
-            let pg = EmbeddedPg::start(&dir)
-                .await
-                .expect("start the private test cluster");
+            let pg = EmbeddedPg::start(&dir).await.expect("start the private test cluster");
             pg.connect_options(db::embedded::SUPERUSER, "postgres")
         }
     };
     let mut conn = admin.connect().await.expect("connect as the test admin");
-    db::bootstrap_roles_and_database(&mut conn, "volant_test_scratch")
-        .await
-        .unwrap();
+    db::bootstrap_roles_and_database(&mut conn, "volant_test_scratch").await.unwrap();
     drop_stale_databases(&mut conn).await;
     let template = format!("volant_tpl_{}", migrations_digest());
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
-            .bind(&template)
-            .fetch_one(&mut conn)
-            .await
-            .unwrap();
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+        .bind(&template)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
     if !exists {
         let building = format!("volant_tplbuild_{}", std::process::id());
         exec(&mut conn, &format!("DROP DATABASE IF EXISTS {building}")).await;
-        exec(
-            &mut conn,
-            &format!("CREATE DATABASE {building} OWNER {OWNER_ROLE}"),
-        )
-        .await;
-        db::migrate(&admin.clone().username(OWNER_ROLE).database(&building))
-            .await
-            .expect("migrate the template");
+        exec(&mut conn, &format!("CREATE DATABASE {building} OWNER {OWNER_ROLE}")).await;
+        db::migrate(&admin.clone().username(OWNER_ROLE).database(&building)).await.expect("migrate the template");
         // Another test process may have won the race: then ours is dropped.
-        let renamed = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "ALTER DATABASE {building} RENAME TO {template}"
-        )))
-        .execute(&mut conn)
-        .await;
+        let renamed = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("ALTER DATABASE {building} RENAME TO {template}")))
+            .execute(&mut conn)
+            .await;
         if renamed.is_err() {
             exec(&mut conn, &format!("DROP DATABASE IF EXISTS {building}")).await;
         }
@@ -108,30 +92,23 @@ async fn prepare_cluster() -> Cluster {
 
 /// Test databases are named `vt_<pid>_<n>`; those of finished processes are dropped.
 async fn drop_stale_databases(conn: &mut PgConnection) {
-    let names: Vec<String> =
-        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'vt\\_%'")
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap();
+    let names: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'vt\\_%'")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
     for name in names {
         let pid = name.split('_').nth(1).unwrap_or_default();
         if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut *conn)
-            .await;
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .execute(&mut *conn)
+                .await;
         }
     }
 }
 
 fn migrations_digest() -> String {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
     files.sort();
     let mut h = Sha256::new();
     for f in files {
@@ -142,10 +119,7 @@ fn migrations_digest() -> String {
 }
 
 async fn exec(conn: &mut PgConnection, sql: &str) {
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-        .execute(conn)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 /// A fresh database cloned from the template.
@@ -156,22 +130,12 @@ pub struct TestDb {
 
 pub async fn fresh_db() -> TestDb {
     let c = cluster();
-    let name = format!(
-        "vt_{}_{}",
-        std::process::id(),
-        DB_COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
+    let name = format!("vt_{}_{}", std::process::id(), DB_COUNTER.fetch_add(1, Ordering::SeqCst));
     let mut conn = c.admin.connect().await.unwrap();
-    let sql = format!(
-        "CREATE DATABASE {name} TEMPLATE {} OWNER {OWNER_ROLE}",
-        c.template
-    );
+    let sql = format!("CREATE DATABASE {name} TEMPLATE {} OWNER {OWNER_ROLE}", c.template);
     let mut tries = 0;
     // Concurrent copies of one template can collide briefly ("being accessed by other users").
-    while let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
-        .execute(&mut conn)
-        .await
-    {
+    while let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone())).execute(&mut conn).await {
         tries += 1;
         assert!(tries < 50, "{sql}: {e}");
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -221,20 +185,11 @@ pub async fn spawn_app_with(vars: &[(&str, &str)], registry: JobRegistry) -> Tes
     map.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     let settings = Settings::from_map(&map).expect("test settings");
     let pool = db::app_pool(db.app.clone(), 10).await.unwrap();
-    let server = Server::bind(settings.clone(), pool.clone(), Some(registry))
-        .await
-        .unwrap();
+    let server = Server::bind(settings.clone(), pool.clone(), Some(registry)).await.unwrap();
     let base = format!("http://{}", server.addr);
     let (tx, rx) = watch::channel(false);
     tokio::spawn(server.run(rx));
-    TestApp {
-        base,
-        pool,
-        db,
-        smtp,
-        settings,
-        shutdown: tx,
-    }
+    TestApp { base, pool, db, smtp, settings, shutdown: tx }
 }
 
 /// Two schools with one account per role in the first and an ADMIN in the second.
@@ -271,17 +226,7 @@ impl TestApp {
 
     pub async fn add_member(&self, tenant: TenantId, email: &str, role: Role) {
         let kib = self.settings.argon2_memory_kib;
-        tenancy::create_member(
-            &self.pool,
-            tenant,
-            email,
-            "Personne Test",
-            PASSWORD,
-            role,
-            kib,
-        )
-        .await
-        .unwrap();
+        tenancy::create_member(&self.pool, tenant, email, "Personne Test", PASSWORD, role, kib).await.unwrap();
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -290,21 +235,12 @@ impl TestApp {
 
     /// A browser-like client (its own cookie jar), not logged in.
     pub fn anonymous(&self) -> Api {
-        Api {
-            base: self.base.clone(),
-            client: new_client(),
-            csrf: None,
-        }
+        Api { base: self.base.clone(), client: new_client(), csrf: None }
     }
 
     pub async fn login(&self, email: &str) -> Api {
         let mut api = self.anonymous();
-        let resp = api
-            .post(
-                "/api/v1/auth/login",
-                &json!({"email": email, "password": PASSWORD}),
-            )
-            .await;
+        let resp = api.post("/api/v1/auth/login", &json!({"email": email, "password": PASSWORD})).await;
         assert_eq!(resp.status(), 200, "login {email}");
         let body: Value = resp.json().await.unwrap();
         api.csrf = Some(body["csrf_token"].as_str().unwrap().to_owned());
@@ -323,12 +259,10 @@ impl TestApp {
     /// Runs jobs until the outbox is empty (the worker polls every 50 ms).
     pub async fn wait_jobs_idle(&self) {
         for _ in 0..200 {
-            let pending: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')",
-            )
-            .fetch_one(&self.pool)
-            .await
-            .unwrap();
+            let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')")
+                .fetch_one(&self.pool)
+                .await
+                .unwrap();
             if pending == 0 {
                 return;
             }
@@ -339,11 +273,7 @@ impl TestApp {
 }
 
 pub fn new_client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 /// A client with its cookies and CSRF token.
@@ -355,19 +285,10 @@ pub struct Api {
 
 impl Api {
     pub async fn get(&self, path: &str) -> Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
+        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
     }
 
-    pub async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Response {
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Response {
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(token) = &self.csrf {
             req = req.header("X-CSRF-Token", token);
@@ -395,24 +316,12 @@ impl Api {
 
 /// Asserts a problem+json answer with this status; returns its body.
 pub async fn problem(resp: Response, status: u16) -> Value {
-    assert_eq!(
-        resp.status(),
-        StatusCode::from_u16(status).unwrap(),
-        "status of {}",
-        resp.url()
-    );
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+    assert_eq!(resp.status(), StatusCode::from_u16(status).unwrap(), "status of {}", resp.url());
+    let ct = resp.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     assert_eq!(ct, "application/problem+json", "content type");
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["status"], status);
-    assert!(
-        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
-        "French detail: {body}"
-    );
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()), "French detail: {body}");
     body
 }
 
@@ -458,12 +367,7 @@ impl SmtpSink {
     /// Waits for a message whose decoded text contains `needle`; returns that text.
     pub async fn wait_for(&self, needle: &str) -> String {
         for _ in 0..100 {
-            if let Some(m) = self
-                .messages()
-                .into_iter()
-                .map(|m| decode_qp(&m))
-                .find(|m| m.contains(needle))
-            {
+            if let Some(m) = self.messages().into_iter().map(|m| decode_qp(&m)).find(|m| m.contains(needle)) {
                 return m;
             }
             let _ = tokio::time::timeout(Duration::from_millis(100), self.arrived.notified()).await;
@@ -476,11 +380,7 @@ impl SmtpSink {
         let mut lines = BufReader::new(read).lines();
         write.write_all(b"220 sink.test ESMTP\r\n").await?;
         while let Some(line) = lines.next_line().await? {
-            let verb = line
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_uppercase();
+            let verb = line.split_whitespace().next().unwrap_or_default().to_uppercase();
             match verb.as_str() {
                 "EHLO" | "HELO" => write.write_all(b"250 sink.test\r\n").await?,
                 "MAIL" | "RCPT" | "RSET" | "NOOP" => write.write_all(b"250 OK\r\n").await?,
@@ -494,10 +394,8 @@ impl SmtpSink {
                         data.push_str(&l);
                         data.push('\n');
                     }
-                    let refused = self
-                        .refuse_next
-                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                        .is_ok();
+                    let refused =
+                        self.refuse_next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
                     if refused {
                         write.write_all(b"451 try again later\r\n").await?;
                     } else {
@@ -524,9 +422,7 @@ pub fn decode_qp(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex_pair = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
+        let hex_pair = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
         if bytes[i] == b'=' {
             if let Some(b) = hex_pair.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(b);

@@ -7,13 +7,7 @@ use crate::helpers::*;
 
 /// Tables without a school: read before a school is known (login, cookie, tokens), or shared by
 /// the platform. Everything else carries `tenant_id`.
-const GLOBAL_TABLES: &[&str] = &[
-    "_sqlx_migrations",
-    "tenants",
-    "users",
-    "login_failures",
-    "password_resets",
-];
+const GLOBAL_TABLES: &[&str] = &["_sqlx_migrations", "tenants", "users", "login_failures", "password_resets"];
 /// Tables that carry `tenant_id` yet are global (no RLS), each for a stated reason (ADR 0002).
 const GLOBAL_WITH_TENANT_ID: &[&str] = &[
     "sessions",    // looked up by cookie before the school is known
@@ -44,23 +38,13 @@ async fn every_tenant_table_has_forced_rls_a_policy_and_a_tenant_led_key() {
             assert!(!has_tenant, "{name} is listed as global but has tenant_id");
             continue;
         }
-        assert!(
-            has_tenant,
-            "{name} has no tenant_id: add it, or list the table as global with a reason"
-        );
+        assert!(has_tenant, "{name} has no tenant_id: add it, or list the table as global with a reason");
         if GLOBAL_WITH_TENANT_ID.contains(&name.as_str()) {
             continue;
         }
-        assert!(
-            rls && forced,
-            "{name}: row-level security must be enabled and forced"
-        );
+        assert!(rls && forced, "{name}: row-level security must be enabled and forced");
         assert!(policies >= 1, "{name}: no policy");
-        assert_eq!(
-            pk_first.as_deref(),
-            Some("tenant_id"),
-            "{name}: the primary key must start with tenant_id"
-        );
+        assert_eq!(pk_first.as_deref(), Some("tenant_id"), "{name}: the primary key must start with tenant_id");
     }
 }
 
@@ -72,12 +56,7 @@ async fn another_schools_member_id_is_a_404_and_nothing_changes() {
     let b_secretary = admin_b.json("/api/v1/users?role=SECRETARY").await["items"][0].clone();
     let admin_a = app.login_as(Role::Admin, 'a').await;
     let path = format!("/api/v1/users/{}", b_secretary["id"].as_str().unwrap());
-    let r = admin_a
-        .patch(
-            &path,
-            &json!({"active": false, "version": b_secretary["version"]}),
-        )
-        .await;
+    let r = admin_a.patch(&path, &json!({"active": false, "version": b_secretary["version"]})).await;
     problem(r, 404).await;
     // A body that is invalid too: still the same 404, decided before validation.
     let r = admin_a.patch(&path, &json!({"active": "peut-être"})).await;
@@ -85,11 +64,7 @@ async fn another_schools_member_id_is_a_404_and_nothing_changes() {
     let again = admin_b.json("/api/v1/users?role=SECRETARY").await["items"][0].clone();
     assert_eq!(again, b_secretary, "nothing changed in school B");
     // A malformed id is the same 404.
-    problem(
-        admin_a.patch("/api/v1/users/not-a-uuid", &json!({})).await,
-        404,
-    )
-    .await;
+    problem(admin_a.patch("/api/v1/users/not-a-uuid", &json!({})).await, 404).await;
 }
 
 #[tokio::test]
@@ -98,20 +73,9 @@ async fn lists_never_show_another_schools_rows() {
     app.seed_schools().await;
     let admin_a = app.login_as(Role::Admin, 'a').await;
     let users = admin_a.json("/api/v1/users").await;
-    assert!(
-        users["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|u| u["email"].as_str().unwrap().ends_with("@a.test"))
-    );
+    assert!(users["items"].as_array().unwrap().iter().all(|u| u["email"].as_str().unwrap().ends_with("@a.test")));
     let admin_b = app.login_as(Role::Admin, 'b').await;
-    admin_b
-        .post(
-            "/api/v1/invitations",
-            &json!({"email": "only-b@b.test", "role": "STUDENT"}),
-        )
-        .await;
+    admin_b.post("/api/v1/invitations", &json!({"email": "only-b@b.test", "role": "STUDENT"})).await;
     let invs = admin_a.json("/api/v1/invitations").await;
     assert!(invs["items"].as_array().unwrap().is_empty());
 }
@@ -121,17 +85,8 @@ async fn lists_never_show_another_schools_rows() {
 async fn every_route_with_an_id_has_a_cross_tenant_check() {
     let covered = ["/api/v1/users/{id}"];
     let doc = volant::http::openapi();
-    let with_ids: Vec<String> = doc
-        .paths
-        .paths
-        .keys()
-        .filter(|p| p.contains('{'))
-        .cloned()
-        .collect();
+    let with_ids: Vec<String> = doc.paths.paths.keys().filter(|p| p.contains('{')).cloned().collect();
     for path in &with_ids {
-        assert!(
-            covered.contains(&path.as_str()),
-            "{path} has no cross-tenant test"
-        );
+        assert!(covered.contains(&path.as_str()), "{path} has no cross-tenant test");
     }
 }

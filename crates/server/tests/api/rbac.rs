@@ -62,22 +62,12 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
     let matrix = matrix();
     let routes = routes_of_the_document();
     for (method, path) in &routes {
-        assert!(
-            matrix.contains_key(&(method.as_str(), path.as_str())),
-            "no role-matrix row for {method} {path}"
-        );
+        assert!(matrix.contains_key(&(method.as_str(), path.as_str())), "no role-matrix row for {method} {path}");
     }
-    assert_eq!(
-        routes.len(),
-        matrix.len(),
-        "the matrix lists a route the document does not have"
-    );
+    assert_eq!(routes.len(), matrix.len(), "the matrix lists a route the document does not have");
     // An id of the caller's own school, so that an allowed role reaches past the 404.
     let admin = app.login_as(Role::Admin, 'a').await;
-    let own_id = admin.json("/api/v1/users?role=STUDENT").await["items"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let own_id = admin.json("/api/v1/users?role=STUDENT").await["items"][0]["id"].as_str().unwrap().to_owned();
 
     for (method, path) in routes {
         let access = matrix[&(method.as_str(), path.as_str())];
@@ -85,36 +75,23 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
         let m = Method::from_bytes(method.as_bytes()).unwrap();
         let body = json!({});
         // Anonymous.
-        let status = app
-            .anonymous()
-            .send(m.clone(), &concrete, Some(&body))
-            .await
-            .status()
-            .as_u16();
+        let status = app.anonymous().send(m.clone(), &concrete, Some(&body)).await.status().as_u16();
         match access {
-            Access::Public => assert!(
-                status != 401 && status != 403 && status < 500,
-                "anonymous {method} {path}: {status}"
-            ),
+            Access::Public => {
+                assert!(status != 401 && status != 403 && status < 500, "anonymous {method} {path}: {status}")
+            }
             _ => assert_eq!(status, 401, "anonymous {method} {path}"),
         }
         for role in Role::ALL {
             // A fresh session per call: logout or a password change must not spoil the next one.
             let api = app.login_as(role, 'a').await;
-            let status = api
-                .send(m.clone(), &concrete, Some(&body))
-                .await
-                .status()
-                .as_u16();
+            let status = api.send(m.clone(), &concrete, Some(&body)).await.status().as_u16();
             let allowed = match access {
                 Access::Public | Access::AnyRole => true,
                 Access::Only(roles) => roles.contains(&role),
             };
             if allowed {
-                assert!(
-                    status != 401 && status != 403 && status < 500,
-                    "{role} {method} {path}: {status}"
-                );
+                assert!(status != 401 && status != 403 && status < 500, "{role} {method} {path}: {status}");
             } else {
                 assert_eq!(status, 403, "{role} {method} {path}");
             }
