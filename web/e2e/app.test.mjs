@@ -62,8 +62,8 @@ describe('Volant web app', () => {
         const text = await welcome.innerText();
         assert.match(text, /Bonjour/);
         assert.match(text, new RegExp(account.school));
-        assert.equal((await page.getByTestId('role-badge').innerText()).trim(), account.role);
-        assert.equal((await page.getByTestId('school-name').innerText()).trim(), account.school);
+        assert.equal((await page.getByTestId('role-badge').textContent()).trim(), account.role);
+        assert.equal((await page.getByTestId('school-name').textContent()).trim(), account.school);
 
         const links = await navLinks(page);
         assert.ok(links.includes('Accueil'), links.join(', '));
@@ -105,7 +105,7 @@ describe('Volant web app', () => {
 
       await page.goto(link);
       await page.getByRole('heading', { name: 'Nouveau mot de passe' }).waitFor();
-      await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(newPassword);
+      await page.getByLabel(/^Nouveau mot de passe/).fill(newPassword);
       await page.getByLabel('Confirmez le mot de passe').fill(newPassword);
       await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
       await page.waitForURL(/\/connexion/);
@@ -117,11 +117,11 @@ describe('Volant web app', () => {
       await page.getByRole('alert').waitFor();
 
       await login(page, email, newPassword);
-      assert.equal((await page.getByTestId('role-badge').innerText()).trim(), 'Secrétariat');
+      assert.equal((await page.getByTestId('role-badge').textContent()).trim(), 'Secrétariat');
 
       // The link is single-use.
       await page.goto(link);
-      await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('encore-un-autre-mot-de-passe');
+      await page.getByLabel(/^Nouveau mot de passe/).fill('encore-un-autre-mot-de-passe');
       await page.getByLabel('Confirmez le mot de passe').fill('encore-un-autre-mot-de-passe');
       await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
       await page.getByRole('alert').waitFor();

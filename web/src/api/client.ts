@@ -3,18 +3,26 @@
  * Every call goes through `api` and is unwrapped with `unwrap`, which throws an ApiError on failure.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { components, paths } from './schema';
+import type { paths } from './schema';
 import { ApiError, networkError, toApiError } from './problem.ts';
 
-export type Schemas = components['schemas'];
-export type Session = Schemas['Session'];
-export type Role = Schemas['Role'];
-export type Member = Schemas['Member'];
-export type Invitation = Schemas['Invitation'];
-export type InvitationLookup = Schemas['InvitationLookup'];
-export type AuditEntry = Schemas['AuditEntry'];
-export type AuditVerify = Schemas['AuditVerify'];
-export type DemoMail = Schemas['DemoMail'];
+/*
+ * Types are derived from the operations (path, method, status), not from component names, so that the
+ * back end may name its schemas as it likes: regenerating schema.d.ts keeps this file compiling.
+ */
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+/** The JSON body of response `S` of `M P`. */
+export type ResponseBody<P extends keyof paths, M extends keyof paths[P], S extends number> =
+  NonNullable<paths[P][M]> extends { responses: infer Rs } ? (S extends keyof Rs ? Json<Rs[S]> : never) : never;
+
+export type Session = ResponseBody<'/api/v1/me', 'get', 200>;
+export type Role = Session['role'];
+export type Member = ResponseBody<'/api/v1/users/{id}', 'patch', 200>;
+export type Invitation = ResponseBody<'/api/v1/invitations', 'post', 201>;
+export type InvitationLookup = ResponseBody<'/api/v1/invitations/lookup', 'get', 200>;
+export type AuditEntry = ResponseBody<'/api/v1/audit-log', 'get', 200>['items'][number];
+export type AuditVerify = ResponseBody<'/api/v1/audit-log/verify', 'get', 200>;
+export type DemoMail = ResponseBody<'/api/v1/demo/mails', 'get', 200>['items'][number];
 
 let csrfToken: string | null = null;
 

@@ -4,6 +4,76 @@
  */
 
 export interface paths {
+    "/api/v1/agencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The school's agencies (a handful: not paginated, `next_cursor` is always null). */
+        get: operations["agencies_list"];
+        put?: never;
+        /** Opens an agency. */
+        post: operations["agencies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agency. */
+        get: operations["agencies_get_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes an agency: hours, closures, rooms, meeting points (arrays are replaced whole). */
+        patch: operations["agencies_update"];
+        trace?: never;
+    };
+    "/api/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The school's audit log, newest first. */
+        get: operations["audit_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Re-computes the school's hash chain: `{ok, checked, first_broken}`. */
+        get: operations["audit_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -13,7 +83,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["login"];
+        /** Opens a session. Unknown e-mail and wrong password get the same 401. */
+        post: operations["auth_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -29,39 +100,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["logout"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["me"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/switch-tenant": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["switchTenant"];
+        /** Closes the current session. */
+        post: operations["auth_logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -77,7 +117,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["changePassword"];
+        /** Changes the password; the person's other sessions are closed. */
+        post: operations["auth_change_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -93,7 +134,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["forgotPassword"];
+        /** Mails a reset link if the address is known. Always 202: the answer reveals nothing. */
+        post: operations["auth_forgot_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -109,8 +151,137 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["resetPassword"];
+        /** Sets a new password with the mailed single-use token (valid one hour). */
+        post: operations["auth_reset_password"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/switch-tenant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Moves the session to another school of the same person (a new session id). */
+        post: operations["auth_switch_tenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demo/mails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mails caught by the demo (and dev) profile for this school's people, newest first.
+         *     404 in staging and prod, where mail really leaves.
+         */
+        get: operations["demo_mails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instructors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Instructors by name: all of them for the office, their own record for an instructor, and for
+         *     a student the names of the instructors who teach them.
+         */
+        get: operations["instructors_list"];
+        put?: never;
+        /** Adds an instructor. */
+        post: operations["instructors_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instructors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One instructor (the office, or the instructor themself). */
+        get: operations["instructors_get_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes an instructor; `active: false` deactivates one who leaves. */
+        patch: operations["instructors_update"];
+        trace?: never;
+    };
+    "/api/v1/instructors/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weekly template (local times) and the dated exceptions. */
+        get: operations["instructors_get_availability"];
+        /** Replaces the weekly template and the exceptions (the shape GET returns, with its `version`). */
+        put: operations["instructors_put_availability"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instructors/{id}/exceptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declares leave, sickness, training… (the office, or the instructor for themself). */
+        post: operations["instructors_add_exception"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instructors/{id}/exceptions/{exception_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes an exception. */
+        delete: operations["instructors_delete_exception"];
         options?: never;
         head?: never;
         patch?: never;
@@ -123,25 +294,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["listInvitations"];
+        /** The school's invitations, newest first. */
+        get: operations["invitations_list"];
         put?: never;
-        post: operations["createInvitation"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/invitations/lookup": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["lookupInvitation"];
-        put?: never;
-        post?: never;
+        /** Invites someone; the mail carries a link valid 14 days. */
+        post: operations["invitations_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -157,7 +314,42 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["acceptInvitation"];
+        /** Accepts an invitation and opens a session in the school. */
+        post: operations["invitations_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads an invitation from its token (404 when used, expired or unknown). */
+        get: operations["invitations_lookup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current person, school, role and CSRF token. */
+        get: operations["auth_me"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -171,7 +363,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["listUsers"];
+        /** The school's members, by e-mail. */
+        get: operations["users_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -193,228 +386,566 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["patchUser"];
+        /** Changes a member's role or active flag. Their sessions follow at once. */
+        patch: operations["users_update"];
         trace?: never;
     };
-    "/api/v1/audit-log": {
+    "/api/v1/vehicles": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["listAuditLog"];
+        /** The school's vehicles, by plate. */
+        get: operations["vehicles_list"];
         put?: never;
-        post?: never;
+        /** Adds a vehicle or a simulator. */
+        post: operations["vehicles_create"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/audit-log/verify": {
+    "/api/v1/vehicles/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["verifyAuditLog"];
+        /** One vehicle. */
+        get: operations["vehicles_get_one"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/demo/mails": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["listDemoMails"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
+        /** Changes a vehicle (status, dates, mileage…), with the `version` read. */
+        patch: operations["vehicles_update"];
         trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptInvitation: {
+            /** @description The name shown to others (new person only; defaults to the e-mail's local part). */
+            display_name?: string | null;
+            /** @description A new password (new person), or the account's current password (existing person). */
+            password: string;
+            token: string;
+        };
+        Agency: {
+            address?: string | null;
+            alsace_moselle: boolean;
+            closures: components["schemas"]["Closure"][];
+            email?: string | null;
+            /** Format: uuid */
+            id: string;
+            meeting_points: components["schemas"]["MeetingPoint"][];
+            name: string;
+            opening_hours: components["schemas"]["WeeklyRange"][];
+            phone?: string | null;
+            rooms: components["schemas"]["Room"][];
+            /** Format: int32 */
+            version: number;
+        };
+        AgencyInput: {
+            address?: string | null;
+            /** @description Adds the two Alsace-Moselle public holidays (Good Friday, 26 December). */
+            alsace_moselle?: boolean;
+            closures?: components["schemas"]["Closure"][];
+            email?: string | null;
+            meeting_points?: components["schemas"]["MeetingPoint"][];
+            name: string;
+            opening_hours?: components["schemas"]["WeeklyRange"][];
+            phone?: string | null;
+            rooms?: components["schemas"]["Room"][];
+        };
+        AgencyUpdate: components["schemas"]["AgencyInput"] & {
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description One entry as the audit-log page shows it. */
+        AuditEntry: {
+            action: string;
+            actor_email?: string | null;
+            /** Format: uuid */
+            actor_id?: string | null;
+            after?: unknown;
+            before?: unknown;
+            entity: string;
+            /** Format: uuid */
+            entity_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            ip?: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            request_id?: string | null;
+            /** Format: int64 */
+            seq: number;
+        };
+        /** @description The weekly template and the exceptions, as GET returns them and PUT takes them. */
+        Availability: {
+            exceptions?: components["schemas"]["AvailabilityException"][];
+            /** Format: int32 */
+            version: number;
+            weekly: components["schemas"]["WeeklyRange"][];
+        };
+        /** @description A dated unavailability of an instructor (becomes an `unavailability` block in the planning). */
+        AvailabilityException: {
+            /** Format: date-time */
+            ends_at: string;
+            /**
+             * Format: uuid
+             * @description Given by the server; keep it when sending the availability back.
+             */
+            id?: string | null;
+            kind: components["schemas"]["ExceptionKind"];
+            note?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+        };
+        CaughtMail: {
+            body_text: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            subject: string;
+            to: string;
+        };
+        ChangePasswordRequest: {
+            current_password: string;
+            new_password: string;
+        };
+        /** @description A day or a range of days the agency is closed. */
+        Closure: {
+            /** Format: date */
+            date: string;
+            /**
+             * Format: date
+             * @description Last closed day, for a range (inclusive).
+             */
+            end_date?: string | null;
+            label?: string | null;
+        };
         /** @enum {string} */
-        Role: "ADMIN" | "SECRETARY" | "INSTRUCTOR" | "STUDENT";
+        ExceptionKind: "leave" | "sickness" | "training" | "meeting" | "other";
+        /** @description A field that failed validation. */
         FieldError: {
             field: string;
             message: string;
         };
-        Problem: {
-            type: string;
-            title: string;
-            status: number;
-            detail?: string;
-            errors?: components["schemas"]["FieldError"][];
-            conflicts?: {
-                [key: string]: unknown;
-            }[];
-            rules?: {
-                [key: string]: unknown;
-            }[];
-            current?: {
-                [key: string]: unknown;
-            };
-        };
-        SessionUser: {
-            /** Format: uuid */
-            id: string;
-            /** Format: email */
+        ForgotPasswordRequest: {
             email: string;
-            display_name: string;
         };
-        SessionTenant: {
+        /** @enum {string} */
+        Gearbox: "manual" | "automatic";
+        Instructor: {
+            active: boolean;
+            /** Format: uuid */
+            agency_id: string;
+            /** Format: date */
+            authorisation_expires_on?: string | null;
+            authorisation_number?: string | null;
+            categories: string[];
+            colour: string;
+            email?: string | null;
+            first_name: string;
             /** Format: uuid */
             id: string;
-            name: string;
-            /** @description IANA time zone, e.g. Europe/Paris */
-            timezone: string;
-        };
-        Membership: {
+            last_name: string;
+            phone?: string | null;
             /** Format: uuid */
-            tenant_id: string;
+            user_id?: string | null;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            weekly_contract_minutes?: number | null;
+        };
+        InstructorInput: {
+            active?: boolean;
+            /**
+             * Format: uuid
+             * @description Defaults to the school's first agency.
+             */
+            agency_id?: string | null;
+            /** Format: date */
+            authorisation_expires_on?: string | null;
+            /** @description Number of the teaching authorisation (autorisation d'enseigner). */
+            authorisation_number?: string | null;
+            categories?: string[];
+            /** @description `#RRGGBB`, the instructor's colour in the planning. */
+            colour?: string;
+            email?: string | null;
+            first_name: string;
+            last_name: string;
+            phone?: string | null;
+            /**
+             * Format: uuid
+             * @description The INSTRUCTOR account linked to this record (a member of the school).
+             */
+            user_id?: string | null;
+            /** Format: int32 */
+            weekly_contract_minutes?: number | null;
+        };
+        InstructorUpdate: components["schemas"]["InstructorInput"] & {
+            /** Format: int32 */
+            version: number;
+        };
+        Invitation: {
+            /** Format: date-time */
+            accepted_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            email: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: uuid */
+            id: string;
+            role: components["schemas"]["Role"];
+        };
+        /** @description What an invitation link is about, so the page asks for the right password. */
+        InvitationLookup: {
+            /** @description True when the person already has a Volant account (they confirm with their password). */
+            account_exists: boolean;
+            email: string;
+            role: components["schemas"]["Role"];
             tenant_name: string;
-            role: components["schemas"]["Role"];
-        };
-        Session: {
-            user: components["schemas"]["SessionUser"];
-            role: components["schemas"]["Role"];
-            tenant: components["schemas"]["SessionTenant"];
-            memberships: components["schemas"]["Membership"][];
-            csrf_token: string;
-            /** Format: uuid */
-            instructor_id: string | null;
-            /** Format: uuid */
-            student_id: string | null;
         };
         LoginRequest: {
             email: string;
             password: string;
         };
+        MeetingPoint: {
+            address?: string | null;
+            /**
+             * Format: uuid
+             * @description Given by the server when absent.
+             */
+            id?: string | null;
+            label: string;
+        };
+        Member: {
+            active: boolean;
+            display_name: string;
+            email: string;
+            /**
+             * Format: uuid
+             * @description The person's id (the same in every school).
+             */
+            id: string;
+            /** Format: date-time */
+            last_login_at?: string | null;
+            role: components["schemas"]["Role"];
+            /** Format: int32 */
+            version: number;
+        };
+        MembershipView: {
+            role: components["schemas"]["Role"];
+            /** Format: uuid */
+            tenant_id: string;
+            tenant_name: string;
+        };
+        NewInvitation: {
+            email: string;
+            role: components["schemas"]["Role"];
+        };
+        Page_Agency: {
+            items: {
+                address?: string | null;
+                alsace_moselle: boolean;
+                closures: components["schemas"]["Closure"][];
+                email?: string | null;
+                /** Format: uuid */
+                id: string;
+                meeting_points: components["schemas"]["MeetingPoint"][];
+                name: string;
+                opening_hours: components["schemas"]["WeeklyRange"][];
+                phone?: string | null;
+                rooms: components["schemas"]["Room"][];
+                /** Format: int32 */
+                version: number;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_AuditEntry: {
+            items: {
+                action: string;
+                actor_email?: string | null;
+                /** Format: uuid */
+                actor_id?: string | null;
+                after?: unknown;
+                before?: unknown;
+                entity: string;
+                /** Format: uuid */
+                entity_id?: string | null;
+                /** Format: uuid */
+                id: string;
+                ip?: string | null;
+                /** Format: date-time */
+                occurred_at: string;
+                request_id?: string | null;
+                /** Format: int64 */
+                seq: number;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_CaughtMail: {
+            items: {
+                body_text: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                subject: string;
+                to: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_Instructor: {
+            items: {
+                active: boolean;
+                /** Format: uuid */
+                agency_id: string;
+                /** Format: date */
+                authorisation_expires_on?: string | null;
+                authorisation_number?: string | null;
+                categories: string[];
+                colour: string;
+                email?: string | null;
+                first_name: string;
+                /** Format: uuid */
+                id: string;
+                last_name: string;
+                phone?: string | null;
+                /** Format: uuid */
+                user_id?: string | null;
+                /** Format: int32 */
+                version: number;
+                /** Format: int32 */
+                weekly_contract_minutes?: number | null;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_Invitation: {
+            items: {
+                /** Format: date-time */
+                accepted_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                email: string;
+                /** Format: date-time */
+                expires_at: string;
+                /** Format: uuid */
+                id: string;
+                role: components["schemas"]["Role"];
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_Member: {
+            items: {
+                active: boolean;
+                display_name: string;
+                email: string;
+                /**
+                 * Format: uuid
+                 * @description The person's id (the same in every school).
+                 */
+                id: string;
+                /** Format: date-time */
+                last_login_at?: string | null;
+                role: components["schemas"]["Role"];
+                /** Format: int32 */
+                version: number;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_Vehicle: {
+            items: {
+                /** Format: uuid */
+                agency_id: string;
+                category: string;
+                dual_controls: boolean;
+                gearbox: components["schemas"]["Gearbox"];
+                /** Format: uuid */
+                id: string;
+                /** Format: date */
+                inspection_due_on?: string | null;
+                /** Format: date */
+                insurance_expires_on?: string | null;
+                kind: components["schemas"]["VehicleKind"];
+                make?: string | null;
+                /** Format: int32 */
+                mileage_km?: number | null;
+                model?: string | null;
+                plate: string;
+                status: components["schemas"]["VehicleStatus"];
+                /** Format: int32 */
+                version: number;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description RFC 9457 problem details, with Volant's extension members. */
+        Problem: {
+            conflicts?: unknown;
+            current?: unknown;
+            detail: string;
+            errors?: components["schemas"]["FieldError"][] | null;
+            rules?: components["schemas"]["RuleViolation"][] | null;
+            /** Format: int32 */
+            status: number;
+            title: string;
+            type: string;
+        };
+        ResetPasswordRequest: {
+            password: string;
+            token: string;
+        };
+        /** @enum {string} */
+        Role: "ADMIN" | "SECRETARY" | "INSTRUCTOR" | "STUDENT";
+        Room: {
+            /** Format: int32 */
+            capacity: number;
+            /**
+             * Format: uuid
+             * @description Given by the server when absent; keep it to edit an existing room.
+             */
+            id?: string | null;
+            name: string;
+        };
+        /** @description A business rule that refused the request. */
+        RuleViolation: {
+            code: string;
+            message: string;
+        };
+        /** @description The answer of login, switch-tenant, invitation accept and `GET /me`. */
+        SessionView: {
+            csrf_token: string;
+            /**
+             * Format: uuid
+             * @description The instructor record linked to this account (INSTRUCTOR role).
+             */
+            instructor_id?: string | null;
+            memberships: components["schemas"]["MembershipView"][];
+            role: components["schemas"]["Role"];
+            /**
+             * Format: uuid
+             * @description The student record linked to this account (STUDENT role).
+             */
+            student_id?: string | null;
+            tenant: components["schemas"]["TenantView"];
+            user: components["schemas"]["UserView"];
+        };
         SwitchTenantRequest: {
             /** Format: uuid */
             tenant_id: string;
         };
-        PasswordChangeRequest: {
-            current_password: string;
-            new_password: string;
-        };
-        PasswordForgotRequest: {
-            email: string;
-        };
-        PasswordResetRequest: {
-            token: string;
-            password: string;
-        };
-        Invitation: {
+        TenantView: {
             /** Format: uuid */
             id: string;
-            email: string;
-            role: components["schemas"]["Role"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            expires_at: string;
-            /** Format: date-time */
-            accepted_at: string | null;
+            name: string;
+            /** @description IANA time zone of the school (local times are computed in it). */
+            timezone: string;
         };
-        InvitationList: {
-            items: components["schemas"]["Invitation"][];
-            next_cursor: string | null;
+        UpdateMember: {
+            active?: boolean | null;
+            role?: components["schemas"]["Role"] | null;
+            /**
+             * Format: int32
+             * @description The `version` you read: a stale one gets 412 with the current state.
+             */
+            version: number;
         };
-        InvitationCreate: {
-            email: string;
-            role: components["schemas"]["Role"];
-        };
-        InvitationLookup: {
-            email: string;
-            tenant_name: string;
-            role: components["schemas"]["Role"];
-            account_exists: boolean;
-        };
-        InvitationAccept: {
-            token: string;
-            password: string;
-        };
-        Member: {
-            /** Format: uuid */
-            id: string;
-            email: string;
+        UserView: {
             display_name: string;
-            role: components["schemas"]["Role"];
-            active: boolean;
-            /** Format: int64 */
-            version: number;
-        };
-        MemberList: {
-            items: components["schemas"]["Member"][];
-            next_cursor: string | null;
-        };
-        MemberPatch: {
-            role?: components["schemas"]["Role"];
-            active?: boolean;
-            /** Format: int64 */
-            version: number;
-        };
-        AuditEntry: {
+            email: string;
             /** Format: uuid */
             id: string;
-            /** Format: int64 */
-            seq: number;
-            /** Format: date-time */
-            occurred_at: string;
+        };
+        /** @description A vehicle as the API shows it. */
+        Vehicle: {
             /** Format: uuid */
-            actor_id: string | null;
-            actor_email: string | null;
-            action: string;
-            entity: string;
-            entity_id: string | null;
-            request_id: string | null;
-            ip: string | null;
-            /** @description payload before the change (null when created or erased) */
-            before: unknown;
-            /** @description payload after the change (null when deleted or erased) */
-            after: unknown;
+            agency_id: string;
+            category: string;
+            dual_controls: boolean;
+            gearbox: components["schemas"]["Gearbox"];
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            inspection_due_on?: string | null;
+            /** Format: date */
+            insurance_expires_on?: string | null;
+            kind: components["schemas"]["VehicleKind"];
+            make?: string | null;
+            /** Format: int32 */
+            mileage_km?: number | null;
+            model?: string | null;
+            plate: string;
+            status: components["schemas"]["VehicleStatus"];
+            /** Format: int32 */
+            version: number;
         };
-        AuditList: {
-            items: components["schemas"]["AuditEntry"][];
-            next_cursor: string | null;
+        /** @description What the office sends to create a vehicle (and, merged with the current state, to change one). */
+        VehicleInput: {
+            /**
+             * Format: uuid
+             * @description Defaults to the school's first agency.
+             */
+            agency_id?: string | null;
+            category?: string;
+            dual_controls?: boolean;
+            gearbox: components["schemas"]["Gearbox"];
+            /**
+             * Format: date
+             * @description Empty for a car under 4 years.
+             */
+            inspection_due_on?: string | null;
+            /** Format: date */
+            insurance_expires_on?: string | null;
+            kind?: components["schemas"]["VehicleKind"];
+            make?: string | null;
+            /** Format: int32 */
+            mileage_km?: number | null;
+            model?: string | null;
+            /** @description `AA-123-AA` (SIV) or `1234 AB 56` (FNI); normalised. */
+            plate: string;
+            status?: components["schemas"]["VehicleStatus"];
         };
-        AuditVerify: {
-            ok: boolean;
+        /** @enum {string} */
+        VehicleKind: "car" | "simulator";
+        /** @enum {string} */
+        VehicleStatus: "active" | "maintenance" | "retired";
+        /** @description The PATCH body: the fields to change, and the `version` read. */
+        VehicleUpdate: components["schemas"]["VehicleInput"] & {
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description The result of a verification of the audit chain. */
+        VerificationView: {
             /** Format: int64 */
             checked: number;
             /**
              * Format: int64
-             * @description seq of the first entry whose hash does not verify
+             * @description Sequence number of the first entry that does not verify.
              */
-            first_broken: number | null;
+            first_broken?: number | null;
+            ok: boolean;
         };
-        DemoMail: {
-            /** Format: uuid */
-            id: string;
-            to: string;
-            subject: string;
-            body_text: string;
-            /** Format: date-time */
-            created_at: string;
-        };
-        DemoMailList: {
-            items: components["schemas"]["DemoMail"][];
+        WeeklyRange: {
+            /** @description Local time, `HH:MM`, after `start`. */
+            end: string;
+            /** @description Local time, `HH:MM`. */
+            start: string;
+            /**
+             * Format: int32
+             * @description 1 = Monday … 7 = Sunday (ISO 8601).
+             */
+            weekday: number;
         };
     };
     responses: never;
@@ -425,7 +956,232 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    login: {
+    agencies_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Agency"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    agencies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgencyInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agency"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    agencies_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agency"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    agencies_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgencyUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agency"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    audit_list: {
+        parameters: {
+            query?: {
+                action?: string;
+                entity?: string;
+                entity_id?: string;
+                actor_id?: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntry"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    audit_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_login: {
         parameters: {
             query?: never;
             header?: never;
@@ -438,47 +1194,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Connecté */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Session"];
+                    "application/json": components["schemas"]["SessionView"];
                 };
             };
-            /** @description Saisie invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Identifiants incorrects */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Trop de tentatives */
             429: {
                 headers: {
-                    /** @description secondes */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
         };
     };
-    logout: {
+    auth_logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -487,63 +1231,114 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Aucun contenu */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Rôle non autorisé ou jeton CSRF manquant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
         };
     };
-    me: {
+    auth_change_password: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
         responses: {
-            /** @description Session courante */
-            200: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Session"];
-                };
+                content?: never;
             };
-            /** @description Non connecté */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
             };
         };
     };
-    switchTenant: {
+    auth_forgot_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPasswordRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    auth_switch_tenant: {
         parameters: {
             query?: never;
             header?: never;
@@ -556,167 +1351,76 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Nouvelle session */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Session"];
+                    "application/json": components["schemas"]["SessionView"];
                 };
             };
-            /** @description Saisie invalide */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Rôle non autorisé ou jeton CSRF manquant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description École inconnue */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
         };
     };
-    changePassword: {
+    demo_mails: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordChangeRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Aucun contenu */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Saisie invalide */
-            400: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Page_CaughtMail"];
                 };
             };
-            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Rôle non autorisé ou jeton CSRF manquant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-        };
-    };
-    forgotPassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordForgotRequest"];
-            };
-        };
-        responses: {
-            /** @description Accepté (toujours) */
-            202: {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Trop de demandes */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
-    resetPassword: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordResetRequest"];
-            };
-        };
-        responses: {
-            /** @description Aucun contenu */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Jeton utilisé ou expiré, ou mot de passe invalide */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listInvitations: {
+    instructors_list: {
         parameters: {
             query?: {
+                agency_id?: string;
+                active?: boolean;
                 limit?: number;
                 cursor?: string;
             };
@@ -726,36 +1430,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Invitations */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvitationList"];
+                    "application/json": components["schemas"]["Page_Instructor"];
                 };
             };
-            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rôle non autorisé ou jeton CSRF manquant */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
         };
     };
-    createInvitation: {
+    instructors_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -764,190 +1455,78 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InvitationCreate"];
+                "application/json": components["schemas"]["InstructorInput"];
             };
         };
         responses: {
-            /** @description Invitation créée */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Invitation"];
+                    "application/json": components["schemas"]["Instructor"];
                 };
             };
-            /** @description Saisie invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Rôle non autorisé ou jeton CSRF manquant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Déjà membre */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
         };
     };
-    lookupInvitation: {
-        parameters: {
-            query: {
-                token: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Invitation */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvitationLookup"];
-                };
-            };
-            /** @description Invitation inconnue, utilisée ou expirée */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    acceptInvitation: {
+    instructors_get_one: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InvitationAccept"];
+            path: {
+                id: string;
             };
-        };
-        responses: {
-            /** @description Session */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"];
-                };
-            };
-            /** @description Saisie invalide */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Mot de passe incorrect */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invitation inconnue, utilisée ou expirée */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Trop de tentatives */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listUsers: {
-        parameters: {
-            query?: {
-                limit?: number;
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Membres */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberList"];
+                    "application/json": components["schemas"]["Instructor"];
                 };
             };
-            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Rôle non autorisé ou jeton CSRF manquant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
             };
         };
     };
-    patchUser: {
+    instructors_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -958,80 +1537,234 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MemberPatch"];
+                "application/json": components["schemas"]["InstructorUpdate"];
             };
         };
         responses: {
-            /** @description Membre */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Member"];
+                    "application/json": components["schemas"]["Instructor"];
                 };
             };
-            /** @description Saisie invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Rôle non autorisé ou jeton CSRF manquant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Version périmée (current) */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Règle métier */
-            422: {
+        };
+    };
+    instructors_get_availability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Availability"];
                 };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
-    listAuditLog: {
+    instructors_put_availability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Availability"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Availability"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    instructors_add_exception: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AvailabilityException"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailabilityException"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    instructors_delete_exception: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                exception_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    invitations_list: {
         parameters: {
             query?: {
-                action?: string;
-                entity?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -1041,117 +1774,435 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Journal */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditList"];
+                    "application/json": components["schemas"]["Page_Invitation"];
                 };
             };
-            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Rôle non autorisé ou jeton CSRF manquant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
         };
     };
-    verifyAuditLog: {
+    invitations_create: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInvitation"];
+            };
+        };
         responses: {
-            /** @description Vérification */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditVerify"];
+                    "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Non connecté */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Rôle non autorisé ou jeton CSRF manquant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
             };
         };
     };
-    listDemoMails: {
+    invitations_accept: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitation"];
+            };
+        };
         responses: {
-            /** @description Courriels */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DemoMailList"];
+                    "application/json": components["schemas"]["SessionView"];
                 };
             };
-            /** @description Non connecté */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
-            /** @description Rôle non autorisé ou jeton CSRF manquant */
-            403: {
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    invitations_lookup: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["InvitationLookup"];
                 };
             };
-            /** @description Hors profil démo */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                content?: never;
+            };
+        };
+    };
+    auth_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    users_list: {
+        parameters: {
+            query?: {
+                role?: components["schemas"]["Role"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Member"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    users_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMember"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    vehicles_list: {
+        parameters: {
+            query?: {
+                agency_id?: string;
+                /** @description `active`, `maintenance` or `retired`. */
+                status?: string;
+                /** @description `car` or `simulator`. */
+                kind?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Vehicle"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    vehicles_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VehicleInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vehicle"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    vehicles_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vehicle"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    vehicles_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VehicleUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vehicle"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

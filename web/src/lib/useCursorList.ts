@@ -2,7 +2,8 @@ import { useInfiniteQuery, type QueryKey } from '@tanstack/react-query';
 
 export interface Page<T> {
   items: T[];
-  next_cursor: string | null;
+  /** Absent or null on the last page. */
+  next_cursor?: string | null;
 }
 
 /** A `{items, next_cursor}` list, loaded page after page ("Afficher plus"). */

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Code, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Code, Group, Modal, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -104,7 +104,7 @@ export default function AuditLogPage() {
                     <Table.Th scope="col">{t('audit.entity')}</Table.Th>
                     <Table.Th scope="col">{t('audit.entityId')}</Table.Th>
                     <Table.Th scope="col">
-                      <span className="mantine-visually-hidden">{t('audit.details')}</span>
+                      <VisuallyHidden>{t('audit.details')}</VisuallyHidden>
                     </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -233,7 +233,7 @@ function VerifyCard() {
             </Alert>
           ) : (
             <Alert color="red" mt="md" data-testid="audit-verify-result" data-ok="false">
-              {verify.data.first_broken !== null
+              {typeof verify.data.first_broken === 'number'
                 ? t('audit.verifyBroken', { count: verify.data.checked, seq: verify.data.first_broken })
                 : t('audit.verifyBrokenUnknown', { count: verify.data.checked })}
             </Alert>

@@ -231,7 +231,7 @@ function InviteCard() {
 }
 
 function invitationStatus(invitation: Invitation, now: number): 'accepted' | 'expired' | 'pending' {
-  if (invitation.accepted_at !== null) return 'accepted';
+  if (invitation.accepted_at) return 'accepted';
   if (Date.parse(invitation.expires_at) <= now) return 'expired';
   return 'pending';
 }

@@ -1,5 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 import '../i18n/index.ts';
+import { notifications } from '@mantine/notifications';
+
+// The notification store is global: start every test without toasts.
+afterEach(() => {
+  notifications.clean();
+});
 
 // Node's Request (undici) does not resolve relative URLs; the browser resolves them against the page.
 const NodeRequest = globalThis.Request;

@@ -26,7 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The school's agencies (a handful: not paginated, `next_cursor` is always null).
-#[utoipa::path(get, path = "/agencies", tag = "agencies",
+#[utoipa::path(operation_id = "agencies_list", get, path = "/agencies", tag = "agencies",
     responses((status = 200, body = Page<Agency>), (status = 401)))]
 async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Page<Agency>>> {
     ctx.require(Permission::ReadAgencies)?;
@@ -41,7 +41,7 @@ pub async fn load(conn: &mut PgConnection, tenant: TenantId, id: Uuid, lock: boo
 }
 
 /// Opens an agency.
-#[utoipa::path(post, path = "/agencies", tag = "agencies", request_body = AgencyInput,
+#[utoipa::path(operation_id = "agencies_create", post, path = "/agencies", tag = "agencies", request_body = AgencyInput,
     responses((status = 201, body = Agency), (status = 400), (status = 401), (status = 403)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
     ctx.require(Permission::ManageAgencies)?;
@@ -93,7 +93,7 @@ pub async fn update_agency(
 }
 
 /// One agency.
-#[utoipa::path(get, path = "/agencies/{id}", tag = "agencies", params(("id" = Uuid, Path)),
+#[utoipa::path(operation_id = "agencies_get_one", get, path = "/agencies/{id}", tag = "agencies", params(("id" = Uuid, Path)),
     responses((status = 200, body = Agency), (status = 401), (status = 404)))]
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Agency>> {
     ctx.require(Permission::ReadAgencies)?;
@@ -105,7 +105,7 @@ async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
 }
 
 /// Changes an agency: hours, closures, rooms, meeting points (arrays are replaced whole).
-#[utoipa::path(patch, path = "/agencies/{id}", tag = "agencies", params(("id" = Uuid, Path)), request_body = AgencyUpdate,
+#[utoipa::path(operation_id = "agencies_update", patch, path = "/agencies/{id}", tag = "agencies", params(("id" = Uuid, Path)), request_body = AgencyUpdate,
     responses((status = 200, body = Agency), (status = 400), (status = 401), (status = 403), (status = 404), (status = 412)))]
 async fn update(
     State(state): State<AppState>,

@@ -36,7 +36,7 @@ pub struct AuditQuery {
 }
 
 /// The school's audit log, newest first.
-#[utoipa::path(get, path = "/audit-log", tag = "audit", params(AuditQuery),
+#[utoipa::path(operation_id = "audit_list", get, path = "/audit-log", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Page<AuditEntry>), (status = 401), (status = 403)))]
 async fn list(
     State(state): State<AppState>,
@@ -79,7 +79,7 @@ async fn list(
 }
 
 /// Re-computes the school's hash chain: `{ok, checked, first_broken}`.
-#[utoipa::path(get, path = "/audit-log/verify", tag = "audit",
+#[utoipa::path(operation_id = "audit_verify", get, path = "/audit-log/verify", tag = "audit",
     responses((status = 200, body = VerificationView), (status = 401), (status = 403)))]
 async fn verify(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<VerificationView>> {
     ctx.require(Permission::ReadAudit)?;

@@ -40,7 +40,7 @@ pub struct LoginRequest {
 }
 
 /// Opens a session. Unknown e-mail and wrong password get the same 401.
-#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(operation_id = "auth_login", post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = SessionView), (status = 400), (status = 401), (status = 429)))]
 async fn login(
     State(state): State<AppState>,
@@ -52,14 +52,14 @@ async fn login(
 }
 
 /// Closes the current session.
-#[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204), (status = 401), (status = 403)))]
+#[utoipa::path(operation_id = "auth_logout", post, path = "/auth/logout", tag = "auth", responses((status = 204), (status = 401), (status = 403)))]
 async fn logout(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     service::logout(&state, &ctx).await?;
     Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, session::clear_cookie(&state.settings))])).into_response())
 }
 
 /// The current person, school, role and CSRF token.
-#[utoipa::path(get, path = "/me", tag = "auth", responses((status = 200, body = SessionView), (status = 401)))]
+#[utoipa::path(operation_id = "auth_me", get, path = "/me", tag = "auth", responses((status = 200, body = SessionView), (status = 401)))]
 async fn me(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<SessionView>> {
     Ok(Json(service::session_view(&state, ctx.user_id, ctx.tenant_id, ctx.role, ctx.csrf_token).await?))
 }
@@ -70,7 +70,7 @@ pub struct SwitchTenantRequest {
 }
 
 /// Moves the session to another school of the same person (a new session id).
-#[utoipa::path(post, path = "/auth/switch-tenant", tag = "auth", request_body = SwitchTenantRequest,
+#[utoipa::path(operation_id = "auth_switch_tenant", post, path = "/auth/switch-tenant", tag = "auth", request_body = SwitchTenantRequest,
     responses((status = 200, body = SessionView), (status = 401), (status = 403), (status = 404)))]
 async fn switch_tenant(
     State(state): State<AppState>,
@@ -88,7 +88,7 @@ pub struct ChangePasswordRequest {
 }
 
 /// Changes the password; the person's other sessions are closed.
-#[utoipa::path(post, path = "/auth/password/change", tag = "auth", request_body = ChangePasswordRequest,
+#[utoipa::path(operation_id = "auth_change_password", post, path = "/auth/password/change", tag = "auth", request_body = ChangePasswordRequest,
     responses((status = 204), (status = 400), (status = 401), (status = 403)))]
 async fn change_password(
     State(state): State<AppState>,
@@ -105,7 +105,7 @@ pub struct ForgotPasswordRequest {
 }
 
 /// Mails a reset link if the address is known. Always 202: the answer reveals nothing.
-#[utoipa::path(post, path = "/auth/password/forgot", tag = "auth", request_body = ForgotPasswordRequest,
+#[utoipa::path(operation_id = "auth_forgot_password", post, path = "/auth/password/forgot", tag = "auth", request_body = ForgotPasswordRequest,
     responses((status = 202)))]
 async fn forgot_password(
     State(state): State<AppState>,
@@ -122,7 +122,7 @@ pub struct ResetPasswordRequest {
 }
 
 /// Sets a new password with the mailed single-use token (valid one hour).
-#[utoipa::path(post, path = "/auth/password/reset", tag = "auth", request_body = ResetPasswordRequest,
+#[utoipa::path(operation_id = "auth_reset_password", post, path = "/auth/password/reset", tag = "auth", request_body = ResetPasswordRequest,
     responses((status = 204), (status = 400)))]
 async fn reset_password(
     State(state): State<AppState>,

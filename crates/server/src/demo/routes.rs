@@ -27,7 +27,7 @@ pub struct CaughtMail {
 
 /// Mails caught by the demo (and dev) profile for this school's people, newest first.
 /// 404 in staging and prod, where mail really leaves.
-#[utoipa::path(get, path = "/demo/mails", tag = "demo",
+#[utoipa::path(operation_id = "demo_mails", get, path = "/demo/mails", tag = "demo",
     responses((status = 200, body = Page<CaughtMail>), (status = 401), (status = 403), (status = 404)))]
 async fn mails(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Page<CaughtMail>>> {
     ctx.require(Permission::ReadDemoMails)?;

@@ -86,7 +86,12 @@ fn french_message(path: &str, raw: &str) -> (String, String) {
     }
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        let full = if field.is_empty() { name.to_owned() } else { format!("{field}.{name}") };
+        // The path already ends with the unknown key.
+        let full = if field.is_empty() || field == name || field.ends_with(&format!(".{name}")) {
+            if field.is_empty() { name.to_owned() } else { field.clone() }
+        } else {
+            format!("{field}.{name}")
+        };
         return (full, "Ce champ n'est pas attendu.".into());
     }
     let message = if raw.starts_with("invalid type") {

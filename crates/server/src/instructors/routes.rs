@@ -63,7 +63,7 @@ pub struct ListQuery {
 
 /// Instructors by name: all of them for the office, their own record for an instructor, and for
 /// a student the names of the instructors who teach them.
-#[utoipa::path(get, path = "/instructors", tag = "instructors", params(ListQuery),
+#[utoipa::path(operation_id = "instructors_list", get, path = "/instructors", tag = "instructors", params(ListQuery),
     responses((status = 200, body = Page<Instructor>), (status = 401)))]
 async fn list(
     State(state): State<AppState>,
@@ -107,7 +107,7 @@ const CONSTRAINTS: &[(&str, &str, &str)] =
     &[("instructors_user_unique", "user_id", "Ce compte est déjà lié à un autre moniteur.")];
 
 /// Adds an instructor.
-#[utoipa::path(post, path = "/instructors", tag = "instructors", request_body = InstructorInput,
+#[utoipa::path(operation_id = "instructors_create", post, path = "/instructors", tag = "instructors", request_body = InstructorInput,
     responses((status = 201, body = Instructor), (status = 400), (status = 401), (status = 403)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
     ctx.require(Permission::ManageInstructors)?;
@@ -167,7 +167,7 @@ pub async fn replace_availability(
 }
 
 /// One instructor (the office, or the instructor themself).
-#[utoipa::path(get, path = "/instructors/{id}", tag = "instructors", params(("id" = Uuid, Path)),
+#[utoipa::path(operation_id = "instructors_get_one", get, path = "/instructors/{id}", tag = "instructors", params(("id" = Uuid, Path)),
     responses((status = 200, body = Instructor), (status = 401), (status = 403), (status = 404)))]
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Instructor>> {
     ctx.require(Permission::ReadInstructors)?;
@@ -179,7 +179,7 @@ async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
 }
 
 /// Changes an instructor; `active: false` deactivates one who leaves.
-#[utoipa::path(patch, path = "/instructors/{id}", tag = "instructors", params(("id" = Uuid, Path)), request_body = InstructorUpdate,
+#[utoipa::path(operation_id = "instructors_update", patch, path = "/instructors/{id}", tag = "instructors", params(("id" = Uuid, Path)), request_body = InstructorUpdate,
     responses((status = 200, body = Instructor), (status = 400), (status = 401), (status = 403), (status = 404), (status = 412)))]
 async fn update(
     State(state): State<AppState>,
@@ -216,7 +216,7 @@ async fn availability_of(conn: &mut PgConnection, tenant: TenantId, id: Uuid) ->
 }
 
 /// The weekly template (local times) and the dated exceptions.
-#[utoipa::path(get, path = "/instructors/{id}/availability", tag = "instructors", params(("id" = Uuid, Path)),
+#[utoipa::path(operation_id = "instructors_get_availability", get, path = "/instructors/{id}/availability", tag = "instructors", params(("id" = Uuid, Path)),
     responses((status = 200, body = Availability), (status = 401), (status = 403), (status = 404)))]
 async fn get_availability(
     State(state): State<AppState>,
@@ -233,7 +233,7 @@ async fn get_availability(
 }
 
 /// Replaces the weekly template and the exceptions (the shape GET returns, with its `version`).
-#[utoipa::path(put, path = "/instructors/{id}/availability", tag = "instructors", params(("id" = Uuid, Path)), request_body = Availability,
+#[utoipa::path(operation_id = "instructors_put_availability", put, path = "/instructors/{id}/availability", tag = "instructors", params(("id" = Uuid, Path)), request_body = Availability,
     responses((status = 200, body = Availability), (status = 400), (status = 401), (status = 403), (status = 404), (status = 412)))]
 async fn put_availability(
     State(state): State<AppState>,
@@ -256,7 +256,7 @@ async fn put_availability(
 }
 
 /// Declares leave, sickness, training… (the office, or the instructor for themself).
-#[utoipa::path(post, path = "/instructors/{id}/exceptions", tag = "instructors", params(("id" = Uuid, Path)), request_body = AvailabilityException,
+#[utoipa::path(operation_id = "instructors_add_exception", post, path = "/instructors/{id}/exceptions", tag = "instructors", params(("id" = Uuid, Path)), request_body = AvailabilityException,
     responses((status = 201, body = AvailabilityException), (status = 400), (status = 401), (status = 403), (status = 404)))]
 async fn add_exception(
     State(state): State<AppState>,
@@ -288,7 +288,7 @@ async fn add_exception(
 }
 
 /// Removes an exception.
-#[utoipa::path(delete, path = "/instructors/{id}/exceptions/{exception_id}", tag = "instructors",
+#[utoipa::path(operation_id = "instructors_delete_exception", delete, path = "/instructors/{id}/exceptions/{exception_id}", tag = "instructors",
     params(("id" = Uuid, Path), ("exception_id" = Uuid, Path)),
     responses((status = 204), (status = 401), (status = 403), (status = 404)))]
 async fn delete_exception(

@@ -65,7 +65,7 @@ pub struct ListQuery {
 }
 
 /// The school's invitations, newest first.
-#[utoipa::path(get, path = "/invitations", tag = "users", params(ListQuery),
+#[utoipa::path(operation_id = "invitations_list", get, path = "/invitations", tag = "users", params(ListQuery),
     responses((status = 200, body = Page<Invitation>), (status = 401), (status = 403)))]
 async fn list(
     State(state): State<AppState>,
@@ -99,7 +99,7 @@ pub struct NewInvitation {
 }
 
 /// Invites someone; the mail carries a link valid 14 days.
-#[utoipa::path(post, path = "/invitations", tag = "users", request_body = NewInvitation,
+#[utoipa::path(operation_id = "invitations_create", post, path = "/invitations", tag = "users", request_body = NewInvitation,
     responses((status = 201, body = Invitation), (status = 400), (status = 401), (status = 403), (status = 422)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
     ctx.require(Permission::ManageUsers)?;
@@ -196,7 +196,7 @@ async fn pending(conn: &mut sqlx::PgConnection, token: &str, lock: bool) -> AppR
 }
 
 /// Reads an invitation from its token (404 when used, expired or unknown).
-#[utoipa::path(get, path = "/invitations/lookup", tag = "users", params(LookupQuery),
+#[utoipa::path(operation_id = "invitations_lookup", get, path = "/invitations/lookup", tag = "users", params(LookupQuery),
     responses((status = 200, body = InvitationLookup), (status = 404)))]
 async fn lookup(
     State(state): State<AppState>,
@@ -223,7 +223,7 @@ pub struct AcceptInvitation {
 }
 
 /// Accepts an invitation and opens a session in the school.
-#[utoipa::path(post, path = "/invitations/accept", tag = "users", request_body = AcceptInvitation,
+#[utoipa::path(operation_id = "invitations_accept", post, path = "/invitations/accept", tag = "users", request_body = AcceptInvitation,
     responses((status = 200, body = SessionView), (status = 400), (status = 401), (status = 429)))]
 async fn accept(
     State(state): State<AppState>,

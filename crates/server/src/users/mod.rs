@@ -67,7 +67,7 @@ pub struct ListQuery {
 }
 
 /// The school's members, by e-mail.
-#[utoipa::path(get, path = "/users", tag = "users", params(ListQuery),
+#[utoipa::path(operation_id = "users_list", get, path = "/users", tag = "users", params(ListQuery),
     responses((status = 200, body = Page<Member>), (status = 401), (status = 403)))]
 async fn list(
     State(state): State<AppState>,
@@ -111,7 +111,7 @@ pub struct UpdateMember {
 }
 
 /// Changes a member's role or active flag. Their sessions follow at once.
-#[utoipa::path(patch, path = "/users/{id}", tag = "users", request_body = UpdateMember,
+#[utoipa::path(operation_id = "users_update", patch, path = "/users/{id}", tag = "users", request_body = UpdateMember,
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Member), (status = 400), (status = 401), (status = 403), (status = 404),
               (status = 412), (status = 422)))]

@@ -45,7 +45,7 @@ pub struct ListQuery {
 }
 
 /// The school's vehicles, by plate.
-#[utoipa::path(get, path = "/vehicles", tag = "vehicles", params(ListQuery),
+#[utoipa::path(operation_id = "vehicles_list", get, path = "/vehicles", tag = "vehicles", params(ListQuery),
     responses((status = 200, body = Page<Vehicle>), (status = 401), (status = 403)))]
 async fn list(
     State(state): State<AppState>,
@@ -68,7 +68,7 @@ async fn list(
 }
 
 /// Adds a vehicle or a simulator.
-#[utoipa::path(post, path = "/vehicles", tag = "vehicles", request_body = VehicleInput,
+#[utoipa::path(operation_id = "vehicles_create", post, path = "/vehicles", tag = "vehicles", request_body = VehicleInput,
     responses((status = 201, body = Vehicle), (status = 400), (status = 401), (status = 403)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
     ctx.require(Permission::ManageVehicles)?;
@@ -97,7 +97,7 @@ pub async fn create_vehicle(conn: &mut sqlx::PgConnection, actor: &Actor, input:
 }
 
 /// One vehicle.
-#[utoipa::path(get, path = "/vehicles/{id}", tag = "vehicles", params(("id" = Uuid, Path)),
+#[utoipa::path(operation_id = "vehicles_get_one", get, path = "/vehicles/{id}", tag = "vehicles", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vehicle), (status = 401), (status = 403), (status = 404)))]
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Vehicle>> {
     ctx.require(Permission::ReadVehicles)?;
@@ -109,7 +109,7 @@ async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
 }
 
 /// Changes a vehicle (status, dates, mileage…), with the `version` read.
-#[utoipa::path(patch, path = "/vehicles/{id}", tag = "vehicles", params(("id" = Uuid, Path)), request_body = VehicleUpdate,
+#[utoipa::path(operation_id = "vehicles_update", patch, path = "/vehicles/{id}", tag = "vehicles", params(("id" = Uuid, Path)), request_body = VehicleUpdate,
     responses((status = 200, body = Vehicle), (status = 400), (status = 401), (status = 403), (status = 404), (status = 412)))]
 async fn update(
     State(state): State<AppState>,

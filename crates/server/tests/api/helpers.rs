@@ -443,3 +443,63 @@ pub fn link_in(mail: &str, prefix: &str) -> String {
         .unwrap_or_else(|| panic!("no {prefix} in {mail}"))
         .to_owned()
 }
+
+/// Records of one school that routes with ids can point at: its agency, an instructor linked
+/// to its INSTRUCTOR account (with one exception), a vehicle, and its STUDENT account's id.
+pub struct Fixtures {
+    pub agency: String,
+    pub instructor: String,
+    pub exception: String,
+    pub vehicle: String,
+    pub member: String,
+}
+
+impl TestApp {
+    pub async fn fixtures(&self, school: char) -> Fixtures {
+        let admin = self.login_as(Role::Admin, school).await;
+        let agency = admin.json("/api/v1/agencies").await["items"][0]["id"].as_str().unwrap().to_owned();
+        let users = admin.json("/api/v1/users").await;
+        let user_of = |role: &str| {
+            users["items"].as_array().unwrap().iter().find(|u| u["role"] == role).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let r = admin
+            .post("/api/v1/instructors", &json!({"first_name": "Jean", "last_name": format!("Moniteur {school}"), "user_id": user_of("INSTRUCTOR")}))
+            .await;
+        assert_eq!(r.status(), 201);
+        let instructor = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let r = admin
+            .post(
+                &format!("/api/v1/instructors/{instructor}/exceptions"),
+                &json!({"starts_at": "2027-02-01T08:00:00+01:00", "ends_at": "2027-02-01T12:00:00+01:00", "kind": "training"}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        let exception = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let plate = if school == 'a' { "AA-100-AA" } else { "BB-200-BB" };
+        let r = admin.post("/api/v1/vehicles", &json!({"plate": plate, "gearbox": "manual"})).await;
+        assert_eq!(r.status(), 201);
+        let vehicle = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        Fixtures { agency, instructor, exception, vehicle, member: user_of("STUDENT") }
+    }
+}
+
+impl Fixtures {
+    /// The path template with this school's ids.
+    pub fn concrete(&self, template: &str) -> String {
+        let id = if template.starts_with("/api/v1/agencies/") {
+            &self.agency
+        } else if template.starts_with("/api/v1/instructors/") {
+            &self.instructor
+        } else if template.starts_with("/api/v1/vehicles/") {
+            &self.vehicle
+        } else if template.starts_with("/api/v1/users/") {
+            &self.member
+        } else {
+            panic!("no fixture for {template}: add one")
+        };
+        template.replace("{id}", id).replace("{exception_id}", &self.exception)
+    }
+}

@@ -1,6 +1,6 @@
 //! Tenant isolation: the schema enforces it, and no endpoint crosses schools.
 
-use serde_json::json;
+use serde_json::{Value, json};
 use volant_domain::role::Role;
 
 use crate::helpers::*;
@@ -80,13 +80,46 @@ async fn lists_never_show_another_schools_rows() {
     assert!(invs["items"].as_array().unwrap().is_empty());
 }
 
-/// Every route with an id must have a cross-tenant check here; this fails for a new one.
+/// For every route of the document with an id, school A's admin uses school B's id: the same
+/// 404 as an unknown id, and school B's record is unchanged. A new route is covered as soon as
+/// `Fixtures::concrete` knows its ids.
 #[tokio::test]
-async fn every_route_with_an_id_has_a_cross_tenant_check() {
-    let covered = ["/api/v1/users/{id}"];
-    let doc = volant::http::openapi();
-    let with_ids: Vec<String> = doc.paths.paths.keys().filter(|p| p.contains('{')).cloned().collect();
-    for path in &with_ids {
-        assert!(covered.contains(&path.as_str()), "{path} has no cross-tenant test");
+async fn every_route_with_an_id_is_a_404_with_another_schools_id() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let fx_b = app.fixtures('b').await;
+    let admin_b = app.login_as(Role::Admin, 'b').await;
+    let before = snapshot(&admin_b, &fx_b).await;
+    let admin_a = app.login_as(Role::Admin, 'a').await;
+    let doc = serde_json::to_value(volant::http::openapi()).unwrap();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if !path.contains('{') {
+            continue;
+        }
+        for method in item.as_object().unwrap().keys() {
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let body = json!({"version": 1, "name": "Piraté", "plate": "ZZ-999-ZZ", "gearbox": "manual", "weekly": [], "exceptions": [],
+                              "starts_at": "2027-01-01T10:00:00Z", "ends_at": "2027-01-01T11:00:00Z", "kind": "leave", "active": false});
+            let r = admin_a.send(m, &fx_b.concrete(path), Some(&body)).await;
+            problem(r, 404).await;
+            checked += 1;
+        }
     }
+    assert!(checked >= 10, "{checked}");
+    assert_eq!(snapshot(&admin_b, &fx_b).await, before, "school B unchanged");
+}
+
+async fn snapshot(api: &Api, fx: &Fixtures) -> Vec<Value> {
+    let mut out = vec![];
+    for path in [
+        "/api/v1/agencies/{id}",
+        "/api/v1/instructors/{id}",
+        "/api/v1/instructors/{id}/availability",
+        "/api/v1/vehicles/{id}",
+    ] {
+        out.push(api.json(&fx.concrete(path)).await);
+    }
+    out.push(api.json("/api/v1/users").await);
+    out
 }

@@ -8,3 +8,4 @@ mod auth;
 mod foundation;
 mod isolation;
 mod rbac;
+mod resources;

@@ -19,6 +19,8 @@ enum Access {
 }
 
 const ADMIN: Access = Access::Only(&[Role::Admin]);
+const OFFICE: Access = Access::Only(&[Role::Admin, Role::Secretary]);
+const STAFF: Access = Access::Only(&[Role::Admin, Role::Secretary, Role::Instructor]);
 
 /// One row per route. A route missing here fails the test.
 fn matrix() -> HashMap<(&'static str, &'static str), Access> {
@@ -39,6 +41,22 @@ fn matrix() -> HashMap<(&'static str, &'static str), Access> {
         (("GET", "/api/v1/audit-log"), ADMIN),
         (("GET", "/api/v1/audit-log/verify"), ADMIN),
         (("GET", "/api/v1/demo/mails"), ADMIN),
+        (("GET", "/api/v1/agencies"), Access::AnyRole),
+        (("POST", "/api/v1/agencies"), ADMIN),
+        (("GET", "/api/v1/agencies/{id}"), Access::AnyRole),
+        (("PATCH", "/api/v1/agencies/{id}"), ADMIN),
+        (("GET", "/api/v1/instructors"), Access::AnyRole),
+        (("POST", "/api/v1/instructors"), ADMIN),
+        (("GET", "/api/v1/instructors/{id}"), STAFF),
+        (("PATCH", "/api/v1/instructors/{id}"), ADMIN),
+        (("GET", "/api/v1/instructors/{id}/availability"), STAFF),
+        (("PUT", "/api/v1/instructors/{id}/availability"), OFFICE),
+        (("POST", "/api/v1/instructors/{id}/exceptions"), STAFF),
+        (("DELETE", "/api/v1/instructors/{id}/exceptions/{exception_id}"), STAFF),
+        (("GET", "/api/v1/vehicles"), STAFF),
+        (("POST", "/api/v1/vehicles"), OFFICE),
+        (("GET", "/api/v1/vehicles/{id}"), STAFF),
+        (("PATCH", "/api/v1/vehicles/{id}"), OFFICE),
     ])
 }
 
@@ -65,13 +83,12 @@ async fn every_route_answers_each_role_as_the_matrix_says() {
         assert!(matrix.contains_key(&(method.as_str(), path.as_str())), "no role-matrix row for {method} {path}");
     }
     assert_eq!(routes.len(), matrix.len(), "the matrix lists a route the document does not have");
-    // An id of the caller's own school, so that an allowed role reaches past the 404.
-    let admin = app.login_as(Role::Admin, 'a').await;
-    let own_id = admin.json("/api/v1/users?role=STUDENT").await["items"][0]["id"].as_str().unwrap().to_owned();
+    // Ids of the caller's own school, so that an allowed role reaches past the 404.
+    let fx = app.fixtures('a').await;
 
     for (method, path) in routes {
         let access = matrix[&(method.as_str(), path.as_str())];
-        let concrete = path.replace("{id}", &own_id);
+        let concrete = if path.contains('{') { fx.concrete(&path) } else { path.clone() };
         let m = Method::from_bytes(method.as_bytes()).unwrap();
         let body = json!({});
         // Anonymous.
