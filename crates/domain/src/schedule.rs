@@ -55,10 +55,11 @@ pub fn normalise_week(ranges: &[WeeklyRange]) -> Result<Vec<WeeklyRange>, (usize
     }
     parsed.sort();
     for pair in parsed.windows(2) {
-        if let [a, b] = pair {
-            if a.0 == b.0 && b.1 < a.2 {
-                return Err((b.3, ScheduleError::Overlap));
-            }
+        if let [a, b] = pair
+            && a.0 == b.0
+            && b.1 < a.2
+        {
+            return Err((b.3, ScheduleError::Overlap));
         }
     }
     Ok(parsed

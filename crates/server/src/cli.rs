@@ -123,10 +123,8 @@ async fn serve(settings: Settings, demo_mode: bool, reset: bool) -> anyhow::Resu
         db::migrate(&db.owner).await?;
         tracing::info!("demo data reset");
     }
-    if demo_mode {
-        if demo::seed_if_empty(&db.pool, &settings).await? {
-            tracing::info!("demo schools seeded");
-        }
+    if demo_mode && demo::seed_if_empty(&db.pool, &settings).await? {
+        tracing::info!("demo schools seeded");
     }
     let shutdown = app::shutdown_on_signals();
     let server = Server::bind(settings, db.pool.clone(), None).await?;

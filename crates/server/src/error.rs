@@ -213,10 +213,10 @@ impl IntoResponse for AppError {
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut resp = (self.status(), body).into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-        if let AppError::TooManyRequests { retry_after_secs } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(1).to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let AppError::TooManyRequests { retry_after_secs } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(1).to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
         resp
     }
@@ -247,10 +247,10 @@ pub fn violated_constraint(e: &sqlx::Error) -> Option<&str> {
 /// Turns a violation of a named constraint into a field error; anything else stays as it was.
 /// `map` lists `(constraint, field, French message)`.
 pub fn on_constraint(e: sqlx::Error, map: &[(&str, &str, &str)]) -> AppError {
-    if let Some(name) = violated_constraint(&e) {
-        if let Some((_, field, message)) = map.iter().find(|(c, _, _)| *c == name) {
-            return AppError::field(field, *message);
-        }
+    if let Some(name) = violated_constraint(&e)
+        && let Some((_, field, message)) = map.iter().find(|(c, _, _)| *c == name)
+    {
+        return AppError::field(field, *message);
     }
     e.into()
 }

@@ -120,10 +120,10 @@ pub fn validate(mut a: AgencyInput) -> Result<AgencyInput, AppError> {
     a.address = blank_to_none(a.address);
     a.phone = blank_to_none(a.phone);
     a.email = blank_to_none(a.email);
-    if let Some(e) = &a.email {
-        if volant_domain::email::Email::parse(e).is_err() {
-            errors.add("email", "L'adresse e-mail n'est pas valide.");
-        }
+    if let Some(e) = &a.email
+        && volant_domain::email::Email::parse(e).is_err()
+    {
+        errors.add("email", "L'adresse e-mail n'est pas valide.");
     }
     match normalise_week(&a.opening_hours) {
         Ok(week) => a.opening_hours = week,

@@ -39,6 +39,8 @@ fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
     Paris.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_default()
 }
 
+type DemoInstructor = (&'static str, &'static str, &'static str, Uuid, Option<Uuid>, i64);
+
 pub struct Seeded {
     pub agencies: Vec<Uuid>,
     pub instructors: Vec<Uuid>,
@@ -101,7 +103,8 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
     .await
     .map_err(err)?;
 
-    let people: [(&str, &str, &str, Uuid, Option<Uuid>, i64); 6] = [
+    // First name, last name, colour, agency, linked account, days until the authorisation expires.
+    let people: [DemoInstructor; 6] = [
         ("Julien", "Moreau", "#1971c2", centre.id, Some(moniteur_user), 900),
         ("Sophie", "Lambert", "#c2255c", centre.id, None, 500),
         ("Karim", "Haddad", "#2f9e44", centre.id, None, 40),
@@ -262,5 +265,5 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
 }
 
 fn slug(s: &str) -> String {
-    s.to_lowercase().replace(['é', 'è', 'ê'], "e").replace('î', "i").replace('ï', "i")
+    s.to_lowercase().replace(['é', 'è', 'ê'], "e").replace(['î', 'ï'], "i")
 }

@@ -40,10 +40,10 @@ impl Metrics {
         h.count += 1;
         h.sum += seconds;
         for (i, bound) in BUCKETS.iter().enumerate() {
-            if seconds <= *bound {
-                if let Some(c) = h.counts.get_mut(i) {
-                    *c += 1;
-                }
+            if seconds <= *bound
+                && let Some(c) = h.counts.get_mut(i)
+            {
+                *c += 1;
             }
         }
     }

@@ -95,10 +95,10 @@ async fn list(
 
 async fn check_links(conn: &mut PgConnection, tenant: TenantId, input: &InstructorInput) -> AppResult<Uuid> {
     let agency = agencies::repo::resolve(conn, tenant, input.agency_id).await?;
-    if let Some(user) = input.user_id {
-        if !repo::is_member(conn, tenant, user).await? {
-            return Err(AppError::field("user_id", "Ce compte ne fait pas partie de l'école."));
-        }
+    if let Some(user) = input.user_id
+        && !repo::is_member(conn, tenant, user).await?
+    {
+        return Err(AppError::field("user_id", "Ce compte ne fait pas partie de l'école."));
     }
     Ok(agency)
 }

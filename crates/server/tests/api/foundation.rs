@@ -109,14 +109,14 @@ fn assert_prometheus_text(text: &str) {
         assert!(value.parse::<f64>().is_ok() || value == "+Inf", "value of {line}");
         let name = series.split('{').next().unwrap();
         assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'), "name: {line}");
-        if let Some(labels) = series.strip_prefix(name) {
-            if !labels.is_empty() {
-                assert!(labels.starts_with('{') && labels.ends_with('}'), "labels: {line}");
-                for pair in labels[1..labels.len() - 1].split("\",") {
-                    let (k, v) = pair.split_once("=\"").unwrap_or_else(|| panic!("label: {line}"));
-                    assert!(k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "label name: {line}");
-                    assert!(!v.contains('\n'));
-                }
+        if let Some(labels) = series.strip_prefix(name)
+            && !labels.is_empty()
+        {
+            assert!(labels.starts_with('{') && labels.ends_with('}'), "labels: {line}");
+            for pair in labels[1..labels.len() - 1].split("\",") {
+                let (k, v) = pair.split_once("=\"").unwrap_or_else(|| panic!("label: {line}"));
+                assert!(k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "label name: {line}");
+                assert!(!v.contains('\n'));
             }
         }
         samples += 1;

@@ -423,12 +423,12 @@ pub fn decode_qp(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex_pair = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-        if bytes[i] == b'=' {
-            if let Some(b) = hex_pair.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'='
+            && let Some(b) = hex_pair.and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
