@@ -69,4 +69,10 @@ id_type!(
     ExceptionId,
     /// A car or a simulator.
     VehicleId,
+    /// A student file.
+    StudentId,
+    /// A document of a student file.
+    DocumentId,
+    /// An entry of the hours ledger.
+    LedgerEntryId,
 );

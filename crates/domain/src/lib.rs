@@ -2,10 +2,14 @@
 //! without I/O. This is the code a regulator or a new engineer reads first.
 
 pub mod audit;
+pub mod documents;
 pub mod email;
 pub mod ids;
+pub mod ledger;
 pub mod licence;
 pub mod password;
 pub mod plate;
 pub mod role;
 pub mod schedule;
+pub mod search;
+pub mod student;

@@ -14,4 +14,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::agencies::routes::routes())
         .merge(crate::instructors::routes::routes())
         .merge(crate::vehicles::routes::routes())
+        .merge(crate::students::routes::routes())
 }

@@ -28,6 +28,17 @@ pub enum Permission {
     ReadVehicles,
     /// Add and change vehicles.
     ManageVehicles,
+    /// Read student files and hours: the office all, an instructor the students they teach,
+    /// a student their own.
+    ReadStudents,
+    /// Create and change files, post hours, archive, invite.
+    ManageStudents,
+    /// GDPR erasure of a student.
+    EraseStudents,
+    /// Read a file's documents (not instructors: identity papers are the office's business).
+    ReadStudentDocuments,
+    /// Upload documents (a student for their own file).
+    UploadStudentDocuments,
 }
 
 impl Permission {
@@ -38,10 +49,16 @@ impl Permission {
             | Permission::ReadAudit
             | Permission::ReadDemoMails
             | Permission::ManageAgencies
-            | Permission::ManageInstructors => &[Admin],
-            Permission::ManageAvailability | Permission::ManageVehicles => &[Admin, Secretary],
+            | Permission::ManageInstructors
+            | Permission::EraseStudents => &[Admin],
+            Permission::ManageAvailability | Permission::ManageVehicles | Permission::ManageStudents => {
+                &[Admin, Secretary]
+            }
+            Permission::ReadStudentDocuments | Permission::UploadStudentDocuments => &[Admin, Secretary, Student],
             Permission::ReadVehicles | Permission::DeclareUnavailability => &[Admin, Secretary, Instructor],
-            Permission::ReadAgencies | Permission::ReadInstructors => &[Admin, Secretary, Instructor, Student],
+            Permission::ReadAgencies | Permission::ReadInstructors | Permission::ReadStudents => {
+                &[Admin, Secretary, Instructor, Student]
+            }
         }
     }
 

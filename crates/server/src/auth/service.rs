@@ -106,6 +106,7 @@ pub async fn session_view(
         sqlx::query_as("SELECT name, timezone FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(&mut *tx).await?;
     sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(tenant.to_string()).execute(&mut *tx).await?;
     let instructor_id = crate::instructors::repo::id_of_user(&mut tx, tenant, user).await?;
+    let student_id = crate::students::repo::id_of_user(&mut tx, tenant, user.0).await?;
     tx.commit().await?;
     Ok(SessionView {
         user: UserView { id: user.0, email, display_name },
@@ -114,7 +115,7 @@ pub async fn session_view(
         memberships,
         csrf_token: csrf,
         instructor_id,
-        student_id: None,
+        student_id,
     })
 }
 

@@ -93,6 +93,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
         .fallback(web::serve)
+        // One body limit for the whole API (uploads included), set by RequestBodyLimitLayer.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::record))
         .layer(edge)
         .with_state(state)

@@ -52,6 +52,16 @@ async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> Ap
     }
 }
 
+async fn referent_of_student(conn: &mut PgConnection, ctx: &Ctx) -> AppResult<Option<Uuid>> {
+    let referent: Option<Option<Uuid>> =
+        sqlx::query_scalar("SELECT referent_instructor_id FROM students WHERE tenant_id = $1 AND user_id = $2")
+            .bind(ctx.tenant_id.0)
+            .bind(ctx.user_id.0)
+            .fetch_optional(conn)
+            .await?;
+    Ok(referent.flatten())
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
@@ -76,9 +86,8 @@ async fn list(
     let only = match ctx.role {
         Role::Admin | Role::Secretary => None,
         Role::Instructor => Some(repo::id_of_user(&mut tx, ctx.tenant_id, ctx.user_id).await?.unwrap_or_default()),
-        // Students are linked to instructors by their file (referent, lessons): the student
-        // file feature answers for them. Until a student record exists, there is none.
-        Role::Student => Some(Uuid::nil()),
+        // A student sees the instructors who teach them: their referent.
+        Role::Student => Some(referent_of_student(&mut tx, &ctx).await?.unwrap_or_default()),
     };
     let filter = repo::Filter {
         agency_id: q.agency_id,

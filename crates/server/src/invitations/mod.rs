@@ -104,15 +104,32 @@ pub struct NewInvitation {
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
     ctx.require(Permission::ManageUsers)?;
     let body: NewInvitation = body.parse()?;
-    let email = Email::parse(&body.email).map_err(|e| AppError::field("email", e.to_string()))?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let inv = invite(&mut tx, &state, &ctx.actor(), &body.email, body.role, None).await?;
+    tx.commit().await?;
+    state.jobs_wake.notify_one();
+    Ok((StatusCode::CREATED, Json(inv)).into_response())
+}
+
+/// Creates an invitation and mails its link (in the caller's transaction), audited. With a
+/// `student_id`, accepting it links the new account to that student file.
+pub async fn invite(
+    conn: &mut sqlx::PgConnection,
+    state: &AppState,
+    actor: &Actor,
+    email: &str,
+    role: Role,
+    student_id: Option<Uuid>,
+) -> AppResult<Invitation> {
+    let email = Email::parse(email).map_err(|e| AppError::field("email", e.to_string()))?;
+    let tenant = actor.tenant_id;
     let already: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT FROM memberships m JOIN users u ON u.id = m.user_id
                          WHERE m.tenant_id = $1 AND u.email = $2 AND m.active)",
     )
-    .bind(ctx.tenant_id.0)
+    .bind(tenant.0)
     .bind(email.as_str())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     if already {
         return Err(AppError::rule("already_member", "Cette personne fait déjà partie de l'école."));
@@ -120,31 +137,32 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
     let token = session::random_token();
     let id = InvitationId::new();
     let row: InvitationRow = sqlx::query_as(
-        "INSERT INTO invitations (id, tenant_id, email, role, token_hash, invited_by, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
+        "INSERT INTO invitations (id, tenant_id, email, role, token_hash, invited_by, expires_at, student_id)
+         VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7), $8)
          RETURNING id, email, role, created_at, expires_at, accepted_at",
     )
     .bind(id.0)
-    .bind(ctx.tenant_id.0)
+    .bind(tenant.0)
     .bind(email.as_str())
-    .bind(body.role.as_str())
+    .bind(role.as_str())
     .bind(session::token_hash(&token))
-    .bind(ctx.user_id.0)
+    .bind(actor.user_id)
     .bind(INVITATION_TTL_DAYS)
-    .fetch_one(&mut *tx)
+    .bind(student_id)
+    .fetch_one(&mut *conn)
     .await?;
     let school: String =
-        sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1").bind(ctx.tenant_id.0).fetch_one(&mut *tx).await?;
+        sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(&mut *conn).await?;
     let link = format!("{}/invitation?token={token}", state.public_url);
     let text = format!(
         "Bonjour,\n\n{school} vous invite à rejoindre son espace Volant ({}).\n\
          Ouvrez ce lien pour accepter l'invitation (valable {INVITATION_TTL_DAYS} jours) :\n\n{link}\n\n— Volant",
-        body.role.label_fr()
+        role.label_fr()
     );
     let mail = OutgoingMail { to: email.to_string(), subject: format!("Invitation : {school}"), text };
-    mail::enqueue(&mut tx, Some(ctx.tenant_id), &mail).await?;
+    mail::enqueue(conn, Some(tenant), &mail).await?;
     let inv = invitation(row)?;
-    let after = json!({"email": inv.email, "role": inv.role});
+    let after = json!({"email": inv.email, "role": inv.role, "student_id": student_id});
     let change = Change {
         action: "invitation.create",
         entity: "invitation",
@@ -152,10 +170,8 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
         before: None,
         after: Some(after),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
-    state.jobs_wake.notify_one();
-    Ok((StatusCode::CREATED, Json(inv)).into_response())
+    audit::record(conn, actor, change).await?;
+    Ok(inv)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -176,6 +192,7 @@ pub struct InvitationLookup {
 
 struct Pending {
     id: Uuid,
+    student_id: Option<Uuid>,
     tenant_id: Uuid,
     email: String,
     role: Role,
@@ -184,15 +201,15 @@ struct Pending {
 
 async fn pending(conn: &mut sqlx::PgConnection, token: &str, lock: bool) -> AppResult<Pending> {
     let sql = format!(
-        "SELECT i.id, i.tenant_id, i.email, i.role, t.name FROM invitations i JOIN tenants t ON t.id = i.tenant_id
+        "SELECT i.id, i.student_id, i.tenant_id, i.email, i.role, t.name FROM invitations i JOIN tenants t ON t.id = i.tenant_id
           WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()
             AND t.suspended_at IS NULL{}",
         if lock { " FOR UPDATE OF i" } else { "" }
     );
-    let row: Option<(Uuid, Uuid, String, String, String)> =
+    let row: Option<(Uuid, Option<Uuid>, Uuid, String, String, String)> =
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(session::token_hash(token)).fetch_optional(conn).await?;
-    let (id, tenant_id, email, role, tenant_name) = row.ok_or(AppError::NotFound)?;
-    Ok(Pending { id, tenant_id, email, role: parse_role(&role)?, tenant_name })
+    let (id, student_id, tenant_id, email, role, tenant_name) = row.ok_or(AppError::NotFound)?;
+    Ok(Pending { id, student_id, tenant_id, email, role: parse_role(&role)?, tenant_name })
 }
 
 /// Reads an invitation from its token (404 when used, expired or unknown).
@@ -258,6 +275,14 @@ async fn accept(
         ip: meta.ip.map(|i| i.to_string()),
     };
     tenancy::add_membership(&mut tx, &actor, user, p.role).await?;
+    if let Some(student) = p.student_id {
+        crate::students::repo::link_user(&mut tx, actor.tenant_id, student, user.0).await.map_err(|e| {
+            crate::error::on_constraint(
+                e,
+                &[("students_user_unique", "token", "Ce compte est déjà lié à un autre élève.")],
+            )
+        })?;
+    }
     sqlx::query("UPDATE invitations SET accepted_at = now() WHERE id = $1").bind(p.id).execute(&mut *tx).await?;
     let change =
         Change { action: "invitation.accept", entity: "invitation", entity_id: Some(p.id), before: None, after: None };

@@ -452,6 +452,8 @@ pub struct Fixtures {
     pub exception: String,
     pub vehicle: String,
     pub member: String,
+    pub student: String,
+    pub document: String,
 }
 
 impl TestApp {
@@ -482,8 +484,52 @@ impl TestApp {
         let r = admin.post("/api/v1/vehicles", &json!({"plate": plate, "gearbox": "manual"})).await;
         assert_eq!(r.status(), 201);
         let vehicle = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-        Fixtures { agency, instructor, exception, vehicle, member: user_of("STUDENT") }
+        let r = admin
+            .post(
+                "/api/v1/students",
+                &json!({"first_name": "Léa", "last_name": format!("Élève {school}"), "birth_date": "2000-05-04",
+                        "email": format!("lea.{school}@exemple.fr"), "referent_instructor_id": instructor}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        let student = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        // Link the school's STUDENT account to this file (what accepting an invitation does).
+        let tenant: uuid::Uuid = admin.json("/api/v1/me").await["tenant"]["id"].as_str().unwrap().parse().unwrap();
+        let mut tx = volant::db::begin_tenant(&self.pool, tenant.into()).await.unwrap();
+        sqlx::query("UPDATE students SET user_id = $1 WHERE id = $2")
+            .bind(user_of("STUDENT").parse::<uuid::Uuid>().unwrap())
+            .bind(student.parse::<uuid::Uuid>().unwrap())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let document = upload(&admin, &student, "id_card", "carte.pdf", b"%PDF-1.4 carte", &[]).await;
+        assert_eq!(document.status(), 201);
+        let document = document.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        Fixtures { agency, instructor, exception, vehicle, member: user_of("STUDENT"), student, document }
     }
+}
+
+/// Uploads a document as `multipart/form-data`.
+pub async fn upload(
+    api: &Api,
+    student: &str,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+    extra: &[(&str, &str)],
+) -> Response {
+    let mut form = reqwest::multipart::Form::new()
+        .text("kind", kind.to_owned())
+        .part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
+    for (k, v) in extra {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    let mut req = api.client.post(format!("{}/api/v1/students/{student}/documents", api.base)).multipart(form);
+    if let Some(t) = &api.csrf {
+        req = req.header("X-CSRF-Token", t);
+    }
+    req.send().await.unwrap()
 }
 
 impl Fixtures {
@@ -497,9 +543,18 @@ impl Fixtures {
             &self.vehicle
         } else if template.starts_with("/api/v1/users/") {
             &self.member
+        } else if template.starts_with("/api/v1/students/") {
+            &self.student
         } else {
             panic!("no fixture for {template}: add one")
         };
-        template.replace("{id}", id).replace("{exception_id}", &self.exception)
+        template.replace("{id}", id).replace("{exception_id}", &self.exception).replace("{doc_id}", &self.document)
+    }
+}
+
+impl TestApp {
+    /// A school's id from its slug.
+    pub async fn seed_tenant(&self, slug: &str) -> TenantId {
+        volant::tenancy::find(&self.pool, slug).await.unwrap()
     }
 }

@@ -9,3 +9,4 @@ mod foundation;
 mod isolation;
 mod rbac;
 mod resources;
+mod students;

@@ -222,9 +222,12 @@ async fn an_instructor_sees_and_declares_only_for_themself() {
         )
         .await;
     assert_eq!(r.status(), 204);
-    // A student sees names only (and, without a student file yet, no instructor).
+    // A student sees the name of their referent only.
     let student = app.login_as(Role::Student, 'a').await;
-    assert!(student.json("/api/v1/instructors").await["items"].as_array().unwrap().is_empty());
+    let theirs = student.json("/api/v1/instructors").await;
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 1);
+    assert_eq!(theirs["items"][0]["id"], fx.instructor.as_str());
+    assert!(theirs["items"][0]["authorisation_number"].is_null());
     problem(student.get(&format!("/api/v1/instructors/{other_id}")).await, 403).await;
 }
 

@@ -1,0 +1,129 @@
+//! The hours ledger of a student: the office posts purchases, corrections and transfers in;
+//! consumptions come only from the planning. Entries are only ever added.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use volant_domain::{
+    ids::{LedgerEntryId, TenantId},
+    ledger::{EntryKind, Figures, office_entry},
+};
+
+use super::repo::{from_text, to_text};
+use crate::{auth::Actor, error::AppError};
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct HoursEntry {
+    pub id: Uuid,
+    pub kind: EntryKind,
+    /// Signed: + for purchases and transfers in, − for consumptions, ± for corrections.
+    pub minutes: i32,
+    pub reason: Option<String>,
+    pub lesson_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Hours {
+    pub purchased_minutes: i64,
+    pub consumed_minutes: i64,
+    pub corrections_minutes: i64,
+    pub remaining_minutes: i64,
+    pub scheduled_minutes: i64,
+    pub bookable_minutes: i64,
+    /// Newest first.
+    pub entries: Vec<HoursEntry>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewHoursEntry {
+    /// `purchase`, `correction` or `transfer_in` (consumptions come from the planning).
+    pub kind: EntryKind,
+    pub minutes: i32,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+type EntryRow = (Uuid, String, i32, Option<String>, Option<Uuid>, DateTime<Utc>, Option<Uuid>);
+
+fn entry(r: EntryRow) -> Result<HoursEntry, sqlx::Error> {
+    Ok(HoursEntry {
+        id: r.0,
+        kind: from_text(&r.1)?,
+        minutes: r.2,
+        reason: r.3,
+        lesson_id: r.4,
+        created_at: r.5,
+        created_by: r.6,
+    })
+}
+
+/// Minutes of planned driving lessons not yet marked done, no-show or cancelled. The planning
+/// feature owns lessons; until it exists no lesson is planned.
+pub async fn scheduled_minutes(
+    _conn: &mut PgConnection,
+    _tenant: TenantId,
+    _student: Uuid,
+) -> Result<i64, sqlx::Error> {
+    Ok(0)
+}
+
+pub async fn read(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<Hours, sqlx::Error> {
+    let rows: Vec<EntryRow> = sqlx::query_as(
+        "SELECT id, kind, minutes, reason, lesson_id, created_at, created_by FROM hours_ledger
+          WHERE tenant_id = $1 AND student_id = $2 ORDER BY created_at DESC, id DESC",
+    )
+    .bind(tenant.0)
+    .bind(student)
+    .fetch_all(&mut *conn)
+    .await?;
+    let entries = rows.into_iter().map(entry).collect::<Result<Vec<_>, _>>()?;
+    let scheduled = scheduled_minutes(conn, tenant, student).await?;
+    let f = Figures::compute(entries.iter().map(|e| (e.kind, i64::from(e.minutes))), scheduled);
+    Ok(Hours {
+        purchased_minutes: f.purchased_minutes,
+        consumed_minutes: f.consumed_minutes,
+        corrections_minutes: f.corrections_minutes,
+        remaining_minutes: f.remaining_minutes,
+        scheduled_minutes: f.scheduled_minutes,
+        bookable_minutes: f.bookable_minutes,
+        entries,
+    })
+}
+
+/// Appends an entry posted by the office (checked by the ledger's rules).
+pub async fn post(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    student: Uuid,
+    new: &NewHoursEntry,
+) -> Result<HoursEntry, AppError> {
+    let reason = new.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let minutes = office_entry(new.kind, new.minutes, reason).map_err(|e| {
+        let field = match e {
+            volant_domain::ledger::EntryError::ReasonRequired => "reason",
+            volant_domain::ledger::EntryError::ConsumptionFromPlanningOnly => "kind",
+            _ => "minutes",
+        };
+        AppError::field(field, e.to_string())
+    })?;
+    let row: EntryRow = sqlx::query_as(
+        "INSERT INTO hours_ledger (tenant_id, id, student_id, kind, minutes, reason, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id, kind, minutes, reason, lesson_id, created_at, created_by",
+    )
+    .bind(actor.tenant_id.0)
+    .bind(LedgerEntryId::new().0)
+    .bind(student)
+    .bind(to_text(&new.kind))
+    .bind(minutes)
+    .bind(reason)
+    .bind(actor.user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(entry(row)?)
+}

@@ -1,0 +1,548 @@
+use axum::{
+    Json,
+    extract::{FromRequest, Multipart, Path, Request, State},
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::PgConnection;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+use volant_domain::{ids::TenantId, role::Role, student::StudentStatus};
+
+use super::{
+    Student, StudentInput, StudentUpdate, check_status,
+    documents::{self, Document, Documents},
+    hours::{self, Hours, HoursEntry, NewHoursEntry},
+    repo, validate,
+};
+use crate::{
+    agencies,
+    app::AppState,
+    audit::{self, Change},
+    auth::{Actor, Ctx, Permission},
+    db,
+    error::{AppError, AppResult, on_constraint},
+    http::{
+        created,
+        json::{ApiQuery, JsonBody},
+        page::{self, Page},
+        patch, path_id,
+    },
+    instructors,
+    invitations::{self, Invitation},
+};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
+        .routes(routes!(archive))
+        .routes(routes!(restore))
+        .routes(routes!(erase))
+        .routes(routes!(list_documents, upload_document))
+        .routes(routes!(document_file))
+        .routes(routes!(get_hours, post_hours))
+        .routes(routes!(history))
+        .routes(routes!(invite))
+}
+
+/// Today in the school's time zone.
+pub async fn school_today(conn: &mut PgConnection, tenant: TenantId) -> AppResult<NaiveDate> {
+    let tz: String =
+        sqlx::query_scalar("SELECT timezone FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await?;
+    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::Europe::Paris);
+    Ok(Utc::now().with_timezone(&tz).date_naive())
+}
+
+/// Who may reach which files: the office every file, an instructor the students they teach
+/// (their referent students), a student their own file. Anything else is the same 404.
+enum Scope {
+    All,
+    ReferentOf(Uuid),
+    Own(Uuid),
+    Nothing,
+}
+
+async fn scope(conn: &mut PgConnection, ctx: &Ctx) -> AppResult<Scope> {
+    Ok(match ctx.role {
+        Role::Admin | Role::Secretary => Scope::All,
+        Role::Instructor => match instructors::repo::id_of_user(conn, ctx.tenant_id, ctx.user_id).await? {
+            Some(id) => Scope::ReferentOf(id),
+            None => Scope::Nothing,
+        },
+        Role::Student => match repo::id_of_user(conn, ctx.tenant_id, ctx.user_id.0).await? {
+            Some(id) => Scope::Own(id),
+            None => Scope::Nothing,
+        },
+    })
+}
+
+pub async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Student> {
+    let scope = scope(conn, ctx).await?;
+    let s = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
+    let ok = match scope {
+        Scope::All => true,
+        Scope::ReferentOf(i) => s.referent_instructor_id == Some(i),
+        Scope::Own(own) => own == s.id,
+        Scope::Nothing => false,
+    };
+    if ok { Ok(s) } else { Err(AppError::NotFound) }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Words, each matching the start of a word of the names, e-mail, phone or NEPH, in any
+    /// order, ignoring case and accents.
+    pub q: Option<String>,
+    /// `prospect`, `active`, `finished` or `archived` (default: all but archived).
+    pub status: Option<StudentStatus>,
+    /// Students whose referent is this instructor.
+    pub instructor_id: Option<Uuid>,
+    pub agency_id: Option<Uuid>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Student files, by name.
+#[utoipa::path(get, path = "/students", operation_id = "students_list", tag = "students", params(ListQuery),
+    responses((status = 200, body = Page<Student>), (status = 400), (status = 401)))]
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Json<Page<Student>>> {
+    ctx.require(Permission::ReadStudents)?;
+    let limit = page::limit(q.limit)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let (referent, only) = match scope(&mut tx, &ctx).await? {
+        Scope::All => (q.instructor_id, None),
+        Scope::ReferentOf(i) => (Some(i), None),
+        Scope::Own(id) => (None, Some(id)),
+        Scope::Nothing => (None, Some(Uuid::nil())),
+    };
+    let words: Vec<String> =
+        q.q.as_deref().map(volant_domain::search::words).unwrap_or_default().into_iter().take(8).collect();
+    let filter = repo::Filter {
+        words,
+        status: q.status,
+        referent,
+        agency_id: q.agency_id,
+        only,
+        after: page::decode_cursor(q.cursor.as_deref())?,
+        limit: limit + 1,
+    };
+    let rows = repo::list(&mut tx, ctx.tenant_id, &filter).await?;
+    tx.commit().await?;
+    Ok(Json(page::paginate(rows, limit, |s| (volant_domain::search::sort_key(&s.last_name, &s.first_name), s.id))))
+}
+
+const CONSTRAINTS: &[(&str, &str, &str)] =
+    &[("students_user_unique", "user_id", "Ce compte est déjà lié à un autre élève.")];
+
+async fn check_links(conn: &mut PgConnection, tenant: TenantId, s: &StudentInput) -> AppResult<Uuid> {
+    let agency = agencies::repo::resolve(conn, tenant, s.agency_id).await?;
+    if let Some(i) = s.referent_instructor_id
+        && instructors::repo::get(conn, tenant, i, false).await?.is_none()
+    {
+        return Err(AppError::field("referent_instructor_id", "Ce moniteur n'existe pas dans l'école."));
+    }
+    Ok(agency)
+}
+
+/// Validates, stores and audits a new file (the API, the demo and imports).
+pub async fn create_student(conn: &mut PgConnection, actor: &Actor, input: StudentInput) -> AppResult<Student> {
+    let today = school_today(conn, actor.tenant_id).await?;
+    let input = validate(input, today)?;
+    if !matches!(input.status, StudentStatus::Prospect | StudentStatus::Active) {
+        return Err(AppError::rule("status_transition", "Un nouveau dossier est « prospect » ou « actif »."));
+    }
+    let agency = check_links(conn, actor.tenant_id, &input).await?;
+    let id = repo::insert(conn, actor.tenant_id, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let saved = repo::get(conn, actor.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let change = Change {
+        action: "student.create",
+        entity: "student",
+        entity_id: Some(id),
+        before: None,
+        after: Some(json!(saved)),
+    };
+    audit::record(conn, actor, change).await?;
+    Ok(saved)
+}
+
+/// Opens a student file.
+#[utoipa::path(post, path = "/students", operation_id = "students_create", tag = "students", request_body = StudentInput,
+    responses((status = 201, body = Student), (status = 400), (status = 401), (status = 403), (status = 422)))]
+async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
+    ctx.require(Permission::ManageStudents)?;
+    let input: StudentInput = body.parse()?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let saved = create_student(&mut tx, &ctx.actor(), input).await?;
+    tx.commit().await?;
+    Ok(created(saved))
+}
+
+/// One student file.
+#[utoipa::path(get, path = "/students/{id}", operation_id = "students_get", tag = "students", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Student), (status = 401), (status = 404)))]
+async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Student>> {
+    ctx.require(Permission::ReadStudents)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let s = visible(&mut tx, &ctx, id, false).await?;
+    tx.commit().await?;
+    Ok(Json(s))
+}
+
+/// Changes a file, its status included (`prospect → active → finished → active`; a refused
+/// change is a 422 naming the rule).
+#[utoipa::path(patch, path = "/students/{id}", operation_id = "students_update", tag = "students", params(("id" = Uuid, Path)),
+    request_body = StudentUpdate,
+    responses((status = 200, body = Student), (status = 400), (status = 401), (status = 403), (status = 404), (status = 412), (status = 422)))]
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> AppResult<Json<Student>> {
+    ctx.require(Permission::ManageStudents)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let before = visible(&mut tx, &ctx, id, true).await?;
+    let today = school_today(&mut tx, ctx.tenant_id).await?;
+    let mut input = validate(patch::apply(&before.input(), before.version, &before, &body)?, today)?;
+    check_status(&before, &mut input)?;
+    let agency = check_links(&mut tx, ctx.tenant_id, &input).await?;
+    repo::update(&mut tx, ctx.tenant_id, id, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let after = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let action = if before.status != after.status { "student.status" } else { "student.update" };
+    let change = Change {
+        action,
+        entity: "student",
+        entity_id: Some(id),
+        before: Some(json!(before)),
+        after: Some(json!(after)),
+    };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
+
+async fn archive_or_restore(state: &AppState, ctx: &Ctx, id: &str, archived: bool) -> AppResult<Json<Student>> {
+    ctx.require(Permission::ManageStudents)?;
+    let id: Uuid = path_id(id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let before = visible(&mut tx, ctx, id, true).await?;
+    let is_archived = before.status == StudentStatus::Archived;
+    if is_archived == archived {
+        let message = if archived { "Ce dossier est déjà archivé." } else { "Ce dossier n'est pas archivé." };
+        return Err(AppError::rule("status_transition", message));
+    }
+    repo::set_archived(&mut tx, ctx.tenant_id, id, archived).await?;
+    let after = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let action = if archived { "student.archive" } else { "student.restore" };
+    let change = Change {
+        action,
+        entity: "student",
+        entity_id: Some(id),
+        before: Some(json!({"status": before.status})),
+        after: Some(json!({"status": after.status})),
+    };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
+
+/// Archives a file (hidden from daily lists); `restore` gives back the status it had.
+#[utoipa::path(post, path = "/students/{id}/archive", operation_id = "students_archive", tag = "students", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Student), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn archive(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Student>> {
+    archive_or_restore(&state, &ctx, &id, true).await
+}
+
+/// Restores an archived file to the status it had before.
+#[utoipa::path(post, path = "/students/{id}/restore", operation_id = "students_restore", tag = "students", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Student), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn restore(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Student>> {
+    archive_or_restore(&state, &ctx, &id, false).await
+}
+
+/// GDPR erasure (ADMIN): the person is anonymised, their documents deleted and the payloads
+/// of their audit entries erased; the ledger and the audit chain stay whole.
+#[utoipa::path(post, path = "/students/{id}/erase", operation_id = "students_erase", tag = "students", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Student), (status = 401), (status = 403), (status = 404)))]
+async fn erase(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Student>> {
+    ctx.require(Permission::EraseStudents)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let before = visible(&mut tx, &ctx, id, true).await?;
+    let label = format!("Élève {}", &id.simple().to_string()[..8]);
+    repo::anonymise(&mut tx, ctx.tenant_id, id, &label).await?;
+    audit::erase_payloads(&mut tx, "student", id).await?;
+    if let Some(user) = before.user_id {
+        sqlx::query(
+            "UPDATE memberships SET active = false, version = version + 1 WHERE tenant_id = $1 AND user_id = $2",
+        )
+        .bind(ctx.tenant_id.0)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(ctx.tenant_id.0)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let after = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let change = Change { action: "student.erase", entity: "student", entity_id: Some(id), before: None, after: None };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
+
+/// The file's documents and the checklist of what is missing or expired.
+#[utoipa::path(get, path = "/students/{id}/documents", operation_id = "students_documents", tag = "students", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Documents), (status = 401), (status = 403), (status = 404)))]
+async fn list_documents(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Documents>> {
+    ctx.require(Permission::ReadStudentDocuments)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let s = visible(&mut tx, &ctx, id, false).await?;
+    let today = school_today(&mut tx, ctx.tenant_id).await?;
+    let docs = documents::list(&mut tx, ctx.tenant_id, id, s.birth_date, today).await?;
+    tx.commit().await?;
+    Ok(Json(docs))
+}
+
+/// The form of a document upload (`multipart/form-data`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct DocumentUpload {
+    /// `id_card`, `photo_signature`, `proof_of_address`, `assr2`, `jdc`, `guardian_id`, `contract`, `other`.
+    kind: String,
+    /// `YYYY-MM-DD`
+    issued_on: Option<String>,
+    /// `YYYY-MM-DD`
+    expires_on: Option<String>,
+    /// PDF, JPEG or PNG, 10 MB at most.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// Uploads a document (the office, or the student for their own file); it replaces the
+/// previous document of the same kind.
+#[utoipa::path(post, path = "/students/{id}/documents", operation_id = "students_upload_document", tag = "students",
+    params(("id" = Uuid, Path)), request_body(content = DocumentUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = Document), (status = 400), (status = 401), (status = 403), (status = 404), (status = 413)))]
+async fn upload_document(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    req: Request,
+) -> AppResult<Response> {
+    ctx.require(Permission::UploadStudentDocuments)?;
+    let id: Uuid = path_id(&id)?;
+    {
+        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+        visible(&mut tx, &ctx, id, false).await?;
+        tx.commit().await?;
+    }
+    // The form is read only now: role and id are decided before the body (ids leak nothing).
+    let form = Multipart::from_request(req, &state).await.map_err(|_| {
+        AppError::UnsupportedMediaType("Envoyez le document en multipart/form-data (champs kind et file).".into())
+    })?;
+    let upload = documents::read_upload(form).await?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    visible(&mut tx, &ctx, id, true).await?;
+    let doc = documents::store(&mut tx, &ctx.actor(), id, upload).await?;
+    let change = Change {
+        action: "student.document.upload",
+        entity: "student",
+        entity_id: Some(id),
+        before: None,
+        after: Some(json!(doc)),
+    };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    Ok(created(doc))
+}
+
+/// Downloads a document's file.
+#[utoipa::path(get, path = "/students/{id}/documents/{doc_id}/file", operation_id = "students_document_file", tag = "students",
+    params(("id" = Uuid, Path), ("doc_id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 401), (status = 403), (status = 404)))]
+async fn document_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, doc_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    ctx.require(Permission::ReadStudentDocuments)?;
+    let id: Uuid = path_id(&id)?;
+    let doc_id: Uuid = path_id(&doc_id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    visible(&mut tx, &ctx, id, false).await?;
+    let (name, content_type, bytes) =
+        documents::file(&mut tx, ctx.tenant_id, id, doc_id).await?.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let safe_name: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{safe_name}\"");
+    let mut resp = bytes.into_response();
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    Ok(resp)
+}
+
+/// The hours: figures from the ledger, and its entries.
+#[utoipa::path(get, path = "/students/{id}/hours", operation_id = "students_hours", tag = "students", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Hours), (status = 401), (status = 404)))]
+async fn get_hours(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Hours>> {
+    ctx.require(Permission::ReadStudents)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    visible(&mut tx, &ctx, id, false).await?;
+    let h = hours::read(&mut tx, ctx.tenant_id, id).await?;
+    tx.commit().await?;
+    Ok(Json(h))
+}
+
+/// Posts hours: `purchase`, `correction` (with a reason) or `transfer_in`.
+#[utoipa::path(post, path = "/students/{id}/hours", operation_id = "students_post_hours", tag = "students", params(("id" = Uuid, Path)),
+    request_body = NewHoursEntry,
+    responses((status = 201, body = HoursEntry), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn post_hours(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> AppResult<Response> {
+    ctx.require(Permission::ManageStudents)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    visible(&mut tx, &ctx, id, false).await?;
+    let new: NewHoursEntry = body.parse()?;
+    let entry = hours::post(&mut tx, &ctx.actor(), id, &new).await?;
+    let action = format!("student.hours.{}", repo::to_text(&entry.kind));
+    let change =
+        Change { action: &action, entity: "student", entity_id: Some(id), before: None, after: Some(json!(entry)) };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    Ok(created(entry))
+}
+
+/// One event of a student's timeline.
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+pub struct HistoryItem {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    /// A stable code, e.g. `student.create`, `student.status`, `student.hours.purchase`.
+    pub action: String,
+    /// The same in French.
+    #[sqlx(skip)]
+    pub label: String,
+    pub actor_name: Option<String>,
+    #[serde(skip)]
+    pub seq: i64,
+}
+
+fn history_label(action: &str) -> String {
+    match action {
+        "student.create" => "Création du dossier",
+        "student.update" => "Modification du dossier",
+        "student.status" => "Changement de statut",
+        "student.archive" => "Archivage",
+        "student.restore" => "Restauration",
+        "student.erase" => "Effacement des données personnelles (RGPD)",
+        "student.document.upload" => "Document ajouté",
+        "student.hours.purchase" => "Achat d'heures",
+        "student.hours.correction" => "Correction d'heures",
+        "student.hours.transfer_in" => "Heures reprises d'une autre école",
+        "student.invite" => "Invitation à l'espace élève",
+        other => other,
+    }
+    .to_owned()
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The file's timeline, newest first.
+#[utoipa::path(get, path = "/students/{id}/history", operation_id = "students_history", tag = "students",
+    params(("id" = Uuid, Path), HistoryQuery),
+    responses((status = 200, body = Page<HistoryItem>), (status = 401), (status = 404)))]
+async fn history(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<HistoryQuery>,
+) -> AppResult<Json<Page<HistoryItem>>> {
+    ctx.require(Permission::ReadStudents)?;
+    let id: Uuid = path_id(&id)?;
+    let limit = page::limit(q.limit)?;
+    let before_seq: Option<i64> = page::decode_cursor(q.cursor.as_deref())?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    visible(&mut tx, &ctx, id, false).await?;
+    let mut items: Vec<HistoryItem> = sqlx::query_as(
+        "SELECT l.id, l.occurred_at AS at, l.action, u.display_name AS actor_name, l.seq
+           FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
+          WHERE l.tenant_id = $1 AND l.entity = 'student' AND l.entity_id = $2 AND ($3::bigint IS NULL OR l.seq < $3)
+          ORDER BY l.seq DESC LIMIT $4",
+    )
+    .bind(ctx.tenant_id.0)
+    .bind(id)
+    .bind(before_seq)
+    .bind(limit + 1)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    for item in &mut items {
+        item.label = history_label(&item.action);
+    }
+    Ok(Json(page::paginate(items, limit, |i| i.seq)))
+}
+
+/// Invites the student (by the file's e-mail) to their own space; accepting links the account.
+#[utoipa::path(post, path = "/students/{id}/invite", operation_id = "students_invite", tag = "students", params(("id" = Uuid, Path)),
+    responses((status = 201, body = Invitation), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn invite(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    ctx.require(Permission::ManageStudents)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let s = visible(&mut tx, &ctx, id, false).await?;
+    let email =
+        s.email.clone().ok_or_else(|| AppError::rule("email_required", "Le dossier n'a pas d'adresse e-mail."))?;
+    if s.user_id.is_some() {
+        return Err(AppError::rule("already_linked", "Cet élève a déjà un compte."));
+    }
+    let inv = invitations::invite(&mut tx, &state, &ctx.actor(), &email, Role::Student, Some(id)).await?;
+    let change = Change {
+        action: "student.invite",
+        entity: "student",
+        entity_id: Some(id),
+        before: None,
+        after: Some(json!({"email": email})),
+    };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    state.jobs_wake.notify_one();
+    Ok(created(inv))
+}
