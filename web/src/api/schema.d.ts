@@ -356,6 +356,189 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/students": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Student files, by name. */
+        get: operations["students_list"];
+        put?: never;
+        /** Opens a student file. */
+        post: operations["students_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One student file. */
+        get: operations["students_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a file, its status included (`prospect → active → finished → active`; a refused
+         *     change is a 422 naming the rule).
+         */
+        patch: operations["students_update"];
+        trace?: never;
+    };
+    "/api/v1/students/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archives a file (hidden from daily lists); `restore` gives back the status it had. */
+        post: operations["students_archive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file's documents and the checklist of what is missing or expired. */
+        get: operations["students_documents"];
+        put?: never;
+        /**
+         * Uploads a document (the office, or the student for their own file); it replaces the
+         *     previous document of the same kind.
+         */
+        post: operations["students_upload_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/documents/{doc_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Downloads a document's file. */
+        get: operations["students_document_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * GDPR erasure (ADMIN): the person is anonymised, their documents deleted and the payloads
+         *     of their audit entries erased; the ledger and the audit chain stay whole.
+         */
+        post: operations["students_erase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file's timeline, newest first. */
+        get: operations["students_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The hours: figures from the ledger, and its entries. */
+        get: operations["students_hours"];
+        put?: never;
+        /** Posts hours: `purchase`, `correction` (with a reason) or `transfer_in`. */
+        post: operations["students_post_hours"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invites the student (by the file's e-mail) to their own space; accepting links the account. */
+        post: operations["students_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restores an archived file to the status it had before. */
+        post: operations["students_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -430,6 +613,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Accompanied driving (AAC) and supervised driving data recorded on the file. */
+        Aac: {
+            /** Format: int32 */
+            accompanied_km?: number | null;
+            /**
+             * Format: date
+             * @description End-of-initial-training certificate (AFFI).
+             */
+            affi_on?: string | null;
+            pedagogical_meetings?: string[];
+        };
         AcceptInvitation: {
             /** @description The name shown to others (new person only; defaults to the e-mail's local part). */
             display_name?: string | null;
@@ -468,6 +662,8 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        /** @enum {string} */
+        AntsStatus: "not_started" | "submitted" | "validated" | "rejected";
         /** @description One entry as the audit-log page shows it. */
         AuditEntry: {
             action: string;
@@ -522,6 +718,16 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        /** @enum {string} */
+        CheckStatus: "ok" | "missing" | "expired" | "not_required";
+        ChecklistItem: {
+            kind: components["schemas"]["DocumentKind"];
+            label: string;
+            message: string;
+            status: components["schemas"]["CheckStatus"];
+        };
+        /** @enum {string} */
+        Civility: "mme" | "m" | "autre";
         /** @description A day or a range of days the agency is closed. */
         Closure: {
             /** Format: date */
@@ -533,6 +739,52 @@ export interface components {
             end_date?: string | null;
             label?: string | null;
         };
+        Document: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            expires_on?: string | null;
+            file_name: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issued_on?: string | null;
+            kind: components["schemas"]["DocumentKindText"];
+            /**
+             * Format: date-time
+             * @description Set when a newer document of the same kind replaced this one.
+             */
+            replaced_at?: string | null;
+            /** Format: int32 */
+            size_bytes: number;
+        };
+        /** @enum {string} */
+        DocumentKind: "id_card" | "photo_signature" | "proof_of_address" | "assr2" | "jdc" | "guardian_id" | "contract" | "other";
+        DocumentKindText: ("id_card" | "photo_signature" | "proof_of_address" | "assr2" | "jdc" | "guardian_id" | "contract" | "other") & Record<string, never>;
+        /** @description The form of a document upload (`multipart/form-data`). */
+        DocumentUpload: {
+            /** @description `YYYY-MM-DD` */
+            expires_on?: string | null;
+            /**
+             * Format: binary
+             * @description PDF, JPEG or PNG, 10 MB at most.
+             */
+            file: string;
+            /** @description `YYYY-MM-DD` */
+            issued_on?: string | null;
+            /** @description `id_card`, `photo_signature`, `proof_of_address`, `assr2`, `jdc`, `guardian_id`, `contract`, `other`. */
+            kind: string;
+        };
+        Documents: {
+            checklist: components["schemas"]["ChecklistItem"][];
+            /** @description Newest first, replaced ones included. */
+            items: components["schemas"]["Document"][];
+        };
+        /** @enum {string} */
+        EndReason: "licence_obtained" | "abandoned" | "transferred_out";
+        /** @enum {string} */
+        EntryKind: "purchase" | "consumption" | "correction" | "transfer_in";
         /** @enum {string} */
         ExceptionKind: "leave" | "sickness" | "training" | "meeting" | "other";
         /** @description A field that failed validation. */
@@ -544,7 +796,62 @@ export interface components {
             email: string;
         };
         /** @enum {string} */
+        Funding: "personal" | "cpf" | "permis_1_euro" | "employer" | "france_travail" | "other";
+        /** @enum {string} */
         Gearbox: "manual" | "automatic";
+        /** @description The legal guardian of a minor. */
+        Guardian: {
+            email?: string | null;
+            first_name?: string | null;
+            last_name: string;
+            phone?: string | null;
+            relationship?: string | null;
+        };
+        /** @description One event of a student's timeline. */
+        HistoryItem: {
+            /** @description A stable code, e.g. `student.create`, `student.status`, `student.hours.purchase`. */
+            action: string;
+            actor_name?: string | null;
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The same in French. */
+            label: string;
+        };
+        Hours: {
+            /** Format: int64 */
+            bookable_minutes: number;
+            /** Format: int64 */
+            consumed_minutes: number;
+            /** Format: int64 */
+            corrections_minutes: number;
+            /** @description Newest first. */
+            entries: components["schemas"]["HoursEntry"][];
+            /** Format: int64 */
+            purchased_minutes: number;
+            /** Format: int64 */
+            remaining_minutes: number;
+            /** Format: int64 */
+            scheduled_minutes: number;
+        };
+        HoursEntry: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["EntryKind"];
+            /** Format: uuid */
+            lesson_id?: string | null;
+            /**
+             * Format: int32
+             * @description Signed: + for purchases and transfers in, − for consumptions, ± for corrections.
+             */
+            minutes: number;
+            reason?: string | null;
+        };
         Instructor: {
             active: boolean;
             /** Format: uuid */
@@ -651,6 +958,13 @@ export interface components {
             tenant_id: string;
             tenant_name: string;
         };
+        NewHoursEntry: {
+            /** @description `purchase`, `correction` or `transfer_in` (consumptions come from the planning). */
+            kind: components["schemas"]["EntryKind"];
+            /** Format: int32 */
+            minutes: number;
+            reason?: string | null;
+        };
         NewInvitation: {
             email: string;
             role: components["schemas"]["Role"];
@@ -707,6 +1021,20 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        Page_HistoryItem: {
+            items: {
+                /** @description A stable code, e.g. `student.create`, `student.status`, `student.hours.purchase`. */
+                action: string;
+                actor_name?: string | null;
+                /** Format: date-time */
+                at: string;
+                /** Format: uuid */
+                id: string;
+                /** @description The same in French. */
+                label: string;
+            }[];
+            next_cursor?: string | null;
+        };
         Page_Instructor: {
             items: {
                 active: boolean;
@@ -760,6 +1088,56 @@ export interface components {
                 /** Format: date-time */
                 last_login_at?: string | null;
                 role: components["schemas"]["Role"];
+                /** Format: int32 */
+                version: number;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_Student: {
+            items: {
+                aac?: components["schemas"]["Aac"] | null;
+                address?: string | null;
+                /** Format: uuid */
+                agency_id: string;
+                ants_status: components["schemas"]["AntsStatus"];
+                /** Format: date */
+                birth_date: string;
+                birth_name?: string | null;
+                birth_place?: string | null;
+                /**
+                 * Format: int64
+                 * @description Remaining minus the planned driving lessons not yet marked.
+                 */
+                bookable_minutes: number;
+                category: components["schemas"]["StudentCategory"];
+                civility?: components["schemas"]["Civility"] | null;
+                /** Format: date */
+                contract_signed_on?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                email?: string | null;
+                end_reason?: components["schemas"]["EndReason"] | null;
+                first_name: string;
+                funding: components["schemas"]["Funding"];
+                guardian?: components["schemas"]["Guardian"] | null;
+                /** Format: uuid */
+                id: string;
+                last_name: string;
+                neph?: string | null;
+                notes?: string | null;
+                phone?: string | null;
+                /** Format: uuid */
+                referent_instructor_id?: string | null;
+                /**
+                 * Format: int64
+                 * @description Remaining minutes (purchased − consumed ± corrections).
+                 */
+                remaining_minutes: number;
+                start_evaluation?: components["schemas"]["StartEvaluation"] | null;
+                status: components["schemas"]["StudentStatus"];
+                training_mode: components["schemas"]["TrainingMode"];
+                /** Format: uuid */
+                user_id?: string | null;
                 /** Format: int32 */
                 version: number;
             }[];
@@ -841,6 +1219,106 @@ export interface components {
             tenant: components["schemas"]["TenantView"];
             user: components["schemas"]["UserView"];
         };
+        StartEvaluation: {
+            /** Format: date */
+            date: string;
+            /**
+             * Format: int32
+             * @description Estimated driving time written into the contract, in minutes.
+             */
+            estimated_minutes: number;
+        };
+        /** @description A student file as the API shows it. */
+        Student: {
+            aac?: components["schemas"]["Aac"] | null;
+            address?: string | null;
+            /** Format: uuid */
+            agency_id: string;
+            ants_status: components["schemas"]["AntsStatus"];
+            /** Format: date */
+            birth_date: string;
+            birth_name?: string | null;
+            birth_place?: string | null;
+            /**
+             * Format: int64
+             * @description Remaining minus the planned driving lessons not yet marked.
+             */
+            bookable_minutes: number;
+            category: components["schemas"]["StudentCategory"];
+            civility?: components["schemas"]["Civility"] | null;
+            /** Format: date */
+            contract_signed_on?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            email?: string | null;
+            end_reason?: components["schemas"]["EndReason"] | null;
+            first_name: string;
+            funding: components["schemas"]["Funding"];
+            guardian?: components["schemas"]["Guardian"] | null;
+            /** Format: uuid */
+            id: string;
+            last_name: string;
+            neph?: string | null;
+            notes?: string | null;
+            phone?: string | null;
+            /** Format: uuid */
+            referent_instructor_id?: string | null;
+            /**
+             * Format: int64
+             * @description Remaining minutes (purchased − consumed ± corrections).
+             */
+            remaining_minutes: number;
+            start_evaluation?: components["schemas"]["StartEvaluation"] | null;
+            status: components["schemas"]["StudentStatus"];
+            training_mode: components["schemas"]["TrainingMode"];
+            /** Format: uuid */
+            user_id?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @enum {string} */
+        StudentCategory: "B" | "B78";
+        /** @description What the office sends to create a file (and, merged with the current file, to change one). */
+        StudentInput: {
+            aac?: components["schemas"]["Aac"] | null;
+            address?: string | null;
+            /**
+             * Format: uuid
+             * @description Defaults to the school's first agency.
+             */
+            agency_id?: string | null;
+            ants_status?: components["schemas"]["AntsStatus"];
+            /** Format: date */
+            birth_date: string;
+            birth_name?: string | null;
+            birth_place?: string | null;
+            category?: components["schemas"]["StudentCategory"];
+            civility?: components["schemas"]["Civility"] | null;
+            /** Format: date */
+            contract_signed_on?: string | null;
+            email?: string | null;
+            end_reason?: components["schemas"]["EndReason"] | null;
+            first_name: string;
+            funding?: components["schemas"]["Funding"];
+            guardian?: components["schemas"]["Guardian"] | null;
+            last_name: string;
+            /** @description 12 digits. */
+            neph?: string | null;
+            notes?: string | null;
+            phone?: string | null;
+            /** Format: uuid */
+            referent_instructor_id?: string | null;
+            start_evaluation?: components["schemas"]["StartEvaluation"] | null;
+            /** @description `active` by default; `prospect` for a contact who has not signed up yet. */
+            status?: components["schemas"]["StudentStatus"];
+            training_mode?: components["schemas"]["TrainingMode"];
+        };
+        /** @enum {string} */
+        StudentStatus: "prospect" | "active" | "finished" | "archived";
+        StudentUpdate: components["schemas"]["StudentInput"] & {
+            /** Format: int32 */
+            version: number;
+        };
         SwitchTenantRequest: {
             /** Format: uuid */
             tenant_id: string;
@@ -852,6 +1330,8 @@ export interface components {
             /** @description IANA time zone of the school (local times are computed in it). */
             timezone: string;
         };
+        /** @enum {string} */
+        TrainingMode: "traditional" | "aac" | "supervised";
         UpdateMember: {
             active?: boolean | null;
             role?: components["schemas"]["Role"] | null;
@@ -1929,6 +2409,617 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Words, each matching the start of a word of the names, e-mail, phone or NEPH, in any
+                 *     order, ignoring case and accents.
+                 */
+                q?: string;
+                /** @description `prospect`, `active`, `finished` or `archived` (default: all but archived). */
+                status?: components["schemas"]["StudentStatus"];
+                /** @description Students whose referent is this instructor. */
+                instructor_id?: string;
+                agency_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Student"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StudentInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Student"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Student"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StudentUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Student"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_archive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Student"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_documents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Documents"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_upload_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["DocumentUpload"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_document_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Student"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_history: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_HistoryItem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_hours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hours"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_post_hours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewHoursEntry"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoursEntry"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    students_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Student"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

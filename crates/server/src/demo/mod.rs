@@ -3,6 +3,7 @@
 
 pub mod resources;
 pub mod routes;
+pub mod students;
 
 use anyhow::Context;
 use sqlx::{ConnectOptions, PgPool, postgres::PgConnectOptions};
@@ -15,7 +16,7 @@ use crate::{
 
 pub const DEMO_PASSWORD: &str = "volant-demo";
 /// Bump when the demo data changes; `volant demo` then suggests `--reset`.
-pub const DEMO_VERSION: i64 = 2;
+pub const DEMO_VERSION: i64 = 3;
 
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.volant.test", "Claire Dubois", Role::Admin),
@@ -55,16 +56,17 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
         },
     )
     .await?;
-    let mut moniteur = None;
+    let mut users = std::collections::HashMap::new();
     for (email, name, role) in ACCOUNTS {
         let user = tenancy::create_member(pool, centre, email, name, DEMO_PASSWORD, *role, kib).await?;
-        if *role == Role::Instructor {
-            moniteur = Some(user);
-        }
+        users.insert(*role, user.0);
     }
-    let moniteur = moniteur.ok_or_else(|| anyhow::anyhow!("no demo instructor account"))?;
+    let account = |role| users.get(&role).copied().ok_or_else(|| anyhow::anyhow!("no demo {role} account"));
     let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
-    resources::seed(pool, centre, moniteur.0, today).await?;
+    let seeded = resources::seed(pool, centre, account(Role::Instructor)?, today).await?;
+    let referent = *seeded.instructors.first().ok_or_else(|| anyhow::anyhow!("no demo instructor"))?;
+    students::seed(pool, centre, &seeded.agencies, &seeded.instructors, referent, account(Role::Student)?, today)
+        .await?;
     let quais = tenancy::create_tenant(
         pool,
         &NewTenant {

@@ -175,6 +175,32 @@ pub async fn create_student(conn: &mut PgConnection, actor: &Actor, input: Stude
     Ok(saved)
 }
 
+/// Validates, stores and audits a change of a file read (and locked) as `before`.
+pub async fn update_student(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    before: Student,
+    input: StudentInput,
+) -> AppResult<Student> {
+    let today = school_today(conn, actor.tenant_id).await?;
+    let mut input = validate(input, today)?;
+    check_status(&before, &mut input)?;
+    let id = before.id;
+    let agency = check_links(conn, actor.tenant_id, &input).await?;
+    repo::update(conn, actor.tenant_id, id, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let after = repo::get(conn, actor.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let action = if before.status != after.status { "student.status" } else { "student.update" };
+    let change = Change {
+        action,
+        entity: "student",
+        entity_id: Some(id),
+        before: Some(json!(before)),
+        after: Some(json!(after)),
+    };
+    audit::record(conn, actor, change).await?;
+    Ok(after)
+}
+
 /// Opens a student file.
 #[utoipa::path(post, path = "/students", operation_id = "students_create", tag = "students", request_body = StudentInput,
     responses((status = 201, body = Student), (status = 400), (status = 401), (status = 403), (status = 422)))]
@@ -214,21 +240,8 @@ async fn update(
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let before = visible(&mut tx, &ctx, id, true).await?;
-    let today = school_today(&mut tx, ctx.tenant_id).await?;
-    let mut input = validate(patch::apply(&before.input(), before.version, &before, &body)?, today)?;
-    check_status(&before, &mut input)?;
-    let agency = check_links(&mut tx, ctx.tenant_id, &input).await?;
-    repo::update(&mut tx, ctx.tenant_id, id, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    let after = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
-    let action = if before.status != after.status { "student.status" } else { "student.update" };
-    let change = Change {
-        action,
-        entity: "student",
-        entity_id: Some(id),
-        before: Some(json!(before)),
-        after: Some(json!(after)),
-    };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
+    let input = patch::apply(&before.input(), before.version, &before, &body)?;
+    let after = update_student(&mut tx, &ctx.actor(), before, input).await?;
     tx.commit().await?;
     Ok(Json(after))
 }
@@ -238,24 +251,34 @@ async fn archive_or_restore(state: &AppState, ctx: &Ctx, id: &str, archived: boo
     let id: Uuid = path_id(id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let before = visible(&mut tx, ctx, id, true).await?;
-    let is_archived = before.status == StudentStatus::Archived;
-    if is_archived == archived {
+    let after = set_archived(&mut tx, &ctx.actor(), before, archived).await?;
+    tx.commit().await?;
+    Ok(Json(after))
+}
+
+/// Archives a file or restores it to the status it had, audited.
+pub async fn set_archived(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    before: Student,
+    archived: bool,
+) -> AppResult<Student> {
+    if (before.status == StudentStatus::Archived) == archived {
         let message = if archived { "Ce dossier est déjà archivé." } else { "Ce dossier n'est pas archivé." };
         return Err(AppError::rule("status_transition", message));
     }
-    repo::set_archived(&mut tx, ctx.tenant_id, id, archived).await?;
-    let after = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    repo::set_archived(conn, actor.tenant_id, before.id, archived).await?;
+    let after = repo::get(conn, actor.tenant_id, before.id, false).await?.ok_or(AppError::NotFound)?;
     let action = if archived { "student.archive" } else { "student.restore" };
     let change = Change {
         action,
         entity: "student",
-        entity_id: Some(id),
+        entity_id: Some(before.id),
         before: Some(json!({"status": before.status})),
         after: Some(json!({"status": after.status})),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
-    Ok(Json(after))
+    audit::record(conn, actor, change).await?;
+    Ok(after)
 }
 
 /// Archives a file (hidden from daily lists); `restore` gives back the status it had.

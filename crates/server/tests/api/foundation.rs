@@ -307,3 +307,39 @@ async fn the_spa_is_served_with_fallback_and_cache_rules() {
     let missing = api.get("/assets/nope-123.js").await;
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn the_demo_seed_fills_both_schools_through_the_services() {
+    let app = spawn_app().await;
+    assert!(volant::demo::seed_if_empty(&app.pool, &app.settings).await.unwrap());
+    assert!(!volant::demo::seed_if_empty(&app.pool, &app.settings).await.unwrap(), "a second run changes nothing");
+    let login = |email: &str| {
+        let api = app.anonymous();
+        let email = email.to_owned();
+        async move {
+            let r =
+                api.post("/api/v1/auth/login", &json!({"email": email, "password": volant::demo::DEMO_PASSWORD})).await;
+            assert_eq!(r.status(), 200, "{email}");
+            api
+        }
+    };
+    let admin = login("admin@demo.volant.test").await;
+    assert_eq!(admin.json("/api/v1/agencies").await["items"].as_array().unwrap().len(), 2);
+    assert_eq!(admin.json("/api/v1/instructors").await["items"].as_array().unwrap().len(), 6);
+    let vehicles = admin.json("/api/v1/vehicles").await;
+    assert_eq!(vehicles["items"].as_array().unwrap().len(), 5);
+    assert!(vehicles["items"].as_array().unwrap().iter().any(|v| v["status"] == "maintenance"));
+    for (status, expected) in [("active", 40), ("prospect", 8), ("finished", 8), ("archived", 4)] {
+        let page = admin.json(&format!("/api/v1/students?status={status}&limit=200")).await;
+        assert_eq!(page["items"].as_array().unwrap().len(), expected, "{status}");
+    }
+    assert_eq!(admin.json("/api/v1/audit-log/verify").await["ok"], true);
+    let eleve = login("eleve@demo.volant.test").await;
+    let me = eleve.json("/api/v1/me").await;
+    let hours = eleve.json(&format!("/api/v1/students/{}/hours", me["student_id"].as_str().unwrap())).await;
+    assert!(hours["remaining_minutes"].as_i64().unwrap() > 0);
+    let moniteur = login("moniteur@demo.volant.test").await;
+    assert!(moniteur.json("/api/v1/students").await["items"].as_array().unwrap().len() >= 10, "referent students");
+    let quais = login("admin@quais.volant.test").await;
+    assert!(quais.json("/api/v1/students").await["items"].as_array().unwrap().is_empty());
+}

@@ -1,0 +1,203 @@
+//! Demo students: 60 files across every status, with ledgers and documents that look like a
+//! real school's, created through the same service functions as the API.
+
+use anyhow::anyhow;
+use chrono::{Duration, NaiveDate};
+use sqlx::PgPool;
+use uuid::Uuid;
+use volant_domain::{
+    documents::DocumentKind,
+    ids::TenantId,
+    ledger::EntryKind,
+    student::{EndReason, StudentStatus},
+};
+
+use crate::{
+    auth::Actor,
+    db,
+    error::AppError,
+    students::{
+        AntsStatus, Funding, Guardian, StartEvaluation, StudentCategory, StudentInput, TrainingMode,
+        documents::{self, Upload},
+        hours::{self, NewHoursEntry},
+        repo,
+        routes::{create_student, set_archived, update_student},
+    },
+};
+
+const FIRST: [&str; 20] = [
+    "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Nathan", "Inès", "Théo", "Camille", "Louis", "Éloïse", "Enzo", "Sarah",
+    "Mathis", "Jade", "Noah", "Zoé", "Adam", "Lina", "Gabriel",
+];
+const LAST: [&str; 15] = [
+    "Martin", "Bernard", "Dubois", "Ménard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre",
+    "Michel", "Garcia", "Roux", "Fournier",
+];
+
+/// A small, valid PDF (one empty page), so that downloads open in a viewer.
+const SAMPLE_PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+fn err(e: AppError) -> anyhow::Error {
+    anyhow!("demo seed (students): {e:?}")
+}
+
+/// Seeds the students; `eleve_user` is linked to the first active one, whose referent (like a
+/// dozen others) is `referent` (the demo instructor account).
+pub async fn seed(
+    pool: &PgPool,
+    tenant: TenantId,
+    agencies: &[Uuid],
+    instructors: &[Uuid],
+    referent: Uuid,
+    eleve_user: Uuid,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let actor = Actor::system(tenant);
+    let mut tx = db::begin_tenant(pool, tenant).await?;
+    for n in 0..60usize {
+        let first = FIRST[n % FIRST.len()];
+        let last = LAST[(n * 7 + n / 4) % LAST.len()];
+        // Ages from 16 to about 30; every fifth a minor.
+        let age_days = if n % 5 == 0 { 16 * 365 + 100 + n as i64 * 3 } else { 17 * 365 + (n as i64 * 97) % (13 * 365) };
+        let birth = today - Duration::days(age_days);
+        let minor = volant_domain::student::is_minor(birth, today);
+        let status_plan = match n {
+            0..=39 => StudentStatus::Active,
+            40..=47 => StudentStatus::Prospect,
+            48..=55 => StudentStatus::Finished,
+            _ => StudentStatus::Archived,
+        };
+        let started = today - Duration::days(20 + (n as i64 * 11) % 300);
+        let signed_up = status_plan != StudentStatus::Prospect;
+        let input = StudentInput {
+            status: if status_plan == StudentStatus::Prospect {
+                StudentStatus::Prospect
+            } else {
+                StudentStatus::Active
+            },
+            end_reason: None,
+            civility: None,
+            first_name: first.into(),
+            last_name: last.into(),
+            birth_name: None,
+            birth_date: birth,
+            birth_place: Some(if n % 3 == 0 { "Tours" } else { "Orléans" }.into()),
+            email: Some(format!("{}.{}{}@exemple.fr", fold(first), fold(last), n)),
+            phone: Some(format!(
+                "06 {:02} {:02} {:02} {:02}",
+                10 + n % 80,
+                (n * 7) % 100,
+                (n * 13) % 100,
+                (n * 29) % 100
+            )),
+            address: Some(format!("{} rue Colbert, 37000 Tours", 1 + n)),
+            guardian: minor.then(|| Guardian {
+                first_name: Some("Parent".into()),
+                last_name: last.into(),
+                relationship: Some("Mère".into()),
+                phone: Some("06 99 88 77 66".into()),
+                email: None,
+            }),
+            neph: signed_up.then(|| format!("{:012}", 120_000_000_000u64 + n as u64 * 7_919)),
+            ants_status: match (signed_up, n % 7) {
+                (false, _) => AntsStatus::NotStarted,
+                (true, 0) => AntsStatus::Submitted,
+                (true, 1) if n < 40 => AntsStatus::Rejected,
+                _ => AntsStatus::Validated,
+            },
+            category: if n % 6 == 0 { StudentCategory::B78 } else { StudentCategory::B },
+            training_mode: if n % 9 == 0 && minor { TrainingMode::Aac } else { TrainingMode::Traditional },
+            funding: match n % 10 {
+                0 => Funding::Cpf,
+                1 => Funding::Permis1Euro,
+                _ => Funding::Personal,
+            },
+            agency_id: Some(agencies[n % agencies.len()]),
+            referent_instructor_id: Some(if n % 4 == 0 { referent } else { instructors[n % instructors.len()] }),
+            start_evaluation: signed_up
+                .then(|| StartEvaluation { date: started, estimated_minutes: 1500 + (n as i32 % 8) * 120 }),
+            contract_signed_on: signed_up.then_some(started + Duration::days(2)),
+            aac: None,
+            notes: (n % 11 == 0).then(|| "Préfère les leçons le samedi matin.".into()),
+        };
+        let mut student = create_student(&mut tx, &actor, input).await.map_err(err)?;
+        if n == 0 {
+            repo::link_user(&mut tx, tenant, student.id, eleve_user).await?;
+        }
+        if signed_up {
+            seed_ledger(&mut tx, &actor, student.id, n).await?;
+            seed_documents(&mut tx, &actor, student.id, n, today, minor).await?;
+        }
+        if status_plan == StudentStatus::Finished || status_plan == StudentStatus::Archived {
+            let mut finished = student.input();
+            finished.status = StudentStatus::Finished;
+            finished.end_reason = Some(if n % 3 == 0 { EndReason::Abandoned } else { EndReason::LicenceObtained });
+            student = update_student(&mut tx, &actor, student, finished).await.map_err(err)?;
+        }
+        if status_plan == StudentStatus::Archived {
+            set_archived(&mut tx, &actor, student, true).await.map_err(err)?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn seed_ledger(conn: &mut sqlx::PgConnection, actor: &Actor, student: Uuid, n: usize) -> anyhow::Result<()> {
+    let post = |kind, minutes, reason: Option<&str>| NewHoursEntry { kind, minutes, reason: reason.map(str::to_owned) };
+    let mut entries = vec![post(EntryKind::Purchase, 1200, Some("Forfait 20 heures"))];
+    if n % 3 == 0 {
+        entries.push(post(EntryKind::Purchase, 600, Some("Pack 10 heures supplémentaires")));
+    }
+    if n % 13 == 5 {
+        entries.push(post(EntryKind::TransferIn, 420, Some("Heures reprises d'une autre auto-école")));
+    }
+    if n % 8 == 3 {
+        entries.push(post(EntryKind::Correction, -60, Some("Heure offerte saisie deux fois")));
+    }
+    for e in &entries {
+        hours::post(conn, actor, student, e).await.map_err(err)?;
+    }
+    Ok(())
+}
+
+async fn seed_documents(
+    conn: &mut sqlx::PgConnection,
+    actor: &Actor,
+    student: Uuid,
+    n: usize,
+    today: NaiveDate,
+    minor: bool,
+) -> anyhow::Result<()> {
+    let mut kinds = vec![
+        (DocumentKind::IdCard, None, Some(today + Duration::days(2_000))),
+        // Some e-photo codes are older than six months: the checklist shows them expired.
+        (DocumentKind::PhotoSignature, Some(today - Duration::days(if n % 4 == 1 { 200 } else { 30 })), None),
+        (DocumentKind::Contract, None, None),
+    ];
+    if n % 3 != 2 {
+        kinds.push((DocumentKind::ProofOfAddress, Some(today - Duration::days(45)), None));
+    }
+    if minor {
+        kinds.push((DocumentKind::GuardianId, None, Some(today + Duration::days(1_500))));
+        kinds.push((DocumentKind::Assr2, None, None));
+    }
+    for (kind, issued_on, expires_on) in kinds {
+        let name = format!("{}.pdf", repo::to_text(&kind));
+        let upload = Upload {
+            kind,
+            issued_on,
+            expires_on,
+            file_name: name,
+            content_type: "application/pdf",
+            bytes: SAMPLE_PDF.to_vec(),
+        };
+        documents::store(conn, actor, student, upload).await?;
+    }
+    Ok(())
+}
+
+fn fold(s: &str) -> String {
+    volant_domain::search::words(s).join("")
+}
