@@ -4,19 +4,35 @@ import type { Role } from './api/client.ts';
 const labels = (role: Role, features: ('demoMails')[] = []) => navFor(role, new Set(features)).map((e) => e.label);
 
 describe('navigation per role', () => {
-  it('gives ADMIN the home page, users and the audit log', () => {
-    expect(labels('ADMIN')).toEqual(['home', 'users', 'audit']);
+  it('gives ADMIN the home page, the school resources, users and the audit log', () => {
+    expect(labels('ADMIN')).toEqual(['home', 'instructors', 'vehicles', 'agencies', 'users', 'audit']);
   });
 
   it('adds the demo mails to ADMIN only when the server offers them', () => {
-    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'users', 'audit', 'demoMails']);
+    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'instructors', 'vehicles', 'agencies', 'users', 'audit', 'demoMails']);
     expect(roleMayUse('ADMIN', 'demoMails')).toBe(true);
   });
 
-  it.each<Role>(['SECRETARY', 'INSTRUCTOR', 'STUDENT'])('gives %s only the home page', (role) => {
-    expect(labels(role, ['demoMails'])).toEqual(['home']);
+  it('gives SECRETARY the instructors and the vehicles', () => {
+    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'instructors', 'vehicles']);
+    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/moniteurs', '/vehicules']);
+  });
+
+  it('gives INSTRUCTOR their own availability and the vehicles (read-only)', () => {
+    expect(labels('INSTRUCTOR', ['demoMails'])).toEqual(['home', 'myAvailability', 'vehicles']);
+    expect(routesFor('INSTRUCTOR').map((e) => e.path)).toEqual(['/', '/mes-disponibilites', '/vehicules']);
+  });
+
+  it.each<Role>(['SECRETARY', 'INSTRUCTOR', 'STUDENT'])('keeps the ADMIN pages and the demo mails from %s', (role) => {
     expect(roleMayUse(role, 'demoMails')).toBe(false);
-    expect(routesFor(role).map((e) => e.path)).toEqual(['/']);
+    for (const path of ['/utilisateurs', '/journal', '/agences', '/courriels-demo']) {
+      expect(routesFor(role).map((e) => e.path)).not.toContain(path);
+    }
+  });
+
+  it('gives STUDENT only the home page', () => {
+    expect(labels('STUDENT', ['demoMails'])).toEqual(['home']);
+    expect(routesFor('STUDENT').map((e) => e.path)).toEqual(['/']);
   });
 
   it('keeps the feature-gated pages routable for their roles', () => {

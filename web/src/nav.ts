@@ -5,7 +5,7 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { Role } from './api/client.ts';
 import type { Messages } from './i18n/fr.ts';
-import { ALL_ROLES } from './lib/roles.ts';
+import { ALL_ROLES, OFFICE, STAFF } from './lib/roles.ts';
 
 /** Optional server features, probed at run time (e.g. the demo mail catcher exists only in the demo profile). */
 export type Feature = 'demoMails';
@@ -28,6 +28,10 @@ export interface NavEntry {
 
 export const NAV: readonly NavEntry[] = [
   { label: 'home', path: '/', roles: ALL_ROLES, page: lazy(() => import('./pages/HomePage.tsx')) },
+  { label: 'myAvailability', path: '/mes-disponibilites', roles: ['INSTRUCTOR'], page: lazy(() => import('./pages/MyAvailabilityPage.tsx')) },
+  { label: 'instructors', path: '/moniteurs', roles: OFFICE, nested: true, page: lazy(() => import('./pages/InstructorsPage.tsx')) },
+  { label: 'vehicles', path: '/vehicules', roles: STAFF, page: lazy(() => import('./pages/VehiclesPage.tsx')) },
+  { label: 'agencies', path: '/agences', roles: ['ADMIN'], nested: true, page: lazy(() => import('./pages/AgenciesPage.tsx')) },
   { label: 'users', path: '/utilisateurs', roles: ['ADMIN'], page: lazy(() => import('./pages/UsersPage.tsx')) },
   { label: 'audit', path: '/journal', roles: ['ADMIN'], page: lazy(() => import('./pages/AuditLogPage.tsx')) },
   { label: 'demoMails', path: '/courriels-demo', roles: ['ADMIN'], feature: 'demoMails', page: lazy(() => import('./pages/DemoMailsPage.tsx')) },

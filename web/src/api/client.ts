@@ -23,6 +23,19 @@ export type InvitationLookup = ResponseBody<'/api/v1/invitations/lookup', 'get',
 export type AuditEntry = ResponseBody<'/api/v1/audit-log', 'get', 200>['items'][number];
 export type AuditVerify = ResponseBody<'/api/v1/audit-log/verify', 'get', 200>;
 export type DemoMail = ResponseBody<'/api/v1/demo/mails', 'get', 200>['items'][number];
+export type Agency = ResponseBody<'/api/v1/agencies/{id}', 'get', 200>;
+export type Instructor = ResponseBody<'/api/v1/instructors/{id}', 'get', 200>;
+export type Availability = ResponseBody<'/api/v1/instructors/{id}/availability', 'get', 200>;
+export type AvailabilityException = ResponseBody<'/api/v1/instructors/{id}/exceptions', 'post', 201>;
+export type ExceptionKind = AvailabilityException['kind'];
+export type WeeklyRange = Availability['weekly'][number];
+export type Closure = Agency['closures'][number];
+export type Room = Agency['rooms'][number];
+export type MeetingPoint = Agency['meeting_points'][number];
+export type Vehicle = ResponseBody<'/api/v1/vehicles/{id}', 'get', 200>;
+export type VehicleKind = Vehicle['kind'];
+export type VehicleStatus = Vehicle['status'];
+export type Gearbox = Vehicle['gearbox'];
 
 let csrfToken: string | null = null;
 

@@ -32,3 +32,9 @@ export function formatDate(iso: string, timeZone: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return formatter(timeZone, { dateStyle: 'long' }).format(date);
 }
+
+/** "07/12/2026" for a calendar date `YYYY-MM-DD` (no time zone involved). */
+export function formatCalendarDate(date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : date;
+}

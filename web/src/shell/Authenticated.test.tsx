@@ -27,7 +27,14 @@ describe('the authenticated shell', () => {
     });
     renderApp();
     const nav = await screen.findByRole('navigation', { name: 'Navigation principale' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Utilisateurs', "Journal d'audit"]);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual([
+      'Accueil',
+      'Moniteurs',
+      'Véhicules',
+      'Agences',
+      'Utilisateurs',
+      "Journal d'audit",
+    ]);
     expect(await screen.findByText('Bonjour Claire Martin')).toBeInTheDocument();
     expect(screen.getByTestId('school-name')).toHaveTextContent('Auto-École du Centre');
     expect(screen.queryByLabelText("Changer d'école")).not.toBeInTheDocument();
@@ -48,7 +55,7 @@ describe('the authenticated shell', () => {
     });
     renderApp('/utilisateurs');
     const nav = await screen.findByRole('navigation', { name: 'Navigation principale' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Moniteurs', 'Véhicules']);
     // A SECRETARY typing an ADMIN address gets the 404 page, and the demo mails are not even probed.
     expect(await screen.findByRole('heading', { name: 'Page introuvable' })).toBeInTheDocument();
     expect(screen.getAllByLabelText("Changer d'école").length).toBeGreaterThan(0);

@@ -147,7 +147,7 @@ pub async fn seed(
 async fn seed_ledger(conn: &mut sqlx::PgConnection, actor: &Actor, student: Uuid, n: usize) -> anyhow::Result<()> {
     let post = |kind, minutes, reason: Option<&str>| NewHoursEntry { kind, minutes, reason: reason.map(str::to_owned) };
     let mut entries = vec![post(EntryKind::Purchase, 1200, Some("Forfait 20 heures"))];
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         entries.push(post(EntryKind::Purchase, 600, Some("Pack 10 heures supplémentaires")));
     }
     if n % 13 == 5 {
