@@ -4,11 +4,14 @@
 pub mod audit;
 pub mod documents;
 pub mod email;
+pub mod holidays;
 pub mod ids;
 pub mod ledger;
 pub mod licence;
 pub mod password;
+pub mod planning;
 pub mod plate;
+pub mod recurrence;
 pub mod role;
 pub mod schedule;
 pub mod search;
