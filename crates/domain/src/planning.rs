@@ -2,7 +2,7 @@
 //! Facts are gathered by the server in the same transaction as the write; this code decides.
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::schedule::{WeeklyRange, parse_hhmm};
 
@@ -18,7 +18,7 @@ pub enum Kind {
     Unavailability,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub code: String,

@@ -74,6 +74,9 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("service unavailable")]
     Unavailable,
+    /// A deadlock or serialisation failure: the transaction may be retried (see `retrying`).
+    #[error("contention")]
+    Contention,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -116,6 +119,7 @@ impl AppError {
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Contention => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -156,6 +160,9 @@ impl AppError {
                 "Service momentanément indisponible",
                 "Le service est momentanément indisponible. Réessayez dans quelques instants.".into(),
             ),
+            AppError::Contention => {
+                ("contention", "Conflit", "Trop de modifications simultanées sur ces données : réessayez.".into())
+            }
             AppError::Internal(_) => (
                 "internal",
                 "Erreur interne",
@@ -175,6 +182,7 @@ impl AppError {
         match self {
             AppError::BadRequest { errors, .. } if !errors.is_empty() => p.errors = Some(errors.clone()),
             AppError::Conflict { conflicts, .. } => p.conflicts = Some(conflicts.clone()),
+            AppError::Contention => p.conflicts = Some(Value::Array(vec![])),
             AppError::StaleVersion { current } => p.current = Some(current.clone()),
             AppError::Unprocessable { rules, .. } => p.rules = Some(rules.clone()),
             _ => {}
@@ -253,4 +261,23 @@ pub fn on_constraint(e: sqlx::Error, map: &[(&str, &str, &str)]) -> AppError {
         return AppError::field(field, *message);
     }
     e.into()
+}
+
+/// Runs a transaction, again (up to 5 times) when PostgreSQL aborted it for a deadlock or a
+/// serialisation failure, which concurrent bookings under exclusion constraints can cause.
+pub async fn retrying<T, F, Fut>(mut attempt: F) -> AppResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = AppResult<T>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(AppError::Contention) if tries < 4 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(5 * (1 << tries))).await;
+            }
+            other => return other,
+        }
+    }
 }

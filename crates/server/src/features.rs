@@ -15,4 +15,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::instructors::routes::routes())
         .merge(crate::vehicles::routes::routes())
         .merge(crate::students::routes::routes())
+        .merge(crate::planning::routes::routes())
 }

@@ -16,6 +16,7 @@ pub mod instructors;
 pub mod invitations;
 pub mod jobs;
 pub mod mail;
+pub mod planning;
 pub mod students;
 pub mod tenancy;
 pub mod users;

@@ -39,6 +39,12 @@ pub enum Permission {
     ReadStudentDocuments,
     /// Upload documents (a student for their own file).
     UploadStudentDocuments,
+    /// Read the planning: the office all of it, an instructor their lessons, a student theirs.
+    ReadPlanning,
+    /// Plan, move, cancel, duplicate lessons; series, copy-week, replace-day.
+    ManagePlanning,
+    /// Mark lessons done or no-show (an instructor only their own).
+    MarkLessons,
 }
 
 impl Permission {
@@ -51,14 +57,18 @@ impl Permission {
             | Permission::ManageAgencies
             | Permission::ManageInstructors
             | Permission::EraseStudents => &[Admin],
-            Permission::ManageAvailability | Permission::ManageVehicles | Permission::ManageStudents => {
-                &[Admin, Secretary]
-            }
+            Permission::ManageAvailability
+            | Permission::ManageVehicles
+            | Permission::ManageStudents
+            | Permission::ManagePlanning => &[Admin, Secretary],
             Permission::ReadStudentDocuments | Permission::UploadStudentDocuments => &[Admin, Secretary, Student],
-            Permission::ReadVehicles | Permission::DeclareUnavailability => &[Admin, Secretary, Instructor],
-            Permission::ReadAgencies | Permission::ReadInstructors | Permission::ReadStudents => {
-                &[Admin, Secretary, Instructor, Student]
+            Permission::ReadVehicles | Permission::DeclareUnavailability | Permission::MarkLessons => {
+                &[Admin, Secretary, Instructor]
             }
+            Permission::ReadAgencies
+            | Permission::ReadInstructors
+            | Permission::ReadStudents
+            | Permission::ReadPlanning => &[Admin, Secretary, Instructor, Student],
         }
     }
 

@@ -117,17 +117,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
-        let query = parts.uri.query().unwrap_or_default();
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(de).map(ApiQuery).map_err(|err| {
-            let path = err.path().to_string();
-            let (field, message) = french_message(&path, &err.into_inner().to_string());
-            AppError::BadRequest {
-                detail: "Les paramètres de la requête sont invalides.".into(),
-                errors: vec![FieldError::new(field, message)],
-            }
-        })
+        parse_query(parts.uri.query().unwrap_or_default()).map(ApiQuery)
     }
+}
+
+/// Parses a query string, naming the parameter at fault in French. Handlers that must decide
+/// 403/404 first take `RawQuery` and call this afterwards.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let (field, message) = french_message(&path, &err.into_inner().to_string());
+        AppError::BadRequest {
+            detail: "Les paramètres de la requête sont invalides.".into(),
+            errors: vec![FieldError::new(field, message)],
+        }
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 use sqlx::{PgConnection, types::Json};
 use uuid::Uuid;
 use volant_domain::{
-    ids::{ExceptionId, InstructorId, TenantId, UserId},
+    ids::{InstructorId, TenantId, UserId},
     schedule::WeeklyRange,
 };
 
@@ -154,14 +154,16 @@ pub async fn weekly(
     Ok((week.0, version))
 }
 
+/// The instructor's unavailability blocks (not cancelled), from the planning.
 pub async fn exceptions(
     conn: &mut PgConnection,
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Vec<AvailabilityException>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, starts_at, ends_at, kind, note FROM instructor_exceptions
-          WHERE tenant_id = $1 AND instructor_id = $2 ORDER BY starts_at",
+        "SELECT id, starts_at, ends_at, coalesce(block_reason, 'other') AS kind, note FROM lessons
+          WHERE tenant_id = $1 AND instructor_id = $2 AND kind = 'unavailability' AND status <> 'cancelled'
+          ORDER BY starts_at",
     )
     .bind(tenant.0)
     .bind(id)
@@ -197,55 +199,4 @@ pub async fn touch_availability(conn: &mut PgConnection, tenant: TenantId, id: U
     .execute(conn)
     .await
     .map(|_| ())
-}
-
-pub async fn insert_exception(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    instructor: Uuid,
-    e: &AvailabilityException,
-) -> Result<AvailabilityException, sqlx::Error> {
-    sqlx::query_as(
-        "INSERT INTO instructor_exceptions (tenant_id, id, instructor_id, starts_at, ends_at, kind, note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, starts_at, ends_at, kind, note",
-    )
-    .bind(tenant.0)
-    .bind(e.id.unwrap_or_else(|| ExceptionId::new().0))
-    .bind(instructor)
-    .bind(e.starts_at)
-    .bind(e.ends_at)
-    .bind(e.kind.as_str())
-    .bind(&e.note)
-    .fetch_one(conn)
-    .await
-}
-
-pub async fn delete_exception(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    instructor: Uuid,
-    id: Uuid,
-) -> Result<Option<AvailabilityException>, sqlx::Error> {
-    sqlx::query_as(
-        "DELETE FROM instructor_exceptions WHERE tenant_id = $1 AND instructor_id = $2 AND id = $3
-         RETURNING id, starts_at, ends_at, kind, note",
-    )
-    .bind(tenant.0)
-    .bind(instructor)
-    .bind(id)
-    .fetch_optional(conn)
-    .await
-}
-
-pub async fn delete_all_exceptions(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    instructor: Uuid,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM instructor_exceptions WHERE tenant_id = $1 AND instructor_id = $2")
-        .bind(tenant.0)
-        .bind(instructor)
-        .execute(conn)
-        .await
-        .map(|_| ())
 }

@@ -29,6 +29,7 @@ use crate::{
         page::{self, Page},
         patch, path_id,
     },
+    planning::{self, BlockReason},
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -42,7 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The record, if the caller may see it: the office sees every instructor, an instructor only
 /// their own record (others are the same 404 as unknown ids).
-async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Instructor> {
+pub async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Instructor> {
     let found = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
     match ctx.role {
         Role::Admin | Role::Secretary => Ok(found),
@@ -159,9 +160,32 @@ pub async fn replace_availability(
 ) -> AppResult<Availability> {
     let wanted = validate_availability(wanted)?;
     repo::set_weekly(conn, actor.tenant_id, id, &wanted.weekly).await?;
-    repo::delete_all_exceptions(conn, actor.tenant_id, id).await?;
+    // Exceptions are planning blocks: unchanged ones stay, removed ones are cancelled, changed
+    // or new ones go through the planning's conflict checks.
+    for old in &before.exceptions {
+        let same = wanted.exceptions.iter().any(|e| {
+            e.id == old.id
+                && e.starts_at == old.starts_at
+                && e.ends_at == old.ends_at
+                && e.kind == old.kind
+                && e.note == old.note
+        });
+        if !same {
+            cancel_exception(conn, actor, id, old.id.unwrap_or_default()).await?;
+        }
+    }
     for e in &wanted.exceptions {
-        repo::insert_exception(conn, actor.tenant_id, id, e).await?;
+        let kept = before.exceptions.iter().any(|old| {
+            old.id.is_some()
+                && old.id == e.id
+                && e.starts_at == old.starts_at
+                && e.ends_at == old.ends_at
+                && e.kind == old.kind
+                && e.note == old.note
+        });
+        if !kept {
+            add_block(conn, actor, id, e).await?;
+        }
     }
     let after = availability_of(conn, actor.tenant_id, id).await?;
     let change = Change {
@@ -173,6 +197,75 @@ pub async fn replace_availability(
     };
     audit::record(conn, actor, change).await?;
     Ok(after)
+}
+
+fn block_reason(kind: super::ExceptionKind) -> BlockReason {
+    use super::ExceptionKind as K;
+    match kind {
+        K::Leave => BlockReason::Leave,
+        K::Sickness => BlockReason::Sickness,
+        K::Training => BlockReason::Training,
+        K::Meeting => BlockReason::Meeting,
+        K::Other => BlockReason::Other,
+    }
+}
+
+async fn add_block(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    instructor: Uuid,
+    e: &AvailabilityException,
+) -> AppResult<AvailabilityException> {
+    let lesson = planning::service::block(
+        conn,
+        actor,
+        planning::service::Blocked::Instructor(instructor),
+        (e.starts_at, e.ends_at),
+        block_reason(e.kind),
+        e.note.clone(),
+    )
+    .await?;
+    Ok(AvailabilityException {
+        id: Some(lesson.id),
+        starts_at: lesson.starts_at,
+        ends_at: lesson.ends_at,
+        kind: e.kind,
+        note: lesson.note,
+    })
+}
+
+async fn cancel_exception(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    instructor: Uuid,
+    id: Uuid,
+) -> AppResult<AvailabilityException> {
+    let block = planning::repo::get(conn, actor.tenant_id, id, true)
+        .await?
+        .filter(|l| {
+            l.instructor_id == Some(instructor)
+                && l.kind == planning::LessonKind::Unavailability
+                && l.status != planning::LessonStatus::Cancelled
+        })
+        .ok_or(AppError::NotFound)?;
+    planning::service::cancel(
+        conn,
+        actor,
+        &block,
+        Some("Indisponibilité retirée"),
+        planning::CancelledBy::School,
+        true,
+    )
+    .await?;
+    let kind = super::ExceptionKind::try_from(block.block_reason.map(|r| r.as_str()).unwrap_or_else(|| "other".into()))
+        .unwrap_or(super::ExceptionKind::Other);
+    Ok(AvailabilityException {
+        id: Some(block.id),
+        starts_at: block.starts_at,
+        ends_at: block.ends_at,
+        kind,
+        note: block.note,
+    })
 }
 
 /// One instructor (the office, or the instructor themself).
@@ -282,7 +375,7 @@ async fn add_exception(
     let mut errors = FieldErrors::default();
     validate_exception(&mut e, "", &mut errors);
     errors.finish()?;
-    let saved = repo::insert_exception(&mut tx, ctx.tenant_id, id, &e).await?;
+    let saved = add_block(&mut tx, &ctx.actor(), id, &e).await?;
     repo::touch_availability(&mut tx, ctx.tenant_id, id).await?;
     let change = Change {
         action: "instructor.exception.create",
@@ -310,7 +403,7 @@ async fn delete_exception(
     let exception_id: Uuid = path_id(&exception_id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     visible(&mut tx, &ctx, id, true).await?;
-    let removed = repo::delete_exception(&mut tx, ctx.tenant_id, id, exception_id).await?.ok_or(AppError::NotFound)?;
+    let removed = cancel_exception(&mut tx, &ctx.actor(), id, exception_id).await?;
     repo::touch_availability(&mut tx, ctx.tenant_id, id).await?;
     let change = Change {
         action: "instructor.exception.delete",

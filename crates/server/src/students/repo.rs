@@ -88,15 +88,17 @@ impl TryFrom<Row> for Student {
     }
 }
 
-/// The file's columns, and its hours figures computed from the ledger (and, once the planning
-/// exists, its planned lessons): never from a stored counter.
+/// The file's columns, and its hours figures computed from the ledger and its planned driving
+/// lessons: never from a stored counter.
 const SELECT: &str = "SELECT s.id, s.status, s.end_reason, s.civility, s.first_name, s.last_name, s.birth_name,
         s.birth_date, s.birth_place, s.email, s.phone, s.address, s.guardian, s.neph, s.ants_status, s.category,
         s.training_mode, s.funding, s.agency_id, s.referent_instructor_id, s.user_id, s.start_evaluation,
         s.contract_signed_on, s.aac, s.notes, s.created_at, s.version,
         coalesce((SELECT sum(h.minutes) FROM hours_ledger h WHERE h.tenant_id = s.tenant_id AND h.student_id = s.id), 0)::bigint
           AS remaining_minutes,
-        0::bigint AS scheduled_minutes
+        coalesce((SELECT sum(extract(epoch FROM l.ends_at - l.starts_at) / 60) FROM lessons l
+                   WHERE l.tenant_id = s.tenant_id AND l.student_id = s.id AND l.kind = 'driving' AND l.status = 'planned'), 0)::bigint
+          AS scheduled_minutes
    FROM students s";
 
 pub async fn get(

@@ -496,6 +496,11 @@ fn history_label(action: &str) -> String {
         "student.hours.correction" => "Correction d'heures",
         "student.hours.transfer_in" => "Heures reprises d'une autre école",
         "student.invite" => "Invitation à l'espace élève",
+        "lesson.create" => "Séance planifiée",
+        "lesson.update" => "Séance déplacée ou modifiée",
+        "lesson.cancel" => "Séance annulée",
+        "lesson.complete" => "Séance effectuée",
+        "lesson.no_show" => "Absence à une séance",
         other => other,
     }
     .to_owned()
@@ -527,7 +532,10 @@ async fn history(
     let mut items: Vec<HistoryItem> = sqlx::query_as(
         "SELECT l.id, l.occurred_at AS at, l.action, u.display_name AS actor_name, l.seq
            FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
-          WHERE l.tenant_id = $1 AND l.entity = 'student' AND l.entity_id = $2 AND ($3::bigint IS NULL OR l.seq < $3)
+          WHERE l.tenant_id = $1 AND ($3::bigint IS NULL OR l.seq < $3)
+            AND ((l.entity = 'student' AND l.entity_id = $2)
+                 OR (l.entity = 'lesson' AND l.entity_id IN (SELECT p.lesson_id FROM lesson_participants p
+                                                              WHERE p.tenant_id = $1 AND p.student_id = $2)))
           ORDER BY l.seq DESC LIMIT $4",
     )
     .bind(ctx.tenant_id.0)

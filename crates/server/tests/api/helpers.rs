@@ -454,6 +454,8 @@ pub struct Fixtures {
     pub member: String,
     pub student: String,
     pub document: String,
+    pub lesson: String,
+    pub series: String,
 }
 
 impl TestApp {
@@ -488,7 +490,8 @@ impl TestApp {
             .post(
                 "/api/v1/students",
                 &json!({"first_name": "Léa", "last_name": format!("Élève {school}"), "birth_date": "2000-05-04",
-                        "email": format!("lea.{school}@exemple.fr"), "referent_instructor_id": instructor}),
+                        "email": format!("lea.{school}@exemple.fr"), "referent_instructor_id": instructor,
+                        "ants_status": "validated", "neph": "123456789012"}),
             )
             .await;
         assert_eq!(r.status(), 201);
@@ -506,7 +509,33 @@ impl TestApp {
         let document = upload(&admin, &student, "id_card", "carte.pdf", b"%PDF-1.4 carte", &[]).await;
         assert_eq!(document.status(), 201);
         let document = document.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-        Fixtures { agency, instructor, exception, vehicle, member: user_of("STUDENT"), student, document }
+        let start = chrono::Utc::now() + chrono::Duration::days(3);
+        let lesson = json!({"kind": "driving", "starts_at": start, "ends_at": start + chrono::Duration::hours(1),
+                            "student_id": student, "instructor_id": instructor, "vehicle_id": vehicle});
+        let r = admin.post("/api/v1/lessons", &lesson).await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let lesson = r.json::<Value>().await.unwrap()["lesson"]["id"].as_str().unwrap().to_owned();
+        let series_start = chrono::Utc::now() + chrono::Duration::days(10);
+        let r = admin
+            .post(
+                "/api/v1/lesson-series",
+                &json!({"template": {"kind": "evaluation", "student_id": student, "instructor_id": instructor, "duration_minutes": 60},
+                        "starts_at": series_start, "rrule": "FREQ=WEEKLY;COUNT=2"}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let series = r.json::<Value>().await.unwrap()["series"]["id"].as_str().unwrap().to_owned();
+        Fixtures {
+            agency,
+            instructor,
+            exception,
+            vehicle,
+            member: user_of("STUDENT"),
+            student,
+            document,
+            lesson,
+            series,
+        }
     }
 }
 
@@ -545,6 +574,10 @@ impl Fixtures {
             &self.member
         } else if template.starts_with("/api/v1/students/") {
             &self.student
+        } else if template.starts_with("/api/v1/lessons/") {
+            &self.lesson
+        } else if template.starts_with("/api/v1/lesson-series/") {
+            &self.series
         } else {
             panic!("no fixture for {template}: add one")
         };

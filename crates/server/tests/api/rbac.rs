@@ -73,6 +73,21 @@ fn matrix() -> HashMap<(&'static str, &'static str), Access> {
         (("POST", "/api/v1/students/{id}/hours"), OFFICE),
         (("GET", "/api/v1/students/{id}/history"), Access::AnyRole),
         (("POST", "/api/v1/students/{id}/invite"), OFFICE),
+        (("GET", "/api/v1/lessons"), Access::AnyRole),
+        (("POST", "/api/v1/lessons"), OFFICE),
+        (("GET", "/api/v1/lessons/{id}"), Access::AnyRole),
+        (("PATCH", "/api/v1/lessons/{id}"), OFFICE),
+        (("POST", "/api/v1/lessons/{id}/cancel"), OFFICE),
+        (("POST", "/api/v1/lessons/{id}/complete"), STAFF),
+        (("POST", "/api/v1/lessons/{id}/no-show"), STAFF),
+        (("POST", "/api/v1/lessons/{id}/duplicate"), OFFICE),
+        (("POST", "/api/v1/lesson-series"), OFFICE),
+        (("PATCH", "/api/v1/lesson-series/{id}"), OFFICE),
+        (("DELETE", "/api/v1/lesson-series/{id}"), OFFICE),
+        (("POST", "/api/v1/planning/copy-week"), OFFICE),
+        (("POST", "/api/v1/planning/replace-day"), OFFICE),
+        (("GET", "/api/v1/instructors/{id}/stats"), STAFF),
+        (("GET", "/api/v1/vehicles/{id}/stats"), STAFF),
     ])
 }
 

@@ -1,0 +1,550 @@
+//! Planning a lesson: shape checks (400), facts gathered in the transaction, named rules (422),
+//! capacity and conflicts (409, the database's exclusion constraints having the last word),
+//! then the write and its audit entry. Life-cycle actions post to the hours ledger.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde_json::{Value, json};
+use sqlx::{Acquire, PgConnection, types::Json};
+use uuid::Uuid;
+use volant_domain::{
+    holidays::holiday_name,
+    ids::{LedgerEntryId, TenantId},
+    planning::{self, Facts, Finding, InstructorFacts, StudentFacts, VehicleFacts},
+    schedule::WeeklyRange,
+};
+
+use super::{BlockReason, CancelledBy, Conflict, Lesson, LessonInput, LessonKind, LessonStatus, Planned, repo};
+use crate::{
+    agencies::{self, Closure},
+    audit::{self, Change},
+    auth::Actor,
+    error::{AppError, AppResult, FieldErrors, RuleViolation},
+};
+
+/// Lessons may be planned up to 18 months ahead.
+pub const HORIZON_DAYS: i64 = 549;
+const MAX_LESSON_HOURS: i64 = 12;
+const MAX_BLOCK_DAYS: i64 = 366;
+
+/// The school's zone and planning settings.
+pub struct SchoolSettings {
+    pub tz: Tz,
+    pub late_cancel_hours: i64,
+    pub ants_rule_warns: bool,
+}
+
+pub async fn school(conn: &mut PgConnection, tenant: TenantId) -> AppResult<SchoolSettings> {
+    let (tz, settings): (String, Value) =
+        sqlx::query_as("SELECT timezone, settings FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await?;
+    Ok(SchoolSettings {
+        tz: tz.parse().unwrap_or(chrono_tz::Europe::Paris),
+        late_cancel_hours: settings["late_cancel_hours"].as_i64().unwrap_or(planning::DEFAULT_LATE_CANCEL_HOURS),
+        ants_rule_warns: settings["ants_rule"].as_str() == Some("warn"),
+    })
+}
+
+fn trimmed(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// The shape of a lesson, by kind (400 naming the fields).
+fn check_shape(i: &mut LessonInput, now: DateTime<Utc>) -> AppResult<()> {
+    let mut errors = FieldErrors::default();
+    i.meeting_point = trimmed(i.meeting_point.take());
+    i.note = trimmed(i.note.take());
+    i.comment = trimmed(i.comment.take());
+    i.attendee_ids.sort();
+    i.attendee_ids.dedup();
+    let length = i.ends_at - i.starts_at;
+    if length <= Duration::zero() {
+        errors.add("ends_at", "La fin doit être après le début.");
+    } else if i.kind == LessonKind::Unavailability && length > Duration::days(MAX_BLOCK_DAYS) {
+        errors.add("ends_at", "Une indisponibilité dure au plus un an.");
+    } else if i.kind != LessonKind::Unavailability && length > Duration::hours(MAX_LESSON_HOURS) {
+        errors.add("ends_at", "Une séance dure au plus 12 heures.");
+    }
+    if i.starts_at > now + Duration::days(HORIZON_DAYS) {
+        errors.add("starts_at", "Le planning s'ouvre au plus 18 mois à l'avance.");
+    }
+    let required = |errors: &mut FieldErrors, field: &str, present: bool| {
+        if !present {
+            errors.add(field, "Ce champ est obligatoire pour ce type de séance.");
+        }
+    };
+    match i.kind {
+        LessonKind::Driving => {
+            required(&mut errors, "student_id", i.student_id.is_some());
+            required(&mut errors, "instructor_id", i.instructor_id.is_some());
+            required(&mut errors, "vehicle_id", i.vehicle_id.is_some());
+        }
+        LessonKind::Evaluation => {
+            required(&mut errors, "student_id", i.student_id.is_some());
+            required(&mut errors, "instructor_id", i.instructor_id.is_some());
+        }
+        LessonKind::Exam => {
+            required(&mut errors, "instructor_id", i.instructor_id.is_some());
+            required(&mut errors, "vehicle_id", i.vehicle_id.is_some());
+            required(&mut errors, "attendee_ids", !i.attendee_ids.is_empty());
+        }
+        LessonKind::Code => {}
+        LessonKind::Unavailability => {
+            if i.instructor_id.is_some() == i.vehicle_id.is_some() {
+                errors.add("instructor_id", "Une indisponibilité concerne soit un moniteur, soit un véhicule.");
+            }
+            required(&mut errors, "block_reason", i.block_reason.is_some());
+        }
+    }
+    if i.kind.has_attendees() {
+        i.student_id = None;
+    } else if !i.attendee_ids.is_empty() {
+        errors.add("attendee_ids", "Seules les séances de code et les examens ont plusieurs participants.");
+    }
+    if i.capacity.is_some_and(|c| !(1..=500).contains(&c)) {
+        errors.add("capacity", "La capacité doit être comprise entre 1 et 500.");
+    }
+    errors.finish()
+}
+
+type InstructorRow = (String, String, bool, Option<NaiveDate>, Json<Vec<WeeklyRange>>, Uuid);
+type VehicleRow = (String, String, bool, String, String, Option<NaiveDate>, Option<NaiveDate>);
+type StudentRow = (String, String, String, String, bool, bool, String, i64);
+type AgencyRow = (Json<Vec<WeeklyRange>>, Json<Vec<Closure>>, bool);
+
+/// What the rules need to know, read in the transaction (unknown ids are field errors).
+async fn facts(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    i: &LessonInput,
+    existing: Option<&Lesson>,
+    s: &SchoolSettings,
+) -> AppResult<(Facts, Uuid)> {
+    let mut errors = FieldErrors::default();
+    let instructor: Option<InstructorRow> = match i.instructor_id {
+        Some(id) => {
+            let row = sqlx::query_as(
+                "SELECT first_name, last_name, active, authorisation_expires_on, weekly_availability, agency_id
+                   FROM instructors WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant.0)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if row.is_none() {
+                errors.add("instructor_id", "Ce moniteur n'existe pas dans l'école.");
+            }
+            row
+        }
+        None => None,
+    };
+    let vehicle: Option<VehicleRow> = match i.vehicle_id {
+        Some(id) => {
+            let row = sqlx::query_as(
+                "SELECT plate, kind, dual_controls, status, gearbox, inspection_due_on, insurance_expires_on
+                   FROM vehicles WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant.0)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if row.is_none() {
+                errors.add("vehicle_id", "Ce véhicule n'existe pas dans l'école.");
+            }
+            row
+        }
+        None => None,
+    };
+    let wanted: Vec<Uuid> = i.student_id.into_iter().chain(i.attendee_ids.iter().copied()).collect();
+    let mut students = vec![];
+    for (n, id) in wanted.iter().enumerate() {
+        let row: Option<StudentRow> = sqlx::query_as(
+            "SELECT s.first_name, s.last_name, s.status, s.ants_status, s.start_evaluation IS NOT NULL,
+                    s.contract_signed_on IS NOT NULL, s.category,
+                    coalesce((SELECT sum(minutes) FROM hours_ledger h WHERE h.tenant_id = s.tenant_id AND h.student_id = s.id), 0)::bigint
+               FROM students s WHERE s.tenant_id = $1 AND s.id = $2",
+        )
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some((first, last, status, ants, eval, contract, category, remaining)) = row else {
+            let field = if i.kind.has_attendees() { format!("attendee_ids[{n}]") } else { "student_id".into() };
+            errors.add(&field, "Cet élève n'existe pas dans l'école.");
+            continue;
+        };
+        let mut scheduled = repo::scheduled_minutes(conn, tenant, *id).await?;
+        if let Some(e) = existing
+            .filter(|e| e.kind == LessonKind::Driving && e.status == LessonStatus::Planned && e.student_id == Some(*id))
+        {
+            scheduled -= e.minutes();
+        }
+        students.push(StudentFacts {
+            name: format!("{first} {last}"),
+            active: status == "active",
+            ants_validated: ants == "validated",
+            has_start_evaluation: eval,
+            has_contract: contract,
+            automatic_only: category == "B78",
+            bookable_minutes: remaining - scheduled,
+        });
+    }
+    if let Some(room) = i.room_id {
+        let found: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT FROM agency_rooms WHERE tenant_id = $1 AND id = $2)")
+                .bind(tenant.0)
+                .bind(room)
+                .fetch_one(&mut *conn)
+                .await?;
+        if !found {
+            errors.add("room_id", "Cette salle n'existe pas dans l'école.");
+        }
+    }
+    errors.finish()?;
+    let agency = match i.agency_id {
+        Some(a) => agencies::repo::resolve(conn, tenant, Some(a)).await?,
+        None => match &instructor {
+            Some(row) => row.5,
+            None => agencies::repo::resolve(conn, tenant, None).await?,
+        },
+    };
+    let (opening_hours, closures, alsace): AgencyRow =
+        sqlx::query_as("SELECT opening_hours, closures, alsace_moselle FROM agencies WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.0)
+            .bind(agency)
+            .fetch_one(&mut *conn)
+            .await?;
+    let start = i.starts_at.with_timezone(&s.tz);
+    let end = i.ends_at.with_timezone(&s.tz);
+    let date = start.date_naive();
+    let closure = closures
+        .0
+        .iter()
+        .find(|c| c.date <= date && date <= c.end_date.unwrap_or(c.date))
+        .map(|c| c.label.clone().unwrap_or_else(|| "fermeture".into()));
+    let facts = Facts {
+        kind: i.kind.domain(),
+        date,
+        start: start.time(),
+        end: if end.date_naive() > date {
+            chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default()
+        } else {
+            end.time()
+        },
+        minutes: (i.ends_at - i.starts_at).num_minutes(),
+        today: Utc::now().with_timezone(&s.tz).date_naive(),
+        instructor: instructor.map(|(first, last, active, expires, weekly, _)| InstructorFacts {
+            name: format!("{first} {last}"),
+            active,
+            authorisation_expires_on: expires,
+            weekly: weekly.0,
+        }),
+        vehicle: vehicle.map(|(plate, kind, dual, status, gearbox, inspection, insurance)| VehicleFacts {
+            plate,
+            simulator: kind == "simulator",
+            dual_controls: dual,
+            status,
+            automatic: gearbox == "automatic",
+            inspection_due_on: inspection,
+            insurance_expires_on: insurance,
+        }),
+        students,
+        opening_hours: opening_hours.0,
+        holiday: holiday_name(date, alsace).map(str::to_owned),
+        closure,
+        ants_rule_warns: s.ants_rule_warns,
+    };
+    Ok((facts, agency))
+}
+
+fn rules_error(blocks: Vec<Finding>) -> AppError {
+    let detail = blocks.iter().map(|b| b.message.clone()).collect::<Vec<_>>().join(" ");
+    AppError::Unprocessable {
+        detail,
+        rules: blocks.into_iter().map(|b| RuleViolation { code: b.code, message: b.message }).collect(),
+    }
+}
+
+pub fn conflict_error(conflicts: Vec<Conflict>) -> AppError {
+    let detail = match conflicts.first().map(|c| c.resource.as_str()) {
+        Some("instructor") => "Le moniteur a déjà une séance ou une indisponibilité sur ce créneau.",
+        Some("vehicle") => "Le véhicule est déjà pris sur ce créneau.",
+        _ => "Un élève a déjà une séance sur ce créneau.",
+    };
+    AppError::Conflict { detail: detail.into(), conflicts: json!(conflicts) }
+}
+
+/// Is this error a double booking stopped by an exclusion constraint?
+pub fn is_overlap(e: &sqlx::Error) -> bool {
+    e.as_database_error().and_then(|d| d.code()).as_deref() == Some("23P01")
+}
+
+/// Checks and writes a lesson (a new one, or `existing` changed). With `dry_run`, everything is
+/// checked, written in a savepoint and rolled back: the answer is exactly what a save would give.
+pub async fn plan(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    mut input: LessonInput,
+    existing: Option<&Lesson>,
+    series_id: Option<Uuid>,
+    dry_run: bool,
+) -> AppResult<Planned> {
+    let tenant = actor.tenant_id;
+    check_shape(&mut input, Utc::now())?;
+    let settings = school(conn, tenant).await?;
+    let (facts, agency) = facts(conn, tenant, &input, existing, &settings).await?;
+    let (blocks, warnings) = planning::check(&facts);
+    if !blocks.is_empty() {
+        return Err(rules_error(blocks));
+    }
+    let capacity = match (input.kind, input.capacity, input.room_id) {
+        (LessonKind::Code, None, Some(room)) => Some(
+            sqlx::query_scalar::<_, i32>("SELECT capacity FROM agency_rooms WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.0)
+                .bind(room)
+                .fetch_one(&mut *conn)
+                .await?,
+        ),
+        (_, c, _) => c,
+    };
+    if let Some(cap) = capacity
+        && input.attendee_ids.len() > usize::try_from(cap).unwrap_or(0)
+    {
+        return Err(AppError::Conflict {
+            detail: format!("La séance est complète ({cap} places)."),
+            conflicts: json!([{"resource": "capacity", "capacity": cap, "attendees": input.attendee_ids.len()}]),
+        });
+    }
+    let students: Vec<Uuid> = input.student_id.into_iter().chain(input.attendee_ids.iter().copied()).collect();
+    let except = existing.map(|e| e.id);
+    let slot = repo::Slot {
+        starts: input.starts_at,
+        ends: input.ends_at,
+        instructor: input.instructor_id,
+        vehicle: input.vehicle_id,
+        students: &students,
+    };
+    let found = repo::conflicts(conn, tenant, &slot, except).await?;
+    if !found.is_empty() {
+        return Err(conflict_error(found));
+    }
+    let id = existing.map_or_else(Uuid::now_v7, |e| e.id);
+    let write = repo::Write {
+        id,
+        kind: input.kind,
+        starts_at: input.starts_at,
+        ends_at: input.ends_at,
+        student_id: input.student_id,
+        instructor_id: input.instructor_id,
+        vehicle_id: input.vehicle_id,
+        capacity,
+        room_id: input.room_id,
+        meeting_point: input.meeting_point.as_deref(),
+        agency_id: agency,
+        series_id: existing.map_or(series_id, |e| e.series_id),
+        block_reason: input.block_reason,
+        note: input.note.as_deref(),
+        comment: input.comment.as_deref(),
+        warnings: &warnings,
+    };
+    let mut sp = conn.begin().await?;
+    let written = async {
+        match existing {
+            Some(_) => repo::update(&mut sp, tenant, &write).await?,
+            None => repo::insert(&mut sp, tenant, &write).await?,
+        }
+        repo::set_participants(&mut sp, tenant, id, &students).await
+    }
+    .await;
+    if let Err(e) = written {
+        drop(sp);
+        if is_overlap(&e) {
+            let found = repo::conflicts(conn, tenant, &slot, except).await?;
+            return Err(conflict_error(found));
+        }
+        return Err(e.into());
+    }
+    let lesson = repo::get(&mut sp, tenant, id, false).await?.ok_or(AppError::NotFound)?;
+    if dry_run {
+        sp.rollback().await?;
+        return Ok(Planned { lesson, warnings });
+    }
+    let (action, before) = match existing {
+        Some(e) => ("lesson.update", Some(json!(e))),
+        None => ("lesson.create", None),
+    };
+    let change = Change { action, entity: "lesson", entity_id: Some(id), before, after: Some(json!(lesson)) };
+    audit::record(&mut sp, actor, change).await?;
+    sp.commit().await?;
+    Ok(Planned { lesson, warnings })
+}
+
+/// Posts the consumption of a lesson to each student's ledger (once per lesson and student).
+async fn consume(conn: &mut PgConnection, actor: &Actor, lesson: &Lesson, reason: &str) -> AppResult<()> {
+    if lesson.kind != LessonKind::Driving {
+        return Ok(());
+    }
+    let minutes = i32::try_from(lesson.minutes()).unwrap_or(i32::MAX);
+    for student in lesson.students() {
+        sqlx::query(
+            "INSERT INTO hours_ledger (tenant_id, id, student_id, kind, minutes, reason, lesson_id, created_by)
+             VALUES ($1, $2, $3, 'consumption', $4, $5, $6, $7)",
+        )
+        .bind(actor.tenant_id.0)
+        .bind(LedgerEntryId::new().0)
+        .bind(student)
+        .bind(-minutes)
+        .bind(reason)
+        .bind(lesson.id)
+        .bind(actor.user_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn must_be_planned(lesson: &Lesson) -> AppResult<()> {
+    if lesson.status != LessonStatus::Planned {
+        return Err(AppError::rule(
+            "lesson_not_planned",
+            "Cette séance n'est plus prévue (déjà faite, absente ou annulée).",
+        ));
+    }
+    if lesson.kind == LessonKind::Unavailability {
+        return Err(AppError::rule("lesson_is_block", "Une indisponibilité ne se marque pas comme faite."));
+    }
+    Ok(())
+}
+
+async fn finish_change(conn: &mut PgConnection, actor: &Actor, before: &Lesson, action: &str) -> AppResult<Lesson> {
+    let after = repo::get(conn, actor.tenant_id, before.id, false).await?.ok_or(AppError::NotFound)?;
+    let change = Change {
+        action,
+        entity: "lesson",
+        entity_id: Some(before.id),
+        before: Some(json!(before)),
+        after: Some(json!(after)),
+    };
+    audit::record(conn, actor, change).await?;
+    Ok(after)
+}
+
+/// Marks a lesson done (not before it has started) and posts the consumption.
+pub async fn complete(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    lesson: &Lesson,
+    comment: Option<&str>,
+) -> AppResult<Lesson> {
+    must_be_planned(lesson)?;
+    if Utc::now() < lesson.starts_at {
+        return Err(AppError::rule("lesson_not_started", "Une séance ne peut être marquée faite qu'après son début."));
+    }
+    let change = repo::StatusChange {
+        status: LessonStatus::Done,
+        comment,
+        cancel_reason: None,
+        cancelled_by: None,
+        charged: false,
+    };
+    repo::set_status(conn, actor.tenant_id, lesson.id, &change).await?;
+    consume(conn, actor, lesson, "Leçon effectuée").await?;
+    finish_change(conn, actor, lesson, "lesson.complete").await
+}
+
+/// Marks a no-show (not before the start): the lesson is charged.
+pub async fn no_show(conn: &mut PgConnection, actor: &Actor, lesson: &Lesson) -> AppResult<Lesson> {
+    must_be_planned(lesson)?;
+    if Utc::now() < lesson.starts_at {
+        return Err(AppError::rule(
+            "lesson_not_started",
+            "Une absence ne peut être notée qu'après le début de la séance.",
+        ));
+    }
+    let charged = lesson.kind == LessonKind::Driving;
+    let change = repo::StatusChange {
+        status: LessonStatus::NoShow,
+        comment: None,
+        cancel_reason: None,
+        cancelled_by: None,
+        charged,
+    };
+    repo::set_status(conn, actor.tenant_id, lesson.id, &change).await?;
+    consume(conn, actor, lesson, "Absence à la leçon").await?;
+    finish_change(conn, actor, lesson, "lesson.no_show").await
+}
+
+/// Cancels; a student's cancellation with less notice than the school's setting is charged
+/// unless the office waives it. A cancellation by the school is never charged.
+pub async fn cancel(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    lesson: &Lesson,
+    reason: Option<&str>,
+    by: CancelledBy,
+    waive_charge: bool,
+) -> AppResult<Lesson> {
+    if lesson.status != LessonStatus::Planned {
+        return Err(AppError::rule("lesson_not_planned", "Cette séance n'est plus prévue."));
+    }
+    let settings = school(conn, actor.tenant_id).await?;
+    let notice = (lesson.starts_at - Utc::now()).num_minutes();
+    let late = planning::is_late_cancellation(notice, settings.late_cancel_hours);
+    let charged = by == CancelledBy::Student && late && !waive_charge && lesson.kind == LessonKind::Driving;
+    let change = repo::StatusChange {
+        status: LessonStatus::Cancelled,
+        comment: None,
+        cancel_reason: reason,
+        cancelled_by: Some(by),
+        charged,
+    };
+    repo::set_status(conn, actor.tenant_id, lesson.id, &change).await?;
+    if charged {
+        consume(conn, actor, lesson, "Annulation tardive par l'élève").await?;
+    }
+    finish_change(conn, actor, lesson, "lesson.cancel").await
+}
+
+/// The resource an unavailability block takes.
+#[derive(Clone, Copy, Debug)]
+pub enum Blocked {
+    Instructor(Uuid),
+    Vehicle(Uuid),
+}
+
+/// A new block for a resource (instructor leave, vehicle breakdown), through the same checks.
+pub async fn block(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    who: Blocked,
+    period: (DateTime<Utc>, DateTime<Utc>),
+    reason: BlockReason,
+    note: Option<String>,
+) -> AppResult<Lesson> {
+    let (instructor, vehicle) = match who {
+        Blocked::Instructor(i) => (Some(i), None),
+        Blocked::Vehicle(v) => (None, Some(v)),
+    };
+    let (starts_at, ends_at) = period;
+    let input = LessonInput {
+        kind: LessonKind::Unavailability,
+        starts_at,
+        ends_at,
+        student_id: None,
+        instructor_id: instructor,
+        vehicle_id: vehicle,
+        attendee_ids: vec![],
+        capacity: None,
+        room_id: None,
+        meeting_point: None,
+        agency_id: None,
+        block_reason: Some(reason),
+        note,
+        comment: None,
+    };
+    Ok(plan(conn, actor, input, None, None, false).await?.lesson)
+}
+
+/// The local date of an instant in the school's zone.
+pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&tz).date_naive()
+}
