@@ -62,14 +62,10 @@ fn entry(r: EntryRow) -> Result<HoursEntry, sqlx::Error> {
     })
 }
 
-/// Minutes of planned driving lessons not yet marked done, no-show or cancelled. The planning
-/// feature owns lessons; until it exists no lesson is planned.
-pub async fn scheduled_minutes(
-    _conn: &mut PgConnection,
-    _tenant: TenantId,
-    _student: Uuid,
-) -> Result<i64, sqlx::Error> {
-    Ok(0)
+/// Minutes of planned driving lessons not yet marked done, no-show or cancelled (past ones
+/// included until someone marks them).
+pub async fn scheduled_minutes(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<i64, sqlx::Error> {
+    crate::planning::repo::scheduled_minutes(conn, tenant, student).await
 }
 
 pub async fn read(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<Hours, sqlx::Error> {

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod foundation;
 mod isolation;
+mod planning;
 mod rbac;
 mod resources;
 mod students;
