@@ -435,12 +435,12 @@ async fn instructors_and_students_see_only_their_lessons() {
     let hidden = created(admin.post("/api/v1/lessons", &theirs).await).await;
     let window = format!("/api/v1/lessons?from={}&to={}", enc(Utc::now()), enc(Utc::now() + Duration::days(30)));
     let teacher = app.login_as(Role::Instructor, 'a').await;
-    let mine: Vec<String> = teacher.json(&window).await["items"].as_array().unwrap().iter().map(|l| id(l)).collect();
+    let mine: Vec<String> = teacher.json(&window).await["items"].as_array().unwrap().iter().map(id).collect();
     assert!(mine.contains(&fx.lesson) && !mine.contains(&id(&hidden["lesson"])));
     problem(teacher.get(&format!("/api/v1/lessons/{}", id(&hidden["lesson"]))).await, 404).await;
     problem(teacher.post("/api/v1/lessons", &theirs).await, 403).await;
     let student = app.login_as(Role::Student, 'a').await;
-    let seen: Vec<String> = student.json(&window).await["items"].as_array().unwrap().iter().map(|l| id(l)).collect();
+    let seen: Vec<String> = student.json(&window).await["items"].as_array().unwrap().iter().map(id).collect();
     assert!(seen.contains(&fx.lesson) && !seen.contains(&id(&hidden["lesson"])));
     problem(student.post(&format!("/api/v1/lessons/{}/complete", fx.lesson), &json!({})).await, 403).await;
 }
