@@ -1,6 +1,7 @@
 //! The demo: two schools and one account per role, created through the same services as real
 //! use (so the audit log is populated), into an empty database.
 
+pub mod planning;
 pub mod resources;
 pub mod routes;
 pub mod students;
@@ -16,7 +17,7 @@ use crate::{
 
 pub const DEMO_PASSWORD: &str = "volant-demo";
 /// Bump when the demo data changes; `volant demo` then suggests `--reset`.
-pub const DEMO_VERSION: i64 = 3;
+pub const DEMO_VERSION: i64 = 4;
 
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.volant.test", "Claire Dubois", Role::Admin),
@@ -67,6 +68,8 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
     let referent = *seeded.instructors.first().ok_or_else(|| anyhow::anyhow!("no demo instructor"))?;
     students::seed(pool, centre, &seeded.agencies, &seeded.instructors, referent, account(Role::Student)?, today)
         .await?;
+    let cars: Vec<uuid::Uuid> = seeded.vehicles.iter().take(3).copied().collect();
+    planning::seed(pool, centre, &seeded.instructors, &cars, seeded.code_room, today).await?;
     let quais = tenancy::create_tenant(
         pool,
         &NewTenant {

@@ -42,6 +42,7 @@ fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
 type DemoInstructor = (&'static str, &'static str, &'static str, Uuid, Option<Uuid>, i64);
 
 pub struct Seeded {
+    pub code_room: Option<Uuid>,
     pub agencies: Vec<Uuid>,
     pub instructors: Vec<Uuid>,
     pub vehicles: Vec<Uuid>,
@@ -261,7 +262,12 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
         vehicle_ids.push(v.id);
     }
     tx.commit().await?;
-    Ok(Seeded { agencies: vec![centre.id, nord.id], instructors: instructor_ids, vehicles: vehicle_ids })
+    Ok(Seeded {
+        code_room: centre.rooms.first().and_then(|r| r.id),
+        agencies: vec![centre.id, nord.id],
+        instructors: instructor_ids,
+        vehicles: vehicle_ids,
+    })
 }
 
 fn slug(s: &str) -> String {

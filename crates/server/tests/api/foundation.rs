@@ -343,3 +343,36 @@ async fn the_demo_seed_fills_both_schools_through_the_services() {
     let quais = login("admin@quais.volant.test").await;
     assert!(quais.json("/api/v1/students").await["items"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_demo_planning_has_every_kind_of_event() {
+    let app = spawn_app().await;
+    volant::demo::seed_if_empty(&app.pool, &app.settings).await.unwrap();
+    let api = app.anonymous();
+    let r = api
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": "admin@demo.volant.test", "password": volant::demo::DEMO_PASSWORD}),
+        )
+        .await;
+    let mut api = api;
+    api.csrf = r.json::<serde_json::Value>().await.unwrap()["csrf_token"].as_str().map(str::to_owned);
+    let from = (chrono::Utc::now() - chrono::Duration::days(35)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let to = (chrono::Utc::now() + chrono::Duration::days(35)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let items = api.json(&format!("/api/v1/lessons?from={from}&to={to}")).await["items"].as_array().unwrap().clone();
+    let count = |pred: &dyn Fn(&serde_json::Value) -> bool| items.iter().filter(|l| pred(l)).count();
+    let kinds: std::collections::BTreeMap<String, usize> = items.iter().fold(Default::default(), |mut m, l| {
+        *m.entry(format!("{}/{}", l["kind"], l["status"])).or_default() += 1;
+        m
+    });
+    assert!(count(&|l| l["kind"] == "driving") > 100, "driving lessons: {kinds:?}");
+    assert!(count(&|l| l["kind"] == "code") >= 8, "code sessions");
+    assert_eq!(count(&|l| l["kind"] == "exam"), 1, "an exam day");
+    assert!(count(&|l| l["kind"] == "unavailability") >= 2, "leave");
+    for status in ["done", "no_show", "cancelled", "planned"] {
+        assert!(count(&|l| l["status"] == status) > 0, "{status}");
+    }
+    assert!(count(&|l| l["charged"] == true) > 0, "charged cancellations or no-shows");
+    let verify = api.json("/api/v1/audit-log/verify").await;
+    assert_eq!(verify["ok"], true);
+}

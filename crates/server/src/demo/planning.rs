@@ -1,0 +1,149 @@
+//! A demo planning four weeks back and four weeks ahead: driving lessons (some as weekly
+//! series), code sessions, an exam day, leave, done lessons, no-shows and cancellations, all
+//! through the planning's own service (so conflicts and rules apply, and the ledger follows).
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Europe::Paris;
+use sqlx::PgPool;
+use uuid::Uuid;
+use volant_domain::{ids::TenantId, recurrence::local_to_utc};
+
+use crate::{
+    auth::Actor,
+    db,
+    error::AppError,
+    planning::{CancelledBy, LessonInput, LessonKind, service},
+};
+
+/// Local wall-clock start hours of driving lessons, by instructor (so that instructors sharing
+/// a car do not ask for it at the same time).
+const SLOTS: [[u32; 2]; 6] = [[9, 14], [10, 15], [8, 13], [11, 16], [9, 14], [10, 17]];
+
+fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
+    local_to_utc(Paris, day.and_hms_opt(hour, 0, 0).unwrap_or_default())
+}
+
+fn lesson(kind: LessonKind, day: NaiveDate, hour: u32, minutes: i64) -> LessonInput {
+    let starts_at = at(day, hour);
+    LessonInput {
+        kind,
+        starts_at,
+        ends_at: starts_at + Duration::minutes(minutes),
+        student_id: None,
+        instructor_id: None,
+        vehicle_id: None,
+        attendee_ids: vec![],
+        capacity: None,
+        room_id: None,
+        meeting_point: None,
+        agency_id: None,
+        block_reason: None,
+        note: None,
+        comment: None,
+    }
+}
+
+/// Plans, skipping what the rules or conflicts refuse (a demo school is not perfect either).
+async fn try_plan(
+    conn: &mut sqlx::PgConnection,
+    actor: &Actor,
+    input: LessonInput,
+) -> anyhow::Result<Option<crate::planning::Lesson>> {
+    match service::plan(conn, actor, input, None, None, false).await {
+        Ok(p) => Ok(Some(p.lesson)),
+        Err(e @ (AppError::Conflict { .. } | AppError::Unprocessable { .. })) => {
+            tracing::debug!(error = ?e, "demo planning: slot skipped");
+            Ok(None)
+        }
+        Err(e) => Err(anyhow::anyhow!("demo planning: {e:?}")),
+    }
+}
+
+pub async fn seed(
+    pool: &PgPool,
+    tenant: TenantId,
+    instructors: &[Uuid],
+    cars: &[Uuid],
+    room: Option<Uuid>,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let actor = Actor::system(tenant);
+    let mut tx = db::begin_tenant(pool, tenant).await?;
+    // Students who may drive: active, registered, with hours; grouped by referent.
+    let drivers: Vec<(Uuid, Option<Uuid>)> = sqlx::query_as(
+        "SELECT id, referent_instructor_id FROM students
+          WHERE tenant_id = $1 AND status = 'active' AND ants_status = 'validated' ORDER BY sort_key",
+    )
+    .bind(tenant.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let now = Utc::now();
+    // An exam day next week: three candidates, their instructor and a car for the morning.
+    let exam_day = monday + Duration::weeks(1) + Duration::days(3);
+    let mut exam = lesson(LessonKind::Exam, exam_day, 8, 180);
+    exam.instructor_id = instructors.get(2).copied();
+    exam.vehicle_id = cars.first().copied();
+    exam.attendee_ids = drivers.iter().rev().take(3).map(|(s, _)| *s).collect();
+    exam.meeting_point = Some("Centre d'examen de Tours-Nord".into());
+    // Planned first: the exam day has priority over ordinary lessons.
+    try_plan(&mut tx, &actor, exam).await?;
+    let mut count = 0usize;
+    for week in -4i64..4 {
+        for weekday in 1..5i64 {
+            let day = monday + Duration::weeks(week) + Duration::days(weekday);
+            for (i, instructor) in instructors.iter().enumerate() {
+                let theirs: Vec<Uuid> =
+                    drivers.iter().filter(|(_, r)| *r == Some(*instructor)).map(|(s, _)| *s).collect();
+                for (k, hour) in SLOTS[i % SLOTS.len()].iter().enumerate() {
+                    let Some(student) = theirs.get((count + k) % theirs.len().max(1)).copied() else { continue };
+                    count += 1;
+                    let mut input = lesson(LessonKind::Driving, day, *hour, if k == 0 { 60 } else { 120 });
+                    input.student_id = Some(student);
+                    input.instructor_id = Some(*instructor);
+                    input.vehicle_id = cars.get(i % cars.len().max(1)).copied();
+                    input.meeting_point = Some(if k == 0 { "Agence" } else { "Gare de Tours" }.into());
+                    let Some(planned) = try_plan(&mut tx, &actor, input).await? else { continue };
+                    if planned.ends_at < now {
+                        match count % 17 {
+                            3 => drop(service::no_show(&mut tx, &actor, &planned).await),
+                            7 => drop(
+                                service::cancel(&mut tx, &actor, &planned, Some("Malade"), CancelledBy::Student, false)
+                                    .await,
+                            ),
+                            11 => {} // left to be marked: the office sees it in its alerts
+                            _ => drop(service::complete(&mut tx, &actor, &planned, Some("Bonne progression.")).await),
+                        }
+                    } else if count % 19 == 5 {
+                        drop(
+                            service::cancel(
+                                &mut tx,
+                                &actor,
+                                &planned,
+                                Some("Moniteur en formation"),
+                                CancelledBy::School,
+                                true,
+                            )
+                            .await,
+                        );
+                    }
+                }
+            }
+        }
+        // Two code sessions a week in the code room, with eight attendees.
+        for (weekday, hour) in [(2i64, 18u32), (5, 10)] {
+            let day = monday + Duration::weeks(week) + Duration::days(weekday);
+            let mut input = lesson(LessonKind::Code, day, hour, 90);
+            input.room_id = room;
+            let offset = usize::try_from(week + 4).unwrap_or(0) * 3;
+            input.attendee_ids = drivers.iter().skip(offset % drivers.len().max(1)).take(8).map(|(s, _)| *s).collect();
+            if let Some(session) = try_plan(&mut tx, &actor, input).await?
+                && session.ends_at < now
+            {
+                drop(service::complete(&mut tx, &actor, &session, None).await);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
