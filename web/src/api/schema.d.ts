@@ -287,6 +287,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/instructors/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Instructor's minutes planned, done, cancelled and no-show, by kind and by week. */
+        get: operations["instructors_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations": {
         parameters: {
             query?: never;
@@ -339,6 +356,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/lesson-series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates a series: occurrences expanded in the school's zone (skipping holidays and closures)
+         *     become real lessons; the conflicting ones are reported, the others created.
+         */
+        post: operations["series_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lesson-series/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancels (by the school) one occurrence, this one and the following, or all. */
+        delete: operations["series_cancel"];
+        options?: never;
+        head?: never;
+        /** Changes one occurrence, this one and the following, or all (planned ones only). */
+        patch: operations["series_update"];
+        trace?: never;
+    };
+    "/api/v1/lessons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The planning window `[from, to)`: every lesson and block that overlaps it. */
+        get: operations["lessons_list"];
+        put?: never;
+        /**
+         * Plans a lesson or a block: 201 `{lesson, warnings}`; 409 with the conflicting lessons;
+         *     422 naming the rules that refuse it. `?dry_run=true` checks without saving (200).
+         */
+        post: operations["lessons_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One lesson. */
+        get: operations["lessons_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Moves, resizes or reassigns a planned lesson, with the `version` read. */
+        patch: operations["lessons_update"];
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels a lesson (or a block). */
+        post: operations["lessons_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks a lesson done (refused before it has started); a driving lesson consumes its hours. */
+        post: operations["lessons_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Copies a lesson to another start (same duration, people and vehicle). */
+        post: operations["lessons_duplicate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/no-show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks a no-show (refused before the start): the lesson is charged. */
+        post: operations["lessons_no_show"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -350,6 +512,47 @@ export interface paths {
         get: operations["auth_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planning/copy-week": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copies a week's lessons to another week at the same local times (across a daylight-saving
+         *     change too); conflicts are skipped and reported.
+         */
+        post: operations["planning_copy_week"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planning/replace-day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A sick instructor or a broken-down car: each planned lesson of the day goes to another
+         *     instructor (or vehicle) free at that time, or is cancelled by the school (never charged);
+         *     the day is then blocked, and the students to call are listed.
+         */
+        post: operations["planning_replace_day"];
         delete?: never;
         options?: never;
         head?: never;
@@ -609,6 +812,23 @@ export interface paths {
         patch: operations["vehicles_update"];
         trace?: never;
     };
+    "/api/v1/vehicles/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vehicle's minutes planned, done, cancelled and no-show, by kind and by week. */
+        get: operations["vehicles_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -705,6 +925,15 @@ export interface components {
             /** Format: date-time */
             starts_at: string;
         };
+        /** @enum {string} */
+        BlockReason: "leave" | "sickness" | "training" | "meeting" | "maintenance" | "breakdown" | "other";
+        CancelRequest: {
+            by?: components["schemas"]["CancelledBy"] | null;
+            reason?: string | null;
+            waive_charge?: boolean;
+        };
+        /** @enum {string} */
+        CancelledBy: "school" | "student";
         CaughtMail: {
             body_text: string;
             /** Format: date-time */
@@ -738,6 +967,39 @@ export interface components {
              */
             end_date?: string | null;
             label?: string | null;
+        };
+        CompleteRequest: {
+            comment?: string | null;
+        };
+        /** @description A lesson that stands in the way. */
+        Conflict: {
+            /** Format: date-time */
+            ends_at: string;
+            kind: string;
+            /** Format: uuid */
+            lesson_id: string;
+            /** @description `instructor`, `vehicle` or `student`. */
+            resource: string;
+            /** Format: date-time */
+            starts_at: string;
+        };
+        CopyWeekRequest: {
+            /**
+             * Format: date
+             * @description The Monday of the week to copy.
+             */
+            from_week: string;
+            /** @description Only these instructors' lessons (all when empty). */
+            instructor_ids?: string[];
+            /**
+             * Format: date
+             * @description The Monday of the week to fill.
+             */
+            to_week: string;
+        };
+        CopyWeekResult: {
+            created: components["schemas"]["Lesson"][];
+            skipped: components["schemas"]["Skipped"][];
         };
         Document: {
             content_type: string;
@@ -781,6 +1043,10 @@ export interface components {
             /** @description Newest first, replaced ones included. */
             items: components["schemas"]["Document"][];
         };
+        DuplicateRequest: {
+            /** Format: date-time */
+            starts_at: string;
+        };
         /** @enum {string} */
         EndReason: "licence_obtained" | "abandoned" | "transferred_out";
         /** @enum {string} */
@@ -790,6 +1056,10 @@ export interface components {
         /** @description A field that failed validation. */
         FieldError: {
             field: string;
+            message: string;
+        };
+        Finding: {
+            code: string;
             message: string;
         };
         ForgotPasswordRequest: {
@@ -924,6 +1194,88 @@ export interface components {
             role: components["schemas"]["Role"];
             tenant_name: string;
         };
+        /** @description A lesson or a block, as the API shows it. */
+        Lesson: {
+            /** Format: uuid */
+            agency_id: string;
+            /** @description Students of a code session or an exam day. */
+            attendee_ids: string[];
+            block_reason?: components["schemas"]["BlockReason"] | null;
+            cancel_reason?: string | null;
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            cancelled_by?: components["schemas"]["CancelledBy"] | null;
+            /** Format: int32 */
+            capacity?: number | null;
+            /** @description A late cancellation or a no-show that consumed the student's hours. */
+            charged: boolean;
+            comment?: string | null;
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            kind: components["schemas"]["LessonKind"];
+            meeting_point?: string | null;
+            note?: string | null;
+            /** Format: uuid */
+            room_id?: string | null;
+            /** Format: uuid */
+            series_id?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            status: components["schemas"]["LessonStatus"];
+            /** Format: uuid */
+            student_id?: string | null;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+            /** Format: int32 */
+            version: number;
+            /** @description Warnings saved with the lesson (outside availability, holiday…). */
+            warnings: components["schemas"]["Finding"][];
+        };
+        /** @description What the office sends to plan a lesson (and, merged with the lesson, to move or reassign it). */
+        LessonInput: {
+            /**
+             * Format: uuid
+             * @description Defaults to the instructor's agency (or the school's first).
+             */
+            agency_id?: string | null;
+            attendee_ids?: string[];
+            block_reason?: components["schemas"]["BlockReason"] | null;
+            /** Format: int32 */
+            capacity?: number | null;
+            comment?: string | null;
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            kind: components["schemas"]["LessonKind"];
+            meeting_point?: string | null;
+            note?: string | null;
+            /** Format: uuid */
+            room_id?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: uuid */
+            student_id?: string | null;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+        };
+        /** @enum {string} */
+        LessonKind: "driving" | "code" | "exam" | "evaluation" | "unavailability";
+        /** @enum {string} */
+        LessonStatus: "planned" | "done" | "no_show" | "cancelled";
+        LessonUpdate: components["schemas"]["LessonInput"] & {
+            /** Format: int32 */
+            version: number;
+        };
+        LessonWindow: {
+            /** @description The whole window (never paginated). */
+            items: components["schemas"]["Lesson"][];
+            next_cursor?: string | null;
+        };
         LoginRequest: {
             email: string;
             password: string;
@@ -958,6 +1310,16 @@ export interface components {
             tenant_id: string;
             tenant_name: string;
         };
+        Minutes: {
+            /** Format: int64 */
+            cancelled: number;
+            /** Format: int64 */
+            done: number;
+            /** Format: int64 */
+            no_show: number;
+            /** Format: int64 */
+            planned: number;
+        };
         NewHoursEntry: {
             /** @description `purchase`, `correction` or `transfer_in` (consumptions come from the planning). */
             kind: components["schemas"]["EntryKind"];
@@ -968,6 +1330,16 @@ export interface components {
         NewInvitation: {
             email: string;
             role: components["schemas"]["Role"];
+        };
+        NewSeries: {
+            /** @description `FREQ=DAILY|WEEKLY`, `INTERVAL`, `BYDAY`, `COUNT` (≤ 200) or `UNTIL` (within 18 months). */
+            rrule: string;
+            /**
+             * Format: date-time
+             * @description The first occurrence; its local wall-clock time is kept for all of them.
+             */
+            starts_at: string;
+            template: components["schemas"]["SeriesTemplate"];
         };
         Page_Agency: {
             items: {
@@ -1168,6 +1540,11 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        /** @description The answer of a creation: the lesson and what to know about it. */
+        Planned: {
+            lesson: components["schemas"]["Lesson"];
+            warnings: components["schemas"]["Finding"][];
+        };
         /** @description RFC 9457 problem details, with Volant's extension members. */
         Problem: {
             conflicts?: unknown;
@@ -1179,6 +1556,23 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        ReplaceDayRequest: {
+            /**
+             * Format: date
+             * @description The local date of the absence or breakdown.
+             */
+            date: string;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            note?: string | null;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+        };
+        ReplaceDayResult: {
+            cancelled: components["schemas"]["Lesson"][];
+            reassigned: components["schemas"]["Lesson"][];
+            students_to_call: components["schemas"]["StudentToCall"][];
         };
         ResetPasswordRequest: {
             password: string;
@@ -1201,6 +1595,55 @@ export interface components {
             code: string;
             message: string;
         };
+        Series: {
+            /** Format: uuid */
+            id: string;
+            rrule: string;
+            template: components["schemas"]["SeriesTemplate"];
+        };
+        SeriesCancelResult: {
+            cancelled: components["schemas"]["Lesson"][];
+        };
+        SeriesChange: {
+            /** Format: int64 */
+            duration_minutes?: number | null;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            meeting_point?: string | null;
+            /** @description New local start time `HH:MM` (the dates stay). */
+            start_time?: string | null;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+        };
+        SeriesChangeResult: {
+            skipped: components["schemas"]["Skipped"][];
+            updated: components["schemas"]["Lesson"][];
+        };
+        SeriesResult: {
+            created: components["schemas"]["Lesson"][];
+            series: components["schemas"]["Series"];
+            skipped: components["schemas"]["SkippedOccurrence"][];
+        };
+        /** @description What every occurrence of a series is. */
+        SeriesTemplate: {
+            /** Format: uuid */
+            agency_id?: string | null;
+            attendee_ids?: string[];
+            /** Format: int32 */
+            capacity?: number | null;
+            /** Format: int64 */
+            duration_minutes: number;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            kind: components["schemas"]["LessonKind"];
+            meeting_point?: string | null;
+            /** Format: uuid */
+            room_id?: string | null;
+            /** Format: uuid */
+            student_id?: string | null;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+        };
         /** @description The answer of login, switch-tenant, invitation accept and `GET /me`. */
         SessionView: {
             csrf_token: string;
@@ -1219,6 +1662,18 @@ export interface components {
             tenant: components["schemas"]["TenantView"];
             user: components["schemas"]["UserView"];
         };
+        Skipped: {
+            conflicts: components["schemas"]["Conflict"][];
+            lesson: components["schemas"]["Lesson"];
+            /** @description Why, in French (a conflict or a refusing rule). */
+            reason: string;
+        };
+        SkippedOccurrence: {
+            conflicts: components["schemas"]["Conflict"][];
+            reason: string;
+            /** Format: date-time */
+            starts_at: string;
+        };
         StartEvaluation: {
             /** Format: date */
             date: string;
@@ -1227,6 +1682,17 @@ export interface components {
              * @description Estimated driving time written into the contract, in minutes.
              */
             estimated_minutes: number;
+        };
+        Stats: {
+            by_kind: {
+                [key: string]: components["schemas"]["Minutes"];
+            };
+            by_week: components["schemas"]["WeekMinutes"][];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            total: components["schemas"]["Minutes"];
         };
         /** @description A student file as the API shows it. */
         Student: {
@@ -1315,6 +1781,16 @@ export interface components {
         };
         /** @enum {string} */
         StudentStatus: "prospect" | "active" | "finished" | "archived";
+        StudentToCall: {
+            /** Format: uuid */
+            lesson_id: string;
+            name: string;
+            /** @description `reassigned` or `cancelled`. */
+            outcome: string;
+            phone?: string | null;
+            /** Format: uuid */
+            student_id: string;
+        };
         StudentUpdate: components["schemas"]["StudentInput"] & {
             /** Format: int32 */
             version: number;
@@ -1415,6 +1891,13 @@ export interface components {
              */
             first_broken?: number | null;
             ok: boolean;
+        };
+        WeekMinutes: components["schemas"]["Minutes"] & {
+            /**
+             * Format: date
+             * @description The Monday of the week.
+             */
+            week: string;
         };
         WeeklyRange: {
             /** @description Local time, `HH:MM`, after `start`. */
@@ -2242,6 +2725,56 @@ export interface operations {
             };
         };
     };
+    instructors_stats: {
+        parameters: {
+            query: {
+                /** @description First local date, inclusive. */
+                from: string;
+                /** @description Last local date, inclusive. */
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     invitations_list: {
         parameters: {
             query?: {
@@ -2391,6 +2924,578 @@ export interface operations {
             };
         };
     };
+    series_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSeries"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    series_cancel: {
+        parameters: {
+            query: {
+                /** @description `one`, `following` (this occurrence and the later ones) or `all`. */
+                scope: "one" | "following" | "all";
+                /** @description The occurrence `one` and `following` start from. */
+                lesson_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesCancelResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    series_update: {
+        parameters: {
+            query: {
+                /** @description `one`, `following` (this occurrence and the later ones) or `all`. */
+                scope: "one" | "following" | "all";
+                /** @description The occurrence `one` and `following` start from. */
+                lesson_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeriesChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesChangeResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    lessons_list: {
+        parameters: {
+            query: {
+                /** @description RFC 3339 instant: lessons ending after it. */
+                from: string;
+                /** @description RFC 3339 instant: lessons starting before it. */
+                to: string;
+                instructor_id?: string;
+                student_id?: string;
+                vehicle_id?: string;
+                agency_id?: string;
+                kind?: components["schemas"]["LessonKind"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonWindow"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    lessons_create: {
+        parameters: {
+            query?: {
+                /** @description Checks only: nothing is saved. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LessonInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Planned"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Planned"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    lessons_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    lessons_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LessonUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Planned"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    lessons_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    lessons_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    lessons_duplicate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuplicateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Planned"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    lessons_no_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lesson"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     auth_me: {
         parameters: {
             query?: never;
@@ -2409,6 +3514,94 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    planning_copy_week: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CopyWeekRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CopyWeekResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    planning_replace_day: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceDayRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplaceDayResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3290,6 +4483,56 @@ export interface operations {
                 content?: never;
             };
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    vehicles_stats: {
+        parameters: {
+            query: {
+                /** @description First local date, inclusive. */
+                from: string;
+                /** @description Last local date, inclusive. */
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -227,6 +227,7 @@ pub enum Scope {
 #[into_params(parameter_in = Query)]
 pub struct ScopeQuery {
     /// `one`, `following` (this occurrence and the later ones) or `all`.
+    #[param(inline)]
     pub scope: Scope,
     /// The occurrence `one` and `following` start from.
     pub lesson_id: Option<Uuid>,
