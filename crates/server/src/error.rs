@@ -244,7 +244,7 @@ impl From<sqlx::Error> for AppError {
 /// SQLSTATE classes meaning "the server is going away or not ready" (57P01 admin shutdown,
 /// 57P03 cannot connect now, 08xxx connection exceptions).
 fn is_unavailable_code(code: &str) -> bool {
-    code.starts_with("08") || code == "57P01" || code == "57P02" || code == "57P03"
+    (code.starts_with("08") && code != "08P01") || code == "57P01" || code == "57P02" || code == "57P03"
 }
 
 /// The name of the constraint a database error violated, for mapping named constraints.

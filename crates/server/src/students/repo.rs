@@ -131,6 +131,8 @@ pub struct Filter {
     /// `None`: every status but `archived`.
     pub status: Option<StudentStatus>,
     pub referent: Option<Uuid>,
+    /// Students this instructor teaches: their referent, or with a lesson with them.
+    pub taught_by: Option<Uuid>,
     pub agency_id: Option<Uuid>,
     /// Only this file (a student's own).
     pub only: Option<Uuid>,
@@ -150,6 +152,9 @@ pub async fn list(conn: &mut PgConnection, tenant: TenantId, f: &Filter) -> Resu
             AND ($2 = '' OR s.search_vector @@ to_tsquery('simple', $2))
             AND (CASE WHEN $3::text IS NULL THEN s.status <> 'archived' ELSE s.status = $3 END)
             AND ($4::uuid IS NULL OR s.referent_instructor_id = $4)
+            AND ($10::uuid IS NULL OR s.referent_instructor_id = $10 OR EXISTS (
+                  SELECT FROM lesson_participants p JOIN lessons l ON l.tenant_id = p.tenant_id AND l.id = p.lesson_id
+                   WHERE p.tenant_id = s.tenant_id AND p.student_id = s.id AND l.instructor_id = $10))
             AND ($5::uuid IS NULL OR s.agency_id = $5)
             AND ($6::uuid IS NULL OR s.id = $6)
             AND ($7::text IS NULL OR (s.sort_key, s.id) > ($7, $8))
@@ -164,6 +169,7 @@ pub async fn list(conn: &mut PgConnection, tenant: TenantId, f: &Filter) -> Resu
     .bind(after_key)
     .bind(after_id)
     .bind(f.limit)
+    .bind(f.taught_by)
     .fetch_all(conn)
     .await?;
     rows.into_iter().map(Student::try_from).collect()
@@ -323,4 +329,23 @@ pub async fn anonymise(conn: &mut PgConnection, tenant: TenantId, id: Uuid, labe
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Does this instructor teach this student (referent, or a lesson together)?
+pub async fn is_taught_by(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    student: Uuid,
+    instructor: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT FROM students WHERE tenant_id = $1 AND id = $2 AND referent_instructor_id = $3)
+             OR EXISTS (SELECT FROM lesson_participants p JOIN lessons l ON l.tenant_id = p.tenant_id AND l.id = p.lesson_id
+                         WHERE p.tenant_id = $1 AND p.student_id = $2 AND l.instructor_id = $3)",
+    )
+    .bind(tenant.0)
+    .bind(student)
+    .bind(instructor)
+    .fetch_one(conn)
+    .await
 }

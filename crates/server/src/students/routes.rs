@@ -59,7 +59,8 @@ pub async fn school_today(conn: &mut PgConnection, tenant: TenantId) -> AppResul
 }
 
 /// Who may reach which files: the office every file, an instructor the students they teach
-/// (their referent students), a student their own file. Anything else is the same 404.
+/// (their referent students, or those they have a lesson with), a student their own file.
+/// Anything else is the same 404.
 enum Scope {
     All,
     ReferentOf(Uuid),
@@ -86,7 +87,7 @@ pub async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -
     let s = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
     let ok = match scope {
         Scope::All => true,
-        Scope::ReferentOf(i) => s.referent_instructor_id == Some(i),
+        Scope::ReferentOf(i) => repo::is_taught_by(conn, ctx.tenant_id, s.id, i).await?,
         Scope::Own(own) => own == s.id,
         Scope::Nothing => false,
     };
@@ -119,11 +120,11 @@ async fn list(
     ctx.require(Permission::ReadStudents)?;
     let limit = page::limit(q.limit)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let (referent, only) = match scope(&mut tx, &ctx).await? {
-        Scope::All => (q.instructor_id, None),
-        Scope::ReferentOf(i) => (Some(i), None),
-        Scope::Own(id) => (None, Some(id)),
-        Scope::Nothing => (None, Some(Uuid::nil())),
+    let (referent, taught_by, only) = match scope(&mut tx, &ctx).await? {
+        Scope::All => (q.instructor_id, None, None),
+        Scope::ReferentOf(i) => (None, Some(i), None),
+        Scope::Own(id) => (None, None, Some(id)),
+        Scope::Nothing => (None, None, Some(Uuid::nil())),
     };
     let words: Vec<String> =
         q.q.as_deref().map(volant_domain::search::words).unwrap_or_default().into_iter().take(8).collect();
@@ -131,6 +132,7 @@ async fn list(
         words,
         status: q.status,
         referent,
+        taught_by,
         agency_id: q.agency_id,
         only,
         after: page::decode_cursor(q.cursor.as_deref())?,

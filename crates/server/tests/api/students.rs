@@ -353,3 +353,24 @@ async fn a_student_invited_from_the_file_gets_their_own_space() {
     assert_eq!(guest.json(&format!("/api/v1/students/{id}")).await["last_name"], "Invité");
     problem(sec.post(&format!("/api/v1/students/{id}/invite"), &json!({})).await, 422).await;
 }
+
+#[tokio::test]
+async fn an_instructor_also_sees_the_students_they_have_a_lesson_with() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let sec = app.login_as(Role::Secretary, 'a').await;
+    let other = create(
+        &sec,
+        json!({"first_name": "Paul", "last_name": "Passager", "birth_date": "2000-01-01", "ants_status": "validated"}),
+    )
+    .await;
+    let teacher = app.login_as(Role::Instructor, 'a').await;
+    problem(teacher.get(&format!("/api/v1/students/{}", other["id"].as_str().unwrap())).await, 404).await;
+    let t = chrono::Utc::now() + chrono::Duration::days(8);
+    let lesson = json!({"kind": "driving", "starts_at": t, "ends_at": t + chrono::Duration::hours(1), "student_id": other["id"],
+                        "instructor_id": fx.instructor, "vehicle_id": fx.vehicle});
+    assert_eq!(sec.post("/api/v1/lessons", &lesson).await.status(), 201);
+    assert_eq!(teacher.get(&format!("/api/v1/students/{}", other["id"].as_str().unwrap())).await.status(), 200);
+    assert_eq!(teacher.json("/api/v1/students").await["items"].as_array().unwrap().len(), 2);
+}
