@@ -92,6 +92,8 @@ describe('Volant web app', () => {
       await page.goto('/connexion');
       await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
       await page.waitForURL(/\/mot-de-passe-oublie$/);
+      // The page is lazily loaded: until it shows, the login form (with its own e-mail field) is still there.
+      await page.getByRole('heading', { name: 'Mot de passe oublié' }).waitFor();
       await page.getByLabel('Adresse e-mail').fill(email);
       await page.getByRole('button', { name: 'Envoyer le lien' }).click();
       await page.getByTestId('forgot-sent').waitFor();

@@ -16,4 +16,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::vehicles::routes::routes())
         .merge(crate::students::routes::routes())
         .merge(crate::planning::routes::routes())
+        .merge(crate::booklet::routes::routes())
 }

@@ -5,6 +5,7 @@ pub mod agencies;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod booklet;
 pub mod cli;
 pub mod config;
 pub mod db;

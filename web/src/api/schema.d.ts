@@ -176,6 +176,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/competencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The REMC reference for licence B: 4 competencies, 32 items. */
+        get: operations["booklet_competencies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/demo/mails": {
         parameters: {
             query?: never;
@@ -615,6 +632,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/students/{id}/booklet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A student's booklet: each item's level and history, progress, assessments. */
+        get: operations["booklet_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/booklet/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records a formal assessment (bilan de compétences) or the end-of-initial-training
+         *     certificate (AFFI).
+         */
+        post: operations["booklet_assess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/booklet/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records one evaluation: by an instructor who teaches the student, or by the office for
+         *     levels imported from another school (`source: "transfer_in"`).
+         */
+        post: operations["booklet_evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/students/{id}/documents": {
         parameters: {
             query?: never;
@@ -884,6 +958,18 @@ export interface components {
         };
         /** @enum {string} */
         AntsStatus: "not_started" | "submitted" | "validated" | "rejected";
+        Assessment: {
+            comment?: string | null;
+            /** Format: date */
+            date: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            /** @description `bilan` (formal assessment) or `affi` (end of initial training, AAC and supervised driving). */
+            kind: string;
+            result?: string | null;
+        };
         /** @description One entry as the audit-log page shows it. */
         AuditEntry: {
             action: string;
@@ -927,6 +1013,40 @@ export interface components {
         };
         /** @enum {string} */
         BlockReason: "leave" | "sickness" | "training" | "meeting" | "maintenance" | "breakdown" | "other";
+        Booklet: {
+            /** @description Items at `assimile`. */
+            acquired: number;
+            assessments: components["schemas"]["Assessment"][];
+            competencies: components["schemas"]["BookletCompetency"][];
+            item_count: number;
+            /** @description The school's names for the levels. */
+            labels: components["schemas"]["LevelLabel"][];
+            /** Format: int32 */
+            progress: number;
+            reference: string;
+            version: string;
+        };
+        BookletCompetency: {
+            acquired: number;
+            code: string;
+            items: components["schemas"]["BookletItem"][];
+            /**
+             * Format: int32
+             * @description Percent: the mean of the items' level indices (0 to 3) over 3.
+             */
+            progress: number;
+            title: string;
+        };
+        BookletItem: {
+            code: string;
+            /** Format: date */
+            evaluated_at?: string | null;
+            /** @description Every evaluation of the item, newest first. */
+            history: components["schemas"]["Evaluation"][];
+            /** @description The latest level (`non_aborde` when never evaluated). */
+            level: components["schemas"]["Level"];
+            title: string;
+        };
         CancelRequest: {
             by?: components["schemas"]["CancelledBy"] | null;
             reason?: string | null;
@@ -968,8 +1088,15 @@ export interface components {
             end_date?: string | null;
             label?: string | null;
         };
+        Competency: {
+            code: string;
+            items: components["schemas"]["Item"][];
+            title: string;
+        };
         CompleteRequest: {
             comment?: string | null;
+            /** @description Booklet evaluations of the items worked, saved with the completion (all or nothing). */
+            evaluations?: components["schemas"]["EvaluationInput"][];
         };
         /** @description A lesson that stands in the way. */
         Conflict: {
@@ -1051,6 +1178,37 @@ export interface components {
         EndReason: "licence_obtained" | "abandoned" | "transferred_out";
         /** @enum {string} */
         EntryKind: "purchase" | "consumption" | "correction" | "transfer_in";
+        Evaluation: {
+            comment?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            evaluated_on: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            item_code: string;
+            /** Format: uuid */
+            lesson_id?: string | null;
+            level: components["schemas"]["Level"];
+            source: components["schemas"]["Source"];
+        };
+        /** @description One evaluation to record. */
+        EvaluationInput: {
+            comment?: string | null;
+            /**
+             * Format: date
+             * @description Defaults to today.
+             */
+            evaluated_on?: string | null;
+            /** @description `C1.1` … `C4.7`. */
+            item_code: string;
+            /** Format: uuid */
+            lesson_id?: string | null;
+            level: components["schemas"]["Level"];
+            source?: components["schemas"]["Source"] | null;
+        };
         /** @enum {string} */
         ExceptionKind: "leave" | "sickness" | "training" | "meeting" | "other";
         /** @description A field that failed validation. */
@@ -1194,6 +1352,10 @@ export interface components {
             role: components["schemas"]["Role"];
             tenant_name: string;
         };
+        Item: {
+            code: string;
+            title: string;
+        };
         /** @description A lesson or a block, as the API shows it. */
         Lesson: {
             /** Format: uuid */
@@ -1276,6 +1438,12 @@ export interface components {
             items: components["schemas"]["Lesson"][];
             next_cursor?: string | null;
         };
+        /** @enum {string} */
+        Level: "non_aborde" | "aborde" | "traite" | "assimile";
+        LevelLabel: {
+            label: string;
+            level: components["schemas"]["Level"];
+        };
         LoginRequest: {
             email: string;
             password: string;
@@ -1319,6 +1487,16 @@ export interface components {
             no_show: number;
             /** Format: int64 */
             planned: number;
+        };
+        NewAssessment: {
+            comment?: string | null;
+            /** Format: date */
+            date: string;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            /** @description `bilan` or `affi`. */
+            kind: string;
+            result?: string | null;
         };
         NewHoursEntry: {
             /** @description `purchase`, `correction` or `transfer_in` (consumptions come from the planning). */
@@ -1557,6 +1735,11 @@ export interface components {
             title: string;
             type: string;
         };
+        Reference: {
+            competencies: components["schemas"]["Competency"][];
+            reference: string;
+            version: string;
+        };
         ReplaceDayRequest: {
             /**
              * Format: date
@@ -1674,6 +1857,8 @@ export interface components {
             /** Format: date-time */
             starts_at: string;
         };
+        /** @enum {string} */
+        Source: "lesson" | "transfer_in";
         StartEvaluation: {
             /** Format: date */
             date: string;
@@ -2335,6 +2520,31 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    booklet_competencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reference"];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3832,6 +4042,137 @@ export interface operations {
                 content?: never;
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    booklet_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booklet"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    booklet_assess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAssessment"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    booklet_evaluate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evaluation"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

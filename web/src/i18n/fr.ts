@@ -2,7 +2,10 @@
  * French strings of the whole UI. Every visible text lives here, grouped by screen.
  * Interpolations use {{name}}.
  */
+import students from './fr.students.ts';
+
 const fr = {
+  students,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -24,6 +27,10 @@ const fr = {
     instructors: 'Moniteurs',
     vehicles: 'Véhicules',
     agencies: 'Agences',
+    students: 'Élèves',
+    myStudents: 'Mes élèves',
+    myFile: 'Mon dossier',
+    myHours: 'Mes heures',
   },
   shell: {
     openNavigation: 'Ouvrir la navigation',
@@ -288,6 +295,7 @@ const fr = {
     agency: 'Agence',
     categories: 'Catégories',
     authorisationExpiry: "Fin de l'autorisation",
+    authorisationExpiryLabel: "Fin de l'autorisation :",
     status: 'État',
     active: 'Actif',
     inactive: 'Inactif',
@@ -410,6 +418,7 @@ const fr = {
     none: '—',
     loadMore: 'Afficher plus',
     remove: 'Supprimer',
+    firstAgency: "Première agence de l'école",
     readOnly: 'Consultation seule : vous ne pouvez pas modifier ces informations.',
   },
 } as const;

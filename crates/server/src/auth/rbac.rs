@@ -45,6 +45,9 @@ pub enum Permission {
     ManagePlanning,
     /// Mark lessons done or no-show (an instructor only their own).
     MarkLessons,
+    /// Record booklet evaluations and assessments (an instructor for the students they teach;
+    /// the office for levels imported from another school).
+    EvaluateStudents,
 }
 
 impl Permission {
@@ -62,9 +65,10 @@ impl Permission {
             | Permission::ManageStudents
             | Permission::ManagePlanning => &[Admin, Secretary],
             Permission::ReadStudentDocuments | Permission::UploadStudentDocuments => &[Admin, Secretary, Student],
-            Permission::ReadVehicles | Permission::DeclareUnavailability | Permission::MarkLessons => {
-                &[Admin, Secretary, Instructor]
-            }
+            Permission::ReadVehicles
+            | Permission::DeclareUnavailability
+            | Permission::MarkLessons
+            | Permission::EvaluateStudents => &[Admin, Secretary, Instructor],
             Permission::ReadAgencies
             | Permission::ReadInstructors
             | Permission::ReadStudents

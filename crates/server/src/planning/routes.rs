@@ -258,6 +258,9 @@ async fn cancel(
 pub struct CompleteRequest {
     #[serde(default)]
     pub comment: Option<String>,
+    /// Booklet evaluations of the items worked, saved with the completion (all or nothing).
+    #[serde(default)]
+    pub evaluations: Vec<crate::booklet::EvaluationInput>,
 }
 
 /// Marks a lesson done (refused before it has started); a driving lesson consumes its hours.
@@ -276,7 +279,32 @@ async fn complete(
     let lesson = visible(&mut tx, &ctx, id, true).await?;
     let req: CompleteRequest = body.parse()?;
     let comment = req.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    // Every evaluation is checked before anything is written: one bad item refuses the request.
+    crate::booklet::validate(&req.evaluations, "evaluations")?;
+    let evaluated = match lesson.student_id {
+        Some(s) if !req.evaluations.is_empty() => Some(s),
+        None if !req.evaluations.is_empty() => {
+            return Err(AppError::field(
+                "evaluations",
+                "Seule une séance avec un élève reçoit des évaluations du livret.",
+            ));
+        }
+        _ => None,
+    };
     let after = service::complete(&mut tx, &ctx.actor(), &lesson, comment).await?;
+    if let Some(student) = evaluated {
+        let evaluations: Vec<crate::booklet::EvaluationInput> = req
+            .evaluations
+            .into_iter()
+            .map(|mut e| {
+                e.lesson_id = Some(lesson.id);
+                e.source = Some(crate::booklet::Source::Lesson);
+                e
+            })
+            .collect();
+        let today = service::local_date(service::school(&mut tx, ctx.tenant_id).await?.tz, lesson.starts_at);
+        crate::booklet::record(&mut tx, &ctx.actor(), student, lesson.instructor_id, &evaluations, today).await?;
+    }
     tx.commit().await?;
     Ok(Json(after))
 }

@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod booklet;
 mod foundation;
 mod isolation;
 mod planning;

@@ -88,6 +88,10 @@ fn matrix() -> HashMap<(&'static str, &'static str), Access> {
         (("POST", "/api/v1/planning/replace-day"), OFFICE),
         (("GET", "/api/v1/instructors/{id}/stats"), STAFF),
         (("GET", "/api/v1/vehicles/{id}/stats"), STAFF),
+        (("GET", "/api/v1/competencies"), Access::AnyRole),
+        (("GET", "/api/v1/students/{id}/booklet"), Access::AnyRole),
+        (("POST", "/api/v1/students/{id}/booklet/evaluations"), STAFF),
+        (("POST", "/api/v1/students/{id}/booklet/assessments"), STAFF),
     ])
 }
 

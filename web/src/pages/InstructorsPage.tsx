@@ -1,0 +1,143 @@
+import { Anchor, Badge, Button, Card, Group, SegmentedControl, Table, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
+import { api, unwrap } from '../api/client.ts';
+import { INSTRUCTORS_KEY, useAgencyOptions } from '../api/resources.ts';
+import { useCurrentSession } from '../api/session.ts';
+import { ColourDot } from '../components/ColourDot.tsx';
+import { ExpiryDate } from '../components/ExpiryDate.tsx';
+import { AUTHORISATION_WARNING_DAYS } from '../lib/expiry.ts';
+import { useCursorList } from '../lib/useCursorList.ts';
+import { LoadError } from '../shell/LoadError.tsx';
+import { PageHeader } from '../shell/PageHeader.tsx';
+import { PageLoader } from '../shell/PageLoader.tsx';
+import { InstructorDetail } from './instructors/InstructorDetail.tsx';
+import { NewInstructor } from './instructors/IdentityForm.tsx';
+import NotFoundPage from './NotFoundPage.tsx';
+
+/** /moniteurs (list), /moniteurs/nouveau (ADMIN), /moniteurs/:id — ADMIN and SECRETARY (see nav.ts). */
+export default function InstructorsPage() {
+  const { role } = useCurrentSession();
+  return (
+    <Routes>
+      <Route index element={<InstructorList />} />
+      <Route path="nouveau" element={role === 'ADMIN' ? <NewInstructor /> : <NotFoundPage />} />
+      <Route path=":id" element={<InstructorById />} />
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}
+
+function InstructorById() {
+  const { id = '' } = useParams();
+  return <InstructorDetail key={id} id={id} />;
+}
+
+type ActiveFilter = 'active' | 'inactive' | 'all';
+const FILTERS: readonly ActiveFilter[] = ['active', 'inactive', 'all'];
+const FILTER_PARAM = 'etat';
+
+function InstructorList() {
+  const { t } = useTranslation();
+  const { role } = useCurrentSession();
+  const { names } = useAgencyOptions();
+  const [params, setParams] = useSearchParams();
+  const raw = params.get(FILTER_PARAM);
+  const filter: ActiveFilter = FILTERS.find((f) => f === raw) ?? 'active';
+  const active = filter === 'all' ? undefined : filter === 'active';
+
+  const instructors = useCursorList([...INSTRUCTORS_KEY, 'list', filter], (cursor) =>
+    unwrap(api.GET('/api/v1/instructors', { params: { query: { limit: 200, cursor, active } } })),
+  );
+
+  const filterLabels: Record<ActiveFilter, string> = {
+    active: t('instructors.filterActive'),
+    inactive: t('instructors.filterInactive'),
+    all: t('instructors.filterAll'),
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={t('instructors.title')}
+        actions={
+          role === 'ADMIN' && (
+            <Button component={Link} to="/moniteurs/nouveau">
+              {t('instructors.new')}
+            </Button>
+          )
+        }
+      />
+      <Card withBorder padding="lg">
+        <Group mb="md" gap="sm">
+          <Text id="instructors-filter" fw={500}>
+            {t('instructors.filter')}
+          </Text>
+          <SegmentedControl
+            aria-labelledby="instructors-filter"
+            value={filter}
+            onChange={(value) => {
+              setParams(value === 'active' ? {} : { [FILTER_PARAM]: value }, { replace: true });
+            }}
+            data={FILTERS.map((f) => ({ value: f, label: filterLabels[f] }))}
+          />
+        </Group>
+        {instructors.isPending ? (
+          <PageLoader />
+        ) : instructors.isError ? (
+          <LoadError error={instructors.error} onRetry={() => void instructors.refetch()} />
+        ) : instructors.items.length === 0 ? (
+          <Text c="dimmed">{t('instructors.empty')}</Text>
+        ) : (
+          <Table.ScrollContainer minWidth={680}>
+            <Table striped highlightOnHover verticalSpacing="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('instructors.name')}</Table.Th>
+                  <Table.Th scope="col">{t('instructors.agency')}</Table.Th>
+                  <Table.Th scope="col">{t('instructors.categories')}</Table.Th>
+                  <Table.Th scope="col">{t('instructors.authorisationExpiry')}</Table.Th>
+                  <Table.Th scope="col">{t('instructors.status')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {instructors.items.map((instructor) => {
+                  const name = `${instructor.first_name} ${instructor.last_name}`;
+                  return (
+                    <Table.Tr key={instructor.id} data-testid={`instructor-${instructor.id}`}>
+                      <Table.Td>
+                        <Group gap="xs" wrap="nowrap">
+                          <ColourDot colour={instructor.colour} />
+                          <Anchor component={Link} to={`/moniteurs/${instructor.id}`} fw={600}>
+                            {name}
+                          </Anchor>
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>{names.get(instructor.agency_id) ?? t('common.none')}</Table.Td>
+                      <Table.Td>{instructor.categories.join(', ') || t('common.none')}</Table.Td>
+                      <Table.Td>
+                        <ExpiryDate date={instructor.authorisation_expires_on} warningDays={AUTHORISATION_WARNING_DAYS} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge color={instructor.active ? 'green' : 'gray'} variant="light" style={{ minWidth: 'max-content' }}>
+                          {instructor.active ? t('instructors.active') : t('instructors.inactive')}
+                        </Badge>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+        {instructors.hasNextPage && (
+          <Group justify="center" mt="md">
+            <Button variant="light" onClick={() => void instructors.fetchNextPage()} loading={instructors.isFetchingNextPage}>
+              {t('common.loadMore')}
+            </Button>
+          </Group>
+        )}
+      </Card>
+    </>
+  );
+}

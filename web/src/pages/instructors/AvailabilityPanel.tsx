@@ -1,0 +1,328 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, type Availability, type AvailabilityException, type ExceptionKind } from '../../api/client.ts';
+import { ApiError, errorMessage } from '../../api/problem.ts';
+import { availabilityKey } from '../../api/resources.ts';
+import { useCurrentSession } from '../../api/session.ts';
+import { WeekGridEditor } from '../../components/WeekGridEditor.tsx';
+import { formatDateTime } from '../../lib/format.ts';
+import { formErrors, isStale, optional } from '../../lib/formErrors.ts';
+import { notifyError, notifySuccess } from '../../lib/notify.ts';
+import { gridErrorsFromServer, gridFromWeekly, gridProblems, weeklyFromGrid, type WeekGrid } from '../../lib/weekly.ts';
+import { localInputToInstant } from '../../lib/zonedTime.ts';
+import { LoadError } from '../../shell/LoadError.tsx';
+import { PageLoader } from '../../shell/PageLoader.tsx';
+
+const KINDS: readonly ExceptionKind[] = ['leave', 'sickness', 'training', 'meeting', 'other'];
+
+function isAvailability(value: unknown): value is Availability {
+  return typeof value === 'object' && value !== null && Array.isArray((value as Availability).weekly) && typeof (value as Availability).version === 'number';
+}
+
+const sameWeekly = (a: Availability['weekly'], b: Availability['weekly']) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The "Disponibilités" tab: the weekly template (edited by the office, saved whole with PUT and the version read)
+ * and the dated exceptions (added and removed one by one, by the office or the instructor themself).
+ */
+export function AvailabilityPanel({ instructorId, canEditWeekly }: { instructorId: string; canEditWeekly: boolean }) {
+  const availability = useQuery({
+    queryKey: availabilityKey(instructorId),
+    queryFn: () => unwrap(api.GET('/api/v1/instructors/{id}/availability', { params: { path: { id: instructorId } } })),
+  });
+  if (availability.isPending) return <PageLoader />;
+  if (availability.isError) return <LoadError error={availability.error} onRetry={() => void availability.refetch()} />;
+  return (
+    <Stack gap="lg">
+      <WeeklyCard instructorId={instructorId} data={availability.data} editable={canEditWeekly} />
+      <ExceptionsCard instructorId={instructorId} exceptions={availability.data.exceptions ?? []} />
+    </Stack>
+  );
+}
+
+/** Edits in progress, and the availability they started from. */
+interface Draft {
+  grid: WeekGrid;
+  base: Availability;
+}
+
+function WeeklyCard({ instructorId, data, editable }: { instructorId: string; data: Availability; editable: boolean }) {
+  const { t } = useTranslation();
+  const zone = useCurrentSession().tenant.timezone;
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const grid = draft?.grid ?? gridFromWeekly(data.weekly);
+  // The exceptions may have changed meanwhile (that bumps the version): only a change of the template conflicts.
+  const conflict = draft !== null && !sameWeekly(draft.base.weekly, data.weekly);
+
+  const save = useMutation({
+    mutationFn: ({ body }: { body: Availability; positions: ReturnType<typeof weeklyFromGrid>['positions'] }) =>
+      unwrap(api.PUT('/api/v1/instructors/{id}/availability', { params: { path: { id: instructorId } }, body })),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(availabilityKey(instructorId), saved);
+      setDraft(null);
+      setErrors({});
+      notifySuccess(t('availability.saved'));
+    },
+    onError: (error, { positions }) => {
+      if (isStale(error)) {
+        notifications.show({ color: 'orange', message: t('availability.stale'), autoClose: 10000 });
+        const current = error.problem.current;
+        if (isAvailability(current)) queryClient.setQueryData(availabilityKey(instructorId), current);
+        void queryClient.invalidateQueries({ queryKey: availabilityKey(instructorId) });
+        setDraft(null);
+        setErrors({});
+        return;
+      }
+      setErrors(error instanceof ApiError ? gridErrorsFromServer(error.problem.errors ?? [], 'weekly', positions) : {});
+    },
+  });
+
+  const submit = () => {
+    const problems = gridProblems(grid);
+    if (Object.keys(problems).length > 0) {
+      setErrors(Object.fromEntries(Object.entries(problems).map(([key, problem]) => [key, t(`weekGrid.problems.${problem}`)])));
+      return;
+    }
+    const { weekly, positions } = weeklyFromGrid(grid);
+    const version = conflict ? draft.base.version : data.version;
+    save.mutate({ body: { weekly, exceptions: data.exceptions ?? [], version }, positions });
+  };
+
+  return (
+    <Card withBorder padding="lg">
+      <Title order={2} size="h4">
+        {t('availability.weeklyTitle')}
+      </Title>
+      <Text c="dimmed" size="sm" mb="sm">
+        {editable ? t('availability.weeklyHint', { zone }) : t('availability.weeklyReadOnly')}
+      </Text>
+      <Stack gap="sm">
+        {save.isError && !isStale(save.error) && (
+          <Alert color="red" role="alert">
+            {errorMessage(save.error, t)}
+          </Alert>
+        )}
+        {Object.keys(errors).length > 0 && !save.isError && (
+          <Alert color="red" role="alert">
+            {t('weekGrid.invalid')}
+          </Alert>
+        )}
+        {conflict && (
+          <Alert color="orange" role="status">
+            {t('availability.changedMeanwhile')}
+          </Alert>
+        )}
+        <WeekGridEditor
+          value={grid}
+          onChange={
+            editable
+              ? (next) => {
+                  setDraft({ grid: next, base: draft?.base ?? data });
+                  setErrors({});
+                  save.reset();
+                }
+              : undefined
+          }
+          errors={errors}
+          emptyLabel={t('availability.unavailable')}
+          disabled={save.isPending}
+        />
+        {editable && (
+          <Group justify="flex-end" gap="sm">
+            {draft !== null && (
+              <Button
+                variant="subtle"
+                onClick={() => {
+                  setDraft(null);
+                  setErrors({});
+                  save.reset();
+                }}
+              >
+                {t('availability.reset')}
+              </Button>
+            )}
+            <Button onClick={submit} loading={save.isPending} disabled={draft === null}>
+              {t('availability.save')}
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+interface ExceptionValues {
+  starts_at: string;
+  ends_at: string;
+  kind: ExceptionKind | null;
+  note: string;
+}
+
+function ExceptionsCard({ instructorId, exceptions }: { instructorId: string; exceptions: AvailabilityException[] }) {
+  const { t } = useTranslation();
+  const zone = useCurrentSession().tenant.timezone;
+  const queryClient = useQueryClient();
+  const [removing, setRemoving] = useState<AvailabilityException | null>(null);
+  const kindOptions = KINDS.map((kind) => ({ value: kind, label: t(`availability.kinds.${kind}`) }));
+
+  const form = useForm<ExceptionValues>({
+    mode: 'controlled',
+    initialValues: { starts_at: '', ends_at: '', kind: 'leave', note: '' },
+    validate: {
+      starts_at: (value) => (localInputToInstant(value, zone) === null ? t('validation.required') : null),
+      ends_at: (value, values) => {
+        if (localInputToInstant(value, zone) === null) return t('validation.required');
+        return value <= values.starts_at ? t('availability.endBeforeStart') : null;
+      },
+      kind: (value) => (value === null ? t('validation.required') : null),
+    },
+  });
+
+  const add = useMutation({
+    mutationFn: (body: AvailabilityException) =>
+      unwrap(api.POST('/api/v1/instructors/{id}/exceptions', { params: { path: { id: instructorId } }, body })),
+    onSuccess: () => {
+      notifySuccess(t('availability.added'));
+      form.reset();
+      void queryClient.invalidateQueries({ queryKey: availabilityKey(instructorId) });
+    },
+    onError: (error) => form.setErrors(formErrors(error)),
+  });
+
+  const remove = useMutation({
+    mutationFn: (exception: AvailabilityException) =>
+      unwrap(
+        api.DELETE('/api/v1/instructors/{id}/exceptions/{exception_id}', {
+          params: { path: { id: instructorId, exception_id: exception.id ?? '' } },
+        }),
+      ),
+    onSuccess: () => {
+      notifySuccess(t('availability.removed'));
+      setRemoving(null);
+      void queryClient.invalidateQueries({ queryKey: availabilityKey(instructorId) });
+    },
+    onError: (error) => {
+      setRemoving(null);
+      notifyError(error, t);
+      void queryClient.invalidateQueries({ queryKey: availabilityKey(instructorId) });
+    },
+  });
+
+  const sorted = [...exceptions].sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+
+  return (
+    <Card withBorder padding="lg">
+      <Title order={2} size="h4">
+        {t('availability.exceptionsTitle')}
+      </Title>
+      <Text c="dimmed" size="sm" mb="sm">
+        {t('availability.exceptionsHint', { zone })}
+      </Text>
+      {sorted.length === 0 ? (
+        <Text c="dimmed" mb="md">
+          {t('availability.noException')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={560} mb="md">
+          <Table striped verticalSpacing="sm" data-testid="exceptions-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('availability.startsAt')}</Table.Th>
+                <Table.Th scope="col">{t('availability.endsAt')}</Table.Th>
+                <Table.Th scope="col">{t('availability.kind')}</Table.Th>
+                <Table.Th scope="col">{t('availability.noteColumn')}</Table.Th>
+                <Table.Th scope="col">{t('availability.actions')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {sorted.map((exception) => {
+                const start = formatDateTime(exception.starts_at, zone);
+                return (
+                  <Table.Tr key={exception.id ?? exception.starts_at}>
+                    <Table.Td>{start}</Table.Td>
+                    <Table.Td>{formatDateTime(exception.ends_at, zone)}</Table.Td>
+                    <Table.Td>{t(`availability.kinds.${exception.kind}`)}</Table.Td>
+                    <Table.Td>{exception.note ?? t('common.none')}</Table.Td>
+                    <Table.Td>
+                      <Button
+                        variant="subtle"
+                        color="red"
+                        size="compact-sm"
+                        aria-label={t('availability.removeOf', { date: start })}
+                        onClick={() => setRemoving(exception)}
+                        disabled={!exception.id}
+                      >
+                        {t('availability.remove')}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+
+      <form
+        onSubmit={form.onSubmit((values) => {
+          const starts = localInputToInstant(values.starts_at, zone);
+          const ends = localInputToInstant(values.ends_at, zone);
+          if (starts === null || ends === null || values.kind === null) return;
+          add.mutate({ starts_at: starts, ends_at: ends, kind: values.kind, note: optional(values.note) });
+        })}
+        noValidate
+        aria-labelledby="exception-form-title"
+      >
+        <Title order={3} size="h5" id="exception-form-title" mb="xs">
+          {t('availability.addTitle')}
+        </Title>
+        <Stack gap="sm">
+          {add.isError && (
+            <Alert color="red" role="alert">
+              {errorMessage(add.error, t)}
+            </Alert>
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
+            <TextInput type="datetime-local" label={t('availability.startsAt')} required {...form.getInputProps('starts_at')} />
+            <TextInput type="datetime-local" label={t('availability.endsAt')} required {...form.getInputProps('ends_at')} />
+            <Select label={t('availability.kind')} data={kindOptions} allowDeselect={false} required {...form.getInputProps('kind')} />
+            <TextInput label={t('availability.note')} maxLength={500} {...form.getInputProps('note')} />
+          </SimpleGrid>
+          <Group justify="flex-end">
+            <Button type="submit" loading={add.isPending}>
+              {t('availability.add')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+
+      <Modal opened={removing !== null} onClose={() => setRemoving(null)} title={t('availability.confirmTitle')} centered>
+        {removing && (
+          <Stack gap="md">
+            <Text>
+              {t('availability.confirmText', {
+                kind: t(`availability.kinds.${removing.kind}`),
+                start: formatDateTime(removing.starts_at, zone),
+                end: formatDateTime(removing.ends_at, zone),
+              })}
+            </Text>
+            <Group justify="flex-end" gap="sm">
+              <Button variant="default" onClick={() => setRemoving(null)}>
+                {t('common.cancel')}
+              </Button>
+              <Button color="red" loading={remove.isPending} onClick={() => remove.mutate(removing)}>
+                {t('common.remove')}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,100 @@
+import { Badge, Button, Group, Stack, Tabs, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { api, unwrap } from '../../api/client.ts';
+import { ApiError } from '../../api/problem.ts';
+import { instructorKey } from '../../api/resources.ts';
+import { useCurrentSession } from '../../api/session.ts';
+import { ColourDot } from '../../components/ColourDot.tsx';
+import { ExpiryDate } from '../../components/ExpiryDate.tsx';
+import { AUTHORISATION_WARNING_DAYS } from '../../lib/expiry.ts';
+import { LoadError } from '../../shell/LoadError.tsx';
+import { PageHeader } from '../../shell/PageHeader.tsx';
+import { PageLoader } from '../../shell/PageLoader.tsx';
+import NotFoundPage from '../NotFoundPage.tsx';
+import { AvailabilityPanel } from './AvailabilityPanel.tsx';
+import { IdentityForm } from './IdentityForm.tsx';
+
+type Tab = 'identite' | 'disponibilites';
+const TAB_PARAM = 'onglet';
+
+/**
+ * An instructor's page, with the tabs "Identité" and "Disponibilités" (the tab is kept in the address, so that a
+ * reload stays on it). `self`: the instructor's own page ("Mes disponibilités"), availability first.
+ */
+export function InstructorDetail({ id, self = false }: { id: string; self?: boolean }) {
+  const { t } = useTranslation();
+  const { role } = useCurrentSession();
+  const office = role === 'ADMIN' || role === 'SECRETARY';
+  const [params, setParams] = useSearchParams();
+  const raw = params.get(TAB_PARAM);
+  const tab: Tab = raw === 'identite' || raw === 'disponibilites' ? raw : self ? 'disponibilites' : 'identite';
+
+  const instructor = useQuery({
+    queryKey: instructorKey(id),
+    queryFn: () => unwrap(api.GET('/api/v1/instructors/{id}', { params: { path: { id } } })),
+  });
+
+  if (instructor.isPending) return <PageLoader />;
+  if (instructor.isError) {
+    if (instructor.error instanceof ApiError && instructor.error.status === 404) return <NotFoundPage />;
+    return <LoadError error={instructor.error} onRetry={() => void instructor.refetch()} />;
+  }
+  const data = instructor.data;
+  const name = `${data.first_name} ${data.last_name}`;
+
+  return (
+    <>
+      <PageHeader
+        title={self ? t('nav.myAvailability') : name}
+        actions={
+          office && (
+            <Button variant="subtle" component={Link} to="/moniteurs">
+              {t('instructors.back')}
+            </Button>
+          )
+        }
+      />
+      <Stack gap="md">
+        <Group gap="sm" wrap="wrap">
+          <ColourDot colour={data.colour} size={18} />
+          <Text fw={600}>{name}</Text>
+          <Badge color={data.active ? 'green' : 'gray'} variant="light" style={{ minWidth: 'max-content' }}>
+            {data.active ? t('instructors.active') : t('instructors.inactive')}
+          </Badge>
+          <Text size="sm">
+            {t('instructors.authorisationExpiryLabel')}{' '}
+            <ExpiryDate date={data.authorisation_expires_on} warningDays={AUTHORISATION_WARNING_DAYS} />
+          </Text>
+        </Group>
+        <Tabs
+          value={tab}
+          onChange={(value) => {
+            if (value === 'identite' || value === 'disponibilites') setParams({ [TAB_PARAM]: value }, { replace: true });
+          }}
+        >
+          <Tabs.List aria-label={t('instructors.tabs.label')} mb="md">
+            {self ? (
+              <>
+                <Tabs.Tab value="disponibilites">{t('instructors.tabs.availability')}</Tabs.Tab>
+                <Tabs.Tab value="identite">{t('instructors.tabs.identity')}</Tabs.Tab>
+              </>
+            ) : (
+              <>
+                <Tabs.Tab value="identite">{t('instructors.tabs.identity')}</Tabs.Tab>
+                <Tabs.Tab value="disponibilites">{t('instructors.tabs.availability')}</Tabs.Tab>
+              </>
+            )}
+          </Tabs.List>
+          <Tabs.Panel value="identite">
+            <IdentityForm key={data.version} instructor={data} editable={role === 'ADMIN'} />
+          </Tabs.Panel>
+          <Tabs.Panel value="disponibilites">
+            <AvailabilityPanel instructorId={id} canEditWeekly={office} />
+          </Tabs.Panel>
+        </Tabs>
+      </Stack>
+    </>
+  );
+}
