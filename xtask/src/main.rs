@@ -136,20 +136,26 @@ fn openapi(check: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Debian's Chromium drives the browser tests; no browser download is possible here.
-fn ensure_chromium() -> anyhow::Result<()> {
-    if Path::new("/usr/bin/chromium").exists() {
+/// Debian packages the tests use: Chromium drives the browser tests (no browser download is
+/// possible here), poppler-utils' `pdftotext` reads generated PDFs back.
+fn ensure_debian_tools() -> anyhow::Result<()> {
+    let missing: Vec<&str> = [("/usr/bin/chromium", "chromium"), ("/usr/bin/pdftotext", "poppler-utils")]
+        .into_iter()
+        .filter(|(path, _)| !Path::new(path).exists())
+        .map(|(_, package)| package)
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     if !is_root() {
-        bail!("the browser tests need Debian's Chromium: run `sudo apt-get install chromium`, then again");
+        bail!("the tests need Debian packages: run `sudo apt-get install {}`, then again", missing.join(" "));
     }
     let mut update = Command::new("apt-get");
     update.arg("update");
     run("apt-get update", update)?;
     let mut install = Command::new("apt-get");
-    install.args(["install", "-y", "--no-install-recommends", "chromium"]).env("DEBIAN_FRONTEND", "noninteractive");
-    run("apt-get install chromium", install)
+    install.args(["install", "-y", "--no-install-recommends"]).args(&missing).env("DEBIAN_FRONTEND", "noninteractive");
+    run(&format!("apt-get install {}", missing.join(" ")), install)
 }
 
 fn test() -> anyhow::Result<()> {
@@ -175,12 +181,12 @@ fn test() -> anyhow::Result<()> {
     step("web: lint", npm(&["run", "lint"]))?;
     step("web: unit tests", npm(&["run", "test"]))?;
     step("web: build", npm(&["run", "build"]))?;
+    ensure_debian_tools()?;
     step("Rust tests (unit and integration, real PostgreSQL)", {
         let mut c = cargo();
         c.args(["test", "--workspace"]);
         c
     })?;
-    ensure_chromium()?;
     step("browser tests (Chromium)", {
         let mut c = npm(&["run", "e2e"]);
         c.env("VOLANT_BIN", volant_bin(false));

@@ -32,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(booklet))
         .routes(routes!(evaluate))
         .routes(routes!(assess))
+        .routes(routes!(booklet_pdf))
 }
 
 /// The REMC reference for licence B: 4 competencies, 32 items.
@@ -162,4 +163,156 @@ async fn assess(
     audit::record(&mut tx, &ctx.actor(), change).await?;
     tx.commit().await?;
     Ok(created(saved))
+}
+
+/// Start, end, kind and instructor name of a done lesson.
+type DoneLesson = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, String, Option<String>);
+
+fn fr_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn duration_fr(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02}"),
+    }
+}
+
+/// The printable booklet (A4 PDF): school, student and NEPH, every item's level and date,
+/// lessons with dates, durations and instructors, assessments, page numbers.
+#[utoipa::path(get, path = "/students/{id}/booklet.pdf", operation_id = "booklet_pdf", tag = "booklet", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401), (status = 404)))]
+async fn booklet_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    use axum::{
+        http::{HeaderValue, header},
+        response::IntoResponse,
+    };
+    ctx.require(Permission::ReadStudents)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let student = visible(&mut tx, &ctx, id, false).await?;
+    let b = read(&mut tx, ctx.tenant_id, id).await?;
+    let settings = crate::planning::service::school(&mut tx, ctx.tenant_id).await?;
+    let (school, address, agrement): (String, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT coalesce(legal_name, name), address, agrement FROM tenants WHERE id = $1")
+            .bind(ctx.tenant_id.0)
+            .fetch_one(&mut *tx)
+            .await?;
+    let lessons: Vec<DoneLesson> = sqlx::query_as(
+        "SELECT l.starts_at, l.ends_at, l.kind, i.first_name || ' ' || i.last_name
+           FROM lessons l JOIN lesson_participants p ON p.tenant_id = l.tenant_id AND p.lesson_id = l.id
+           LEFT JOIN instructors i ON i.tenant_id = l.tenant_id AND i.id = l.instructor_id
+          WHERE l.tenant_id = $1 AND p.student_id = $2 AND l.status = 'done' ORDER BY l.starts_at",
+    )
+    .bind(ctx.tenant_id.0)
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let instructor_names: std::collections::HashMap<Uuid, String> = sqlx::query_as::<_, (Uuid, String)>(
+        "SELECT id, first_name || ' ' || last_name FROM instructors WHERE tenant_id = $1",
+    )
+    .bind(ctx.tenant_id.0)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    tx.commit().await?;
+    let label = |level| b.labels.iter().find(|l| l.level == level).map(|l| l.label.clone()).unwrap_or_default();
+    let tz = settings.tz;
+    let doc = volant_pdf::BookletDoc {
+        school: volant_pdf::School {
+            name: school,
+            address: address.unwrap_or_default(),
+            agrement: agrement.unwrap_or_default(),
+        },
+        student: volant_pdf::StudentIdentity {
+            name: format!("{} {}", student.first_name, student.last_name),
+            birth_date: fr_date(student.birth_date),
+            neph: student.neph.clone().unwrap_or_else(|| "non attribué".into()),
+            category: crate::students::repo::to_text(&student.category).to_uppercase(),
+            training_mode: match crate::students::repo::to_text(&student.training_mode).as_str() {
+                "aac" => "apprentissage anticipé (AAC)",
+                "supervised" => "conduite supervisée",
+                _ => "traditionnelle",
+            }
+            .into(),
+        },
+        generated_on: fr_date(chrono::Utc::now().with_timezone(&tz).date_naive()),
+        reference: b.reference.clone(),
+        version: b.version.clone(),
+        progress: b.progress,
+        acquired: b.acquired,
+        item_count: b.item_count,
+        competencies: b
+            .competencies
+            .iter()
+            .map(|c| volant_pdf::CompetencyBlock {
+                code: c.code.clone(),
+                title: c.title.clone(),
+                progress: c.progress,
+                items: c
+                    .items
+                    .iter()
+                    .map(|i| volant_pdf::ItemRow {
+                        code: i.code.clone(),
+                        title: i.title.clone(),
+                        level: label(i.level),
+                        date: i.evaluated_at.map(fr_date).unwrap_or_else(|| "—".into()),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        lessons: lessons
+            .into_iter()
+            .map(|(start, end, kind, instructor)| {
+                let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
+                volant_pdf::LessonRow {
+                    date: fr_date(s.date_naive()),
+                    time: format!("{}–{}", s.format("%H:%M"), e.format("%H:%M")),
+                    duration: duration_fr((end - start).num_minutes()),
+                    instructor: instructor.unwrap_or_else(|| "—".into()),
+                    kind: match kind.as_str() {
+                        "driving" => "Conduite",
+                        "code" => "Code",
+                        "exam" => "Examen",
+                        "evaluation" => "Évaluation de départ",
+                        _ => "Autre",
+                    }
+                    .into(),
+                }
+            })
+            .collect(),
+        assessments: b
+            .assessments
+            .iter()
+            .map(|a| volant_pdf::AssessmentRow {
+                kind: if a.kind == "affi" {
+                    "Attestation de fin de formation initiale (AFFI)".into()
+                } else {
+                    "Bilan de compétences".into()
+                },
+                date: fr_date(a.date),
+                instructor: a
+                    .instructor_id
+                    .and_then(|i| instructor_names.get(&i).cloned())
+                    .unwrap_or_else(|| "—".into()),
+                result: [a.result.clone(), a.comment.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — "),
+            })
+            .collect(),
+    };
+    let pdf = tokio::task::spawn_blocking(move || volant_pdf::booklet(&doc))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let file = format!("inline; filename=\"livret-{}.pdf\"", id.simple());
+    let mut resp = pdf.into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    resp.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&file).unwrap_or(HeaderValue::from_static("inline")),
+    );
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    Ok(resp)
 }

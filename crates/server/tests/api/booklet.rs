@@ -106,3 +106,44 @@ async fn assessments_are_recorded() {
     assert_eq!(b["assessments"].as_array().unwrap().len(), 2);
     assert_eq!(b["assessments"][0]["instructor_id"], fx.instructor.as_str());
 }
+
+#[tokio::test]
+async fn the_booklet_pdf_reads_back_with_the_student_codes_and_levels() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let teacher = app.login_as(Role::Instructor, 'a').await;
+    let path = format!("/api/v1/students/{}/booklet/evaluations", fx.student);
+    teacher.post(&path, &json!({"item_code": "C1.4", "level": "assimile"})).await;
+    teacher.post(&path, &json!({"item_code": "C3.2", "level": "traite"})).await;
+    let me = app.login_as(Role::Student, 'a').await;
+    let r = me.get(&format!("/api/v1/students/{}/booklet.pdf", fx.student)).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let dir = std::env::temp_dir().join(format!("volant-pdf-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("livret.pdf");
+    std::fs::write(&file, &bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is needed to read PDFs back");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Léa"), "{text}");
+    assert!(text.contains("123456789012"), "the NEPH: {text}");
+    for code in ["C1", "C2", "C3", "C4", "C1.4", "C4.7"] {
+        assert!(text.contains(code), "{code} missing: {text}");
+    }
+    assert!(text.contains("assimilé") && text.contains("traité") && text.contains("non abordé"), "{text}");
+    assert!(text.contains("Page 1 sur"), "page numbers: {text}");
+    let _ = std::fs::remove_dir_all(dir);
+    problem(
+        app.login_as(Role::Student, 'b').await.get(&format!("/api/v1/students/{}/booklet.pdf", fx.student)).await,
+        404,
+    )
+    .await;
+}

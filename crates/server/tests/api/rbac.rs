@@ -90,6 +90,7 @@ fn matrix() -> HashMap<(&'static str, &'static str), Access> {
         (("GET", "/api/v1/vehicles/{id}/stats"), STAFF),
         (("GET", "/api/v1/competencies"), Access::AnyRole),
         (("GET", "/api/v1/students/{id}/booklet"), Access::AnyRole),
+        (("GET", "/api/v1/students/{id}/booklet.pdf"), Access::AnyRole),
         (("POST", "/api/v1/students/{id}/booklet/evaluations"), STAFF),
         (("POST", "/api/v1/students/{id}/booklet/assessments"), STAFF),
     ])
