@@ -43,6 +43,46 @@ fn lesson(kind: LessonKind, day: NaiveDate, hour: u32, minutes: i64) -> LessonIn
     }
 }
 
+/// Booklet evaluations that follow the student's hours: each done lesson works two items,
+/// moving along the REMC, and earlier items climb towards `assimile`.
+async fn evaluate_after(
+    conn: &mut sqlx::PgConnection,
+    actor: &Actor,
+    lesson: &crate::planning::Lesson,
+    done: usize,
+) -> anyhow::Result<()> {
+    use volant_domain::booklet::{Level, remc_b};
+    let Some(student) = lesson.student_id else { return Ok(()) };
+    let items: Vec<String> =
+        remc_b().competencies.iter().flat_map(|c| c.items.iter().map(|i| i.code.clone())).collect();
+    if items.is_empty() {
+        return Ok(());
+    }
+    let evaluations: Vec<crate::booklet::EvaluationInput> =
+        [done * 2 % items.len(), (done * 2 + 1) % items.len(), done.saturating_sub(3) % items.len()]
+            .iter()
+            .enumerate()
+            .map(|(k, i)| crate::booklet::EvaluationInput {
+                item_code: items[*i].clone(),
+                level: if k == 2 {
+                    Level::Assimile
+                } else if done % 2 == 0 {
+                    Level::Traite
+                } else {
+                    Level::Aborde
+                },
+                lesson_id: Some(lesson.id),
+                comment: None,
+                source: Some(crate::booklet::Source::Lesson),
+                evaluated_on: Some(lesson.starts_at.with_timezone(&Paris).date_naive()),
+            })
+            .collect();
+    crate::booklet::record(conn, actor, student, lesson.instructor_id, &evaluations, Utc::now().date_naive())
+        .await
+        .map_err(|e| anyhow::anyhow!("demo booklet: {e:?}"))?;
+    Ok(())
+}
+
 /// Plans, skipping what the rules or conflicts refuse (a demo school is not perfect either).
 async fn try_plan(
     conn: &mut sqlx::PgConnection,
@@ -89,6 +129,7 @@ pub async fn seed(
     // Planned first: the exam day has priority over ordinary lessons.
     try_plan(&mut tx, &actor, exam).await?;
     let mut count = 0usize;
+    let mut progress: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     for week in -4i64..4 {
         for weekday in 1..5i64 {
             let day = monday + Duration::weeks(week) + Duration::days(weekday);
@@ -112,7 +153,16 @@ pub async fn seed(
                                     .await,
                             ),
                             11 => {} // left to be marked: the office sees it in its alerts
-                            _ => drop(service::complete(&mut tx, &actor, &planned, Some("Bonne progression.")).await),
+                            _ => {
+                                if service::complete(&mut tx, &actor, &planned, Some("Bonne progression."))
+                                    .await
+                                    .is_ok()
+                                {
+                                    let done = progress.entry(student).or_insert(0usize);
+                                    *done += 1;
+                                    evaluate_after(&mut tx, &actor, &planned, *done).await?;
+                                }
+                            }
                         }
                     } else if count % 19 == 5 {
                         drop(

@@ -375,4 +375,8 @@ async fn the_demo_planning_has_every_kind_of_event() {
     assert!(count(&|l| l["charged"] == true) > 0, "charged cancellations or no-shows");
     let verify = api.json("/api/v1/audit-log/verify").await;
     assert_eq!(verify["ok"], true);
+    // Booklets follow the done lessons.
+    let done = items.iter().find(|l| l["status"] == "done" && l["kind"] == "driving").unwrap();
+    let booklet = api.json(&format!("/api/v1/students/{}/booklet", done["student_id"].as_str().unwrap())).await;
+    assert!(booklet["progress"].as_u64().unwrap() > 0, "{booklet}");
 }
