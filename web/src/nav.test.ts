@@ -5,22 +5,22 @@ const labels = (role: Role, features: ('demoMails')[] = []) => navFor(role, new 
 
 describe('navigation per role', () => {
   it('gives ADMIN the home page, the school resources, users and the audit log', () => {
-    expect(labels('ADMIN')).toEqual(['home', 'instructors', 'vehicles', 'agencies', 'users', 'audit']);
+    expect(labels('ADMIN')).toEqual(['home', 'planning', 'students', 'instructors', 'vehicles', 'agencies', 'users', 'audit']);
   });
 
   it('adds the demo mails to ADMIN only when the server offers them', () => {
-    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'instructors', 'vehicles', 'agencies', 'users', 'audit', 'demoMails']);
+    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'students', 'instructors', 'vehicles', 'agencies', 'users', 'audit', 'demoMails']);
     expect(roleMayUse('ADMIN', 'demoMails')).toBe(true);
   });
 
-  it('gives SECRETARY the instructors and the vehicles', () => {
-    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'instructors', 'vehicles']);
-    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/moniteurs', '/vehicules']);
+  it('gives SECRETARY the students, the instructors and the vehicles', () => {
+    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'planning', 'students', 'instructors', 'vehicles']);
+    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/planning', '/eleves', '/moniteurs', '/vehicules']);
   });
 
-  it('gives INSTRUCTOR their own availability and the vehicles (read-only)', () => {
-    expect(labels('INSTRUCTOR', ['demoMails'])).toEqual(['home', 'myAvailability', 'vehicles']);
-    expect(routesFor('INSTRUCTOR').map((e) => e.path)).toEqual(['/', '/mes-disponibilites', '/vehicules']);
+  it('gives INSTRUCTOR their students, their own availability and the vehicles (read-only)', () => {
+    expect(labels('INSTRUCTOR', ['demoMails'])).toEqual(['home', 'myPlanning', 'myStudents', 'myAvailability', 'vehicles']);
+    expect(routesFor('INSTRUCTOR').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mes-eleves', '/mes-disponibilites', '/vehicules']);
   });
 
   it.each<Role>(['SECRETARY', 'INSTRUCTOR', 'STUDENT'])('keeps the ADMIN pages and the demo mails from %s', (role) => {
@@ -30,9 +30,9 @@ describe('navigation per role', () => {
     }
   });
 
-  it('gives STUDENT only the home page', () => {
-    expect(labels('STUDENT', ['demoMails'])).toEqual(['home']);
-    expect(routesFor('STUDENT').map((e) => e.path)).toEqual(['/']);
+  it('gives STUDENT the home page, their file and their hours', () => {
+    expect(labels('STUDENT', ['demoMails'])).toEqual(['home', 'myPlanning', 'myFile', 'myHours']);
+    expect(routesFor('STUDENT').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mon-dossier', '/mes-heures']);
   });
 
   it('keeps the feature-gated pages routable for their roles', () => {

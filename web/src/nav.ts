@@ -28,6 +28,12 @@ export interface NavEntry {
 
 export const NAV: readonly NavEntry[] = [
   { label: 'home', path: '/', roles: ALL_ROLES, page: lazy(() => import('./pages/HomePage.tsx')) },
+  { label: 'planning', path: '/planning', roles: OFFICE, page: lazy(() => import('./pages/PlanningPage.tsx')) },
+  { label: 'myPlanning', path: '/mon-planning', roles: ['INSTRUCTOR', 'STUDENT'], page: lazy(() => import('./pages/PlanningPage.tsx')) },
+  { label: 'students', path: '/eleves', roles: OFFICE, nested: true, page: lazy(() => import('./pages/StudentsPage.tsx')) },
+  { label: 'myStudents', path: '/mes-eleves', roles: ['INSTRUCTOR'], nested: true, page: lazy(() => import('./pages/StudentsPage.tsx')) },
+  { label: 'myFile', path: '/mon-dossier', roles: ['STUDENT'], page: lazy(() => import('./pages/MyFilePage.tsx')) },
+  { label: 'myHours', path: '/mes-heures', roles: ['STUDENT'], page: lazy(() => import('./pages/MyHoursPage.tsx')) },
   { label: 'myAvailability', path: '/mes-disponibilites', roles: ['INSTRUCTOR'], page: lazy(() => import('./pages/MyAvailabilityPage.tsx')) },
   { label: 'instructors', path: '/moniteurs', roles: OFFICE, nested: true, page: lazy(() => import('./pages/InstructorsPage.tsx')) },
   { label: 'vehicles', path: '/vehicules', roles: STAFF, page: lazy(() => import('./pages/VehiclesPage.tsx')) },

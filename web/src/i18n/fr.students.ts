@@ -17,7 +17,7 @@ const students = {
     search: 'Rechercher',
     searchPlaceholder: 'Nom, e-mail, téléphone ou NEPH',
     status: 'Statut',
-    statusAll: 'En cours',
+    statusAll: 'Tous (hors archivés)',
     referent: 'Moniteur référent',
     referentAll: 'Tous les moniteurs',
     agency: 'Agence',

@@ -3,9 +3,11 @@
  * Interpolations use {{name}}.
  */
 import students from './fr.students.ts';
+import planning from './fr.planning.ts';
 
 const fr = {
   students,
+  planning,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -31,6 +33,8 @@ const fr = {
     myStudents: 'Mes élèves',
     myFile: 'Mon dossier',
     myHours: 'Mes heures',
+    planning: 'Planning',
+    myPlanning: 'Mon planning',
   },
   shell: {
     openNavigation: 'Ouvrir la navigation',

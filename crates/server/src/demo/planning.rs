@@ -66,7 +66,7 @@ async fn evaluate_after(
                 item_code: items[*i].clone(),
                 level: if k == 2 {
                     Level::Assimile
-                } else if done % 2 == 0 {
+                } else if done.is_multiple_of(2) {
                     Level::Traite
                 } else {
                     Level::Aborde
