@@ -117,6 +117,13 @@ pub async fn seed(
     .bind(tenant.0)
     .fetch_all(&mut *tx)
     .await?;
+    // The student linked to the demo student account.
+    let eleve: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
+        "SELECT id, referent_instructor_id FROM students WHERE tenant_id = $1 AND user_id IS NOT NULL LIMIT 1",
+    )
+    .bind(tenant.0)
+    .fetch_optional(&mut *tx)
+    .await?;
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     let now = Utc::now();
     // An exam day next week: three candidates, their instructor and a car for the morning.
@@ -178,6 +185,23 @@ pub async fn seed(
                         );
                     }
                 }
+            }
+        }
+        // The demo student account's own weekly lesson, Saturday morning with their referent.
+        if let Some((eleve, referent)) = eleve {
+            let day = monday + Duration::weeks(week) + Duration::days(5);
+            let mut input = lesson(LessonKind::Driving, day, 9, 60);
+            input.student_id = Some(eleve);
+            input.instructor_id = referent;
+            input.vehicle_id = cars.first().copied();
+            input.meeting_point = Some("Agence".into());
+            if let Some(planned) = try_plan(&mut tx, &actor, input).await?
+                && planned.ends_at < now
+                && service::complete(&mut tx, &actor, &planned, Some("Créneaux, rétroviseurs : acquis.")).await.is_ok()
+            {
+                let done = progress.entry(eleve).or_insert(0usize);
+                *done += 1;
+                evaluate_after(&mut tx, &actor, &planned, *done).await?;
             }
         }
         // Two code sessions a week in the code room, with eight attendees.

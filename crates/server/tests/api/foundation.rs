@@ -338,6 +338,8 @@ async fn the_demo_seed_fills_both_schools_through_the_services() {
     let me = eleve.json("/api/v1/me").await;
     let hours = eleve.json(&format!("/api/v1/students/{}/hours", me["student_id"].as_str().unwrap())).await;
     assert!(hours["remaining_minutes"].as_i64().unwrap() > 0);
+    assert!(hours["consumed_minutes"].as_i64().unwrap() >= 180, "done lessons consumed: {hours}");
+    assert!(hours["scheduled_minutes"].as_i64().unwrap() >= 180, "lessons ahead: {hours}");
     let moniteur = login("moniteur@demo.volant.test").await;
     assert!(moniteur.json("/api/v1/students").await["items"].as_array().unwrap().len() >= 10, "referent students");
     let quais = login("admin@quais.volant.test").await;
