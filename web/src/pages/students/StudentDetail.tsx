@@ -1,0 +1,133 @@
+import { Alert, Badge, Button, Group, Stack, Tabs, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { ApiError } from '../../api/problem.ts';
+import { useCurrentSession } from '../../api/session.ts';
+import { formatMinutes } from '../../lib/duration.ts';
+import { todayIn } from '../../lib/zonedTime.ts';
+import { LoadError } from '../../shell/LoadError.tsx';
+import { PageHeader } from '../../shell/PageHeader.tsx';
+import { PageLoader } from '../../shell/PageLoader.tsx';
+import NotFoundPage from '../NotFoundPage.tsx';
+import { STATUS_COLOR, fullName, useStudent } from './api.ts';
+import { DocumentsPanel } from './DocumentsPanel.tsx';
+import { HistoryPanel } from './HistoryPanel.tsx';
+import { HoursPanel } from './HoursPanel.tsx';
+import { StatusActions } from './StatusActions.tsx';
+import { StudentForm } from './StudentForm.tsx';
+import { ageOn, isMinor } from './studentForm.ts';
+
+type Tab = 'dossier' | 'documents' | 'heures' | 'historique';
+const TABS: readonly Tab[] = ['dossier', 'documents', 'heures', 'historique'];
+const TAB_PARAM = 'onglet';
+
+/**
+ * A student's page, with the tabs Dossier, Documents, Heures, Historique (the tab is kept in the address).
+ * The office edits and acts on the file; an instructor reads it (no documents); the student (`self`, "Mon dossier")
+ * reads it and uploads documents, their hours being on "Mes heures".
+ */
+export function StudentDetail({ id, base, self = false }: { id: string; base?: string; self?: boolean }) {
+  const { t } = useTranslation();
+  const session = useCurrentSession();
+  const role = session.role;
+  const office = role === 'ADMIN' || role === 'SECRETARY';
+  const today = todayIn(session.tenant.timezone);
+  const [params, setParams] = useSearchParams();
+  const tabs = TABS.filter((tab) => (tab === 'documents' ? role !== 'INSTRUCTOR' : tab === 'heures' ? !self : true));
+  const raw = params.get(TAB_PARAM);
+  const tab: Tab = tabs.find((candidate) => candidate === raw) ?? 'dossier';
+
+  const student = useStudent(id);
+
+  if (student.isPending) return <PageLoader />;
+  if (student.isError) {
+    if (student.error instanceof ApiError && student.error.status === 404) return <NotFoundPage />;
+    return <LoadError error={student.error} onRetry={() => void student.refetch()} />;
+  }
+  const data = student.data;
+  const name = fullName(data);
+  const age = ageOn(data.birth_date, today);
+  const tabLabels: Record<Tab, string> = {
+    dossier: t('students.tabs.file'),
+    documents: t('students.tabs.documents'),
+    heures: t('students.tabs.hours'),
+    historique: t('students.tabs.history'),
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={self ? t('nav.myFile') : name}
+        actions={
+          base && (
+            <Button variant="subtle" component={Link} to={base}>
+              {t('students.back')}
+            </Button>
+          )
+        }
+      />
+      <Stack gap="md">
+        <Group gap="sm" wrap="wrap" data-testid="student-summary">
+          {self && <Text fw={600}>{name}</Text>}
+          <Badge color={STATUS_COLOR[data.status]} variant="light" data-testid="student-status" style={{ minWidth: 'max-content' }}>
+            {t(`students.statuses.${data.status}`)}
+          </Badge>
+          {data.status === 'finished' && data.end_reason && (
+            <Text size="sm">{t('students.detail.endReason', { reason: t(`students.endReasons.${data.end_reason}`) })}</Text>
+          )}
+          {age !== null && <Text size="sm">{t('students.detail.age', { count: age })}</Text>}
+          {isMinor(data.birth_date, today) && (
+            <Badge color="orange" variant="light">
+              {t('students.detail.minor')}
+            </Badge>
+          )}
+          <Text size="sm">{t('students.detail.remaining', { value: formatMinutes(data.remaining_minutes) })}</Text>
+          <Text size="sm">{t('students.detail.bookable', { value: formatMinutes(data.bookable_minutes) })}</Text>
+          {data.user_id && (
+            <Badge color="teal" variant="dot">
+              {t('students.detail.hasAccount')}
+            </Badge>
+          )}
+        </Group>
+        {data.status === 'archived' && (
+          <Alert color="gray" data-testid="archived-notice">
+            {t('students.detail.archivedNotice')}
+          </Alert>
+        )}
+        {office && <StatusActions student={data} canErase={role === 'ADMIN'} />}
+        <Tabs
+          value={tab}
+          onChange={(value) => {
+            const next = tabs.find((candidate) => candidate === value);
+            if (next) setParams({ [TAB_PARAM]: next }, { replace: true });
+          }}
+          keepMounted={false}
+        >
+          <Tabs.List aria-label={t('students.tabs.label')} mb="md">
+            {tabs.map((value) => (
+              <Tabs.Tab key={value} value={value}>
+                {tabLabels[value]}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+          <Tabs.Panel value="dossier">
+            <StudentForm key={data.version} student={data} editable={office} base={base ?? ''} />
+          </Tabs.Panel>
+          {tabs.includes('documents') && (
+            <Tabs.Panel value="documents">
+              <DocumentsPanel student={data} canUpload={office || self} />
+            </Tabs.Panel>
+          )}
+          {tabs.includes('heures') && (
+            <Tabs.Panel value="heures">
+              <HoursPanel studentId={id} canPost={office} />
+            </Tabs.Panel>
+          )}
+          <Tabs.Panel value="historique">
+            <HistoryPanel studentId={id} />
+          </Tabs.Panel>
+        </Tabs>
+      </Stack>
+    </>
+  );
+}
