@@ -1,0 +1,115 @@
+/**
+ * A thin React wrapper around @event-calendar/core (MIT, built with Svelte, used through its vanilla API).
+ * The calendar is created once; afterwards only the options whose value changed are sent with `setOption`
+ * (so a 500-lesson week is not rebuilt on every render). Events are compared by identity: when a few change
+ * (a lesson moved, cancelled, added), only those are updated, removed or added; the whole list is sent again only
+ * when many change. Callbacks (`handlers`) are installed once as stable trampolines that call the latest function
+ * given, so they may change on every render at no cost.
+ */
+import { useEffect, useRef, type RefObject } from 'react';
+import {
+  createCalendar,
+  DayGrid,
+  destroyCalendar,
+  Interaction,
+  List,
+  ResourceTimeGrid,
+  TimeGrid,
+  type Calendar,
+} from '@event-calendar/core';
+import '@event-calendar/core/index.css';
+import './calendar.css';
+import { syncEvents, type EventItem } from './syncEvents.ts';
+
+const PLUGINS = [TimeGrid, ResourceTimeGrid, DayGrid, List, Interaction];
+
+type Options = Calendar.Options;
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** The callback options and content functions (`datesSet`, `eventDrop`, `eventContent`…), by name. */
+export type EventCalendarHandlers = Options;
+
+export interface EventCalendarProps {
+  /** Data options that may change: each changed value is sent with `setOption`. Memoise them. */
+  options: Options;
+  /** Callbacks and content functions: always the latest is called. */
+  handlers: EventCalendarHandlers;
+  /** Options read only when the calendar is created (`views`, the first `date`…). */
+  initialOptions?: Options;
+  /** Receives the calendar instance (for prev/next/today, unselect). */
+  calendarRef?: RefObject<Calendar | null>;
+  className?: string;
+  /** Names the calendar as a region of the page (for screen readers). */
+  label?: string;
+}
+
+function setOption(calendar: Calendar, key: string, value: unknown): void {
+  (calendar.setOption as (name: string, value: unknown) => Calendar)(key, value);
+}
+
+export function EventCalendar({ options, handlers, initialOptions, calendarRef, className, label }: EventCalendarProps) {
+  const elementRef = useRef<HTMLDivElement>(null);
+  const instanceRef = useRef<Calendar | null>(null);
+  const optionsRef = useRef<Options>(options);
+  const handlersRef = useRef<EventCalendarHandlers>(handlers);
+  const sentRef = useRef<Options>({});
+  const initialRef = useRef(initialOptions);
+
+  useEffect(() => {
+    handlersRef.current = handlers;
+    optionsRef.current = options;
+  });
+
+  useEffect(() => {
+    const element = elementRef.current;
+    if (!element) return;
+    const prepared: Record<string, unknown> = { ...initialRef.current, ...optionsRef.current };
+    for (const key of Object.keys(handlersRef.current)) {
+      // A stable function calling the latest handler of that name.
+      prepared[key] = (...args: unknown[]) => {
+        const fn = (handlersRef.current as Record<string, unknown>)[key];
+        return typeof fn === 'function' ? (fn as AnyFunction)(...args) : undefined;
+      };
+    }
+    const calendar = createCalendar(element, PLUGINS, prepared);
+    instanceRef.current = calendar;
+    sentRef.current = optionsRef.current;
+    if (calendarRef) calendarRef.current = calendar;
+    return () => {
+      instanceRef.current = null;
+      if (calendarRef) calendarRef.current = null;
+      void destroyCalendar(calendar);
+    };
+    // Created once: later changes go through setOption below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    const calendar = instanceRef.current;
+    if (!calendar) return;
+    const sent = sentRef.current as Record<string, unknown>;
+    const changed: string[] = [];
+    for (const [key, value] of Object.entries(options)) {
+      if (Object.is(sent[key], value)) continue;
+      changed.push(key);
+      if (key === 'events' && Array.isArray(value)) {
+        syncEvents(calendar, Array.isArray(sent.events) ? (sent.events as EventItem[]) : undefined, value as EventItem[]);
+      } else {
+        setOption(calendar, key, value);
+      }
+    }
+    sentRef.current = options;
+    const view = typeof options.view === 'string' ? options.view : '';
+    if (view.startsWith('dayGrid') && changed.some((key) => key !== 'events')) {
+      // Works around a layout bug of @event-calendar/core 5.15: when another option (`resources`, `hiddenDays`,
+      // `view`…) changes once events are shown, the month grid stacks its events on top of each other (or drops
+      // them) until the events are set again, in a later task.
+      queueMicrotask(() => {
+        const events = optionsRef.current.events;
+        if (instanceRef.current === calendar && Array.isArray(events)) setOption(calendar, 'events', [...events]);
+      });
+    }
+  }, [options]);
+
+  return <div ref={elementRef} className={className} role={label ? 'region' : undefined} aria-label={label} />;
+}

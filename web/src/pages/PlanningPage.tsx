@@ -1,0 +1,618 @@
+import { useMemo, useRef, useState } from 'react';
+import {
+  ActionIcon,
+  Button,
+  Card,
+  Collapse,
+  Group,
+  Loader,
+  Menu,
+  SegmentedControl,
+  Stack,
+  Switch,
+  Text,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import type { Calendar } from '@event-calendar/core';
+import { api, unwrap } from '../api/client.ts';
+import { ApiError } from '../api/problem.ts';
+import { useCurrentSession } from '../api/session.ts';
+import { ColourDot } from '../components/ColourDot.tsx';
+import { EventCalendar, type EventCalendarHandlers } from '../components/calendar/EventCalendar.tsx';
+import { notifySuccess } from '../lib/notify.ts';
+import { todayIn } from '../lib/zonedTime.ts';
+import { formatCalendarDate } from '../lib/format.ts';
+import { addDays } from '../lib/holidays.ts';
+import { LoadError } from '../shell/LoadError.tsx';
+import { PageHeader } from '../shell/PageHeader.tsx';
+import { eventContent, resourceLabelContent } from './planning/calendarContent.ts';
+import { CopyWeekModal } from './planning/CopyWeekModal.tsx';
+import { usePlanningData } from './planning/data.ts';
+import { backgroundEvents, lessonEvents, monthSummaries, type ClosureDay, type EventContext, type SummaryProps } from './planning/events.ts';
+import { notifyRefusal, notifyWarnings } from './planning/feedback.tsx';
+import { LessonDrawer } from './planning/LessonDrawer.tsx';
+import { LessonFormModal, type LessonDraft } from './planning/LessonFormModal.tsx';
+import { PlanningFilters } from './planning/PlanningFilters.tsx';
+import {
+  cancelLessonQueries,
+  invalidateLessons,
+  NO_FILTERS,
+  replaceLessonInCache,
+  useLessonsWindow,
+  type PlanningFilters as Filters,
+} from './planning/queries.ts';
+import { ReplaceDayModal } from './planning/ReplaceDayModal.tsx';
+import { rruleDayOf } from './planning/rrule.ts';
+import { SeriesModal } from './planning/SeriesModal.tsx';
+import {
+  calendarDateToInstant,
+  dateToDay,
+  dateToLocalInput,
+  dayOf,
+  dayStartInstant,
+  formatShort,
+  zoneOffsetString,
+} from './planning/time.ts';
+import { NO_INSTRUCTOR, VIEW_MODES, type Lesson, type ViewMode } from './planning/types.ts';
+
+const EMPTY: Lesson[] = [];
+/** Stable values (the calendar is told only about options that change). */
+const ALL_DAYS: Calendar.dayOfWeek[] = [];
+const NO_SUNDAY: Calendar.dayOfWeek[] = [0];
+const NO_RESOURCES: Calendar.ResourceInput[] = [];
+/** Above this many lessons, the month shows one line per instructor and day instead of every lesson. */
+const MONTH_DETAIL_LIMIT = 250;
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** URL words (French) ↔ view modes. */
+const MODE_PARAM: Record<ViewMode, string> = { day: 'jour', week: 'semaine', month: 'mois', list: 'liste' };
+
+function parseMode(value: string | null): ViewMode | null {
+  return VIEW_MODES.find((mode) => MODE_PARAM[mode] === value) ?? null;
+}
+
+/** The first midnight at or after a calendar Date, as a day `YYYY-MM-DD` (range ends are exclusive). */
+function dayAfter(date: Date): string {
+  const day = dateToDay(date);
+  return date.getHours() === 0 && date.getMinutes() === 0 && date.getSeconds() === 0 ? day : addDays(day, 1);
+}
+
+function calendarView(mode: ViewMode, byInstructor: boolean, phone: boolean): string {
+  switch (mode) {
+    case 'day':
+      return byInstructor ? 'resourceTimeGridDay' : 'timeGridDay';
+    case 'week':
+      return byInstructor ? 'resourceTimeGridWeek' : 'timeGridWeek';
+    case 'month':
+      return 'dayGridMonth';
+    case 'list':
+      return phone ? 'listDay' : 'listWeek';
+  }
+}
+
+interface Range {
+  /** First and last+1 visible days, `YYYY-MM-DD`. */
+  start: string;
+  end: string;
+  /** The calendar's own title ("30 nov. – 6 déc. 2026"). */
+  title: string;
+  /** The day the view is about (a week's Monday, the day, the month's first). */
+  current: string;
+}
+
+interface Move {
+  lesson: Lesson;
+  starts_at: string;
+  ends_at: string;
+  instructorId: string | null;
+  resized: boolean;
+  revert: () => void;
+}
+
+/**
+ * /planning (office) and /mon-planning (instructor, student): the calendar of lessons.
+ * The office plans (select a slot), moves (drag, also to another instructor's column), resizes, and manages
+ * each lesson from its side panel; an instructor marks their lessons done or absent; a student reads.
+ */
+export default function PlanningPage() {
+  const { t } = useTranslation();
+  const session = useCurrentSession();
+  const { role } = session;
+  const timeZone = session.tenant.timezone;
+  const office = role === 'ADMIN' || role === 'SECRETARY';
+  const queryClient = useQueryClient();
+  const phone = useMediaQuery('(max-width: 48em)', undefined, { getInitialValueInEffect: false });
+  const [params, setParams] = useSearchParams();
+  const mode: ViewMode = parseMode(params.get('vue')) ?? (phone ? (office ? 'day' : 'list') : 'week');
+  const byInstructor = office && params.get('moniteurs') === '1' && (mode === 'day' || mode === 'week');
+  const [initialDate] = useState(() => {
+    const asked = params.get('date');
+    return asked && DAY_RE.test(asked) ? asked : todayIn(timeZone);
+  });
+  const [range, setRange] = useState<Range | null>(null);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const [openLessonId, setOpenLessonId] = useState<string | null>(null);
+  const [draft, setDraft] = useState<LessonDraft | null>(null);
+  const [dialog, setDialog] = useState<'series' | 'copyWeek' | 'replaceDay' | null>(null);
+  const [pending, setPending] = useState<ReadonlySet<string>>(() => new Set());
+  const calendarRef = useRef<Calendar | null>(null);
+  const data = usePlanningData(role);
+
+  const period = useMemo(
+    () => (range ? { from: dayStartInstant(range.start, timeZone), to: dayStartInstant(range.end, timeZone) } : null),
+    [range, timeZone],
+  );
+  const lessonsQuery = useLessonsWindow(period, filters);
+  const lessons = lessonsQuery.data?.items ?? EMPTY;
+  const lessonById = useMemo(() => new Map(lessons.map((l) => [l.id, l])), [lessons]);
+
+  // Instructor columns: the active ones (of the filtered agency / the filtered instructor), plus whoever has a
+  // lesson in the window, plus a "without instructor" column when needed.
+  const columns = useMemo(() => {
+    const inWindow = new Set(lessons.map((l) => l.instructor_id ?? NO_INSTRUCTOR));
+    const shown = data.instructors
+      .filter((i) =>
+        filters.instructor_id ? i.id === filters.instructor_id : (i.active && (!filters.agency_id || i.agency_id === filters.agency_id)) || inWindow.has(i.id),
+      )
+      .map((i) => ({ id: i.id, name: `${i.first_name} ${i.last_name}`, colour: i.colour, agencyId: i.agency_id }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    if (inWindow.has(NO_INSTRUCTOR)) shown.push({ id: NO_INSTRUCTOR, name: t('planning.noInstructor'), colour: '', agencyId: '' });
+    return shown;
+  }, [data.instructors, lessons, filters.instructor_id, filters.agency_id, t]);
+
+  // The same columns keep the same array: the calendar is told about resources only when they change.
+  const columnsKey = columns.map((c) => `${c.id}:${c.name}:${c.colour}`).join('|');
+  const resources = useMemo<Calendar.ResourceInput[]>(
+    () =>
+      columns.map((c) => ({
+        id: c.id,
+        title: c.name,
+        extendedProps: c.colour ? { name: c.name, colour: c.colour } : { name: c.name },
+      })),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [columnsKey],
+  );
+
+  // Agencies whose closures shade the planning: the filtered one, the instructor's or student's own, or all.
+  const ownAgencyId = useMemo(() => {
+    if (role === 'INSTRUCTOR') return data.instructors.find((i) => i.id === session.instructor_id)?.agency_id ?? null;
+    if (role === 'STUDENT') return data.students.find((s) => s.id === session.student_id)?.agency_id ?? null;
+    return null;
+  }, [role, data.instructors, data.students, session.instructor_id, session.student_id]);
+  const background = useMemo(() => {
+    if (!range) return { events: [], daysOff: [] };
+    const agencyId = filters.agency_id ?? ownAgencyId;
+    const agencies = agencyId ? data.agencies.filter((a) => a.id === agencyId) : data.agencies;
+    const closures: ClosureDay[] = agencies.flatMap((a) =>
+      a.closures.map((c) => ({
+        date: c.date,
+        end: c.end_date ?? c.date,
+        label: c.label ? t('planning.closureWithLabel', { agency: a.name, label: c.label }) : t('planning.closure', { agency: a.name }),
+        resourceIds: columns.filter((col) => col.agencyId === a.id).map((col) => col.id),
+      })),
+    );
+    const alsace = agencies.length > 0 && agencies.every((a) => a.alsace_moselle);
+    return backgroundEvents(range.start, range.end, closures, columns.map((c) => c.id), t, alsace);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [range, filters.agency_id, ownAgencyId, data.agencies, columnsKey, t]);
+
+  const eventContext = useMemo<EventContext>(
+    () => ({
+      timeZone,
+      office,
+      instructors: data.instructorInfo,
+      students: data.studentNames,
+      vehicles: data.plates,
+      showInstructor: role !== 'INSTRUCTOR',
+      t,
+    }),
+    [timeZone, office, role, data.instructorInfo, data.studentNames, data.plates, t],
+  );
+  // Lessons are drawn once their names are known (drawing 500 lessons twice would be wasted work); a busy month
+  // is an overview (one line per instructor and day).
+  const overview = mode === 'month' && lessons.length > MONTH_DETAIL_LIMIT;
+  const events = useMemo(() => {
+    if (!data.ready) return background.events;
+    const shown = overview ? monthSummaries(lessons, eventContext) : lessonEvents(lessons, eventContext, pending);
+    return [...background.events, ...shown];
+  }, [background.events, data.ready, overview, lessons, eventContext, pending]);
+  // Sunday is hidden unless something happens on it.
+  const sundayUsed = useMemo(() => lessons.some((l) => rruleDayOf(dayOf(l.starts_at, timeZone)) === 'SU'), [lessons, timeZone]);
+
+  const view = calendarView(mode, byInstructor, phone);
+  const options = useMemo<Calendar.Options>(
+    () => ({
+      view,
+      events,
+      // Only the instructor columns use them (changing them redraws the month grid).
+      resources: byInstructor ? resources : NO_RESOURCES,
+      // Sunday is left out of the weeks unless something happens on it (a day can always be shown).
+      hiddenDays: mode === 'week' && !sundayUsed ? NO_SUNDAY : ALL_DAYS,
+      editable: office,
+      selectable: office,
+      height: mode === 'list' ? 'auto' : phone ? '72vh' : 'max(560px, calc(100vh - 300px))',
+    }),
+    [view, events, byInstructor, resources, sundayUsed, mode, office, phone],
+  );
+
+  const [initialOptions] = useState<Calendar.Options>(() => ({
+    date: initialDate,
+    locale: 'fr',
+    firstDay: 1,
+    // The calendar takes a fixed offset: today's, for "now" and "today" (lessons carry their own wall-clock times).
+    timeZone: zoneOffsetString(timeZone),
+    headerToolbar: { start: '', center: '', end: '' },
+    allDaySlot: false,
+    slotMinTime: '07:00',
+    slotMaxTime: '21:00',
+    // Lessons outside 07:00–21:00 widen the grid; day-long blocks (leave) do not.
+    flexibleSlotTimeLimits: { eventFilter: (event) => !event.classNames.includes('vl-kind-unavailability') },
+    scrollTime: '07:00',
+    slotDuration: '00:30',
+    snapDuration: '00:15',
+    slotHeight: 28,
+    nowIndicator: true,
+    dayMaxEvents: true,
+    displayEventEnd: true,
+    eventTimeFormat: { hour: '2-digit', minute: '2-digit' },
+    slotLabelFormat: { hour: '2-digit', minute: '2-digit' },
+    noEventsContent: t('planning.noEvents'),
+    allDayContent: t('planning.allDay'),
+    views: {
+      timeGridWeek: { dayHeaderFormat: { weekday: 'short', day: 'numeric', month: 'numeric' } },
+      resourceTimeGridWeek: {
+        datesAboveResources: true,
+        columnWidth: 'minmax(5.5rem, 1fr)',
+        dayHeaderFormat: { weekday: 'long', day: 'numeric', month: 'long' },
+      },
+      resourceTimeGridDay: { columnWidth: 'minmax(8rem, 1fr)' },
+    },
+  }));
+
+  const move = useMutation({
+    mutationFn: (m: Move) =>
+      unwrap(
+        api.PATCH('/api/v1/lessons/{id}', {
+          params: { path: { id: m.lesson.id } },
+          body: {
+            version: m.lesson.version,
+            kind: m.lesson.kind,
+            starts_at: m.starts_at,
+            ends_at: m.ends_at,
+            ...(m.instructorId !== (m.lesson.instructor_id ?? null) ? { instructor_id: m.instructorId } : {}),
+          },
+        }),
+      ),
+    onMutate: async (m) => {
+      setPending((before) => new Set(before).add(m.lesson.id));
+      await cancelLessonQueries(queryClient);
+      // The lesson stays where it was dropped while the server decides.
+      replaceLessonInCache(queryClient, { ...m.lesson, starts_at: m.starts_at, ends_at: m.ends_at, instructor_id: m.instructorId });
+    },
+    onSuccess: (planned, m) => {
+      replaceLessonInCache(queryClient, planned.lesson);
+      const when = formatShort(planned.lesson.starts_at, timeZone);
+      const reassigned = planned.lesson.instructor_id !== m.lesson.instructor_id && planned.lesson.instructor_id;
+      notifySuccess(
+        m.resized
+          ? t('planning.resized', { when })
+          : reassigned
+            ? t('planning.movedReassigned', { when, name: data.instructorInfo.get(reassigned)?.name ?? '' })
+            : t('planning.moved', { when }),
+      );
+      notifyWarnings(planned.warnings, t);
+    },
+    onError: (error, m) => {
+      // Snap back: the calendar's own revert, and the lesson as the server still has it.
+      m.revert();
+      replaceLessonInCache(queryClient, m.lesson);
+      notifyRefusal(error, timeZone, t);
+    },
+    onSettled: (_data, error, m) => {
+      setPending((before) => {
+        const next = new Set(before);
+        next.delete(m.lesson.id);
+        return next;
+      });
+      if (error === null || (error instanceof ApiError && error.status === 412)) void invalidateLessons(queryClient);
+    },
+  });
+
+  const handleChange = (info: Calendar.EventDropInfo | Calendar.EventResizeInfo, resized: boolean) => {
+    const lesson = lessonById.get(String(info.event.id));
+    if (!office || !lesson || lesson.status !== 'planned' || pending.has(lesson.id)) {
+      info.revert();
+      return;
+    }
+    let instructorId = lesson.instructor_id ?? null;
+    if (!resized && 'newResource' in info && info.newResource && info.newResource.id !== info.oldResource?.id) {
+      const target = info.newResource.id;
+      // A vehicle's block has no instructor; lessons go to an instructor's column only.
+      if (target === NO_INSTRUCTOR || (lesson.kind === 'unavailability' && !lesson.instructor_id)) {
+        info.revert();
+        notifications.show({ color: 'orange', message: t('planning.chooseInstructor'), autoClose: 6000 });
+        return;
+      }
+      instructorId = target;
+    }
+    move.mutate({
+      lesson,
+      starts_at: calendarDateToInstant(info.event.start, timeZone),
+      ends_at: calendarDateToInstant(info.event.end, timeZone),
+      instructorId,
+      resized,
+      revert: info.revert,
+    });
+  };
+
+  const openCreate = (start: string, end: string, instructorId: string | null) => {
+    setDraft({ mode: 'new', start, end, instructorId: instructorId ?? filters.instructor_id });
+  };
+
+  const handlers: EventCalendarHandlers = {
+    datesSet: (info) => {
+      // Whole days covering both the shown and the intended range (hidden Sundays included: their lessons decide
+      // whether Sunday is shown).
+      const { activeStart, activeEnd, currentStart, currentEnd } = info.view;
+      const first = [activeStart, currentStart].map(dateToDay).sort()[0] ?? dateToDay(activeStart);
+      const last = [activeEnd, currentEnd].map(dayAfter).sort().pop() ?? dayAfter(activeEnd);
+      const next: Range = {
+        start: first,
+        end: last,
+        title: info.view.title,
+        current: dateToDay(info.view.currentStart),
+      };
+      setRange((before) =>
+        before && before.start === next.start && before.end === next.end && before.title === next.title && before.current === next.current
+          ? before
+          : next,
+      );
+      if (params.get('date') !== next.current) {
+        setParams(
+          (p) => {
+            p.set('date', next.current);
+            return p;
+          },
+          { replace: true },
+        );
+      }
+    },
+    eventClick: (info) => {
+      const summary = info.event.extendedProps as Partial<SummaryProps>;
+      if (typeof summary.summaryDay === 'string') {
+        // A month overview line opens that day, one column per instructor.
+        const day = summary.summaryDay;
+        setParams(
+          (p) => {
+            p.set('vue', MODE_PARAM.day);
+            if (office) p.set('moniteurs', '1');
+            p.set('date', day);
+            return p;
+          },
+          { replace: true },
+        );
+        calendarRef.current?.gotoDate(day);
+        return;
+      }
+      setOpenLessonId(String(info.event.id));
+    },
+    eventDrop: (info) => handleChange(info, false),
+    eventResize: (info) => handleChange(info, true),
+    select: (info) => {
+      if (!office) return;
+      const resource = info.resource as Calendar.Resource | undefined;
+      const instructorId = resource && resource.id !== NO_INSTRUCTOR ? resource.id : null;
+      if (info.allDay) {
+        const day = dateToDay(info.start);
+        openCreate(`${day}T09:00`, `${day}T10:00`, instructorId);
+      } else {
+        openCreate(dateToLocalInput(info.start), dateToLocalInput(info.end), instructorId);
+      }
+    },
+    eventContent: eventContent(t),
+    moreLinkContent: (info) => t('planning.moreLink', { count: info.num }),
+    resourceLabelContent,
+  };
+
+  const setMode = (next: ViewMode) =>
+    setParams(
+      (p) => {
+        p.set('vue', MODE_PARAM[next]);
+        return p;
+      },
+      { replace: true },
+    );
+  const setByInstructor = (on: boolean) =>
+    setParams(
+      (p) => {
+        if (on) p.set('moniteurs', '1');
+        else p.delete('moniteurs');
+        return p;
+      },
+      { replace: true },
+    );
+
+  const currentDay = range?.current ?? initialDate;
+  const today = todayIn(timeZone);
+  // "Today" when it is shown, else the first day of the view: where new things go by default.
+  const focusDay = range && today >= range.start && today < range.end ? today : currentDay;
+  const legend = columns.filter((c) => c.id !== NO_INSTRUCTOR);
+  const title = office ? t('planning.title') : t('planning.myTitle');
+
+  const rangeTitle = (
+    <Title order={2} size="h4" aria-live="polite" data-testid="planning-title">
+      {range?.title ?? ''}
+    </Title>
+  );
+  const toolbar = (
+    <Stack gap="xs">
+      <Group justify="space-between" gap="sm" wrap="wrap" role="toolbar" aria-label={t('planning.toolbar.label')}>
+        <Group gap="xs" wrap="nowrap">
+          <ActionIcon variant="default" size="lg" aria-label={t('planning.toolbar.previous')} onClick={() => calendarRef.current?.prev()}>
+            <span aria-hidden="true">‹</span>
+          </ActionIcon>
+          <Button variant="default" onClick={() => calendarRef.current?.gotoDate(today)}>
+            {t('planning.toolbar.today')}
+          </Button>
+          <ActionIcon variant="default" size="lg" aria-label={t('planning.toolbar.next')} onClick={() => calendarRef.current?.next()}>
+            <span aria-hidden="true">›</span>
+          </ActionIcon>
+          {!phone && <div style={{ marginLeft: 'var(--mantine-spacing-xs)' }}>{rangeTitle}</div>}
+          {lessonsQuery.isFetching && <Loader size="xs" aria-label={t('planning.loadingLessons')} />}
+        </Group>
+        <Group gap="sm" wrap="wrap">
+          <SegmentedControl
+            aria-label={t('planning.toolbar.view')}
+            size={phone ? 'xs' : 'sm'}
+            value={mode}
+            onChange={(v) => {
+              const next = VIEW_MODES.find((m) => m === v);
+              if (next) setMode(next);
+            }}
+            data={VIEW_MODES.map((m) => ({ value: m, label: t(`planning.views.${m}`) }))}
+          />
+          {office && (mode === 'day' || mode === 'week') && (
+            <Switch
+              label={t('planning.toolbar.byInstructor')}
+              checked={byInstructor}
+              onChange={(e) => setByInstructor(e.currentTarget.checked)}
+            />
+          )}
+        </Group>
+      </Group>
+      {phone && rangeTitle}
+    </Stack>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title={title}
+        actions={
+          office && (
+            <Group gap="xs">
+              <Button onClick={() => openCreate(`${focusDay}T09:00`, `${focusDay}T10:00`, null)}>{t('planning.actions.new')}</Button>
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <Button variant="default">{t('planning.actions.more')}</Button>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Item onClick={() => setDialog('series')}>{t('planning.actions.series')}</Menu.Item>
+                  <Menu.Item onClick={() => setDialog('copyWeek')}>{t('planning.actions.copyWeek')}</Menu.Item>
+                  <Menu.Item onClick={() => setDialog('replaceDay')}>{t('planning.actions.replaceDay')}</Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
+            </Group>
+          )
+        }
+      />
+      <Stack gap="sm">
+        {role !== 'STUDENT' &&
+          (phone ? (
+            <>
+              <Button variant="light" onClick={() => setFiltersOpen((o) => !o)} aria-expanded={filtersOpen} w="fit-content">
+                {t('planning.actions.filters')}
+              </Button>
+              <Collapse expanded={filtersOpen}>
+                <PlanningFilters filters={filters} onChange={setFilters} data={data} office={office} />
+              </Collapse>
+            </>
+          ) : (
+            <PlanningFilters filters={filters} onChange={setFilters} data={data} office={office} />
+          ))}
+        {data.error !== null && <LoadError error={data.error} onRetry={data.refetch} />}
+        {lessonsQuery.isError && <LoadError error={lessonsQuery.error} onRetry={() => void lessonsQuery.refetch()} />}
+        <Card withBorder padding={phone ? 'xs' : 'sm'}>
+          <Stack gap="sm">
+            {toolbar}
+            {office && !byInstructor && legend.length > 1 && legend.length <= 12 && (
+              <Group gap="xs" role="group" aria-label={t('planning.legend')}>
+                {legend.map((c) => (
+                  <UnstyledButton
+                    key={c.id}
+                    onClick={() => setFilters({ ...filters, instructor_id: filters.instructor_id === c.id ? null : c.id })}
+                    aria-pressed={filters.instructor_id === c.id}
+                  >
+                    <Group gap={4} wrap="nowrap">
+                      <ColourDot colour={c.colour} size={12} />
+                      <Text size="xs" fw={filters.instructor_id === c.id ? 700 : 400}>
+                        {c.name}
+                      </Text>
+                    </Group>
+                  </UnstyledButton>
+                ))}
+              </Group>
+            )}
+            {mode !== 'list' && data.ready && lessonsQuery.isSuccess && !lessonsQuery.isFetching && lessons.length === 0 && (
+              <Text size="sm" c="dimmed" role="status">
+                {t('planning.noEvents')}
+              </Text>
+            )}
+            {overview && (
+              <Text size="sm" c="dimmed">
+                {t('planning.summaryHint')}
+              </Text>
+            )}
+            {background.daysOff.length > 0 && (
+              <Text size="sm" c="dimmed" data-testid="days-off">
+                {t('planning.daysOff', {
+                  list: background.daysOff
+                    .map((d) => {
+                      const from = formatCalendarDate(d.date).slice(0, 5);
+                      return `${d.end ? `${from}–${formatCalendarDate(d.end).slice(0, 5)}` : from} ${d.label}`;
+                    })
+                    .join(' · '),
+                })}
+              </Text>
+            )}
+            <EventCalendar
+              className={pending.size > 0 ? 'vl-calendar vl-busy' : 'vl-calendar'}
+              options={options}
+              handlers={handlers}
+              initialOptions={initialOptions}
+              calendarRef={calendarRef}
+              label={title}
+            />
+          </Stack>
+        </Card>
+      </Stack>
+
+      <LessonDrawer
+        lessonId={openLessonId}
+        lesson={openLessonId ? lessonById.get(openLessonId) : undefined}
+        onClose={() => setOpenLessonId(null)}
+        onEdit={(lesson) => {
+          setOpenLessonId(null);
+          setDraft({ mode: 'edit', lesson });
+        }}
+        data={data}
+        role={role}
+        timeZone={timeZone}
+      />
+      {office && (
+        <>
+          <LessonFormModal
+            draft={draft}
+            onClose={() => {
+              setDraft(null);
+              calendarRef.current?.unselect();
+            }}
+            data={data}
+            timeZone={timeZone}
+            defaultAgencyId={filters.agency_id}
+          />
+          <SeriesModal opened={dialog === 'series'} onClose={() => setDialog(null)} data={data} timeZone={timeZone} defaultDate={focusDay} />
+          <CopyWeekModal opened={dialog === 'copyWeek'} onClose={() => setDialog(null)} data={data} timeZone={timeZone} defaultDate={currentDay} />
+          <ReplaceDayModal opened={dialog === 'replaceDay'} onClose={() => setDialog(null)} data={data} defaultDate={focusDay} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,132 @@
+import { useState } from 'react';
+import { Alert, Button, Group, List, Modal, MultiSelect, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMediaQuery } from '@mantine/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../../api/client.ts';
+import { errorMessage } from '../../api/problem.ts';
+import { formErrors } from '../../lib/formErrors.ts';
+import { addDays } from '../../lib/holidays.ts';
+import { instructorOptions, type PlanningData } from './data.ts';
+import { invalidateLessons, invalidateStudentFiles } from './queries.ts';
+import { formatShort, isMonday, mondayOf } from './time.ts';
+import type { CopyWeekResult } from './types.ts';
+
+interface Values {
+  from_week: string;
+  to_week: string;
+  instructor_ids: string[];
+}
+
+export function CopyWeekModal({
+  opened,
+  onClose,
+  data,
+  timeZone,
+  defaultDate,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  data: PlanningData;
+  timeZone: string;
+  defaultDate: string;
+}) {
+  const { t } = useTranslation();
+  const phone = useMediaQuery('(max-width: 48em)');
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={t('planning.copyWeek.title')}
+      size="lg"
+      fullScreen={phone}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
+      {opened && <CopyWeekForm data={data} timeZone={timeZone} defaultDate={defaultDate} onDone={onClose} />}
+    </Modal>
+  );
+}
+
+function CopyWeekForm({ data, timeZone, defaultDate, onDone }: { data: PlanningData; timeZone: string; defaultDate: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [result, setResult] = useState<CopyWeekResult | null>(null);
+  const monday = mondayOf(defaultDate);
+  const form = useForm<Values>({
+    mode: 'controlled',
+    initialValues: { from_week: monday, to_week: addDays(monday, 7), instructor_ids: [] },
+    validate: {
+      from_week: (v) => (isMonday(v) ? null : t('planning.copyWeek.notMonday')),
+      to_week: (v, values) => (!isMonday(v) ? t('planning.copyWeek.notMonday') : v === values.from_week ? t('planning.copyWeek.sameWeek') : null),
+    },
+  });
+  const copy = useMutation({
+    mutationFn: (v: Values) => unwrap(api.POST('/api/v1/planning/copy-week', { body: v })),
+    onSuccess: (copied) => {
+      void invalidateLessons(queryClient);
+      void invalidateStudentFiles(queryClient);
+      setResult(copied);
+    },
+    onError: (error) => form.setErrors(formErrors(error)),
+  });
+
+  if (result) {
+    return (
+      <Stack gap="sm" data-testid="copy-week-result">
+        <Alert color="green" role="status">
+          {t('planning.copyWeek.created', { count: result.created.length })}
+        </Alert>
+        {result.skipped.length > 0 && (
+          <Alert color="yellow" title={t('planning.copyWeek.skippedTitle')}>
+            <List size="sm">
+              {result.skipped.map((s) => (
+                <List.Item key={s.lesson.id}>
+                  {formatShort(s.lesson.starts_at, timeZone)} : {s.reason}
+                </List.Item>
+              ))}
+            </List>
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button onClick={onDone}>{t('common.close')}</Button>
+        </Group>
+      </Stack>
+    );
+  }
+
+  return (
+    <form onSubmit={form.onSubmit((v) => copy.mutate(v))} noValidate>
+      <Stack gap="sm">
+        <Text size="sm" c="dimmed">
+          {t('planning.copyWeek.intro')}
+        </Text>
+        {copy.isError && (
+          <Alert color="red" role="alert">
+            {errorMessage(copy.error, t)}
+          </Alert>
+        )}
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+          <TextInput type="date" label={t('planning.copyWeek.fromWeek')} required {...form.getInputProps('from_week')} />
+          <TextInput type="date" label={t('planning.copyWeek.toWeek')} required {...form.getInputProps('to_week')} />
+        </SimpleGrid>
+        <MultiSelect
+          label={t('planning.copyWeek.instructors')}
+          placeholder={t('planning.copyWeek.instructorsAll')}
+          data={instructorOptions(data.instructors)}
+          searchable
+          clearable
+          {...form.getInputProps('instructor_ids')}
+        />
+        <Group justify="flex-end" gap="sm" mt="sm">
+          <Button variant="default" onClick={onDone}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={copy.isPending}>
+            {t('planning.copyWeek.submit')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

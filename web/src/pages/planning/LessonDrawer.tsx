@@ -1,0 +1,498 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Drawer,
+  Group,
+  Radio,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, type Role } from '../../api/client.ts';
+import { ColourDot } from '../../components/ColourDot.tsx';
+import { notifySuccess } from '../../lib/notify.ts';
+import { instantToLocalInput, localInputToInstant } from '../../lib/zonedTime.ts';
+import type { PlanningData } from './data.ts';
+import { lessonTitle } from './events.ts';
+import { RefusalAlert, WarningList } from './FeedbackAlerts.tsx';
+import { notifyWarnings } from './feedback.tsx';
+import { invalidateLessons, invalidateStudentFiles, replaceLessonInCache } from './queries.ts';
+import { formatShort, formatSpan } from './time.ts';
+import type { Lesson, LessonStatus } from './types.ts';
+
+const STATUS_COLOUR: Record<LessonStatus, string> = { planned: 'blue', done: 'green', no_show: 'red', cancelled: 'gray' };
+
+type Action = 'cancel' | 'complete' | 'noShow' | 'duplicate' | 'seriesCancel' | null;
+
+export interface LessonDrawerProps {
+  /** The lesson shown, or null when closed. */
+  lessonId: string | null;
+  lesson: Lesson | undefined;
+  onClose: () => void;
+  onEdit: (lesson: Lesson) => void;
+  data: PlanningData;
+  role: Role;
+  timeZone: string;
+}
+
+/** The side panel of a lesson: details, warnings and what the caller may do with it. */
+export function LessonDrawer({ lessonId, lesson, onClose, onEdit, data, role, timeZone }: LessonDrawerProps) {
+  const { t } = useTranslation();
+  const phone = useMediaQuery('(max-width: 48em)');
+  const title = lesson
+    ? lessonTitle(lesson, { timeZone, office: false, instructors: data.instructorInfo, students: data.studentNames, vehicles: data.plates, t })
+    : t('planning.drawer.title');
+  return (
+    <Drawer
+      opened={lessonId !== null}
+      onClose={onClose}
+      position="right"
+      size={phone ? '100%' : 'md'}
+      title={title}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
+      {lessonId !== null &&
+        (lesson ? (
+          <LessonPanel key={`${lesson.id}-${lesson.version}-${lesson.status}`} lesson={lesson} onEdit={onEdit} data={data} role={role} timeZone={timeZone} />
+        ) : (
+          <Text c="dimmed">{t('planning.drawer.notFound')}</Text>
+        ))}
+    </Drawer>
+  );
+}
+
+/** The current time, refreshed every half minute (a lesson may start while its panel is open). */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Th scope="row" w="40%" style={{ verticalAlign: 'top' }}>
+        {label}
+      </Table.Th>
+      <Table.Td>{children}</Table.Td>
+    </Table.Tr>
+  );
+}
+
+function LessonPanel({
+  lesson,
+  onEdit,
+  data,
+  role,
+  timeZone,
+}: {
+  lesson: Lesson;
+  onEdit: (lesson: Lesson) => void;
+  data: PlanningData;
+  role: Role;
+  timeZone: string;
+}) {
+  const { t } = useTranslation();
+  const [action, setAction] = useState<Action>(null);
+  const office = role === 'ADMIN' || role === 'SECRETARY';
+  const mayMark = office || role === 'INSTRUCTOR';
+  const planned = lesson.status === 'planned';
+  const now = useNow();
+  const started = Date.parse(lesson.starts_at) <= now;
+  const markable = planned && lesson.kind !== 'unavailability';
+  const instructor = lesson.instructor_id ? data.instructorInfo.get(lesson.instructor_id) : undefined;
+  const agency = data.agencyById.get(lesson.agency_id);
+  const room = lesson.room_id ? agency?.rooms.find((r) => r.id === lesson.room_id) : undefined;
+  const student = lesson.student_id ? data.students.find((s) => s.id === lesson.student_id) : undefined;
+  const names = (ids: readonly string[]) => ids.map((id) => data.studentNames.get(id) ?? t('planning.event.student')).join(', ');
+
+  return (
+    <Stack gap="md">
+      <Group gap="xs">
+        <Badge variant="light" color="gray" style={{ minWidth: 'max-content' }}>
+          {t(`planning.kinds.${lesson.kind}`)}
+        </Badge>
+        <Badge variant="light" color={STATUS_COLOUR[lesson.status]} style={{ minWidth: 'max-content' }}>
+          {t(`planning.statuses.${lesson.status}`)}
+        </Badge>
+        {lesson.charged && (
+          <Badge variant="light" color="orange" style={{ minWidth: 'max-content' }}>
+            {t('planning.drawer.charged')}
+          </Badge>
+        )}
+      </Group>
+      <Table variant="vertical" withTableBorder layout="fixed" data-testid="lesson-details">
+        <Table.Tbody>
+          <Row label={t('planning.drawer.when')}>{formatSpan(lesson.starts_at, lesson.ends_at, timeZone)}</Row>
+          {lesson.student_id && (
+            <Row label={t('planning.drawer.student')}>
+              {data.studentNames.get(lesson.student_id) ?? t('planning.event.student')}
+              {student?.phone && (
+                <>
+                  {' · '}
+                  <Anchor href={`tel:${student.phone.replace(/\s+/g, '')}`}>{student.phone}</Anchor>
+                </>
+              )}
+            </Row>
+          )}
+          {lesson.attendee_ids.length > 0 && <Row label={t('planning.drawer.attendees')}>{names(lesson.attendee_ids)}</Row>}
+          {lesson.instructor_id && (
+            <Row label={t('planning.drawer.instructor')}>
+              <Group gap={6} wrap="nowrap">
+                {instructor && <ColourDot colour={instructor.colour} size={12} />}
+                <span>{instructor?.name ?? t('common.none')}</span>
+              </Group>
+            </Row>
+          )}
+          {lesson.vehicle_id && <Row label={t('planning.drawer.vehicle')}>{data.plates.get(lesson.vehicle_id) ?? t('common.none')}</Row>}
+          {lesson.meeting_point && <Row label={t('planning.drawer.meetingPoint')}>{lesson.meeting_point}</Row>}
+          {room && <Row label={t('planning.drawer.room')}>{room.name}</Row>}
+          {agency && <Row label={t('planning.drawer.agency')}>{agency.name}</Row>}
+          {lesson.block_reason && <Row label={t('planning.drawer.blockReason')}>{t(`planning.blockReasons.${lesson.block_reason}`)}</Row>}
+          {lesson.note && <Row label={t('planning.drawer.note')}>{lesson.note}</Row>}
+          {lesson.comment && <Row label={t('planning.drawer.comment')}>{lesson.comment}</Row>}
+          {lesson.cancel_reason && <Row label={t('planning.drawer.cancelReason')}>{lesson.cancel_reason}</Row>}
+          {lesson.cancelled_by && (
+            <Row label={t('planning.drawer.cancelledBy')}>{t(`planning.drawer.cancelledByValues.${lesson.cancelled_by}`)}</Row>
+          )}
+        </Table.Tbody>
+      </Table>
+      {lesson.series_id && (
+        <Text size="sm" c="dimmed">
+          {t('planning.drawer.series')}
+        </Text>
+      )}
+      {lesson.warnings.length > 0 && (
+        <Alert color="yellow" title={t('planning.drawer.warnings')}>
+          <WarningList warnings={lesson.warnings} />
+        </Alert>
+      )}
+
+      {action === null && (office || mayMark) && (
+        <Stack gap="xs" role="group" aria-label={t('planning.drawer.actions')}>
+          {office && planned && (
+            <Group gap="xs">
+              <Button variant="light" onClick={() => onEdit(lesson)}>
+                {t('planning.drawer.edit')}
+              </Button>
+              <Button variant="light" onClick={() => setAction('duplicate')}>
+                {t('planning.drawer.duplicate')}
+              </Button>
+              <Button variant="light" color="red" onClick={() => setAction('cancel')}>
+                {t('planning.drawer.cancel')}
+              </Button>
+              {lesson.series_id && (
+                <Button variant="subtle" color="red" onClick={() => setAction('seriesCancel')}>
+                  {t('planning.drawer.cancelSeries')}
+                </Button>
+              )}
+            </Group>
+          )}
+          {office && !planned && lesson.kind !== 'unavailability' && (
+            <Group gap="xs">
+              <Button variant="light" onClick={() => setAction('duplicate')}>
+                {t('planning.drawer.duplicate')}
+              </Button>
+            </Group>
+          )}
+          {mayMark && markable && (
+            <>
+              <Group gap="xs">
+                <Button color="green" disabled={!started} onClick={() => setAction('complete')}>
+                  {t('planning.drawer.complete')}
+                </Button>
+                {lesson.kind !== 'code' && (
+                  <Button color="red" variant="outline" disabled={!started} onClick={() => setAction('noShow')}>
+                    {t('planning.drawer.noShow')}
+                  </Button>
+                )}
+              </Group>
+              {!started && (
+                <Text size="sm" c="dimmed">
+                  {t('planning.drawer.notStarted')}
+                </Text>
+              )}
+            </>
+          )}
+        </Stack>
+      )}
+      {action === 'cancel' && <CancelForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
+      {action === 'complete' && <CompleteForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
+      {action === 'noShow' && <NoShowForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
+      {action === 'duplicate' && <DuplicateForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
+      {action === 'seriesCancel' && <SeriesCancelForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
+    </Stack>
+  );
+}
+
+/** After a change of the lesson: the cache holds the new state at once, and the window is refetched. */
+function useLessonChange() {
+  const queryClient = useQueryClient();
+  return (lesson?: Lesson) => {
+    if (lesson) replaceLessonInCache(queryClient, lesson);
+    void invalidateLessons(queryClient);
+    // Done, absent and late-cancelled lessons change the students' hours.
+    void invalidateStudentFiles(queryClient);
+  };
+}
+
+function FormFrame({
+  title,
+  children,
+  onCancel,
+  submit,
+  pending,
+  error,
+  timeZone,
+  onSubmit,
+  danger = false,
+}: {
+  title: string;
+  children?: ReactNode;
+  onCancel: () => void;
+  submit: string;
+  pending: boolean;
+  error: unknown;
+  timeZone: string;
+  onSubmit: () => void;
+  danger?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+      aria-label={title}
+    >
+      <Stack gap="sm">
+        <Title order={3} size="h4">
+          {title}
+        </Title>
+        {children}
+        {error !== null && <RefusalAlert error={error} timeZone={timeZone} />}
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={onCancel}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" color={danger ? 'red' : undefined} loading={pending}>
+            {submit}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function CancelForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const changed = useLessonChange();
+  const [reason, setReason] = useState('');
+  const [by, setBy] = useState<'school' | 'student'>('school');
+  const [waive, setWaive] = useState(false);
+  const withStudent = lesson.kind !== 'unavailability';
+  const cancel = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/lessons/{id}/cancel', {
+          params: { path: { id: lesson.id } },
+          body: { reason: reason.trim() === '' ? null : reason.trim(), by: withStudent ? by : 'school', waive_charge: by === 'student' && waive },
+        }),
+      ),
+    onSuccess: (after) => {
+      changed(after);
+      notifySuccess(t('planning.cancelForm.done'));
+      onDone();
+    },
+  });
+  return (
+    <FormFrame
+      title={t('planning.cancelForm.title')}
+      submit={t('planning.cancelForm.submit')}
+      onCancel={onDone}
+      onSubmit={() => cancel.mutate()}
+      pending={cancel.isPending}
+      error={cancel.error}
+      timeZone={timeZone}
+      danger
+    >
+      <TextInput label={t('planning.cancelForm.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-autofocus />
+      {withStudent && (
+        <>
+          <Radio.Group label={t('planning.cancelForm.by')} value={by} onChange={(v) => setBy(v === 'student' ? 'student' : 'school')}>
+            <Group gap="md" mt={4}>
+              <Radio value="school" label={t('planning.cancelForm.bySchool')} />
+              <Radio value="student" label={t('planning.cancelForm.byStudent')} />
+            </Group>
+          </Radio.Group>
+          {by === 'student' && (
+            <Checkbox
+              label={t('planning.cancelForm.waive')}
+              description={t('planning.cancelForm.byStudentHint')}
+              checked={waive}
+              onChange={(e) => setWaive(e.currentTarget.checked)}
+            />
+          )}
+        </>
+      )}
+    </FormFrame>
+  );
+}
+
+function CompleteForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const changed = useLessonChange();
+  const [comment, setComment] = useState('');
+  const complete = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/lessons/{id}/complete', {
+          params: { path: { id: lesson.id } },
+          body: { comment: comment.trim() === '' ? null : comment.trim() },
+        }),
+      ),
+    onSuccess: (after) => {
+      changed(after);
+      notifySuccess(t('planning.completeForm.done'));
+      onDone();
+    },
+  });
+  return (
+    <FormFrame
+      title={t('planning.completeForm.title')}
+      submit={t('planning.completeForm.submit')}
+      onCancel={onDone}
+      onSubmit={() => complete.mutate()}
+      pending={complete.isPending}
+      error={complete.error}
+      timeZone={timeZone}
+    >
+      <Textarea label={t('planning.completeForm.comment')} autosize minRows={3} value={comment} onChange={(e) => setComment(e.currentTarget.value)} data-autofocus />
+    </FormFrame>
+  );
+}
+
+function NoShowForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const changed = useLessonChange();
+  const noShow = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/lessons/{id}/no-show', { params: { path: { id: lesson.id } } })),
+    onSuccess: (after) => {
+      changed(after);
+      notifySuccess(t('planning.noShowForm.done'));
+      onDone();
+    },
+  });
+  return (
+    <FormFrame
+      title={t('planning.noShowForm.title')}
+      submit={t('planning.noShowForm.submit')}
+      onCancel={onDone}
+      onSubmit={() => noShow.mutate()}
+      pending={noShow.isPending}
+      error={noShow.error}
+      timeZone={timeZone}
+      danger
+    >
+      <Text size="sm">{t('planning.noShowForm.text')}</Text>
+    </FormFrame>
+  );
+}
+
+function DuplicateForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const changed = useLessonChange();
+  // A week later by default: the usual "same time next week".
+  const [start, setStart] = useState(() => instantToLocalInput(new Date(Date.parse(lesson.starts_at) + 7 * 86400000).toISOString(), timeZone));
+  const duplicate = useMutation({
+    mutationFn: () => {
+      const starts_at = localInputToInstant(start, timeZone);
+      if (!starts_at) throw new Error('invalid start');
+      return unwrap(api.POST('/api/v1/lessons/{id}/duplicate', { params: { path: { id: lesson.id } }, body: { starts_at } }));
+    },
+    onSuccess: (planned) => {
+      changed();
+      notifySuccess(t('planning.duplicateForm.done', { when: formatShort(planned.lesson.starts_at, timeZone) }));
+      notifyWarnings(planned.warnings, t);
+      onDone();
+    },
+  });
+  return (
+    <FormFrame
+      title={t('planning.duplicateForm.title')}
+      submit={t('planning.duplicateForm.submit')}
+      onCancel={onDone}
+      onSubmit={() => duplicate.mutate()}
+      pending={duplicate.isPending}
+      error={duplicate.error}
+      timeZone={timeZone}
+    >
+      <TextInput
+        type="datetime-local"
+        label={t('planning.duplicateForm.startsAt')}
+        description={t('planning.duplicateForm.hint')}
+        value={start}
+        onChange={(e) => setStart(e.currentTarget.value)}
+        required
+        data-autofocus
+      />
+    </FormFrame>
+  );
+}
+
+function SeriesCancelForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const changed = useLessonChange();
+  const [scope, setScope] = useState<'one' | 'following' | 'all'>('following');
+  const cancel = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.DELETE('/api/v1/lesson-series/{id}', {
+          params: { path: { id: lesson.series_id ?? '' }, query: { scope, lesson_id: lesson.id } },
+        }),
+      ),
+    onSuccess: (result) => {
+      changed();
+      notifySuccess(t('planning.seriesCancelForm.done', { count: result.cancelled.length }));
+      onDone();
+    },
+  });
+  return (
+    <FormFrame
+      title={t('planning.seriesCancelForm.title')}
+      submit={t('planning.seriesCancelForm.submit')}
+      onCancel={onDone}
+      onSubmit={() => cancel.mutate()}
+      pending={cancel.isPending}
+      error={cancel.error}
+      timeZone={timeZone}
+      danger
+    >
+      <Radio.Group
+        label={t('planning.seriesCancelForm.scope')}
+        value={scope}
+        onChange={(v) => setScope(v === 'one' || v === 'all' ? v : 'following')}
+      >
+        <Stack gap={6} mt={4}>
+          <Radio value="one" label={t('planning.seriesCancelForm.one')} />
+          <Radio value="following" label={t('planning.seriesCancelForm.following')} />
+          <Radio value="all" label={t('planning.seriesCancelForm.all')} />
+        </Stack>
+      </Radio.Group>
+    </FormFrame>
+  );
+}
