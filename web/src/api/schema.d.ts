@@ -1311,6 +1311,8 @@ export interface components {
             colour: string;
             email?: string | null;
             first_name: string;
+            /** @description On deactivation only: the instructor's lessons still planned from now on, to reassign. */
+            future_lesson_ids?: string[] | null;
             /** Format: uuid */
             id: string;
             last_name: string;
@@ -1617,6 +1619,8 @@ export interface components {
                 colour: string;
                 email?: string | null;
                 first_name: string;
+                /** @description On deactivation only: the instructor's lessons still planned from now on, to reassign. */
+                future_lesson_ids?: string[] | null;
                 /** Format: uuid */
                 id: string;
                 last_name: string;

@@ -72,6 +72,10 @@ pub struct Instructor {
     pub user_id: Option<Uuid>,
     pub active: bool,
     pub version: i32,
+    /// On deactivation only: the instructor's lessons still planned from now on, to reassign.
+    #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub future_lesson_ids: Option<Vec<Uuid>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

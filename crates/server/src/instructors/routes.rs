@@ -295,10 +295,23 @@ async fn update(
     let before = visible(&mut tx, &ctx, id, true).await?;
     let input = validate(patch::apply(&before.input(), before.version, &before, &body)?)?;
     let agency = check_links(&mut tx, ctx.tenant_id, &input).await?;
-    let after = repo::update(&mut tx, ctx.tenant_id, id, agency, &input)
+    let mut after = repo::update(&mut tx, ctx.tenant_id, id, agency, &input)
         .await
         .map_err(|e| crate::error::on_constraint(e, CONSTRAINTS))?;
-    let action = if before.active && !after.active { "instructor.deactivate" } else { "instructor.update" };
+    let deactivated = before.active && !after.active;
+    if deactivated {
+        // A leaving instructor's future lessons are listed for reassignment.
+        let future: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM lessons WHERE tenant_id = $1 AND instructor_id = $2 AND status = 'planned'
+                AND kind <> 'unavailability' AND ends_at > now() ORDER BY starts_at",
+        )
+        .bind(ctx.tenant_id.0)
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        after.future_lesson_ids = Some(future);
+    }
+    let action = if deactivated { "instructor.deactivate" } else { "instructor.update" };
     let change = Change {
         action,
         entity: "instructor",

@@ -231,7 +231,8 @@ pub async fn set_participants(
         "INSERT INTO lesson_participants (tenant_id, lesson_id, student_id, period, status)
          SELECT $1, l.id, s, l.period, l.status FROM lessons l, unnest($3::uuid[]) s
           WHERE l.tenant_id = $1 AND l.id = $2
-         ON CONFLICT DO NOTHING",
+         -- Only the row already there is skipped; an overlap (exclusion constraint) must raise.
+         ON CONFLICT (tenant_id, lesson_id, student_id) DO NOTHING",
     )
     .bind(tenant.0)
     .bind(lesson)

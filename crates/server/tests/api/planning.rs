@@ -444,3 +444,76 @@ async fn instructors_and_students_see_only_their_lessons() {
     assert!(seen.contains(&fx.lesson) && !seen.contains(&id(&hidden["lesson"])));
     problem(student.post(&format!("/api/v1/lessons/{}/complete", fx.lesson), &json!({})).await, 403).await;
 }
+
+#[tokio::test]
+async fn fifty_concurrent_requests_for_one_student_or_one_vehicle_create_one_lesson_each() {
+    let app = spawn_app().await;
+    let p = setup(&app).await;
+    let mut instructors = p.instructors.clone();
+    let mut vehicles = p.vehicles.clone();
+    for n in 0..8 {
+        let i = created(
+            p.admin.post("/api/v1/instructors", &json!({"first_name": format!("M{n}"), "last_name": "Renfort"})).await,
+        )
+        .await;
+        instructors.push(id(&i));
+        let v = created(
+            p.admin
+                .post("/api/v1/vehicles", &json!({"plate": format!("XY-{:03}-ZA", 100 + n), "gearbox": "manual"}))
+                .await,
+        )
+        .await;
+        vehicles.push(id(&v));
+    }
+    let t = Utc::now() + Duration::days(9);
+    let lesson = |student: &str, instructor: &str, vehicle: &str| json!({"kind": "driving", "starts_at": t, "ends_at": t + Duration::hours(1), "student_id": student, "instructor_id": instructor, "vehicle_id": vehicle});
+    // One student, different instructors and vehicles: only the student contends.
+    let bodies: Vec<Value> = (0..50)
+        .map(|n| lesson(&p.students[0], &instructors[n % instructors.len()], &vehicles[(n + 3) % vehicles.len()]))
+        .collect();
+    let statuses: Vec<u16> = futures::future::join_all(bodies.iter().map(|b| p.admin.post("/api/v1/lessons", b)))
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "student: {statuses:?}");
+    // One vehicle, a free student and different instructors: only the vehicle contends.
+    let later = t + Duration::hours(3);
+    let bodies: Vec<Value> = (0..50)
+        .map(|n| {
+            let mut b = lesson(&p.students[1], &instructors[n % instructors.len()], &vehicles[0]);
+            b["starts_at"] = json!(later);
+            b["ends_at"] = json!(later + Duration::hours(1));
+            if n % 2 == 1 {
+                b["student_id"] = json!(p.students[0]);
+            }
+            b
+        })
+        .collect();
+    let statuses: Vec<u16> = futures::future::join_all(bodies.iter().map(|b| p.admin.post("/api/v1/lessons", b)))
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "vehicle: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn deactivating_an_instructor_lists_their_future_lessons() {
+    let app = spawn_app().await;
+    let p = setup(&app).await;
+    let future =
+        created(p.admin.post("/api/v1/lessons", &driving(&p, Utc::now() + Duration::days(2), 60, 0, 0, 0)).await).await;
+    created(p.admin.post("/api/v1/lessons", &driving(&p, Utc::now() - Duration::days(2), 60, 0, 0, 0)).await).await;
+    let path = format!("/api/v1/instructors/{}", p.instructors[0]);
+    let current = p.admin.json(&path).await;
+    assert!(current.get("future_lesson_ids").is_none());
+    let r = p.admin.patch(&path, &json!({"active": false, "version": current["version"]})).await;
+    assert_eq!(r.status(), 200);
+    let after: Value = r.json().await.unwrap();
+    assert_eq!(after["future_lesson_ids"], json!([future["lesson"]["id"]]));
+    // An inactive instructor cannot be given new lessons.
+    let r = p.admin.post("/api/v1/lessons", &driving(&p, Utc::now() + Duration::days(3), 60, 1, 0, 1)).await;
+    assert_eq!(codes(&problem(r, 422).await, "rules"), vec!["instructor_inactive"]);
+}
