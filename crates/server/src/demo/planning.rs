@@ -89,6 +89,15 @@ async fn try_plan(
     actor: &Actor,
     input: LessonInput,
 ) -> anyhow::Result<Option<crate::planning::Lesson>> {
+    // A real office does not book a student beyond their hours: check first, skip if short.
+    if input.kind == LessonKind::Driving {
+        match service::plan(conn, actor, input.clone(), None, None, true).await {
+            Ok(p) if p.warnings.iter().any(|w| w.code == "insufficient_hours") => return Ok(None),
+            Ok(_) => {}
+            Err(AppError::Conflict { .. } | AppError::Unprocessable { .. }) => return Ok(None),
+            Err(e) => return Err(anyhow::anyhow!("demo planning: {e:?}")),
+        }
+    }
     match service::plan(conn, actor, input, None, None, false).await {
         Ok(p) => Ok(Some(p.lesson)),
         Err(e @ (AppError::Conflict { .. } | AppError::Unprocessable { .. })) => {
@@ -138,7 +147,7 @@ pub async fn seed(
     let mut count = 0usize;
     let mut progress: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     for week in -4i64..4 {
-        for weekday in 1..5i64 {
+        for weekday in 0..5i64 {
             let day = monday + Duration::weeks(week) + Duration::days(weekday);
             for (i, instructor) in instructors.iter().enumerate() {
                 let theirs: Vec<Uuid> =

@@ -377,6 +377,17 @@ async fn the_demo_planning_has_every_kind_of_event() {
     assert!(count(&|l| l["charged"] == true) > 0, "charged cancellations or no-shows");
     let verify = api.json("/api/v1/audit-log/verify").await;
     assert_eq!(verify["ok"], true);
+    // Nobody is booked beyond their hours.
+    let students = api.json("/api/v1/students?status=active&limit=200").await;
+    for s in students["items"].as_array().unwrap() {
+        assert!(
+            s["bookable_minutes"].as_i64().unwrap() >= 0,
+            "{} {}: {}",
+            s["first_name"],
+            s["last_name"],
+            s["bookable_minutes"]
+        );
+    }
     // Booklets follow the done lessons.
     let done = items.iter().find(|l| l["status"] == "done" && l["kind"] == "driving").unwrap();
     let booklet = api.json(&format!("/api/v1/students/{}/booklet", done["student_id"].as_str().unwrap())).await;
