@@ -4,7 +4,9 @@
 pub mod audit;
 pub mod booklet;
 pub mod documents;
+pub mod eligibility;
 pub mod email;
+pub mod exam;
 pub mod holidays;
 pub mod ids;
 pub mod ledger;
