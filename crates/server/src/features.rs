@@ -17,4 +17,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::students::routes::routes())
         .merge(crate::planning::routes::routes())
         .merge(crate::booklet::routes::routes())
+        .merge(crate::change_requests::routes::routes())
+        .merge(crate::exams::routes::routes())
 }

@@ -40,6 +40,26 @@ export interface paths {
         patch: operations["agencies_update"];
         trace?: never;
     };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What needs attention: expiring theory tests, low hours, eligible students without a place,
+         *     instructor and vehicle papers, past lessons still to mark, missing or expired documents.
+         */
+        get: operations["alerts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-log": {
         parameters: {
             query?: never;
@@ -176,6 +196,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Change requests, newest first: the office sees every request, an instructor or a student
+         *     their own.
+         */
+        get: operations["change_requests_list"];
+        put?: never;
+        /** An instructor or a student asks the office to cancel or move one of their lessons. */
+        post: operations["change_requests_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves a request: the lesson is cancelled or moved through the planning's rules (a move
+         *     onto a busy slot is a 409 and the request stays pending). A student's cancellation is
+         *     charged by the notice they gave when asking, unless `waive_charge`.
+         */
+        post: operations["change_requests_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuses a request; the lesson stays as it is. */
+        post: operations["change_requests_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/competencies": {
         parameters: {
             query?: never;
@@ -211,6 +290,108 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The school's places in date order (at most 500). */
+        get: operations["exam_places_list"];
+        put?: never;
+        /** Adds a place obtained for the school. */
+        post: operations["exam_places_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-places/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gives the place to a student: creates the practical exam (and books the accompaniment when
+         *     the place names it). 422 with the blocking rules unless an ADMIN sends `override_reason`.
+         */
+        post: operations["exam_places_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-places/{id}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Students to suggest for a place: active, without a pending practical test, with a theory
+         *     test passed and most of their driving hours; eligible ones first.
+         */
+        get: operations["exam_places_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exams in date order: the office sees every exam, an instructor those of the students they
+         *     teach, a student their own.
+         */
+        get: operations["exams_list"];
+        put?: never;
+        /**
+         * Records an exam: a booking, or a past one with its result. A future practical test is
+         *     refused with 422 and the blocking rules unless an ADMIN gives `override_reason`.
+         */
+        post: operations["exams_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exams_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Records a result, a new date or a cancellation (with the `version` read). Cancelling a
+         *     booked practical test takes the candidate out of the accompaniment lesson.
+         */
+        patch: operations["exams_update"];
         trace?: never;
     };
     "/api/v1/instructors": {
@@ -747,6 +928,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/students/{id}/eligibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the student may be booked for a practical test on `date`: each rule `ok`, `warn` or
+         *     `block`, with a French message.
+         */
+        get: operations["exams_eligibility"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/students/{id}/erase": {
         parameters: {
             query?: never;
@@ -976,6 +1177,30 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        Alert: {
+            /**
+             * @description `theory_expiring`, `low_hours`, `eligible_without_place`, `authorisation_expiring`,
+             *     `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`.
+             */
+            code: string;
+            /**
+             * Format: date
+             * @description The date the alert is about (an expiry), when there is one.
+             */
+            due_on?: string | null;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            message: string;
+            severity: components["schemas"]["Severity"];
+            /** Format: uuid */
+            student_id?: string | null;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+        };
+        Alerts: {
+            /** @description Most urgent first. */
+            items: components["schemas"]["Alert"][];
+        };
         /** @enum {string} */
         AntsStatus: "not_started" | "submitted" | "validated" | "rejected";
         Assessment: {
@@ -989,6 +1214,12 @@ export interface components {
             /** @description `bilan` (formal assessment) or `affi` (end of initial training, AAC and supervised driving). */
             kind: string;
             result?: string | null;
+        };
+        Assignment: {
+            /** @description ADMIN only: books a student whom the eligibility rules block (audited). */
+            override_reason?: string | null;
+            /** Format: uuid */
+            student_id: string;
         };
         /** @description One entry as the audit-log page shows it. */
         AuditEntry: {
@@ -1074,6 +1305,19 @@ export interface components {
         };
         /** @enum {string} */
         CancelledBy: "school" | "student";
+        Candidate: {
+            /** @description The rules that block, by code. */
+            blocking: components["schemas"]["RuleCode"][];
+            category: components["schemas"]["StudentCategory"];
+            eligible: boolean;
+            name: string;
+            /** Format: uuid */
+            student_id: string;
+            warnings: components["schemas"]["RuleCode"][];
+        };
+        Candidates: {
+            items: components["schemas"]["Candidate"][];
+        };
         CaughtMail: {
             body_text: string;
             /** Format: date-time */
@@ -1086,6 +1330,46 @@ export interface components {
         ChangePasswordRequest: {
             current_password: string;
             new_password: string;
+        };
+        /** @description A request, with what the office needs to decide without opening the lesson. */
+        ChangeRequest: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            /** Format: uuid */
+            decided_by?: string | null;
+            decision_note?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            instructor_name?: string | null;
+            kind: components["schemas"]["RequestKind"];
+            /** Format: date-time */
+            lesson_ends_at: string;
+            /** Format: uuid */
+            lesson_id: string;
+            lesson_kind: components["schemas"]["LessonKind"];
+            /** Format: date-time */
+            lesson_starts_at: string;
+            /** Format: date-time */
+            proposed_ends_at?: string | null;
+            /**
+             * Format: date-time
+             * @description For a move: the new times asked for.
+             */
+            proposed_starts_at?: string | null;
+            reason?: string | null;
+            /** Format: uuid */
+            requested_by: string;
+            requester_name: string;
+            /** @description `INSTRUCTOR` or `STUDENT`. */
+            requester_role: string;
+            status: components["schemas"]["RequestStatus"];
+            /** Format: uuid */
+            student_id?: string | null;
+            student_name?: string | null;
         };
         /** @enum {string} */
         CheckStatus: "ok" | "missing" | "expired" | "not_required";
@@ -1148,6 +1432,12 @@ export interface components {
             created: components["schemas"]["Lesson"][];
             skipped: components["schemas"]["Skipped"][];
         };
+        Decision: {
+            /** @description Shown to the requester. */
+            note?: string | null;
+            /** @description For a student's late cancellation: do not charge it. */
+            waive_charge?: boolean;
+        };
         Document: {
             content_type: string;
             /** Format: date-time */
@@ -1194,6 +1484,12 @@ export interface components {
             /** Format: date-time */
             starts_at: string;
         };
+        Eligibility: {
+            /** @description True when no rule blocks. */
+            eligible: boolean;
+            /** @description All eleven rules, in [`RuleCode::ALL`] order, so that a screen can show what is fine too. */
+            rules: components["schemas"]["RuleOutcome"][];
+        };
         /** @enum {string} */
         EndReason: "licence_obtained" | "abandoned" | "transferred_out";
         /** @enum {string} */
@@ -1228,6 +1524,84 @@ export interface components {
             lesson_id?: string | null;
             level: components["schemas"]["Level"];
             source?: components["schemas"]["Source"] | null;
+        };
+        Exam: {
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            centre?: string | null;
+            comment?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            eliminatory: boolean;
+            /** @description For an absence or a cancellation: a serious reason (no waiting period follows). */
+            excused: boolean;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            kind: components["schemas"]["ExamKind"];
+            /**
+             * Format: uuid
+             * @description The `exam` lesson that books the accompanying instructor and vehicle.
+             */
+            lesson_id?: string | null;
+            override_reason?: string | null;
+            /** Format: uuid */
+            place_id?: string | null;
+            result: components["schemas"]["ExamResult"];
+            /** Format: date-time */
+            scheduled_at: string;
+            /**
+             * Format: int32
+             * @description Out of 40 (theory) or 31 (practical).
+             */
+            score?: number | null;
+            /** Format: uuid */
+            student_id: string;
+            student_name: string;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @enum {string} */
+        ExamKind: "theory" | "practical";
+        ExamPlace: {
+            /** @description `B` or `B78`. */
+            category: string;
+            centre: string;
+            /**
+             * Format: uuid
+             * @description The exam that fills the place, if any.
+             */
+            exam_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: uuid */
+            student_id?: string | null;
+            student_name?: string | null;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+        };
+        /** @enum {string} */
+        ExamResult: "pending" | "passed" | "failed" | "absent" | "cancelled";
+        /** @description What PATCH may change: the date, the centre and the result. */
+        ExamUpdate: {
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            centre?: string | null;
+            comment?: string | null;
+            eliminatory: boolean;
+            excused: boolean;
+            result: components["schemas"]["ExamResult"];
+            /** Format: date-time */
+            scheduled_at: string;
+            /** Format: int32 */
+            score?: number | null;
         };
         /** @enum {string} */
         ExceptionKind: "leave" | "sickness" | "training" | "meeting" | "other";
@@ -1520,6 +1894,66 @@ export interface components {
             kind: string;
             result?: string | null;
         };
+        NewChangeRequest: {
+            /**
+             * Format: date-time
+             * @description Required for a move.
+             */
+            ends_at?: string | null;
+            /** @description `cancel` or `move`. */
+            kind: components["schemas"]["RequestKind"];
+            /** Format: uuid */
+            lesson_id: string;
+            reason?: string | null;
+            /**
+             * Format: date-time
+             * @description Required for a move.
+             */
+            starts_at?: string | null;
+        };
+        /**
+         * @description A new exam. The office may record past ones (the history a student brings); a future
+         *     practical test is checked against the eligibility rules.
+         */
+        NewExam: {
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            centre?: string | null;
+            comment?: string | null;
+            eliminatory?: boolean;
+            excused?: boolean;
+            /**
+             * Format: uuid
+             * @description Practical test: the accompanying instructor and vehicle, booked in an `exam` lesson
+             *     (joined when one already exists at that time).
+             */
+            instructor_id?: string | null;
+            kind: components["schemas"]["ExamKind"];
+            /** @description ADMIN only: books a student whom the eligibility rules block (audited). */
+            override_reason?: string | null;
+            result?: components["schemas"]["ExamResult"];
+            /** Format: date-time */
+            scheduled_at: string;
+            /** Format: int32 */
+            score?: number | null;
+            /** Format: uuid */
+            student_id: string;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+        };
+        NewExamPlace: {
+            category?: components["schemas"]["StudentCategory"] | null;
+            centre: string;
+            /**
+             * Format: uuid
+             * @description The accompaniment, when known: assigning the place books them.
+             */
+            instructor_id?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+        };
         NewHoursEntry: {
             /** @description `purchase`, `correction` or `transfer_in` (consumptions come from the planning). */
             kind: components["schemas"]["EntryKind"];
@@ -1590,6 +2024,90 @@ export interface components {
                 id: string;
                 subject: string;
                 to: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_ChangeRequest: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                decided_at?: string | null;
+                /** Format: uuid */
+                decided_by?: string | null;
+                decision_note?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                instructor_id?: string | null;
+                instructor_name?: string | null;
+                kind: components["schemas"]["RequestKind"];
+                /** Format: date-time */
+                lesson_ends_at: string;
+                /** Format: uuid */
+                lesson_id: string;
+                lesson_kind: components["schemas"]["LessonKind"];
+                /** Format: date-time */
+                lesson_starts_at: string;
+                /** Format: date-time */
+                proposed_ends_at?: string | null;
+                /**
+                 * Format: date-time
+                 * @description For a move: the new times asked for.
+                 */
+                proposed_starts_at?: string | null;
+                reason?: string | null;
+                /** Format: uuid */
+                requested_by: string;
+                requester_name: string;
+                /** @description `INSTRUCTOR` or `STUDENT`. */
+                requester_role: string;
+                status: components["schemas"]["RequestStatus"];
+                /** Format: uuid */
+                student_id?: string | null;
+                student_name?: string | null;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_Exam: {
+            items: {
+                /** Format: date-time */
+                cancelled_at?: string | null;
+                centre?: string | null;
+                comment?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                eliminatory: boolean;
+                /** @description For an absence or a cancellation: a serious reason (no waiting period follows). */
+                excused: boolean;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                instructor_id?: string | null;
+                kind: components["schemas"]["ExamKind"];
+                /**
+                 * Format: uuid
+                 * @description The `exam` lesson that books the accompanying instructor and vehicle.
+                 */
+                lesson_id?: string | null;
+                override_reason?: string | null;
+                /** Format: uuid */
+                place_id?: string | null;
+                result: components["schemas"]["ExamResult"];
+                /** Format: date-time */
+                scheduled_at: string;
+                /**
+                 * Format: int32
+                 * @description Out of 40 (theory) or 31 (practical).
+                 */
+                score?: number | null;
+                /** Format: uuid */
+                student_id: string;
+                student_name: string;
+                /** Format: uuid */
+                vehicle_id?: string | null;
+                /** Format: int32 */
+                version: number;
             }[];
             next_cursor?: string | null;
         };
@@ -1742,6 +2260,9 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        Places: {
+            items: components["schemas"]["ExamPlace"][];
+        };
         /** @description The answer of a creation: the lesson and what to know about it. */
         Planned: {
             lesson: components["schemas"]["Lesson"];
@@ -1781,6 +2302,10 @@ export interface components {
             reassigned: components["schemas"]["Lesson"][];
             students_to_call: components["schemas"]["StudentToCall"][];
         };
+        /** @enum {string} */
+        RequestKind: "cancel" | "move";
+        /** @enum {string} */
+        RequestStatus: "pending" | "approved" | "rejected";
         ResetPasswordRequest: {
             password: string;
             token: string;
@@ -1797,6 +2322,22 @@ export interface components {
             id?: string | null;
             name: string;
         };
+        /**
+         * @description The rules, in the order they are always reported.
+         * @enum {string}
+         */
+        RuleCode: "age" | "neph" | "ants_registration" | "theory_test" | "driving_hours" | "start_evaluation" | "contract" | "booklet" | "waiting_period" | "aac" | "balance";
+        RuleOutcome: {
+            code: components["schemas"]["RuleCode"];
+            /** @description French, concrete: dates as dd/mm/yyyy, durations as "18 h 30", amounts as "120,50 €". */
+            message: string;
+            status: components["schemas"]["RuleStatus"];
+        };
+        /**
+         * @description `Block` refuses the booking (an ADMIN may override it, audited); `Warn` only informs.
+         * @enum {string}
+         */
+        RuleStatus: "ok" | "warn" | "block";
         /** @description A business rule that refused the request. */
         RuleViolation: {
             code: string;
@@ -1869,6 +2410,8 @@ export interface components {
             tenant: components["schemas"]["TenantView"];
             user: components["schemas"]["UserView"];
         };
+        /** @enum {string} */
+        Severity: "danger" | "warning" | "info";
         Skipped: {
             conflicts: components["schemas"]["Conflict"][];
             lesson: components["schemas"]["Lesson"];
@@ -2282,6 +2825,37 @@ export interface operations {
             };
         };
     };
+    alerts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alerts"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     audit_list: {
         parameters: {
             query?: {
@@ -2551,6 +3125,205 @@ export interface operations {
             };
         };
     };
+    change_requests_list: {
+        parameters: {
+            query?: {
+                /** @description `pending`, `approved` or `rejected` (default: all). */
+                status?: components["schemas"]["RequestStatus"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChangeRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    change_requests_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewChangeRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    change_requests_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decision"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    change_requests_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decision"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     booklet_competencies: {
         parameters: {
             query?: never;
@@ -2606,6 +3379,374 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exam_places_list: {
+        parameters: {
+            query?: {
+                /** @description Places from this instant (default: now). */
+                from?: string;
+                to?: string;
+                /** @description Only places nobody fills yet. */
+                available?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Places"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exam_places_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewExamPlace"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamPlace"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exam_places_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Assignment"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exam"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exam_places_candidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Candidates"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exams_list: {
+        parameters: {
+            query?: {
+                student_id?: string;
+                /** @description `theory` or `practical`. */
+                kind?: components["schemas"]["ExamKind"];
+                /** @description `pending`, `passed`, `failed`, `absent` or `cancelled`. */
+                result?: components["schemas"]["ExamResult"];
+                /** @description Exams from this instant (RFC 3339). */
+                from?: string;
+                /** @description Exams before this instant (RFC 3339). */
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Exam"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exams_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewExam"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exam"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exams_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exam"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exams_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exam"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4358,6 +5499,48 @@ export interface operations {
                 content?: never;
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exams_eligibility: {
+        parameters: {
+            query?: {
+                /** @description The practical test's date (default: today). */
+                date?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Eligibility"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -48,6 +48,17 @@ pub enum Permission {
     /// Record booklet evaluations and assessments (an instructor for the students they teach;
     /// the office for levels imported from another school).
     EvaluateStudents,
+    /// Ask the office to cancel or move one's own lesson.
+    RequestChanges,
+    /// Approve or refuse change requests.
+    DecideChanges,
+    /// Read exams and eligibility: the office all, an instructor the students they teach, a
+    /// student their own.
+    ReadExams,
+    /// Record exams and results, exam places and their assignment.
+    ManageExams,
+    /// Read the office's alerts.
+    ReadAlerts,
 }
 
 impl Permission {
@@ -63,7 +74,11 @@ impl Permission {
             Permission::ManageAvailability
             | Permission::ManageVehicles
             | Permission::ManageStudents
-            | Permission::ManagePlanning => &[Admin, Secretary],
+            | Permission::ManagePlanning
+            | Permission::DecideChanges
+            | Permission::ManageExams
+            | Permission::ReadAlerts => &[Admin, Secretary],
+            Permission::RequestChanges => &[Instructor, Student],
             Permission::ReadStudentDocuments | Permission::UploadStudentDocuments => &[Admin, Secretary, Student],
             Permission::ReadVehicles
             | Permission::DeclareUnavailability
@@ -72,7 +87,8 @@ impl Permission {
             Permission::ReadAgencies
             | Permission::ReadInstructors
             | Permission::ReadStudents
-            | Permission::ReadPlanning => &[Admin, Secretary, Instructor, Student],
+            | Permission::ReadPlanning
+            | Permission::ReadExams => &[Admin, Secretary, Instructor, Student],
         }
     }
 

@@ -1,6 +1,7 @@
 //! The demo: two schools and one account per role, created through the same services as real
 //! use (so the audit log is populated), into an empty database.
 
+pub mod exams;
 pub mod planning;
 pub mod resources;
 pub mod routes;
@@ -17,7 +18,7 @@ use crate::{
 
 pub const DEMO_PASSWORD: &str = "volant-demo";
 /// Bump when the demo data changes; `volant demo` then suggests `--reset`.
-pub const DEMO_VERSION: i64 = 5;
+pub const DEMO_VERSION: i64 = 6;
 
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.volant.test", "Claire Dubois", Role::Admin),
@@ -70,6 +71,8 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
         .await?;
     let cars: Vec<uuid::Uuid> = seeded.vehicles.iter().take(3).copied().collect();
     planning::seed(pool, centre, &seeded.instructors, &cars, seeded.code_room, today).await?;
+    exams::seed(pool, centre, &seeded.instructors, &cars, today).await?;
+    planning::seed_change_requests(pool, centre, account(Role::Student)?, account(Role::Instructor)?).await?;
     let quais = tenancy::create_tenant(
         pool,
         &NewTenant {

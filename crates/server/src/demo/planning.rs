@@ -19,11 +19,11 @@ use crate::{
 /// a car do not ask for it at the same time).
 const SLOTS: [[u32; 2]; 6] = [[9, 14], [10, 15], [8, 13], [11, 16], [9, 14], [10, 17]];
 
-fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
+pub(super) fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
     local_to_utc(Paris, day.and_hms_opt(hour, 0, 0).unwrap_or_default())
 }
 
-fn lesson(kind: LessonKind, day: NaiveDate, hour: u32, minutes: i64) -> LessonInput {
+pub(super) fn lesson(kind: LessonKind, day: NaiveDate, hour: u32, minutes: i64) -> LessonInput {
     let starts_at = at(day, hour);
     LessonInput {
         kind,
@@ -226,6 +226,45 @@ pub async fn seed(
                 drop(service::complete(&mut tx, &actor, &session, None).await);
             }
         }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Two requests waiting for the office: the demo student asks to cancel their next lesson, the
+/// demo instructor to move one of theirs by an hour.
+pub async fn seed_change_requests(pool: &PgPool, tenant: TenantId, eleve: Uuid, moniteur: Uuid) -> anyhow::Result<()> {
+    use crate::change_requests::{RequestKind, repo};
+    let mut tx = db::begin_tenant(pool, tenant).await?;
+    let next_of = |student: bool| {
+        let filter = if student {
+            "l.student_id = (SELECT id FROM students WHERE tenant_id = $1 AND user_id = $2)"
+        } else {
+            "l.instructor_id = (SELECT id FROM instructors WHERE tenant_id = $1 AND user_id = $2) AND l.kind = 'driving'"
+        };
+        format!(
+            "SELECT l.id, l.starts_at, l.ends_at FROM lessons l WHERE l.tenant_id = $1 AND {filter}
+                AND l.status = 'planned' AND l.starts_at > now() + interval '2 days' ORDER BY l.starts_at LIMIT 1"
+        )
+    };
+    type Next = Option<(Uuid, chrono::DateTime<Utc>, chrono::DateTime<Utc>)>;
+    for (user, student) in [(eleve, true), (moniteur, false)] {
+        let next: Next = sqlx::query_as(sqlx::AssertSqlSafe(next_of(student)))
+            .bind(tenant.0)
+            .bind(user)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((lesson_id, starts_at, ends_at)) = next else { continue };
+        let row = repo::NewRow {
+            id: Uuid::now_v7(),
+            lesson_id,
+            kind: if student { RequestKind::Cancel } else { RequestKind::Move },
+            reason: Some(if student { "Convocation au lycée ce jour-là." } else { "Rendez-vous médical le matin." }),
+            proposed: (!student).then(|| (starts_at + Duration::hours(1), ends_at + Duration::hours(1))),
+            requested_by: user,
+            requester_role: if student { "STUDENT" } else { "INSTRUCTOR" },
+        };
+        repo::insert(&mut tx, tenant, &row).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -483,11 +483,32 @@ pub async fn cancel(
     by: CancelledBy,
     waive_charge: bool,
 ) -> AppResult<Lesson> {
+    cancel_as_asked(conn, actor, lesson, &Cancellation { reason, by, waive_charge, asked_at: Utc::now() }).await
+}
+
+/// A cancellation, with the instant it was asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct Cancellation<'a> {
+    pub reason: Option<&'a str>,
+    pub by: CancelledBy,
+    pub waive_charge: bool,
+    /// The notice is counted from here: a student who asked in time through a change request is
+    /// not charged because the office approved it late.
+    pub asked_at: DateTime<Utc>,
+}
+
+pub async fn cancel_as_asked(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    lesson: &Lesson,
+    order: &Cancellation<'_>,
+) -> AppResult<Lesson> {
+    let Cancellation { reason, by, waive_charge, asked_at } = *order;
     if lesson.status != LessonStatus::Planned {
         return Err(AppError::rule("lesson_not_planned", "Cette séance n'est plus prévue."));
     }
     let settings = school(conn, actor.tenant_id).await?;
-    let notice = (lesson.starts_at - Utc::now()).num_minutes();
+    let notice = (lesson.starts_at - asked_at).num_minutes();
     let late = planning::is_late_cancellation(notice, settings.late_cancel_hours);
     let charged = by == CancelledBy::Student && late && !waive_charge && lesson.kind == LessonKind::Driving;
     let change = repo::StatusChange {

@@ -61,14 +61,14 @@ pub async fn school_today(conn: &mut PgConnection, tenant: TenantId) -> AppResul
 /// Who may reach which files: the office every file, an instructor the students they teach
 /// (their referent students, or those they have a lesson with), a student their own file.
 /// Anything else is the same 404.
-enum Scope {
+pub enum Scope {
     All,
     ReferentOf(Uuid),
     Own(Uuid),
     Nothing,
 }
 
-async fn scope(conn: &mut PgConnection, ctx: &Ctx) -> AppResult<Scope> {
+pub async fn scope(conn: &mut PgConnection, ctx: &Ctx) -> AppResult<Scope> {
     Ok(match ctx.role {
         Role::Admin | Role::Secretary => Scope::All,
         Role::Instructor => match instructors::repo::id_of_user(conn, ctx.tenant_id, ctx.user_id).await? {
@@ -503,6 +503,9 @@ fn history_label(action: &str) -> String {
         "lesson.cancel" => "Séance annulée",
         "lesson.complete" => "Séance effectuée",
         "lesson.no_show" => "Absence à une séance",
+        "exam.create" => "Examen enregistré",
+        "exam.create_override" => "Examen réservé malgré les conditions (dérogation)",
+        "exam.update" => "Examen mis à jour (date, résultat ou annulation)",
         other => other,
     }
     .to_owned()
@@ -537,7 +540,9 @@ async fn history(
           WHERE l.tenant_id = $1 AND ($3::bigint IS NULL OR l.seq < $3)
             AND ((l.entity = 'student' AND l.entity_id = $2)
                  OR (l.entity = 'lesson' AND l.entity_id IN (SELECT p.lesson_id FROM lesson_participants p
-                                                              WHERE p.tenant_id = $1 AND p.student_id = $2)))
+                                                              WHERE p.tenant_id = $1 AND p.student_id = $2))
+                 OR (l.entity = 'exam' AND l.entity_id IN (SELECT e.id FROM exams e
+                                                            WHERE e.tenant_id = $1 AND e.student_id = $2)))
           ORDER BY l.seq DESC LIMIT $4",
     )
     .bind(ctx.tenant_id.0)

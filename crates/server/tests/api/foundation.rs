@@ -369,7 +369,9 @@ async fn the_demo_planning_has_every_kind_of_event() {
     });
     assert!(count(&|l| l["kind"] == "driving") > 100, "driving lessons: {kinds:?}");
     assert!(count(&|l| l["kind"] == "code") >= 8, "code sessions");
-    assert_eq!(count(&|l| l["kind"] == "exam"), 1, "an exam day");
+    let exam_day =
+        items.iter().filter(|l| l["kind"] == "exam").map(|l| l["attendee_ids"].as_array().unwrap().len()).max();
+    assert_eq!(exam_day, Some(3), "an exam day with three candidates: {kinds:?}");
     assert!(count(&|l| l["kind"] == "unavailability") >= 2, "leave");
     for status in ["done", "no_show", "cancelled", "planned"] {
         assert!(count(&|l| l["status"] == status) > 0, "{status}");
@@ -387,6 +389,19 @@ async fn the_demo_planning_has_every_kind_of_event() {
             s["last_name"],
             s["bookable_minutes"]
         );
+    }
+    // Exams: history, places to fill and a booked one; requests waiting for the office; alerts.
+    let exams = api.json("/api/v1/exams?limit=200").await["items"].as_array().unwrap().clone();
+    for result in ["passed", "failed", "absent", "pending"] {
+        assert!(exams.iter().any(|e| e["result"] == result), "an exam {result}");
+    }
+    let free = api.json("/api/v1/exam-places?available=true").await;
+    assert!(free["items"].as_array().unwrap().len() >= 2, "{free}");
+    let requests = api.json("/api/v1/change-requests?status=pending").await;
+    assert_eq!(requests["items"].as_array().unwrap().len(), 2, "{requests}");
+    let alerts = api.json("/api/v1/alerts").await;
+    for code in ["eligible_without_place", "theory_expiring", "lessons_to_mark", "documents"] {
+        assert!(alerts["items"].as_array().unwrap().iter().any(|a| a["code"] == code), "alert {code}");
     }
     // Booklets follow the done lessons.
     let done = items.iter().find(|l| l["status"] == "done" && l["kind"] == "driving").unwrap();

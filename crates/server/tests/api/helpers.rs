@@ -456,6 +456,9 @@ pub struct Fixtures {
     pub document: String,
     pub lesson: String,
     pub series: String,
+    pub change_request: String,
+    pub exam: String,
+    pub exam_place: String,
 }
 
 impl TestApp {
@@ -525,6 +528,29 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), 201, "{:?}", r.text().await);
         let series = r.json::<Value>().await.unwrap()["series"]["id"].as_str().unwrap().to_owned();
+        let r = self
+            .login_as(Role::Student, school)
+            .await
+            .post(
+                "/api/v1/change-requests",
+                &json!({"lesson_id": lesson, "kind": "cancel", "reason": "Examen au lycée"}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let change_request = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let r = admin
+            .post(
+                "/api/v1/exams",
+                &json!({"student_id": student, "kind": "theory", "scheduled_at": "2026-03-02T09:00:00+01:00",
+                        "centre": "La Poste Lyon 3", "result": "passed", "score": 37}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let exam = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let place_at = chrono::Utc::now() + chrono::Duration::days(20);
+        let r = admin.post("/api/v1/exam-places", &json!({"starts_at": place_at, "centre": "Centre de Bron"})).await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let exam_place = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
         Fixtures {
             agency,
             instructor,
@@ -535,6 +561,9 @@ impl TestApp {
             document,
             lesson,
             series,
+            change_request,
+            exam,
+            exam_place,
         }
     }
 }
@@ -578,6 +607,12 @@ impl Fixtures {
             &self.lesson
         } else if template.starts_with("/api/v1/lesson-series/") {
             &self.series
+        } else if template.starts_with("/api/v1/change-requests/") {
+            &self.change_request
+        } else if template.starts_with("/api/v1/exams/") {
+            &self.exam
+        } else if template.starts_with("/api/v1/exam-places/") {
+            &self.exam_place
         } else {
             panic!("no fixture for {template}: add one")
         };

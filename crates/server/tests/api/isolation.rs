@@ -117,9 +117,13 @@ async fn snapshot(api: &Api, fx: &Fixtures) -> Vec<Value> {
         "/api/v1/instructors/{id}",
         "/api/v1/instructors/{id}/availability",
         "/api/v1/vehicles/{id}",
+        "/api/v1/lessons/{id}",
+        "/api/v1/exams/{id}",
     ] {
         out.push(api.json(&fx.concrete(path)).await);
     }
-    out.push(api.json("/api/v1/users").await);
+    for list in ["/api/v1/users", "/api/v1/change-requests", "/api/v1/exam-places"] {
+        out.push(api.json(list).await);
+    }
     out
 }

@@ -6,6 +6,8 @@ mod helpers;
 mod audit;
 mod auth;
 mod booklet;
+mod change_requests;
+mod exams;
 mod foundation;
 mod isolation;
 mod planning;

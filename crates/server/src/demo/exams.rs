@@ -1,0 +1,234 @@
+//! Demo exams: a history of theory and practical tests, places to fill and booked ones, so that
+//! each eligibility rule and each alert can be seen on some demo student. Everything goes
+//! through the exams' own `record` (rules, accompaniment lesson, audit).
+
+use anyhow::anyhow;
+use chrono::{Duration, NaiveDate};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+use volant_domain::{ids::TenantId, ledger::EntryKind};
+
+use super::planning::{at, lesson};
+use crate::{
+    auth::Actor,
+    db,
+    error::AppError,
+    exams::{
+        ExamKind, ExamResult, NewExam,
+        routes::{Booker, record},
+    },
+    planning::{LessonKind, service},
+    students::{
+        self,
+        hours::{self, NewHoursEntry},
+    },
+};
+
+fn err(e: AppError) -> anyhow::Error {
+    anyhow!("demo seed (exams): {e:?}")
+}
+
+fn exam(student: Uuid, kind: ExamKind, when: chrono::DateTime<chrono::Utc>, result: ExamResult) -> NewExam {
+    NewExam {
+        student_id: student,
+        kind,
+        scheduled_at: when,
+        centre: Some(
+            if kind == ExamKind::Theory { "La Poste — Tours Centre" } else { "Centre d'examen de Tours-Nord" }.into(),
+        ),
+        result,
+        score: None,
+        eliminatory: false,
+        excused: false,
+        cancelled_at: None,
+        instructor_id: None,
+        vehicle_id: None,
+        comment: None,
+        override_reason: None,
+    }
+}
+
+async fn save(conn: &mut PgConnection, by: &Booker, e: NewExam, place: Option<Uuid>) -> anyhow::Result<()> {
+    let student = students::repo::get(conn, by.actor.tenant_id, e.student_id, false)
+        .await?
+        .ok_or_else(|| anyhow!("no student"))?;
+    record(conn, by, &student, e, place).await.map_err(err)?;
+    Ok(())
+}
+
+async fn theory(conn: &mut PgConnection, by: &Booker, student: Uuid, on: NaiveDate, score: i16) -> anyhow::Result<()> {
+    let mut e =
+        exam(student, ExamKind::Theory, at(on, 9), if score >= 35 { ExamResult::Passed } else { ExamResult::Failed });
+    e.score = Some(score);
+    save(conn, by, e, None).await
+}
+
+/// Twenty one-hour driving lessons, done, in the weeks before the demo planning starts (a slot
+/// taken by someone's leave is skipped for the next day).
+async fn twenty_hours(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    student: Uuid,
+    (instructor, car): (Uuid, Uuid),
+    (today, hour): (NaiveDate, u32),
+) -> anyhow::Result<()> {
+    let bought = NewHoursEntry { kind: EntryKind::Purchase, minutes: 1200, reason: Some("Forfait 20 heures".into()) };
+    hours::post(conn, actor, student, &bought).await.map_err(err)?;
+    let mut done = 0;
+    for k in 0..60i64 {
+        if done == 20 {
+            break;
+        }
+        let mut input = lesson(LessonKind::Driving, today - Duration::weeks(30) + Duration::days(k * 3), hour, 60);
+        input.student_id = Some(student);
+        input.instructor_id = Some(instructor);
+        input.vehicle_id = Some(car);
+        let planned = match service::plan(conn, actor, input, None, None, false).await {
+            Ok(p) => p.lesson,
+            Err(AppError::Conflict { .. } | AppError::Unprocessable { .. }) => continue,
+            Err(e) => return Err(err(e)),
+        };
+        service::complete(conn, actor, &planned, Some("Conduite en autonomie.")).await.map_err(err)?;
+        done += 1;
+    }
+    Ok(())
+}
+
+async fn place(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    category: &str,
+    accompaniment: Option<(Uuid, Uuid)>,
+) -> anyhow::Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO exam_places (tenant_id, id, starts_at, centre, category, instructor_id, vehicle_id)
+         VALUES ($1, $2, $3, 'Centre d''examen de Tours-Nord', $4, $5, $6)",
+    )
+    .bind(tenant.0)
+    .bind(id)
+    .bind(starts_at)
+    .bind(category)
+    .bind(accompaniment.map(|a| a.0))
+    .bind(accompaniment.map(|a| a.1))
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn seed(
+    pool: &PgPool,
+    tenant: TenantId,
+    instructors: &[Uuid],
+    cars: &[Uuid],
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let actor = Actor::system(tenant);
+    let by = Booker { actor: actor.clone(), may_override: true };
+    let mut tx = db::begin_tenant(pool, tenant).await?;
+    let (Some(&car), Some(&other_car)) = (cars.first(), cars.get(1)) else { return Ok(()) };
+    // Adults who drive, outside the exam day and the demo student account: the cast.
+    let cast: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT s.id, s.referent_instructor_id FROM students s
+          WHERE s.tenant_id = $1 AND s.status = 'active' AND s.ants_status = 'validated' AND s.user_id IS NULL
+            AND s.category = 'B' AND s.birth_date <= $2 AND s.referent_instructor_id IS NOT NULL
+            AND NOT EXISTS (SELECT FROM lesson_participants p JOIN lessons l ON l.tenant_id = p.tenant_id AND l.id = p.lesson_id
+                             WHERE p.tenant_id = s.tenant_id AND p.student_id = s.id AND l.kind = 'exam')
+          ORDER BY s.sort_key LIMIT 7",
+    )
+    .bind(tenant.0)
+    .bind(today - Duration::days(18 * 365))
+    .fetch_all(&mut *tx)
+    .await?;
+    let [eligible, booked, waiting, absent, expiring, recent, retried] = cast[..] else {
+        return Err(anyhow!("demo seed (exams): not enough adult drivers"));
+    };
+    // Eligible, without a place: the office's alert suggests one.
+    theory(&mut tx, &by, eligible.0, today - Duration::days(60), 37).await?;
+    twenty_hours(&mut tx, &actor, eligible.0, (eligible.1, car), (today, 8)).await?;
+    // Booked on a place with its accompaniment.
+    theory(&mut tx, &by, booked.0, today - Duration::days(45), 36).await?;
+    twenty_hours(&mut tx, &actor, booked.0, (booked.1, other_car), (today, 10)).await?;
+    let accompanied = instructors.get(1).copied().unwrap_or(booked.1);
+    // 7:00, before the instructors' first lessons of the day.
+    let booked_at = at(today + Duration::days(12), 7);
+    let booked_place = place(&mut tx, tenant, booked_at, "B", Some((accompanied, other_car))).await?;
+    let mut e = exam(booked.0, ExamKind::Practical, booked_at, ExamResult::Pending);
+    (e.instructor_id, e.vehicle_id) = (Some(accompanied), Some(other_car));
+    save(&mut tx, &by, e, Some(booked_place)).await?;
+    // Failed four days ago with 22 points and an eliminatory fault: waits 10 days before a new
+    // booking.
+    theory(&mut tx, &by, waiting.0, today - Duration::days(90), 38).await?;
+    twenty_hours(&mut tx, &actor, waiting.0, (waiting.1, car), (today, 14)).await?;
+    let mut e = exam(waiting.0, ExamKind::Practical, at(today - Duration::days(4), 8), ExamResult::Failed);
+    (e.score, e.eliminatory) = (Some(22), true);
+    e.comment = Some("Manque d'anticipation en intersection.".into());
+    save(&mut tx, &by, e, None).await?;
+    // Absent without a serious reason: 40 days.
+    theory(&mut tx, &by, absent.0, today - Duration::days(100), 35).await?;
+    save(
+        &mut tx,
+        &by,
+        exam(absent.0, ExamKind::Practical, at(today - Duration::days(15), 9), ExamResult::Absent),
+        None,
+    )
+    .await?;
+    // Theory passed almost five years ago: expires soon (alert).
+    let almost = today.checked_sub_months(chrono::Months::new(60)).unwrap_or(today) + Duration::days(40);
+    theory(&mut tx, &by, expiring.0, almost, 36).await?;
+    // Theory passed yesterday: a practical test may be booked from tomorrow.
+    theory(&mut tx, &by, recent.0, today - Duration::days(1), 39).await?;
+    // Two theory failures, then a pass.
+    for (days, score) in [(80, 30), (50, 33), (20, 36)] {
+        theory(&mut tx, &by, retried.0, today - Duration::days(days), score).await?;
+    }
+    // Places to fill next week.
+    for hour in [8, 9] {
+        place(&mut tx, tenant, at(today + Duration::days(8), hour), "B", None).await?;
+    }
+    place(&mut tx, tenant, at(today + Duration::days(15), 9), "B78", None).await?;
+    seed_exam_day(&mut tx, &by).await?;
+    seed_licences(&mut tx, &by, today).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The candidates of the planning's exam day get their (pending) practical exams, booked by
+/// the school before Volant (the override says so where the rules would block).
+async fn seed_exam_day(conn: &mut PgConnection, by: &Booker) -> anyhow::Result<()> {
+    type Candidate = (Uuid, chrono::DateTime<chrono::Utc>, Option<Uuid>, Option<Uuid>);
+    let rows: Vec<Candidate> = sqlx::query_as(
+        "SELECT p.student_id, l.starts_at, l.instructor_id, l.vehicle_id FROM lessons l
+           JOIN lesson_participants p ON p.tenant_id = l.tenant_id AND p.lesson_id = l.id
+          WHERE l.tenant_id = $1 AND l.kind = 'exam' AND l.status = 'planned'",
+    )
+    .bind(by.actor.tenant_id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (student, starts_at, instructor, vehicle) in rows {
+        let mut e = exam(student, ExamKind::Practical, starts_at, ExamResult::Pending);
+        (e.instructor_id, e.vehicle_id) = (instructor, vehicle);
+        e.override_reason = Some("Inscrit avant l'ouverture de Volant".into());
+        save(conn, by, e, None).await?;
+    }
+    Ok(())
+}
+
+/// Students who finished with their licence passed the practical test a few weeks ago.
+async fn seed_licences(conn: &mut PgConnection, by: &Booker, today: NaiveDate) -> anyhow::Result<()> {
+    let done: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM students WHERE tenant_id = $1 AND end_reason = 'licence_obtained' ORDER BY sort_key",
+    )
+    .bind(by.actor.tenant_id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (k, student) in done.into_iter().enumerate() {
+        let k = i64::try_from(k).unwrap_or(0);
+        theory(conn, by, student, today - Duration::days(200 + k * 9), 36).await?;
+        let mut e = exam(student, ExamKind::Practical, at(today - Duration::days(20 + k * 6), 8), ExamResult::Passed);
+        e.score = Some(24 + i16::try_from(k % 6).unwrap_or(0));
+        save(conn, by, e, None).await?;
+    }
+    Ok(())
+}

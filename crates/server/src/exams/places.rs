@@ -1,0 +1,301 @@
+//! The school's practical-test places (obtained on RdvPermis), to fill with eligible students.
+//! Assigning a place creates the practical exam.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    response::Response,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::PgConnection;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+use volant_domain::eligibility::{RuleCode, RuleStatus};
+
+use super::{
+    ExamKind, ExamResult, NewExam, facts,
+    routes::{booker, record},
+};
+use crate::{
+    app::AppState,
+    audit::{self, Change},
+    auth::{Ctx, Permission},
+    db,
+    error::{AppError, AppResult, on_constraint, retrying},
+    http::{
+        created,
+        json::{ApiQuery, JsonBody},
+        path_id,
+    },
+    students::{
+        self, StudentCategory,
+        routes::{school_today, visible},
+    },
+};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(assign)).routes(routes!(candidates))
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
+pub struct ExamPlace {
+    pub id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub centre: String,
+    /// `B` or `B78`.
+    pub category: String,
+    pub instructor_id: Option<Uuid>,
+    pub vehicle_id: Option<Uuid>,
+    /// The exam that fills the place, if any.
+    pub exam_id: Option<Uuid>,
+    pub student_id: Option<Uuid>,
+    pub student_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewExamPlace {
+    pub starts_at: DateTime<Utc>,
+    pub centre: String,
+    #[serde(default)]
+    pub category: Option<StudentCategory>,
+    /// The accompaniment, when known: assigning the place books them.
+    #[serde(default)]
+    pub instructor_id: Option<Uuid>,
+    #[serde(default)]
+    pub vehicle_id: Option<Uuid>,
+}
+
+const SELECT: &str = "SELECT p.id, p.starts_at, p.centre, p.category, p.instructor_id, p.vehicle_id, e.id AS exam_id,
+        e.student_id, s.first_name || ' ' || s.last_name AS student_name
+   FROM exam_places p
+   LEFT JOIN exams e ON e.tenant_id = p.tenant_id AND e.place_id = p.id AND e.result <> 'cancelled'
+   LEFT JOIN students s ON s.tenant_id = e.tenant_id AND s.id = e.student_id";
+
+async fn get(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<ExamPlace> {
+    let lock = if lock { " FOR UPDATE OF p" } else { "" };
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE p.tenant_id = $1 AND p.id = $2{lock}")))
+        .bind(ctx.tenant_id.0)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PlacesQuery {
+    /// Places from this instant (default: now).
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Only places nobody fills yet.
+    #[serde(default)]
+    pub available: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Places {
+    pub items: Vec<ExamPlace>,
+}
+
+/// The school's places in date order (at most 500).
+#[utoipa::path(get, path = "/exam-places", operation_id = "exam_places_list", tag = "exams", params(PlacesQuery),
+    responses((status = 200, body = Places), (status = 400), (status = 401), (status = 403)))]
+async fn list(State(state): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<PlacesQuery>) -> AppResult<Json<Places>> {
+    ctx.require(Permission::ManageExams)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let items: Vec<ExamPlace> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE p.tenant_id = $1 AND p.starts_at >= $2 AND ($3::timestamptz IS NULL OR p.starts_at < $3)
+            AND (NOT $4 OR e.id IS NULL)
+          ORDER BY p.starts_at, p.id LIMIT 500"
+    )))
+    .bind(ctx.tenant_id.0)
+    .bind(q.from.unwrap_or_else(Utc::now))
+    .bind(q.to)
+    .bind(q.available)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Places { items }))
+}
+
+/// Adds a place obtained for the school.
+#[utoipa::path(post, path = "/exam-places", operation_id = "exam_places_create", tag = "exams", request_body = NewExamPlace,
+    responses((status = 201, body = ExamPlace), (status = 400), (status = 401), (status = 403)))]
+async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
+    ctx.require(Permission::ManageExams)?;
+    let input: NewExamPlace = body.parse()?;
+    let centre = input.centre.trim();
+    if centre.is_empty() {
+        return Err(AppError::field("centre", "Indiquez le centre d'examen."));
+    }
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let id = Uuid::now_v7();
+    let category = input.category.unwrap_or(StudentCategory::B);
+    sqlx::query(
+        "INSERT INTO exam_places (tenant_id, id, starts_at, centre, category, instructor_id, vehicle_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(ctx.tenant_id.0)
+    .bind(id)
+    .bind(input.starts_at)
+    .bind(centre)
+    .bind(students::repo::to_text(&category))
+    .bind(input.instructor_id)
+    .bind(input.vehicle_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        on_constraint(
+            e,
+            &[
+                ("exam_places_instructor_id_fkey", "instructor_id", "Ce moniteur n'existe pas dans l'école."),
+                ("exam_places_vehicle_id_fkey", "vehicle_id", "Ce véhicule n'existe pas dans l'école."),
+            ],
+        )
+    })?;
+    let place = get(&mut tx, &ctx, id, false).await?;
+    let change = Change {
+        action: "exam_place.create",
+        entity: "exam_place",
+        entity_id: Some(id),
+        before: None,
+        after: Some(json!(place)),
+    };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    Ok(created(place))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub student_id: Uuid,
+    /// ADMIN only: books a student whom the eligibility rules block (audited).
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+/// Gives the place to a student: creates the practical exam (and books the accompaniment when
+/// the place names it). 422 with the blocking rules unless an ADMIN sends `override_reason`.
+#[utoipa::path(post, path = "/exam-places/{id}/assign", operation_id = "exam_places_assign", tag = "exams",
+    params(("id" = Uuid, Path)), request_body = Assignment,
+    responses((status = 201, body = super::Exam), (status = 400), (status = 401), (status = 403), (status = 404),
+              (status = 409), (status = 422)))]
+async fn assign(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> AppResult<Response> {
+    ctx.require(Permission::ManageExams)?;
+    let id: Uuid = path_id(&id)?;
+    let exam = retrying(|| async {
+        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+        let place = get(&mut tx, &ctx, id, true).await?;
+        let input: Assignment = body.parse()?;
+        if place.exam_id.is_some() {
+            return Err(AppError::rule("place_taken", "Cette place d'examen est déjà attribuée."));
+        }
+        let student = match visible(&mut tx, &ctx, input.student_id, true).await {
+            Err(AppError::NotFound) => {
+                return Err(AppError::field("student_id", "Cet élève n'existe pas dans l'école."));
+            }
+            other => other?,
+        };
+        let exam = NewExam {
+            student_id: student.id,
+            kind: ExamKind::Practical,
+            scheduled_at: place.starts_at,
+            centre: Some(place.centre.clone()),
+            result: ExamResult::Pending,
+            score: None,
+            eliminatory: false,
+            excused: false,
+            cancelled_at: None,
+            instructor_id: place.instructor_id,
+            vehicle_id: place.vehicle_id,
+            comment: None,
+            override_reason: input.override_reason,
+        };
+        let exam = record(&mut tx, &booker(&ctx), &student, exam, Some(place.id)).await?;
+        tx.commit().await?;
+        Ok(exam)
+    })
+    .await?;
+    Ok(created(exam))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Candidate {
+    pub student_id: Uuid,
+    pub name: String,
+    pub category: StudentCategory,
+    pub eligible: bool,
+    /// The rules that block, by code.
+    pub blocking: Vec<RuleCode>,
+    pub warnings: Vec<RuleCode>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Candidates {
+    pub items: Vec<Candidate>,
+}
+
+/// Students to suggest for a place: active, without a pending practical test, with a theory
+/// test passed and most of their driving hours; eligible ones first.
+#[utoipa::path(get, path = "/exam-places/{id}/candidates", operation_id = "exam_places_candidates", tag = "exams",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Candidates), (status = 401), (status = 403), (status = 404)))]
+async fn candidates(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Candidates>> {
+    ctx.require(Permission::ManageExams)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let place = get(&mut tx, &ctx, id, false).await?;
+    let today = school_today(&mut tx, ctx.tenant_id).await?;
+    let (tz, _) = facts::school(&mut tx, ctx.tenant_id).await?;
+    let exam_date = place.starts_at.with_timezone(&tz).date_naive();
+    let mut items = vec![];
+    for student_id in plausible_candidates(&mut tx, &ctx).await? {
+        let Some(s) = students::repo::get(&mut tx, ctx.tenant_id, student_id, false).await? else { continue };
+        let verdict = facts::eligibility(&mut tx, ctx.tenant_id, &s, (exam_date, today)).await?;
+        let with = |status| verdict.rules.iter().filter(|r| r.status == status).map(|r| r.code).collect();
+        items.push(Candidate {
+            student_id,
+            name: format!("{} {}", s.first_name, s.last_name),
+            category: s.category,
+            eligible: verdict.eligible,
+            blocking: with(RuleStatus::Block),
+            warnings: with(RuleStatus::Warn),
+        });
+    }
+    tx.commit().await?;
+    items.sort_by_key(|c| (!c.eligible, c.blocking.len(), c.name.clone()));
+    Ok(Json(Candidates { items }))
+}
+
+/// Active students with a theory test passed, the driving hours of an automatic licence done
+/// and no pending practical test: the only ones worth evaluating (at most 100).
+pub async fn plausible_candidates(conn: &mut PgConnection, ctx: &Ctx) -> AppResult<Vec<Uuid>> {
+    let (_, settings) = facts::school(conn, ctx.tenant_id).await?;
+    Ok(sqlx::query_scalar(
+        "SELECT s.id FROM students s
+          WHERE s.tenant_id = $1 AND s.status = 'active'
+            AND EXISTS (SELECT FROM exams e WHERE e.tenant_id = s.tenant_id AND e.student_id = s.id
+                          AND e.kind = 'theory' AND e.result = 'passed')
+            AND NOT EXISTS (SELECT FROM exams e WHERE e.tenant_id = s.tenant_id AND e.student_id = s.id
+                              AND e.kind = 'practical' AND e.result = 'pending')
+            AND (SELECT coalesce(sum(extract(epoch FROM l.ends_at - l.starts_at)), 0) FROM lessons l
+                  WHERE l.tenant_id = s.tenant_id AND l.student_id = s.id AND l.kind = 'driving' AND l.status = 'done')
+                >= $2 * 60
+          ORDER BY s.sort_key LIMIT 100",
+    )
+    .bind(ctx.tenant_id.0)
+    .bind(settings.min_driving_minutes_automatic)
+    .fetch_all(conn)
+    .await?)
+}

@@ -1,0 +1,401 @@
+use axum::{
+    Json,
+    extract::{Path, State},
+    response::Response,
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use serde_json::json;
+use sqlx::PgConnection;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+use volant_domain::{
+    eligibility::{Eligibility, RuleStatus},
+    exam::check_result,
+    role::Role,
+};
+
+use super::{Exam, ExamKind, ExamResult, ExamUpdate, NewExam, facts, repo};
+use crate::{
+    app::AppState,
+    audit::{self, Change},
+    auth::{Actor, Ctx, Permission},
+    db,
+    error::{AppError, AppResult, RuleViolation, retrying, violated_constraint},
+    http::{
+        created,
+        json::{ApiQuery, JsonBody},
+        page::{self, Page},
+        patch, path_id,
+    },
+    planning::{self, LessonInput, LessonKind, LessonStatus},
+    students::{
+        Student,
+        routes::{Scope, school_today, scope, visible},
+    },
+};
+
+/// How long the accompaniment to a practical test blocks the instructor and the vehicle (the
+/// test itself lasts 32 minutes; the rest is the way there and the waiting).
+pub const ACCOMPANIMENT_MINUTES: i64 = 90;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
+        .routes(routes!(eligibility))
+        .merge(super::places::routes())
+        .routes(routes!(super::alerts::alerts))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    pub student_id: Option<Uuid>,
+    /// `theory` or `practical`.
+    pub kind: Option<ExamKind>,
+    /// `pending`, `passed`, `failed`, `absent` or `cancelled`.
+    pub result: Option<ExamResult>,
+    /// Exams from this instant (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Exams before this instant (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Exams in date order: the office sees every exam, an instructor those of the students they
+/// teach, a student their own.
+#[utoipa::path(get, path = "/exams", operation_id = "exams_list", tag = "exams", params(ListQuery),
+    responses((status = 200, body = Page<Exam>), (status = 400), (status = 401)))]
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Json<Page<Exam>>> {
+    ctx.require(Permission::ReadExams)?;
+    let limit = page::limit(q.limit)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let (student_id, taught_by) = match scope(&mut tx, &ctx).await? {
+        Scope::All => (q.student_id, None),
+        Scope::ReferentOf(i) => (q.student_id, Some(i)),
+        Scope::Own(own) => (Some(own), None),
+        Scope::Nothing => (Some(Uuid::nil()), None),
+    };
+    let filter = repo::Filter {
+        student_id,
+        taught_by,
+        kind: q.kind,
+        result: q.result,
+        from: q.from,
+        to: q.to,
+        after: page::decode_cursor(q.cursor.as_deref())?,
+        limit: limit + 1,
+    };
+    let rows = repo::list(&mut tx, ctx.tenant_id, &filter).await?;
+    tx.commit().await?;
+    Ok(Json(page::paginate(rows, limit, |e| (e.scheduled_at, e.id))))
+}
+
+/// An exam the caller may see (the same 404 otherwise).
+async fn visible_exam(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Exam> {
+    let exam = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
+    visible(conn, ctx, exam.student_id, false).await?;
+    Ok(exam)
+}
+
+#[utoipa::path(get, path = "/exams/{id}", operation_id = "exams_get", tag = "exams", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Exam), (status = 401), (status = 404)))]
+async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Exam>> {
+    ctx.require(Permission::ReadExams)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let exam = visible_exam(&mut tx, &ctx, id, false).await?;
+    tx.commit().await?;
+    Ok(Json(exam))
+}
+
+/// Records an exam: a booking, or a past one with its result. A future practical test is
+/// refused with 422 and the blocking rules unless an ADMIN gives `override_reason`.
+#[utoipa::path(post, path = "/exams", operation_id = "exams_create", tag = "exams", request_body = NewExam,
+    responses((status = 201, body = Exam), (status = 400), (status = 401), (status = 403), (status = 409), (status = 422)))]
+async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
+    ctx.require(Permission::ManageExams)?;
+    let input: NewExam = body.parse()?;
+    let exam = retrying(|| async {
+        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+        let student = match visible(&mut tx, &ctx, input.student_id, true).await {
+            Err(AppError::NotFound) => {
+                return Err(AppError::field("student_id", "Cet élève n'existe pas dans l'école."));
+            }
+            other => other?,
+        };
+        let exam = record(&mut tx, &booker(&ctx), &student, input.clone(), None).await?;
+        tx.commit().await?;
+        Ok(exam)
+    })
+    .await?;
+    Ok(created(exam))
+}
+
+/// Who books, and whether they may override the eligibility rules (an ADMIN).
+pub struct Booker {
+    pub actor: Actor,
+    pub may_override: bool,
+}
+
+pub fn booker(ctx: &Ctx) -> Booker {
+    Booker { actor: ctx.actor(), may_override: ctx.role == Role::Admin }
+}
+
+/// Checks and saves a new exam (also used by `assign` and the demo): result consistency,
+/// eligibility for a booking, the accompaniment lesson, the audit.
+pub async fn record(
+    conn: &mut PgConnection,
+    by: &Booker,
+    student: &Student,
+    input: NewExam,
+    place_id: Option<Uuid>,
+) -> AppResult<Exam> {
+    let tenant = by.actor.tenant_id;
+    let mut fields = ExamUpdate {
+        scheduled_at: input.scheduled_at,
+        centre: input.centre.clone(),
+        result: input.result,
+        score: input.score,
+        eliminatory: input.eliminatory,
+        excused: input.excused,
+        cancelled_at: input.cancelled_at,
+        comment: input.comment.clone(),
+    };
+    check_fields(input.kind, &mut fields)?;
+    let today = school_today(conn, tenant).await?;
+    let (tz, _) = facts::school(conn, tenant).await?;
+    let exam_date = fields.scheduled_at.with_timezone(&tz).date_naive();
+    let is_booking = input.kind == ExamKind::Practical && fields.result == ExamResult::Pending && exam_date >= today;
+    let override_reason = if is_booking {
+        let verdict = facts::eligibility(conn, tenant, student, (exam_date, today)).await?;
+        allowed(by.may_override, &verdict, input.override_reason.as_deref())?
+    } else {
+        None
+    };
+    let lesson_id = match (input.kind, input.instructor_id, input.vehicle_id) {
+        (ExamKind::Practical, Some(i), Some(v)) if fields.result == ExamResult::Pending => {
+            Some(accompany(conn, &by.actor, student.id, fields.scheduled_at, (i, v)).await?)
+        }
+        _ => None,
+    };
+    let id = Uuid::now_v7();
+    let row = repo::Insert {
+        id,
+        student_id: student.id,
+        kind: input.kind,
+        fields: &fields,
+        instructor_id: input.instructor_id,
+        vehicle_id: input.vehicle_id,
+        lesson_id,
+        place_id,
+        override_reason: override_reason.as_deref(),
+    };
+    if let Err(e) = repo::insert(conn, tenant, &row).await {
+        return Err(match violated_constraint(&e) {
+            Some("exams_one_per_place") => AppError::rule("place_taken", "Cette place d'examen est déjà attribuée."),
+            Some("exams_instructor_id_fkey") => {
+                AppError::field("instructor_id", "Ce moniteur n'existe pas dans l'école.")
+            }
+            Some("exams_vehicle_id_fkey") => AppError::field("vehicle_id", "Ce véhicule n'existe pas dans l'école."),
+            _ => e.into(),
+        });
+    }
+    let exam = repo::get(conn, tenant, id, false).await?.ok_or(AppError::NotFound)?;
+    let action = if override_reason.is_some() { "exam.create_override" } else { "exam.create" };
+    let change = Change { action, entity: "exam", entity_id: Some(id), before: None, after: Some(json!(exam)) };
+    audit::record(conn, &by.actor, change).await?;
+    Ok(exam)
+}
+
+/// Trims the texts and checks that the result agrees with the score, the flags and the date.
+fn check_fields(kind: ExamKind, f: &mut ExamUpdate) -> AppResult<()> {
+    f.centre = f.centre.take().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+    f.comment = f.comment.take().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+    check_result(kind, f.result, f.score, f.eliminatory).map_err(|e| AppError::field(e.field, e.message))?;
+    if f.result.needs_the_date_passed() && f.scheduled_at > Utc::now() {
+        return Err(AppError::field("result", "Un résultat ne s'enregistre qu'après la date de l'examen."));
+    }
+    match (f.result, f.cancelled_at) {
+        (ExamResult::Cancelled, None) => f.cancelled_at = Some(Utc::now()),
+        (ExamResult::Cancelled, Some(_)) => {}
+        (_, _) => f.cancelled_at = None,
+    }
+    if !matches!(f.result, ExamResult::Absent | ExamResult::Cancelled) {
+        f.excused = false;
+    }
+    Ok(())
+}
+
+/// The override reason to store, or 422 with the blocking rules. Only an ADMIN may book a
+/// blocked student, and only with a reason.
+fn allowed(may_override: bool, verdict: &Eligibility, override_reason: Option<&str>) -> AppResult<Option<String>> {
+    if verdict.eligible {
+        return Ok(None);
+    }
+    let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
+    if let Some(reason) = reason
+        && may_override
+    {
+        return Ok(Some(reason.to_owned()));
+    }
+    let rules: Vec<RuleViolation> = verdict
+        .rules
+        .iter()
+        .filter(|r| r.status == RuleStatus::Block)
+        .map(|r| RuleViolation { code: r.code.as_str().to_owned(), message: r.message.clone() })
+        .collect();
+    let detail = if reason.is_some() {
+        "L'élève ne remplit pas les conditions ; seul un administrateur peut passer outre."
+    } else {
+        "L'élève ne remplit pas les conditions pour cet examen."
+    };
+    Err(AppError::Unprocessable { detail: detail.to_owned(), rules })
+}
+
+/// Books the accompanying instructor and vehicle: the candidate joins the `exam` lesson they
+/// already have at that time, or a new one is planned. Conflicts are the planning's 409.
+pub async fn accompany(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    student: Uuid,
+    starts_at: DateTime<Utc>,
+    (instructor, vehicle): (Uuid, Uuid),
+) -> AppResult<Uuid> {
+    let existing: Option<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM lessons WHERE tenant_id = $1 AND kind = 'exam' AND status = 'planned' AND starts_at = $2
+            AND instructor_id = $3 AND vehicle_id = $4 LIMIT 1",
+    )
+    .bind(actor.tenant_id.0)
+    .bind(starts_at)
+    .bind(instructor)
+    .bind(vehicle)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let before = match existing {
+        Some(id) => planning::repo::get(conn, actor.tenant_id, id, true).await?,
+        None => None,
+    };
+    let input = match &before {
+        Some(lesson) => {
+            let mut input = lesson.input();
+            input.attendee_ids.push(student);
+            input
+        }
+        None => LessonInput {
+            kind: LessonKind::Exam,
+            starts_at,
+            ends_at: starts_at + Duration::minutes(ACCOMPANIMENT_MINUTES),
+            student_id: None,
+            instructor_id: Some(instructor),
+            vehicle_id: Some(vehicle),
+            attendee_ids: vec![student],
+            capacity: None,
+            room_id: None,
+            meeting_point: None,
+            agency_id: None,
+            block_reason: None,
+            note: Some("Accompagnement à l'examen pratique".into()),
+            comment: None,
+        },
+    };
+    let planned = planning::service::plan(conn, actor, input, before.as_ref(), None, false).await?;
+    Ok(planned.lesson.id)
+}
+
+/// Records a result, a new date or a cancellation (with the `version` read). Cancelling a
+/// booked practical test takes the candidate out of the accompaniment lesson.
+#[utoipa::path(patch, path = "/exams/{id}", operation_id = "exams_update", tag = "exams", params(("id" = Uuid, Path)),
+    request_body = ExamUpdate,
+    responses((status = 200, body = Exam), (status = 400), (status = 401), (status = 403), (status = 404), (status = 412)))]
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> AppResult<Json<Exam>> {
+    ctx.require(Permission::ManageExams)?;
+    let id: Uuid = path_id(&id)?;
+    retrying(|| async {
+        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+        let before = visible_exam(&mut tx, &ctx, id, true).await?;
+        let mut fields: ExamUpdate = patch::apply(&before.update(), before.version, &before, &body)?;
+        check_fields(before.kind, &mut fields)?;
+        repo::update(&mut tx, ctx.tenant_id, id, &fields).await?;
+        if fields.result == ExamResult::Cancelled
+            && before.result != ExamResult::Cancelled
+            && let Some(lesson) = before.lesson_id
+        {
+            leave_accompaniment(&mut tx, &ctx.actor(), lesson, before.student_id).await?;
+        }
+        let after = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+        let change = Change {
+            action: "exam.update",
+            entity: "exam",
+            entity_id: Some(id),
+            before: Some(json!(before)),
+            after: Some(json!(after)),
+        };
+        audit::record(&mut tx, &ctx.actor(), change).await?;
+        tx.commit().await?;
+        Ok(Json(after))
+    })
+    .await
+}
+
+/// Takes a candidate out of a planned exam lesson; the last one out cancels it (by the
+/// school, never charged).
+async fn leave_accompaniment(conn: &mut PgConnection, actor: &Actor, lesson: Uuid, student: Uuid) -> AppResult<()> {
+    let Some(lesson) = planning::repo::get(conn, actor.tenant_id, lesson, true).await? else {
+        return Ok(());
+    };
+    if lesson.status != LessonStatus::Planned || !lesson.attendee_ids.contains(&student) {
+        return Ok(());
+    }
+    if lesson.attendee_ids.len() == 1 {
+        let reason = Some("Examen annulé");
+        planning::service::cancel(conn, actor, &lesson, reason, planning::CancelledBy::School, true).await?;
+    } else {
+        let mut input = lesson.input();
+        input.attendee_ids.retain(|s| *s != student);
+        planning::service::plan(conn, actor, input, Some(&lesson), None, false).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityQuery {
+    /// The practical test's date (default: today).
+    pub date: Option<NaiveDate>,
+}
+
+/// Whether the student may be booked for a practical test on `date`: each rule `ok`, `warn` or
+/// `block`, with a French message.
+#[utoipa::path(get, path = "/students/{id}/eligibility", operation_id = "exams_eligibility", tag = "exams",
+    params(("id" = Uuid, Path), EligibilityQuery),
+    responses((status = 200, body = Eligibility), (status = 400), (status = 401), (status = 404)))]
+async fn eligibility(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<EligibilityQuery>,
+) -> AppResult<Json<Eligibility>> {
+    ctx.require(Permission::ReadExams)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let student = visible(&mut tx, &ctx, id, false).await?;
+    let today = school_today(&mut tx, ctx.tenant_id).await?;
+    let verdict = facts::eligibility(&mut tx, ctx.tenant_id, &student, (q.date.unwrap_or(today), today)).await?;
+    tx.commit().await?;
+    Ok(Json(verdict))
+}
