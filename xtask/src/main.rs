@@ -3,6 +3,9 @@
 //! - `cargo xtask demo [--release]`: install the web app's packages, build it and the server, run `volant demo`.
 //! - `cargo xtask test`: everything CI checks, in order, failing fast.
 //! - `cargo xtask openapi`: regenerate `web/openapi.json` and the TypeScript API types.
+//! - `cargo xtask bench [--quick] [--preset …]`: seed a data set, load the server, report figures.
+
+mod bench;
 
 use std::{
     env,
@@ -19,8 +22,9 @@ fn main() -> ExitCode {
         Some("demo") => demo(args.iter().any(|a| a == "--release"), args.iter().any(|a| a == "--reset")),
         Some("test") => test(),
         Some("openapi") => openapi(false),
+        Some("bench") => bench::bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask demo [--release] [--reset] | test | openapi");
+            eprintln!("usage: cargo xtask demo [--release] [--reset] | test | openapi | bench [--quick] [--preset …]");
             return ExitCode::from(2);
         }
     };
@@ -192,6 +196,9 @@ fn test() -> anyhow::Result<()> {
         c.env("VOLANT_BIN", volant_bin(false));
         c
     })?;
+    // Every benchmark scenario answers correctly on a small data set (no time is asserted).
+    bench::bench(&["--quick".to_owned()])?;
+    steps += 1;
     eprintln!("\nxtask test: all {steps} steps passed in {:.0?}", started.elapsed());
     Ok(())
 }

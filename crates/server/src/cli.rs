@@ -79,6 +79,13 @@ pub enum Admin {
         #[arg(long)]
         status: Option<String>,
     },
+    /// Generate synthetic schools for benchmarks (deterministic; prints a JSON summary).
+    Seed {
+        #[arg(long, value_enum, default_value = "small")]
+        preset: crate::seed::Preset,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -192,6 +199,14 @@ async fn run_admin(db: &Database, settings: &Settings, admin: Admin) -> anyhow::
             for j in jobs::list(pool, status.as_deref()).await? {
                 println!("{}", serde_json::to_string(&j)?);
             }
+        }
+        Admin::Seed { preset, seed } => {
+            let summary = crate::seed::generate(pool, preset, seed, settings.argon2_memory_kib).await?;
+            let mut owner = sqlx::ConnectOptions::connect(&db.owner).await?;
+            let analyze =
+                "ANALYZE students, lessons, lesson_participants, hours_ledger, booklet_evaluations, exams, sessions";
+            sqlx::query(analyze).execute(&mut owner).await?;
+            println!("{}", serde_json::to_string(&summary)?);
         }
     }
     Ok(())

@@ -20,6 +20,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod mail;
 pub mod planning;
+pub mod seed;
 pub mod students;
 pub mod tenancy;
 pub mod users;
