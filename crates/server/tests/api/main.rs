@@ -13,4 +13,5 @@ mod isolation;
 mod planning;
 mod rbac;
 mod resources;
+mod seed;
 mod students;
