@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--quick] [--preset one|small|medium|large] [--seconds N]`
+//! `cargo xtask bench [--quick] [--preset small|medium|large] [--seconds N]`
 //!
 //! Seeds a data set (once per preset, kept under the target directory), starts the server on
 //! it, drives it with `volant-bench` from a separate process over loopback at concurrency 1

@@ -38,9 +38,7 @@ const LAST: [&str; 16] = [
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Preset {
-    /// One school (the start of the growth curve).
-    One,
-    /// 5 schools, about 100 000 lessons: CI smoke runs.
+    /// One school, about 20 000 lessons: CI smoke runs and the start of the growth curve.
     Small,
     /// 100 schools, about 2 million lessons.
     Medium,
@@ -51,8 +49,7 @@ pub enum Preset {
 impl Preset {
     pub fn schools(self) -> usize {
         match self {
-            Preset::One => 1,
-            Preset::Small => 5,
+            Preset::Small => 1,
             Preset::Medium => 100,
             Preset::Large => 1000,
         }
@@ -305,7 +302,11 @@ impl Plan {
             (false, _) => ("planned", false),
         };
         let (reason, by, at) = if cancelled {
-            ("Indisponible", if roll.is_multiple_of(2) { "student" } else { "school" }, ts(starts_at - Duration::days(3)))
+            (
+                "Indisponible",
+                if roll.is_multiple_of(2) { "student" } else { "school" },
+                ts(starts_at - Duration::days(3)),
+            )
         } else {
             ("\\N", "\\N", "\\N".into())
         };

@@ -9,12 +9,12 @@ use crate::helpers::*;
 async fn a_generated_school_is_complete_consistent_and_readable() {
     let app = spawn_app().await;
     let kib = app.settings.argon2_memory_kib;
-    let summary = volant::seed::generate(&app.pool, volant::seed::Preset::One, 7, kib).await.unwrap();
+    let summary = volant::seed::generate(&app.pool, volant::seed::Preset::Small, 7, kib).await.unwrap();
     assert_eq!(summary.schools, 1);
     assert!(summary.lessons > 15_000, "{summary:?}");
     assert!(summary.exams > 0 && summary.evaluations > 0 && summary.ledger_entries > summary.students);
     // Generating again over the same schools is a no-op, not a duplicate.
-    let again = volant::seed::generate(&app.pool, volant::seed::Preset::One, 7, kib).await.unwrap();
+    let again = volant::seed::generate(&app.pool, volant::seed::Preset::Small, 7, kib).await.unwrap();
     assert_eq!(again.lessons, 0);
 
     let api = app.anonymous();
