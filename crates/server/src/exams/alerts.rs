@@ -175,6 +175,11 @@ async fn eligible_without_place(conn: &mut PgConnection, ctx: &Ctx, today: Naive
     Ok(out)
 }
 
+/// An expiry date as an alert sees it: already past is danger, coming is a warning.
+fn expiry(on: NaiveDate, today: NaiveDate) -> (Severity, &'static str) {
+    if on < today { (Severity::Danger, "a expiré") } else { (Severity::Warning, "expire") }
+}
+
 async fn instructor_papers(conn: &mut PgConnection, tenant: TenantId, today: NaiveDate) -> AppResult<Vec<Alert>> {
     let rows: Vec<(Uuid, String, NaiveDate)> = sqlx::query_as(
         "SELECT id, first_name || ' ' || last_name, authorisation_expires_on FROM instructors
@@ -187,8 +192,7 @@ async fn instructor_papers(conn: &mut PgConnection, tenant: TenantId, today: Nai
     Ok(rows
         .into_iter()
         .map(|(id, name, on)| {
-            let (severity, verb) =
-                if on < today { (Severity::Danger, "a expiré") } else { (Severity::Warning, "expire") };
+            let (severity, verb) = expiry(on, today);
             let message = format!("{name} : l'autorisation d'enseigner {verb} le {}.", on.format("%d/%m/%Y"));
             let mut alert = Alert::new("authorisation_expiring", severity, message);
             alert.instructor_id = Some(id);
@@ -215,8 +219,7 @@ async fn vehicle_papers(conn: &mut PgConnection, tenant: TenantId, today: NaiveD
             ("vehicle_inspection", "le contrôle technique", inspection),
         ] {
             let Some(on) = on.filter(|on| *on <= limit) else { continue };
-            let (severity, verb) =
-                if on < today { (Severity::Danger, "a expiré") } else { (Severity::Warning, "expire") };
+            let (severity, verb) = expiry(on, today);
             let mut alert =
                 Alert::new(code, severity, format!("{plate} : {what} {verb} le {}.", on.format("%d/%m/%Y")));
             alert.vehicle_id = Some(id);
