@@ -86,7 +86,7 @@ fn environment(data: &Path) -> Vec<(String, String)> {
         // The login scenario logs in thousands of times from one address.
         ("VOLANT_LOGIN_LIMIT_PER_EMAIL", "100000000".into()),
         ("VOLANT_LOGIN_LIMIT_PER_IP", "100000000".into()),
-        ("RUST_LOG", "warn,sqlx=error".into()),
+        ("VOLANT_LOG", "warn,sqlx=error".into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
