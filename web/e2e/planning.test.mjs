@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { login, startStack, withPage } from './harness.mjs';
+import { ZONE, parisInstant, addDays, weekdayOf, todayInParis } from './paris.mjs';
 
 let stack;
 
@@ -14,44 +15,6 @@ after(async () => {
   await stack?.stop();
 });
 
-// --- School time (Europe/Paris), whatever the zone of the machine running the tests ---------------------------
-
-const ZONE = 'Europe/Paris';
-const parts = (ms) => {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: ZONE,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-  const out = {};
-  for (const p of fmt.formatToParts(new Date(ms))) out[p.type] = p.value;
-  return out;
-};
-/** The instant of a Paris wall-clock time, `2026-12-02`, `07:00` → ISO string. */
-const parisInstant = (day, time) => {
-  const [y, m, d] = day.split('-').map(Number);
-  const [h, mi] = time.split(':').map(Number);
-  const wall = Date.UTC(y, m - 1, d, h, mi);
-  for (const offsetMinutes of [60, 120]) {
-    const ms = wall - offsetMinutes * 60_000;
-    const p = parts(ms);
-    if (`${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}` === `${day}T${time}`) return new Date(ms).toISOString();
-  }
-  throw new Error(`no Paris instant for ${day} ${time}`);
-};
-const addDays = (day, n) => {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-};
-const weekdayOf = (day) => new Date(`${day}T12:00:00Z`).getUTCDay(); // 0 = Sunday
-const todayInParis = () => {
-  const p = parts(Date.now());
-  return `${p.year}-${p.month}-${p.day}`;
-};
 /** The first `weekday` strictly after `day`. */
 const nextWeekday = (day, weekday) => {
   for (let i = 1; i <= 7; i++) {

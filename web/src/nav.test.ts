@@ -5,22 +5,22 @@ const labels = (role: Role, features: ('demoMails')[] = []) => navFor(role, new 
 
 describe('navigation per role', () => {
   it('gives ADMIN the home page, the school resources, users and the audit log', () => {
-    expect(labels('ADMIN')).toEqual(['home', 'planning', 'students', 'instructors', 'vehicles', 'agencies', 'users', 'audit']);
+    expect(labels('ADMIN')).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'agencies', 'users', 'audit']);
   });
 
   it('adds the demo mails to ADMIN only when the server offers them', () => {
-    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'students', 'instructors', 'vehicles', 'agencies', 'users', 'audit', 'demoMails']);
+    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'agencies', 'users', 'audit', 'demoMails']);
     expect(roleMayUse('ADMIN', 'demoMails')).toBe(true);
   });
 
   it('gives SECRETARY the students, the instructors and the vehicles', () => {
-    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'planning', 'students', 'instructors', 'vehicles']);
-    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/planning', '/eleves', '/moniteurs', '/vehicules']);
+    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles']);
+    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/planning', '/eleves', '/examens', '/demandes', '/moniteurs', '/vehicules']);
   });
 
   it('gives INSTRUCTOR their students, their own availability and the vehicles (read-only)', () => {
-    expect(labels('INSTRUCTOR', ['demoMails'])).toEqual(['home', 'myPlanning', 'myStudents', 'myAvailability', 'vehicles']);
-    expect(routesFor('INSTRUCTOR').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mes-eleves', '/mes-disponibilites', '/vehicules']);
+    expect(labels('INSTRUCTOR', ['demoMails'])).toEqual(['home', 'myPlanning', 'myStudents', 'myChangeRequests', 'myAvailability', 'vehicles']);
+    expect(routesFor('INSTRUCTOR').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mes-eleves', '/mes-demandes', '/mes-disponibilites', '/vehicules']);
   });
 
   it.each<Role>(['SECRETARY', 'INSTRUCTOR', 'STUDENT'])('keeps the ADMIN pages and the demo mails from %s', (role) => {
@@ -31,8 +31,8 @@ describe('navigation per role', () => {
   });
 
   it('gives STUDENT the home page, their file and their hours', () => {
-    expect(labels('STUDENT', ['demoMails'])).toEqual(['home', 'myPlanning', 'myFile', 'myHours']);
-    expect(routesFor('STUDENT').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mon-dossier', '/mes-heures']);
+    expect(labels('STUDENT', ['demoMails'])).toEqual(['home', 'myPlanning', 'myFile', 'myHours', 'myBooklet', 'myExams', 'myChangeRequests']);
+    expect(routesFor('STUDENT').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mon-dossier', '/mes-heures', '/mon-livret', '/mes-examens', '/mes-demandes']);
   });
 
   it('keeps the feature-gated pages routable for their roles', () => {

@@ -41,7 +41,7 @@ pub fn bench(args: &[String]) -> anyhow::Result<()> {
     let profile = if o.quick { "debug" } else { "release" };
     run("build the server and the load generator", {
         let mut c = cargo();
-        c.args(["build", "-p", "volant-server", "--bin", "volant", "-p", "volant-bench"]);
+        c.args(["build", "-p", "volant-server", "-p", "volant-bench", "--bins"]);
         if !o.quick {
             c.arg("--release");
         }

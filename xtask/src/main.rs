@@ -4,8 +4,10 @@
 //! - `cargo xtask test`: everything CI checks, in order, failing fast.
 //! - `cargo xtask openapi`: regenerate `web/openapi.json` and the TypeScript API types.
 //! - `cargo xtask bench [--quick] [--preset …]`: seed a data set, load the server, report figures.
+//! - `cargo xtask reliability [--max-examples N] [--role R]`: schema-based fuzzing of the API (schemathesis).
 
 mod bench;
+mod reliability;
 
 use std::{
     env,
@@ -23,8 +25,12 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("openapi") => openapi(false),
         Some("bench") => bench::bench(&args[1..]),
+        Some("reliability") => reliability::reliability(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask demo [--release] [--reset] | test | openapi | bench [--quick] [--preset …]");
+            eprintln!(
+                "usage: cargo xtask demo [--release] [--reset] | test | openapi | bench [--quick] [--preset …] \
+                 | reliability [--max-examples N] [--role ROLE]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -198,6 +204,9 @@ fn test() -> anyhow::Result<()> {
     })?;
     // Every benchmark scenario answers correctly on a small data set (no time is asserted).
     bench::bench(&["--quick".to_owned()])?;
+    steps += 1;
+    // Schema-based fuzzing of every endpoint as every role (a bounded budget; see docs/reliability.md).
+    reliability::reliability(&[])?;
     steps += 1;
     eprintln!("\nxtask test: all {steps} steps passed in {:.0?}", started.elapsed());
     Ok(())

@@ -199,10 +199,11 @@ async fn operate(
         }
         Scenario::CreateAndCancelLesson => {
             let (instructor, vehicle, student) = school.teams[worker % school.teams.len()];
-            // 18:00 on a weekday a few weeks ahead: the generator leaves evenings free. Each worker
-            // has its own team and day; the cancellation frees the slot for the next round.
-            let day = school.week.0 + chrono::Duration::weeks(3 + (worker / school.teams.len()) as i64);
-            let starts = day + chrono::Duration::hours(17 + (n % 3) as i64);
+            // An evening (the generator leaves them free) on one of 150 days from three weeks ahead:
+            // each worker has its own team, and spreading the rounds keeps the cancelled lessons
+            // of earlier rounds from piling up on one slot, which no real planning does.
+            let day = school.week.0 + chrono::Duration::weeks(3) + chrono::Duration::days((n % 150) as i64);
+            let starts = day + chrono::Duration::hours(17 + (worker / school.teams.len()) as i64 % 4);
             let body = json!({"kind": "driving", "starts_at": rfc(starts), "ends_at": rfc(starts + chrono::Duration::hours(1)),
                               "instructor_id": instructor, "vehicle_id": vehicle, "student_id": student});
             let r = s

@@ -36,7 +36,8 @@ pub const MAX_ENTRY_MINUTES: i32 = 60_000;
 
 /// Checks an entry posted by the office and returns its signed amount.
 pub fn office_entry(kind: EntryKind, minutes: i32, reason: Option<&str>) -> Result<i32, EntryError> {
-    if minutes.abs() > MAX_ENTRY_MINUTES {
+    // `unsigned_abs`: `i32::MIN.abs()` overflows (found by schema-based fuzzing).
+    if minutes.unsigned_abs() > MAX_ENTRY_MINUTES.unsigned_abs() {
         return Err(EntryError::TooLarge);
     }
     match kind {
@@ -104,5 +105,6 @@ mod tests {
         assert_eq!(office_entry(Correction, 0, Some("x")), Err(EntryError::ZeroCorrection));
         assert_eq!(office_entry(Consumption, -60, None), Err(EntryError::ConsumptionFromPlanningOnly));
         assert_eq!(office_entry(Purchase, 60_001, None), Err(EntryError::TooLarge));
+        assert_eq!(office_entry(Correction, i32::MIN, Some("x")), Err(EntryError::TooLarge));
     }
 }

@@ -236,6 +236,14 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::RowNotFound => AppError::NotFound,
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => AppError::Unavailable,
             sqlx::Error::Database(db) if db.code().as_deref().is_some_and(is_unavailable_code) => AppError::Unavailable,
+            // Class 22, data exception: a value the client sent that PostgreSQL cannot store (a NUL
+            // character in a text, a number or date out of range). Its own 400, never a 500.
+            sqlx::Error::Database(db) if db.code().as_deref().is_some_and(|c| c.starts_with("22")) => {
+                tracing::warn!(error = %e, "data exception answered 400");
+                AppError::bad_request(
+                    "Une des valeurs envoyées ne peut pas être enregistrée (caractère interdit ou valeur hors limites).",
+                )
+            }
             _ => AppError::Internal(e.into()),
         }
     }

@@ -4,10 +4,14 @@
  */
 import students from './fr.students.ts';
 import planning from './fr.planning.ts';
+import booklet from './fr.booklet.ts';
+import examsMessages from './fr.exams.ts';
 
 const fr = {
   students,
   planning,
+  booklet,
+  ...examsMessages,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -33,8 +37,13 @@ const fr = {
     myStudents: 'Mes élèves',
     myFile: 'Mon dossier',
     myHours: 'Mes heures',
+    myBooklet: 'Mon livret',
     planning: 'Planning',
     myPlanning: 'Mon planning',
+    exams: 'Examens',
+    myExams: 'Mes examens',
+    changeRequests: 'Demandes',
+    myChangeRequests: 'Mes demandes',
   },
   shell: {
     openNavigation: 'Ouvrir la navigation',

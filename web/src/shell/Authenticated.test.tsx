@@ -31,6 +31,8 @@ describe('the authenticated shell', () => {
       'Accueil',
       'Planning',
       'Élèves',
+      'Examens',
+      'Demandes',
       'Moniteurs',
       'Véhicules',
       'Agences',
@@ -57,7 +59,7 @@ describe('the authenticated shell', () => {
     });
     renderApp('/utilisateurs');
     const nav = await screen.findByRole('navigation', { name: 'Navigation principale' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Planning', 'Élèves', 'Moniteurs', 'Véhicules']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Planning', 'Élèves', 'Examens', 'Demandes', 'Moniteurs', 'Véhicules']);
     // A SECRETARY typing an ADMIN address gets the 404 page, and the demo mails are not even probed.
     expect(await screen.findByRole('heading', { name: 'Page introuvable' })).toBeInTheDocument();
     expect(screen.getAllByLabelText("Changer d'école").length).toBeGreaterThan(0);

@@ -122,7 +122,7 @@ pub async fn record(
         .map_err(|err| {
             crate::error::on_constraint(
                 err,
-                &[("booklet_evaluations_lesson_id_fkey", "lesson_id", "Cette séance n'existe pas.")],
+                &[("booklet_evaluations_tenant_id_lesson_id_fkey", "lesson_id", "Cette séance n'existe pas.")],
             )
         })?;
         out.push(evaluation(row)?);

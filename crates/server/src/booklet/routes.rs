@@ -65,7 +65,8 @@ async fn own_instructor(conn: &mut sqlx::PgConnection, ctx: &Ctx) -> AppResult<O
 /// levels imported from another school (`source: "transfer_in"`).
 #[utoipa::path(post, path = "/students/{id}/booklet/evaluations", operation_id = "booklet_evaluate", tag = "booklet",
     params(("id" = Uuid, Path)), request_body = EvaluationInput,
-    responses((status = 201, body = Evaluation), (status = 400), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 201, body = Evaluation), (status = 400), (status = 401), (status = 403), (status = 404),
+              (status = 422)))]
 async fn evaluate(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -3,7 +3,7 @@
 //! through the exams' own `record` (rules, accompaniment lesson, audit).
 
 use anyhow::anyhow;
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 use volant_domain::{ids::TenantId, ledger::EntryKind};
@@ -15,7 +15,7 @@ use crate::{
     error::AppError,
     exams::{
         ExamKind, ExamResult, NewExam,
-        routes::{Booker, record},
+        routes::{ACCOMPANIMENT_MINUTES, Booker, record},
     },
     planning::{LessonKind, service},
     students::{
@@ -150,9 +150,16 @@ pub async fn seed(
     // Booked on a place with its accompaniment.
     theory(&mut tx, &by, booked.0, today - Duration::days(45), 36).await?;
     twenty_hours(&mut tx, &actor, booked.0, (booked.1, other_car), (today, 10)).await?;
-    let accompanied = instructors.get(1).copied().unwrap_or(booked.1);
-    // 7:00, before the instructors' first lessons of the day.
-    let booked_at = at(today + Duration::days(12), 7);
+    // 7:00 on a weekday in about two weeks, before the first lessons of the day, with an
+    // instructor and a car free then (someone may be on leave).
+    let mut exam_day = today + Duration::days(12);
+    while exam_day.weekday().number_from_monday() > 5 {
+        exam_day += Duration::days(1);
+    }
+    let booked_at = at(exam_day, 7);
+    let slot = (booked_at, booked_at + Duration::minutes(ACCOMPANIMENT_MINUTES));
+    let accompanied = free(&mut tx, tenant, "instructor_id", instructors, slot).await?.unwrap_or(booked.1);
+    let other_car = free(&mut tx, tenant, "vehicle_id", cars, slot).await?.unwrap_or(other_car);
     let booked_place = place(&mut tx, tenant, booked_at, "B", Some((accompanied, other_car))).await?;
     let mut e = exam(booked.0, ExamKind::Practical, booked_at, ExamResult::Pending);
     (e.instructor_id, e.vehicle_id) = (Some(accompanied), Some(other_car));
@@ -194,6 +201,33 @@ pub async fn seed(
     Ok(())
 }
 
+/// The first of `candidates` with nothing planned in `slot` (`column`: `instructor_id` or
+/// `vehicle_id`).
+async fn free(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    column: &str,
+    candidates: &[Uuid],
+    slot: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+) -> anyhow::Result<Option<Uuid>> {
+    for id in candidates {
+        let busy: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT EXISTS (SELECT FROM lessons WHERE tenant_id = $1 AND {column} = $2 AND status <> 'cancelled'
+                AND period && tstzrange($3, $4))"
+        )))
+        .bind(tenant.0)
+        .bind(id)
+        .bind(slot.0)
+        .bind(slot.1)
+        .fetch_one(&mut *conn)
+        .await?;
+        if !busy {
+            return Ok(Some(*id));
+        }
+    }
+    Ok(None)
+}
+
 /// The candidates of the planning's exam day get their (pending) practical exams, booked by
 /// the school before Volant (the override says so where the rules would block).
 async fn seed_exam_day(conn: &mut PgConnection, by: &Booker) -> anyhow::Result<()> {
@@ -201,7 +235,9 @@ async fn seed_exam_day(conn: &mut PgConnection, by: &Booker) -> anyhow::Result<(
     let rows: Vec<Candidate> = sqlx::query_as(
         "SELECT p.student_id, l.starts_at, l.instructor_id, l.vehicle_id FROM lessons l
            JOIN lesson_participants p ON p.tenant_id = l.tenant_id AND p.lesson_id = l.id
-          WHERE l.tenant_id = $1 AND l.kind = 'exam' AND l.status = 'planned'",
+          WHERE l.tenant_id = $1 AND l.kind = 'exam' AND l.status = 'planned'
+            AND NOT EXISTS (SELECT FROM exams e WHERE e.tenant_id = p.tenant_id AND e.student_id = p.student_id
+                              AND e.kind = 'practical' AND e.result = 'pending')",
     )
     .bind(by.actor.tenant_id.0)
     .fetch_all(&mut *conn)

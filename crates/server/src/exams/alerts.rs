@@ -164,7 +164,7 @@ async fn low_hours(conn: &mut PgConnection, tenant: TenantId, active: &[Student]
 
 async fn eligible_without_place(conn: &mut PgConnection, ctx: &Ctx, today: NaiveDate) -> AppResult<Vec<Alert>> {
     let mut out = vec![];
-    for id in plausible_candidates(conn, ctx).await? {
+    for id in plausible_candidates(conn, ctx, None).await? {
         let Some(s) = students::repo::get(conn, ctx.tenant_id, id, false).await? else { continue };
         if facts::eligibility(conn, ctx.tenant_id, &s, (today, today)).await?.eligible {
             let message =

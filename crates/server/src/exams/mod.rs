@@ -93,6 +93,21 @@ fn pending() -> ExamResult {
     ExamResult::Pending
 }
 
+/// The PATCH body as documented: a JSON merge patch of any of the fields of `ExamUpdate`, with
+/// the `version` read. (The handler merges it into the current exam; this type only describes it.)
+#[derive(Debug, ToSchema)]
+pub struct ExamPatch {
+    pub version: i32,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub centre: Option<String>,
+    pub result: Option<ExamResult>,
+    pub score: Option<i16>,
+    pub eliminatory: Option<bool>,
+    pub excused: Option<bool>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub comment: Option<String>,
+}
+
 /// What PATCH may change: the date, the centre and the result.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

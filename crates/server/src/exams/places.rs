@@ -153,8 +153,8 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
         on_constraint(
             e,
             &[
-                ("exam_places_instructor_id_fkey", "instructor_id", "Ce moniteur n'existe pas dans l'école."),
-                ("exam_places_vehicle_id_fkey", "vehicle_id", "Ce véhicule n'existe pas dans l'école."),
+                ("exam_places_tenant_id_instructor_id_fkey", "instructor_id", "Ce moniteur n'existe pas dans l'école."),
+                ("exam_places_tenant_id_vehicle_id_fkey", "vehicle_id", "Ce véhicule n'existe pas dans l'école."),
             ],
         )
     })?;
@@ -260,7 +260,7 @@ async fn candidates(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     let (tz, _) = facts::school(&mut tx, ctx.tenant_id).await?;
     let exam_date = place.starts_at.with_timezone(&tz).date_naive();
     let mut items = vec![];
-    for student_id in plausible_candidates(&mut tx, &ctx).await? {
+    for student_id in plausible_candidates(&mut tx, &ctx, Some(&place.category)).await? {
         let Some(s) = students::repo::get(&mut tx, ctx.tenant_id, student_id, false).await? else { continue };
         let verdict = facts::eligibility(&mut tx, ctx.tenant_id, &s, (exam_date, today)).await?;
         let with = |status| verdict.rules.iter().filter(|r| r.status == status).map(|r| r.code).collect();
@@ -278,13 +278,14 @@ async fn candidates(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     Ok(Json(Candidates { items }))
 }
 
-/// Active students with a theory test passed, the driving hours of an automatic licence done
-/// and no pending practical test: the only ones worth evaluating (at most 100).
-pub async fn plausible_candidates(conn: &mut PgConnection, ctx: &Ctx) -> AppResult<Vec<Uuid>> {
+/// Active students (of the place's category, when given: a B78 place is for the automatic
+/// training) with a theory test passed, the driving hours of an automatic licence done and no
+/// pending practical test: the only ones worth evaluating (at most 100).
+pub async fn plausible_candidates(conn: &mut PgConnection, ctx: &Ctx, category: Option<&str>) -> AppResult<Vec<Uuid>> {
     let (_, settings) = facts::school(conn, ctx.tenant_id).await?;
     Ok(sqlx::query_scalar(
         "SELECT s.id FROM students s
-          WHERE s.tenant_id = $1 AND s.status = 'active'
+          WHERE s.tenant_id = $1 AND s.status = 'active' AND ($3::text IS NULL OR s.category = $3)
             AND EXISTS (SELECT FROM exams e WHERE e.tenant_id = s.tenant_id AND e.student_id = s.id
                           AND e.kind = 'theory' AND e.result = 'passed')
             AND NOT EXISTS (SELECT FROM exams e WHERE e.tenant_id = s.tenant_id AND e.student_id = s.id
@@ -296,6 +297,7 @@ pub async fn plausible_candidates(conn: &mut PgConnection, ctx: &Ctx) -> AppResu
     )
     .bind(ctx.tenant_id.0)
     .bind(settings.min_driving_minutes_automatic)
+    .bind(category)
     .fetch_all(conn)
     .await?)
 }

@@ -175,6 +175,9 @@ pub async fn record(
     let (tz, _) = facts::school(conn, tenant).await?;
     let exam_date = fields.scheduled_at.with_timezone(&tz).date_naive();
     let is_booking = input.kind == ExamKind::Practical && fields.result == ExamResult::Pending && exam_date >= today;
+    if is_booking {
+        no_other_booking(conn, tenant, student.id, tz).await?;
+    }
     let override_reason = if is_booking {
         let verdict = facts::eligibility(conn, tenant, student, (exam_date, today)).await?;
         allowed(by.may_override, &verdict, input.override_reason.as_deref())?
@@ -202,10 +205,12 @@ pub async fn record(
     if let Err(e) = repo::insert(conn, tenant, &row).await {
         return Err(match violated_constraint(&e) {
             Some("exams_one_per_place") => AppError::rule("place_taken", "Cette place d'examen est déjà attribuée."),
-            Some("exams_instructor_id_fkey") => {
+            Some("exams_tenant_id_instructor_id_fkey") => {
                 AppError::field("instructor_id", "Ce moniteur n'existe pas dans l'école.")
             }
-            Some("exams_vehicle_id_fkey") => AppError::field("vehicle_id", "Ce véhicule n'existe pas dans l'école."),
+            Some("exams_tenant_id_vehicle_id_fkey") => {
+                AppError::field("vehicle_id", "Ce véhicule n'existe pas dans l'école.")
+            }
             _ => e.into(),
         });
     }
@@ -214,6 +219,33 @@ pub async fn record(
     let change = Change { action, entity: "exam", entity_id: Some(id), before: None, after: Some(json!(exam)) };
     audit::record(conn, &by.actor, change).await?;
     Ok(exam)
+}
+
+/// One practical test booked at a time: the next one is booked once the result is known.
+async fn no_other_booking(
+    conn: &mut PgConnection,
+    tenant: volant_domain::ids::TenantId,
+    student: Uuid,
+    tz: chrono_tz::Tz,
+) -> AppResult<()> {
+    let booked: Option<DateTime<Utc>> = sqlx::query_scalar(
+        "SELECT scheduled_at FROM exams WHERE tenant_id = $1 AND student_id = $2 AND kind = 'practical' AND result = 'pending'
+          ORDER BY scheduled_at LIMIT 1",
+    )
+    .bind(tenant.0)
+    .bind(student)
+    .fetch_optional(conn)
+    .await?;
+    match booked {
+        Some(at) => Err(AppError::rule(
+            "practical_pending",
+            format!(
+                "L'élève a déjà un examen pratique prévu le {} : saisissez d'abord son résultat ou annulez-le.",
+                at.with_timezone(&tz).format("%d/%m/%Y")
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Trims the texts and checks that the result agrees with the score, the flags and the date.
@@ -314,7 +346,7 @@ pub async fn accompany(
 /// Records a result, a new date or a cancellation (with the `version` read). Cancelling a
 /// booked practical test takes the candidate out of the accompaniment lesson.
 #[utoipa::path(patch, path = "/exams/{id}", operation_id = "exams_update", tag = "exams", params(("id" = Uuid, Path)),
-    request_body = ExamUpdate,
+    request_body = super::ExamPatch,
     responses((status = 200, body = Exam), (status = 400), (status = 401), (status = 403), (status = 404), (status = 412)))]
 async fn update(
     State(state): State<AppState>,

@@ -57,8 +57,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// The longest text any field takes (a name, a note, a reason): larger ones are refused, so that
+/// a megabyte in a name cannot reach lists, PDFs and audit payloads.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
 /// Parses JSON, naming the field at fault in French.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // No string can be that long in a smaller body: the common case costs nothing.
+    if bytes.len() > MAX_TEXT_CHARS
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(field) = too_long_text(&value, "")
+    {
+        let message = format!("Ce texte est trop long ({MAX_TEXT_CHARS} caractères au plus).");
+        return Err(AppError::field(&field, message));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -73,6 +85,23 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             errors: vec![FieldError::new(field, message)],
         }
     })
+}
+
+/// The path of the first string longer than `MAX_TEXT_CHARS`, named like field errors.
+fn too_long_text(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.chars().count() > MAX_TEXT_CHARS => Some(path.to_owned()),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| too_long_text(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let key = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            if k.chars().count() > MAX_TEXT_CHARS {
+                return Some(path.to_owned());
+            }
+            too_long_text(v, &key)
+        }),
+        _ => None,
+    }
 }
 
 /// Translates serde's English messages; our own domain errors are already French.
@@ -177,5 +206,15 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_text_over_the_limit_is_refused_by_name() {
+        let long = "é".repeat(MAX_TEXT_CHARS + 1);
+        let body = serde_json::json!({"email": "a@b.fr", "count": 1, "rooms": [{"name": long}]}).to_string();
+        let errs = field_errors(parse_json::<serde_json::Value>(body.as_bytes()).unwrap_err());
+        assert_eq!(errs[0].field, "rooms[0].name");
+        let fits = serde_json::json!({"email": "é".repeat(MAX_TEXT_CHARS), "count": 1}).to_string();
+        assert!(parse_json::<Body>(fits.as_bytes()).is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP edge: routing, request ids and tracing, security headers, limits, problem+json for
 //! every failure, health and metrics, the API description and the web app.
 
+pub mod apidoc;
 pub mod json;
 pub mod metrics;
 pub mod page;
@@ -20,6 +21,7 @@ use axum::{
 };
 use tower::ServiceBuilder;
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -56,11 +58,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 
 /// The complete OpenAPI document (also written by `volant openapi`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
+    apidoc::complete(openapi_raw())
+}
+
+/// The document as the annotations alone describe it.
+pub fn openapi_raw() -> utoipa::openapi::OpenApi {
     api_router().split_for_parts().1
 }
 
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api_router().split_for_parts();
+    let doc = apidoc::complete(doc);
     let settings = &state.settings;
     let hsts = (!settings.profile.is_local()).then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     let edge = ServiceBuilder::new()
@@ -95,9 +103,20 @@ pub fn router(state: AppState) -> Router {
         .fallback(web::serve)
         // One body limit for the whole API (uploads included), set by RequestBodyLimitLayer.
         .layer(axum::extract::DefaultBodyLimit::disable())
+        // A panic in a handler answers a 500 problem (logged) instead of dropping the connection.
+        .layer(CatchPanicLayer::custom(panic_problem))
         .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::record))
         .layer(edge)
         .with_state(state)
+}
+
+fn panic_problem(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    AppError::Internal(anyhow::anyhow!("handler panicked: {message}")).into_response()
 }
 
 async fn healthz() -> Json<serde_json::Value> {

@@ -372,7 +372,8 @@ async fn put_availability(
 
 /// Declares leave, sickness, training… (the office, or the instructor for themself).
 #[utoipa::path(operation_id = "instructors_add_exception", post, path = "/instructors/{id}/exceptions", tag = "instructors", params(("id" = Uuid, Path)), request_body = AvailabilityException,
-    responses((status = 201, body = AvailabilityException), (status = 400), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 201, body = AvailabilityException), (status = 400), (status = 401), (status = 403), (status = 404),
+              (status = 409)))]
 async fn add_exception(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -110,7 +110,9 @@ pub async fn window(conn: &mut PgConnection, tenant: TenantId, w: &Window) -> Re
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT}
           WHERE l.tenant_id = $1
-            AND ($2::timestamptz IS NULL OR l.ends_at > $2) AND ($3::timestamptz IS NULL OR l.starts_at < $3)
+            -- Through the (tenant_id, period) GiST index: a bound on starts_at alone would scan the
+            -- school's whole history (17 ms instead of 1 ms for a week on the medium data set).
+            AND l.period && tstzrange($2::timestamptz, $3::timestamptz, '[)')
             AND ($4::uuid IS NULL OR l.instructor_id = $4)
             AND ($5::uuid IS NULL OR l.student_id = $5 OR EXISTS (SELECT FROM lesson_participants p
                   WHERE p.tenant_id = l.tenant_id AND p.lesson_id = l.id AND p.student_id = $5))

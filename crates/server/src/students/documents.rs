@@ -27,6 +27,7 @@ pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 pub struct Document {
     pub id: Uuid,
     #[sqlx(try_from = "String")]
+    #[schema(value_type = DocumentKind)]
     pub kind: DocumentKindText,
     pub file_name: String,
     pub content_type: String,

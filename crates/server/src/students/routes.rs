@@ -402,7 +402,9 @@ async fn upload_document(
 /// Downloads a document's file.
 #[utoipa::path(get, path = "/students/{id}/documents/{doc_id}/file", operation_id = "students_document_file", tag = "students",
     params(("id" = Uuid, Path), ("doc_id" = Uuid, Path)),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, description = "The file, with the type sniffed at upload",
+               content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"))),
+              (status = 401), (status = 403), (status = 404)))]
 async fn document_file(
     State(state): State<AppState>,
     ctx: Ctx,

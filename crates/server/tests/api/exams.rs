@@ -162,6 +162,11 @@ async fn a_student_becomes_eligible_and_the_place_books_the_accompaniment() {
     let b = ok(s.admin.post(&format!("/api/v1/exam-places/{second}/assign"), &json!({"student_id": hugo})).await, 201)
         .await;
     assert_eq!(a["lesson_id"], b["lesson_id"]);
+    // One practical test booked at a time, even for an admin with a reason.
+    let again = json!({"student_id": lea, "kind": "practical", "scheduled_at": Utc::now() + Duration::days(30),
+                       "override_reason": "Deux places"});
+    let refused = problem(s.admin.post("/api/v1/exams", &again).await, 422).await;
+    assert_eq!(refused["rules"][0]["code"], "practical_pending");
     let lesson = s.admin.json(&format!("/api/v1/lessons/{}", a["lesson_id"].as_str().unwrap())).await;
     assert_eq!(lesson["kind"], "exam");
     assert_eq!(lesson["attendee_ids"].as_array().unwrap().len(), 2);
@@ -185,6 +190,17 @@ async fn a_student_becomes_eligible_and_the_place_books_the_accompaniment() {
     // The timeline shows the exams.
     let history = s.admin.json(&format!("/api/v1/students/{lea}/history")).await;
     assert!(history["items"].as_array().unwrap().iter().any(|h| h["action"] == "exam.update"), "{history}");
+    // A B78 place suggests only the automatic training.
+    let starts_at = Utc::now() + Duration::days(25);
+    let b78 = ok(
+        s.admin
+            .post("/api/v1/exam-places", &json!({"starts_at": starts_at, "centre": "Bron", "category": "B78"}))
+            .await,
+        201,
+    )
+    .await;
+    let none = s.admin.json(&format!("/api/v1/exam-places/{}/candidates", id(&b78))).await;
+    assert!(none["items"].as_array().unwrap().is_empty(), "{none}");
 }
 
 #[tokio::test]

@@ -395,6 +395,15 @@ async fn the_demo_planning_has_every_kind_of_event() {
     for result in ["passed", "failed", "absent", "pending"] {
         assert!(exams.iter().any(|e| e["result"] == result), "an exam {result}");
     }
+    let mut booked: Vec<&str> = exams
+        .iter()
+        .filter(|e| e["kind"] == "practical" && e["result"] == "pending")
+        .map(|e| e["student_id"].as_str().unwrap())
+        .collect();
+    let bookings = booked.len();
+    booked.sort_unstable();
+    booked.dedup();
+    assert_eq!(booked.len(), bookings, "one practical test booked per student");
     let free = api.json("/api/v1/exam-places?available=true").await;
     assert!(free["items"].as_array().unwrap().len() >= 2, "{free}");
     let requests = api.json("/api/v1/change-requests?status=pending").await;

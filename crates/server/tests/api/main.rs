@@ -12,6 +12,7 @@ mod foundation;
 mod isolation;
 mod planning;
 mod rbac;
+mod reliability;
 mod resources;
 mod seed;
 mod students;

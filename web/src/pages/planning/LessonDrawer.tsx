@@ -19,9 +19,15 @@ import { useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Role } from '../../api/client.ts';
+import { ApiError } from '../../api/problem.ts';
 import { ColourDot } from '../../components/ColourDot.tsx';
 import { notifySuccess } from '../../lib/notify.ts';
 import { instantToLocalInput, localInputToInstant } from '../../lib/zonedTime.ts';
+import { bookletKey } from '../booklet/api.ts';
+import { BookletErrorAlert } from '../booklet/BookletForms.tsx';
+import { completionEvaluations, type CompletionEvaluation, type Selections } from '../booklet/levels.ts';
+import { QuickEvaluations } from '../booklet/QuickEvaluations.tsx';
+import { ChangeRequestPanel } from './ChangeRequestPanel.tsx';
 import type { PlanningData } from './data.ts';
 import { lessonTitle } from './events.ts';
 import { RefusalAlert, WarningList } from './FeedbackAlerts.tsx';
@@ -234,6 +240,7 @@ function LessonPanel({
       {action === 'noShow' && <NoShowForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
       {action === 'duplicate' && <DuplicateForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
       {action === 'seriesCancel' && <SeriesCancelForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
+      {action === null && (role === 'INSTRUCTOR' || role === 'STUDENT') && <ChangeRequestPanel lesson={lesson} />}
     </Stack>
   );
 }
@@ -356,32 +363,41 @@ function CancelForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: st
 function CompleteForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: string; onDone: () => void }) {
   const { t } = useTranslation();
   const changed = useLessonChange();
+  const queryClient = useQueryClient();
   const [comment, setComment] = useState('');
+  // Booklet levels of the items worked (a driving lesson with a student): sent with the completion, kept on refusal.
+  const studentId = lesson.kind === 'driving' ? lesson.student_id : null;
+  const [levels, setLevels] = useState<Selections>({});
   const complete = useMutation({
-    mutationFn: () =>
+    mutationFn: (evaluations: CompletionEvaluation[]) =>
       unwrap(
         api.POST('/api/v1/lessons/{id}/complete', {
           params: { path: { id: lesson.id } },
-          body: { comment: comment.trim() === '' ? null : comment.trim() },
+          body: { comment: comment.trim() === '' ? null : comment.trim(), ...(evaluations.length > 0 ? { evaluations } : {}) },
         }),
       ),
     onSuccess: (after) => {
       changed(after);
+      if (studentId) void queryClient.invalidateQueries({ queryKey: bookletKey(studentId) });
       notifySuccess(t('planning.completeForm.done'));
       onDone();
     },
   });
+  // A refused evaluation (400 naming `evaluations[i]`) is shown with its item; other refusals as usual.
+  const bookletError = complete.error instanceof ApiError && (complete.error.problem.errors ?? []).some((e) => e.field.startsWith('evaluations'));
   return (
     <FormFrame
       title={t('planning.completeForm.title')}
       submit={t('planning.completeForm.submit')}
       onCancel={onDone}
-      onSubmit={() => complete.mutate()}
+      onSubmit={() => complete.mutate(studentId ? completionEvaluations(levels, lesson.id) : [])}
       pending={complete.isPending}
-      error={complete.error}
+      error={bookletError ? null : complete.error}
       timeZone={timeZone}
     >
       <Textarea label={t('planning.completeForm.comment')} autosize minRows={3} value={comment} onChange={(e) => setComment(e.currentTarget.value)} data-autofocus />
+      {studentId && <QuickEvaluations studentId={studentId} value={levels} onChange={setLevels} />}
+      {bookletError && <BookletErrorAlert error={complete.error} posted={complete.variables ?? []} />}
     </FormFrame>
   );
 }

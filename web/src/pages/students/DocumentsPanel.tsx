@@ -111,7 +111,7 @@ export function DocumentsPanel({ student, canUpload }: { student: Student; canUp
                   <Table.Tr key={doc.id} c={doc.replaced_at ? 'dimmed' : undefined}>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
-                        <span>{kindLabel(String(doc.kind))}</span>
+                        <span>{kindLabel(doc.kind)}</span>
                         {doc.replaced_at && (
                           <Badge color="gray" variant="outline" size="sm">
                             {t('students.documents.replaced')}

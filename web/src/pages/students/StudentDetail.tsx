@@ -9,6 +9,8 @@ import { LoadError } from '../../shell/LoadError.tsx';
 import { PageHeader } from '../../shell/PageHeader.tsx';
 import { PageLoader } from '../../shell/PageLoader.tsx';
 import NotFoundPage from '../NotFoundPage.tsx';
+import { BookletView } from '../booklet/BookletView.tsx';
+import { StudentExams } from '../exams/StudentExams.tsx';
 import { STATUS_COLOR, fullName, useStudent } from './api.ts';
 import { DocumentsPanel } from './DocumentsPanel.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
@@ -17,14 +19,14 @@ import { StatusActions } from './StatusActions.tsx';
 import { StudentForm } from './StudentForm.tsx';
 import { ageOn, isMinor } from './studentForm.ts';
 
-type Tab = 'dossier' | 'documents' | 'heures' | 'historique';
-const TABS: readonly Tab[] = ['dossier', 'documents', 'heures', 'historique'];
+type Tab = 'dossier' | 'documents' | 'heures' | 'livret' | 'examens' | 'historique';
+const TABS: readonly Tab[] = ['dossier', 'documents', 'heures', 'livret', 'examens', 'historique'];
 const TAB_PARAM = 'onglet';
 
 /**
- * A student's page, with the tabs Dossier, Documents, Heures, Historique (the tab is kept in the address).
- * The office edits and acts on the file; an instructor reads it (no documents); the student (`self`, "Mon dossier")
- * reads it and uploads documents, their hours being on "Mes heures".
+ * A student's page, with the tabs Dossier, Documents, Heures, Livret, Historique (the tab is kept in the address).
+ * The office edits and acts on the file; an instructor reads it (no documents) and evaluates the booklet; the student
+ * (`self`, "Mon dossier") reads it and uploads documents, their hours and booklet being on "Mes heures", "Mon livret".
  */
 export function StudentDetail({ id, base, self = false }: { id: string; base?: string; self?: boolean }) {
   const { t } = useTranslation();
@@ -33,7 +35,7 @@ export function StudentDetail({ id, base, self = false }: { id: string; base?: s
   const office = role === 'ADMIN' || role === 'SECRETARY';
   const today = todayIn(session.tenant.timezone);
   const [params, setParams] = useSearchParams();
-  const tabs = TABS.filter((tab) => (tab === 'documents' ? role !== 'INSTRUCTOR' : tab === 'heures' ? !self : true));
+  const tabs = TABS.filter((tab) => (tab === 'documents' ? role !== 'INSTRUCTOR' : tab === 'heures' || tab === 'livret' || tab === 'examens' ? !self : true));
   const raw = params.get(TAB_PARAM);
   const tab: Tab = tabs.find((candidate) => candidate === raw) ?? 'dossier';
 
@@ -51,6 +53,8 @@ export function StudentDetail({ id, base, self = false }: { id: string; base?: s
     dossier: t('students.tabs.file'),
     documents: t('students.tabs.documents'),
     heures: t('students.tabs.hours'),
+    livret: t('booklet.tab'),
+    examens: t('exams.tab'),
     historique: t('students.tabs.history'),
   };
 
@@ -121,6 +125,21 @@ export function StudentDetail({ id, base, self = false }: { id: string; base?: s
           {tabs.includes('heures') && (
             <Tabs.Panel value="heures">
               <HoursPanel studentId={id} canPost={office} />
+            </Tabs.Panel>
+          )}
+          {tabs.includes('livret') && (
+            <Tabs.Panel value="livret">
+              <BookletView
+                studentId={id}
+                editable={office || role === 'INSTRUCTOR'}
+                trainingMode={data.training_mode}
+                referentInstructorId={data.referent_instructor_id}
+              />
+            </Tabs.Panel>
+          )}
+          {tabs.includes('examens') && (
+            <Tabs.Panel value="examens">
+              <StudentExams studentId={id} canRecord={office} />
             </Tabs.Panel>
           )}
           <Tabs.Panel value="historique">

@@ -1,0 +1,17 @@
+import { Alert } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useCurrentSession } from '../api/session.ts';
+import { PageHeader } from '../shell/PageHeader.tsx';
+import { StudentExams } from './exams/StudentExams.tsx';
+
+/** "Mes examens" (STUDENT): their eligibility for the practical test and their exams, read-only. */
+export default function MyExamsPage() {
+  const { t } = useTranslation();
+  const { student_id: studentId } = useCurrentSession();
+  return (
+    <>
+      <PageHeader title={t('nav.myExams')} />
+      {studentId ? <StudentExams studentId={studentId} canRecord={false} /> : <Alert color="blue">{t('students.noRecord')}</Alert>}
+    </>
+  );
+}

@@ -1,0 +1,347 @@
+import { useState } from 'react';
+import { Alert, Anchor, Badge, Button, Card, Group, List, Modal, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api, unwrap } from '../../api/client.ts';
+import { errorMessage } from '../../api/problem.ts';
+import { useCurrentSession } from '../../api/session.ts';
+import { formErrors } from '../../lib/formErrors.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { notifySuccess } from '../../lib/notify.ts';
+import { LoadError } from '../../shell/LoadError.tsx';
+import { PageLoader } from '../../shell/PageLoader.tsx';
+import { parseRules, refusalText } from '../planning/conflict.ts';
+import { instructorName, useAllInstructors, useAllVehicles } from '../planning/queries.ts';
+import { formatShort } from '../planning/time.ts';
+import { PLACES_KEY, PLACE_CATEGORIES, candidatesKey, invalidateAfterExam, type Candidate, type ExamPlace } from './api.ts';
+import { EMPTY_PLACE, isFree, placeBody, ruleNames, type PlaceFormValues } from './logic.ts';
+
+/**
+ * "Places": the school's exam places to come, a form to add one, and for each free place the students to suggest
+ * (eligible first) with "Attribuer"; a refusal names each blocking rule, and an ADMIN may assign anyway with a reason.
+ */
+export function PlacesPanel() {
+  const { t } = useTranslation();
+  const zone = useCurrentSession().tenant.timezone;
+  const phone = useMediaQuery('(max-width: 48em)');
+  const [adding, addDialog] = useDisclosure(false);
+  const [proposing, setProposing] = useState<ExamPlace | null>(null);
+  const places = useQuery({
+    queryKey: PLACES_KEY,
+    queryFn: async () => (await unwrap(api.GET('/api/v1/exam-places'))).items,
+  });
+  const instructors = useAllInstructors();
+  const vehicles = useAllVehicles(true);
+  const instructorNames = new Map((instructors.data ?? []).map((i) => [i.id, instructorName(i)]));
+  const plates = new Map((vehicles.data ?? []).map((v) => [v.id, v.plate]));
+
+  return (
+    <Card withBorder padding="lg">
+      <Group justify="space-between" mb="md" gap="sm" align="flex-start">
+        <div>
+          <Title order={2} size="h3">
+            {t('exams.places.title')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t('exams.places.intro')}
+          </Text>
+        </div>
+        <Button onClick={addDialog.open}>{t('exams.places.add')}</Button>
+      </Group>
+      {places.isPending ? (
+        <PageLoader />
+      ) : places.isError ? (
+        <LoadError error={places.error} onRetry={() => void places.refetch()} />
+      ) : places.data.length === 0 ? (
+        <Text c="dimmed">{t('exams.places.empty')}</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={860}>
+          <Table striped verticalSpacing="sm" data-testid="exam-places">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('exams.places.date')}</Table.Th>
+                <Table.Th scope="col">{t('exams.places.centre')}</Table.Th>
+                <Table.Th scope="col">{t('exams.places.category')}</Table.Th>
+                <Table.Th scope="col">{t('exams.places.instructor')}</Table.Th>
+                <Table.Th scope="col">{t('exams.places.vehicle')}</Table.Th>
+                <Table.Th scope="col">{t('exams.places.status')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {places.data.map((place) => {
+                const when = formatShort(place.starts_at, zone);
+                return (
+                  <Table.Tr key={place.id} data-testid={`place-${place.id}`} data-free={isFree(place)}>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(place.starts_at, zone)}</Table.Td>
+                    <Table.Td>{place.centre}</Table.Td>
+                    <Table.Td>{place.category}</Table.Td>
+                    <Table.Td>{(place.instructor_id && instructorNames.get(place.instructor_id)) ?? t('exams.places.none')}</Table.Td>
+                    <Table.Td>{(place.vehicle_id && plates.get(place.vehicle_id)) ?? t('exams.places.none')}</Table.Td>
+                    <Table.Td>
+                      {isFree(place) ? (
+                        <Group gap="sm" wrap="nowrap">
+                          <Badge color="blue.8" variant="filled" tt="none" style={{ minWidth: 'max-content' }}>
+                            {t('exams.places.free')}
+                          </Badge>
+                          <Button size="xs" variant="light" onClick={() => setProposing(place)} aria-label={t('exams.places.proposeLabel', { when })}>
+                            {t('exams.places.propose')}
+                          </Button>
+                        </Group>
+                      ) : place.student_id ? (
+                        <Anchor component={Link} to={`/eleves/${place.student_id}?onglet=examens`}>
+                          {t('exams.places.assignedTo', { name: place.student_name ?? '' })}
+                        </Anchor>
+                      ) : (
+                        t('common.none')
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Modal opened={adding} onClose={addDialog.close} title={t('exams.places.addTitle')} size="lg" fullScreen={phone} centered>
+        <PlaceForm onDone={addDialog.close} />
+      </Modal>
+      <Modal
+        opened={proposing !== null}
+        onClose={() => setProposing(null)}
+        title={proposing ? t('exams.places.candidatesTitle', { when: formatShort(proposing.starts_at, zone) }) : ''}
+        size="lg"
+        fullScreen={phone}
+        centered
+      >
+        {proposing && <Candidates key={proposing.id} place={proposing} onDone={() => setProposing(null)} />}
+      </Modal>
+    </Card>
+  );
+}
+
+function PlaceForm({ onDone }: { onDone: () => void }) {
+  const { t } = useTranslation();
+  const zone = useCurrentSession().tenant.timezone;
+  const queryClient = useQueryClient();
+  const instructors = useAllInstructors();
+  const vehicles = useAllVehicles(true);
+  const form = useForm<PlaceFormValues>({
+    mode: 'controlled',
+    initialValues: EMPTY_PLACE,
+    validate: {
+      starts_at: (v) => (placeBody({ ...EMPTY_PLACE, centre: 'x', starts_at: v }, zone) === null ? t('exams.validation.date') : null),
+      centre: (v) => (v.trim() === '' ? t('validation.required') : null),
+    },
+  });
+  const create = useMutation({
+    mutationFn: (body: NonNullable<ReturnType<typeof placeBody>>) => unwrap(api.POST('/api/v1/exam-places', { body })),
+    onSuccess: (place) => {
+      void queryClient.invalidateQueries({ queryKey: PLACES_KEY });
+      notifySuccess(t('exams.places.created', { when: formatShort(place.starts_at, zone) }));
+      onDone();
+    },
+    onError: (error) => form.setErrors(formErrors(error)),
+  });
+  const fieldMapped = Object.keys(formErrors(create.error)).length > 0;
+  const instructorOptions = (instructors.data ?? []).filter((i) => i.active).map((i) => ({ value: i.id, label: instructorName(i) }));
+  const vehicleOptions = (vehicles.data ?? [])
+    .filter((v) => v.status === 'active' && v.kind === 'car' && v.dual_controls)
+    .map((v) => ({ value: v.id, label: [v.plate, v.make, v.model].filter(Boolean).join(' ') }));
+  return (
+    <form
+      onSubmit={form.onSubmit((values) => {
+        const body = placeBody(values, zone);
+        if (body) create.mutate(body);
+      })}
+      noValidate
+      aria-label={t('exams.places.addTitle')}
+    >
+      <Stack gap="sm">
+        {create.isError && !fieldMapped && (
+          <Alert color="red" role="alert">
+            {errorMessage(create.error, t)}
+          </Alert>
+        )}
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+          <TextInput type="datetime-local" label={t('exams.places.startsAt')} required {...form.getInputProps('starts_at')} />
+          <TextInput label={t('exams.places.centre')} required autoComplete="off" {...form.getInputProps('centre')} />
+          <Select
+            label={t('exams.places.category')}
+            data={PLACE_CATEGORIES.map((c) => ({ value: c, label: c }))}
+            allowDeselect={false}
+            comboboxProps={{ withinPortal: false }}
+            {...form.getInputProps('category')}
+            onChange={(v) => form.setFieldValue('category', PLACE_CATEGORIES.find((c) => c === v) ?? 'B')}
+          />
+          <Select
+            label={t('exams.places.instructor')}
+            placeholder={t('exams.fields.optional')}
+            data={instructorOptions}
+            clearable
+            searchable
+            comboboxProps={{ withinPortal: false }}
+            {...form.getInputProps('instructor_id')}
+          />
+          <Select
+            label={t('exams.places.vehicle')}
+            placeholder={t('exams.fields.optional')}
+            data={vehicleOptions}
+            clearable
+            comboboxProps={{ withinPortal: false }}
+            {...form.getInputProps('vehicle_id')}
+          />
+        </SimpleGrid>
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={onDone}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={create.isPending}>
+            {t('exams.places.add')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function Candidates({ place, onDone }: { place: ExamPlace; onDone: () => void }) {
+  const { t } = useTranslation();
+  const candidates = useQuery({
+    queryKey: candidatesKey(place.id),
+    queryFn: async () => (await unwrap(api.GET('/api/v1/exam-places/{id}/candidates', { params: { path: { id: place.id } } }))).items,
+  });
+  if (candidates.isPending) return <PageLoader />;
+  if (candidates.isError) return <LoadError error={candidates.error} onRetry={() => void candidates.refetch()} />;
+  if (candidates.data.length === 0) return <Text c="dimmed">{t('exams.places.candidatesEmpty')}</Text>;
+  return (
+    <Stack gap="sm" component="ul" m={0} p={0} style={{ listStyle: 'none' }} data-testid="candidates">
+      {candidates.data.map((c) => (
+        <CandidateRow key={c.student_id} place={place} candidate={c} onDone={onDone} />
+      ))}
+    </Stack>
+  );
+}
+
+function CandidateRow({ place, candidate, onDone }: { place: ExamPlace; candidate: Candidate; onDone: () => void }) {
+  const { t } = useTranslation();
+  const session = useCurrentSession();
+  const zone = session.tenant.timezone;
+  const admin = session.role === 'ADMIN';
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const assign = useMutation({
+    mutationFn: (overrideReason: string | null) =>
+      unwrap(
+        api.POST('/api/v1/exam-places/{id}/assign', {
+          params: { path: { id: place.id } },
+          body: { student_id: candidate.student_id, ...(overrideReason ? { override_reason: overrideReason } : {}) },
+        }),
+      ),
+    onSuccess: (exam) => {
+      void queryClient.invalidateQueries({ queryKey: PLACES_KEY });
+      invalidateAfterExam(queryClient, exam.student_id);
+      notifySuccess(t('exams.places.assigned', { name: candidate.name }));
+      onDone();
+    },
+  });
+  const rules = parseRules(assign.error);
+  const blocking = ruleNames(candidate.blocking, t);
+  const warnings = ruleNames(candidate.warnings, t);
+  return (
+    <li data-testid={`candidate-${candidate.student_id}`} data-eligible={candidate.eligible}>
+      <Card withBorder padding="sm">
+        <Group justify="space-between" gap="sm" align="flex-start">
+          <Stack gap={4} style={{ minWidth: 0, flex: 1 }}>
+            <Group gap="xs">
+              <Anchor component={Link} to={`/eleves/${candidate.student_id}?onglet=examens`} fw={600}>
+                {candidate.name}
+              </Anchor>
+              <Badge variant="outline" color="gray.7" tt="none">
+                {candidate.category}
+              </Badge>
+              <Badge color={candidate.eligible ? 'green.9' : 'red.8'} variant="filled" tt="none" style={{ minWidth: 'max-content' }}>
+                {candidate.eligible ? t('exams.places.eligible') : t('exams.places.notEligible')}
+              </Badge>
+            </Group>
+            {blocking.length > 0 && (
+              <Text size="sm">
+                <Text span fw={600} c="red.8">
+                  {t('exams.places.blocking')}
+                </Text>{' '}
+                {blocking.join(', ')}
+              </Text>
+            )}
+            {warnings.length > 0 && (
+              <Text size="sm">
+                <Text span fw={600} c="orange.9">
+                  {t('exams.places.warnings')}
+                </Text>{' '}
+                {warnings.join(', ')}
+              </Text>
+            )}
+          </Stack>
+          <Button
+            onClick={() => assign.mutate(null)}
+            loading={assign.isPending && assign.variables === null}
+            aria-label={t('exams.places.assignLabel', { name: candidate.name })}
+          >
+            {t('exams.places.assign')}
+          </Button>
+        </Group>
+        {rules.length > 0 && (
+          <Alert color="red" role="alert" mt="sm" title={t('exams.refused')}>
+            <List size="sm">
+              {rules.map((r) => (
+                <List.Item key={r.code + r.message}>{r.message}</List.Item>
+              ))}
+            </List>
+          </Alert>
+        )}
+        {assign.isError && rules.length === 0 && (
+          <Alert color="red" role="alert" mt="sm">
+            {refusalText(assign.error, zone, t)}
+          </Alert>
+        )}
+        {admin && rules.length > 0 && (
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (reason.trim() === '') {
+                setReasonError(t('exams.validation.overrideReason'));
+                return;
+              }
+              assign.mutate(reason.trim());
+            }}
+            noValidate
+            aria-label={t('exams.places.forceAssignLabel', { name: candidate.name })}
+          >
+            <Stack gap="xs" mt="sm">
+              <Textarea
+                label={t('exams.fields.overrideReason')}
+                description={t('exams.fields.overrideHint')}
+                required
+                autosize
+                minRows={2}
+                value={reason}
+                onChange={(e) => {
+                  setReason(e.currentTarget.value);
+                  setReasonError(null);
+                }}
+                error={reasonError}
+              />
+              <Group justify="flex-end">
+                <Button type="submit" color="red.8" loading={assign.isPending && assign.variables !== null}>
+                  {t('exams.places.forceAssign')}
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        )}
+      </Card>
+    </li>
+  );
+}
