@@ -125,6 +125,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(settings: Settings, demo_mode: bool, reset: bool) -> anyhow::Result<()> {
     let mut db = Database::open(&settings).await?;
+    let result = prepare_and_run(&db, settings, demo_mode, reset).await;
+    // Whatever happened (a failed seed included), the private cluster stops with us.
+    let embedded = db.embedded.take();
+    db.pool.close().await;
+    if let Some(pg) = embedded {
+        pg.stop().await;
+    }
+    result
+}
+
+async fn prepare_and_run(db: &Database, settings: Settings, demo_mode: bool, reset: bool) -> anyhow::Result<()> {
     if reset {
         demo::reset(&db.owner).await?;
         db::migrate(&db.owner).await?;
@@ -140,13 +151,7 @@ async fn serve(settings: Settings, demo_mode: bool, reset: bool) -> anyhow::Resu
         println!("{}", demo::banner(&url));
     }
     println!("volant: listening on http://{}", server.addr);
-    let result = server.run(shutdown).await;
-    let embedded = db.embedded.take();
-    db.pool.close().await;
-    if let Some(pg) = embedded {
-        pg.stop().await;
-    }
-    result
+    server.run(shutdown).await
 }
 
 async fn run_admin(db: &Database, settings: &Settings, admin: Admin) -> anyhow::Result<()> {
