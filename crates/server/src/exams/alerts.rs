@@ -15,7 +15,10 @@ use volant_domain::{
     student::StudentStatus,
 };
 
-use super::{facts, places::plausible_candidates};
+use super::{
+    facts::{self, School},
+    places::plausible_candidates,
+};
 use crate::{
     app::AppState,
     auth::{Ctx, Permission},
@@ -78,11 +81,12 @@ pub struct Alerts {
 pub async fn alerts(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Alerts>> {
     ctx.require(Permission::ReadAlerts)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let today = students::routes::school_today(&mut tx, ctx.tenant_id).await?;
+    let school = facts::school(&mut tx, ctx.tenant_id).await?;
+    let today = school.today();
     let active = active_students(&mut tx, ctx.tenant_id).await?;
-    let mut items = theory_expiring(&mut tx, ctx.tenant_id, today).await?;
+    let mut items = theory_expiring(&mut tx, ctx.tenant_id, &school).await?;
     items.extend(low_hours(&mut tx, ctx.tenant_id, &active).await?);
-    items.extend(eligible_without_place(&mut tx, &ctx, today).await?);
+    items.extend(eligible_without_place(&mut tx, &ctx, &school).await?);
     items.extend(instructor_papers(&mut tx, ctx.tenant_id, today).await?);
     items.extend(vehicle_papers(&mut tx, ctx.tenant_id, today).await?);
     items.extend(lessons_to_mark(&mut tx, ctx.tenant_id).await?);
@@ -106,8 +110,8 @@ async fn active_students(conn: &mut PgConnection, tenant: TenantId) -> AppResult
     Ok(students::repo::list(conn, tenant, &filter).await?)
 }
 
-async fn theory_expiring(conn: &mut PgConnection, tenant: TenantId, today: NaiveDate) -> AppResult<Vec<Alert>> {
-    let (tz, settings) = facts::school(conn, tenant).await?;
+async fn theory_expiring(conn: &mut PgConnection, tenant: TenantId, school: &School) -> AppResult<Vec<Alert>> {
+    let today = school.today();
     // The latest theory pass of active students who have not passed the practical test yet.
     let rows: Vec<(Uuid, String, chrono::DateTime<Utc>)> = sqlx::query_as(
         "SELECT s.id, s.first_name || ' ' || s.last_name, max(e.scheduled_at)
@@ -123,7 +127,7 @@ async fn theory_expiring(conn: &mut PgConnection, tenant: TenantId, today: Naive
     Ok(rows
         .into_iter()
         .filter_map(|(id, name, passed_at)| {
-            let until = theory_valid_until(passed_at.with_timezone(&tz).date_naive(), &settings);
+            let until = theory_valid_until(school.date_of(passed_at), &school.settings);
             let days = (until - today).num_days();
             if days > THEORY_EXPIRY_NOTICE_DAYS {
                 return None;
@@ -162,11 +166,12 @@ async fn low_hours(conn: &mut PgConnection, tenant: TenantId, active: &[Student]
         .collect())
 }
 
-async fn eligible_without_place(conn: &mut PgConnection, ctx: &Ctx, today: NaiveDate) -> AppResult<Vec<Alert>> {
+async fn eligible_without_place(conn: &mut PgConnection, ctx: &Ctx, school: &School) -> AppResult<Vec<Alert>> {
+    let today = school.today();
     let mut out = vec![];
-    for id in plausible_candidates(conn, ctx, None).await? {
+    for id in plausible_candidates(conn, ctx, school, None).await? {
         let Some(s) = students::repo::get(conn, ctx.tenant_id, id, false).await? else { continue };
-        if facts::eligibility(conn, ctx.tenant_id, &s, (today, today)).await?.eligible {
+        if facts::eligibility(conn, ctx.tenant_id, school, &s, (today, today)).await?.eligible {
             let message =
                 format!("{} {} peut passer l'examen pratique : attribuez-lui une place.", s.first_name, s.last_name);
             out.push(Alert::new("eligible_without_place", Severity::Info, message).student(id));

@@ -1,6 +1,6 @@
 //! What the eligibility rules need to know about a student, read in the caller's transaction.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -16,12 +16,29 @@ use crate::{
     students::{AntsStatus, Student, StudentCategory, TrainingMode},
 };
 
-/// The school's zone and its exam settings (`settings.exams` overrides single fields).
-pub async fn school(conn: &mut PgConnection, tenant: TenantId) -> AppResult<(Tz, Settings)> {
+/// The school's zone and its exam settings, read once per request.
+pub struct School {
+    pub tz: Tz,
+    pub settings: Settings,
+}
+
+impl School {
+    /// The local date of an instant in the school's zone.
+    pub fn date_of(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.tz).date_naive()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.date_of(Utc::now())
+    }
+}
+
+/// Reads the school's zone and exam settings (`settings.exams` overrides single fields).
+pub async fn school(conn: &mut PgConnection, tenant: TenantId) -> AppResult<School> {
     let (tz, settings): (String, Value) =
         sqlx::query_as("SELECT timezone, settings FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await?;
-    let exams = serde_json::from_value(settings["exams"].clone()).unwrap_or_default();
-    Ok((tz.parse().unwrap_or(chrono_tz::Europe::Paris), exams))
+    let settings = serde_json::from_value(settings["exams"].clone()).unwrap_or_default();
+    Ok(School { tz: tz.parse().unwrap_or(chrono_tz::Europe::Paris), settings })
 }
 
 /// Minutes of driving lessons done by the student.
@@ -74,10 +91,11 @@ fn attempt(e: &Exam, tz: Tz) -> Option<PracticalAttempt> {
 pub async fn eligibility(
     conn: &mut PgConnection,
     tenant: TenantId,
+    school: &School,
     s: &Student,
     (exam_date, today): (NaiveDate, NaiveDate),
 ) -> AppResult<Eligibility> {
-    let (tz, settings) = school(conn, tenant).await?;
+    let tz = school.tz;
     let exams = repo::of_student(conn, tenant, s.id).await?;
     let theory_passes = exams
         .iter()
@@ -115,5 +133,5 @@ pub async fn eligibility(
         // Payments are not recorded yet (P3.3): the balance rule says so and never blocks.
         balance_cents: None,
     };
-    Ok(eligibility::evaluate(&facts, &settings))
+    Ok(eligibility::evaluate(&facts, &school.settings))
 }

@@ -30,10 +30,7 @@ use crate::{
         json::{ApiQuery, JsonBody},
         path_id,
     },
-    students::{
-        self, StudentCategory,
-        routes::{school_today, visible},
-    },
+    students::{self, StudentCategory, routes::visible},
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -256,13 +253,12 @@ async fn candidates(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let place = get(&mut tx, &ctx, id, false).await?;
-    let today = school_today(&mut tx, ctx.tenant_id).await?;
-    let (tz, _) = facts::school(&mut tx, ctx.tenant_id).await?;
-    let exam_date = place.starts_at.with_timezone(&tz).date_naive();
+    let school = facts::school(&mut tx, ctx.tenant_id).await?;
+    let (today, exam_date) = (school.today(), school.date_of(place.starts_at));
     let mut items = vec![];
-    for student_id in plausible_candidates(&mut tx, &ctx, Some(&place.category)).await? {
+    for student_id in plausible_candidates(&mut tx, &ctx, &school, Some(&place.category)).await? {
         let Some(s) = students::repo::get(&mut tx, ctx.tenant_id, student_id, false).await? else { continue };
-        let verdict = facts::eligibility(&mut tx, ctx.tenant_id, &s, (exam_date, today)).await?;
+        let verdict = facts::eligibility(&mut tx, ctx.tenant_id, &school, &s, (exam_date, today)).await?;
         let with = |status| verdict.rules.iter().filter(|r| r.status == status).map(|r| r.code).collect();
         items.push(Candidate {
             student_id,
@@ -281,8 +277,12 @@ async fn candidates(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 /// Active students (of the place's category, when given: a B78 place is for the automatic
 /// training) with a theory test passed, the driving hours of an automatic licence done and no
 /// pending practical test: the only ones worth evaluating (at most 100).
-pub async fn plausible_candidates(conn: &mut PgConnection, ctx: &Ctx, category: Option<&str>) -> AppResult<Vec<Uuid>> {
-    let (_, settings) = facts::school(conn, ctx.tenant_id).await?;
+pub async fn plausible_candidates(
+    conn: &mut PgConnection,
+    ctx: &Ctx,
+    school: &facts::School,
+    category: Option<&str>,
+) -> AppResult<Vec<Uuid>> {
     Ok(sqlx::query_scalar(
         "SELECT s.id FROM students s
           WHERE s.tenant_id = $1 AND s.status = 'active' AND ($3::text IS NULL OR s.category = $3)
@@ -296,7 +296,7 @@ pub async fn plausible_candidates(conn: &mut PgConnection, ctx: &Ctx, category: 
           ORDER BY s.sort_key LIMIT 100",
     )
     .bind(ctx.tenant_id.0)
-    .bind(settings.min_driving_minutes_automatic)
+    .bind(school.settings.min_driving_minutes_automatic)
     .bind(category)
     .fetch_all(conn)
     .await?)

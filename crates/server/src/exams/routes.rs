@@ -32,7 +32,7 @@ use crate::{
     planning::{self, LessonInput, LessonKind, LessonStatus},
     students::{
         Student,
-        routes::{Scope, school_today, scope, visible},
+        routes::{Scope, scope, visible},
     },
 };
 
@@ -171,15 +171,14 @@ pub async fn record(
         comment: input.comment.clone(),
     };
     check_fields(input.kind, &mut fields)?;
-    let today = school_today(conn, tenant).await?;
-    let (tz, _) = facts::school(conn, tenant).await?;
-    let exam_date = fields.scheduled_at.with_timezone(&tz).date_naive();
+    let school = facts::school(conn, tenant).await?;
+    let (today, exam_date) = (school.today(), school.date_of(fields.scheduled_at));
     let is_booking = input.kind == ExamKind::Practical && fields.result == ExamResult::Pending && exam_date >= today;
     if is_booking {
-        no_other_booking(conn, tenant, student.id, tz).await?;
+        no_other_booking(conn, tenant, student.id, school.tz).await?;
     }
     let override_reason = if is_booking {
-        let verdict = facts::eligibility(conn, tenant, student, (exam_date, today)).await?;
+        let verdict = facts::eligibility(conn, tenant, &school, student, (exam_date, today)).await?;
         allowed(by.may_override, &verdict, input.override_reason.as_deref())?
     } else {
         None
@@ -426,8 +425,10 @@ async fn eligibility(
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let student = visible(&mut tx, &ctx, id, false).await?;
-    let today = school_today(&mut tx, ctx.tenant_id).await?;
-    let verdict = facts::eligibility(&mut tx, ctx.tenant_id, &student, (q.date.unwrap_or(today), today)).await?;
+    let school = facts::school(&mut tx, ctx.tenant_id).await?;
+    let today = school.today();
+    let verdict =
+        facts::eligibility(&mut tx, ctx.tenant_id, &school, &student, (q.date.unwrap_or(today), today)).await?;
     tx.commit().await?;
     Ok(Json(verdict))
 }
