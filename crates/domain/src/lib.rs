@@ -7,6 +7,7 @@ pub mod documents;
 pub mod eligibility;
 pub mod email;
 pub mod exam;
+pub mod french;
 pub mod holidays;
 pub mod ids;
 pub mod ledger;

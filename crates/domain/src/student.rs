@@ -138,6 +138,35 @@ pub fn is_minor(birth: NaiveDate, on: NaiveDate) -> bool {
     age_on(birth, on) < MAJORITY_AGE
 }
 
+/// The youngest a person may be when their file is opened: 14, the age of the first licence a
+/// driving school trains for (AM, moped). A younger birth date is a typing error.
+pub const MIN_ENTRY_AGE: u32 = 14;
+/// The oldest plausible age at entry; beyond it, a typing error (1926 for 1996).
+pub const MAX_ENTRY_AGE: u32 = 100;
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EntryAgeError {
+    #[error("La date de naissance ne peut pas être dans le futur.")]
+    Future,
+    #[error("L'élève aurait moins de 14 ans à son inscription : vérifiez la date de naissance.")]
+    TooYoung,
+    #[error("L'élève aurait plus de 100 ans à son inscription : vérifiez la date de naissance.")]
+    TooOld,
+}
+
+/// A birth date is plausible when the person is between 14 and 100 years old on the day their
+/// file is opened (`entered_on`). The age rules of exams are separate (see `eligibility`).
+pub fn check_entry_age(birth: NaiveDate, entered_on: NaiveDate) -> Result<(), EntryAgeError> {
+    if birth > entered_on {
+        return Err(EntryAgeError::Future);
+    }
+    match age_on(birth, entered_on) {
+        age if age < MIN_ENTRY_AGE => Err(EntryAgeError::TooYoung),
+        age if age > MAX_ENTRY_AGE => Err(EntryAgeError::TooOld),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +223,16 @@ mod tests {
         assert!(!is_minor(d("2009-03-15"), d("2027-03-15")));
         assert_eq!(age_on(d("2008-02-29"), d("2026-02-28")), 17);
         assert_eq!(age_on(d("2008-02-29"), d("2026-03-01")), 18);
+    }
+
+    #[test]
+    fn entry_age_is_between_14_and_100_on_the_day_of_entry() {
+        let entry = d("2026-12-01");
+        assert_eq!(check_entry_age(d("2012-12-01"), entry), Ok(()));
+        assert_eq!(check_entry_age(d("2012-12-02"), entry), Err(EntryAgeError::TooYoung));
+        assert_eq!(check_entry_age(d("2017-06-01"), entry), Err(EntryAgeError::TooYoung));
+        assert_eq!(check_entry_age(d("1925-12-02"), entry), Ok(()));
+        assert_eq!(check_entry_age(d("1925-12-01"), entry), Err(EntryAgeError::TooOld));
+        assert_eq!(check_entry_age(d("2026-12-02"), entry), Err(EntryAgeError::Future));
     }
 }

@@ -60,6 +60,9 @@ pub enum AppError {
     NotFound,
     #[error("conflict")]
     Conflict { detail: String, conflicts: Value },
+    /// A probable duplicate of an existing record, which the client may confirm and resend.
+    #[error("probable duplicate")]
+    Duplicate { detail: String, conflicts: Value },
     #[error("stale version")]
     StaleVersion { current: Value },
     #[error("business rule")]
@@ -111,7 +114,7 @@ impl AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::Duplicate { .. } => StatusCode::CONFLICT,
             AppError::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -134,6 +137,7 @@ impl AppError {
                 ("not-found", "Introuvable", "Cette ressource n'existe pas ou ne vous est pas accessible.".into())
             }
             AppError::Conflict { detail, .. } => ("conflict", "Conflit", detail.clone()),
+            AppError::Duplicate { detail, .. } => ("duplicate-student", "Doublon probable", detail.clone()),
             AppError::StaleVersion { .. } => (
                 "stale-version",
                 "Modification concurrente",
@@ -181,7 +185,9 @@ impl AppError {
         };
         match self {
             AppError::BadRequest { errors, .. } if !errors.is_empty() => p.errors = Some(errors.clone()),
-            AppError::Conflict { conflicts, .. } => p.conflicts = Some(conflicts.clone()),
+            AppError::Conflict { conflicts, .. } | AppError::Duplicate { conflicts, .. } => {
+                p.conflicts = Some(conflicts.clone());
+            }
             AppError::Contention => p.conflicts = Some(Value::Array(vec![])),
             AppError::StaleVersion { current } => p.current = Some(current.clone()),
             AppError::Unprocessable { rules, .. } => p.rules = Some(rules.clone()),
@@ -236,6 +242,15 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::RowNotFound => AppError::NotFound,
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => AppError::Unavailable,
             sqlx::Error::Database(db) if db.code().as_deref().is_some_and(is_unavailable_code) => AppError::Unavailable,
+            // A deadlock or a serialisation failure aborts the transaction but says nothing about
+            // the request: `retrying` runs it again, and past its tries the client gets a 409.
+            sqlx::Error::Database(db) if db.code().as_deref().is_some_and(is_contention_code) => AppError::Contention,
+            // A check constraint that no service mapped to its own message (the services check
+            // the rules first; this is the safety net). A 400 that names no constraint.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some(CHECK_VIOLATION) => {
+                tracing::warn!(error = %e, "check constraint answered 400");
+                unmapped_check_violation()
+            }
             // Class 22, data exception: a value the client sent that PostgreSQL cannot store (a NUL
             // character in a text, a number or date out of range). Its own 400, never a 500.
             sqlx::Error::Database(db) if db.code().as_deref().is_some_and(|c| c.starts_with("22")) => {
@@ -247,6 +262,19 @@ impl From<sqlx::Error> for AppError {
             _ => AppError::Internal(e.into()),
         }
     }
+}
+
+/// SQLSTATE of a check-constraint violation.
+pub const CHECK_VIOLATION: &str = "23514";
+
+/// What a check constraint without a message of its own answers: a 400 in words, no name.
+pub fn unmapped_check_violation() -> AppError {
+    AppError::bad_request("Une des valeurs envoyées n'est pas permise ici ou contredit une autre valeur du formulaire.")
+}
+
+/// 40P01 deadlock detected, 40001 serialization failure.
+fn is_contention_code(code: &str) -> bool {
+    code == "40P01" || code == "40001"
 }
 
 /// SQLSTATE classes meaning "the server is going away or not ready" (57P01 admin shutdown,

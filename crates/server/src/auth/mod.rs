@@ -121,6 +121,10 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        // Resolved already by a middleware (idempotency) for this very request.
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(ctx.clone());
+        }
         let meta = RequestMeta::from_request_parts(parts, state).await?;
         let not_logged_in = || AppError::Unauthorized("Vous n'êtes pas connecté, ou votre session a expiré.".into());
         let cookie = meta.session_cookie.clone().ok_or_else(not_logged_in)?;

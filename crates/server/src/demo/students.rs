@@ -123,6 +123,7 @@ pub async fn seed(
             contract_signed_on: signed_up.then_some(started + Duration::days(2)),
             aac: None,
             notes: (n % 11 == 0).then(|| "Préfère les leçons le samedi matin.".into()),
+            confirm_duplicate: false,
         };
         let mut student = create_student(&mut tx, &actor, input).await.map_err(err)?;
         if n == 0 {

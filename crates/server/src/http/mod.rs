@@ -2,6 +2,7 @@
 //! every failure, health and metrics, the API description and the web app.
 
 pub mod apidoc;
+pub mod idempotency;
 pub mod json;
 pub mod metrics;
 pub mod page;
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, settings.request_timeout))
         .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes));
 
+    let api = api.layer(middleware::from_fn_with_state(state.clone(), idempotency::layer));
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))

@@ -104,6 +104,20 @@ pub struct Lesson {
 }
 
 impl Lesson {
+    /// What a viewer may read of a lesson, decided here only. The office and the instructor
+    /// read everything. A student (and, later, a guardian) reads their lesson without the
+    /// office's internals (the planning warnings, the internal note, whether a cancellation was
+    /// charged) and, of a group session's attendees, only themself.
+    pub fn as_seen_by(mut self, sight: &routes::Sight) -> Lesson {
+        if let routes::Sight::Student(me) = *sight {
+            self.warnings.clear();
+            self.note = None;
+            self.charged = false;
+            self.attendee_ids.retain(|a| *a == me);
+        }
+        self
+    }
+
     pub fn minutes(&self) -> i64 {
         (self.ends_at - self.starts_at).num_minutes()
     }

@@ -68,8 +68,12 @@ pub async fn sight(conn: &mut PgConnection, ctx: &Ctx) -> AppResult<Sight> {
 
 pub async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Lesson> {
     let sight = sight(conn, ctx).await?;
+    visible_in(conn, ctx, &sight, id, lock).await
+}
+
+async fn visible_in(conn: &mut PgConnection, ctx: &Ctx, sight: &Sight, id: Uuid, lock: bool) -> AppResult<Lesson> {
     let lesson = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
-    let ok = match sight {
+    let ok = match *sight {
         Sight::All => true,
         Sight::Instructor(i) => lesson.instructor_id == Some(i),
         Sight::Student(s) => lesson.students().contains(&s),
@@ -123,7 +127,8 @@ async fn list(
         limit: MAX_WINDOW_LESSONS + 1,
         ..Default::default()
     };
-    match sight(&mut tx, &ctx).await? {
+    let sight = sight(&mut tx, &ctx).await?;
+    match sight {
         Sight::All => {}
         Sight::Instructor(i) => w.instructor_id = Some(i),
         Sight::Student(s) => w.student_id = Some(s),
@@ -131,6 +136,7 @@ async fn list(
     }
     let items = repo::window(&mut tx, ctx.tenant_id, &w).await?;
     tx.commit().await?;
+    let items: Vec<Lesson> = items.into_iter().map(|l| l.as_seen_by(&sight)).collect();
     if items.len() as i64 > MAX_WINDOW_LESSONS {
         return Err(AppError::field(
             "to",
@@ -180,9 +186,10 @@ async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
     ctx.require(Permission::ReadPlanning)?;
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let lesson = visible(&mut tx, &ctx, id, false).await?;
+    let sight = sight(&mut tx, &ctx).await?;
+    let lesson = visible_in(&mut tx, &ctx, &sight, id, false).await?;
     tx.commit().await?;
-    Ok(Json(lesson))
+    Ok(Json(lesson.as_seen_by(&sight)))
 }
 
 /// Moves, resizes or reassigns a planned lesson, with the `version` read.

@@ -13,7 +13,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use volant_domain::{
     email::Email,
-    student::{EndReason, Neph, StudentStatus, TransitionError, check_transition, is_minor, normalise_phone},
+    student::{
+        EndReason, Neph, StudentStatus, TransitionError, check_entry_age, check_transition, is_minor, normalise_phone,
+    },
 };
 
 use crate::error::{AppError, FieldErrors};
@@ -166,6 +168,10 @@ pub struct StudentInput {
     pub aac: Option<Aac>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// The office confirms that this person is not the file with the same names and birth date
+    /// (otherwise such a file is refused as a probable duplicate, 409).
+    #[serde(default, skip_serializing)]
+    pub confirm_duplicate: bool,
 }
 
 /// A student file as the API shows it.
@@ -237,6 +243,7 @@ impl Student {
             contract_signed_on: self.contract_signed_on,
             aac: self.aac.clone(),
             notes: self.notes.clone(),
+            confirm_duplicate: false,
         }
     }
 
@@ -258,7 +265,9 @@ fn trimmed(v: Option<String>) -> Option<String> {
 }
 
 /// Checks and normalises a file (fields only; the status change is checked against the old one).
-pub fn validate(mut s: StudentInput, today: NaiveDate) -> Result<StudentInput, AppError> {
+/// `entered_on` is the day the file was opened (today for a new one): the birth date must be
+/// plausible on that day.
+pub fn validate(mut s: StudentInput, today: NaiveDate, entered_on: NaiveDate) -> Result<StudentInput, AppError> {
     let mut errors = FieldErrors::default();
     s.first_name = s.first_name.trim().to_owned();
     s.last_name = s.last_name.trim().to_owned();
@@ -272,10 +281,8 @@ pub fn validate(mut s: StudentInput, today: NaiveDate) -> Result<StudentInput, A
     s.birth_place = trimmed(s.birth_place);
     s.address = trimmed(s.address);
     s.notes = trimmed(s.notes);
-    if s.birth_date > today {
-        errors.add("birth_date", "La date de naissance ne peut pas être dans le futur.");
-    } else if volant_domain::student::age_on(s.birth_date, today) > 120 {
-        errors.add("birth_date", "La date de naissance n'est pas plausible.");
+    if let Err(e) = check_entry_age(s.birth_date, entered_on.min(today)) {
+        errors.add("birth_date", e.to_string());
     }
     s.email = match trimmed(s.email) {
         Some(e) => Email::parse(&e).map(|e| Some(e.to_string())).unwrap_or_else(|err| {
@@ -338,6 +345,15 @@ fn validate_guardian(s: &mut StudentInput, today: NaiveDate, errors: &mut FieldE
     } else if is_minor(s.birth_date, today) {
         errors.add("guardian", "Un élève mineur doit avoir un représentant légal.");
     }
+}
+
+/// An end reason belongs to a finished (or archived) file only (the schema's
+/// `students_end_reason_when_finished`): a 400 on the field, before the database sees it.
+pub fn check_end_reason(s: &StudentInput) -> Result<(), AppError> {
+    if s.end_reason.is_some() && !matches!(s.status, StudentStatus::Finished | StudentStatus::Archived) {
+        return Err(AppError::field("end_reason", TransitionError::EndReasonUnexpected.to_string()));
+    }
+    Ok(())
 }
 
 /// The status change of an edit, as a 422 naming the rule when refused.

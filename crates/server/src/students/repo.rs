@@ -349,3 +349,52 @@ pub async fn is_taught_by(
     .fetch_one(conn)
     .await
 }
+
+/// Another file of the school, as a duplicate check names it.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct OtherFile {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    pub neph: Option<String>,
+}
+
+/// The file that already holds this NEPH, other than `except`.
+pub async fn holder_of_neph(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    neph: &str,
+    except: Option<Uuid>,
+) -> Result<Option<OtherFile>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, first_name, last_name, birth_date, neph FROM students
+          WHERE tenant_id = $1 AND neph = $2 AND id IS DISTINCT FROM $3 LIMIT 1",
+    )
+    .bind(tenant.0)
+    .bind(neph)
+    .bind(except)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Probable duplicates: files with the same names once case and accents are folded (the sort
+/// key, which `students_by_name` indexes) and the same birth date.
+pub async fn probable_duplicates(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    s: &StudentInput,
+    except: Option<Uuid>,
+) -> Result<Vec<OtherFile>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, first_name, last_name, birth_date, neph FROM students
+          WHERE tenant_id = $1 AND sort_key = $2 AND birth_date = $3 AND id IS DISTINCT FROM $4
+          ORDER BY created_at LIMIT 5",
+    )
+    .bind(tenant.0)
+    .bind(volant_domain::search::sort_key(&s.last_name, &s.first_name))
+    .bind(s.birth_date)
+    .bind(except)
+    .fetch_all(conn)
+    .await
+}

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use volant_domain::{ids::TenantId, role::Role, student::StudentStatus};
 
 use super::{
-    Student, StudentInput, StudentUpdate, check_status,
+    Student, StudentInput, StudentUpdate, check_end_reason, check_status,
     documents::{self, Document, Documents},
     hours::{self, Hours, HoursEntry, NewHoursEntry},
     repo, validate,
@@ -50,11 +50,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(invite))
 }
 
-/// Today in the school's time zone.
-pub async fn school_today(conn: &mut PgConnection, tenant: TenantId) -> AppResult<NaiveDate> {
+/// The school's time zone.
+pub async fn school_zone(conn: &mut PgConnection, tenant: TenantId) -> AppResult<chrono_tz::Tz> {
     let tz: String =
         sqlx::query_scalar("SELECT timezone FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await?;
-    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::Europe::Paris);
+    Ok(tz.parse().unwrap_or(chrono_tz::Europe::Paris))
+}
+
+/// Today in the school's time zone.
+pub async fn school_today(conn: &mut PgConnection, tenant: TenantId) -> AppResult<NaiveDate> {
+    let tz = school_zone(conn, tenant).await?;
     Ok(Utc::now().with_timezone(&tz).date_naive())
 }
 
@@ -143,8 +148,48 @@ async fn list(
     Ok(Json(page::paginate(rows, limit, |s| (volant_domain::search::sort_key(&s.last_name, &s.first_name), s.id))))
 }
 
-const CONSTRAINTS: &[(&str, &str, &str)] =
-    &[("students_user_unique", "user_id", "Ce compte est déjà lié à un autre élève.")];
+const CONSTRAINTS: &[(&str, &str, &str)] = &[
+    ("students_user_unique", "user_id", "Ce compte est déjà lié à un autre élève."),
+    ("students_neph_unique", "neph", "Ce NEPH est déjà celui d'un autre dossier de l'école."),
+];
+
+/// A NEPH names one person: a 400 naming the file that holds it. Then, unless the office
+/// confirmed it, a 409 when a file has the same names (case and accents aside) and birth date.
+/// An edit that keeps the names and birth date is not checked again.
+async fn check_identity(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    s: &StudentInput,
+    before: Option<&Student>,
+) -> AppResult<()> {
+    let except = before.map(|b| b.id);
+    if let Some(neph) = &s.neph
+        && let Some(holder) = repo::holder_of_neph(conn, tenant, neph, except).await?
+    {
+        let name = format!("{} {}", holder.first_name, holder.last_name);
+        return Err(AppError::field(
+            "neph",
+            format!("Ce NEPH est déjà celui du dossier {}.", volant_domain::french::de(&name)),
+        ));
+    }
+    let identity_changed = before
+        .is_none_or(|b| (&b.first_name, &b.last_name, b.birth_date) != (&s.first_name, &s.last_name, s.birth_date));
+    if s.confirm_duplicate || !identity_changed {
+        return Ok(());
+    }
+    let others = repo::probable_duplicates(conn, tenant, s, except).await?;
+    let Some(first) = others.first() else { return Ok(()) };
+    let name = format!("{} {}", first.first_name, first.last_name);
+    Err(AppError::Duplicate {
+        detail: format!(
+            "Un dossier existe déjà au nom {}, avec la même date de naissance ({}). Ouvrez-le, \
+             ou confirmez qu'il s'agit d'une autre personne.",
+            volant_domain::french::de(&name),
+            first.birth_date.format("%d/%m/%Y")
+        ),
+        conflicts: json!(others),
+    })
+}
 
 async fn check_links(conn: &mut PgConnection, tenant: TenantId, s: &StudentInput) -> AppResult<Uuid> {
     let agency = agencies::repo::resolve(conn, tenant, s.agency_id).await?;
@@ -159,11 +204,13 @@ async fn check_links(conn: &mut PgConnection, tenant: TenantId, s: &StudentInput
 /// Validates, stores and audits a new file (the API, the demo and imports).
 pub async fn create_student(conn: &mut PgConnection, actor: &Actor, input: StudentInput) -> AppResult<Student> {
     let today = school_today(conn, actor.tenant_id).await?;
-    let input = validate(input, today)?;
+    let input = validate(input, today, today)?;
     if !matches!(input.status, StudentStatus::Prospect | StudentStatus::Active) {
         return Err(AppError::rule("status_transition", "Un nouveau dossier est « prospect » ou « actif »."));
     }
+    check_end_reason(&input)?;
     let agency = check_links(conn, actor.tenant_id, &input).await?;
+    check_identity(conn, actor.tenant_id, &input, None).await?;
     let id = repo::insert(conn, actor.tenant_id, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     let saved = repo::get(conn, actor.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
     let change = Change {
@@ -184,11 +231,14 @@ pub async fn update_student(
     before: Student,
     input: StudentInput,
 ) -> AppResult<Student> {
-    let today = school_today(conn, actor.tenant_id).await?;
-    let mut input = validate(input, today)?;
+    let tz = school_zone(conn, actor.tenant_id).await?;
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let mut input = validate(input, today, before.created_at.with_timezone(&tz).date_naive())?;
     check_status(&before, &mut input)?;
+    check_end_reason(&input)?;
     let id = before.id;
     let agency = check_links(conn, actor.tenant_id, &input).await?;
+    check_identity(conn, actor.tenant_id, &input, Some(&before)).await?;
     repo::update(conn, actor.tenant_id, id, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     let after = repo::get(conn, actor.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
     let action = if before.status != after.status { "student.status" } else { "student.update" };
@@ -204,8 +254,10 @@ pub async fn update_student(
 }
 
 /// Opens a student file.
+/// A probable duplicate (same names and birth date as another file) is a 409 whose `conflicts`
+/// list the other files; resend with `confirm_duplicate: true` to create it anyway.
 #[utoipa::path(post, path = "/students", operation_id = "students_create", tag = "students", request_body = StudentInput,
-    responses((status = 201, body = Student), (status = 400), (status = 401), (status = 403), (status = 422)))]
+    responses((status = 201, body = Student), (status = 400), (status = 401), (status = 403), (status = 409), (status = 422)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
     ctx.require(Permission::ManageStudents)?;
     let input: StudentInput = body.parse()?;
@@ -231,7 +283,7 @@ async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
 /// change is a 422 naming the rule).
 #[utoipa::path(patch, path = "/students/{id}", operation_id = "students_update", tag = "students", params(("id" = Uuid, Path)),
     request_body = StudentUpdate,
-    responses((status = 200, body = Student), (status = 400), (status = 401), (status = 403), (status = 404), (status = 412), (status = 422)))]
+    responses((status = 200, body = Student), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 412), (status = 422)))]
 async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -483,6 +535,8 @@ pub struct HistoryItem {
     #[sqlx(skip)]
     pub label: String,
     pub actor_name: Option<String>,
+    /// For a lesson event, when that lesson takes place (as the event left it).
+    pub lesson_starts_at: Option<DateTime<Utc>>,
     #[serde(skip)]
     pub seq: i64,
 }
@@ -537,8 +591,13 @@ async fn history(
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     visible(&mut tx, &ctx, id, false).await?;
     let mut items: Vec<HistoryItem> = sqlx::query_as(
-        "SELECT l.id, l.occurred_at AS at, l.action, u.display_name AS actor_name, l.seq
+        "SELECT l.id, l.occurred_at AS at, l.action, u.display_name AS actor_name, l.seq,
+                CASE WHEN l.entity = 'lesson' THEN coalesce((p.after ->> 'starts_at')::timestamptz,
+                                                            (p.after -> 'lesson' ->> 'starts_at')::timestamptz,
+                                                            les.starts_at) END AS lesson_starts_at
            FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
+           LEFT JOIN audit_payloads p ON p.tenant_id = l.tenant_id AND p.audit_id = l.id
+           LEFT JOIN lessons les ON l.entity = 'lesson' AND les.tenant_id = l.tenant_id AND les.id = l.entity_id
           WHERE l.tenant_id = $1 AND ($3::bigint IS NULL OR l.seq < $3)
             AND ((l.entity = 'student' AND l.entity_id = $2)
                  OR (l.entity = 'lesson' AND l.entity_id IN (SELECT p.lesson_id FROM lesson_participants p

@@ -41,7 +41,9 @@ async fn school(app: &TestApp) -> School {
 
 /// A student with everything but the theory test and the hours.
 async fn student(s: &School, first_name: &str) -> String {
-    let body = json!({"first_name": first_name, "last_name": "Candidat", "birth_date": "2004-06-15", "neph": "123456789012",
+    // A NEPH is unique in a school: one per first name.
+    let neph = format!("{:012}", first_name.bytes().fold(7u64, |h, b| (h * 31 + u64::from(b)) % 1_000_000_000_000));
+    let body = json!({"first_name": first_name, "last_name": "Candidat", "birth_date": "2004-06-15", "neph": neph,
                       "ants_status": "validated", "referent_instructor_id": s.instructor,
                       "start_evaluation": {"date": "2026-01-05", "estimated_minutes": 1500}, "contract_signed_on": "2026-01-06"});
     let student = id(&ok(s.admin.post("/api/v1/students", &body).await, 201).await);

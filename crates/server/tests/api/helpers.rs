@@ -303,6 +303,15 @@ impl Api {
         self.send(reqwest::Method::POST, path, Some(body)).await
     }
 
+    /// A POST with an `Idempotency-Key`.
+    pub async fn post_keyed(&self, path: &str, key: &str, body: &Value) -> Response {
+        let mut req = self.client.post(format!("{}{path}", self.base)).header("Idempotency-Key", key).json(body);
+        if let Some(token) = &self.csrf {
+            req = req.header("X-CSRF-Token", token);
+        }
+        req.send().await.unwrap()
+    }
+
     pub async fn patch(&self, path: &str, body: &Value) -> Response {
         self.send(reqwest::Method::PATCH, path, Some(body)).await
     }
