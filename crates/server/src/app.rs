@@ -1,6 +1,6 @@
 //! The running application: shared state, the HTTP server, the jobs worker, and shutdown.
 
-use std::{net::SocketAddr, ops::Deref, sync::Arc};
+use std::net::SocketAddr;
 
 use anyhow::Context;
 use sqlx::PgPool;
@@ -8,42 +8,11 @@ use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     config::Settings,
-    http::{self, metrics::Metrics},
+    http,
     jobs::{self, JobRegistry},
     mail::Mailer,
+    state::AppState,
 };
-
-/// What every handler can reach. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState(Arc<Shared>);
-
-pub struct Shared {
-    pub settings: Settings,
-    pub pool: PgPool,
-    pub metrics: Metrics,
-    /// Base of the links put in e-mails (`http://127.0.0.1:8080`, `https://app.volant.fr`).
-    pub public_url: String,
-    pub jobs_wake: Arc<tokio::sync::Notify>,
-}
-
-impl Deref for AppState {
-    type Target = Shared;
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-impl AppState {
-    pub fn new(settings: Settings, pool: PgPool, public_url: String) -> Self {
-        AppState(Arc::new(Shared {
-            settings,
-            pool,
-            metrics: Metrics::default(),
-            public_url,
-            jobs_wake: Arc::new(tokio::sync::Notify::new()),
-        }))
-    }
-}
 
 /// A server bound to its port, ready to run.
 pub struct Server {
@@ -61,7 +30,7 @@ impl Server {
         let addr = listener.local_addr()?;
         let public_url = settings.public_base_url(addr);
         let mailer = Mailer::from_settings(&settings)?;
-        let registry = registry.unwrap_or_default().with_defaults(mailer);
+        let registry = mailer.handle_jobs(registry.unwrap_or_default());
         let state = AppState::new(settings, pool, public_url);
         Ok(Server { addr, state, listener, registry })
     }
@@ -69,7 +38,7 @@ impl Server {
     /// Serves until `shutdown` turns true, then drains in-flight requests and stops the worker.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
         let worker = tokio::spawn(jobs::run_worker(self.state.clone(), self.registry, shutdown.clone()));
-        let app = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let app = crate::features::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, app)
             .with_graceful_shutdown(async move {
                 let _ = shutdown.wait_for(|stop| *stop).await;

@@ -95,7 +95,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Openapi => {
-            println!("{}", crate::http::openapi().to_pretty_json()?);
+            println!("{}", crate::features::openapi().to_pretty_json()?);
             Ok(())
         }
         Command::Serve => serve(Settings::from_env()?, false, false).await,

@@ -1,15 +1,39 @@
-//! Every feature's routes, nested under `/api/v1`.
+//! Every feature's routes, nested under `/api/v1`, and the application assembled from them: the
+//! top of the layers (no feature imports this module).
 
+use axum::{Router, middleware};
+use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::app::AppState;
+use crate::{auth, http, state::AppState};
+
+/// The whole application: every feature's routes inside the HTTP edge.
+pub fn router(state: AppState) -> Router {
+    let api = api_router().layer(middleware::from_fn_with_state(state.clone(), auth::idempotency::layer));
+    http::router(state, api)
+}
+
+/// The API routes with their OpenAPI description.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(http::ApiDoc::openapi()).nest("/api/v1", routes())
+}
+
+/// The complete OpenAPI document (also written by `volant openapi`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    http::apidoc::complete(openapi_raw())
+}
+
+/// The document as the annotations alone describe it.
+pub fn openapi_raw() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(crate::auth::routes::routes())
         .merge(crate::users::routes())
         .merge(crate::invitations::routes())
-        .merge(crate::audit::routes::routes())
+        .merge(crate::audit_log::routes())
         .merge(crate::demo::routes::routes())
         .merge(crate::agencies::routes::routes())
         .merge(crate::instructors::routes::routes())

@@ -12,9 +12,8 @@ use tokio::sync::watch;
 use uuid::Uuid;
 use volant_domain::ids::{JobId, TenantId};
 
-use crate::{app::AppState, mail::Mailer};
+use crate::state::AppState;
 
-pub const MAIL_SEND: &str = "mail.send";
 /// A job stuck `running` this long belongs to a dead worker: it is claimed again.
 const STALE_AFTER_SECS: i64 = 300;
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
@@ -46,14 +45,6 @@ impl JobRegistry {
     {
         self.handlers.insert(kind.to_owned(), Arc::new(move |s, j| Box::pin(handler(s, j))));
         self
-    }
-
-    /// The handlers every server runs.
-    pub fn with_defaults(self, mailer: Mailer) -> Self {
-        self.register(MAIL_SEND, move |state, job| {
-            let mailer = mailer.clone();
-            async move { mailer.send_job(&state.pool, job).await }
-        })
     }
 }
 

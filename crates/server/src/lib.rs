@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod app;
 pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod booklet;
 pub mod change_requests;
@@ -19,8 +20,10 @@ pub mod instructors;
 pub mod invitations;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod planning;
 pub mod seed;
+pub mod state;
 pub mod students;
 pub mod tenancy;
 pub mod users;

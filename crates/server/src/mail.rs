@@ -32,7 +32,7 @@ pub async fn enqueue(
     tenant: Option<TenantId>,
     mail: &OutgoingMail,
 ) -> Result<(), sqlx::Error> {
-    jobs::enqueue(conn, tenant, jobs::MAIL_SEND, mail).await.map(|_| ())
+    jobs::enqueue(conn, tenant, MAIL_SEND, mail).await.map(|_| ())
 }
 
 #[derive(Clone)]
@@ -42,7 +42,18 @@ pub struct Mailer {
     catcher: bool,
 }
 
+/// The outbox job that sends one mail.
+pub const MAIL_SEND: &str = "mail.send";
+
 impl Mailer {
+    /// Registers the mail job: every server runs it.
+    pub fn handle_jobs(self, registry: jobs::JobRegistry) -> jobs::JobRegistry {
+        registry.register(MAIL_SEND, move |state, job| {
+            let mailer = self.clone();
+            async move { mailer.send_job(&state.pool, job).await }
+        })
+    }
+
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
         let from: Mailbox = settings.mail_from.parse().context("VOLANT_MAIL_FROM is not a valid address")?;
         let smtp = settings.smtp_url.as_deref().map(smtp_transport).transpose()?;

@@ -11,12 +11,12 @@ use volant_domain::ids::TenantId;
 
 use super::{Agency, AgencyInput, AgencyUpdate, repo, validate};
 use crate::{
-    app::AppState,
-    audit::{self, Change},
-    auth::{Actor, Ctx, Permission},
+    audit::{self, Actor, Change},
+    auth::{Ctx, Permission},
     db,
     error::{AppError, AppResult, on_constraint},
     http::{created, json::JsonBody, page::Page, patch, path_id},
+    state::AppState,
 };
 
 const CONSTRAINTS: &[(&str, &str, &str)] = &[("agencies_name_unique", "name", "Une agence porte déjà ce nom.")];

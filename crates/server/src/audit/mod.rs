@@ -1,8 +1,6 @@
 //! The audit log: every change writes an entry in the same transaction, after the domain rows.
 //! Entries are chained per school (see `volant_domain::audit`); payloads sit beside the chain.
 
-pub mod routes;
-
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -14,7 +12,20 @@ use volant_domain::{
     ids::{AuditId, TenantId},
 };
 
-use crate::auth::Actor;
+/// Who made a change, for the audit log: a person in a request, or the system (seed, operator).
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub tenant_id: TenantId,
+    pub user_id: Option<Uuid>,
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn system(tenant_id: TenantId) -> Self {
+        Actor { tenant_id, user_id: None, request_id: None, ip: None }
+    }
+}
 
 /// What changed, for one audit entry.
 pub struct Change<'a> {

@@ -1,6 +1,7 @@
 //! Who is calling: the session cookie becomes a `Ctx` (person, school, role), checked for CSRF on
 //! every state-changing request, and each handler states the permission it needs.
 
+pub mod idempotency;
 pub mod limiter;
 pub mod password;
 pub mod rbac;
@@ -20,7 +21,7 @@ use volant_domain::{
     role::Role,
 };
 
-use crate::{app::AppState, error::AppError, http::REQUEST_ID};
+use crate::{audit::Actor, error::AppError, http::REQUEST_ID, state::AppState};
 pub use rbac::Permission;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -42,6 +43,21 @@ impl Ctx {
         if permission.allows(self.role) { Ok(()) } else { Err(AppError::forbidden()) }
     }
 
+    /// What the caller may see, for every feature: the office the whole school, an instructor
+    /// what they teach, a student their own (a guardian, later, their children's).
+    pub async fn viewer(&self, conn: &mut sqlx::PgConnection) -> Result<Viewer, sqlx::Error> {
+        Ok(match self.role {
+            Role::Admin | Role::Secretary => Viewer::Office,
+            Role::Instructor => persona(conn, self.tenant_id, self.user_id)
+                .await?
+                .instructor_id
+                .map_or(Viewer::Nobody, Viewer::Instructor),
+            Role::Student => {
+                persona(conn, self.tenant_id, self.user_id).await?.student_id.map_or(Viewer::Nobody, Viewer::Student)
+            }
+        })
+    }
+
     /// The author of an audited change.
     pub fn actor(&self) -> Actor {
         Actor {
@@ -53,19 +69,35 @@ impl Ctx {
     }
 }
 
-/// Who made a change, for the audit log: a person in a request, or the system (seed, operator).
-#[derive(Clone, Debug)]
-pub struct Actor {
-    pub tenant_id: TenantId,
-    pub user_id: Option<Uuid>,
-    pub request_id: Option<String>,
-    pub ip: Option<String>,
+/// The one notion of visibility. `Nobody`: an account whose record is missing (an instructor
+/// account not linked to an instructor record) sees nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Viewer {
+    Office,
+    Instructor(Uuid),
+    Student(Uuid),
+    Nobody,
 }
 
-impl Actor {
-    pub fn system(tenant_id: TenantId) -> Self {
-        Actor { tenant_id, user_id: None, request_id: None, ip: None }
-    }
+/// Who a person is in their school beyond their role: the instructor record and the student file
+/// linked to their account, if any. One statement.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Persona {
+    pub instructor_id: Option<Uuid>,
+    pub student_id: Option<Uuid>,
+}
+
+/// The persona of `user` in `tenant` (the transaction must be scoped to that school).
+pub async fn persona(conn: &mut sqlx::PgConnection, tenant: TenantId, user: UserId) -> Result<Persona, sqlx::Error> {
+    let (instructor_id, student_id) = sqlx::query_as(
+        "SELECT (SELECT id FROM instructors WHERE tenant_id = $1 AND user_id = $2),
+                (SELECT id FROM students WHERE tenant_id = $1 AND user_id = $2)",
+    )
+    .bind(tenant.0)
+    .bind(user.0)
+    .fetch_one(conn)
+    .await?;
+    Ok(Persona { instructor_id, student_id })
 }
 
 /// Request facts that every request has, logged in or not.

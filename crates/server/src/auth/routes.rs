@@ -14,7 +14,7 @@ use super::{
     service::{self, Opened, SessionView},
     session,
 };
-use crate::{app::AppState, error::AppResult, http::json::ApiJson};
+use crate::{error::AppResult, http::json::ApiJson, state::AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -11,13 +11,12 @@ use volant_domain::{
     role::Role,
 };
 
-use super::{Ctx, RequestMeta, limiter, password, session};
+use super::{Ctx, Persona, RequestMeta, limiter, password, persona, session};
 use crate::{
-    app::AppState,
-    audit::{self, Change},
-    auth::Actor,
+    audit::{self, Actor, Change},
     error::{AppError, AppResult},
     mail::{self, OutgoingMail},
+    state::AppState,
 };
 
 pub const BAD_CREDENTIALS: &str = "Adresse e-mail ou mot de passe incorrect.";
@@ -67,7 +66,7 @@ pub struct Opened {
 
 /// The active memberships of a person, in schools that are not suspended (oldest first).
 pub async fn memberships_of(conn: &mut PgConnection, user: UserId) -> Result<Vec<MembershipView>, sqlx::Error> {
-    sqlx::query("SELECT set_config('app.user_id', $1, true)").bind(user.to_string()).execute(&mut *conn).await?;
+    crate::db::enter_user(conn, user).await?;
     let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
         "SELECT m.tenant_id, t.name, m.role
            FROM memberships m JOIN tenants t ON t.id = m.tenant_id
@@ -104,9 +103,8 @@ pub async fn session_view(
         sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1").bind(user.0).fetch_one(&mut *tx).await?;
     let (name, timezone): (String, String) =
         sqlx::query_as("SELECT name, timezone FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(&mut *tx).await?;
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(tenant.to_string()).execute(&mut *tx).await?;
-    let instructor_id = crate::instructors::repo::id_of_user(&mut tx, tenant, user).await?;
-    let student_id = crate::students::repo::id_of_user(&mut tx, tenant, user.0).await?;
+    crate::db::enter_tenant(&mut tx, tenant).await?;
+    let Persona { instructor_id, student_id } = persona(&mut tx, tenant, user).await?;
     tx.commit().await?;
     Ok(SessionView {
         user: UserView { id: user.0, email, display_name },
@@ -135,7 +133,7 @@ async fn open_session(
     }
     let (cookie, csrf) = session::create(&mut tx, &state.settings, user, tenant, role, meta).await?;
     sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1").bind(user.0).execute(&mut *tx).await?;
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(tenant.to_string()).execute(&mut *tx).await?;
+    crate::db::enter_tenant(&mut tx, tenant).await?;
     let actor = Actor {
         tenant_id: tenant,
         user_id: Some(user.0),
@@ -319,10 +317,7 @@ pub async fn reset_password(state: &AppState, token: &str, new: String) -> AppRe
     session::revoke_all_for_user(&mut tx, user, None).await?;
     // Audit in every school of the person: each school's log tells its own story.
     for m in memberships_of(&mut tx, user).await? {
-        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-            .bind(m.tenant_id.to_string())
-            .execute(&mut *tx)
-            .await?;
+        crate::db::enter_tenant(&mut tx, m.tenant_id.into()).await?;
         let change = Change {
             action: "user.password_reset",
             entity: "user",

@@ -12,7 +12,7 @@ use volant_domain::{
 };
 
 use super::RequestMeta;
-use crate::{app::AppState, config::Settings, error::AppError};
+use crate::{config::Settings, error::AppError, state::AppState};
 
 /// Seconds between two updates of `last_seen_at` (a write per request would be waste).
 const TOUCH_EVERY_SECS: f64 = 60.0;

@@ -15,8 +15,7 @@ use volant_domain::{
 };
 
 use crate::{
-    audit::{self, Change},
-    auth::Actor,
+    audit::{self, Actor, Change},
     error::{AppError, AppResult, FieldErrors},
     students::repo::{from_text, to_text},
 };

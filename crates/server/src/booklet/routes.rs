@@ -16,13 +16,14 @@ use volant_domain::{
 
 use super::{Assessment, Booklet, Evaluation, EvaluationInput, Source, check_lessons, read, record, validate};
 use crate::{
-    app::AppState,
     audit::{self, Change},
     auth::{Ctx, Permission},
     db,
     error::{AppError, AppResult},
     http::{created, json::JsonBody, path_id},
     instructors,
+    planning::{self, Lesson},
+    state::AppState,
     students::routes::{school_today, visible},
 };
 
@@ -33,6 +34,68 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(evaluate))
         .routes(routes!(assess))
         .routes(routes!(booklet_pdf))
+        .routes(routes!(complete_lesson))
+}
+
+// Completing a lesson lives here, above the planning: the booklet composes the planning's
+// completion with the evaluations of the items worked, in one transaction.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRequest {
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Booklet evaluations of the items worked, saved with the completion (all or nothing).
+    #[serde(default)]
+    pub evaluations: Vec<EvaluationInput>,
+}
+
+/// Marks a lesson done (refused before it has started); a driving lesson consumes its hours.
+#[utoipa::path(post, path = "/lessons/{id}/complete", operation_id = "lessons_complete", tag = "planning", params(("id" = Uuid, Path)),
+    request_body = CompleteRequest,
+    responses((status = 200, body = Lesson), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn complete_lesson(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> AppResult<Json<Lesson>> {
+    ctx.require(Permission::MarkLessons)?;
+    let id: Uuid = path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let lesson = planning::routes::visible(&mut tx, &ctx, id, true).await?;
+    let req: CompleteRequest = body.parse()?;
+    let comment = req.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    // Every evaluation is checked before anything is written: one bad item refuses the request.
+    validate(&req.evaluations, "evaluations")?;
+    let evaluated = match lesson.student_id {
+        Some(s) if !req.evaluations.is_empty() => Some(s),
+        None if !req.evaluations.is_empty() => {
+            return Err(AppError::field(
+                "evaluations",
+                "Seule une séance avec un élève reçoit des évaluations du livret.",
+            ));
+        }
+        _ => None,
+    };
+    let after = planning::service::complete(&mut tx, &ctx.actor(), &lesson, comment).await?;
+    if let Some(student) = evaluated {
+        let evaluations: Vec<EvaluationInput> = req
+            .evaluations
+            .into_iter()
+            .map(|mut e| {
+                e.lesson_id = Some(lesson.id);
+                e.source = Some(Source::Lesson);
+                e
+            })
+            .collect();
+        let today = planning::service::local_date(
+            planning::service::school(&mut tx, ctx.tenant_id).await?.tz,
+            lesson.starts_at,
+        );
+        record(&mut tx, &ctx.actor(), student, lesson.instructor_id, &evaluations, today).await?;
+    }
+    tx.commit().await?;
+    Ok(Json(after))
 }
 
 /// The REMC reference for licence B: 4 competencies, 32 items.

@@ -15,9 +15,8 @@ use volant_domain::role::Role;
 
 use super::{ChangeRequest, Decision, NewChangeRequest, RequestKind, RequestStatus, repo};
 use crate::{
-    app::AppState,
-    audit::{self, Change},
-    auth::{Actor, Ctx, Permission},
+    audit::{self, Actor, Change},
+    auth::{Ctx, Permission},
     db,
     error::{AppError, AppResult, retrying, violated_constraint},
     http::{
@@ -28,6 +27,7 @@ use crate::{
     },
     mail::{self, OutgoingMail},
     planning::{self, CancelledBy, Lesson, LessonKind, LessonStatus, service::Cancellation},
+    state::AppState,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -10,7 +10,7 @@ use sqlx::{
     ConnectOptions, Connection, PgConnection, PgPool, Postgres, Transaction,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
-use volant_domain::ids::TenantId;
+use volant_domain::ids::{TenantId, UserId};
 
 use crate::config::Settings;
 use embedded::EmbeddedPg;
@@ -118,8 +118,22 @@ pub async fn bootstrap_roles_and_database(admin: &mut PgConnection, database: &s
 /// transaction only (a plain `SET` would leak to the next user of the pooled connection).
 pub async fn begin_tenant(pool: &PgPool, tenant: TenantId) -> Result<Tx, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(tenant.to_string()).execute(&mut *tx).await?;
+    enter_tenant(&mut tx, tenant).await?;
     Ok(tx)
+}
+
+/// Scopes the rest of an open transaction to one school (a login, which starts on the global
+/// tables before it knows the school). Transaction-local, like `begin_tenant`.
+pub async fn enter_tenant(conn: &mut PgConnection, tenant: TenantId) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(tenant.to_string()).execute(conn).await?;
+    Ok(())
+}
+
+/// Lets the memberships policy show this person's memberships in every school (login, school
+/// switch), for the rest of the transaction.
+pub async fn enter_user(conn: &mut PgConnection, user: UserId) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT set_config('app.user_id', $1, true)").bind(user.to_string()).execute(conn).await?;
+    Ok(())
 }
 
 /// The latest migration version compiled into this binary.

@@ -10,7 +10,7 @@ use volant_domain::{ids::TenantId, ledger::EntryKind};
 
 use super::planning::{at, lesson};
 use crate::{
-    auth::Actor,
+    audit::Actor,
     db,
     error::AppError,
     exams::{

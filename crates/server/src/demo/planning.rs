@@ -9,7 +9,7 @@ use uuid::Uuid;
 use volant_domain::{ids::TenantId, recurrence::local_to_utc};
 
 use crate::{
-    auth::Actor,
+    audit::Actor,
     db,
     error::AppError,
     planning::{CancelledBy, LessonInput, LessonKind, service},

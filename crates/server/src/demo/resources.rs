@@ -10,7 +10,7 @@ use volant_domain::{ids::TenantId, schedule::WeeklyRange};
 
 use crate::{
     agencies::{self, AgencyInput, Closure, MeetingPoint, Room},
-    auth::Actor,
+    audit::Actor,
     db,
     error::AppError,
     instructors::{self, Availability, AvailabilityException, ExceptionKind, InstructorInput},
@@ -163,7 +163,7 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
             _ => vec![],
         };
         let before = Availability { weekly: vec![], exceptions: vec![], version: 1 };
-        instructors::routes::replace_availability(
+        crate::planning::availability::replace_availability(
             &mut tx,
             &actor,
             saved.id,

@@ -6,10 +6,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
-    app::AppState,
     auth::{Ctx, Permission},
     error::{AppError, AppResult},
     http::page::Page,
+    state::AppState,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -13,7 +13,7 @@ use volant_domain::{
 };
 
 use crate::{
-    auth::Actor,
+    audit::Actor,
     db,
     error::AppError,
     students::{

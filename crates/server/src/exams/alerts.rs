@@ -20,10 +20,10 @@ use super::{
     places::plausible_candidates,
 };
 use crate::{
-    app::AppState,
     auth::{Ctx, Permission},
     db,
     error::AppResult,
+    state::AppState,
     students::{self, Student},
 };
 

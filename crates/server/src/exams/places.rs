@@ -20,7 +20,6 @@ use super::{
     routes::{booker, record},
 };
 use crate::{
-    app::AppState,
     audit::{self, Change},
     auth::{Ctx, Permission},
     db,
@@ -30,6 +29,7 @@ use crate::{
         json::{ApiQuery, JsonBody},
         path_id,
     },
+    state::AppState,
     students::{self, StudentCategory, routes::visible},
 };
 

@@ -18,9 +18,8 @@ use volant_domain::{
 
 use super::{Exam, ExamKind, ExamResult, ExamUpdate, NewExam, facts, repo};
 use crate::{
-    app::AppState,
-    audit::{self, Change},
-    auth::{Actor, Ctx, Permission},
+    audit::{self, Actor, Change},
+    auth::{Ctx, Permission, Viewer},
     db,
     error::{AppError, AppResult, RuleViolation, retrying, violated_constraint},
     http::{
@@ -30,10 +29,8 @@ use crate::{
         patch, path_id,
     },
     planning::{self, LessonInput, LessonKind, LessonStatus},
-    students::{
-        Student,
-        routes::{Scope, scope, visible},
-    },
+    state::AppState,
+    students::{Student, routes::visible},
 };
 
 /// How long the accompaniment to a practical test blocks the instructor and the vehicle (the
@@ -78,11 +75,11 @@ async fn list(
     ctx.require(Permission::ReadExams)?;
     let limit = page::limit(q.limit)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let (student_id, taught_by) = match scope(&mut tx, &ctx).await? {
-        Scope::All => (q.student_id, None),
-        Scope::ReferentOf(i) => (q.student_id, Some(i)),
-        Scope::Own(own) => (Some(own), None),
-        Scope::Nothing => (Some(Uuid::nil()), None),
+    let (student_id, taught_by) = match ctx.viewer(&mut tx).await? {
+        Viewer::Office => (q.student_id, None),
+        Viewer::Instructor(i) => (q.student_id, Some(i)),
+        Viewer::Student(own) => (Some(own), None),
+        Viewer::Nobody => (Some(Uuid::nil()), None),
     };
     let filter = repo::Filter {
         student_id,

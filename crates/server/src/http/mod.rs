@@ -2,9 +2,7 @@
 //! every failure, health and metrics, the API description and the web app.
 
 pub mod apidoc;
-pub mod idempotency;
 pub mod json;
-pub mod metrics;
 pub mod page;
 pub mod patch;
 pub mod web;
@@ -34,7 +32,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{app::AppState, error::AppError};
+use crate::{error::AppError, state::AppState};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -52,23 +50,10 @@ const CSP_DOCS: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; s
 )]
 pub struct ApiDoc;
 
-/// The API routes with their OpenAPI description.
-pub fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", crate::features::routes())
-}
-
-/// The complete OpenAPI document (also written by `volant openapi`).
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    apidoc::complete(openapi_raw())
-}
-
-/// The document as the annotations alone describe it.
-pub fn openapi_raw() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
-}
-
-pub fn router(state: AppState) -> Router {
-    let (api, doc) = api_router().split_for_parts();
+/// The edge around the API's routes: the API description and its docs, health, metrics, the
+/// web app, and the layers every request crosses. The routes come from `features`.
+pub fn router(state: AppState, api: OpenApiRouter<AppState>) -> Router {
+    let (api, doc) = api.split_for_parts();
     let doc = apidoc::complete(doc);
     let settings = &state.settings;
     let hsts = (!settings.profile.is_local()).then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
@@ -95,7 +80,6 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, settings.request_timeout))
         .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes));
 
-    let api = api.layer(middleware::from_fn_with_state(state.clone(), idempotency::layer));
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
@@ -107,7 +91,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::disable())
         // A panic in a handler answers a 500 problem (logged) instead of dropping the connection.
         .layer(CatchPanicLayer::custom(panic_problem))
-        .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::record))
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), crate::metrics::record))
         .layer(edge)
         .with_state(state)
 }

@@ -5,7 +5,7 @@ use volant_domain::{
     schedule::WeeklyRange,
 };
 
-use super::{AvailabilityException, Instructor, InstructorInput};
+use super::{Instructor, InstructorInput};
 
 const COLUMNS: &str = "id, first_name, last_name, email, phone, authorisation_number, authorisation_expires_on,
      categories, colour, weekly_contract_minutes, agency_id, user_id, active, version";
@@ -152,23 +152,6 @@ pub async fn weekly(
     .fetch_one(conn)
     .await?;
     Ok((week.0, version))
-}
-
-/// The instructor's unavailability blocks (not cancelled), from the planning.
-pub async fn exceptions(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> Result<Vec<AvailabilityException>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, starts_at, ends_at, coalesce(block_reason, 'other') AS kind, note FROM lessons
-          WHERE tenant_id = $1 AND instructor_id = $2 AND kind = 'unavailability' AND status <> 'cancelled'
-          ORDER BY starts_at",
-    )
-    .bind(tenant.0)
-    .bind(id)
-    .fetch_all(conn)
-    .await
 }
 
 pub async fn set_weekly(

@@ -4,7 +4,7 @@
 
 use axum::{
     Json,
-    extract::State,
+    extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -17,10 +17,9 @@ use uuid::Uuid;
 use volant_domain::{email::Email, ids::InvitationId, password::check_new_password, role::Role};
 
 use crate::{
-    app::AppState,
-    audit::{self, Change},
+    audit::{self, Actor, Change},
     auth::{
-        Actor, Ctx, Permission, RequestMeta, password,
+        Ctx, Permission, RequestMeta, password,
         routes::opened_response,
         service::{self, SessionView, parse_role},
         session,
@@ -32,13 +31,45 @@ use crate::{
         page::{self, Page},
     },
     mail::{self, OutgoingMail},
+    state::AppState,
     tenancy,
 };
 
 const INVITATION_TTL_DAYS: i32 = 14;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(lookup)).routes(routes!(accept))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(lookup))
+        .routes(routes!(accept))
+        .routes(routes!(invite_student))
+}
+
+/// Invites the student (by the file's e-mail) to their own space; accepting links the account.
+#[utoipa::path(post, path = "/students/{id}/invite", operation_id = "students_invite", tag = "students", params(("id" = Uuid, Path)),
+    responses((status = 201, body = Invitation), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn invite_student(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    ctx.require(Permission::ManageStudents)?;
+    let id: Uuid = crate::http::path_id(&id)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let s = crate::students::routes::visible(&mut tx, &ctx, id, false).await?;
+    let email =
+        s.email.clone().ok_or_else(|| AppError::rule("email_required", "Le dossier n'a pas d'adresse e-mail."))?;
+    if s.user_id.is_some() {
+        return Err(AppError::rule("already_linked", "Cet élève a déjà un compte."));
+    }
+    let inv = invite(&mut tx, &state, &ctx.actor(), &email, Role::Student, Some(id)).await?;
+    let change = Change {
+        action: "student.invite",
+        entity: "student",
+        entity_id: Some(id),
+        before: None,
+        after: Some(json!({"email": email})),
+    };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    state.jobs_wake.notify_one();
+    Ok(crate::http::created(inv))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -267,7 +298,7 @@ async fn accept(
             tenancy::ensure_user(&mut tx, &email, name.trim(), Some(&hash)).await?.0
         }
     };
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(p.tenant_id.to_string()).execute(&mut *tx).await?;
+    db::enter_tenant(&mut tx, p.tenant_id.into()).await?;
     let actor = Actor {
         tenant_id: p.tenant_id.into(),
         user_id: Some(user.0),

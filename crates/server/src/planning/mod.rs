@@ -3,6 +3,7 @@
 //! constraints on instructor, vehicle and every participating student); the rules that refuse
 //! or warn are in `volant_domain::planning`, checked in the same transaction as the write.
 
+pub mod availability;
 pub mod repo;
 pub mod routes;
 pub mod series;
@@ -108,8 +109,8 @@ impl Lesson {
     /// read everything. A student (and, later, a guardian) reads their lesson without the
     /// office's internals (the planning warnings, the internal note, whether a cancellation was
     /// charged) and, of a group session's attendees, only themself.
-    pub fn as_seen_by(mut self, sight: &routes::Sight) -> Lesson {
-        if let routes::Sight::Student(me) = *sight {
+    pub fn as_seen_by(mut self, viewer: &crate::auth::Viewer) -> Lesson {
+        if let crate::auth::Viewer::Student(me) = *viewer {
             self.warnings.clear();
             self.note = None;
             self.charged = false;

@@ -318,15 +318,3 @@ pub async fn conflicts(
     .fetch_all(conn)
     .await
 }
-
-/// Minutes of planned driving lessons of a student (the "scheduled" of the hours).
-pub async fn scheduled_minutes(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT coalesce(sum(extract(epoch FROM ends_at - starts_at) / 60), 0)::bigint FROM lessons
-          WHERE tenant_id = $1 AND student_id = $2 AND kind = 'driving' AND status = 'planned'",
-    )
-    .bind(tenant.0)
-    .bind(student)
-    .fetch_one(conn)
-    .await
-}

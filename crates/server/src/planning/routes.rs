@@ -10,21 +10,21 @@ use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
-use volant_domain::{recurrence::local_to_utc, role::Role};
+use volant_domain::recurrence::local_to_utc;
 
 use super::{
     CancelledBy, Conflict, Lesson, LessonInput, LessonKind, LessonStatus, LessonUpdate, Planned, repo, series, service,
 };
 use crate::{
-    app::AppState,
-    auth::{Ctx, Permission},
+    auth::{Ctx, Permission, Viewer},
     db,
     error::{AppError, AppResult, retrying},
     http::{
         json::{ApiQuery, JsonBody, parse_query},
         patch, path_id,
     },
-    instructors, students,
+    instructors,
+    state::AppState,
 };
 
 /// At most this many lessons in one planning window.
@@ -35,7 +35,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(get_one, update))
         .routes(routes!(cancel))
-        .routes(routes!(complete))
         .routes(routes!(no_show))
         .routes(routes!(duplicate))
         .routes(routes!(copy_week))
@@ -43,41 +42,21 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(instructor_stats))
         .routes(routes!(vehicle_stats))
         .merge(series::routes())
-}
-
-/// What a caller may see of the planning: the office everything, an instructor their own
-/// lessons, a student the lessons they take part in.
-pub enum Sight {
-    All,
-    Instructor(Uuid),
-    Student(Uuid),
-    Nothing,
-}
-
-pub async fn sight(conn: &mut PgConnection, ctx: &Ctx) -> AppResult<Sight> {
-    Ok(match ctx.role {
-        Role::Admin | Role::Secretary => Sight::All,
-        Role::Instructor => instructors::repo::id_of_user(conn, ctx.tenant_id, ctx.user_id)
-            .await?
-            .map_or(Sight::Nothing, Sight::Instructor),
-        Role::Student => {
-            students::repo::id_of_user(conn, ctx.tenant_id, ctx.user_id.0).await?.map_or(Sight::Nothing, Sight::Student)
-        }
-    })
+        .merge(super::availability::routes())
 }
 
 pub async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Lesson> {
-    let sight = sight(conn, ctx).await?;
-    visible_in(conn, ctx, &sight, id, lock).await
+    let viewer = ctx.viewer(conn).await?;
+    visible_in(conn, ctx, &viewer, id, lock).await
 }
 
-async fn visible_in(conn: &mut PgConnection, ctx: &Ctx, sight: &Sight, id: Uuid, lock: bool) -> AppResult<Lesson> {
+async fn visible_in(conn: &mut PgConnection, ctx: &Ctx, viewer: &Viewer, id: Uuid, lock: bool) -> AppResult<Lesson> {
     let lesson = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
-    let ok = match *sight {
-        Sight::All => true,
-        Sight::Instructor(i) => lesson.instructor_id == Some(i),
-        Sight::Student(s) => lesson.students().contains(&s),
-        Sight::Nothing => false,
+    let ok = match *viewer {
+        Viewer::Office => true,
+        Viewer::Instructor(i) => lesson.instructor_id == Some(i),
+        Viewer::Student(s) => lesson.students().contains(&s),
+        Viewer::Nobody => false,
     };
     if ok { Ok(lesson) } else { Err(AppError::NotFound) }
 }
@@ -127,16 +106,16 @@ async fn list(
         limit: MAX_WINDOW_LESSONS + 1,
         ..Default::default()
     };
-    let sight = sight(&mut tx, &ctx).await?;
-    match sight {
-        Sight::All => {}
-        Sight::Instructor(i) => w.instructor_id = Some(i),
-        Sight::Student(s) => w.student_id = Some(s),
-        Sight::Nothing => w.instructor_id = Some(Uuid::nil()),
+    let viewer = ctx.viewer(&mut tx).await?;
+    match viewer {
+        Viewer::Office => {}
+        Viewer::Instructor(i) => w.instructor_id = Some(i),
+        Viewer::Student(s) => w.student_id = Some(s),
+        Viewer::Nobody => w.instructor_id = Some(Uuid::nil()),
     }
     let items = repo::window(&mut tx, ctx.tenant_id, &w).await?;
     tx.commit().await?;
-    let items: Vec<Lesson> = items.into_iter().map(|l| l.as_seen_by(&sight)).collect();
+    let items: Vec<Lesson> = items.into_iter().map(|l| l.as_seen_by(&viewer)).collect();
     if items.len() as i64 > MAX_WINDOW_LESSONS {
         return Err(AppError::field(
             "to",
@@ -186,10 +165,10 @@ async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
     ctx.require(Permission::ReadPlanning)?;
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let sight = sight(&mut tx, &ctx).await?;
-    let lesson = visible_in(&mut tx, &ctx, &sight, id, false).await?;
+    let viewer = ctx.viewer(&mut tx).await?;
+    let lesson = visible_in(&mut tx, &ctx, &viewer, id, false).await?;
     tx.commit().await?;
-    Ok(Json(lesson.as_seen_by(&sight)))
+    Ok(Json(lesson.as_seen_by(&viewer)))
 }
 
 /// Moves, resizes or reassigns a planned lesson, with the `version` read.
@@ -256,62 +235,6 @@ async fn cancel(
     let by = req.by.unwrap_or(CancelledBy::School);
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     let after = service::cancel(&mut tx, &ctx.actor(), &lesson, reason, by, req.waive_charge).await?;
-    tx.commit().await?;
-    Ok(Json(after))
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CompleteRequest {
-    #[serde(default)]
-    pub comment: Option<String>,
-    /// Booklet evaluations of the items worked, saved with the completion (all or nothing).
-    #[serde(default)]
-    pub evaluations: Vec<crate::booklet::EvaluationInput>,
-}
-
-/// Marks a lesson done (refused before it has started); a driving lesson consumes its hours.
-#[utoipa::path(post, path = "/lessons/{id}/complete", operation_id = "lessons_complete", tag = "planning", params(("id" = Uuid, Path)),
-    request_body = CompleteRequest,
-    responses((status = 200, body = Lesson), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
-async fn complete(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    body: JsonBody,
-) -> AppResult<Json<Lesson>> {
-    ctx.require(Permission::MarkLessons)?;
-    let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let lesson = visible(&mut tx, &ctx, id, true).await?;
-    let req: CompleteRequest = body.parse()?;
-    let comment = req.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
-    // Every evaluation is checked before anything is written: one bad item refuses the request.
-    crate::booklet::validate(&req.evaluations, "evaluations")?;
-    let evaluated = match lesson.student_id {
-        Some(s) if !req.evaluations.is_empty() => Some(s),
-        None if !req.evaluations.is_empty() => {
-            return Err(AppError::field(
-                "evaluations",
-                "Seule une séance avec un élève reçoit des évaluations du livret.",
-            ));
-        }
-        _ => None,
-    };
-    let after = service::complete(&mut tx, &ctx.actor(), &lesson, comment).await?;
-    if let Some(student) = evaluated {
-        let evaluations: Vec<crate::booklet::EvaluationInput> = req
-            .evaluations
-            .into_iter()
-            .map(|mut e| {
-                e.lesson_id = Some(lesson.id);
-                e.source = Some(crate::booklet::Source::Lesson);
-                e
-            })
-            .collect();
-        let today = service::local_date(service::school(&mut tx, ctx.tenant_id).await?.tz, lesson.starts_at);
-        crate::booklet::record(&mut tx, &ctx.actor(), student, lesson.instructor_id, &evaluations, today).await?;
-    }
     tx.commit().await?;
     Ok(Json(after))
 }

@@ -29,15 +29,15 @@ use super::{
 };
 use crate::{
     agencies::Closure,
-    app::AppState,
-    audit::{self, Change},
-    auth::{Actor, Ctx, Permission},
+    audit::{self, Actor, Change},
+    auth::{Ctx, Permission},
     db,
     error::{AppError, AppResult, FieldErrors},
     http::{
         json::{JsonBody, parse_query},
         path_id,
     },
+    state::AppState,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {

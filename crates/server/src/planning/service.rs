@@ -17,8 +17,7 @@ use volant_domain::{
 use super::{BlockReason, CancelledBy, Conflict, Lesson, LessonInput, LessonKind, LessonStatus, Planned, repo};
 use crate::{
     agencies::{self, Closure},
-    audit::{self, Change},
-    auth::Actor,
+    audit::{self, Actor, Change},
     error::{AppError, AppResult, FieldErrors, RuleViolation},
 };
 
@@ -172,7 +171,7 @@ async fn facts(
             errors.add(&field, "Cet élève n'existe pas dans l'école.");
             continue;
         };
-        let mut scheduled = repo::scheduled_minutes(conn, tenant, *id).await?;
+        let mut scheduled = crate::students::hours::scheduled_minutes(conn, tenant, *id).await?;
         if let Some(e) = existing
             .filter(|e| e.kind == LessonKind::Driving && e.status == LessonStatus::Planned && e.student_id == Some(*id))
         {

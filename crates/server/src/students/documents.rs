@@ -16,7 +16,7 @@ use volant_domain::{
 
 use super::repo::{from_text, to_text};
 use crate::{
-    auth::Actor,
+    audit::Actor,
     error::{AppError, FieldErrors},
 };
 

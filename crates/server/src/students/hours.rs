@@ -12,7 +12,7 @@ use volant_domain::{
 };
 
 use super::repo::{from_text, to_text};
-use crate::{auth::Actor, error::AppError};
+use crate::{audit::Actor, error::AppError};
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct HoursEntry {
@@ -64,8 +64,16 @@ fn entry(r: EntryRow) -> Result<HoursEntry, sqlx::Error> {
 
 /// Minutes of planned driving lessons not yet marked done, no-show or cancelled (past ones
 /// included until someone marks them).
+/// The figure is the ledger's, so the query is here although it reads the planning's table.
 pub async fn scheduled_minutes(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<i64, sqlx::Error> {
-    crate::planning::repo::scheduled_minutes(conn, tenant, student).await
+    sqlx::query_scalar(
+        "SELECT coalesce(sum(extract(epoch FROM ends_at - starts_at) / 60), 0)::bigint FROM lessons
+          WHERE tenant_id = $1 AND student_id = $2 AND kind = 'driving' AND status = 'planned'",
+    )
+    .bind(tenant.0)
+    .bind(student)
+    .fetch_one(conn)
+    .await
 }
 
 pub async fn read(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<Hours, sqlx::Error> {

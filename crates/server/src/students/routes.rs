@@ -11,7 +11,7 @@ use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
-use volant_domain::{ids::TenantId, role::Role, student::StudentStatus};
+use volant_domain::{ids::TenantId, student::StudentStatus};
 
 use super::{
     Student, StudentInput, StudentUpdate, check_end_reason, check_status,
@@ -21,9 +21,8 @@ use super::{
 };
 use crate::{
     agencies,
-    app::AppState,
-    audit::{self, Change},
-    auth::{Actor, Ctx, Permission},
+    audit::{self, Actor, Change},
+    auth::{Ctx, Permission, Viewer},
     db,
     error::{AppError, AppResult, on_constraint},
     http::{
@@ -33,7 +32,7 @@ use crate::{
         patch, path_id,
     },
     instructors,
-    invitations::{self, Invitation},
+    state::AppState,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -47,7 +46,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(document_file))
         .routes(routes!(get_hours, post_hours))
         .routes(routes!(history))
-        .routes(routes!(invite))
 }
 
 /// The school's time zone.
@@ -66,35 +64,14 @@ pub async fn school_today(conn: &mut PgConnection, tenant: TenantId) -> AppResul
 /// Who may reach which files: the office every file, an instructor the students they teach
 /// (their referent students, or those they have a lesson with), a student their own file.
 /// Anything else is the same 404.
-pub enum Scope {
-    All,
-    ReferentOf(Uuid),
-    Own(Uuid),
-    Nothing,
-}
-
-pub async fn scope(conn: &mut PgConnection, ctx: &Ctx) -> AppResult<Scope> {
-    Ok(match ctx.role {
-        Role::Admin | Role::Secretary => Scope::All,
-        Role::Instructor => match instructors::repo::id_of_user(conn, ctx.tenant_id, ctx.user_id).await? {
-            Some(id) => Scope::ReferentOf(id),
-            None => Scope::Nothing,
-        },
-        Role::Student => match repo::id_of_user(conn, ctx.tenant_id, ctx.user_id.0).await? {
-            Some(id) => Scope::Own(id),
-            None => Scope::Nothing,
-        },
-    })
-}
-
 pub async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Student> {
-    let scope = scope(conn, ctx).await?;
+    let viewer = ctx.viewer(conn).await?;
     let s = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
-    let ok = match scope {
-        Scope::All => true,
-        Scope::ReferentOf(i) => repo::is_taught_by(conn, ctx.tenant_id, s.id, i).await?,
-        Scope::Own(own) => own == s.id,
-        Scope::Nothing => false,
+    let ok = match viewer {
+        Viewer::Office => true,
+        Viewer::Instructor(i) => repo::is_taught_by(conn, ctx.tenant_id, s.id, i).await?,
+        Viewer::Student(own) => own == s.id,
+        Viewer::Nobody => false,
     };
     if ok { Ok(s) } else { Err(AppError::NotFound) }
 }
@@ -125,11 +102,11 @@ async fn list(
     ctx.require(Permission::ReadStudents)?;
     let limit = page::limit(q.limit)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let (referent, taught_by, only) = match scope(&mut tx, &ctx).await? {
-        Scope::All => (q.instructor_id, None, None),
-        Scope::ReferentOf(i) => (None, Some(i), None),
-        Scope::Own(id) => (None, None, Some(id)),
-        Scope::Nothing => (None, None, Some(Uuid::nil())),
+    let (referent, taught_by, only) = match ctx.viewer(&mut tx).await? {
+        Viewer::Office => (q.instructor_id, None, None),
+        Viewer::Instructor(i) => (None, Some(i), None),
+        Viewer::Student(id) => (None, None, Some(id)),
+        Viewer::Nobody => (None, None, Some(Uuid::nil())),
     };
     let words: Vec<String> =
         q.q.as_deref().map(volant_domain::search::words).unwrap_or_default().into_iter().take(8).collect();
@@ -617,31 +594,4 @@ async fn history(
         item.label = history_label(&item.action);
     }
     Ok(Json(page::paginate(items, limit, |i| i.seq)))
-}
-
-/// Invites the student (by the file's e-mail) to their own space; accepting links the account.
-#[utoipa::path(post, path = "/students/{id}/invite", operation_id = "students_invite", tag = "students", params(("id" = Uuid, Path)),
-    responses((status = 201, body = Invitation), (status = 401), (status = 403), (status = 404), (status = 422)))]
-async fn invite(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    ctx.require(Permission::ManageStudents)?;
-    let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let s = visible(&mut tx, &ctx, id, false).await?;
-    let email =
-        s.email.clone().ok_or_else(|| AppError::rule("email_required", "Le dossier n'a pas d'adresse e-mail."))?;
-    if s.user_id.is_some() {
-        return Err(AppError::rule("already_linked", "Cet élève a déjà un compte."));
-    }
-    let inv = invitations::invite(&mut tx, &state, &ctx.actor(), &email, Role::Student, Some(id)).await?;
-    let change = Change {
-        action: "student.invite",
-        entity: "student",
-        entity_id: Some(id),
-        before: None,
-        after: Some(json!({"email": email})),
-    };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
-    state.jobs_wake.notify_one();
-    Ok(created(inv))
 }

@@ -13,8 +13,8 @@ use volant_domain::{
 
 use crate::{
     agencies::{self, AgencyInput},
-    audit::{self, Change},
-    auth::{Actor, password},
+    audit::{self, Actor, Change},
+    auth::password,
     db,
 };
 

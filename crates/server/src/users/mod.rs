@@ -14,7 +14,6 @@ use uuid::Uuid;
 use volant_domain::{ids::TenantId, role::Role};
 
 use crate::{
-    app::AppState,
     audit::{self, Change},
     auth::{Ctx, Permission, service::parse_role},
     db,
@@ -23,6 +22,7 @@ use crate::{
         json::{ApiQuery, JsonBody},
         page::{self, Page},
     },
+    state::AppState,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -12,9 +12,8 @@ use uuid::Uuid;
 use super::{Vehicle, VehicleInput, VehicleUpdate, repo, validate};
 use crate::{
     agencies,
-    app::AppState,
-    audit::{self, Change},
-    auth::{Actor, Ctx, Permission},
+    audit::{self, Actor, Change},
+    auth::{Ctx, Permission},
     db,
     error::{AppError, AppResult, on_constraint},
     http::{
@@ -23,6 +22,7 @@ use crate::{
         page::{self, Page},
         patch, path_id,
     },
+    state::AppState,
 };
 
 const CONSTRAINTS: &[(&str, &str, &str)] =

@@ -344,7 +344,14 @@ async fn a_student_reads_their_lessons_without_the_office_internals() {
         history["items"].as_array().unwrap().iter().filter(|i| i["action"] == "lesson.create").collect();
     assert!(!planned.is_empty() && planned.iter().all(|i| i["lesson_starts_at"].is_string()), "{history}");
     let seen_at: chrono::DateTime<chrono::Utc> = one["starts_at"].as_str().unwrap().parse().unwrap();
-    assert!(planned.iter().any(|i| i["lesson_starts_at"].as_str().unwrap().parse::<chrono::DateTime<chrono::Utc>>().unwrap() == seen_at));
+    assert!(
+        planned.iter().any(|i| i["lesson_starts_at"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+            == seen_at)
+    );
     // The instructor of the lesson still reads everything.
     let instructor = app.login_as(Role::Instructor, 'a').await;
     let theirs = instructor.json(&path).await;

@@ -194,7 +194,9 @@ async fn a_job_out_of_attempts_is_dead_and_visible() {
 async fn a_rolled_back_change_sends_no_job() {
     let app = spawn_app().await;
     let mut tx = app.pool.begin().await.unwrap();
-    jobs::enqueue(&mut tx, None, jobs::MAIL_SEND, &json!({"to": "x@y.fr", "subject": "s", "text": "t"})).await.unwrap();
+    jobs::enqueue(&mut tx, None, volant::mail::MAIL_SEND, &json!({"to": "x@y.fr", "subject": "s", "text": "t"}))
+        .await
+        .unwrap();
     tx.rollback().await.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(&app.pool).await.unwrap();
     assert_eq!(n, 0);

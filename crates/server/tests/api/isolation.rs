@@ -91,7 +91,7 @@ async fn every_route_with_an_id_is_a_404_with_another_schools_id() {
     let admin_b = app.login_as(Role::Admin, 'b').await;
     let before = snapshot(&admin_b, &fx_b).await;
     let admin_a = app.login_as(Role::Admin, 'a').await;
-    let doc = serde_json::to_value(volant::http::openapi()).unwrap();
+    let doc = serde_json::to_value(volant::features::openapi()).unwrap();
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
         if !path.contains('{') {

@@ -12,6 +12,7 @@ mod exams;
 mod foundation;
 mod idempotency;
 mod isolation;
+mod layers;
 mod planning;
 mod rbac;
 mod reliability;

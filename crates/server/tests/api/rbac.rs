@@ -118,7 +118,7 @@ async fn throwaway_student(app: &TestApp) -> String {
 }
 
 fn routes_of_the_document() -> Vec<(String, String)> {
-    let doc = serde_json::to_value(volant::http::openapi()).unwrap();
+    let doc = serde_json::to_value(volant::features::openapi()).unwrap();
     let mut out = vec![];
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {

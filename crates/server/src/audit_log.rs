@@ -1,3 +1,5 @@
+//! The audit log as the ADMIN reads it: entries by entity or person, and the chain's verification.
+
 use axum::{Json, extract::State};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -6,9 +8,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use volant_domain::audit::Verification;
 
-use super::AuditEntry;
 use crate::{
-    app::AppState,
+    audit::{self, AuditEntry},
     auth::{Ctx, Permission},
     db,
     error::AppResult,
@@ -16,6 +17,7 @@ use crate::{
         json::ApiQuery,
         page::{self, Page},
     },
+    state::AppState,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -84,7 +86,7 @@ async fn list(
 async fn verify(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<VerificationView>> {
     ctx.require(Permission::ReadAudit)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let v = super::verify(&mut tx, ctx.tenant_id).await?;
+    let v = audit::verify(&mut tx, ctx.tenant_id).await?;
     tx.commit().await?;
     Ok(Json(v.into()))
 }

@@ -20,10 +20,10 @@ use axum::{
 use sha2::{Digest, Sha256};
 
 use crate::{
-    app::AppState,
     auth::Ctx,
     db,
     error::{AppError, AppResult},
+    state::AppState,
 };
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";

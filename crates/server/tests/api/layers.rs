@@ -1,0 +1,162 @@
+//! The layers of the server crate point one way: a module imports only modules of its own layer
+//! or below, and modules of one layer import each other without a circle. A new module must be
+//! given its layer here (ARCHITECTURE.md § Layers, ADR 0005).
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::Path,
+};
+
+/// Lowest first. Within a layer, imports are allowed as long as they form no circle.
+const LAYERS: &[&[&str]] = &[
+    // Foundations: configuration, errors, connections, the shared state, the outbox, mail.
+    &["config", "error", "metrics"],
+    &["db", "state"],
+    &["jobs"],
+    &["mail"],
+    // Core: the HTTP edge's helpers, the audit chain, who is calling, people and the log.
+    &["http"],
+    &["audit"],
+    &["auth"],
+    &["users", "audit_log"],
+    // Resources.
+    &["agencies", "instructors", "vehicles", "students"],
+    // Schools and their members, which provision resources (a school's first agency, the
+    // student linked to an accepted invitation).
+    &["tenancy", "invitations"],
+    &["planning"],
+    &["booklet", "exams", "change_requests"],
+    // The top: the assembled application, the operator's commands, the demo and the benchmark seed.
+    &["features", "demo", "seed", "app", "cli", "lib", "main"],
+];
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|layer| layer.contains(&module))
+}
+
+/// The top-level modules a source file names through `crate::…`, macros aside.
+fn imported_modules(src: &str) -> BTreeSet<String> {
+    // Test modules sit at the end of a file and may reach anything.
+    let src = src.split("#[cfg(test)]").next().unwrap_or_default();
+    let mut found = BTreeSet::new();
+    let mut rest = src;
+    while let Some(at) = rest.find("crate::") {
+        rest = &rest[at + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // `crate::{a, b::{c, d}, e}`: the first name of each top-level item.
+            let (mut depth, mut item_start) = (1, true);
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    ',' if depth == 1 => item_start = true,
+                    c if item_start && depth == 1 && (c.is_ascii_lowercase() || c == '_') => {
+                        item_start = false;
+                        found.insert(identifier(&group[i..]).to_owned());
+                    }
+                    c if !c.is_whitespace() => item_start = false,
+                    _ => {}
+                }
+                if depth == 0 {
+                    break;
+                }
+            }
+        } else {
+            let name = identifier(rest);
+            if !rest[name.len()..].starts_with('!') {
+                found.insert(name.to_owned());
+            }
+        }
+    }
+    found
+}
+
+fn identifier(s: &str) -> &str {
+    let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(s.len());
+    &s[..end]
+}
+
+fn collect(dir: &Path, root: &Path, edges: &mut BTreeMap<String, BTreeSet<String>>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(&path, root, edges);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let relative = path.strip_prefix(root).unwrap();
+            let first = relative.components().next().unwrap().as_os_str().to_string_lossy();
+            let module = first.trim_end_matches(".rs").to_owned();
+            let imports = imported_modules(&std::fs::read_to_string(&path).unwrap());
+            let targets = edges.entry(module.clone()).or_default();
+            targets.extend(imports.into_iter().filter(|m| *m != module));
+        }
+    }
+}
+
+/// A circle among the modules of one layer, if any (depth-first search).
+fn circle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| n == node) {
+            let mut found = path[start..].to_vec();
+            found.push(node.to_owned());
+            return Some(found);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in edges.get(node).into_iter().flatten() {
+            if layer_of(next) == layer_of(node)
+                && let Some(found) = visit(next, edges, path, done)
+            {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    edges.keys().find_map(|n| visit(n, edges, &mut vec![], &mut done))
+}
+
+#[test]
+fn the_server_modules_import_only_their_own_layer_or_below_and_form_no_circle() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut edges = BTreeMap::new();
+    collect(&root, &root, &mut edges);
+    assert!(edges.len() > 20, "the source tree was read: {edges:?}");
+    let mut faults = vec![];
+    for (from, targets) in &edges {
+        let Some(from_layer) = layer_of(from) else {
+            faults.push(format!("`{from}` has no layer: add it to LAYERS in tests/api/layers.rs"));
+            continue;
+        };
+        for to in targets {
+            match layer_of(to) {
+                None => faults.push(format!("`{from}` imports `{to}`, which has no layer")),
+                Some(to_layer) if to_layer > from_layer => {
+                    faults.push(format!("`{from}` imports `{to}`, a layer above it: call down, never up"));
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(found) = circle(&edges) {
+        faults.push(format!("import circle within a layer: {}", found.join(" → ")));
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
+
+#[test]
+fn the_import_reader_sees_grouped_and_plain_paths_and_skips_macros() {
+    let src = "use crate::{\n    audit::{self, Actor},\n    db, error::{AppError, AppResult},\n};\n\
+               fn f() { crate::planning::repo::get(); crate::text_enum!(X); }\n\
+               #[cfg(test)]\nmod tests { use crate::demo; }";
+    let found: Vec<String> = imported_modules(src).into_iter().collect();
+    assert_eq!(found, ["audit", "db", "error", "planning"]);
+}
