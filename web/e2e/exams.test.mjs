@@ -122,7 +122,7 @@ describe('exams', () => {
       await dialog.getByRole('textbox', { name: 'Note sur 40' }).fill('37');
       await dialog.getByRole('button', { name: 'Enregistrer un examen' }).click();
       await dialog.waitFor({ state: 'detached' });
-      await page.getByText(`L'examen de Inès Candidate${stamp} est enregistré.`).waitFor();
+      await page.getByText(`L'examen d'Inès Candidate${stamp} est enregistré.`).waitFor();
       await page.waitForFunction(
         () => document.querySelector('[data-testid="eligibility"] li[data-rule="theory_test"]')?.getAttribute('data-status') === 'ok',
       );

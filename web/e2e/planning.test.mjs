@@ -263,7 +263,8 @@ describe('planning', () => {
       await page.getByRole('button', { name: 'Ouvrir la navigation' }).click();
       await nav(page).getByRole('link', { name: 'Mon planning' }).click();
       await page.getByRole('heading', { name: 'Mon planning', level: 1 }).waitFor();
-      // The list of the day is the default view on a phone.
+      // An empty day opens on the upcoming lessons; the calendar is one tap away, its list of the day by default.
+      await page.getByRole('radiogroup', { name: 'Séances à venir ou calendrier' }).getByText('Calendrier', { exact: true }).click();
       await page.locator('.ec-list').waitFor();
       const view = page.getByRole('radiogroup', { name: 'Affichage' });
       assert.equal(await view.getByRole('radio', { name: 'Liste' }).isChecked(), true);

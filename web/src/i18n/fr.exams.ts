@@ -60,7 +60,7 @@ const exams = {
     futureResult: "Un résultat ne s'enregistre qu'après la date de l'examen.",
     overrideReason: 'Indiquez le motif de la dérogation.',
   },
-  recorded: "L'examen de {{name}} est enregistré.",
+  recorded: "L'examen {{name, de}} est enregistré.",
   refused: "L'élève ne remplit pas les conditions :",
   overrideTitle: 'Passer outre (administrateur)',
   overrideSubmit: 'Enregistrer malgré tout',

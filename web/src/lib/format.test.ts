@@ -1,4 +1,4 @@
-import { formatDateTime } from './format.ts';
+import { formatDateTime, formatHour, formatMoment } from './format.ts';
 
 describe('formatDateTime', () => {
   it('shows the time in the school time zone, in French', () => {
@@ -10,5 +10,14 @@ describe('formatDateTime', () => {
   it('survives an unknown zone or a bad date', () => {
     expect(formatDateTime('2026-01-15T13:05:09Z', 'Nowhere/Nope')).toMatch(/15\/01\/2026/);
     expect(formatDateTime('pas une date', 'Europe/Paris')).toBe('pas une date');
+  });
+});
+
+describe('formatMoment', () => {
+  it('writes a lesson\'s day and time the French way, in the school zone', () => {
+    const now = new Date('2026-11-01T10:00:00Z');
+    expect(formatMoment('2026-12-08T13:00:00Z', 'Europe/Paris', now)).toBe('mardi 8 décembre, 14 h 00');
+    expect(formatMoment('2027-01-05T07:30:00Z', 'Europe/Paris', now)).toBe('mardi 5 janvier 2027, 8 h 30');
+    expect(formatHour('2026-12-08T13:05:00Z', 'Europe/Paris')).toBe('14 h 05');
   });
 });

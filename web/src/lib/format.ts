@@ -38,3 +38,23 @@ export function formatCalendarDate(date: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   return m ? `${m[3]}/${m[2]}/${m[1]}` : date;
 }
+
+/** "14 h 00", "8 h 30": the French way of writing a time of day, in the school's zone. */
+export function formatHour(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const parts = formatter(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+  const hour = parts.find((p) => p.type === 'hour')?.value ?? '';
+  const minute = parts.find((p) => p.type === 'minute')?.value ?? '';
+  return `${String(Number(hour))} h ${minute}`;
+}
+
+/** "mardi 8 décembre, 14 h 00" (the year only when it is not this one's, "mardi 8 décembre 2027, 14 h 00"). */
+export function formatMoment(iso: string, timeZone: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const year = formatter(timeZone, { year: 'numeric' });
+  const sameYear = year.format(date) === year.format(now);
+  const day = formatter(timeZone, { weekday: 'long', day: 'numeric', month: 'long', ...(sameYear ? {} : { year: 'numeric' }) }).format(date);
+  return `${day}, ${formatHour(iso, timeZone)}`;
+}

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Code, Group, Modal, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Button, Card, Code, Group, Modal, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type AuditEntry } from '../api/client.ts';
 import { errorMessage } from '../api/problem.ts';
 import { useCurrentSession } from '../api/session.ts';
+import { ResponsiveTable } from '../components/ResponsiveTable.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { PageLoader } from '../shell/PageLoader.tsx';
@@ -93,51 +94,40 @@ export default function AuditLogPage() {
           ) : log.data.items.length === 0 ? (
             <Text c="dimmed">{t('audit.empty')}</Text>
           ) : (
-            <Table.ScrollContainer minWidth={820}>
-              <Table striped highlightOnHover verticalSpacing="xs" aria-busy={log.isFetching}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('audit.seq')}</Table.Th>
-                    <Table.Th scope="col">{t('audit.time')}</Table.Th>
-                    <Table.Th scope="col">{t('audit.actor')}</Table.Th>
-                    <Table.Th scope="col">{t('audit.action')}</Table.Th>
-                    <Table.Th scope="col">{t('audit.entity')}</Table.Th>
-                    <Table.Th scope="col">{t('audit.entityId')}</Table.Th>
-                    <Table.Th scope="col">
-                      <VisuallyHidden>{t('audit.details')}</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {log.data.items.map((entry) => (
-                    <Table.Tr key={entry.id}>
-                      <Table.Td>{entry.seq}</Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.occurred_at, zone, true)}</Table.Td>
-                      <Table.Td>{entry.actor_email ?? t('audit.system')}</Table.Td>
-                      <Table.Td>
-                        <Code>{entry.action}</Code>
-                      </Table.Td>
-                      <Table.Td>{entry.entity}</Table.Td>
-                      <Table.Td>
-                        <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-                          {entry.entity_id ?? t('audit.none')}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Button
-                          size="compact-sm"
-                          variant="subtle"
-                          onClick={() => setSelected(entry)}
-                          aria-label={t('audit.detailsOf', { seq: entry.seq })}
-                        >
-                          {t('audit.details')}
-                        </Button>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <ResponsiveTable
+              rows={log.data.items}
+              rowKey={(entry) => entry.id}
+              minWidth={820}
+              verticalSpacing="xs"
+              busy={log.isFetching}
+              label={t('audit.title')}
+              columns={[
+                { key: 'seq', header: t('audit.seq'), cell: (entry) => entry.seq },
+                { key: 'time', header: t('audit.time'), nowrap: true, primary: true, cell: (entry) => formatDateTime(entry.occurred_at, zone, true) },
+                { key: 'actor', header: t('audit.actor'), cell: (entry) => entry.actor_email ?? t('audit.system') },
+                { key: 'action', header: t('audit.action'), cell: (entry) => <Code>{entry.action}</Code> },
+                { key: 'entity', header: t('audit.entity'), cell: (entry) => entry.entity },
+                {
+                  key: 'entityId',
+                  header: t('audit.entityId'),
+                  cell: (entry) => (
+                    <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                      {entry.entity_id ?? t('audit.none')}
+                    </Text>
+                  ),
+                },
+                {
+                  key: 'details',
+                  header: <VisuallyHidden>{t('audit.details')}</VisuallyHidden>,
+                  action: true,
+                  cell: (entry) => (
+                    <Button size="compact-sm" variant="subtle" onClick={() => setSelected(entry)} aria-label={t('audit.detailsOf', { seq: entry.seq })}>
+                      {t('audit.details')}
+                    </Button>
+                  ),
+                },
+              ]}
+            />
           )}
 
           <Group justify="space-between" mt="md">

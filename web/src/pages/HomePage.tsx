@@ -3,6 +3,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useCurrentSession } from '../api/session.ts';
 import { AlertsPanel } from '../components/AlertsPanel.tsx';
+import { InstructorDay } from './planning/InstructorDay.tsx';
 
 export default function HomePage() {
   const { t } = useTranslation();
@@ -26,6 +27,7 @@ export default function HomePage() {
         </Stack>
       </Card>
       {office && <AlertsPanel />}
+      {session.role === 'INSTRUCTOR' && session.instructor_id && <InstructorDay instructorId={session.instructor_id} />}
     </Stack>
   );
 }

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, SegmentedControl, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, SegmentedControl, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client.ts';
@@ -6,6 +6,7 @@ import { INSTRUCTORS_KEY, useAgencyOptions } from '../api/resources.ts';
 import { useCurrentSession } from '../api/session.ts';
 import { ColourDot } from '../components/ColourDot.tsx';
 import { ExpiryDate } from '../components/ExpiryDate.tsx';
+import { ResponsiveTable } from '../components/ResponsiveTable.tsx';
 import { AUTHORISATION_WARNING_DAYS } from '../lib/expiry.ts';
 import { useCursorList } from '../lib/useCursorList.ts';
 import { LoadError } from '../shell/LoadError.tsx';
@@ -89,46 +90,44 @@ function InstructorList() {
         ) : instructors.items.length === 0 ? (
           <Text c="dimmed">{t('instructors.empty')}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={680}>
-            <Table striped highlightOnHover verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('instructors.name')}</Table.Th>
-                  <Table.Th scope="col">{t('instructors.agency')}</Table.Th>
-                  <Table.Th scope="col">{t('instructors.categories')}</Table.Th>
-                  <Table.Th scope="col">{t('instructors.authorisationExpiry')}</Table.Th>
-                  <Table.Th scope="col">{t('instructors.status')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {instructors.items.map((instructor) => {
-                  const name = `${instructor.first_name} ${instructor.last_name}`;
-                  return (
-                    <Table.Tr key={instructor.id} data-testid={`instructor-${instructor.id}`}>
-                      <Table.Td>
-                        <Group gap="xs" wrap="nowrap">
-                          <ColourDot colour={instructor.colour} />
-                          <Anchor component={Link} to={`/moniteurs/${instructor.id}`} fw={600}>
-                            {name}
-                          </Anchor>
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>{names.get(instructor.agency_id) ?? t('common.none')}</Table.Td>
-                      <Table.Td>{instructor.categories.join(', ') || t('common.none')}</Table.Td>
-                      <Table.Td>
-                        <ExpiryDate date={instructor.authorisation_expires_on} warningDays={AUTHORISATION_WARNING_DAYS} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Badge color={instructor.active ? 'green' : 'gray'} variant="light" style={{ minWidth: 'max-content' }}>
-                          {instructor.active ? t('instructors.active') : t('instructors.inactive')}
-                        </Badge>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <ResponsiveTable
+            rows={instructors.items}
+            rowKey={(instructor) => instructor.id}
+            rowProps={(instructor) => ({ 'data-testid': `instructor-${instructor.id}` })}
+            minWidth={680}
+            label={t('instructors.title')}
+            columns={[
+              {
+                key: 'name',
+                header: t('instructors.name'),
+                primary: true,
+                cell: (instructor) => (
+                  <Group gap="xs" wrap="nowrap">
+                    <ColourDot colour={instructor.colour} />
+                    <Anchor component={Link} to={`/moniteurs/${instructor.id}`} fw={600}>
+                      {`${instructor.first_name} ${instructor.last_name}`}
+                    </Anchor>
+                  </Group>
+                ),
+              },
+              { key: 'agency', header: t('instructors.agency'), cell: (instructor) => names.get(instructor.agency_id) ?? t('common.none') },
+              { key: 'categories', header: t('instructors.categories'), cell: (instructor) => instructor.categories.join(', ') || t('common.none') },
+              {
+                key: 'authorisation',
+                header: t('instructors.authorisationExpiry'),
+                cell: (instructor) => <ExpiryDate date={instructor.authorisation_expires_on} warningDays={AUTHORISATION_WARNING_DAYS} />,
+              },
+              {
+                key: 'status',
+                header: t('instructors.status'),
+                cell: (instructor) => (
+                  <Badge color={instructor.active ? 'green' : 'gray'} variant="light" style={{ minWidth: 'max-content' }}>
+                    {instructor.active ? t('instructors.active') : t('instructors.inactive')}
+                  </Badge>
+                ),
+              },
+            ]}
+          />
         )}
         {instructors.hasNextPage && (
           <Group justify="center" mt="md">

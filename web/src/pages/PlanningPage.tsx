@@ -29,7 +29,9 @@ import { notifySuccess } from '../lib/notify.ts';
 import { todayIn } from '../lib/zonedTime.ts';
 import { formatCalendarDate } from '../lib/format.ts';
 import { addDays } from '../lib/holidays.ts';
+import { useNow } from '../lib/useNow.ts';
 import { LoadError } from '../shell/LoadError.tsx';
+import { PageLoader } from '../shell/PageLoader.tsx';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { eventContent, resourceLabelContent } from './planning/calendarContent.ts';
 import { CopyWeekModal } from './planning/CopyWeekModal.tsx';
@@ -37,6 +39,7 @@ import { usePlanningData } from './planning/data.ts';
 import { backgroundEvents, lessonEvents, monthSummaries, type ClosureDay, type EventContext, type SummaryProps } from './planning/events.ts';
 import { notifyRefusal, notifyWarnings } from './planning/feedback.tsx';
 import { LessonDrawer } from './planning/LessonDrawer.tsx';
+import { LessonAgenda } from './planning/LessonAgenda.tsx';
 import { LessonFormModal, type LessonDraft } from './planning/LessonFormModal.tsx';
 import { PlanningFilters } from './planning/PlanningFilters.tsx';
 import {
@@ -44,6 +47,8 @@ import {
   invalidateLessons,
   NO_FILTERS,
   replaceLessonInCache,
+  UPCOMING_WEEKS,
+  useLessonsOfDays,
   useLessonsWindow,
   type PlanningFilters as Filters,
 } from './planning/queries.ts';
@@ -138,12 +143,31 @@ export default function PlanningPage() {
   const [range, setRange] = useState<Range | null>(null);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const [openLessonId, setOpenLessonId] = useState<string | null>(null);
+  // `?seance=<id>` (with the lesson's `date`) opens its panel, e.g. from the instructor's home.
+  const [openLessonId, setOpenLessonId] = useState<string | null>(() => params.get('seance'));
   const [draft, setDraft] = useState<LessonDraft | null>(null);
   const [dialog, setDialog] = useState<'series' | 'copyWeek' | 'replaceDay' | null>(null);
   const [pending, setPending] = useState<ReadonlySet<string>>(() => new Set());
   const calendarRef = useRef<Calendar | null>(null);
   const data = usePlanningData(role);
+
+  // On a phone, an instructor or a student opens on their upcoming lessons (a list, the next one first), the calendar
+  // one tap away: a student always, an instructor when their day is empty. An address naming a view or a date opens
+  // the calendar.
+  const personal = !office;
+  const agendaOn = phone && personal;
+  const [tab, setTab] = useState<'upcoming' | 'calendar' | null>(() =>
+    params.has('vue') || params.has('date') ? 'calendar' : role === 'STUDENT' ? 'upcoming' : null,
+  );
+  const now = useNow();
+  const today = todayIn(timeZone);
+  const upcomingQuery = useLessonsOfDays(today, UPCOMING_WEEKS * 7, timeZone, agendaOn);
+  const upcoming = useMemo(() => (upcomingQuery.data ?? EMPTY).filter((l) => Date.parse(l.ends_at) > now), [upcomingQuery.data, now]);
+  const upcomingById = useMemo(() => new Map((upcomingQuery.data ?? EMPTY).map((l) => [l.id, l])), [upcomingQuery.data]);
+  const dayEmpty =
+    upcomingQuery.data === undefined ? (upcomingQuery.isError ? true : null) : !upcomingQuery.data.some((l) => dayOf(l.starts_at, timeZone) === today);
+  const shownTab = tab ?? (dayEmpty === null ? null : dayEmpty ? 'upcoming' : 'calendar');
+  const showCalendar = !agendaOn || shownTab === 'calendar';
 
   const period = useMemo(
     () => (range ? { from: dayStartInstant(range.start, timeZone), to: dayStartInstant(range.end, timeZone) } : null),
@@ -440,7 +464,6 @@ export default function PlanningPage() {
     );
 
   const currentDay = range?.current ?? initialDate;
-  const today = todayIn(timeZone);
   // "Today" when it is shown, else the first day of the view: where new things go by default.
   const focusDay = range && today >= range.start && today < range.end ? today : currentDay;
   const legend = columns.filter((c) => c.id !== NO_INSTRUCTOR);
@@ -514,7 +537,44 @@ export default function PlanningPage() {
         }
       />
       <Stack gap="sm">
-        {role !== 'STUDENT' &&
+        {agendaOn && (
+          <SegmentedControl
+            aria-label={t('planning.agenda.switchLabel')}
+            value={shownTab ?? 'upcoming'}
+            onChange={(v) => setTab(v === 'calendar' ? 'calendar' : 'upcoming')}
+            data={[
+              { value: 'upcoming', label: t('planning.agenda.upcoming') },
+              { value: 'calendar', label: t('planning.agenda.calendar') },
+            ]}
+            fullWidth
+          />
+        )}
+        {agendaOn && shownTab !== 'calendar' && (
+          <>
+            {upcomingQuery.isError && <LoadError error={upcomingQuery.error} onRetry={() => void upcomingQuery.refetch()} />}
+            {upcomingQuery.isPending || !data.ready ? (
+              <PageLoader />
+            ) : upcoming.length === 0 ? (
+              !upcomingQuery.isError && (
+                <Text c="dimmed" role="status">
+                  {t('planning.agenda.empty', { count: UPCOMING_WEEKS })}
+                </Text>
+              )
+            ) : (
+              <LessonAgenda
+                lessons={upcoming}
+                data={data}
+                role={role}
+                timeZone={timeZone}
+                label={t('planning.agenda.upcomingLabel')}
+                onOpen={(lesson) => setOpenLessonId(lesson.id)}
+                now={now}
+                data-testid="upcoming-lessons"
+              />
+            )}
+          </>
+        )}
+        {showCalendar && role !== 'STUDENT' &&
           (phone ? (
             <>
               <Button variant="light" onClick={() => setFiltersOpen((o) => !o)} aria-expanded={filtersOpen} w="fit-content">
@@ -528,66 +588,79 @@ export default function PlanningPage() {
             <PlanningFilters filters={filters} onChange={setFilters} data={data} office={office} />
           ))}
         {data.error !== null && <LoadError error={data.error} onRetry={data.refetch} />}
-        {lessonsQuery.isError && <LoadError error={lessonsQuery.error} onRetry={() => void lessonsQuery.refetch()} />}
-        <Card withBorder padding={phone ? 'xs' : 'sm'}>
-          <Stack gap="sm">
-            {toolbar}
-            {office && !byInstructor && legend.length > 1 && legend.length <= 12 && (
-              <Group gap="xs" role="group" aria-label={t('planning.legend')}>
-                {legend.map((c) => (
-                  <UnstyledButton
-                    key={c.id}
-                    onClick={() => setFilters({ ...filters, instructor_id: filters.instructor_id === c.id ? null : c.id })}
-                    aria-pressed={filters.instructor_id === c.id}
-                  >
-                    <Group gap={4} wrap="nowrap">
-                      <ColourDot colour={c.colour} size={12} />
-                      <Text size="xs" fw={filters.instructor_id === c.id ? 700 : 400}>
-                        {c.name}
-                      </Text>
-                    </Group>
-                  </UnstyledButton>
-                ))}
-              </Group>
-            )}
-            {mode !== 'list' && data.ready && lessonsQuery.isSuccess && !lessonsQuery.isFetching && lessons.length === 0 && (
-              <Text size="sm" c="dimmed" role="status">
-                {t('planning.noEvents')}
-              </Text>
-            )}
-            {overview && (
-              <Text size="sm" c="dimmed">
-                {t('planning.summaryHint')}
-              </Text>
-            )}
-            {background.daysOff.length > 0 && (
-              <Text size="sm" c="dimmed" data-testid="days-off">
-                {t('planning.daysOff', {
-                  list: background.daysOff
-                    .map((d) => {
-                      const from = formatCalendarDate(d.date).slice(0, 5);
-                      return `${d.end ? `${from}–${formatCalendarDate(d.end).slice(0, 5)}` : from} ${d.label}`;
-                    })
-                    .join(' · '),
-                })}
-              </Text>
-            )}
-            <EventCalendar
-              className={pending.size > 0 ? 'vl-calendar vl-busy' : 'vl-calendar'}
-              options={options}
-              handlers={handlers}
-              initialOptions={initialOptions}
-              calendarRef={calendarRef}
-              label={title}
-            />
-          </Stack>
-        </Card>
+        {showCalendar && lessonsQuery.isError && <LoadError error={lessonsQuery.error} onRetry={() => void lessonsQuery.refetch()} />}
+        {showCalendar && (
+          <Card withBorder padding={phone ? 'xs' : 'sm'}>
+            <Stack gap="sm">
+              {toolbar}
+              {office && !byInstructor && legend.length > 1 && legend.length <= 12 && (
+                <Group gap="xs" role="group" aria-label={t('planning.legend')}>
+                  {legend.map((c) => (
+                    <UnstyledButton
+                      key={c.id}
+                      onClick={() => setFilters({ ...filters, instructor_id: filters.instructor_id === c.id ? null : c.id })}
+                      aria-pressed={filters.instructor_id === c.id}
+                    >
+                      <Group gap={4} wrap="nowrap">
+                        <ColourDot colour={c.colour} size={12} />
+                        <Text size="xs" fw={filters.instructor_id === c.id ? 700 : 400}>
+                          {c.name}
+                        </Text>
+                      </Group>
+                    </UnstyledButton>
+                  ))}
+                </Group>
+              )}
+              {mode !== 'list' && data.ready && lessonsQuery.isSuccess && !lessonsQuery.isFetching && lessons.length === 0 && (
+                <Text size="sm" c="dimmed" role="status">
+                  {t('planning.noEvents')}
+                </Text>
+              )}
+              {overview && (
+                <Text size="sm" c="dimmed">
+                  {t('planning.summaryHint')}
+                </Text>
+              )}
+              {background.daysOff.length > 0 && (
+                <Text size="sm" c="dimmed" data-testid="days-off">
+                  {t('planning.daysOff', {
+                    list: background.daysOff
+                      .map((d) => {
+                        const from = formatCalendarDate(d.date).slice(0, 5);
+                        return `${d.end ? `${from}–${formatCalendarDate(d.end).slice(0, 5)}` : from} ${d.label}`;
+                      })
+                      .join(' · '),
+                  })}
+                </Text>
+              )}
+              <EventCalendar
+                className={pending.size > 0 ? 'vl-calendar vl-busy' : 'vl-calendar'}
+                options={options}
+                handlers={handlers}
+                initialOptions={initialOptions}
+                calendarRef={calendarRef}
+                label={title}
+              />
+            </Stack>
+          </Card>
+        )}
       </Stack>
 
       <LessonDrawer
         lessonId={openLessonId}
-        lesson={openLessonId ? lessonById.get(openLessonId) : undefined}
-        onClose={() => setOpenLessonId(null)}
+        lesson={openLessonId ? (lessonById.get(openLessonId) ?? upcomingById.get(openLessonId)) : undefined}
+        onClose={() => {
+          setOpenLessonId(null);
+          if (params.has('seance')) {
+            setParams(
+              (p) => {
+                p.delete('seance');
+                return p;
+              },
+              { replace: true },
+            );
+          }
+        }}
         onEdit={(lesson) => {
           setOpenLessonId(null);
           setDraft({ mode: 'edit', lesson });

@@ -7,7 +7,6 @@ import {
   Select,
   Stack,
   Switch,
-  Table,
   Text,
   TextInput,
   Title,
@@ -19,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Invitation, type Member, type Role } from '../api/client.ts';
 import { ApiError, errorMessage, fieldErrors } from '../api/problem.ts';
 import { useCurrentSession } from '../api/session.ts';
+import { ResponsiveTable } from '../components/ResponsiveTable.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { notifyError, notifySuccess } from '../lib/notify.ts';
 import { validateEmail } from '../lib/passwords.ts';
@@ -92,62 +92,70 @@ function MembersCard() {
       ) : members.items.length === 0 ? (
         <Text c="dimmed">{t('users.empty')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped highlightOnHover verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('users.name')}</Table.Th>
-                <Table.Th scope="col">{t('users.email')}</Table.Th>
-                <Table.Th scope="col">{t('users.role')}</Table.Th>
-                <Table.Th scope="col">{t('users.active')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {members.items.map((member) => {
+        <ResponsiveTable
+          rows={members.items}
+          rowKey={(member) => member.id}
+          rowProps={(member) => ({ 'data-testid': `member-${member.email}` })}
+          label={t('users.members')}
+          columns={[
+            {
+              key: 'name',
+              header: t('users.name'),
+              primary: true,
+              cell: (member) => (
+                <>
+                  {member.display_name || member.email}
+                  {member.id === session.user.id && (
+                    <Text span c="dimmed" size="sm" fw={400}>
+                      {' '}
+                      ({t('users.you')})
+                    </Text>
+                  )}
+                </>
+              ),
+            },
+            { key: 'email', header: t('users.email'), cell: (member) => member.email },
+            {
+              key: 'role',
+              header: t('users.role'),
+              cell: (member) => {
                 const self = member.id === session.user.id;
-                const name = member.display_name || member.email;
                 const busy = patch.isPending && patch.variables.member.id === member.id;
                 return (
-                  <Table.Tr key={member.id} data-testid={`member-${member.email}`}>
-                    <Table.Td>
-                      {name}
-                      {self && (
-                        <Text span c="dimmed" size="sm">
-                          {' '}
-                          ({t('users.you')})
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{member.email}</Table.Td>
-                    <Table.Td>
-                      <Select
-                        aria-label={t('users.roleOf', { name })}
-                        data={roleOptions}
-                        value={member.role}
-                        allowDeselect={false}
-                        disabled={self || busy}
-                        onChange={(value) => {
-                          if (value !== null && value !== member.role) {
-                            patch.mutate({ member, change: { role: value } });
-                          }
-                        }}
-                        w={190}
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <Switch
-                        aria-label={t('users.activeOf', { name })}
-                        checked={member.active}
-                        disabled={self || busy}
-                        onChange={(event) => patch.mutate({ member, change: { active: event.currentTarget.checked } })}
-                      />
-                    </Table.Td>
-                  </Table.Tr>
+                  <Select
+                    aria-label={t('users.roleOf', { name: member.display_name || member.email })}
+                    data={roleOptions}
+                    value={member.role}
+                    allowDeselect={false}
+                    disabled={self || busy}
+                    onChange={(value) => {
+                      if (value !== null && value !== member.role) {
+                        patch.mutate({ member, change: { role: value } });
+                      }
+                    }}
+                    w={190}
+                  />
                 );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              },
+            },
+            {
+              key: 'active',
+              header: t('users.active'),
+              cell: (member) => {
+                const self = member.id === session.user.id;
+                const busy = patch.isPending && patch.variables.member.id === member.id;
+                return (
+                  <Switch
+                    aria-label={t('users.activeOf', { name: member.display_name || member.email })}
+                    checked={member.active}
+                    disabled={self || busy}
+                    onChange={(event) => patch.mutate({ member, change: { active: event.currentTarget.checked } })}
+                  />
+                );
+              },
+            },
+          ]}
+        />
       )}
       {members.hasNextPage && (
         <Group justify="center" mt="md">
@@ -259,37 +267,30 @@ function InvitationsCard() {
       ) : invitations.items.length === 0 ? (
         <Text c="dimmed">{t('users.invitations.empty')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('users.invitations.email')}</Table.Th>
-                <Table.Th scope="col">{t('users.invitations.role')}</Table.Th>
-                <Table.Th scope="col">{t('users.invitations.sentAt')}</Table.Th>
-                <Table.Th scope="col">{t('users.invitations.expiresAt')}</Table.Th>
-                <Table.Th scope="col">{t('users.invitations.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {invitations.items.map((invitation) => {
+        <ResponsiveTable
+          rows={invitations.items}
+          rowKey={(invitation) => invitation.id}
+          label={t('users.invitations.title')}
+          highlightOnHover={false}
+          columns={[
+            { key: 'email', header: t('users.invitations.email'), primary: true, cell: (invitation) => invitation.email },
+            { key: 'role', header: t('users.invitations.role'), cell: (invitation) => t(`roles.${invitation.role}`) },
+            { key: 'sent', header: t('users.invitations.sentAt'), cell: (invitation) => formatDateTime(invitation.created_at, zone) },
+            { key: 'expires', header: t('users.invitations.expiresAt'), cell: (invitation) => formatDateTime(invitation.expires_at, zone) },
+            {
+              key: 'status',
+              header: t('users.invitations.status'),
+              cell: (invitation) => {
                 const status = invitationStatus(invitation, now);
                 return (
-                  <Table.Tr key={invitation.id}>
-                    <Table.Td>{invitation.email}</Table.Td>
-                    <Table.Td>{t(`roles.${invitation.role}`)}</Table.Td>
-                    <Table.Td>{formatDateTime(invitation.created_at, zone)}</Table.Td>
-                    <Table.Td>{formatDateTime(invitation.expires_at, zone)}</Table.Td>
-                    <Table.Td>
-                      <Badge color={STATUS_COLOR[status]} variant="light">
-                        {t(`users.invitations.${status}`)}
-                      </Badge>
-                    </Table.Td>
-                  </Table.Tr>
+                  <Badge color={STATUS_COLOR[status]} variant="light">
+                    {t(`users.invitations.${status}`)}
+                  </Badge>
                 );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              },
+            },
+          ]}
+        />
       )}
       {invitations.hasNextPage && (
         <Group justify="center" mt="md">

@@ -12,7 +12,6 @@ import {
   SimpleGrid,
   Stack,
   Switch,
-  Table,
   Text,
   TextInput,
 } from '@mantine/core';
@@ -26,6 +25,7 @@ import { errorMessage } from '../api/problem.ts';
 import { useAgencyOptions, VEHICLES_KEY } from '../api/resources.ts';
 import { useCurrentSession } from '../api/session.ts';
 import { ExpiryDate } from '../components/ExpiryDate.tsx';
+import { ResponsiveTable } from '../components/ResponsiveTable.tsx';
 import { VEHICLE_WARNING_DAYS } from '../lib/expiry.ts';
 import { formErrors, isStale, optional } from '../lib/formErrors.ts';
 import { LICENCE_CATEGORIES } from '../lib/licence.ts';
@@ -81,61 +81,60 @@ export default function VehiclesPage() {
         ) : vehicles.items.length === 0 ? (
           <Text c="dimmed">{t('vehicles.empty')}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={860}>
-            <Table striped highlightOnHover verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('vehicles.plate')}</Table.Th>
-                  <Table.Th scope="col">{t('vehicles.vehicle')}</Table.Th>
-                  <Table.Th scope="col">{t('vehicles.kind')}</Table.Th>
-                  <Table.Th scope="col">{t('vehicles.gearbox')}</Table.Th>
-                  <Table.Th scope="col">{t('vehicles.status')}</Table.Th>
-                  <Table.Th scope="col">{t('vehicles.agency')}</Table.Th>
-                  <Table.Th scope="col">{t('vehicles.inspection')}</Table.Th>
-                  <Table.Th scope="col">{t('vehicles.insurance')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {vehicles.items.map((vehicle) => (
-                  <Table.Tr key={vehicle.id} data-testid={`vehicle-${vehicle.plate}`}>
-                    <Table.Td>
-                      {manage ? (
-                        <Anchor
-                          component="button"
-                          type="button"
-                          onClick={() => setEditing({ mode: 'edit', vehicle })}
-                          aria-label={t('vehicles.editOf', { plate: vehicle.plate })}
-                          fw={600}
-                          style={{ whiteSpace: 'nowrap' }}
-                        >
-                          {vehicle.plate}
-                        </Anchor>
-                      ) : (
-                        <Text span fw={600} style={{ whiteSpace: 'nowrap' }}>
-                          {vehicle.plate}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{[vehicle.make, vehicle.model].filter(Boolean).join(' ') || t('common.none')}</Table.Td>
-                    <Table.Td>{t(`vehicles.kinds.${vehicle.kind}`)}</Table.Td>
-                    <Table.Td>{t(`vehicles.gearboxes.${vehicle.gearbox}`)}</Table.Td>
-                    <Table.Td>
-                      <Badge color={STATUS_COLOR[vehicle.status]} variant="light" style={{ minWidth: 'max-content' }}>
-                        {t(`vehicles.statuses.${vehicle.status}`)}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>{names.get(vehicle.agency_id) ?? t('common.none')}</Table.Td>
-                    <Table.Td>
-                      <ExpiryDate date={vehicle.inspection_due_on} warningDays={VEHICLE_WARNING_DAYS} />
-                    </Table.Td>
-                    <Table.Td>
-                      <ExpiryDate date={vehicle.insurance_expires_on} warningDays={VEHICLE_WARNING_DAYS} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <ResponsiveTable
+            rows={vehicles.items}
+            rowKey={(vehicle) => vehicle.id}
+            rowProps={(vehicle) => ({ 'data-testid': `vehicle-${vehicle.plate}` })}
+            minWidth={860}
+            label={t('vehicles.title')}
+            columns={[
+              {
+                key: 'plate',
+                header: t('vehicles.plate'),
+                primary: true,
+                cell: (vehicle) =>
+                  manage ? (
+                    <Anchor
+                      component="button"
+                      type="button"
+                      onClick={() => setEditing({ mode: 'edit', vehicle })}
+                      aria-label={t('vehicles.editOf', { plate: vehicle.plate })}
+                      fw={600}
+                      style={{ whiteSpace: 'nowrap' }}
+                    >
+                      {vehicle.plate}
+                    </Anchor>
+                  ) : (
+                    <Text span fw={600} style={{ whiteSpace: 'nowrap' }}>
+                      {vehicle.plate}
+                    </Text>
+                  ),
+              },
+              { key: 'vehicle', header: t('vehicles.vehicle'), cell: (vehicle) => [vehicle.make, vehicle.model].filter(Boolean).join(' ') || t('common.none') },
+              { key: 'kind', header: t('vehicles.kind'), cell: (vehicle) => t(`vehicles.kinds.${vehicle.kind}`) },
+              { key: 'gearbox', header: t('vehicles.gearbox'), cell: (vehicle) => t(`vehicles.gearboxes.${vehicle.gearbox}`) },
+              {
+                key: 'status',
+                header: t('vehicles.status'),
+                cell: (vehicle) => (
+                  <Badge color={STATUS_COLOR[vehicle.status]} variant="light" style={{ minWidth: 'max-content' }}>
+                    {t(`vehicles.statuses.${vehicle.status}`)}
+                  </Badge>
+                ),
+              },
+              { key: 'agency', header: t('vehicles.agency'), cell: (vehicle) => names.get(vehicle.agency_id) ?? t('common.none') },
+              {
+                key: 'inspection',
+                header: t('vehicles.inspection'),
+                cell: (vehicle) => <ExpiryDate date={vehicle.inspection_due_on} warningDays={VEHICLE_WARNING_DAYS} />,
+              },
+              {
+                key: 'insurance',
+                header: t('vehicles.insurance'),
+                cell: (vehicle) => <ExpiryDate date={vehicle.insurance_expires_on} warningDays={VEHICLE_WARNING_DAYS} />,
+              },
+            ]}
+          />
         )}
         {vehicles.hasNextPage && (
           <Group justify="center" mt="md">

@@ -36,20 +36,21 @@ pub struct Change<'a> {
     pub after: Option<Value>,
 }
 
-/// Appends an entry to the school's chain. The head row lock serialises appends per school; the
-/// caller's transaction holds it until commit, so the chain never forks.
+/// Appends an entry to the school's chain, in two statements: the first locks the school's head
+/// (creating it for a new school) and reads it; the second writes the entry, its payload and the
+/// new head. The lock is held from there to the commit, so the chain never forks; callers append
+/// last, after their domain rows, to keep that span short.
 pub async fn record(conn: &mut PgConnection, actor: &Actor, change: Change<'_>) -> Result<(), sqlx::Error> {
     let tenant = actor.tenant_id.0;
-    sqlx::query("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING")
-        .bind(tenant)
-        .bind(GENESIS.as_slice())
-        .execute(&mut *conn)
-        .await?;
-    let (prev_seq, prev_hash): (i64, Vec<u8>) =
-        sqlx::query_as("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE")
-            .bind(tenant)
-            .fetch_one(&mut *conn)
-            .await?;
+    let (prev_seq, prev_hash): (i64, Vec<u8>) = sqlx::query_as(
+        "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)
+         ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_heads.seq
+         RETURNING seq, hash",
+    )
+    .bind(tenant)
+    .bind(GENESIS.as_slice())
+    .fetch_one(&mut *conn)
+    .await?;
     let payload = Payload { before: change.before, after: change.after };
     let now = Utc::now();
     let meta = EntryMeta {
@@ -66,10 +67,15 @@ pub async fn record(conn: &mut PgConnection, actor: &Actor, change: Change<'_>) 
         payload_hash: payload.hash(),
     };
     let hash = audit::chain_hash(&to_hash(&prev_hash), &meta);
+    // The payload's foreign key is checked at the end of the statement, when the entry exists.
     sqlx::query(
-        "INSERT INTO audit_log (tenant_id, id, seq, occurred_at, actor_id, action, entity, entity_id,
-                                request_id, ip, payload_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "WITH entry AS (
+            INSERT INTO audit_log (tenant_id, id, seq, occurred_at, actor_id, action, entity, entity_id,
+                                   request_id, ip, payload_hash, hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)),
+         payload AS (
+            INSERT INTO audit_payloads (tenant_id, audit_id, before, after) VALUES ($1, $2, $13, $14))
+         UPDATE audit_heads SET seq = $3, hash = $12 WHERE tenant_id = $1",
     )
     .bind(tenant)
     .bind(meta.id)
@@ -83,21 +89,10 @@ pub async fn record(conn: &mut PgConnection, actor: &Actor, change: Change<'_>) 
     .bind(&meta.ip)
     .bind(meta.payload_hash.as_slice())
     .bind(hash.as_slice())
+    .bind(&payload.before)
+    .bind(&payload.after)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO audit_payloads (tenant_id, audit_id, before, after) VALUES ($1, $2, $3, $4)")
-        .bind(tenant)
-        .bind(meta.id)
-        .bind(&payload.before)
-        .bind(&payload.after)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1")
-        .bind(tenant)
-        .bind(meta.seq)
-        .bind(hash.as_slice())
-        .execute(&mut *conn)
-        .await?;
     Ok(())
 }
 

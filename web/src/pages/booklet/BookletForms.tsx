@@ -23,6 +23,7 @@ import {
   type EvaluationValues,
 } from './forms.ts';
 import { levelLabel } from './levels.ts';
+import { foldFilter } from '../../lib/people.ts';
 
 /** A refused request: the server's French message and, when there are several, each field's. */
 export function BookletErrorAlert({ error, posted }: { error: unknown; posted?: readonly { item_code: string }[] }) {
@@ -222,6 +223,7 @@ export function AssessmentForm({
             label={t('booklet.assessments.instructor')}
             placeholder={t('booklet.assessments.instructorNone')}
             data={options}
+            filter={foldFilter}
             searchable
             clearable
             comboboxProps={{ withinPortal: false }}

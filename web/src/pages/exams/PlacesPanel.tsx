@@ -18,6 +18,7 @@ import { instructorName, useAllInstructors, useAllVehicles } from '../planning/q
 import { formatShort } from '../planning/time.ts';
 import { PLACES_KEY, PLACE_CATEGORIES, candidatesKey, invalidateAfterExam, type Candidate, type ExamPlace } from './api.ts';
 import { EMPTY_PLACE, isFree, placeBody, ruleNames, type PlaceFormValues } from './logic.ts';
+import { foldFilter } from '../../lib/people.ts';
 
 /**
  * "Places": the school's exam places to come, a form to add one, and for each free place the students to suggest
@@ -180,6 +181,7 @@ function PlaceForm({ onDone }: { onDone: () => void }) {
             label={t('exams.places.instructor')}
             placeholder={t('exams.fields.optional')}
             data={instructorOptions}
+            filter={foldFilter}
             clearable
             searchable
             comboboxProps={{ withinPortal: false }}

@@ -21,7 +21,8 @@ import {
   validateExamForm,
   type ExamFormValues,
 } from './logic.ts';
-import { StudentPicker } from './StudentPicker.tsx';
+import { foldFilter } from '../../lib/people.ts';
+import { StudentPicker } from '../../components/PersonPicker.tsx';
 
 /**
  * "Enregistrer un examen" (office): a theory or practical test for a student, a booking or a past one with its
@@ -81,7 +82,14 @@ export function RecordExamForm({ studentId = null, onDone }: { studentId?: strin
     >
       <Stack gap="sm">
         {studentId === null && (
-          <StudentPicker value={values.student_id} onChange={(id) => form.setFieldValue('student_id', id)} error={form.errors.student_id} required />
+          <StudentPicker
+            label={t('exams.fields.student')}
+            placeholder={t('exams.fields.studentSearch')}
+            value={values.student_id}
+            onChange={(id) => form.setFieldValue('student_id', id)}
+            error={form.errors.student_id}
+            required
+          />
         )}
         <Radio.Group
           label={t('exams.fields.kind')}
@@ -136,6 +144,7 @@ export function RecordExamForm({ studentId = null, onDone }: { studentId?: strin
               label={t('exams.fields.instructor')}
               placeholder={t('exams.fields.optional')}
               data={instructorOptions}
+              filter={foldFilter}
               clearable
               searchable
               comboboxProps={{ withinPortal: false }}

@@ -12,6 +12,7 @@ import { instructorOptions, type PlanningData } from './data.ts';
 import { invalidateLessons, invalidateStudentFiles } from './queries.ts';
 import { formatShort, isMonday, mondayOf } from './time.ts';
 import type { CopyWeekResult } from './types.ts';
+import { foldFilter } from '../../lib/people.ts';
 
 interface Values {
   from_week: string;
@@ -114,6 +115,7 @@ function CopyWeekForm({ data, timeZone, defaultDate, onDone }: { data: PlanningD
           label={t('planning.copyWeek.instructors')}
           placeholder={t('planning.copyWeek.instructorsAll')}
           data={instructorOptions(data.instructors)}
+          filter={foldFilter}
           searchable
           clearable
           {...form.getInputProps('instructor_ids')}

@@ -4,7 +4,6 @@ import {
   Group,
   Loader,
   Modal,
-  MultiSelect,
   SegmentedControl,
   Select,
   SimpleGrid,
@@ -13,16 +12,19 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
+import { useEffect } from 'react';
 import { useForm } from '@mantine/form';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
 import { ApiError } from '../../api/problem.ts';
+import { StudentMultiPicker, StudentPicker } from '../../components/PersonPicker.tsx';
 import { formErrors, isStale } from '../../lib/formErrors.ts';
 import { notifySuccess } from '../../lib/notify.ts';
+import { foldFilter } from '../../lib/people.ts';
 import { instantToLocalInput, localInputToInstant } from '../../lib/zonedTime.ts';
-import { instructorOptions, studentOptions, vehicleOptions, type PlanningData } from './data.ts';
+import { BOOKABLE_STATUSES, instructorOptions, vehicleOptions, type PlanningData } from './data.ts';
 import { RefusalAlert, WarningList } from './FeedbackAlerts.tsx';
 import { notifyRefusal, notifyWarnings } from './feedback.tsx';
 import { invalidateLessons, invalidateStudentFiles, replaceLessonInCache } from './queries.ts';
@@ -299,6 +301,13 @@ function LessonForm({
     },
   });
 
+  // A refusal is about the lesson as it was sent: changing it clears the refusal (the dry run judges the new one).
+  const sentKey = body ? JSON.stringify(body) : null;
+  const resetSave = save.reset;
+  useEffect(() => {
+    resetSave();
+  }, [sentKey, resetSave]);
+
   const onStartChange = (value: string) => {
     const length = minutesBetween(values.starts, values.ends);
     form.setFieldValue('starts', value);
@@ -308,7 +317,6 @@ function LessonForm({
   };
 
   const kindOptions = LESSON_KINDS.map((k) => ({ value: k, label: t(`planning.kinds.${k}`) }));
-  const students = studentOptions(data.students);
   const instructors = instructorOptions(data.instructors);
   const vehicles = vehicleOptions(data.vehicles);
   const withStudent = values.kind === 'driving' || values.kind === 'evaluation';
@@ -345,28 +353,27 @@ function LessonForm({
           <TextInput type="datetime-local" label={t('planning.form.endsAt')} required {...form.getInputProps('ends')} />
         </SimpleGrid>
         {withStudent && (
-          <Select
+          <StudentPicker
             label={t('planning.form.student')}
             placeholder={t('planning.form.studentPlaceholder')}
-            data={students}
-            searchable
-            clearable
-            limit={50}
+            value={values.student_id}
+            onChange={(id) => form.setFieldValue('student_id', id)}
+            error={form.errors.student_id}
+            knownNames={data.studentNames}
+            statuses={BOOKABLE_STATUSES}
             required
-            nothingFoundMessage={t('students.empty')}
-            {...form.getInputProps('student_id')}
           />
         )}
         {withAttendees && (
-          <MultiSelect
+          <StudentMultiPicker
             label={t('planning.form.attendees')}
             placeholder={t('planning.form.attendeesPlaceholder')}
-            data={students}
-            searchable
-            clearable
-            limit={50}
+            value={values.attendee_ids}
+            onChange={(ids) => form.setFieldValue('attendee_ids', ids)}
+            error={form.errors.attendee_ids}
+            knownNames={data.studentNames}
+            statuses={BOOKABLE_STATUSES}
             required={values.kind === 'exam'}
-            {...form.getInputProps('attendee_ids')}
           />
         )}
         {block && (
@@ -385,6 +392,7 @@ function LessonForm({
               label={t('planning.form.instructor')}
               data={instructors}
               searchable
+              filter={foldFilter}
               clearable
               required={values.kind !== 'code'}
               {...form.getInputProps('instructor_id')}
@@ -435,7 +443,8 @@ function LessonForm({
                 <Text size="sm">{t('planning.form.checking')}</Text>
               </Group>
             ) : check.isError ? (
-              <RefusalAlert error={check.error} timeZone={timeZone} />
+              // A refused save says the same below: the refusal is shown once.
+              saveError ? null : <RefusalAlert error={check.error} timeZone={timeZone} />
             ) : check.data && check.data.warnings.length > 0 ? (
               <Alert color="yellow" title={t('planning.warningsTitle')}>
                 <WarningList warnings={check.data.warnings} />

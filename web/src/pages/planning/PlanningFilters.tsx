@@ -1,6 +1,8 @@
 import { Button, Group, Select } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { instructorOptions, studentOptions, vehicleOptions, type PlanningData } from './data.ts';
+import { StudentPicker } from '../../components/PersonPicker.tsx';
+import { foldFilter } from '../../lib/people.ts';
+import { instructorOptions, vehicleOptions, type PlanningData } from './data.ts';
 import { NO_FILTERS, type PlanningFilters as Filters } from './queries.ts';
 import { LESSON_KINDS, type LessonKind } from './types.ts';
 
@@ -55,6 +57,7 @@ export function PlanningFilters({
         value={filters.instructor_id}
         onChange={(v) => set({ instructor_id: v })}
         searchable
+        filter={foldFilter}
         clearable
         w={{ base: '100%', xs: 200 }}
       />
@@ -68,16 +71,14 @@ export function PlanningFilters({
         clearable
         w={{ base: '100%', xs: 220 }}
       />
-      <Select
+      <StudentPicker
         label={t('planning.filters.student')}
         placeholder={t('planning.filters.studentAll')}
-        data={studentOptions(data.students, false)}
         value={filters.student_id}
         onChange={(v) => set({ student_id: v })}
-        searchable
-        clearable
-        limit={50}
-        w={{ base: '100%', xs: 220 }}
+        knownNames={data.studentNames}
+        w={{ base: '100%', xs: 260 }}
+        data-testid="student-filter"
       />
       {kindSelect}
       {any && (

@@ -10,6 +10,7 @@ import { formErrors } from '../../lib/formErrors.ts';
 import { instructorOptions, vehicleOptions, type PlanningData } from './data.ts';
 import { invalidateLessons, invalidateStudentFiles } from './queries.ts';
 import type { ReplaceDayResult } from './types.ts';
+import { foldFilter } from '../../lib/people.ts';
 
 interface Values {
   target: 'instructor' | 'vehicle';
@@ -146,6 +147,7 @@ function ReplaceDayForm({ data, defaultDate, onDone }: { data: PlanningData; def
             <Select
               label={t('planning.replaceDay.instructor')}
               data={instructorOptions(data.instructors)}
+              filter={foldFilter}
               searchable
               required
               {...form.getInputProps('instructor_id')}

@@ -21,10 +21,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
 import { errorMessage } from '../../api/problem.ts';
+import { StudentPicker } from '../../components/PersonPicker.tsx';
 import { formErrors } from '../../lib/formErrors.ts';
+import { foldFilter } from '../../lib/people.ts';
 import { WEEKDAY_KEYS } from '../../lib/useWeekdayNames.ts';
 import { localInputToInstant } from '../../lib/zonedTime.ts';
-import { instructorOptions, studentOptions, vehicleOptions, type PlanningData } from './data.ts';
+import { BOOKABLE_STATUSES, instructorOptions, vehicleOptions, type PlanningData } from './data.ts';
 import { invalidateLessons, invalidateStudentFiles } from './queries.ts';
 import { buildRrule, MAX_SERIES_COUNT, RRULE_DAYS, rruleDayOf, type RruleDay } from './rrule.ts';
 import { formatShort } from './time.ts';
@@ -204,20 +206,21 @@ function SeriesForm({ data, timeZone, defaultDate, onDone }: { data: PlanningDat
             allowDeselect={false}
             {...form.getInputProps('kind')}
           />
-          <Select
+          <StudentPicker
             label={t('planning.form.student')}
             placeholder={t('planning.form.studentPlaceholder')}
-            data={studentOptions(data.students)}
-            searchable
-            clearable
-            limit={50}
+            value={values.student_id}
+            onChange={(id) => form.setFieldValue('student_id', id)}
+            error={form.errors.student_id}
+            knownNames={data.studentNames}
+            statuses={BOOKABLE_STATUSES}
             required
-            {...form.getInputProps('student_id')}
           />
           <Select
             label={t('planning.form.instructor')}
             data={instructorOptions(data.instructors)}
             searchable
+            filter={foldFilter}
             clearable
             required
             {...form.getInputProps('instructor_id')}

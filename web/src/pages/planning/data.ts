@@ -83,10 +83,5 @@ export function vehicleOptions(vehicles: readonly Vehicle[], agencyId: string | 
     });
 }
 
-/** Select options: students, by name (`current`: only those who may still be booked). */
-export function studentOptions(students: readonly Student[], current = true) {
-  return students
-    .filter((s) => !current || s.status === 'active' || s.status === 'prospect')
-    .map((s) => ({ value: s.id, label: studentName(s) }))
-    .sort((a, b) => a.label.localeCompare(b.label, 'fr'));
-}
+/** The students who may still be booked (the pickers of the planning's forms offer only them). */
+export const BOOKABLE_STATUSES: readonly Student['status'][] = ['active', 'prospect'];

@@ -4,6 +4,8 @@
 import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Instructor, type Vehicle } from '../../api/client.ts';
 import { INSTRUCTORS_KEY, VEHICLES_KEY } from '../../api/resources.ts';
+import { addDays } from '../../lib/holidays.ts';
+import { dayStartInstant } from './time.ts';
 import type { Lesson, LessonKind, Student } from './types.ts';
 
 export const LESSONS_KEY = ['lessons'] as const;
@@ -52,6 +54,29 @@ export function useLessonsWindow(window: Window | null, filters: PlanningFilters
     enabled: window !== null,
     placeholderData: keepPreviousData,
     // The office works in it all day: keep it fresh without hammering the server.
+    staleTime: 15_000,
+    refetchInterval: 60_000,
+  });
+}
+
+/** How far "À venir" looks ahead. */
+export const UPCOMING_WEEKS = 8;
+
+/**
+ * The caller's lessons of whole days `[firstDay, firstDay + days)` (school days `YYYY-MM-DD`), not cancelled, in
+ * time order. The server keeps an instructor or a student to their own lessons.
+ */
+export function useLessonsOfDays(firstDay: string, days: number, timeZone: string, enabled = true) {
+  return useQuery({
+    queryKey: [...LESSONS_KEY, 'days', firstDay, days],
+    queryFn: async (): Promise<Lesson[]> => {
+      const query = { from: dayStartInstant(firstDay, timeZone), to: dayStartInstant(addDays(firstDay, days), timeZone) };
+      const page = await unwrap(api.GET('/api/v1/lessons', { params: { query } }));
+      return page.items
+        .filter((l) => l.status !== 'cancelled')
+        .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+    },
+    enabled,
     staleTime: 15_000,
     refetchInterval: 60_000,
   });

@@ -1,9 +1,11 @@
 import {
   Alert,
+  Anchor,
   Button,
   Card,
   Fieldset,
   Group,
+  List,
   SegmentedControl,
   Select,
   SimpleGrid,
@@ -38,7 +40,16 @@ import {
   type Student,
 } from './api.ts';
 import { DurationInput } from './DurationInput.tsx';
-import { FIELD_RENAME, showGuardian, toBody, toValues, validateStudent, type StudentValues } from './studentForm.ts';
+import {
+  FIELD_RENAME,
+  duplicatesOf,
+  showGuardian,
+  toBody,
+  toValues,
+  validateStudent,
+  type StudentValues,
+} from './studentForm.ts';
+import { foldFilter, studentDetails } from '../../lib/people.ts';
 
 /** /eleves/nouveau */
 export function NewStudent({ base }: { base: string }) {
@@ -77,16 +88,18 @@ export function StudentForm({ student, editable, base }: { student?: Student; ed
   });
 
   const save = useMutation({
-    mutationFn: (values: StudentValues) => {
+    mutationFn: ({ values, confirmDuplicate }: { values: StudentValues; confirmDuplicate: boolean }) => {
       const body = toBody(values, today, { creating: !student });
+      // "Créer quand même": the office has seen the probable duplicate and confirms it is another person.
+      const confirm = confirmDuplicate ? { confirm_duplicate: true } : {};
       return student
         ? unwrap(
             api.PATCH('/api/v1/students/{id}', {
               params: { path: { id: student.id } },
-              body: { ...body, version: student.version },
+              body: { ...body, ...confirm, version: student.version },
             }),
           )
-        : unwrap(api.POST('/api/v1/students', { body }));
+        : unwrap(api.POST('/api/v1/students', { body: { ...body, ...confirm } }));
     },
     onSuccess: (saved) => {
       queryClient.setQueryData(studentKey(saved.id), saved);
@@ -119,14 +132,45 @@ export function StudentForm({ student, editable, base }: { student?: Student; ed
   }
 
   const guardianError = form.errors.guardian;
+  const duplicates = duplicatesOf(save.error);
   const withGuardian = showGuardian(form.values, today) || Boolean(guardianError);
 
   return (
     <Card withBorder padding="lg">
-      <form onSubmit={form.onSubmit((values) => save.mutate(values))} noValidate aria-label={t('students.tabs.file')}>
+      <form onSubmit={form.onSubmit((values) => save.mutate({ values, confirmDuplicate: false }))} noValidate aria-label={t('students.tabs.file')}>
         <Stack gap="lg">
           {!editable && <Text c="dimmed">{t('common.readOnly')}</Text>}
-          {save.isError && !isStale(save.error) && (
+          {duplicates.length > 0 ? (
+            <Alert color="orange" role="alert" title={t('students.duplicate.title')} data-testid="duplicate-alert">
+              <Stack gap="xs">
+                <Text size="sm">{errorMessage(save.error, t)}</Text>
+                <List size="sm" spacing={4}>
+                  {duplicates.map((d) => (
+                    <List.Item key={d.id}>
+                      <Anchor component={Link} to={`${base}/${d.id}`}>
+                        {t('students.duplicate.open', { name: fullName(d) })}
+                      </Anchor>
+                      <Text span size="sm" c="dimmed">
+                        {' — '}
+                        {studentDetails(d, t)}
+                      </Text>
+                    </List.Item>
+                  ))}
+                </List>
+                <Text size="sm">{t('students.duplicate.hint')}</Text>
+                <Group>
+                  <Button
+                    variant="light"
+                    color="orange"
+                    loading={save.isPending}
+                    onClick={() => save.mutate({ values: form.getValues(), confirmDuplicate: true })}
+                  >
+                    {student ? t('students.duplicate.saveAnyway') : t('students.duplicate.createAnyway')}
+                  </Button>
+                </Group>
+              </Stack>
+            </Alert>
+          ) : save.isError && !isStale(save.error) && (
             <Alert color="red" role="alert">
               {errorMessage(save.error, t)}
             </Alert>
@@ -237,6 +281,7 @@ export function StudentForm({ student, editable, base }: { student?: Student; ed
                   label={t('students.form.referent')}
                   placeholder={t('students.form.noReferent')}
                   data={referentOptions}
+                  filter={foldFilter}
                   clearable
                   searchable
                   {...form.getInputProps('referent_instructor_id')}

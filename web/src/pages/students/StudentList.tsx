@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Chip, Group, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Chip, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,10 +8,12 @@ import { useAgencyOptions } from '../../api/resources.ts';
 import { useCurrentSession } from '../../api/session.ts';
 import { formatMinutes } from '../../lib/duration.ts';
 import { useCursorList } from '../../lib/useCursorList.ts';
+import { ResponsiveTable } from '../../components/ResponsiveTable.tsx';
 import { LoadError } from '../../shell/LoadError.tsx';
 import { PageHeader } from '../../shell/PageHeader.tsx';
 import { PageLoader } from '../../shell/PageLoader.tsx';
 import { STATUSES, STATUS_COLOR, studentListKey, useInstructorOptions, type StudentStatus } from './api.ts';
+import { foldFilter } from '../../lib/people.ts';
 
 /** Search parameters of the list (kept in the address, so that "back" returns to the same list). */
 const PARAM = { q: 'q', status: 'statut', referent: 'referent', agency: 'agence' } as const;
@@ -132,6 +134,7 @@ export function StudentList({ base }: { base: string }) {
                 label={t('students.filters.referent')}
                 placeholder={t('students.filters.referentAll')}
                 data={instructors.options}
+                filter={foldFilter}
                 value={referent ?? null}
                 onChange={(value) => update(PARAM.referent, value)}
                 clearable
@@ -161,55 +164,67 @@ export function StudentList({ base }: { base: string }) {
             <Text size="sm" c="dimmed" mb="xs" aria-live="polite">
               {t('students.count', { count: students.items.length })}
             </Text>
-            <Table.ScrollContainer minWidth={720}>
-              <Table striped highlightOnHover verticalSpacing="sm" data-testid="students-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('students.columns.name')}</Table.Th>
-                    <Table.Th scope="col">{t('students.columns.status')}</Table.Th>
-                    <Table.Th scope="col">{t('students.columns.neph')}</Table.Th>
-                    <Table.Th scope="col">{t('students.columns.phone')}</Table.Th>
-                    <Table.Th scope="col">{t('students.columns.referent')}</Table.Th>
-                    <Table.Th scope="col" style={{ textAlign: 'right' }}>
-                      {t('students.columns.bookable')}
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {students.items.map((student) => (
-                    <Table.Tr key={student.id} data-testid={`student-${student.id}`}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`${base}/${student.id}`} fw={600}>
-                          {student.last_name.toLocaleUpperCase('fr-FR')} {student.first_name}
-                        </Anchor>
-                        {agencyOptions.length > 1 && (
-                          <Text size="xs" c="dimmed">
-                            {agencyNames.get(student.agency_id)}
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Badge color={STATUS_COLOR[student.status]} variant="light" style={{ minWidth: 'max-content' }}>
-                          {t(`students.statuses.${student.status}`)}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{student.neph ?? t('common.none')}</Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        {student.phone ? <Anchor href={`tel:${student.phone.replace(/\s+/g, '')}`}>{student.phone}</Anchor> : t('common.none')}
-                      </Table.Td>
-                      <Table.Td>
-                        {student.referent_instructor_id
-                          ? (instructors.names.get(student.referent_instructor_id) ?? t('common.none'))
-                          : t('common.none')}
-                      </Table.Td>
-                      <Table.Td style={{ textAlign: 'right', whiteSpace: 'nowrap' }} c={student.bookable_minutes < 0 ? 'red.8' : undefined}>
-                        {formatMinutes(student.bookable_minutes)}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <ResponsiveTable
+              rows={students.items}
+              rowKey={(student) => student.id}
+              rowProps={(student) => ({ 'data-testid': `student-${student.id}` })}
+              minWidth={720}
+              label={office ? t('students.title') : t('students.myTitle')}
+              data-testid="students-table"
+              columns={[
+                {
+                  key: 'name',
+                  header: t('students.columns.name'),
+                  primary: true,
+                  cell: (student) => (
+                    <>
+                      <Anchor component={Link} to={`${base}/${student.id}`} fw={600}>
+                        {student.last_name.toLocaleUpperCase('fr-FR')} {student.first_name}
+                      </Anchor>
+                      {agencyOptions.length > 1 && (
+                        <Text size="xs" c="dimmed" fw={400}>
+                          {agencyNames.get(student.agency_id)}
+                        </Text>
+                      )}
+                    </>
+                  ),
+                },
+                {
+                  key: 'status',
+                  header: t('students.columns.status'),
+                  cell: (student) => (
+                    <Badge color={STATUS_COLOR[student.status]} variant="light" style={{ minWidth: 'max-content' }}>
+                      {t(`students.statuses.${student.status}`)}
+                    </Badge>
+                  ),
+                },
+                { key: 'neph', header: t('students.columns.neph'), nowrap: true, cell: (student) => student.neph ?? t('common.none') },
+                {
+                  key: 'phone',
+                  header: t('students.columns.phone'),
+                  nowrap: true,
+                  cell: (student) =>
+                    student.phone ? <Anchor href={`tel:${student.phone.replace(/\s+/g, '')}`}>{student.phone}</Anchor> : t('common.none'),
+                },
+                {
+                  key: 'referent',
+                  header: t('students.columns.referent'),
+                  cell: (student) =>
+                    student.referent_instructor_id ? (instructors.names.get(student.referent_instructor_id) ?? t('common.none')) : t('common.none'),
+                },
+                {
+                  key: 'bookable',
+                  header: t('students.columns.bookable'),
+                  align: 'right',
+                  nowrap: true,
+                  cell: (student) => (
+                    <Text span inherit c={student.bookable_minutes < 0 ? 'red.8' : undefined}>
+                      {formatMinutes(student.bookable_minutes)}
+                    </Text>
+                  ),
+                },
+              ]}
+            />
           </>
         )}
         {students.hasNextPage && (

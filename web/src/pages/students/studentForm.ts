@@ -3,6 +3,7 @@
  * checks the same ones; these only spare a round trip).
  */
 import type { TFunction } from 'i18next';
+import { ApiError } from '../../api/problem.ts';
 import { optional } from '../../lib/formErrors.ts';
 import { splitMinutes, toMinutes } from '../../lib/duration.ts';
 import { validateEmail } from '../../lib/passwords.ts';
@@ -189,4 +190,30 @@ export function validateStudent(values: StudentValues, today: string, t: TFuncti
     }
   }
   return errors;
+}
+
+/** The problem type of a probable duplicate (same names, case and accents aside, and same birth date). */
+export const DUPLICATE_STUDENT = 'https://volant.app/problems/duplicate-student';
+
+/** An existing file that a 409 names as a probable duplicate. */
+export interface DuplicateFile {
+  id: string;
+  first_name: string;
+  last_name: string;
+  birth_date: string;
+  neph: string | null;
+}
+
+/** The files a duplicate-student 409 names (none for any other error). */
+export function duplicatesOf(error: unknown): DuplicateFile[] {
+  if (!(error instanceof ApiError) || error.status !== 409) return [];
+  if (error.problem.type !== undefined && error.problem.type !== DUPLICATE_STUDENT) return [];
+  const out: DuplicateFile[] = [];
+  for (const item of error.problem.conflicts ?? []) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { id, first_name, last_name, birth_date, neph } = item as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof first_name !== 'string' || typeof last_name !== 'string' || typeof birth_date !== 'string') continue;
+    out.push({ id, first_name, last_name, birth_date, neph: typeof neph === 'string' ? neph : null });
+  }
+  return out;
 }
