@@ -242,6 +242,51 @@ impl Default for Settings {
     }
 }
 
+/// The highest total score of the practical test (the grid counts 31 points).
+pub const PRACTICAL_MAX_SCORE: u8 = 31;
+
+/// Checks settings a school sends: `(field, French message)` for each fault. A band table must
+/// exist (an empty one would read as "no delay after a failure") and stay within the grid.
+pub fn check_settings(s: &Settings) -> Vec<(String, String)> {
+    let mut faults = vec![];
+    let mut fault = |field: &str, message: &str| faults.push((field.to_owned(), message.to_owned()));
+    if s.waiting_bands.is_empty() {
+        fault("exams.waiting_bands", "Indiquez au moins une tranche de délai après un échec.");
+    }
+    for (i, band) in s.waiting_bands.iter().enumerate() {
+        if band.min_score > band.max_score || band.max_score > PRACTICAL_MAX_SCORE {
+            fault(
+                &format!("exams.waiting_bands.{i}"),
+                "Une tranche va d'un score à un score plus grand, au plus 31 points.",
+            );
+        }
+        if band.days > 365 {
+            fault(&format!("exams.waiting_bands.{i}.days"), "Un délai après un échec ne dépasse pas un an.");
+        }
+    }
+    if !(15..=18).contains(&s.min_age_years) {
+        fault("exams.min_age_years", "L'âge minimal de l'examen pratique est compris entre 15 et 18 ans.");
+    }
+    if !(1..=10).contains(&s.theory_validity_years) {
+        fault("exams.theory_validity_years", "La validité du code est comprise entre 1 et 10 ans.");
+    }
+    let day_fields = [
+        ("exams.theory_min_days_before_booking", s.theory_min_days_before_booking),
+        ("exams.absence_days", s.absence_days),
+        ("exams.late_cancellation_days", s.late_cancellation_days),
+        ("exams.late_cancellation_notice_days", s.late_cancellation_notice_days),
+    ];
+    for (field, days) in day_fields {
+        if days > 365 {
+            fault(field, "Un délai ne dépasse pas un an (365 jours).");
+        }
+    }
+    if !(0..=100 * 60).contains(&s.min_driving_minutes) || !(0..=100 * 60).contains(&s.min_driving_minutes_automatic) {
+        fault("exams.min_driving_minutes", "Le minimum d'heures de conduite est compris entre 0 et 100 heures.");
+    }
+    faults
+}
+
 /// Runs every rule; the student is eligible when none blocks.
 pub fn evaluate(facts: &Facts, settings: &Settings) -> Eligibility {
     let rules = vec![
@@ -699,6 +744,20 @@ mod tests {
     fn neph_blocks_without() {
         assert_eq!(status(&Facts { has_neph: false, ..ready() }, RuleCode::Neph), RuleStatus::Block);
         assert_eq!(status(&ready(), RuleCode::Neph), RuleStatus::Ok);
+    }
+
+    #[test]
+    fn settings_are_refused_without_bands_or_beyond_the_grid() {
+        assert!(check_settings(&Settings::default()).is_empty());
+        let empty = Settings { waiting_bands: vec![], ..Settings::default() };
+        assert_eq!(check_settings(&empty)[0].0, "exams.waiting_bands");
+        let beyond = Settings {
+            waiting_bands: vec![WaitingBand { min_score: 20, max_score: 32, days: 2 }],
+            ..Settings::default()
+        };
+        assert_eq!(check_settings(&beyond)[0].0, "exams.waiting_bands.0");
+        let long = Settings { absence_days: 400, ..Settings::default() };
+        assert_eq!(check_settings(&long)[0].0, "exams.absence_days");
     }
 
     #[test]

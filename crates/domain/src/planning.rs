@@ -1,6 +1,7 @@
 //! The rules of the planning: what refuses a lesson (422, named rules) and what only warns.
 //! Facts are gathered by the server in the same transaction as the write; this code decides.
 
+use crate::french::de;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
@@ -100,16 +101,16 @@ pub fn check(f: &Facts) -> (Vec<Finding>, Vec<Finding>) {
             match i.authorisation_expires_on {
                 Some(d) if d < f.today => blocks.push(finding(
                     "instructor_authorisation_expired",
-                    format!("L'autorisation d'enseigner de {} a expiré le {}.", i.name, fr(d)),
+                    format!("L'autorisation d'enseigner {} a expiré le {}.", de(&i.name), fr(d)),
                 )),
                 Some(d) if d < f.date => warns.push(finding(
                     "instructor_authorisation_expires",
-                    format!("L'autorisation d'enseigner de {} expire le {}, avant la séance.", i.name, fr(d)),
+                    format!("L'autorisation d'enseigner {} expire le {}, avant la séance.", de(&i.name), fr(d)),
                 )),
                 _ => {}
             }
             if !i.weekly.is_empty() && !within(&i.weekly, f.date, f.start, f.end) {
-                warns.push(finding("outside_availability", format!("En dehors des disponibilités de {}.", i.name)));
+                warns.push(finding("outside_availability", format!("En dehors des disponibilités {}.", de(&i.name))));
             }
         }
         if !f.opening_hours.is_empty() && !within(&f.opening_hours, f.date, f.start, f.end) {
@@ -152,8 +153,8 @@ pub fn check(f: &Facts) -> (Vec<Finding>, Vec<Finding>) {
     for s in &f.students {
         if f.kind == Kind::Driving && !s.ants_validated {
             let message = format!(
-                "Le dossier ANTS de {} n'est pas validé : la loi l'exige avant les leçons de conduite.",
-                s.name
+                "Le dossier ANTS {} n'est pas validé : la loi l'exige avant les leçons de conduite.",
+                de(&s.name)
             );
             if f.ants_rule_warns {
                 warns.push(finding("ants_registration", message))
@@ -162,14 +163,14 @@ pub fn check(f: &Facts) -> (Vec<Finding>, Vec<Finding>) {
             }
         }
         if !s.active {
-            warns.push(finding("student_not_active", format!("Le dossier de {} n'est pas actif.", s.name)));
+            warns.push(finding("student_not_active", format!("Le dossier {} n'est pas actif.", de(&s.name))));
         }
         if f.kind == Kind::Driving {
             if !s.has_start_evaluation {
                 warns.push(finding("no_start_evaluation", format!("{} n'a pas fait d'évaluation de départ.", s.name)));
             }
             if !s.has_contract {
-                warns.push(finding("no_contract", format!("Le contrat de {} n'est pas signé.", s.name)));
+                warns.push(finding("no_contract", format!("Le contrat {} n'est pas signé.", de(&s.name))));
             }
             if s.bookable_minutes < f.minutes {
                 warns.push(finding("insufficient_hours", format!("{} n'a plus assez d'heures réservables.", s.name)));

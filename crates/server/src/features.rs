@@ -32,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(crate::auth::routes::routes())
         .merge(crate::users::routes())
+        .merge(crate::school::routes::routes())
         .merge(crate::invitations::routes())
         .merge(crate::audit_log::routes())
         .merge(crate::demo::routes::routes())

@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod mail;
 pub mod metrics;
 pub mod planning;
+pub mod school;
 pub mod seed;
 pub mod state;
 pub mod students;

@@ -59,6 +59,8 @@ pub enum Permission {
     ManageExams,
     /// Read the office's alerts.
     ReadAlerts,
+    /// Read and change the school's settings (rules, delays, labels, thresholds).
+    ManageSettings,
 }
 
 impl Permission {
@@ -70,7 +72,8 @@ impl Permission {
             | Permission::ReadDemoMails
             | Permission::ManageAgencies
             | Permission::ManageInstructors
-            | Permission::EraseStudents => &[Admin],
+            | Permission::EraseStudents
+            | Permission::ManageSettings => &[Admin],
             Permission::ManageAvailability
             | Permission::ManageVehicles
             | Permission::ManageStudents

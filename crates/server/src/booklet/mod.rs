@@ -189,17 +189,10 @@ pub struct Booklet {
     pub assessments: Vec<Assessment>,
 }
 
-/// The school's labels for the four levels (settings `booklet_labels`), else the defaults.
+/// The school's labels for the four levels (its settings), else the defaults.
 pub async fn labels(conn: &mut PgConnection, tenant: TenantId) -> AppResult<Vec<LevelLabel>> {
-    let settings: serde_json::Value =
-        sqlx::query_scalar("SELECT settings FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await?;
-    Ok(Level::ALL
-        .iter()
-        .map(|l| {
-            let custom = settings["booklet_labels"][to_text(l)].as_str().map(str::to_owned);
-            LevelLabel { level: *l, label: custom.unwrap_or_else(|| l.label_fr().to_owned()) }
-        })
-        .collect())
+    let names = crate::school::read(conn, tenant).await?.settings.booklet_labels;
+    Ok(Level::ALL.iter().map(|l| LevelLabel { level: *l, label: names.of(*l).to_owned() }).collect())
 }
 
 pub async fn read(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> AppResult<Booklet> {

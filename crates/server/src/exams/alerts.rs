@@ -29,8 +29,6 @@ use crate::{
 
 /// Theory tests expiring within this many days are flagged.
 pub const THEORY_EXPIRY_NOTICE_DAYS: i64 = 90;
-/// Bookable hours under this (minutes) are flagged, unless the school sets `alerts.low_hours_minutes`.
-pub const DEFAULT_LOW_HOURS_MINUTES: i64 = 120;
 pub const AUTHORISATION_NOTICE_DAYS: i64 = 60;
 pub const VEHICLE_PAPERS_NOTICE_DAYS: i64 = 30;
 
@@ -148,12 +146,7 @@ async fn theory_expiring(conn: &mut PgConnection, tenant: TenantId, school: &Sch
 }
 
 async fn low_hours(conn: &mut PgConnection, tenant: TenantId, active: &[Student]) -> AppResult<Vec<Alert>> {
-    let threshold: Option<i64> =
-        sqlx::query_scalar("SELECT (settings #>> '{alerts,low_hours_minutes}')::bigint FROM tenants WHERE id = $1")
-            .bind(tenant.0)
-            .fetch_one(conn)
-            .await?;
-    let threshold = threshold.unwrap_or(DEFAULT_LOW_HOURS_MINUTES);
+    let threshold = crate::school::read(conn, tenant).await?.settings.alerts.low_hours_minutes;
     Ok(active
         .iter()
         .filter(|s| s.bookable_minutes < threshold)

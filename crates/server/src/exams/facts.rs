@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 use volant_domain::{
@@ -35,10 +34,8 @@ impl School {
 
 /// Reads the school's zone and exam settings (`settings.exams` overrides single fields).
 pub async fn school(conn: &mut PgConnection, tenant: TenantId) -> AppResult<School> {
-    let (tz, settings): (String, Value) =
-        sqlx::query_as("SELECT timezone, settings FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await?;
-    let settings = serde_json::from_value(settings["exams"].clone()).unwrap_or_default();
-    Ok(School { tz: tz.parse().unwrap_or(chrono_tz::Europe::Paris), settings })
+    let school = crate::school::read(conn, tenant).await?;
+    Ok(School { tz: school.tz, settings: school.settings.eligibility() })
 }
 
 /// Minutes of driving lessons done by the student.

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::{Acquire, PgConnection, types::Json};
 use uuid::Uuid;
 use volant_domain::{
@@ -30,16 +30,17 @@ const MAX_BLOCK_DAYS: i64 = 366;
 pub struct SchoolSettings {
     pub tz: Tz,
     pub late_cancel_hours: i64,
+    pub charge_late_cancellations: bool,
     pub ants_rule_warns: bool,
 }
 
 pub async fn school(conn: &mut PgConnection, tenant: TenantId) -> AppResult<SchoolSettings> {
-    let (tz, settings): (String, Value) =
-        sqlx::query_as("SELECT timezone, settings FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await?;
+    let school = crate::school::read(conn, tenant).await?;
     Ok(SchoolSettings {
-        tz: tz.parse().unwrap_or(chrono_tz::Europe::Paris),
-        late_cancel_hours: settings["late_cancel_hours"].as_i64().unwrap_or(planning::DEFAULT_LATE_CANCEL_HOURS),
-        ants_rule_warns: settings["ants_rule"].as_str() == Some("warn"),
+        tz: school.tz,
+        late_cancel_hours: school.settings.late_cancel_hours,
+        charge_late_cancellations: school.settings.charge_late_cancellations,
+        ants_rule_warns: school.settings.ants_rule == crate::school::RuleMode::Warn,
     })
 }
 
@@ -450,7 +451,8 @@ pub async fn complete(
     finish_change(conn, actor, lesson, "lesson.complete").await
 }
 
-/// Marks a no-show (not before the start): the lesson is charged.
+/// Marks a no-show (not before the start): the lesson is charged, unless the school charges
+/// neither late cancellations nor no-shows.
 pub async fn no_show(conn: &mut PgConnection, actor: &Actor, lesson: &Lesson) -> AppResult<Lesson> {
     must_be_planned(lesson)?;
     if Utc::now() < lesson.starts_at {
@@ -459,7 +461,7 @@ pub async fn no_show(conn: &mut PgConnection, actor: &Actor, lesson: &Lesson) ->
             "Une absence ne peut être notée qu'après le début de la séance.",
         ));
     }
-    let charged = lesson.kind == LessonKind::Driving;
+    let charged = lesson.kind == LessonKind::Driving && school(conn, actor.tenant_id).await?.charge_late_cancellations;
     let change = repo::StatusChange {
         status: LessonStatus::NoShow,
         comment: None,
@@ -509,7 +511,11 @@ pub async fn cancel_as_asked(
     let settings = school(conn, actor.tenant_id).await?;
     let notice = (lesson.starts_at - asked_at).num_minutes();
     let late = planning::is_late_cancellation(notice, settings.late_cancel_hours);
-    let charged = by == CancelledBy::Student && late && !waive_charge && lesson.kind == LessonKind::Driving;
+    let charged = settings.charge_late_cancellations
+        && by == CancelledBy::Student
+        && late
+        && !waive_charge
+        && lesson.kind == LessonKind::Driving;
     let change = repo::StatusChange {
         status: LessonStatus::Cancelled,
         comment: None,

@@ -50,9 +50,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The school's time zone.
 pub async fn school_zone(conn: &mut PgConnection, tenant: TenantId) -> AppResult<chrono_tz::Tz> {
-    let tz: String =
-        sqlx::query_scalar("SELECT timezone FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await?;
-    Ok(tz.parse().unwrap_or(chrono_tz::Europe::Paris))
+    Ok(crate::school::read(conn, tenant).await?.tz)
 }
 
 /// Today in the school's time zone.

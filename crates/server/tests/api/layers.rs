@@ -14,11 +14,11 @@ const LAYERS: &[&[&str]] = &[
     &["db", "state"],
     &["jobs"],
     &["mail"],
-    // Core: the HTTP edge's helpers, the audit chain, who is calling, people and the log.
+    // Core: the HTTP edge's helpers, the audit chain, who is calling, people, the log, settings.
     &["http"],
     &["audit"],
     &["auth"],
-    &["users", "audit_log"],
+    &["users", "audit_log", "school"],
     // Resources.
     &["agencies", "instructors", "vehicles", "students"],
     // Schools and their members, which provision resources (a school's first agency, the

@@ -18,4 +18,5 @@ mod rbac;
 mod reliability;
 mod resources;
 mod seed;
+mod settings;
 mod students;

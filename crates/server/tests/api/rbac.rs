@@ -43,6 +43,8 @@ fn matrix() -> HashMap<(&'static str, &'static str), Access> {
         (("GET", "/api/v1/audit-log"), ADMIN),
         (("GET", "/api/v1/audit-log/verify"), ADMIN),
         (("GET", "/api/v1/demo/mails"), ADMIN),
+        (("GET", "/api/v1/settings"), ADMIN),
+        (("PUT", "/api/v1/settings"), ADMIN),
         (("GET", "/api/v1/agencies"), Access::AnyRole),
         (("POST", "/api/v1/agencies"), ADMIN),
         (("GET", "/api/v1/agencies/{id}"), Access::AnyRole),

@@ -1,0 +1,261 @@
+//! The school's own settings: every rule the regulation leaves uncertain ([U]) or to the school,
+//! typed, validated, and read in one place. They are stored in `tenants.settings` (JSON); each
+//! field is read on its own, so a malformed stored value falls back to its default without
+//! resetting the others.
+
+pub mod routes;
+
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde_json::{Map, Value};
+use sqlx::PgConnection;
+use utoipa::ToSchema;
+use volant_domain::{booklet::Level, eligibility, ids::TenantId, planning::DEFAULT_LATE_CANCEL_HOURS};
+
+use crate::error::{AppError, AppResult, FieldErrors};
+
+/// Whether a rule refuses (422) or only warns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleMode {
+    #[default]
+    Block,
+    Warn,
+}
+
+/// The names the school gives the booklet's four levels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LevelLabels {
+    pub non_aborde: String,
+    pub aborde: String,
+    pub traite: String,
+    pub assimile: String,
+}
+
+impl Default for LevelLabels {
+    fn default() -> Self {
+        LevelLabels {
+            non_aborde: Level::NonAborde.label_fr().into(),
+            aborde: Level::Aborde.label_fr().into(),
+            traite: Level::Traite.label_fr().into(),
+            assimile: Level::Assimile.label_fr().into(),
+        }
+    }
+}
+
+impl LevelLabels {
+    pub fn of(&self, level: Level) -> &str {
+        match level {
+            Level::NonAborde => &self.non_aborde,
+            Level::Aborde => &self.aborde,
+            Level::Traite => &self.traite,
+            Level::Assimile => &self.assimile,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AlertSettings {
+    /// A student's bookable time under this many minutes is flagged.
+    pub low_hours_minutes: i64,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        AlertSettings { low_hours_minutes: DEFAULT_LOW_HOURS_MINUTES }
+    }
+}
+
+/// Bookable time under this is flagged, unless the school sets another threshold.
+pub const DEFAULT_LOW_HOURS_MINUTES: i64 = 120;
+
+/// Every setting of a school, with the regulation's or the trade's value by default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct SchoolSettings {
+    /// A student's cancellation with less notice than this (hours) is late.
+    pub late_cancel_hours: i64,
+    /// Whether a late cancellation or a no-show consumes the student's hours.
+    pub charge_late_cancellations: bool,
+    /// A driving lesson for a student whose ANTS registration is not validated: refused or
+    /// warned, in the planning and for the practical test alike.
+    pub ants_rule: RuleMode,
+    /// The practical test of a student whose booklet is incomplete: warned by default.
+    pub booklet_rule: RuleMode,
+    /// The practical test's thresholds and delays (the `ants_registration_blocks` and
+    /// `booklet_blocks` inside follow `ants_rule` and `booklet_rule`).
+    pub exams: eligibility::Settings,
+    pub booklet_labels: LevelLabels,
+    pub alerts: AlertSettings,
+}
+
+impl Default for SchoolSettings {
+    fn default() -> Self {
+        SchoolSettings {
+            late_cancel_hours: DEFAULT_LATE_CANCEL_HOURS,
+            charge_late_cancellations: true,
+            ants_rule: RuleMode::Block,
+            booklet_rule: RuleMode::Warn,
+            exams: eligibility::Settings::default(),
+            booklet_labels: LevelLabels::default(),
+            alerts: AlertSettings::default(),
+        }
+    }
+}
+
+impl SchoolSettings {
+    /// The eligibility settings with the school's two rule switches applied.
+    pub fn eligibility(&self) -> eligibility::Settings {
+        eligibility::Settings {
+            ants_registration_blocks: self.ants_rule == RuleMode::Block,
+            booklet_blocks: self.booklet_rule == RuleMode::Block,
+            ..self.exams.clone()
+        }
+    }
+
+    /// The stored JSON read field by field (see the module's comment).
+    pub fn from_stored(stored: &Value) -> SchoolSettings {
+        let mut settings: SchoolSettings = merge_fields(stored);
+        settings.exams = merge_fields(&stored["exams"]);
+        settings.booklet_labels = merge_fields(&stored["booklet_labels"]);
+        settings.alerts = merge_fields(&stored["alerts"]);
+        settings
+    }
+
+    /// Checks what the office sends, with a French message per field.
+    pub fn validate(&self) -> AppResult<()> {
+        let mut errors = FieldErrors::default();
+        if !(0..=7 * 24).contains(&self.late_cancel_hours) {
+            errors.add("late_cancel_hours", "Le délai d'annulation est compris entre 0 et 168 heures (7 jours).");
+        }
+        if !(0..=100 * 60).contains(&self.alerts.low_hours_minutes) {
+            errors.add("alerts.low_hours_minutes", "Le seuil d'alerte est compris entre 0 et 100 heures.");
+        }
+        for level in Level::ALL {
+            let label = self.booklet_labels.of(level).trim();
+            if label.is_empty() || label.chars().count() > 40 {
+                let field = format!(
+                    "booklet_labels.{}",
+                    serde_json::to_value(level).unwrap_or_default().as_str().unwrap_or("")
+                );
+                errors.add(&field, "Chaque niveau a un nom de 1 à 40 caractères.");
+            }
+        }
+        for (field, message) in eligibility::check_settings(&self.exams) {
+            errors.add(&field, message);
+        }
+        errors.finish()
+    }
+}
+
+/// A `T` from the default with each stored field that parses on its own; a field that does
+/// not is logged and keeps its default. Unknown stored keys are ignored.
+fn merge_fields<T: Serialize + DeserializeOwned + Default>(stored: &Value) -> T {
+    let mut merged = match serde_json::to_value(T::default()) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    if let Value::Object(fields) = stored {
+        for (key, value) in fields {
+            if !merged.contains_key(key) {
+                continue;
+            }
+            let mut candidate = merged.clone();
+            candidate.insert(key.clone(), value.clone());
+            if serde_json::from_value::<T>(Value::Object(candidate)).is_ok() {
+                merged.insert(key.clone(), value.clone());
+            } else {
+                tracing::warn!(setting = %key, "malformed school setting ignored: its default applies");
+            }
+        }
+    }
+    serde_json::from_value(Value::Object(merged)).unwrap_or_default()
+}
+
+/// A school as its rules see it: its zone and its settings.
+#[derive(Clone, Debug)]
+pub struct School {
+    pub tz: Tz,
+    pub settings: SchoolSettings,
+    /// The `version` of the school's settings, for optimistic concurrency.
+    pub version: i32,
+}
+
+impl School {
+    /// The local date of an instant in the school's zone.
+    pub fn date_of(&self, at: chrono::DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.tz).date_naive()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.date_of(Utc::now())
+    }
+}
+
+/// The one reader of a school's zone and settings.
+pub async fn read(conn: &mut PgConnection, tenant: TenantId) -> AppResult<School> {
+    let (tz, stored, version): (String, Value, i32) =
+        sqlx::query_as("SELECT timezone, settings, version FROM tenants WHERE id = $1")
+            .bind(tenant.0)
+            .fetch_one(conn)
+            .await?;
+    Ok(School {
+        tz: tz.parse().unwrap_or(chrono_tz::Europe::Paris),
+        settings: SchoolSettings::from_stored(&stored),
+        version,
+    })
+}
+
+/// Stores new settings (validated by the caller), keeping the stored keys that are not settings
+/// (the demo's version stamp). Returns the new version.
+pub async fn write(conn: &mut PgConnection, tenant: TenantId, settings: &SchoolSettings) -> AppResult<i32> {
+    let json = serde_json::to_value(settings).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(sqlx::query_scalar(
+        "UPDATE tenants SET settings = settings || $2, version = version + 1 WHERE id = $1 RETURNING version",
+    )
+    .bind(tenant.0)
+    .bind(json)
+    .fetch_one(conn)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_malformed_stored_field_keeps_its_default_and_the_others_theirs() {
+        let stored = json!({
+            "late_cancel_hours": 24,
+            "ants_rule": "sometimes",
+            "exams": {"absence_days": "forty", "late_cancellation_notice_days": 4},
+            "alerts": {"low_hours_minutes": 60},
+            "demo_version": 6
+        });
+        let s = SchoolSettings::from_stored(&stored);
+        assert_eq!(s.late_cancel_hours, 24);
+        assert_eq!(s.ants_rule, RuleMode::Block, "a bad value falls back to its default");
+        assert_eq!(s.exams.absence_days, 40);
+        assert_eq!(s.exams.late_cancellation_notice_days, 4, "its neighbour is kept");
+        assert_eq!(s.alerts.low_hours_minutes, 60);
+    }
+
+    #[test]
+    fn the_rule_switches_drive_the_eligibility_settings() {
+        let s = SchoolSettings { ants_rule: RuleMode::Warn, booklet_rule: RuleMode::Block, ..Default::default() };
+        let e = s.eligibility();
+        assert!(!e.ants_registration_blocks && e.booklet_blocks);
+    }
+
+    #[test]
+    fn an_empty_band_table_is_refused_with_a_french_message() {
+        let mut s = SchoolSettings::default();
+        s.exams.waiting_bands.clear();
+        let Err(AppError::BadRequest { errors, .. }) = s.validate() else { panic!("refused") };
+        assert_eq!(errors[0].field, "exams.waiting_bands");
+        assert!(SchoolSettings::default().validate().is_ok());
+    }
+}
