@@ -105,9 +105,10 @@ pub enum Training {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AttemptOutcome {
     Passed,
-    /// Score out of 31; a failure may have a high score and an eliminatory fault.
+    /// Score out of 31 (`None` when it was not entered); a failure may have a high score and
+    /// an eliminatory fault.
     Failed {
-        score: u8,
+        score: Option<u8>,
         eliminatory: bool,
     },
     /// `excused`: a serious reason was accepted, which cancels the waiting period.
@@ -157,6 +158,9 @@ pub struct Facts {
     pub theory_passes: Vec<NaiveDate>,
     /// Driving lessons with status `done`, in minutes.
     pub driving_minutes_done: i64,
+    /// Driving time done at a previous school (`transfer_in` of the hours ledger), in minutes:
+    /// it counts toward the minimum.
+    pub transfer_in_minutes: i64,
     pub start_evaluation_on: Option<NaiveDate>,
     pub contract_signed_on: Option<NaiveDate>,
     /// Items in the booklet's reference (32 for B).
@@ -196,6 +200,9 @@ pub struct Settings {
     pub ants_registration_blocks: bool,
     /// Delays after a failure, by score; a score in several bands takes the longest delay.
     pub waiting_bands: Vec<WaitingBand>,
+    /// [U] Delay after a failure whose score was not entered: by default the shortest delay the
+    /// regulation allows after a failure, and the rule asks for the score.
+    pub unknown_score_days: u32,
     /// Delay after an unexcused absence, from the planned test date.
     pub absence_days: u32,
     /// Delay after an unexcused late cancellation, from the planned test date.
@@ -229,6 +236,8 @@ impl Default for Settings {
                 WaitingBand { min_score: 16, max_score: 20, days: 20 },
                 WaitingBand { min_score: 0, max_score: 15, days: 35 },
             ],
+            // [C] Arrêté 27 April 2021, art. 3-II: the shortest delay after a failure is 2 days.
+            unknown_score_days: 2,
             // [C] 40 days after an unexcused absence, 30 after an unexcused late cancellation.
             absence_days: 40,
             late_cancellation_days: 30,
@@ -402,13 +411,19 @@ pub fn theory_valid_until(pass: NaiveDate, settings: &Settings) -> NaiveDate {
 fn check_driving_hours(facts: &Facts, settings: &Settings) -> RuleOutcome {
     let minimum =
         if facts.automatic_only { settings.min_driving_minutes_automatic } else { settings.min_driving_minutes };
-    let done = facts.driving_minutes_done;
+    let done = facts.driving_minutes_done + facts.transfer_in_minutes.max(0);
+    let elsewhere = if facts.transfer_in_minutes > 0 {
+        format!(", dont {} dans une autre école", fr_duration(facts.transfer_in_minutes))
+    } else {
+        String::new()
+    };
     if done >= minimum {
-        let message = format!("{} de conduite effectuées (minimum {}).", fr_duration(done), fr_duration(minimum));
+        let message =
+            format!("{} de conduite effectuées{elsewhere} (minimum {}).", fr_duration(done), fr_duration(minimum));
         return outcome(RuleCode::DrivingHours, RuleStatus::Ok, message);
     }
     let message = format!(
-        "Encore {} de conduite à faire ({} sur {}).",
+        "Encore {} de conduite à faire ({} sur {}{elsewhere}).",
         fr_duration(minimum - done.max(0)),
         fr_duration(done),
         fr_duration(minimum)
@@ -429,11 +444,28 @@ fn check_start_evaluation(facts: &Facts) -> RuleOutcome {
 }
 
 /// SPEC § P0.6: an unsigned training contract only warns (the school's own paperwork).
+/// [C] Code de la route, art. L.213-2: the contract is signed after the start evaluation, which
+/// sets the estimated hours it states. A contract signed before (a file from earlier years) is
+/// flagged.
 fn check_contract(facts: &Facts) -> RuleOutcome {
-    match facts.contract_signed_on {
-        Some(day) => outcome(RuleCode::Contract, RuleStatus::Ok, format!("Contrat signé le {}.", fr_date(day))),
-        None => outcome(RuleCode::Contract, RuleStatus::Warn, "Contrat de formation non signé."),
+    match (facts.contract_signed_on, facts.start_evaluation_on) {
+        (Some(signed), Some(evaluated)) if signed < evaluated => outcome(
+            RuleCode::Contract,
+            RuleStatus::Warn,
+            format!(
+                "Contrat signé le {}, avant l'évaluation de départ du {} : l'évaluation doit le précéder (art. L.213-2).",
+                fr_date(signed),
+                fr_date(evaluated)
+            ),
+        ),
+        (Some(day), _) => outcome(RuleCode::Contract, RuleStatus::Ok, format!("Contrat signé le {}.", fr_date(day))),
+        (None, _) => outcome(RuleCode::Contract, RuleStatus::Warn, "Contrat de formation non signé."),
     }
+}
+
+/// [C] Code de la route, art. L.213-2: the training contract follows the start evaluation.
+pub fn contract_follows_evaluation(evaluated_on: NaiveDate, signed_on: NaiveDate) -> bool {
+    signed_on >= evaluated_on
 }
 
 /// SPEC § P0.6: all booklet items `assimile`; warns by default, a school may make it block.
@@ -474,7 +506,9 @@ fn check_waiting_period(facts: &Facts, settings: &Settings) -> RuleOutcome {
     }
     let message =
         format!("Délai écoulé ({} : réservation possible depuis le {}).", delay.reason, fr_date(delay.not_before));
-    outcome(RuleCode::WaitingPeriod, RuleStatus::Ok, message)
+    let scoreless =
+        facts.practical_attempts.iter().any(|a| matches!(a.outcome, AttemptOutcome::Failed { score: None, .. }));
+    outcome(RuleCode::WaitingPeriod, if scoreless { RuleStatus::Warn } else { RuleStatus::Ok }, message)
 }
 
 /// The delay one attempt imposes, if any. Passes, excused absences or cancellations, and
@@ -483,9 +517,14 @@ fn delay_after(attempt: &PracticalAttempt, settings: &Settings) -> Option<Delay>
     let date = attempt.date;
     let (days, reason) = match attempt.outcome {
         AttemptOutcome::Passed => return None,
-        AttemptOutcome::Failed { score, eliminatory } => {
+        AttemptOutcome::Failed { score: Some(score), eliminatory } => {
             let fault = if eliminatory { " (faute éliminatoire)" } else { "" };
             (failure_delay_days(score, settings), format!("échec{fault} avec {score} points le {}", fr_date(date)))
+        }
+        AttemptOutcome::Failed { score: None, eliminatory } => {
+            let fault = if eliminatory { " (faute éliminatoire)" } else { "" };
+            let reason = format!("échec{fault} du {} sans score enregistré (saisissez-le)", fr_date(date));
+            (settings.unknown_score_days, reason)
         }
         AttemptOutcome::Absent { excused: false } => {
             (settings.absence_days, format!("absence non excusée à l'examen du {}", fr_date(date)))
@@ -537,6 +576,9 @@ fn check_aac(facts: &Facts, settings: &Settings) -> RuleOutcome {
     }
 }
 
+/// [S] The first pedagogical meeting of AAC: 4 to 6 months after the AFFI.
+pub const AAC_FIRST_MEETING_MONTHS: (u32, u32) = (4, 6);
+
 /// What an AAC file still lacks, one phrase per condition.
 fn aac_missing(facts: &Facts, settings: &Settings) -> Vec<String> {
     let aac = &facts.aac;
@@ -564,9 +606,26 @@ fn aac_missing(facts: &Facts, settings: &Settings) -> Vec<String> {
         )),
         Some(_) => {}
     }
-    let meetings = u32::try_from(aac.pedagogical_meetings.len()).unwrap_or(u32::MAX);
+    // [S] Only the meetings after the AFFI count; the first falls 4 to 6 months after it.
+    // Without an AFFI date (already reported), the meetings cannot be placed: all count.
+    let after_affi: Vec<NaiveDate> = match aac.affi_on {
+        Some(affi) => aac.pedagogical_meetings.iter().copied().filter(|m| *m > affi).collect(),
+        None => aac.pedagogical_meetings.clone(),
+    };
+    let meetings = u32::try_from(after_affi.len()).unwrap_or(u32::MAX);
     if meetings < settings.aac_min_meetings {
         missing.push(format!("{meetings} rendez-vous pédagogique(s) sur {}", settings.aac_min_meetings));
+    }
+    if let (Some(affi), Some(first)) = (aac.affi_on, after_affi.iter().min()) {
+        let (from, to) = (add_months(affi, AAC_FIRST_MEETING_MONTHS.0), add_months(affi, AAC_FIRST_MEETING_MONTHS.1));
+        if *first < from || *first > to {
+            missing.push(format!(
+                "premier rendez-vous pédagogique le {}, hors de la période du {} au {} (4 à 6 mois après l'AFFI)",
+                fr_date(*first),
+                fr_date(from),
+                fr_date(to)
+            ));
+        }
     }
     missing
 }
@@ -659,6 +718,7 @@ mod tests {
             training: Training::Traditional,
             theory_passes: vec![d("2025-01-10")],
             driving_minutes_done: 1500,
+            transfer_in_minutes: 0,
             start_evaluation_on: Some(d("2024-11-02")),
             contract_signed_on: Some(d("2024-11-02")),
             booklet_items: 32,
@@ -865,13 +925,13 @@ mod tests {
             (0, false, "2026-04-05", "2026-04-06"),
         ];
         for (score, eliminatory, blocked, allowed) in cases {
-            let failure = attempt("2026-03-02", AttemptOutcome::Failed { score, eliminatory });
+            let failure = attempt("2026-03-02", AttemptOutcome::Failed { score: Some(score), eliminatory });
             let facts = with_attempts(blocked, vec![failure]);
             assert_eq!(status(&facts, RuleCode::WaitingPeriod), RuleStatus::Block, "score {score} on {blocked}");
             let facts = with_attempts(allowed, vec![failure]);
             assert_eq!(status(&facts, RuleCode::WaitingPeriod), RuleStatus::Ok, "score {score} on {allowed}");
         }
-        let failure = attempt("2026-03-02", AttemptOutcome::Failed { score: 23, eliminatory: false });
+        let failure = attempt("2026-03-02", AttemptOutcome::Failed { score: Some(23), eliminatory: false });
         assert_eq!(
             message(&with_attempts("2026-03-05", vec![failure]), RuleCode::WaitingPeriod),
             "Échec avec 23 points le 02/03/2026 : nouvelle réservation possible à partir du 12/03/2026."
@@ -916,8 +976,8 @@ mod tests {
     fn waiting_period_takes_the_longest_delay_of_all_attempts() {
         let attempts = vec![
             attempt("2026-02-20", AttemptOutcome::Absent { excused: false }), // until 01/04
-            attempt("2026-03-01", AttemptOutcome::Failed { score: 28, eliminatory: false }), // until 03/03
-            attempt("2026-03-10", AttemptOutcome::Failed { score: 23, eliminatory: true }), // until 20/03
+            attempt("2026-03-01", AttemptOutcome::Failed { score: Some(28), eliminatory: false }), // until 03/03
+            attempt("2026-03-10", AttemptOutcome::Failed { score: Some(23), eliminatory: true }), // until 20/03
             attempt("2026-03-12", AttemptOutcome::Passed),
         ];
         let facts = with_attempts("2026-03-25", attempts.clone());
@@ -964,6 +1024,74 @@ mod tests {
         );
     }
 
+    /// Regulation file § Exams [S]: two pedagogical meetings after the AFFI, the first 4 to 6
+    /// months after it; meetings dated before the AFFI do not count.
+    #[test]
+    fn aac_counts_only_meetings_after_the_affi_and_checks_the_first_ones_window() {
+        let aac = |meetings: Vec<NaiveDate>| Facts {
+            training: Training::Aac,
+            aac: AacFacts {
+                affi_on: Some(d("2025-06-15")),
+                accompanied_km: Some(3000),
+                pedagogical_meetings: meetings,
+            },
+            ..ready()
+        };
+        let before = rule(&aac(vec![d("2025-05-01"), d("2025-06-01")]), &Settings::default(), RuleCode::Aac);
+        assert_eq!(before.status, RuleStatus::Block);
+        assert!(before.message.contains("0 rendez-vous pédagogique(s) sur 2"), "{}", before.message);
+        // 4 months after the AFFI is the first day of the window, 6 months the last.
+        assert_eq!(status(&aac(vec![d("2025-10-15"), d("2026-04-01")]), RuleCode::Aac), RuleStatus::Ok);
+        assert_eq!(status(&aac(vec![d("2025-12-15"), d("2026-04-01")]), RuleCode::Aac), RuleStatus::Ok);
+        let early = rule(&aac(vec![d("2025-10-14"), d("2026-04-01")]), &Settings::default(), RuleCode::Aac);
+        assert!(early.message.contains("hors de la période du 15/10/2025 au 15/12/2025"), "{}", early.message);
+        assert_eq!(status(&aac(vec![d("2025-12-16"), d("2026-04-01")]), RuleCode::Aac), RuleStatus::Block);
+    }
+
+    /// Code de la route, art. L.213-2: the start evaluation comes before the contract.
+    #[test]
+    fn a_contract_signed_before_the_start_evaluation_is_flagged() {
+        let early =
+            Facts { start_evaluation_on: Some(d("2026-01-05")), contract_signed_on: Some(d("2026-01-04")), ..ready() };
+        let outcome = rule(&early, &Settings::default(), RuleCode::Contract);
+        assert_eq!(outcome.status, RuleStatus::Warn);
+        assert!(outcome.message.contains("avant l'évaluation de départ du 05/01/2026"), "{}", outcome.message);
+        let same_day = Facts { contract_signed_on: Some(d("2026-01-05")), ..early };
+        assert_eq!(status(&same_day, RuleCode::Contract), RuleStatus::Ok);
+        assert!(contract_follows_evaluation(d("2026-01-05"), d("2026-01-05")));
+        assert!(!contract_follows_evaluation(d("2026-01-05"), d("2026-01-04")));
+    }
+
+    /// [U] A failure without a score: the school's delay for an unknown score (by default the
+    /// shortest one, 2 days, Arrêté 27 April 2021 art. 3-II), and a warning to enter the score.
+    #[test]
+    fn a_failure_without_a_score_takes_the_setting_and_asks_for_the_score() {
+        let facts = |booking: &str| Facts {
+            booking_date: d(booking),
+            practical_attempts: vec![attempt("2026-03-02", AttemptOutcome::Failed { score: None, eliminatory: false })],
+            ..ready()
+        };
+        let blocked = rule(&facts("2026-03-03"), &Settings::default(), RuleCode::WaitingPeriod);
+        assert_eq!(blocked.status, RuleStatus::Block);
+        assert!(blocked.message.contains("sans score enregistré"), "{}", blocked.message);
+        assert!(!blocked.message.contains("0 points"));
+        let after = rule(&facts("2026-03-04"), &Settings::default(), RuleCode::WaitingPeriod);
+        assert_eq!(after.status, RuleStatus::Warn, "{}", after.message);
+        let strict = Settings { unknown_score_days: 35, ..Settings::default() };
+        assert_eq!(rule(&facts("2026-03-20"), &strict, RuleCode::WaitingPeriod).status, RuleStatus::Block);
+    }
+
+    /// [S] 20 h minimum (13 h in B78): hours driven at a previous school count.
+    #[test]
+    fn hours_from_a_previous_school_count_toward_the_minimum_and_are_named() {
+        let facts = Facts { driving_minutes_done: 900, transfer_in_minutes: 300, ..ready() };
+        let outcome = rule(&facts, &Settings::default(), RuleCode::DrivingHours);
+        assert_eq!(outcome.status, RuleStatus::Ok);
+        assert!(outcome.message.contains("dont 5 h dans une autre école"), "{}", outcome.message);
+        let short = Facts { driving_minutes_done: 900, transfer_in_minutes: 240, ..ready() };
+        assert_eq!(status(&short, RuleCode::DrivingHours), RuleStatus::Block);
+    }
+
     #[test]
     fn aac_supervised_warns_without_affi_and_traditional_is_not_concerned() {
         let supervised = Facts { training: Training::Supervised, ..ready() };
@@ -1001,7 +1129,7 @@ mod tests {
     fn facts_round_trip_through_json() {
         let facts = Facts {
             practical_attempts: vec![
-                attempt("2026-03-02", AttemptOutcome::Failed { score: 18, eliminatory: true }),
+                attempt("2026-03-02", AttemptOutcome::Failed { score: Some(18), eliminatory: true }),
                 attempt("2026-03-20", AttemptOutcome::Cancelled { excused: false, cancelled_on: d("2026-03-18") }),
             ],
             ..ready()

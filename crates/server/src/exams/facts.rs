@@ -71,10 +71,9 @@ fn attempt(e: &Exam, tz: Tz) -> Option<PracticalAttempt> {
     let outcome = match e.result {
         ExamResult::Pending => return None,
         ExamResult::Passed => AttemptOutcome::Passed,
-        ExamResult::Failed => AttemptOutcome::Failed {
-            score: e.score.and_then(|s| u8::try_from(s).ok()).unwrap_or(0),
-            eliminatory: e.eliminatory,
-        },
+        ExamResult::Failed => {
+            AttemptOutcome::Failed { score: e.score.and_then(|s| u8::try_from(s).ok()), eliminatory: e.eliminatory }
+        }
         ExamResult::Absent => AttemptOutcome::Absent { excused: e.excused },
         ExamResult::Cancelled => AttemptOutcome::Cancelled {
             excused: e.excused,
@@ -121,6 +120,7 @@ pub async fn eligibility(
         },
         theory_passes,
         driving_minutes_done: driving_minutes_done(conn, tenant, s.id).await?,
+        transfer_in_minutes: crate::students::hours::transfer_in_minutes(conn, tenant, s.id).await?,
         start_evaluation_on: s.start_evaluation.as_ref().map(|e| e.date),
         contract_signed_on: s.contract_signed_on,
         booklet_items: u32::try_from(booklet.item_count).unwrap_or(u32::MAX),

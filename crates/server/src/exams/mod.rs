@@ -52,6 +52,7 @@ impl Exam {
             excused: self.excused,
             cancelled_at: self.cancelled_at,
             comment: self.comment.clone(),
+            override_reason: None,
         }
     }
 }
@@ -106,6 +107,10 @@ pub struct ExamPatch {
     pub excused: Option<bool>,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub comment: Option<String>,
+    /// A practical test moved to a new date, or put back to pending, goes through the booking's
+    /// rules again; an ADMIN may pass them with a reason (audited).
+    #[serde(default, skip_serializing)]
+    pub override_reason: Option<String>,
 }
 
 /// What PATCH may change: the date, the centre and the result.
@@ -120,4 +125,8 @@ pub struct ExamUpdate {
     pub excused: bool,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub comment: Option<String>,
+    /// A practical test moved to a new date, or put back to pending, goes through the booking's
+    /// rules again; an ADMIN may pass them with a reason (audited).
+    #[serde(default, skip_serializing)]
+    pub override_reason: Option<String>,
 }

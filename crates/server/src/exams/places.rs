@@ -204,6 +204,17 @@ async fn assign(
             }
             other => other?,
         };
+        let category = crate::students::repo::to_text(&student.category);
+        if category != place.category {
+            return Err(AppError::rule(
+                "place_category",
+                format!(
+                    "Cette place est pour la catégorie {} ; le dossier {} est en catégorie {category}.",
+                    place.category,
+                    volant_domain::french::de(&format!("{} {}", student.first_name, student.last_name))
+                ),
+            ));
+        }
         let exam = NewExam {
             student_id: student.id,
             kind: ExamKind::Practical,

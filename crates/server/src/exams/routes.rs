@@ -166,6 +166,7 @@ pub async fn record(
         excused: input.excused,
         cancelled_at: input.cancelled_at,
         comment: input.comment.clone(),
+        override_reason: None,
     };
     check_fields(input.kind, &mut fields)?;
     let school = facts::school(conn, tenant).await?;
@@ -357,6 +358,7 @@ async fn update(
         let before = visible_exam(&mut tx, &ctx, id, true).await?;
         let mut fields: ExamUpdate = patch::apply(&before.update(), before.version, &before, &body)?;
         check_fields(before.kind, &mut fields)?;
+        let override_reason = check_rebooking(&mut tx, &ctx, &before, &fields).await?;
         repo::update(&mut tx, ctx.tenant_id, id, &fields).await?;
         if fields.result == ExamResult::Cancelled
             && before.result != ExamResult::Cancelled
@@ -365,18 +367,50 @@ async fn update(
             leave_accompaniment(&mut tx, &ctx.actor(), lesson, before.student_id).await?;
         }
         let after = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+        let mut after_json = json!(after);
+        if let Some(reason) = &override_reason {
+            after_json["override_reason"] = json!(reason);
+        }
         let change = Change {
-            action: "exam.update",
+            action: if override_reason.is_some() { "exam.update_override" } else { "exam.update" },
             entity: "exam",
             entity_id: Some(id),
             before: Some(json!(before)),
-            after: Some(json!(after)),
+            after: Some(after_json),
         };
         audit::record(&mut tx, &ctx.actor(), change).await?;
         tx.commit().await?;
         Ok(Json(after))
     })
     .await
+}
+
+/// A practical test moved to a new future date, or put back to pending after a cancellation, is
+/// a booking again: the same eligibility rules (422 naming them), the same ADMIN override.
+/// Returns the override's reason when one was used.
+async fn check_rebooking(
+    conn: &mut PgConnection,
+    ctx: &Ctx,
+    before: &Exam,
+    fields: &ExamUpdate,
+) -> AppResult<Option<String>> {
+    let school = facts::school(conn, ctx.tenant_id).await?;
+    let (today, exam_date) = (school.today(), school.date_of(fields.scheduled_at));
+    let reopened = before.result == ExamResult::Cancelled;
+    let rebooked = before.kind == ExamKind::Practical
+        && fields.result == ExamResult::Pending
+        && exam_date >= today
+        && (reopened || fields.scheduled_at != before.scheduled_at);
+    if !rebooked {
+        return Ok(None);
+    }
+    if reopened {
+        no_other_booking(conn, ctx.tenant_id, before.student_id, school.tz).await?;
+    }
+    let student =
+        crate::students::repo::get(conn, ctx.tenant_id, before.student_id, false).await?.ok_or(AppError::NotFound)?;
+    let verdict = facts::eligibility(conn, ctx.tenant_id, &school, &student, (exam_date, today)).await?;
+    allowed(ctx.role == Role::Admin, &verdict, fields.override_reason.as_deref())
 }
 
 /// Takes a candidate out of a planned exam lesson; the last one out cancels it (by the

@@ -76,6 +76,18 @@ pub async fn scheduled_minutes(conn: &mut PgConnection, tenant: TenantId, studen
     .await
 }
 
+/// Minutes credited as driven at a previous school (`transfer_in`).
+pub async fn transfer_in_minutes(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT coalesce(sum(minutes), 0)::bigint FROM hours_ledger
+          WHERE tenant_id = $1 AND student_id = $2 AND kind = 'transfer_in'",
+    )
+    .bind(tenant.0)
+    .bind(student)
+    .fetch_one(conn)
+    .await
+}
+
 pub async fn read(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<Hours, sqlx::Error> {
     let rows: Vec<EntryRow> = sqlx::query_as(
         "SELECT id, kind, minutes, reason, lesson_id, created_at, created_by FROM hours_ledger

@@ -311,6 +311,14 @@ pub fn validate(mut s: StudentInput, today: NaiveDate, entered_on: NaiveDate) ->
     {
         errors.add("start_evaluation.estimated_minutes", "L'estimation doit être comprise entre 0 et 1 000 heures.");
     }
+    if let (Some(ev), Some(signed)) = (&s.start_evaluation, s.contract_signed_on)
+        && !volant_domain::eligibility::contract_follows_evaluation(ev.date, signed)
+    {
+        errors.add(
+            "contract_signed_on",
+            "Le contrat se signe après l'évaluation de départ, qui fixe le volume d'heures qu'il prévoit (art. L.213-2 du code de la route).",
+        );
+    }
     if let Some(aac) = &mut s.aac {
         if aac.accompanied_km.is_some_and(|km| km < 0) {
             errors.add("aac.accompanied_km", "Le kilométrage ne peut pas être négatif.");

@@ -330,3 +330,111 @@ async fn an_instructor_reads_the_exams_of_their_students_and_a_student_their_own
     assert!(student.json("/api/v1/exams").await["items"].as_array().unwrap().is_empty());
     problem(student.get(&format!("/api/v1/exams/{}", id(&exam))).await, 404).await;
 }
+
+/// Issue 27: moving a booked practical test, or reopening a cancelled one, is a booking again.
+#[tokio::test]
+async fn moving_a_booked_practical_test_goes_through_the_rules_again() {
+    let app = spawn_app().await;
+    let s = school(&app).await;
+    // Turns 17 in 10 days: a minor, with a guardian.
+    let birth = Utc::now().date_naive() - Duration::days(17 * 365 + 4) + Duration::days(10);
+    let body = json!({"first_name": "Presque", "last_name": "Majeur", "birth_date": birth,
+                      "guardian": {"last_name": "Majeur", "phone": "0611223344"}, "ants_status": "validated"});
+    let student = id(&ok(s.admin.post("/api/v1/students", &body).await, 201).await);
+    let at = |days: i64| (Utc::now() + Duration::days(days)).date_naive().and_hms_opt(8, 0, 0).unwrap().and_utc();
+    let booking = json!({"student_id": student, "kind": "practical", "scheduled_at": at(30), "centre": "Bron",
+                         "override_reason": "Dossier complet par ailleurs"});
+    let exam = ok(s.admin.post("/api/v1/exams", &booking).await, 201).await;
+    let path = format!("/api/v1/exams/{}", id(&exam));
+    // Three days from now, the student is 16: refused, naming the age rule.
+    let moved = s.admin.patch(&path, &json!({"scheduled_at": at(3), "version": exam["version"]})).await;
+    let body = problem(moved, 422).await;
+    assert!(body["rules"].as_array().unwrap().iter().any(|r| r["code"] == "age"), "{body}");
+    // A secretary's override is refused; an ADMIN's is audited.
+    let sec = app.login_as(Role::Secretary, 'a').await;
+    let r = sec
+        .patch(&path, &json!({"scheduled_at": at(3), "version": exam["version"], "override_reason": "Urgent"}))
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = s
+        .admin
+        .patch(&path, &json!({"scheduled_at": at(3), "version": exam["version"], "override_reason": "Urgent"}))
+        .await;
+    let moved = ok(r, 200).await;
+    let log = s.admin.json("/api/v1/audit-log").await;
+    assert!(log["items"].as_array().unwrap().iter().any(|e| e["action"] == "exam.update_override"), "{log}");
+    // Cancelled, then put back to pending on a date still too early: refused again.
+    let cancelled = ok(
+        s.admin
+            .patch(&path, &json!({"result": "cancelled", "cancelled_at": Utc::now(), "version": moved["version"]}))
+            .await,
+        200,
+    )
+    .await;
+    let reopened = s
+        .admin
+        .patch(&path, &json!({"result": "pending", "cancelled_at": null, "version": cancelled["version"]}))
+        .await;
+    assert_eq!(problem(reopened, 422).await["rules"].as_array().unwrap().iter().any(|r| r["code"] == "age"), true);
+}
+
+/// Code de la route, art. L.213-2: the start evaluation comes first, then the contract.
+#[tokio::test]
+async fn a_contract_signed_before_the_start_evaluation_is_refused_at_entry() {
+    let app = spawn_app().await;
+    let s = school(&app).await;
+    let body = json!({"first_name": "Ordre", "last_name": "Inverse", "birth_date": "2001-01-01",
+                      "start_evaluation": {"date": "2026-01-05", "estimated_minutes": 1500}, "contract_signed_on": "2026-01-04"});
+    let refused = problem(s.admin.post("/api/v1/students", &body).await, 400).await;
+    assert_eq!(refused["errors"][0]["field"], "contract_signed_on");
+    let mut fixed = body.clone();
+    fixed["contract_signed_on"] = json!("2026-01-05");
+    ok(s.admin.post("/api/v1/students", &fixed).await, 201).await;
+}
+
+#[tokio::test]
+async fn a_b78_candidate_is_refused_on_a_b_place() {
+    let app = spawn_app().await;
+    let s = school(&app).await;
+    let body = json!({"first_name": "Auto", "last_name": "Matique", "birth_date": "2001-01-01", "category": "B78"});
+    let student = id(&ok(s.admin.post("/api/v1/students", &body).await, 201).await);
+    let place = place(&s, 20, false).await;
+    let r = s
+        .admin
+        .post(
+            &format!("/api/v1/exam-places/{place}/assign"),
+            &json!({"student_id": student, "override_reason": "Test"}),
+        )
+        .await;
+    let body = problem(r, 422).await;
+    assert_eq!(body["rules"][0]["code"], "place_category");
+    assert!(body["detail"].as_str().unwrap().contains("catégorie B ;"), "{body}");
+}
+
+#[tokio::test]
+async fn a_scoreless_failure_and_hours_from_a_previous_school_in_the_eligibility() {
+    let app = spawn_app().await;
+    let s = school(&app).await;
+    let student = student(&s, "Transfert").await;
+    let yesterday = (Utc::now() - Duration::days(1)).date_naive().and_hms_opt(8, 0, 0).unwrap().and_utc();
+    let failed = json!({"student_id": student, "kind": "practical", "scheduled_at": yesterday, "centre": "Bron", "result": "failed"});
+    ok(s.admin.post("/api/v1/exams", &failed).await, 201).await;
+    ok(
+        s.admin
+            .post(
+                &format!("/api/v1/students/{student}/hours"),
+                &json!({"kind": "transfer_in", "minutes": 1200, "reason": "Auto-école du Lac"}),
+            )
+            .await,
+        201,
+    )
+    .await;
+    let e = s.admin.json(&format!("/api/v1/students/{student}/eligibility")).await;
+    let rule = |code: &str| e["rules"].as_array().unwrap().iter().find(|r| r["code"] == code).unwrap().clone();
+    let waiting = rule("waiting_period");
+    assert!(waiting["message"].as_str().unwrap().contains("sans score enregistré"), "{waiting}");
+    assert!(!waiting["message"].as_str().unwrap().contains("0 points"));
+    let hours = rule("driving_hours");
+    assert_eq!(hours["status"], "ok", "{hours}");
+    assert!(hours["message"].as_str().unwrap().contains("dont 20 h dans une autre école"), "{hours}");
+}
