@@ -63,17 +63,27 @@ pub struct Reference {
     pub competencies: Vec<Competency>,
 }
 
-static REMC_B: LazyLock<Reference> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("../data/remc-b.json")).unwrap_or_else(|_| Reference {
-        reference: "REMC permis B".into(),
-        version: "?".into(),
-        competencies: vec![],
-    })
+static REMC_B: LazyLock<Result<Reference, String>> = LazyLock::new(|| {
+    let reference: Reference = serde_json::from_str(include_str!("../data/remc-b.json"))
+        .map_err(|e| format!("the REMC B reference does not parse: {e}"))?;
+    if reference.item_count() == 0 {
+        return Err("the REMC B reference has no item".into());
+    }
+    Ok(reference)
 });
 
-/// The REMC reference for licence B.
+static NO_REFERENCE: LazyLock<Reference> =
+    LazyLock::new(|| Reference { reference: String::new(), version: String::new(), competencies: vec![] });
+
+/// The REMC reference for licence B (`check_reference` at start-up guarantees it loaded).
 pub fn remc_b() -> &'static Reference {
-    &REMC_B
+    REMC_B.as_ref().unwrap_or(&NO_REFERENCE)
+}
+
+/// A reference that fails to load stops the server at start-up, instead of serving an empty
+/// booklet.
+pub fn check_reference() -> Result<(), String> {
+    REMC_B.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
 impl Reference {
@@ -106,6 +116,7 @@ mod tests {
 
     #[test]
     fn the_reference_has_4_competencies_and_32_items() {
+        assert_eq!(check_reference(), Ok(()));
         let r = remc_b();
         assert_eq!(r.competencies.len(), 4);
         assert_eq!(r.item_count(), 32);

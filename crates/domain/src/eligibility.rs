@@ -251,9 +251,6 @@ impl Default for Settings {
     }
 }
 
-/// The highest total score of the practical test (the grid counts 31 points).
-pub const PRACTICAL_MAX_SCORE: u8 = 31;
-
 /// Checks settings a school sends: `(field, French message)` for each fault. A band table must
 /// exist (an empty one would read as "no delay after a failure") and stay within the grid.
 pub fn check_settings(s: &Settings) -> Vec<(String, String)> {
@@ -263,7 +260,7 @@ pub fn check_settings(s: &Settings) -> Vec<(String, String)> {
         fault("exams.waiting_bands", "Indiquez au moins une tranche de délai après un échec.");
     }
     for (i, band) in s.waiting_bands.iter().enumerate() {
-        if band.min_score > band.max_score || band.max_score > PRACTICAL_MAX_SCORE {
+        if band.min_score > band.max_score || i16::from(band.max_score) > crate::exam::PRACTICAL_MAX_SCORE {
             fault(
                 &format!("exams.waiting_bands.{i}"),
                 "Une tranche va d'un score à un score plus grand, au plus 31 points.",

@@ -78,6 +78,8 @@ pub struct BookletDoc {
     pub version: String,
     pub progress: u32,
     pub acquired: usize,
+    /// The school's name for the top level (« assimilé » by default).
+    pub acquired_label: String,
     pub item_count: usize,
     pub competencies: Vec<CompetencyBlock>,
     pub lessons: Vec<LessonRow>,
@@ -122,6 +124,7 @@ mod tests {
             version: "2014".into(),
             progress: 42,
             acquired: 3,
+            acquired_label: "Maîtrisé".into(),
             item_count: 32,
             competencies: (1..=4)
                 .map(|c| CompetencyBlock {

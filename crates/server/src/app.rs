@@ -25,6 +25,7 @@ pub struct Server {
 impl Server {
     /// Binds the listener (port 0 picks a free one) and prepares the state.
     pub async fn bind(settings: Settings, pool: PgPool, registry: Option<JobRegistry>) -> anyhow::Result<Self> {
+        volant_domain::booklet::check_reference().map_err(anyhow::Error::msg)?;
         let listener =
             TcpListener::bind(settings.addr).await.with_context(|| format!("cannot listen on {}", settings.addr))?;
         let addr = listener.local_addr()?;

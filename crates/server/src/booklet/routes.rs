@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use volant_domain::{
-    booklet::{Reference, remc_b},
+    booklet::{Level, Reference, remc_b},
     role::Role,
 };
 
@@ -308,6 +308,7 @@ async fn booklet_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
         version: b.version.clone(),
         progress: b.progress,
         acquired: b.acquired,
+        acquired_label: label(Level::Assimile),
         item_count: b.item_count,
         competencies: b
             .competencies

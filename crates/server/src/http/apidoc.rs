@@ -7,6 +7,9 @@
 //!   merge patch: every field of `X` is optional and only `version` is required. The derived
 //!   `allOf: [X, {version}]` would require `X`'s required fields and, with `X`'s
 //!   `additionalProperties: false`, forbid `version` itself: no body could satisfy it.
+//! - likewise any other `#[serde(flatten)] X` plus fields (`SettingsView`: the settings and their
+//!   `version`): one object with the properties and required fields of both, instead of an
+//!   `allOf` that `X`'s `additionalProperties: false` makes impossible.
 //! - the answers of the HTTP edge that every operation of a kind can give: a body that is not
 //!   JSON or not valid (400), too large (413) or of another type (415); a query string that does
 //!   not parse (400).
@@ -220,12 +223,12 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 /// does not read back stays as it was, and the tests below would notice.
 pub fn complete(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let components = doc.components.get_or_insert_with(Default::default);
-    let mut schemas: Map<String, Value> = components
+    let schemas: Map<String, Value> = components
         .schemas
         .iter()
         .filter_map(|(name, schema)| Some((name.clone(), serde_json::to_value(schema).ok()?)))
         .collect();
-    for (name, schema) in flatten_patch_bodies(&mut schemas) {
+    for (name, schema) in flatten_all_ofs(&schemas) {
         if let Ok(schema) = serde_json::from_value(schema) {
             components.schemas.insert(name, schema);
         }
@@ -272,44 +275,56 @@ pub fn complete(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The new `XUpdate` schemas.
-fn flatten_patch_bodies(schemas: &mut Map<String, Value>) -> Vec<(String, Value)> {
+/// The schemas written `allOf: [$ref X, {more properties}]` (a `#[serde(flatten)] X` plus fields)
+/// where that cannot hold (a PATCH body; `X` forbids other properties), as one object.
+fn flatten_all_ofs(schemas: &Map<String, Value>) -> Vec<(String, Value)> {
     let mut out = vec![];
-    let names: Vec<String> = schemas.keys().filter(|k| k.ends_with("Update")).cloned().collect();
-    for name in names {
-        let Some(all_of) = schemas.get(&name).and_then(|s| s.get("allOf")).and_then(Value::as_array) else {
+    for (name, schema) in schemas {
+        let Some(all_of) = schema.get("allOf").and_then(Value::as_array) else {
             continue;
         };
         let mut base = None;
         let mut extra = Map::new();
+        let mut extra_required = vec![];
         for part in all_of {
             if let Some(reference) = part.get("$ref").and_then(Value::as_str) {
                 base = reference.strip_prefix("#/components/schemas/").map(str::to_owned);
             } else if let Some(props) = part.get("properties").and_then(Value::as_object) {
                 extra.extend(props.clone());
+                extra_required.extend(part.get("required").and_then(Value::as_array).cloned().unwrap_or_default());
             }
         }
         let Some(base) = base.and_then(|b| schemas.get(&b)) else {
             continue;
         };
-        if !extra.contains_key("version") {
+        let closed = base.get("additionalProperties") == Some(&Value::Bool(false));
+        // A PATCH body is a merge patch: only the `version` read is required.
+        let patch = name.ends_with("Update") && extra.contains_key("version");
+        if extra.is_empty() || !(patch || closed) {
             continue;
         }
         let mut properties = base.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
         properties.extend(extra);
-        let description = schemas.get(&name).and_then(|s| s.get("description")).cloned().unwrap_or_else(|| {
+        let required = if patch {
+            vec![json!("version")]
+        } else {
+            let mut all = base.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
+            all.extend(extra_required.into_iter().filter(|r| !all.contains(r)).collect::<Vec<_>>());
+            all
+        };
+        let description = schema.get("description").cloned().unwrap_or_else(|| {
             json!("The PATCH body (a JSON merge patch): the fields to change, and the `version` read.")
         });
-        let mut patch = json!({
+        let mut flat = json!({
             "type": "object",
             "description": description,
-            "required": ["version"],
+            "required": required,
             "properties": properties,
         });
         if let Some(additional) = base.get("additionalProperties") {
-            patch["additionalProperties"] = additional.clone();
+            flat["additionalProperties"] = additional.clone();
         }
-        out.push((name, patch));
+        out.push((name.clone(), flat));
     }
     out
 }
@@ -410,6 +425,20 @@ mod tests {
         assert!(vehicle["properties"]["version"].is_object());
         assert_eq!(vehicle["additionalProperties"], json!(false));
         assert!(vehicle.get("allOf").is_none());
+    }
+
+    #[test]
+    fn no_schema_forbids_its_own_properties() {
+        let doc = document();
+        let schemas = doc["components"]["schemas"].as_object().cloned().unwrap_or_default();
+        for (name, schema) in &schemas {
+            let closed_base = schema["allOf"].as_array().into_iter().flatten().any(|part| {
+                let target = part["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/"));
+                target.is_some_and(|t| schemas[t]["additionalProperties"] == json!(false))
+            });
+            let adds = schema["allOf"].as_array().into_iter().flatten().any(|part| part["properties"].is_object());
+            assert!(!(closed_base && adds), "{name}: an allOf that forbids its own properties: {schema}");
+        }
     }
 
     #[test]
