@@ -5,11 +5,11 @@ const labels = (role: Role, features: ('demoMails')[] = []) => navFor(role, new 
 
 describe('navigation per role', () => {
   it('gives ADMIN the home page, the school resources, users and the audit log', () => {
-    expect(labels('ADMIN')).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'agencies', 'users', 'audit']);
+    expect(labels('ADMIN')).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'agencies', 'users', 'settings', 'audit']);
   });
 
   it('adds the demo mails to ADMIN only when the server offers them', () => {
-    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'agencies', 'users', 'audit', 'demoMails']);
+    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'agencies', 'users', 'settings', 'audit', 'demoMails']);
     expect(roleMayUse('ADMIN', 'demoMails')).toBe(true);
   });
 

@@ -44,6 +44,7 @@ export const NAV: readonly NavEntry[] = [
   { label: 'vehicles', path: '/vehicules', roles: STAFF, page: lazy(() => import('./pages/VehiclesPage.tsx')) },
   { label: 'agencies', path: '/agences', roles: ['ADMIN'], nested: true, page: lazy(() => import('./pages/AgenciesPage.tsx')) },
   { label: 'users', path: '/utilisateurs', roles: ['ADMIN'], page: lazy(() => import('./pages/UsersPage.tsx')) },
+  { label: 'settings', path: '/reglages', roles: ['ADMIN'], page: lazy(() => import('./pages/settings/SettingsPage.tsx')) },
   { label: 'audit', path: '/journal', roles: ['ADMIN'], page: lazy(() => import('./pages/AuditLogPage.tsx')) },
   { label: 'demoMails', path: '/courriels-demo', roles: ['ADMIN'], feature: 'demoMails', page: lazy(() => import('./pages/DemoMailsPage.tsx')) },
 ];

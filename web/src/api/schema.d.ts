@@ -757,6 +757,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The school's settings: notice and charging of late cancellations, the ANTS and booklet rules,
+         *     the exam delays, the booklet's level names, the alert thresholds.
+         */
+        get: operations["settings_get"];
+        /**
+         * Replaces the settings (all of them, with the `version` read; 412 when someone changed them
+         *     meanwhile), audited.
+         */
+        put: operations["settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/students": {
         parameters: {
             query?: never;
@@ -767,7 +791,11 @@ export interface paths {
         /** Student files, by name. */
         get: operations["students_list"];
         put?: never;
-        /** Opens a student file. */
+        /**
+         * Opens a student file.
+         *     A probable duplicate (same names and birth date as another file) is a 409 whose `conflicts`
+         *     list the other files; resend with `confirm_duplicate: true` to create it anyway.
+         */
         post: operations["students_create"];
         delete?: never;
         options?: never;
@@ -1207,6 +1235,13 @@ export interface components {
             student_id?: string | null;
             /** Format: uuid */
             vehicle_id?: string | null;
+        };
+        AlertSettings: {
+            /**
+             * Format: int64
+             * @description A student's bookable time under this many minutes is flagged.
+             */
+            low_hours_minutes: number;
         };
         Alerts: {
             /** @description Most urgent first. */
@@ -1655,6 +1690,11 @@ export interface components {
             id: string;
             /** @description The same in French. */
             label: string;
+            /**
+             * Format: date-time
+             * @description For a lesson event, when that lesson takes place (as the event left it).
+             */
+            lesson_starts_at?: string | null;
         };
         Hours: {
             /** Format: int64 */
@@ -1905,6 +1945,13 @@ export interface components {
         LevelLabel: {
             label: string;
             level: components["schemas"]["Level"];
+        };
+        /** @description The names the school gives the booklet's four levels. */
+        LevelLabels: {
+            aborde: string;
+            assimile: string;
+            non_aborde: string;
+            traite: string;
         };
         LoginRequest: {
             email: string;
@@ -2188,6 +2235,11 @@ export interface components {
                 id: string;
                 /** @description The same in French. */
                 label: string;
+                /**
+                 * Format: date-time
+                 * @description For a lesson event, when that lesson takes place (as the event left it).
+                 */
+                lesson_starts_at?: string | null;
             }[];
             next_cursor?: string | null;
         };
@@ -2393,6 +2445,11 @@ export interface components {
          * @enum {string}
          */
         RuleCode: "age" | "neph" | "ants_registration" | "theory_test" | "driving_hours" | "start_evaluation" | "contract" | "booklet" | "waiting_period" | "aac" | "balance";
+        /**
+         * @description Whether a rule refuses (422) or only warns.
+         * @enum {string}
+         */
+        RuleMode: "block" | "warn";
         RuleOutcome: {
             code: components["schemas"]["RuleCode"];
             /** @description French, concrete: dates as dd/mm/yyyy, durations as "18 h 30", amounts as "120,50 €". */
@@ -2408,6 +2465,89 @@ export interface components {
         RuleViolation: {
             code: string;
             message: string;
+        };
+        /** @description Every setting of a school, with the regulation's or the trade's value by default. */
+        SchoolSettings: {
+            /**
+             * @default {
+             *       "low_hours_minutes": 120
+             *     }
+             */
+            alerts: components["schemas"]["AlertSettings"];
+            /**
+             * @description A driving lesson for a student whose ANTS registration is not validated: refused or
+             *     warned, in the planning and for the practical test alike.
+             * @default block
+             */
+            ants_rule: components["schemas"]["RuleMode"];
+            /**
+             * @default {
+             *       "aborde": "abordé",
+             *       "assimile": "assimilé",
+             *       "non_aborde": "non abordé",
+             *       "traite": "traité"
+             *     }
+             */
+            booklet_labels: components["schemas"]["LevelLabels"];
+            /**
+             * @description The practical test of a student whose booklet is incomplete: warned by default.
+             * @default warn
+             */
+            booklet_rule: components["schemas"]["RuleMode"];
+            /**
+             * @description Whether a late cancellation or a no-show consumes the student's hours.
+             * @default true
+             */
+            charge_late_cancellations: boolean;
+            /**
+             * @description The practical test's thresholds and delays (the `ants_registration_blocks` and
+             *     `booklet_blocks` inside follow `ants_rule` and `booklet_rule`).
+             * @default {
+             *       "aac_min_km": 3000,
+             *       "aac_min_meetings": 2,
+             *       "aac_min_months_after_affi": 12,
+             *       "absence_days": 40,
+             *       "ants_registration_blocks": true,
+             *       "booklet_blocks": false,
+             *       "late_cancellation_days": 30,
+             *       "late_cancellation_notice_days": 7,
+             *       "min_age_years": 17,
+             *       "min_driving_minutes": 1200,
+             *       "min_driving_minutes_automatic": 780,
+             *       "theory_min_days_before_booking": 2,
+             *       "theory_validity_years": 5,
+             *       "unknown_score_days": 2,
+             *       "waiting_bands": [
+             *         {
+             *           "days": 2,
+             *           "max_score": 31,
+             *           "min_score": 26
+             *         },
+             *         {
+             *           "days": 10,
+             *           "max_score": 25,
+             *           "min_score": 21
+             *         },
+             *         {
+             *           "days": 20,
+             *           "max_score": 20,
+             *           "min_score": 16
+             *         },
+             *         {
+             *           "days": 35,
+             *           "max_score": 15,
+             *           "min_score": 0
+             *         }
+             *       ]
+             *     }
+             */
+            exams: components["schemas"]["Settings"];
+            /**
+             * Format: int64
+             * @description A student's cancellation with less notice than this (hours) is late.
+             * @default 48
+             */
+            late_cancel_hours: number;
         };
         Series: {
             /** Format: uuid */
@@ -2475,6 +2615,282 @@ export interface components {
             student_id?: string | null;
             tenant: components["schemas"]["TenantView"];
             user: components["schemas"]["UserView"];
+        };
+        /**
+         * @description The thresholds and delays, one field each. `#[serde(default)]`: a school's JSON settings
+         *     override single fields, the others keep the regulation's values.
+         */
+        Settings: {
+            /**
+             * Format: int32
+             * @default 3000
+             */
+            aac_min_km: number;
+            /**
+             * Format: int32
+             * @default 2
+             */
+            aac_min_meetings: number;
+            /**
+             * Format: int32
+             * @default 12
+             */
+            aac_min_months_after_affi: number;
+            /**
+             * Format: int32
+             * @description Delay after an unexcused absence, from the planned test date.
+             * @default 40
+             */
+            absence_days: number;
+            /** @default true */
+            ants_registration_blocks: boolean;
+            /**
+             * @description The booklet rule only warns unless the school makes it block.
+             * @default false
+             */
+            booklet_blocks: boolean;
+            /**
+             * Format: int32
+             * @description Delay after an unexcused late cancellation, from the planned test date.
+             * @default 30
+             */
+            late_cancellation_days: number;
+            /**
+             * Format: int32
+             * @description A cancellation is late when made fewer than this many days before the test.
+             * @default 7
+             */
+            late_cancellation_notice_days: number;
+            /**
+             * Format: int32
+             * @default 17
+             */
+            min_age_years: number;
+            /**
+             * Format: int64
+             * @default 1200
+             */
+            min_driving_minutes: number;
+            /**
+             * Format: int64
+             * @description For B78 (automatic only).
+             * @default 780
+             */
+            min_driving_minutes_automatic: number;
+            /**
+             * Format: int32
+             * @description A practical test may be booked only this many days after passing the theory test.
+             * @default 2
+             */
+            theory_min_days_before_booking: number;
+            /**
+             * Format: int32
+             * @default 5
+             */
+            theory_validity_years: number;
+            /**
+             * Format: int32
+             * @description [U] Delay after a failure whose score was not entered: by default the shortest delay the
+             *     regulation allows after a failure, and the rule asks for the score.
+             * @default 2
+             */
+            unknown_score_days: number;
+            /**
+             * @description Delays after a failure, by score; a score in several bands takes the longest delay.
+             * @default [
+             *       {
+             *         "days": 2,
+             *         "max_score": 31,
+             *         "min_score": 26
+             *       },
+             *       {
+             *         "days": 10,
+             *         "max_score": 25,
+             *         "min_score": 21
+             *       },
+             *       {
+             *         "days": 20,
+             *         "max_score": 20,
+             *         "min_score": 16
+             *       },
+             *       {
+             *         "days": 35,
+             *         "max_score": 15,
+             *         "min_score": 0
+             *       }
+             *     ]
+             */
+            waiting_bands: components["schemas"]["WaitingBand"][];
+        };
+        /** @description Every setting, whole, with the `version` read. */
+        SettingsUpdate: {
+            /**
+             * @default {
+             *       "low_hours_minutes": 120
+             *     }
+             */
+            alerts: components["schemas"]["AlertSettings"];
+            /**
+             * @description A driving lesson for a student whose ANTS registration is not validated: refused or
+             *     warned, in the planning and for the practical test alike.
+             * @default block
+             */
+            ants_rule: components["schemas"]["RuleMode"];
+            /**
+             * @default {
+             *       "aborde": "abordé",
+             *       "assimile": "assimilé",
+             *       "non_aborde": "non abordé",
+             *       "traite": "traité"
+             *     }
+             */
+            booklet_labels: components["schemas"]["LevelLabels"];
+            /**
+             * @description The practical test of a student whose booklet is incomplete: warned by default.
+             * @default warn
+             */
+            booklet_rule: components["schemas"]["RuleMode"];
+            /**
+             * @description Whether a late cancellation or a no-show consumes the student's hours.
+             * @default true
+             */
+            charge_late_cancellations: boolean;
+            /**
+             * @description The practical test's thresholds and delays (the `ants_registration_blocks` and
+             *     `booklet_blocks` inside follow `ants_rule` and `booklet_rule`).
+             * @default {
+             *       "aac_min_km": 3000,
+             *       "aac_min_meetings": 2,
+             *       "aac_min_months_after_affi": 12,
+             *       "absence_days": 40,
+             *       "ants_registration_blocks": true,
+             *       "booklet_blocks": false,
+             *       "late_cancellation_days": 30,
+             *       "late_cancellation_notice_days": 7,
+             *       "min_age_years": 17,
+             *       "min_driving_minutes": 1200,
+             *       "min_driving_minutes_automatic": 780,
+             *       "theory_min_days_before_booking": 2,
+             *       "theory_validity_years": 5,
+             *       "unknown_score_days": 2,
+             *       "waiting_bands": [
+             *         {
+             *           "days": 2,
+             *           "max_score": 31,
+             *           "min_score": 26
+             *         },
+             *         {
+             *           "days": 10,
+             *           "max_score": 25,
+             *           "min_score": 21
+             *         },
+             *         {
+             *           "days": 20,
+             *           "max_score": 20,
+             *           "min_score": 16
+             *         },
+             *         {
+             *           "days": 35,
+             *           "max_score": 15,
+             *           "min_score": 0
+             *         }
+             *       ]
+             *     }
+             */
+            exams: components["schemas"]["Settings"];
+            /**
+             * Format: int64
+             * @description A student's cancellation with less notice than this (hours) is late.
+             * @default 48
+             */
+            late_cancel_hours: number;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description The school's settings and the `version` to send back with a change. */
+        SettingsView: {
+            /**
+             * @default {
+             *       "low_hours_minutes": 120
+             *     }
+             */
+            alerts: components["schemas"]["AlertSettings"];
+            /**
+             * @description A driving lesson for a student whose ANTS registration is not validated: refused or
+             *     warned, in the planning and for the practical test alike.
+             * @default block
+             */
+            ants_rule: components["schemas"]["RuleMode"];
+            /**
+             * @default {
+             *       "aborde": "abordé",
+             *       "assimile": "assimilé",
+             *       "non_aborde": "non abordé",
+             *       "traite": "traité"
+             *     }
+             */
+            booklet_labels: components["schemas"]["LevelLabels"];
+            /**
+             * @description The practical test of a student whose booklet is incomplete: warned by default.
+             * @default warn
+             */
+            booklet_rule: components["schemas"]["RuleMode"];
+            /**
+             * @description Whether a late cancellation or a no-show consumes the student's hours.
+             * @default true
+             */
+            charge_late_cancellations: boolean;
+            /**
+             * @description The practical test's thresholds and delays (the `ants_registration_blocks` and
+             *     `booklet_blocks` inside follow `ants_rule` and `booklet_rule`).
+             * @default {
+             *       "aac_min_km": 3000,
+             *       "aac_min_meetings": 2,
+             *       "aac_min_months_after_affi": 12,
+             *       "absence_days": 40,
+             *       "ants_registration_blocks": true,
+             *       "booklet_blocks": false,
+             *       "late_cancellation_days": 30,
+             *       "late_cancellation_notice_days": 7,
+             *       "min_age_years": 17,
+             *       "min_driving_minutes": 1200,
+             *       "min_driving_minutes_automatic": 780,
+             *       "theory_min_days_before_booking": 2,
+             *       "theory_validity_years": 5,
+             *       "unknown_score_days": 2,
+             *       "waiting_bands": [
+             *         {
+             *           "days": 2,
+             *           "max_score": 31,
+             *           "min_score": 26
+             *         },
+             *         {
+             *           "days": 10,
+             *           "max_score": 25,
+             *           "min_score": 21
+             *         },
+             *         {
+             *           "days": 20,
+             *           "max_score": 20,
+             *           "min_score": 16
+             *         },
+             *         {
+             *           "days": 35,
+             *           "max_score": 15,
+             *           "min_score": 0
+             *         }
+             *       ]
+             *     }
+             */
+            exams: components["schemas"]["Settings"];
+            /**
+             * Format: int64
+             * @description A student's cancellation with less notice than this (hours) is late.
+             * @default 48
+             */
+            late_cancel_hours: number;
+            /** Format: int32 */
+            version: number;
         };
         /** @enum {string} */
         Severity: "danger" | "warning" | "info";
@@ -2766,6 +3182,15 @@ export interface components {
             first_broken?: number | null;
             ok: boolean;
         };
+        /** @description A waiting period after a failed practical test, by its total score (inclusive bounds). */
+        WaitingBand: {
+            /** Format: int32 */
+            days: number;
+            /** Format: int32 */
+            max_score: number;
+            /** Format: int32 */
+            min_score: number;
+        };
         WeekMinutes: components["schemas"]["Minutes"] & {
             /**
              * Format: date
@@ -2802,6 +3227,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2810,6 +3236,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_Agency"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2833,6 +3260,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2841,6 +3269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Agency"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2849,6 +3278,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2857,6 +3287,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2865,7 +3296,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2874,7 +3305,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2896,6 +3327,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2904,6 +3336,7 @@ export interface operations {
                     "application/json": components["schemas"]["Agency"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2912,6 +3345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2937,6 +3371,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2945,6 +3380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Agency"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2953,6 +3389,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2961,6 +3398,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2969,6 +3407,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2977,6 +3416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Modification concurrente */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -2985,7 +3425,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2994,7 +3434,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3014,6 +3454,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3022,6 +3463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Alerts"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3030,6 +3472,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3058,6 +3501,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3066,7 +3510,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AuditEntry"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3075,6 +3519,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3083,6 +3528,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3102,6 +3548,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3110,6 +3557,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationView"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3118,6 +3566,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3141,6 +3590,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3149,6 +3599,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionView"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3157,6 +3608,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3165,7 +3617,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3174,7 +3626,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3183,6 +3635,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Trop de tentatives */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3202,12 +3655,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Aucun contenu */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3216,6 +3671,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3239,12 +3695,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Aucun contenu */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3253,6 +3711,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3261,6 +3720,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3269,7 +3729,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3278,7 +3738,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3302,13 +3762,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Accepté */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid input */
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3317,7 +3778,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3326,7 +3787,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3350,12 +3811,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Aucun contenu */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3364,7 +3827,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3373,7 +3836,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3397,6 +3860,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3405,7 +3869,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionView"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3414,6 +3878,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3422,6 +3887,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3430,6 +3896,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3438,7 +3905,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3447,7 +3914,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3472,6 +3939,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3480,6 +3948,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ChangeRequest"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3488,6 +3957,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3511,6 +3981,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3519,6 +3990,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequest"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3527,6 +3999,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3535,6 +4008,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3543,7 +4017,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3552,7 +4026,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3561,6 +4035,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3586,6 +4061,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3594,6 +4070,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequest"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3602,6 +4079,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3610,6 +4088,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3618,6 +4097,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3626,6 +4106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflit */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3634,7 +4115,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3643,7 +4124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3652,6 +4133,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3677,6 +4159,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3685,6 +4168,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeRequest"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3693,6 +4177,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3701,6 +4186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3709,6 +4195,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3717,7 +4204,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3726,7 +4213,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3735,6 +4222,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3754,6 +4242,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3762,6 +4251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Reference"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3781,6 +4271,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3789,6 +4280,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_CaughtMail"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3797,6 +4289,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3805,6 +4298,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3830,6 +4324,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3838,6 +4333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Places"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3846,6 +4342,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3854,6 +4351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3877,6 +4375,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3885,6 +4384,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExamPlace"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3893,6 +4393,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3901,6 +4402,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3909,7 +4411,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3918,7 +4420,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3944,6 +4446,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3952,6 +4455,7 @@ export interface operations {
                     "application/json": components["schemas"]["Exam"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3960,6 +4464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3968,6 +4473,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3976,6 +4482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3984,6 +4491,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflit */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3992,7 +4500,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4001,7 +4509,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4010,6 +4518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4031,6 +4540,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4039,6 +4549,7 @@ export interface operations {
                     "application/json": components["schemas"]["Candidates"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4047,6 +4558,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4055,6 +4567,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4086,6 +4599,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4094,6 +4608,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_Exam"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4102,6 +4617,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4125,6 +4641,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4133,6 +4650,7 @@ export interface operations {
                     "application/json": components["schemas"]["Exam"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4141,6 +4659,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4149,6 +4668,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4157,6 +4677,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflit */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4165,7 +4686,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4174,7 +4695,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4183,6 +4704,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4204,6 +4726,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4212,6 +4735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Exam"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4220,6 +4744,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4245,6 +4770,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4253,6 +4779,7 @@ export interface operations {
                     "application/json": components["schemas"]["Exam"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4261,6 +4788,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4269,6 +4797,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4277,6 +4806,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4285,6 +4815,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Modification concurrente */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -4293,7 +4824,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4302,7 +4833,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4327,6 +4858,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4335,7 +4867,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_Instructor"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4344,6 +4876,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4367,6 +4900,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4375,6 +4909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Instructor"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4383,6 +4918,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4391,6 +4927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4399,7 +4936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4408,7 +4945,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4430,6 +4967,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4438,6 +4976,7 @@ export interface operations {
                     "application/json": components["schemas"]["Instructor"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4446,6 +4985,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4454,6 +4994,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4479,6 +5020,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4487,6 +5029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Instructor"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4495,6 +5038,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4503,6 +5047,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4511,6 +5056,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4519,6 +5065,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Modification concurrente */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -4527,7 +5074,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4536,7 +5083,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4558,6 +5105,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4566,6 +5114,7 @@ export interface operations {
                     "application/json": components["schemas"]["Availability"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4574,6 +5123,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4582,6 +5132,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4607,6 +5158,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4615,6 +5167,7 @@ export interface operations {
                     "application/json": components["schemas"]["Availability"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4623,6 +5176,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4631,6 +5185,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4639,6 +5194,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4647,6 +5203,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Modification concurrente */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -4655,7 +5212,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4664,7 +5221,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4690,6 +5247,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4698,6 +5256,7 @@ export interface operations {
                     "application/json": components["schemas"]["AvailabilityException"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4706,6 +5265,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4714,6 +5274,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4722,6 +5283,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4730,6 +5292,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflit */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4738,7 +5301,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4747,7 +5310,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4770,12 +5333,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Aucun contenu */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4784,6 +5349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4792,6 +5358,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4818,6 +5385,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4826,6 +5394,7 @@ export interface operations {
                     "application/json": components["schemas"]["Stats"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4834,6 +5403,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4842,6 +5412,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4850,6 +5421,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4872,6 +5444,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4880,7 +5453,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_Invitation"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4889,6 +5462,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4897,6 +5471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4920,6 +5495,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4928,6 +5504,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4936,6 +5513,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4944,6 +5522,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4952,7 +5531,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4961,7 +5540,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4970,6 +5549,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4993,6 +5573,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5001,6 +5582,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionView"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5009,6 +5591,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5017,7 +5600,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5026,7 +5609,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5035,6 +5618,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Trop de tentatives */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5056,6 +5640,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5064,7 +5649,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationLookup"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5073,6 +5658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5096,6 +5682,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -5104,6 +5691,7 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesResult"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5112,6 +5700,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5120,6 +5709,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5128,7 +5718,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5137,7 +5727,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5146,6 +5736,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5172,6 +5763,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5180,6 +5772,7 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesCancelResult"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5188,6 +5781,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5196,6 +5790,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5204,6 +5799,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5234,6 +5830,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5242,6 +5839,7 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesChangeResult"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5250,6 +5848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5258,6 +5857,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5266,6 +5866,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5274,7 +5875,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5283,7 +5884,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5313,6 +5914,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5321,6 +5923,7 @@ export interface operations {
                     "application/json": components["schemas"]["LessonWindow"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5329,6 +5932,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5355,6 +5959,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5363,6 +5968,7 @@ export interface operations {
                     "application/json": components["schemas"]["Planned"];
                 };
             };
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -5371,6 +5977,7 @@ export interface operations {
                     "application/json": components["schemas"]["Planned"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5379,6 +5986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5387,6 +5995,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5395,6 +6004,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflit */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5403,7 +6013,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5412,7 +6022,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5421,6 +6031,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5442,6 +6053,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5450,6 +6062,7 @@ export interface operations {
                     "application/json": components["schemas"]["Lesson"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5458,6 +6071,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5483,6 +6097,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5491,6 +6106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Planned"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5499,6 +6115,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5507,6 +6124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5515,6 +6133,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5523,6 +6142,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflit */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5531,6 +6151,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Modification concurrente */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -5539,7 +6160,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5548,7 +6169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5557,6 +6178,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5582,6 +6204,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5590,6 +6213,7 @@ export interface operations {
                     "application/json": components["schemas"]["Lesson"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5598,6 +6222,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5606,6 +6231,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5614,6 +6240,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5622,7 +6249,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5631,7 +6258,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5640,6 +6267,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5665,6 +6293,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5673,6 +6302,7 @@ export interface operations {
                     "application/json": components["schemas"]["Lesson"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5681,6 +6311,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5689,6 +6320,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5697,6 +6329,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5705,7 +6338,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5714,7 +6347,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5723,6 +6356,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5748,6 +6382,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -5756,6 +6391,7 @@ export interface operations {
                     "application/json": components["schemas"]["Planned"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5764,6 +6400,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5772,6 +6409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5780,6 +6418,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5788,6 +6427,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflit */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5796,7 +6436,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5805,7 +6445,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5814,6 +6454,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5835,6 +6476,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5843,6 +6485,7 @@ export interface operations {
                     "application/json": components["schemas"]["Lesson"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5851,6 +6494,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5859,6 +6503,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5867,6 +6512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5886,6 +6532,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5894,6 +6541,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionView"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5917,6 +6565,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5925,6 +6574,7 @@ export interface operations {
                     "application/json": components["schemas"]["CopyWeekResult"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5933,6 +6583,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5941,6 +6592,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5949,7 +6601,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5958,7 +6610,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5982,6 +6634,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5990,6 +6643,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReplaceDayResult"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5998,6 +6652,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6006,6 +6661,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6014,6 +6670,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6022,7 +6679,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6031,7 +6688,123 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsView"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsView"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modification concurrente */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6064,6 +6837,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6072,6 +6846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_Student"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6080,6 +6855,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6103,6 +6879,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6111,6 +6888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Student"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6119,6 +6897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6127,6 +6906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6135,7 +6915,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Conflit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6144,7 +6933,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6153,6 +6942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6174,6 +6964,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6182,6 +6973,7 @@ export interface operations {
                     "application/json": components["schemas"]["Student"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6190,6 +6982,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6215,6 +7008,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6223,6 +7017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Student"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6231,6 +7026,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6239,6 +7035,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6247,6 +7044,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6255,6 +7053,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modification concurrente */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -6263,7 +7071,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6272,7 +7080,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6281,6 +7089,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6302,6 +7111,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6310,6 +7120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Student"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6318,6 +7129,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6326,6 +7138,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6334,6 +7147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6355,6 +7169,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6363,6 +7178,7 @@ export interface operations {
                     "application/json": components["schemas"]["Booklet"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6371,6 +7187,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6392,6 +7209,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6400,6 +7218,7 @@ export interface operations {
                     "application/pdf": number[];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6408,6 +7227,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6433,6 +7253,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6441,6 +7262,7 @@ export interface operations {
                     "application/json": components["schemas"]["Assessment"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6449,6 +7271,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6457,6 +7280,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6465,6 +7289,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6473,7 +7298,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6482,7 +7307,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6508,6 +7333,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6516,6 +7342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Evaluation"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6524,6 +7351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6532,6 +7360,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6540,6 +7369,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6548,7 +7378,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6557,7 +7387,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6566,6 +7396,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6587,6 +7418,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6595,6 +7427,7 @@ export interface operations {
                     "application/json": components["schemas"]["Documents"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6603,6 +7436,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6611,6 +7445,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6636,6 +7471,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6644,6 +7480,7 @@ export interface operations {
                     "application/json": components["schemas"]["Document"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6652,6 +7489,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6660,6 +7498,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6668,6 +7507,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6676,6 +7516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6684,7 +7525,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6718,6 +7559,7 @@ export interface operations {
                     "image/png": number[];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6726,6 +7568,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6734,6 +7577,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6758,6 +7602,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6766,6 +7611,7 @@ export interface operations {
                     "application/json": components["schemas"]["Eligibility"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6774,6 +7620,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6782,6 +7629,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6803,6 +7651,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6811,6 +7660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Student"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6819,6 +7669,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6827,6 +7678,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6851,6 +7703,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6859,7 +7712,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_HistoryItem"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6868,6 +7721,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6876,6 +7730,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6897,6 +7752,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6905,6 +7761,7 @@ export interface operations {
                     "application/json": components["schemas"]["Hours"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6913,6 +7770,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6938,6 +7796,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6946,6 +7805,7 @@ export interface operations {
                     "application/json": components["schemas"]["HoursEntry"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6954,6 +7814,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6962,6 +7823,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6970,6 +7832,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6978,7 +7841,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6987,7 +7850,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7009,6 +7872,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7017,6 +7881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7025,6 +7890,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7033,6 +7899,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7041,6 +7908,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7062,6 +7930,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7070,6 +7939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Student"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7078,6 +7948,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7086,6 +7957,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7094,6 +7966,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7117,6 +7990,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7125,7 +7999,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_Member"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7134,6 +8008,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7142,6 +8017,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7167,6 +8043,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7175,6 +8052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7183,6 +8061,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7191,6 +8070,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7199,6 +8079,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7207,6 +8088,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Modification concurrente */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -7215,7 +8097,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7224,7 +8106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7233,6 +8115,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7260,6 +8143,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7268,7 +8152,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_Vehicle"];
                 };
             };
-            /** @description Invalid input */
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7277,6 +8161,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7285,6 +8170,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7308,6 +8194,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Créé */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7316,6 +8203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Vehicle"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7324,6 +8212,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7332,6 +8221,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7340,7 +8230,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7349,7 +8239,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7371,6 +8261,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7379,6 +8270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Vehicle"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7387,6 +8279,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7395,6 +8288,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7420,6 +8314,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7428,6 +8323,7 @@ export interface operations {
                     "application/json": components["schemas"]["Vehicle"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7436,6 +8332,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7444,6 +8341,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7452,6 +8350,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7460,6 +8359,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Modification concurrente */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -7468,7 +8368,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description Corps de requête trop volumineux */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7477,7 +8377,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Type de contenu non pris en charge */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7504,6 +8404,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Succès */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7512,6 +8413,7 @@ export interface operations {
                     "application/json": components["schemas"]["Stats"];
                 };
             };
+            /** @description Requête invalide */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7520,6 +8422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Non connecté */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7528,6 +8431,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accès refusé */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7536,6 +8440,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Introuvable */
             404: {
                 headers: {
                     [name: string]: unknown;

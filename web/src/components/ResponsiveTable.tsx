@@ -93,7 +93,7 @@ export function ResponsiveTable<T>({
   }
 
   return (
-    <Table.ScrollContainer minWidth={minWidth}>
+    <Table.ScrollContainer minWidth={minWidth} {...(label ? { type: 'native' as const, tabIndex: 0, role: 'region', 'aria-label': label } : {})}>
       <Table striped highlightOnHover={highlightOnHover} verticalSpacing={verticalSpacing} aria-label={label} aria-busy={busy} data-testid={testId}>
         <Table.Thead>
           <Table.Tr>

@@ -6,8 +6,10 @@ import students from './fr.students.ts';
 import planning from './fr.planning.ts';
 import booklet from './fr.booklet.ts';
 import examsMessages from './fr.exams.ts';
+import schoolSettings from './fr.settings.ts';
 
 const fr = {
+  schoolSettings,
   students,
   planning,
   booklet,
@@ -44,12 +46,13 @@ const fr = {
     myExams: 'Mes examens',
     changeRequests: 'Demandes',
     myChangeRequests: 'Mes demandes',
+    settings: 'Réglages',
   },
   shell: {
     openNavigation: 'Ouvrir la navigation',
     closeNavigation: 'Fermer la navigation',
     switchTenant: "Changer d'école",
-    userMenu: 'Menu du compte',
+    userMenu: ', menu du compte',
     myAccount: 'Mon compte',
     logout: 'Se déconnecter',
     switched: 'Vous êtes maintenant dans {{name}}.',
@@ -81,6 +84,8 @@ const fr = {
   auth: {
     email: 'Adresse e-mail',
     password: 'Mot de passe',
+    /** The eye button of password fields (a toggle: `aria-pressed` says whether the password is shown). */
+    showPassword: 'Afficher en clair',
     login: {
       title: 'Connexion',
       subtitle: 'Accédez à votre espace auto-école.',

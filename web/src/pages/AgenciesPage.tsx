@@ -31,6 +31,7 @@ import { LoadError } from '../shell/LoadError.tsx';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { PageLoader } from '../shell/PageLoader.tsx';
 import NotFoundPage from './NotFoundPage.tsx';
+import { ScrollTable } from '../components/ScrollTable.tsx';
 
 /** /agences (list), /agences/nouvelle, /agences/:id — ADMIN only (see nav.ts). */
 export default function AgenciesPage() {
@@ -66,7 +67,7 @@ function AgencyList() {
         ) : agencies.data.length === 0 ? (
           <Text c="dimmed">{t('agencies.empty')}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={560}>
+          <ScrollTable label={t('nav.agencies')} minWidth={560}>
             <Table striped highlightOnHover verticalSpacing="sm">
               <Table.Thead>
                 <Table.Tr>
@@ -91,7 +92,7 @@ function AgencyList() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
         )}
       </Card>
     </>

@@ -3,6 +3,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useCurrentSession } from '../api/session.ts';
 import { AlertsPanel } from '../components/AlertsPanel.tsx';
+import { useHeadingFocus } from '../shell/pageFocus.ts';
 import { InstructorDay } from './planning/InstructorDay.tsx';
 
 export default function HomePage() {
@@ -10,11 +11,12 @@ export default function HomePage() {
   const session = useCurrentSession();
   const office = session.role === 'ADMIN' || session.role === 'SECRETARY';
   useDocumentTitle(`${t('home.title')} · ${t('app.name')}`);
+  const headingRef = useHeadingFocus();
   return (
     <Stack gap="lg">
       <Card withBorder padding="xl" maw={640} data-testid="welcome-card">
         <Stack gap="xs">
-          <Title order={1} size="h2">
+          <Title order={1} size="h2" ref={headingRef} tabIndex={-1}>
             {t('home.hello', { name: session.user.display_name || session.user.email })}
           </Title>
           <Text size="lg">{t('home.school', { name: session.tenant.name })}</Text>

@@ -38,12 +38,16 @@ export default function LoginPage() {
       : errorMessage(login.error, t)
     : null;
 
+  // Wrong credentials: both fields are marked invalid (aria-invalid) and described by the alert.
+  const rejected = failure !== null && login.error instanceof ApiError && login.error.status === 401;
+  const invalidProps = rejected ? { 'aria-describedby': 'login-error' } : {};
+
   return (
     <PublicLayout title={t('auth.login.title')} intro={t('auth.login.subtitle')}>
       <form onSubmit={form.onSubmit((values) => login.mutate(values))} noValidate>
         <Stack gap="md">
           {failure !== null && (
-            <Alert color="red" role="alert" data-testid="login-error">
+            <Alert color="red" role="alert" id="login-error" data-testid="login-error">
               {failure}
             </Alert>
           )}
@@ -55,8 +59,19 @@ export default function LoginPage() {
             required
             autoFocus
             {...form.getInputProps('email')}
+            error={form.errors.email ?? rejected}
+            {...invalidProps}
           />
-          <PasswordInput label={t('auth.password')} autoComplete="current-password" required {...form.getInputProps('password')} />
+          <PasswordInput
+            label={t('auth.password')}
+            autoComplete="current-password"
+            required
+            {...form.getInputProps('password')}
+            error={form.errors.password ?? rejected}
+            // Mantine's PasswordInput marks only its box: the field itself says it is invalid.
+            aria-invalid={rejected || form.errors.password !== undefined || undefined}
+            {...invalidProps}
+          />
           <Button type="submit" loading={login.isPending} fullWidth>
             {t('auth.login.submit')}
           </Button>

@@ -1,10 +1,11 @@
-import type { ReactNode } from 'react';
+import { useLayoutEffect, type ReactNode } from 'react';
 import { AppShell, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { NavLink as RouterNavLink } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { Session } from '../api/client.ts';
 import type { NavEntry } from '../nav.ts';
+import { resetPageFocus } from './pageFocus.ts';
 import { TenantSwitcher } from './TenantSwitcher.tsx';
 import { UserMenu } from './UserMenu.tsx';
 
@@ -12,6 +13,8 @@ export function AppLayout({ session, nav, children }: { session: Session; nav: N
   const { t } = useTranslation();
   const [opened, { toggle, close }] = useDisclosure(false);
   const showSwitcher = session.memberships.length > 1;
+  // Runs before the first page's effects: after login, its heading takes the focus.
+  useLayoutEffect(resetPageFocus, []);
 
   return (
     <AppShell

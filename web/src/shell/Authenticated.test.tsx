@@ -37,6 +37,7 @@ describe('the authenticated shell', () => {
       'Véhicules',
       'Agences',
       'Utilisateurs',
+      'Réglages',
       "Journal d'audit",
     ]);
     expect(await screen.findByText('Bonjour Claire Martin')).toBeInTheDocument();

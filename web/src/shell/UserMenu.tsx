@@ -1,4 +1,4 @@
-import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { Avatar, Group, Menu, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -32,7 +32,8 @@ export function UserMenu({ session }: { session: Session }) {
   return (
     <Menu position="bottom-end" withArrow shadow="md">
       <Menu.Target>
-        <UnstyledButton aria-label={t('shell.userMenu')} data-testid="user-menu">
+        {/* Named by its content, the visible name first (WCAG 2.5.3, label in name): "Camille Martin, menu du compte". */}
+        <UnstyledButton data-testid="user-menu">
           <Group gap="xs" wrap="nowrap">
             <Avatar color="blue" radius="xl" size="sm" aria-hidden="true">
               {initials(name)}
@@ -40,6 +41,8 @@ export function UserMenu({ session }: { session: Session }) {
             <Text size="sm" fw={500} visibleFrom="sm" truncate="end" maw={180}>
               {name}
             </Text>
+            <VisuallyHidden hiddenFrom="sm">{name}</VisuallyHidden>
+            <VisuallyHidden>{t('shell.userMenu')}</VisuallyHidden>
           </Group>
         </UnstyledButton>
       </Menu.Target>

@@ -43,6 +43,34 @@ export interface EventCalendarProps {
   label?: string;
 }
 
+/**
+ * The table and list roles @event-calendar/core 5.15 puts on its views are broken (WCAG 1.3.1, 4.1.2): the week is a
+ * `role=table` holding the toolbar's <nav> and the lessons as buttons straight in its rows, the phone's list a
+ * `role=list` holding the <nav>, the month's cells have no `row`. A screen reader would announce a table that is not
+ * one. The grid semantics are dropped instead (the roles become plain groups): the calendar is a labelled region
+ * whose day headings and lessons (buttons named by their time and title) are read in order.
+ */
+const BROKEN_ROLES = ['table', 'list', 'listitem', 'row', 'rowgroup', 'rowheader', 'columnheader', 'cell'];
+const BROKEN_SELECTOR = BROKEN_ROLES.map((role) => `[role="${role}"]`).join(',');
+
+const GRID_ATTRIBUTES = ['aria-colindex', 'aria-rowindex', 'aria-colcount', 'aria-rowcount', 'aria-colspan', 'aria-rowspan'];
+const GRID_SELECTOR = GRID_ATTRIBUTES.map((name) => `[${name}]`).join(',');
+
+function dropBrokenRoles(root: Element): void {
+  for (const element of root.querySelectorAll(BROKEN_SELECTOR)) element.removeAttribute('role');
+  for (const element of root.querySelectorAll(GRID_SELECTOR)) {
+    for (const name of GRID_ATTRIBUTES) element.removeAttribute(name);
+  }
+}
+
+/** Keeps `dropBrokenRoles` applied while the library renders (views, dates and events change). */
+function watchRoles(root: Element): () => void {
+  dropBrokenRoles(root);
+  const observer = new MutationObserver(() => dropBrokenRoles(root));
+  observer.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['role', ...GRID_ATTRIBUTES] });
+  return () => observer.disconnect();
+}
+
 function setOption(calendar: Calendar, key: string, value: unknown): void {
   (calendar.setOption as (name: string, value: unknown) => Calendar)(key, value);
 }
@@ -75,7 +103,9 @@ export function EventCalendar({ options, handlers, initialOptions, calendarRef, 
     instanceRef.current = calendar;
     sentRef.current = optionsRef.current;
     if (calendarRef) calendarRef.current = calendar;
+    const unwatch = watchRoles(element);
     return () => {
+      unwatch();
       instanceRef.current = null;
       if (calendarRef) calendarRef.current = null;
       void destroyCalendar(calendar);

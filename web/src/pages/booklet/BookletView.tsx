@@ -11,6 +11,7 @@ import { AssessmentForm, EvaluationForm } from './BookletForms.tsx';
 import { LevelBadge } from './LevelBadge.tsx';
 import { levelLabel } from './levels.ts';
 import { ProgressBar } from './ProgressBar.tsx';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 export interface BookletViewProps {
   studentId: string;
@@ -250,7 +251,7 @@ function Assessments({ data, names }: { data: Booklet; names: ReadonlyMap<string
       {data.assessments.length === 0 ? (
         <Text c="dimmed">{t('booklet.assessments.empty')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={520}>
+        <ScrollTable label={t('booklet.assessments.title')} minWidth={520}>
           <Table striped verticalSpacing="sm">
             <Table.Thead>
               <Table.Tr>
@@ -273,7 +274,7 @@ function Assessments({ data, names }: { data: Booklet; names: ReadonlyMap<string
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Card>
   );

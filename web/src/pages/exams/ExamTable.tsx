@@ -5,6 +5,7 @@ import { useCurrentSession } from '../../api/session.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import type { Exam, ExamResult, RuleStatus } from './api.ts';
 import { RESULT_COLOR, RULE_STATUS_COLOR, scoreText } from './logic.ts';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 /** A result as a badge that says it in words (the colour is never the only cue). */
 export function ResultBadge({ result }: { result: ExamResult }) {
@@ -55,7 +56,7 @@ export function ExamTable({ exams, studentBase, testId }: { exams: readonly Exam
   const zone = useCurrentSession().tenant.timezone;
   const withStudent = studentBase !== undefined;
   return (
-    <Table.ScrollContainer minWidth={withStudent ? 820 : 640}>
+    <ScrollTable label={t('exams.tab')} minWidth={withStudent ? 820 : 640}>
       <Table striped verticalSpacing="sm" data-testid={testId}>
         <Table.Thead>
           <Table.Tr>
@@ -92,6 +93,6 @@ export function ExamTable({ exams, studentBase, testId }: { exams: readonly Exam
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }

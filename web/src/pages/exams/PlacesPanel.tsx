@@ -19,6 +19,7 @@ import { formatShort } from '../planning/time.ts';
 import { PLACES_KEY, PLACE_CATEGORIES, candidatesKey, invalidateAfterExam, type Candidate, type ExamPlace } from './api.ts';
 import { EMPTY_PLACE, isFree, placeBody, ruleNames, type PlaceFormValues } from './logic.ts';
 import { foldFilter } from '../../lib/people.ts';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 /**
  * "Places": the school's exam places to come, a form to add one, and for each free place the students to suggest
@@ -59,7 +60,7 @@ export function PlacesPanel() {
       ) : places.data.length === 0 ? (
         <Text c="dimmed">{t('exams.places.empty')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={860}>
+        <ScrollTable label={t('exams.places.title')} minWidth={860}>
           <Table striped verticalSpacing="sm" data-testid="exam-places">
             <Table.Thead>
               <Table.Tr>
@@ -104,7 +105,7 @@ export function PlacesPanel() {
               })}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
       <Modal opened={adding} onClose={addDialog.close} title={t('exams.places.addTitle')} size="lg" fullScreen={phone} centered>
         <PlaceForm onDone={addDialog.close} />

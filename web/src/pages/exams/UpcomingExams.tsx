@@ -28,6 +28,7 @@ import {
   type ExamDay,
   type ResultRow,
 } from './logic.ts';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 /**
  * "À venir": the exams from today on, by day, and before them the past exams whose result is still to enter. Each
@@ -127,7 +128,7 @@ function DayCard({ day, names }: { day: ExamDay<Exam>; names: Names }) {
       {entering ? (
         <ResultsEntry day={day} label={spoken} onClose={() => setEntering(false)} />
       ) : (
-        <Table.ScrollContainer minWidth={640}>
+        <ScrollTable label={spoken} minWidth={640}>
           <Table verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
@@ -170,7 +171,7 @@ function DayCard({ day, names }: { day: ExamDay<Exam>; names: Names }) {
               })}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
     </Card>
   );

@@ -16,6 +16,7 @@ import { gridErrorsFromServer, gridFromWeekly, gridProblems, weeklyFromGrid, typ
 import { localInputToInstant } from '../../lib/zonedTime.ts';
 import { LoadError } from '../../shell/LoadError.tsx';
 import { PageLoader } from '../../shell/PageLoader.tsx';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 const KINDS: readonly ExceptionKind[] = ['leave', 'sickness', 'training', 'meeting', 'other'];
 
@@ -229,7 +230,7 @@ function ExceptionsCard({ instructorId, exceptions }: { instructorId: string; ex
           {t('availability.noException')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={560} mb="md">
+        <ScrollTable label={t('availability.exceptionsTitle')} minWidth={560} mb="md">
           <Table striped verticalSpacing="sm" data-testid="exceptions-table">
             <Table.Thead>
               <Table.Tr>
@@ -266,7 +267,7 @@ function ExceptionsCard({ instructorId, exceptions }: { instructorId: string; ex
               })}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
 
       <form

@@ -11,6 +11,7 @@ import { instructorOptions, vehicleOptions, type PlanningData } from './data.ts'
 import { invalidateLessons, invalidateStudentFiles } from './queries.ts';
 import type { ReplaceDayResult } from './types.ts';
 import { foldFilter } from '../../lib/people.ts';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 interface Values {
   target: 'instructor' | 'vehicle';
@@ -91,7 +92,7 @@ function ReplaceDayForm({ data, defaultDate, onDone }: { data: PlanningData; def
         {result.students_to_call.length === 0 ? (
           <Text c="dimmed">{t('planning.replaceDay.noneToCall')}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={360}>
+          <ScrollTable label={t('planning.replaceDay.toCall')} minWidth={360}>
             <Table striped>
               <Table.Thead>
                 <Table.Tr>
@@ -114,7 +115,7 @@ function ReplaceDayForm({ data, defaultDate, onDone }: { data: PlanningData; def
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
         )}
         <Group justify="flex-end">
           <Button onClick={onDone}>{t('common.close')}</Button>

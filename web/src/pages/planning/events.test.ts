@@ -1,6 +1,7 @@
 import i18n from '../../i18n/index.ts';
-import { backgroundEvents, isEditable, lessonEvents, lessonToEvent, monthSummaries, textColourOn, type EventContext } from './events.ts';
+import { backgroundEvents, isEditable, lessonEvents, lessonToEvent, monthSummaries, textColourOn, eventBackground, type EventContext } from './events.ts';
 import { NO_INSTRUCTOR, type Lesson } from './types.ts';
+import { contrast } from '../../lib/contrast.ts';
 
 const t = i18n.t.bind(i18n);
 
@@ -212,5 +213,16 @@ describe('background events', () => {
       ['2026-12-21', '2026-12-22', ['x']],
       ['2026-12-22', '2026-12-23', ['x']],
     ]);
+  });
+});
+
+describe('eventBackground', () => {
+  it('keeps a colour on which white or near-black text reaches 4.5:1, darkens a mid-tone until white text does', () => {
+    expect(eventBackground('#1971c2')).toBe('#1971c2');
+    expect(eventBackground('#f08c00')).toBe('#f08c00');
+    for (const midTone of ['#ce4e70', '#478bc1', '#e49db6']) {
+      const background = eventBackground(midTone);
+      expect(contrast(background, textColourOn(background))).toBeGreaterThanOrEqual(4.5);
+    }
   });
 });

@@ -7,6 +7,7 @@ import type { TFunction } from 'i18next';
 import { addDays, holidaysBetween } from '../../lib/holidays.ts';
 import { NO_INSTRUCTOR, type Lesson } from './types.ts';
 import { dayOf, wallClock } from './time.ts';
+import { contrast, darkenTo } from '../../lib/contrast.ts';
 
 export interface InstructorInfo {
   name: string;
@@ -45,6 +46,16 @@ export const NEUTRAL_COLOUR = '#868e96';
 export const BLOCK_COLOUR = '#ced4da';
 
 /** Black or white text, whichever reads better on the background (WCAG relative luminance). */
+/**
+ * An instructor's colour as the background of their lessons: unchanged when white or near-black text reaches 4.5:1
+ * on it (WCAG 1.4.3), else darkened (hue kept) until white text does — mid-tones (#ce4e70, #478bc1…) reach neither.
+ */
+export function eventBackground(colour: string): string {
+  if (!/^#[0-9a-f]{6}$/i.test(colour)) return colour;
+  if (contrast(colour, '#ffffff') >= 4.5 || contrast(colour, '#1a1b1e') >= 4.5) return colour;
+  return darkenTo(colour, '#ffffff', 4.6);
+}
+
 export function textColourOn(background: string): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(background);
   if (!m) return '#ffffff';
@@ -132,8 +143,8 @@ export function lessonToEvent(lesson: Lesson, ctx: EventContext): Calendar.Event
     start: wallClock(lesson.starts_at, ctx.timeZone),
     end: wallClock(lesson.ends_at, ctx.timeZone),
     title: lessonTitle(lesson, ctx),
-    backgroundColor: colour,
-    textColor: textColourOn(colour),
+    backgroundColor: eventBackground(colour),
+    textColor: textColourOn(eventBackground(colour)),
     editable,
     startEditable: editable,
     durationEditable: editable,
@@ -200,8 +211,8 @@ export function monthSummaries(lessons: readonly Lesson[], ctx: EventContext): C
         end: addDays(day, 1),
         allDay: true,
         title: ctx.t('planning.summary', { who, count }),
-        backgroundColor: colour,
-        textColor: textColourOn(colour),
+        backgroundColor: eventBackground(colour),
+        textColor: textColourOn(eventBackground(colour)),
         editable: false,
         startEditable: false,
         durationEditable: false,

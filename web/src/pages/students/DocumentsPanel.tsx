@@ -36,6 +36,7 @@ import {
   type Student,
 } from './api.ts';
 import { ACCEPT_ATTRIBUTE, fileProblem, sizeParts, uploadDocument, type UploadValues } from './upload.ts';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 const CHECK_COLOR: Record<CheckStatus, string> = { ok: 'green', missing: 'red', expired: 'orange', not_required: 'gray' };
 
@@ -94,7 +95,7 @@ export function DocumentsPanel({ student, canUpload }: { student: Student; canUp
         {items.length === 0 ? (
           <Text c="dimmed">{t('students.documents.empty')}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={640}>
+          <ScrollTable label={t('students.documents.list')} minWidth={640}>
             <Table striped verticalSpacing="sm" data-testid="documents-table">
               <Table.Thead>
                 <Table.Tr>
@@ -137,7 +138,7 @@ export function DocumentsPanel({ student, canUpload }: { student: Student; canUp
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
         )}
       </Card>
 

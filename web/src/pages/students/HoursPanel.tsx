@@ -14,6 +14,7 @@ import { PageLoader } from '../../shell/PageLoader.tsx';
 import { POSTABLE_KINDS, STUDENTS_KEY, hoursKey, studentKey, type Hours, type PostableKind } from './api.ts';
 import { DurationInput } from './DurationInput.tsx';
 import { EMPTY_HOURS, hoursEntryBody, validateHours, type HoursValues } from './hoursForm.ts';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 type Figure = 'purchased' | 'consumed' | 'remaining' | 'scheduled' | 'bookable';
 const FIGURES: readonly { key: Figure; field: keyof Omit<Hours, 'entries'>; strong?: boolean }[] = [
@@ -73,7 +74,7 @@ export function HoursPanel({ studentId, canPost }: { studentId: string; canPost:
         {data.entries.length === 0 ? (
           <Text c="dimmed">{t('students.hours.empty')}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={520}>
+          <ScrollTable label={t('students.hours.ledger')} minWidth={520}>
             <Table striped verticalSpacing="sm" data-testid="hours-ledger">
               <Table.Thead>
                 <Table.Tr>
@@ -98,7 +99,7 @@ export function HoursPanel({ studentId, canPost }: { studentId: string; canPost:
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
         )}
       </Card>
 

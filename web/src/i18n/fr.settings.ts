@@ -1,0 +1,35 @@
+/** The school's settings page (ADMIN). */
+const settings = {
+  title: "Réglages de l'école",
+  intro:
+    "Les règles que la réglementation laisse à l'école ou qui restent incertaines. Chaque changement est enregistré dans le journal d'audit.",
+  lessons: 'Leçons et annulations',
+  lateCancelHours: "Délai d'annulation sans frais (heures)",
+  lateCancelHoursHelp: 'Une annulation par l’élève avec un préavis plus court est tardive.',
+  chargeLate: 'Décompter les heures des annulations tardives et des absences',
+  rules: 'Règles de réservation',
+  antsRule: 'Dossier ANTS non validé',
+  bookletRule: "Livret incomplet à l'examen pratique",
+  block: 'Refuser',
+  warn: 'Avertir seulement',
+  exams: 'Examen pratique : délais',
+  bands: "Délais après un échec, par score (sur 31)",
+  bandMin: 'Score de',
+  bandMax: 'à',
+  bandDays: 'Délai (jours)',
+  addBand: 'Ajouter une tranche',
+  removeBand: 'Retirer la tranche {{index}}',
+  unknownScoreDays: 'Délai après un échec sans score saisi (jours)',
+  absenceDays: 'Délai après une absence non excusée (jours)',
+  lateCancellationDays: 'Délai après une annulation tardive non excusée (jours)',
+  lateCancellationNoticeDays: "Une annulation d'examen est tardive à moins de (jours)",
+  labels: 'Noms des niveaux du livret',
+  level: 'Niveau {{n}} sur 4',
+  alerts: 'Alertes',
+  lowHours: "Alerter quand le crédit d'heures réservable passe sous (minutes)",
+  save: 'Enregistrer les réglages',
+  saved: 'Réglages enregistrés.',
+  stale: "Les réglages ont été modifiés entre-temps par quelqu'un d'autre : voici leur état actuel, recommencez votre modification.",
+};
+
+export default settings;

@@ -1,0 +1,198 @@
+import { ActionIcon, Button, Card, Group, NumberInput, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, type ResponseBody } from '../../api/client.ts';
+import { formErrors, isStale } from '../../lib/formErrors.ts';
+import { notifySuccess } from '../../lib/notify.ts';
+import { LoadError } from '../../shell/LoadError.tsx';
+import { PageHeader } from '../../shell/PageHeader.tsx';
+import { PageLoader } from '../../shell/PageLoader.tsx';
+
+export type SchoolSettings = ResponseBody<'/api/v1/settings', 'get', 200>;
+type RuleMode = SchoolSettings['ants_rule'];
+type LevelKey = keyof SchoolSettings['booklet_labels'];
+
+const SETTINGS_KEY = ['settings'] as const;
+const LEVELS: readonly LevelKey[] = ['non_aborde', 'aborde', 'traite', 'assimile'];
+
+/** /reglages — the school's settings (ADMIN). The server validates every field; its messages land on the fields. */
+export default function SettingsPage() {
+  const { t } = useTranslation();
+  const settings = useQuery({ queryKey: SETTINGS_KEY, queryFn: () => unwrap(api.GET('/api/v1/settings')) });
+  return (
+    <>
+      <PageHeader title={t('schoolSettings.title')} intro={t('schoolSettings.intro')} />
+      {settings.isPending ? (
+        <PageLoader />
+      ) : settings.isError ? (
+        <LoadError error={settings.error} onRetry={() => void settings.refetch()} />
+      ) : (
+        <SettingsForm current={settings.data} />
+      )}
+    </>
+  );
+}
+
+function SettingsForm({ current }: { current: SchoolSettings }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const form = useForm<SchoolSettings>({ initialValues: current });
+  // A newer copy from the server (after a 412 or a save) replaces the form's values.
+  useEffect(() => {
+    form.setValues(current);
+    form.resetDirty(current);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [current]);
+
+  const save = useMutation({
+    mutationFn: (values: SchoolSettings) => unwrap(api.PUT('/api/v1/settings', { body: { ...values, version: current.version } })),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(SETTINGS_KEY, saved);
+      notifySuccess(t('schoolSettings.saved'));
+    },
+    onError: (error) => {
+      if (isStale(error)) {
+        notifications.show({ color: 'orange', message: t('schoolSettings.stale'), autoClose: 10000 });
+        void queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
+        return;
+      }
+      form.setErrors(formErrors(error));
+    },
+  });
+
+  const ruleOptions = [
+    { value: 'block', label: t('schoolSettings.block') },
+    { value: 'warn', label: t('schoolSettings.warn') },
+  ];
+  const bands = form.values.exams.waiting_bands;
+  const bandsError = form.errors['exams.waiting_bands'];
+
+  return (
+    <form onSubmit={form.onSubmit((values) => save.mutate(values))} noValidate>
+      <Stack gap="lg">
+        <Card withBorder padding="lg">
+          <Title order={2} size="h3" mb="sm">
+            {t('schoolSettings.lessons')}
+          </Title>
+          <Stack>
+            <NumberInput
+              label={t('schoolSettings.lateCancelHours')}
+              description={t('schoolSettings.lateCancelHoursHelp')}
+              min={0}
+              max={168}
+              allowDecimal={false}
+              {...form.getInputProps('late_cancel_hours')}
+            />
+            <Switch label={t('schoolSettings.chargeLate')} {...form.getInputProps('charge_late_cancellations', { type: 'checkbox' })} />
+          </Stack>
+        </Card>
+
+        <Card withBorder padding="lg">
+          <Title order={2} size="h3" mb="sm">
+            {t('schoolSettings.rules')}
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <Stack gap={4}>
+              <Text component="span" id="ants-rule-label" fw={500} size="sm">
+                {t('schoolSettings.antsRule')}
+              </Text>
+              <SegmentedControl
+                aria-labelledby="ants-rule-label"
+                data={ruleOptions}
+                value={form.values.ants_rule}
+                onChange={(v) => form.setFieldValue('ants_rule', v as RuleMode)}
+              />
+            </Stack>
+            <Stack gap={4}>
+              <Text component="span" id="booklet-rule-label" fw={500} size="sm">
+                {t('schoolSettings.bookletRule')}
+              </Text>
+              <SegmentedControl
+                aria-labelledby="booklet-rule-label"
+                data={ruleOptions}
+                value={form.values.booklet_rule}
+                onChange={(v) => form.setFieldValue('booklet_rule', v as RuleMode)}
+              />
+            </Stack>
+          </SimpleGrid>
+        </Card>
+
+        <Card withBorder padding="lg">
+          <Title order={2} size="h3" mb="sm">
+            {t('schoolSettings.exams')}
+          </Title>
+          <Stack>
+            <Text fw={500} size="sm">
+              {t('schoolSettings.bands')}
+            </Text>
+            {bands.map((_, index) => (
+              <Group key={index} align="flex-end" wrap="wrap">
+                <NumberInput label={t('schoolSettings.bandMin')} min={0} max={31} allowDecimal={false} w={110} {...form.getInputProps(`exams.waiting_bands.${index}.min_score`)} />
+                <NumberInput label={t('schoolSettings.bandMax')} min={0} max={31} allowDecimal={false} w={110} {...form.getInputProps(`exams.waiting_bands.${index}.max_score`)} />
+                <NumberInput label={t('schoolSettings.bandDays')} min={0} max={365} allowDecimal={false} w={130} {...form.getInputProps(`exams.waiting_bands.${index}.days`)} />
+                <ActionIcon
+                  variant="subtle"
+                  color="red.9"
+                  size="lg"
+                  aria-label={t('schoolSettings.removeBand', { index: index + 1 })}
+                  onClick={() => form.removeListItem('exams.waiting_bands', index)}
+                >
+                  ×
+                </ActionIcon>
+              </Group>
+            ))}
+            {bandsError && (
+              <Text c="red.9" size="sm" role="alert">
+                {bandsError}
+              </Text>
+            )}
+            <Group>
+              <Button variant="default" onClick={() => form.insertListItem('exams.waiting_bands', { min_score: 0, max_score: 0, days: 0 })}>
+                {t('schoolSettings.addBand')}
+              </Button>
+            </Group>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <NumberInput label={t('schoolSettings.unknownScoreDays')} min={0} max={365} allowDecimal={false} {...form.getInputProps('exams.unknown_score_days')} />
+              <NumberInput label={t('schoolSettings.absenceDays')} min={0} max={365} allowDecimal={false} {...form.getInputProps('exams.absence_days')} />
+              <NumberInput label={t('schoolSettings.lateCancellationDays')} min={0} max={365} allowDecimal={false} {...form.getInputProps('exams.late_cancellation_days')} />
+              <NumberInput
+                label={t('schoolSettings.lateCancellationNoticeDays')}
+                min={0}
+                max={365}
+                allowDecimal={false}
+                {...form.getInputProps('exams.late_cancellation_notice_days')}
+              />
+            </SimpleGrid>
+          </Stack>
+        </Card>
+
+        <Card withBorder padding="lg">
+          <Title order={2} size="h3" mb="sm">
+            {t('schoolSettings.labels')}
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            {LEVELS.map((level, index) => (
+              <TextInput key={level} label={t('schoolSettings.level', { n: index + 1 })} maxLength={40} {...form.getInputProps(`booklet_labels.${level}`)} />
+            ))}
+          </SimpleGrid>
+        </Card>
+
+        <Card withBorder padding="lg">
+          <Title order={2} size="h3" mb="sm">
+            {t('schoolSettings.alerts')}
+          </Title>
+          <NumberInput label={t('schoolSettings.lowHours')} min={0} max={6000} step={30} allowDecimal={false} {...form.getInputProps('alerts.low_hours_minutes')} />
+        </Card>
+
+        <Group justify="flex-end">
+          <Button type="submit" loading={save.isPending}>
+            {t('schoolSettings.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
