@@ -3,7 +3,7 @@
 // Against the real server (`volant demo`, fresh data: its own server). Run: VOLANT_BIN=… npm run e2e
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, startStack, withPage } from './harness.mjs';
+import { apiGet, apiPost, login, startStack, withPage } from './harness.mjs';
 import { ZONE, addDays, parisInstant, todayInParis, weekdayOf } from './paris.mjs';
 
 let stack;
@@ -15,20 +15,6 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
-
-// --- API through the page's session --------------------------------------------------------------------------
-
-const apiGet = async (page, path) => {
-  const response = await page.request.get(path);
-  assert.equal(response.status(), 200, `${path}: ${await response.text()}`);
-  return response.json();
-};
-const csrfHeaders = async (page) => ({ 'X-CSRF-Token': (await apiGet(page, '/api/v1/me')).csrf_token });
-const apiPost = async (page, path, data, expected = 201) => {
-  const response = await page.request.post(path, { headers: await csrfHeaders(page), data });
-  assert.equal(response.status(), expected, `${path}: ${await response.text()}`);
-  return response.json();
-};
 
 const fold = (s) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

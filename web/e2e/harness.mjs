@@ -237,3 +237,18 @@ export async function login(page, email, password = DEMO_PASSWORD) {
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('navigation', { name: 'Navigation principale' }).waitFor();
 }
+
+/** GET through the page's session (its cookie); asserts a 200 and returns the JSON. */
+export async function apiGet(page, path) {
+  const response = await page.request.get(path);
+  if (response.status() !== 200) throw new Error(`GET ${path}: ${response.status()} ${await response.text()}`);
+  return response.json();
+}
+
+/** POST through the page's session with its CSRF token; asserts the status and returns the JSON. */
+export async function apiPost(page, path, data, expected = 201) {
+  const { csrf_token: token } = await apiGet(page, '/api/v1/me');
+  const response = await page.request.post(path, { headers: { 'X-CSRF-Token': token }, data });
+  if (response.status() !== expected) throw new Error(`POST ${path}: ${response.status()} (expected ${expected}) ${await response.text()}`);
+  return response.json();
+}

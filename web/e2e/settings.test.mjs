@@ -3,7 +3,7 @@
 // Against the real server (`volant demo`, fresh data: its own server). Run: VOLANT_BIN=… npm run e2e
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, startStack, withPage } from './harness.mjs';
+import { apiGet, apiPost, login, startStack, withPage } from './harness.mjs';
 
 let stack;
 
@@ -14,18 +14,6 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
-
-const apiGet = async (page, path) => {
-  const response = await page.request.get(path);
-  assert.equal(response.status(), 200, `${path}: ${await response.text()}`);
-  return response.json();
-};
-const apiPost = async (page, path, data, expected) => {
-  const { csrf_token: token } = await apiGet(page, '/api/v1/me');
-  const response = await page.request.post(path, { headers: { 'X-CSRF-Token': token }, data });
-  assert.equal(response.status(), expected, `${path}: ${await response.text()}`);
-  return response.json();
-};
 
 /** A one-hour driving lesson starting 30 h from now, with people and a car free then. */
 const lessonIn30Hours = async (page, offsetMinutes) => {

@@ -3,8 +3,10 @@
 //! - `cargo xtask demo [--release]`: install the web app's packages, build it and the server, run `volant demo`.
 //! - `cargo xtask test`: everything CI checks, in order, failing fast.
 //! - `cargo xtask openapi`: regenerate `web/openapi.json` and the TypeScript API types.
+//! - `cargo xtask openapi-lint`: validate `web/openapi.json` (openapi-spec-validator, redocly lint).
 //! - `cargo xtask bench [--quick] [--preset …]`: seed a data set, load the server, report figures.
-//! - `cargo xtask reliability [--max-examples N] [--role R]`: schema-based fuzzing of the API (schemathesis).
+//! - `cargo xtask reliability [--max-examples N] [--stateful-seconds N] [--role R]`: schema-based fuzzing of
+//!   the API (schemathesis), with stateful sequences.
 
 mod bench;
 mod reliability;
@@ -24,12 +26,13 @@ fn main() -> ExitCode {
         Some("demo") => demo(args.iter().any(|a| a == "--release"), args.iter().any(|a| a == "--reset")),
         Some("test") => test(),
         Some("openapi") => openapi(false),
+        Some("openapi-lint") => openapi_lint(),
         Some("bench") => bench::bench(&args[1..]),
         Some("reliability") => reliability::reliability(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask demo [--release] [--reset] | test | openapi | bench [--quick] [--preset …] \
-                 | reliability [--max-examples N] [--role ROLE]"
+                "usage: cargo xtask demo [--release] [--reset] | test | openapi | openapi-lint \
+                 | bench [--quick] [--preset …] | reliability [--max-examples N] [--stateful-seconds N] [--role ROLE]"
             );
             return ExitCode::from(2);
         }
@@ -146,6 +149,60 @@ fn openapi(check: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The validators of the OpenAPI document, pinned: `openapi-spec-validator` (PyPI) and Redocly's
+/// CLI (npm).
+const OPENAPI_SPEC_VALIDATOR: &str = "0.9.0";
+const REDOCLY_CLI: &str = "2.77.0";
+
+/// Validates `web/openapi.json` with `openapi-spec-validator` and `redocly lint --extends=minimal`;
+/// fails on any error (Redocly's warnings are shown, and allowed). The tools are installed, pinned,
+/// under the target directory: a Python virtual environment `openapi-venv`, and `redocly/` for npm.
+fn openapi_lint() -> anyhow::Result<()> {
+    let step = "OpenAPI: openapi-spec-validator and redocly lint";
+    let started = Instant::now();
+    eprintln!("\n==> {step}");
+    let result = validate_openapi();
+    eprintln!("<== {step}: {} in {:.0?}", if result.is_ok() { "ok" } else { "FAILED" }, started.elapsed());
+    result
+}
+
+fn validate_openapi() -> anyhow::Result<()> {
+    let doc = root().join("web/openapi.json");
+    if !doc.exists() {
+        bail!("{} is missing: run `cargo xtask openapi`", doc.display());
+    }
+    let venv = reliability::python_venv("openapi-venv", "openapi-spec-validator", OPENAPI_SPEC_VALIDATOR)?;
+    run("openapi-spec-validator web/openapi.json", {
+        let mut c = Command::new(venv.join("bin/openapi-spec-validator"));
+        c.args(["--validation-errors", "all"]).arg(&doc);
+        c
+    })?;
+    require("npm", "install Node.js 20.19 or newer (Debian: apt-get install nodejs npm)")?;
+    let prefix = target_dir().join("redocly");
+    let redocly = prefix.join("node_modules/.bin/redocly");
+    let installed = Command::new(&redocly).arg("--version").output().map(|o| o.stdout).unwrap_or_default();
+    if String::from_utf8_lossy(&installed).trim() != REDOCLY_CLI {
+        std::fs::create_dir_all(&prefix)?;
+        run(&format!("npm install @redocly/cli@{REDOCLY_CLI}"), {
+            let mut c = Command::new("npm");
+            c.args(["install", "--prefix"]).arg(&prefix).args([
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                &format!("@redocly/cli@{REDOCLY_CLI}"),
+            ]);
+            c
+        })?;
+    }
+    run("redocly lint --extends=minimal web/openapi.json", {
+        let mut c = Command::new(&redocly);
+        c.args(["lint", "--extends=minimal", "--format=stylish"]).arg(&doc).current_dir(root());
+        // No telemetry, no update check: CI reaches no other host than the registries.
+        c.env("REDOCLY_TELEMETRY", "off").env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true");
+        c
+    })
+}
+
 /// Debian packages the tests use: Chromium drives the browser tests (no browser download is
 /// possible here), poppler-utils' `pdftotext` reads generated PDFs back.
 fn ensure_debian_tools() -> anyhow::Result<()> {
@@ -170,10 +227,10 @@ fn ensure_debian_tools() -> anyhow::Result<()> {
 
 fn test() -> anyhow::Result<()> {
     let started = Instant::now();
-    let mut steps = 0;
-    let mut step = |name: &str, cmd: Command| -> anyhow::Result<()> {
+    let steps = std::cell::Cell::new(0);
+    let step = |name: &str, cmd: Command| -> anyhow::Result<()> {
         run(name, cmd)?;
-        steps += 1;
+        steps.set(steps.get() + 1);
         Ok(())
     };
     step("rustfmt check", {
@@ -187,6 +244,8 @@ fn test() -> anyhow::Result<()> {
         c
     })?;
     openapi(true)?;
+    openapi_lint()?;
+    steps.set(steps.get() + 1);
     step("web: type check", npm(&["run", "typecheck"]))?;
     step("web: lint", npm(&["run", "lint"]))?;
     step("web: unit tests", npm(&["run", "test"]))?;
@@ -204,10 +263,10 @@ fn test() -> anyhow::Result<()> {
     })?;
     // Every benchmark scenario answers correctly on a small data set (no time is asserted).
     bench::bench(&["--quick".to_owned()])?;
-    steps += 1;
+    steps.set(steps.get() + 1);
     // Schema-based fuzzing of every endpoint as every role (a bounded budget; see docs/reliability.md).
     reliability::reliability(&[])?;
-    steps += 1;
-    eprintln!("\nxtask test: all {steps} steps passed in {:.0?}", started.elapsed());
+    steps.set(steps.get() + 1);
+    eprintln!("\nxtask test: all {} steps passed in {:.0?}", steps.get(), started.elapsed());
     Ok(())
 }

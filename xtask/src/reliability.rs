@@ -1,12 +1,21 @@
-//! `cargo xtask reliability [--max-examples N] [--seed N] [--role ROLE]…`
+//! `cargo xtask reliability [--max-examples N] [--stateful-seconds N] [--stateful-examples N]
+//! [--stateful-steps N] [--seed N] [--role ROLE]…`
 //!
 //! Schema-based fuzzing of the whole API with schemathesis (installed from PyPI, pinned, into a
 //! virtual environment under the target directory). It starts `volant demo` on a fresh data
-//! directory, logs in as each role of the demo school, pins the path ids to records that role can
-//! see (so that requests reach the handlers instead of 404), and runs every phase (coverage,
-//! fuzzing, stateful) against `/api/v1/openapi.json`. It fails on any 5xx, on any answer that the
-//! document does not describe (status, content type, schema, headers), and on any error body that
-//! shows internals (SQL, a constraint, a panic, a source path). See `docs/reliability.md`.
+//! directory, logs in as each role of the demo school, and runs schemathesis twice per role
+//! against `/api/v1/openapi.json`:
+//!
+//! 1. examples, coverage and fuzzing, one operation at a time, with the path ids pinned to records
+//!    that role can see (so that requests reach the handlers instead of 404), a bounded number of
+//!    cases per operation;
+//! 2. stateful sequences for a bounded time: chains of operations that follow the document's
+//!    links (create or list → read → update → action, see `http/apidoc.rs`) on the records the
+//!    sequence itself made or listed, so no id is pinned there (but `PATCH /users/{id}`'s).
+//!
+//! It fails on any 5xx, on any answer that the document does not describe (status, content type,
+//! schema, headers), and on any error body that shows internals (SQL, a constraint, a panic, a
+//! source path). See `docs/reliability.md`.
 
 use std::{
     collections::BTreeMap,
@@ -40,7 +49,9 @@ const TARGET_MEMBER: &str = "cible-fuzzing@demo.volant.test";
 /// `positive_data_acceptance` (the API validates more than a JSON schema can say: `to` after
 /// `from`, a real NEPH, a cursor it issued…, so a schema-valid request may rightly get 400 or
 /// 422), `negative_data_rejection` (unknown query parameters are ignored, as HTTP APIs do),
-/// `ignored_auth` (the document declares no security scheme: the session is a cookie).
+/// `ignored_auth` (it removes the credentials it knows of, a `volant_session` cookie, while this
+/// runner sends the session as a `Cookie` header, which it would leave: the check would prove
+/// nothing; `tests/api/rbac.rs` checks every endpoint without a session).
 const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
                       response_schema_conformance,response_headers_conformance,use_after_free,\
                       ensure_resource_availability,volant_no_internals_in_errors";
@@ -48,6 +59,8 @@ const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_co
 struct Options {
     max_examples: u32,
     stateful_examples: u32,
+    stateful_steps: u32,
+    stateful_seconds: u32,
     seed: String,
     roles: Vec<String>,
 }
@@ -66,6 +79,8 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
     Ok(Options {
         max_examples: number("--max-examples", 12)?,
         stateful_examples: number("--stateful-examples", 5)?,
+        stateful_steps: number("--stateful-steps", 8)?,
+        stateful_seconds: number("--stateful-seconds", 15)?,
         seed: value("--seed").unwrap_or_else(|| "20261124".into()),
         roles: if roles.is_empty() { ROLES.iter().map(|(r, _)| (*r).to_owned()).collect() } else { roles },
     })
@@ -84,7 +99,9 @@ pub fn reliability(args: &[String]) -> anyhow::Result<()> {
     std::fs::create_dir_all(&out)?;
     let mut server = DemoServer::start(&out)?;
     let result = fuzz(&o, &st, &server, &out);
+    let stopping = Instant::now();
     let log = server.stop();
+    eprintln!("\n    volant demo stopped in {:.0?}", stopping.elapsed());
     let figures = match result {
         Ok(f) => f,
         Err(e) => {
@@ -97,6 +114,8 @@ pub fn reliability(args: &[String]) -> anyhow::Result<()> {
         "seed": o.seed,
         "max_examples": o.max_examples,
         "stateful_examples": o.stateful_examples,
+        "stateful_steps": o.stateful_steps,
+        "stateful_seconds": o.stateful_seconds,
         "roles": figures,
         "seconds": started.elapsed().as_secs(),
     });
@@ -117,11 +136,21 @@ pub fn reliability(args: &[String]) -> anyhow::Result<()> {
 
 /// A virtual environment with the pinned schemathesis; returns its `st` program.
 fn ensure_schemathesis() -> anyhow::Result<PathBuf> {
-    let venv = target_dir().join("schemathesis-venv");
-    let st = venv.join("bin/st");
-    let installed = Command::new(&st).arg("--version").output().map(|o| o.stdout).unwrap_or_default();
-    if String::from_utf8_lossy(&installed).contains(SCHEMATHESIS) {
-        return Ok(st);
+    Ok(python_venv("schemathesis-venv", "schemathesis", SCHEMATHESIS)?.join("bin/st"))
+}
+
+/// A Python virtual environment `<target dir>/<name>` with `package==version` installed (made,
+/// or remade, when the installed version is another); returns the environment's directory.
+/// As root, installs Debian's `python3-venv` when `python3` cannot make one.
+pub fn python_venv(name: &str, package: &str, version: &str) -> anyhow::Result<PathBuf> {
+    let venv = target_dir().join(name);
+    let installed = Command::new(venv.join("bin/python"))
+        .args(["-c", &format!("import importlib.metadata as m; print(m.version({package:?}))")])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    if installed == version {
+        return Ok(venv);
     }
     let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
     let made = Command::new(python).args(["-m", "venv", "--clear"]).arg(&venv).status();
@@ -145,12 +174,12 @@ fn ensure_schemathesis() -> anyhow::Result<PathBuf> {
             c
         })?;
     }
-    run(&format!("pip install schemathesis=={SCHEMATHESIS}"), {
+    run(&format!("pip install {package}=={version}"), {
         let mut c = Command::new(venv.join("bin/pip"));
-        c.args(["install", "--quiet", "--disable-pip-version-check", &format!("schemathesis=={SCHEMATHESIS}")]);
+        c.args(["install", "--quiet", "--disable-pip-version-check", &format!("{package}=={version}")]);
         c
     })?;
-    Ok(st)
+    Ok(venv)
 }
 
 /// `volant demo` on a fresh data directory and a free port, its output in a log file.
@@ -460,8 +489,22 @@ fn rfc3339(secs: u64) -> String {
 
 /// Checks every response and counts them by status (written at exit for the summary).
 const HOOKS: &str = r#"
-import atexit, json, os, re, threading
+import ast, atexit, json, os, re, threading
 import schemathesis
+
+# Python before 3.11.5 (Debian 12 has 3.11.2) keeps the AST converter's recursion depth in
+# shared state: two workers' threads parsing at once (Hypothesis reads a lambda's source to
+# describe a strategy) fail with "SystemError: AST constructor recursion depth mismatch".
+_AST_LOCK = threading.Lock()
+_ast_parse = ast.parse
+
+
+def _parse_one_at_a_time(*args, **kwargs):
+    with _AST_LOCK:
+        return _ast_parse(*args, **kwargs)
+
+
+ast.parse = _parse_one_at_a_time
 
 _LOCK = threading.Lock()
 _COUNTS = {}
@@ -500,66 +543,161 @@ fn fuzz(o: &Options, st: &Path, server: &DemoServer, out: &Path) -> anyhow::Resu
     for (role, email) in ROLES.iter().filter(|(r, _)| o.roles.iter().any(|x| x == r)) {
         sessions.push((*role, login(addr, email, DEMO_PASSWORD)?));
     }
+    let started = Instant::now();
     let admin = login(addr, "admin@demo.volant.test", DEMO_PASSWORD)?;
     let member = target_member(addr, &admin)?;
+    eprintln!("\n    the target member of PATCH /users/{{id}} is ready after {:.0?}", started.elapsed());
+    let runner = Runner { o, st, addr, out };
     let mut figures = BTreeMap::new();
     for (role, session) in &sessions {
-        let ids = pinned_ids(addr, session, &member);
-        let mut config = format!(
-            "headers = {{ Cookie = \"volant_session={}\", \"X-CSRF-Token\" = \"{}\" }}\n\
-             workers = 2\n\n[generation]\nmax-examples = {}\n\n\
-             [phases.stateful]\nmax-steps = 6\n\n[phases.stateful.generation]\nmax-examples = {}\n",
-            session.cookie, session.csrf, o.max_examples, o.stateful_examples
-        );
-        for (prefix, params) in &ids {
-            let list: Vec<String> = params.iter().map(|(k, v)| format!("\"path.{k}\" = \"{v}\"")).collect();
-            config.push_str(&format!(
-                "\n[[operations]]\ninclude-path-regex = \"^/api/v1/{prefix}/\"\nparameters = {{ {} }}\n",
-                list.join(", ")
-            ));
-        }
-        let config_path = out.join(format!("{}.toml", role.to_lowercase()));
-        std::fs::write(&config_path, &config)?;
-        let counts = out.join(format!("{}-statuses.json", role.to_lowercase()));
-        let _ = std::fs::remove_file(&counts);
         let started = Instant::now();
-        eprintln!("\n==> schemathesis as {role} (pinned ids: {})", serde_json::to_string(&ids_json(&ids))?);
-        let status = Command::new(st)
-            .arg("--config-file")
-            .arg(&config_path)
-            .args(["run", &format!("http://{addr}/api/v1/openapi.json")])
-            .args(["--checks", CHECKS, "--seed", &o.seed, "--no-color", "--suppress-health-check", "all"])
-            // Logging out would end the session that the rest of the run uses.
-            .args(["--exclude-path", "/api/v1/auth/logout"])
-            .args(["--report", "junit", "--report-dir"])
-            .arg(out.join(role.to_lowercase()))
-            .current_dir(out)
-            .env("PYTHONPATH", out)
-            .env("SCHEMATHESIS_HOOKS", "volant_fuzz_hooks")
-            .env("VOLANT_FUZZ_COUNTS", &counts)
-            .status()
-            .context("run schemathesis")?;
-        let statuses: Value =
-            std::fs::read(&counts).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-        let requests: u64 = statuses.as_object().into_iter().flatten().filter_map(|(_, n)| n.as_u64()).sum();
-        let server_errors: u64 = statuses
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter(|(s, _)| s.starts_with('5'))
-            .filter_map(|(_, n)| n.as_u64())
-            .sum();
+        let ids = pinned_ids(addr, session, &member);
         eprintln!(
-            "<== schemathesis as {role}: {} in {:.0?}, {requests} responses checked, {server_errors} 5xx",
-            if status.success() { "ok" } else { "FAILED" },
-            started.elapsed()
+            "\n    {role}: pinned ids (found in {:.0?}) {}",
+            started.elapsed(),
+            serde_json::to_string(&ids_json(&ids))?
+        );
+        let started = Instant::now();
+        // The phases that test one operation at a time, on the pinned records.
+        let unit = schemathesis(&runner, role, session, &ids, Phases::Unit)?;
+        // Sequences that follow the document's links from what they create or list: no pinned
+        // id but the target member's, so that each step works on the record the previous made.
+        let only_users: BTreeMap<&'static str, Vec<(&'static str, String)>> =
+            ids.iter().filter(|(prefix, _)| **prefix == "users").map(|(k, v)| (*k, v.clone())).collect();
+        let stateful = schemathesis(&runner, role, session, &only_users, Phases::Stateful)?;
+        let passed = unit.passed && stateful.passed;
+        let mut statuses = unit.statuses.clone();
+        for (status, n) in stateful.statuses.as_object().into_iter().flatten() {
+            let sum = statuses[status].as_u64().unwrap_or(0) + n.as_u64().unwrap_or(0);
+            statuses[status] = json!(sum);
+        }
+        eprintln!(
+            "<== schemathesis as {role}: {} in {:.0?}, {} responses checked ({} in stateful sequences), {} 5xx",
+            if passed { "ok" } else { "FAILED" },
+            started.elapsed(),
+            unit.responses + stateful.responses,
+            stateful.responses,
+            unit.server_errors + stateful.server_errors,
         );
         figures.insert(
             (*role).to_owned(),
-            json!({"passed": status.success(), "responses": requests, "server_errors": server_errors,
-                   "statuses": statuses, "seconds": started.elapsed().as_secs()}),
+            json!({"passed": passed, "responses": unit.responses + stateful.responses,
+                   "stateful_responses": stateful.responses,
+                   "server_errors": unit.server_errors + stateful.server_errors,
+                   "statuses": statuses, "seconds": started.elapsed().as_secs(),
+                   "unit_seconds": unit.seconds, "stateful_seconds": stateful.seconds}),
         );
     }
+    Ok(figures)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phases {
+    /// Examples, coverage and fuzzing: one operation at a time, a bounded number of cases each.
+    Unit,
+    /// Sequences of operations chained by the document's links, for a bounded time.
+    Stateful,
+}
+
+struct RunFigures {
+    passed: bool,
+    responses: u64,
+    server_errors: u64,
+    statuses: Value,
+    seconds: u64,
+}
+
+/// What every `st run` shares: the options, the `st` program, the server, the output directory.
+struct Runner<'a> {
+    o: &'a Options,
+    st: &'a Path,
+    addr: &'a str,
+    out: &'a Path,
+}
+
+/// One `st run` as `role`, its config and reports under `out`.
+fn schemathesis(
+    runner: &Runner<'_>,
+    role: &str,
+    session: &Session,
+    ids: &BTreeMap<&'static str, Vec<(&'static str, String)>>,
+    phases: Phases,
+) -> anyhow::Result<RunFigures> {
+    let Runner { o, st, addr, out } = *runner;
+    let name = match phases {
+        Phases::Unit => role.to_lowercase(),
+        Phases::Stateful => format!("{}-stateful", role.to_lowercase()),
+    };
+    // The session is a cookie sent as a header: schemathesis must not make up its own (the
+    // document declares the cookie and the CSRF header as security schemes).
+    let mut config = format!(
+        "headers = {{ Cookie = \"volant_session={}\", \"X-CSRF-Token\" = \"{}\" }}\n\
+         workers = 2\n\n[generation]\nmax-examples = {}\nwith-security-parameters = false\n\n\
+         [phases.stateful]\nmax-steps = {}\n\n[phases.stateful.generation]\nmax-examples = {}\n\
+         with-security-parameters = false\n\n[phases.stateful.inference]\nalgorithms = []\n",
+        session.cookie, session.csrf, o.max_examples, o.stateful_steps, o.stateful_examples
+    );
+    for (prefix, params) in ids {
+        let list: Vec<String> = params.iter().map(|(k, v)| format!("\"path.{k}\" = \"{v}\"")).collect();
+        config.push_str(&format!(
+            "\n[[operations]]\ninclude-path-regex = \"^/api/v1/{prefix}/\"\nparameters = {{ {} }}\n",
+            list.join(", ")
+        ));
+    }
+    let config_path = out.join(format!("{name}.toml"));
+    std::fs::write(&config_path, &config)?;
+    let counts = out.join(format!("{name}-statuses.json"));
+    let _ = std::fs::remove_file(&counts);
+    let started = Instant::now();
+    let what = match phases {
+        Phases::Unit => "examples, coverage, fuzzing".to_owned(),
+        Phases::Stateful => format!("stateful sequences for {} s", o.stateful_seconds),
+    };
+    eprintln!("\n==> schemathesis as {role}: {what}");
+    let mut command = Command::new(st);
+    command
+        .arg("--config-file")
+        .arg(&config_path)
+        .args(["run", &format!("http://{addr}/api/v1/openapi.json")])
+        .args(["--checks", CHECKS, "--seed", &o.seed, "--no-color", "--suppress-health-check", "all"])
+        // Logging out would end the session that the rest of the run uses.
+        .args(["--exclude-path", "/api/v1/auth/logout"])
+        .args(["--report", "junit", "--report-dir"])
+        .arg(out.join(&name))
+        .current_dir(out)
+        .env("PYTHONPATH", out)
+        .env("SCHEMATHESIS_HOOKS", "volant_fuzz_hooks")
+        .env("VOLANT_FUZZ_COUNTS", &counts);
+    match phases {
+        Phases::Unit => command.args(["--phases", "examples,coverage,fuzzing"]),
+        Phases::Stateful => command.args(["--phases", "stateful", "--max-time", &o.stateful_seconds.to_string()]),
+    };
+    let status = command.status().context("run schemathesis")?;
+    let statuses: Value =
+        std::fs::read(&counts).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_else(|| json!({}));
+    let count = |five: bool| -> u64 {
+        statuses
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(s, _)| !five || s.starts_with('5'))
+            .filter_map(|(_, n)| n.as_u64())
+            .sum()
+    };
+    let figures = RunFigures {
+        passed: status.success(),
+        responses: count(false),
+        server_errors: count(true),
+        statuses: statuses.clone(),
+        seconds: started.elapsed().as_secs(),
+    };
+    eprintln!(
+        "<== schemathesis as {role} ({what}): {} in {:.0?}, {} responses, {} 5xx",
+        if figures.passed { "ok" } else { "FAILED" },
+        started.elapsed(),
+        figures.responses,
+        figures.server_errors
+    );
     Ok(figures)
 }
 

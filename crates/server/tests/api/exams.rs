@@ -438,3 +438,18 @@ async fn a_scoreless_failure_and_hours_from_a_previous_school_in_the_eligibility
     assert_eq!(hours["status"], "ok", "{hours}");
     assert!(hours["message"].as_str().unwrap().contains("dont 20 h dans une autre école"), "{hours}");
 }
+
+/// Regulation file § Exams [S]: meetings dated before the AFFI do not count.
+#[tokio::test]
+async fn aac_meetings_before_the_affi_do_not_count() {
+    let app = spawn_app().await;
+    let s = school(&app).await;
+    let body = json!({"first_name": "Conduite", "last_name": "Accompagnée", "birth_date": "2008-01-01",
+                      "guardian": {"last_name": "Accompagnée", "phone": "0611223344"}, "training_mode": "aac",
+                      "aac": {"affi_on": "2025-06-15", "accompanied_km": 3200, "pedagogical_meetings": ["2025-05-01", "2025-06-01"]}});
+    let student = id(&ok(s.admin.post("/api/v1/students", &body).await, 201).await);
+    let e = s.admin.json(&format!("/api/v1/students/{student}/eligibility")).await;
+    let aac = e["rules"].as_array().unwrap().iter().find(|r| r["code"] == "aac").unwrap().clone();
+    assert_eq!(aac["status"], "block", "{aac}");
+    assert!(aac["message"].as_str().unwrap().contains("0 rendez-vous pédagogique(s) sur 2"), "{aac}");
+}

@@ -63,10 +63,6 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
     },
   });
 
-  const ruleOptions = [
-    { value: 'block', label: t('schoolSettings.block') },
-    { value: 'warn', label: t('schoolSettings.warn') },
-  ];
   const bands = form.values.exams.waiting_bands;
   const bandsError = form.errors['exams.waiting_bands'];
 
@@ -95,28 +91,13 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
             {t('schoolSettings.rules')}
           </Title>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <Stack gap={4}>
-              <Text component="span" id="ants-rule-label" fw={500} size="sm">
-                {t('schoolSettings.antsRule')}
-              </Text>
-              <SegmentedControl
-                aria-labelledby="ants-rule-label"
-                data={ruleOptions}
-                value={form.values.ants_rule}
-                onChange={(v) => form.setFieldValue('ants_rule', v as RuleMode)}
-              />
-            </Stack>
-            <Stack gap={4}>
-              <Text component="span" id="booklet-rule-label" fw={500} size="sm">
-                {t('schoolSettings.bookletRule')}
-              </Text>
-              <SegmentedControl
-                aria-labelledby="booklet-rule-label"
-                data={ruleOptions}
-                value={form.values.booklet_rule}
-                onChange={(v) => form.setFieldValue('booklet_rule', v as RuleMode)}
-              />
-            </Stack>
+            <RuleSwitch id="ants-rule" label={t('schoolSettings.antsRule')} value={form.values.ants_rule} onChange={(v) => form.setFieldValue('ants_rule', v)} />
+            <RuleSwitch
+              id="booklet-rule"
+              label={t('schoolSettings.bookletRule')}
+              value={form.values.booklet_rule}
+              onChange={(v) => form.setFieldValue('booklet_rule', v)}
+            />
           </SimpleGrid>
         </Card>
 
@@ -194,5 +175,22 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
         </Group>
       </Stack>
     </form>
+  );
+}
+
+/** Refuse or only warn: one rule's switch, named by the text above it. */
+function RuleSwitch({ id, label, value, onChange }: { id: string; label: string; value: RuleMode; onChange: (value: RuleMode) => void }) {
+  const { t } = useTranslation();
+  const options = [
+    { value: 'block', label: t('schoolSettings.block') },
+    { value: 'warn', label: t('schoolSettings.warn') },
+  ];
+  return (
+    <Stack gap={4}>
+      <Text component="span" id={`${id}-label`} fw={500} size="sm">
+        {label}
+      </Text>
+      <SegmentedControl aria-labelledby={`${id}-label`} data={options} value={value} onChange={(v) => onChange(v as RuleMode)} />
+    </Stack>
   );
 }
