@@ -40,12 +40,13 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const form = useForm<SchoolSettings>({ initialValues: current });
-  // A newer copy from the server (after a 412 or a save) replaces the form's values.
+  // A newer version from the server (after a 412 or a save) replaces the form's values; a refetch of the
+  // same version (window focus) leaves the edits in progress alone.
   useEffect(() => {
     form.setValues(current);
     form.resetDirty(current);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [current]);
+  }, [current.version]);
 
   const save = useMutation({
     mutationFn: (values: SchoolSettings) => unwrap(api.PUT('/api/v1/settings', { body: { ...values, version: current.version } })),
