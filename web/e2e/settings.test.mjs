@@ -62,6 +62,7 @@ describe('school settings', () => {
       await page.reload();
       await page.getByRole('heading', { name: "Réglages de l'école", level: 1 }).waitFor();
       const remove = page.getByRole('button', { name: /^Retirer la tranche/ });
+      await remove.first().waitFor(); // the settings are loaded (the heading shows before them)
       assert.equal(await remove.count(), 4, 'one remove button per band');
       while ((await remove.count()) > 0) await remove.first().click();
       await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
