@@ -242,10 +242,11 @@ describe('exams', () => {
       await entry.getByText('Modifié entre-temps par quelqu’un d’autre : rechargez pour voir la dernière version.').waitFor();
       // Reload the row, enter again, save.
       await entry.getByRole('button', { name: 'Recharger' }).click();
-      await page.waitForFunction(
-        (id) => document.querySelector(`[data-testid="result-row-${id}"] [role="alert"]`) === null,
-        exam.id,
-      );
+      // Reloaded: the alert is gone and the row shows the server's result again (not what was typed).
+      await page.waitForFunction((id) => {
+        const row = document.querySelector(`[data-testid="result-row-${id}"]`);
+        return row?.querySelector('[role="alert"]') === null && row.querySelector('[role="combobox"]')?.value === 'En attente';
+      }, exam.id);
       await choose(entry, 'Résultat', 'Reçu');
       await entry.getByRole('textbox', { name: 'Note sur 31' }).fill('24');
       await card.getByRole('button', { name: 'Enregistrer les résultats' }).click();

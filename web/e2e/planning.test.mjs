@@ -92,6 +92,8 @@ const bringIntoView = async (page, first, second) => {
 const dragLessonToColumn = async (page, lessonId, instructorId, day) => {
   const eventSelector = `.ec-event.vl-id-${lessonId}`;
   const headerSelector = `.vl-resource[data-resource="${instructorId}"][data-date="${day}"]`;
+  // Every query of the week answered: a late answer re-lays the calendar out under the pointer (seen under load).
+  await page.waitForLoadState('networkidle');
   await bringIntoView(page, eventSelector, headerSelector);
   const from = await lessonEvent(page, lessonId).boundingBox();
   const to = await columnHeader(page, instructorId, day).boundingBox();

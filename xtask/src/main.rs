@@ -146,6 +146,16 @@ fn openapi(check: bool) -> anyhow::Result<()> {
     if check && before != out.stdout {
         bail!("web/openapi.json was stale: it is regenerated now; commit it (cargo xtask openapi)");
     }
+    let constants = Command::new(volant_bin(false)).arg("web-constants").output().context("volant web-constants")?;
+    if !constants.status.success() {
+        bail!("volant web-constants failed: {}", String::from_utf8_lossy(&constants.stderr));
+    }
+    let path = root().join("web/src/api/constants.gen.ts");
+    let before = std::fs::read(&path).unwrap_or_default();
+    std::fs::write(&path, &constants.stdout)?;
+    if check && before != constants.stdout {
+        bail!("web/src/api/constants.gen.ts was stale: it is regenerated now; commit it (cargo xtask openapi)");
+    }
     Ok(())
 }
 

@@ -37,6 +37,10 @@ pub struct InstructorFacts {
     pub weekly: Vec<WeeklyRange>,
 }
 
+/// A new car has dual controls unless the office says otherwise: a teaching car must have them
+/// (arrêté of 8 January 2001), so the safe default is yes.
+pub const DUAL_CONTROLS_BY_DEFAULT: bool = true;
+
 pub struct VehicleFacts {
     pub plate: String,
     pub simulator: bool,

@@ -35,6 +35,8 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Print the rule constants of the web app (a TypeScript module).
+    WebConstants,
     /// Platform operator tasks.
     #[command(subcommand)]
     Admin(Admin),
@@ -96,6 +98,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Openapi => {
             println!("{}", crate::features::openapi().to_pretty_json()?);
+            Ok(())
+        }
+        Command::WebConstants => {
+            print!("{}", crate::http::constants::typescript());
             Ok(())
         }
         Command::Serve => serve(Settings::from_env()?, false, false).await,

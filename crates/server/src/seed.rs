@@ -201,7 +201,7 @@ impl Plan {
             let expires = today + Duration::days(30 + 97 * j as i64);
             let _ = writeln!(p.instructors, "{t}\t{i}\t{first}\t{last}\tE{n:04}{j:02}\t{expires}\t{agency}");
             let gearbox = if j == INSTRUCTORS - 1 { "automatic" } else { "manual" };
-            let _ = writeln!(p.vehicles, "{t}\t{v}\t{}\t{gearbox}\t{agency}", plate(n, j));
+            let _ = writeln!(p.vehicles, "{t}\t{v}\t{}\t{gearbox}\t{agency}\tt", plate(n, j));
         }
         let pool_size = STUDENTS / INSTRUCTORS;
         let students: Vec<Student> = (0..STUDENTS)
@@ -394,7 +394,7 @@ impl Plan {
                 "tenant_id, id, first_name, last_name, authorisation_number, authorisation_expires_on, agency_id",
                 &self.instructors,
             ),
-            ("vehicles", "tenant_id, id, plate, gearbox, agency_id", &self.vehicles),
+            ("vehicles", "tenant_id, id, plate, gearbox, agency_id, dual_controls", &self.vehicles),
             (
                 "students",
                 "tenant_id, id, status, status_before_archive, end_reason, first_name, last_name, birth_date, email, \

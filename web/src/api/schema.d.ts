@@ -2548,6 +2548,67 @@ export interface components {
              * @default 48
              */
             late_cancel_hours: number;
+            /**
+             * @description The opening hours a new agency starts with (when it is created without its own).
+             * @default [
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 1
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 1
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 2
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 2
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 3
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 3
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 4
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 4
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 5
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 5
+             *       },
+             *       {
+             *         "end": "13:00",
+             *         "start": "09:00",
+             *         "weekday": 6
+             *       }
+             *     ]
+             */
+            opening_hours: components["schemas"]["WeeklyRange"][];
         };
         Series: {
             /** Format: uuid */
@@ -2804,6 +2865,67 @@ export interface components {
              * @default 48
              */
             late_cancel_hours: number;
+            /**
+             * @description The opening hours a new agency starts with (when it is created without its own).
+             * @default [
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 1
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 1
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 2
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 2
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 3
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 3
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 4
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 4
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 5
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 5
+             *       },
+             *       {
+             *         "end": "13:00",
+             *         "start": "09:00",
+             *         "weekday": 6
+             *       }
+             *     ]
+             */
+            opening_hours: components["schemas"]["WeeklyRange"][];
             /** Format: int32 */
             version: number;
         };
@@ -2889,6 +3011,67 @@ export interface components {
              * @default 48
              */
             late_cancel_hours: number;
+            /**
+             * @description The opening hours a new agency starts with (when it is created without its own).
+             * @default [
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 1
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 1
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 2
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 2
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 3
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 3
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 4
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 4
+             *       },
+             *       {
+             *         "end": "12:30",
+             *         "start": "09:00",
+             *         "weekday": 5
+             *       },
+             *       {
+             *         "end": "19:00",
+             *         "start": "14:00",
+             *         "weekday": 5
+             *       },
+             *       {
+             *         "end": "13:00",
+             *         "start": "09:00",
+             *         "weekday": 6
+             *       }
+             *     ]
+             */
+            opening_hours: components["schemas"]["WeeklyRange"][];
             /** Format: int32 */
             version: number;
         };

@@ -270,6 +270,7 @@ const fr = {
     identity: 'Coordonnées',
     openingHours: "Horaires d'ouverture",
     openingHoursHint: "Heures locales de l'école. Un jour sans plage est fermé.",
+    openingHoursDefault: "Laissés vides, ce sont les horaires par défaut de l'école (Réglages).",
     closed: 'Fermé',
     closures: 'Fermetures exceptionnelles',
     closuresHint: "Un jour, ou une période (jusqu'au dernier jour inclus).",

@@ -282,7 +282,7 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
               {t('agencies.openingHours')}
             </Title>
             <Text c="dimmed" size="sm" mb="sm">
-              {t('agencies.openingHoursHint')}
+              {t('agencies.openingHoursHint')} {agency ? '' : t('agencies.openingHoursDefault')}
             </Text>
             <WeekGridEditor
               value={form.values.opening}

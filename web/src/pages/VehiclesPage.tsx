@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { DUAL_CONTROLS_BY_DEFAULT } from '../api/constants.gen.ts';
 import {
   Alert,
   Anchor,
@@ -190,7 +191,7 @@ function toValues(vehicle: Vehicle | undefined, defaultAgency: string | null): V
     model: vehicle?.model ?? '',
     gearbox: vehicle?.gearbox ?? 'manual',
     category: vehicle?.category ?? 'B',
-    dual_controls: vehicle?.dual_controls ?? true,
+    dual_controls: vehicle?.dual_controls ?? DUAL_CONTROLS_BY_DEFAULT,
     agency_id: vehicle?.agency_id ?? defaultAgency,
     status: vehicle?.status ?? 'active',
     inspection_due_on: vehicle?.inspection_due_on ?? '',

@@ -53,7 +53,10 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
 }
 
 /// Validates, stores and audits a new agency.
-pub async fn create_agency(conn: &mut PgConnection, actor: &Actor, input: AgencyInput) -> AppResult<Agency> {
+pub async fn create_agency(conn: &mut PgConnection, actor: &Actor, mut input: AgencyInput) -> AppResult<Agency> {
+    if input.opening_hours.is_empty() {
+        input.opening_hours = crate::school::read(conn, actor.tenant_id).await?.settings.opening_hours;
+    }
     let input = validate(input)?;
     let id = repo::insert(conn, actor.tenant_id, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     repo::replace_rooms(conn, actor.tenant_id, id, &input.rooms).await?;

@@ -2,6 +2,7 @@
 //! every failure, health and metrics, the API description and the web app.
 
 pub mod apidoc;
+pub mod constants;
 pub mod json;
 pub mod page;
 pub mod patch;

@@ -11,7 +11,13 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 use sqlx::PgConnection;
 use utoipa::ToSchema;
-use volant_domain::{booklet::Level, eligibility, ids::TenantId, planning::DEFAULT_LATE_CANCEL_HOURS};
+use volant_domain::{
+    booklet::Level,
+    eligibility,
+    ids::TenantId,
+    planning::DEFAULT_LATE_CANCEL_HOURS,
+    schedule::{WeeklyRange, normalise_week},
+};
 
 use crate::error::{AppError, AppResult, FieldErrors};
 
@@ -88,6 +94,17 @@ pub struct SchoolSettings {
     pub exams: eligibility::Settings,
     pub booklet_labels: LevelLabels,
     pub alerts: AlertSettings,
+    /// The opening hours a new agency starts with (when it is created without its own).
+    pub opening_hours: Vec<WeeklyRange>,
+}
+
+/// A trade's usual week: Monday to Friday 9:00–12:30 and 14:00–19:00, Saturday morning.
+fn usual_opening_hours() -> Vec<WeeklyRange> {
+    let range = |weekday: u8, start: &str, end: &str| WeeklyRange { weekday, start: start.into(), end: end.into() };
+    let mut week: Vec<WeeklyRange> =
+        (1..=5).flat_map(|day| [range(day, "09:00", "12:30"), range(day, "14:00", "19:00")]).collect();
+    week.push(range(6, "09:00", "13:00"));
+    week
 }
 
 impl Default for SchoolSettings {
@@ -100,6 +117,7 @@ impl Default for SchoolSettings {
             exams: eligibility::Settings::default(),
             booklet_labels: LevelLabels::default(),
             alerts: AlertSettings::default(),
+            opening_hours: usual_opening_hours(),
         }
     }
 }
@@ -123,8 +141,9 @@ impl SchoolSettings {
         settings
     }
 
-    /// Checks what the office sends, with a French message per field.
-    pub fn validate(&self) -> AppResult<()> {
+    /// Checks what the office sends, with a French message per field; the opening hours come
+    /// back sorted.
+    pub fn validate(mut self) -> AppResult<SchoolSettings> {
         let mut errors = FieldErrors::default();
         if !(0..=7 * 24).contains(&self.late_cancel_hours) {
             errors.add("late_cancel_hours", "Le délai d'annulation est compris entre 0 et 168 heures (7 jours).");
@@ -142,10 +161,15 @@ impl SchoolSettings {
                 errors.add(&field, "Chaque niveau a un nom de 1 à 40 caractères.");
             }
         }
+        match normalise_week(&self.opening_hours) {
+            Ok(week) => self.opening_hours = week,
+            Err((i, problem)) => errors.add(&format!("opening_hours[{i}]"), problem.to_string()),
+        }
         for (field, message) in eligibility::check_settings(&self.exams) {
             errors.add(&field, message);
         }
-        errors.finish()
+        errors.finish()?;
+        Ok(self)
     }
 }
 
@@ -257,5 +281,18 @@ mod tests {
         let Err(AppError::BadRequest { errors, .. }) = s.validate() else { panic!("refused") };
         assert_eq!(errors[0].field, "exams.waiting_bands");
         assert!(SchoolSettings::default().validate().is_ok());
+    }
+
+    #[test]
+    fn default_opening_hours_are_checked_and_sorted_like_an_agency_s() {
+        let range = |weekday, start: &str, end: &str| WeeklyRange { weekday, start: start.into(), end: end.into() };
+        let mut s = SchoolSettings::default();
+        s.opening_hours = vec![range(2, "14:00", "18:00"), range(1, "09:00", "12:00")];
+        let sorted = s.validate().expect("valid");
+        assert_eq!(sorted.opening_hours[0].weekday, 1);
+        let mut s = SchoolSettings::default();
+        s.opening_hours = vec![range(1, "12:00", "09:00")];
+        let Err(AppError::BadRequest { errors, .. }) = s.validate() else { panic!("refused") };
+        assert_eq!(errors[0].field, "opening_hours[0]");
     }
 }

@@ -52,8 +52,8 @@ async fn get_settings(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json
     responses((status = 200, body = SettingsView), (status = 400), (status = 401), (status = 403), (status = 412)))]
 async fn put_settings(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Json<SettingsView>> {
     ctx.require(Permission::ManageSettings)?;
-    let update: SettingsUpdate = body.parse()?;
-    update.settings.validate()?;
+    let mut update: SettingsUpdate = body.parse()?;
+    update.settings = update.settings.validate()?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let before = read(&mut tx, ctx.tenant_id).await?;
     let before_view = SettingsView { settings: before.settings, version: before.version };

@@ -40,8 +40,8 @@ fn default_kind() -> VehicleKind {
 fn default_category() -> String {
     "B".into()
 }
-fn yes() -> bool {
-    true
+fn dual_controls_by_default() -> bool {
+    volant_domain::planning::DUAL_CONTROLS_BY_DEFAULT
 }
 fn default_status() -> VehicleStatus {
     VehicleStatus::Active
@@ -62,7 +62,7 @@ pub struct VehicleInput {
     pub gearbox: Gearbox,
     #[serde(default = "default_category")]
     pub category: String,
-    #[serde(default = "yes")]
+    #[serde(default = "dual_controls_by_default")]
     pub dual_controls: bool,
     /// Defaults to the school's first agency.
     #[serde(default)]

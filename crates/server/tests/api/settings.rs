@@ -77,6 +77,33 @@ async fn a_bad_setting_is_refused_in_french_and_nothing_changes() {
 }
 
 #[tokio::test]
+async fn a_new_agency_opens_at_the_school_s_default_hours_unless_given_its_own() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let mut settings = admin.json("/api/v1/settings").await;
+    assert_eq!(settings["opening_hours"].as_array().unwrap().len(), 11, "Monday to Friday twice, Saturday morning");
+    settings["opening_hours"] = json!([
+        {"weekday": 3, "start": "14:00", "end": "18:00"},
+        {"weekday": 2, "start": "08:30", "end": "12:00"},
+    ]);
+    let saved: Value = put(&admin, &settings).await.json().await.unwrap();
+    assert_eq!(saved["opening_hours"][0]["weekday"], 2, "sorted");
+    let plain = created(admin.post("/api/v1/agencies", &json!({"name": "Agence du Lac"})).await).await;
+    assert_eq!(plain["opening_hours"], saved["opening_hours"]);
+    let own_hours = json!([{"weekday": 6, "start": "09:00", "end": "12:00"}]);
+    let own =
+        created(admin.post("/api/v1/agencies", &json!({"name": "Agence du Port", "opening_hours": own_hours})).await)
+            .await;
+    assert_eq!(own["opening_hours"], own_hours);
+    // Hours that end before they start are refused with the field named.
+    settings["version"] = saved["version"].clone();
+    settings["opening_hours"] = json!([{"weekday": 1, "start": "12:00", "end": "09:00"}]);
+    let body = problem(put(&admin, &settings).await, 400).await;
+    assert_eq!(body["errors"][0]["field"], "opening_hours[0]");
+}
+
+#[tokio::test]
 async fn the_lesson_notice_and_the_charging_follow_the_settings() {
     let app = spawn_app().await;
     let f = {

@@ -6,14 +6,13 @@
 import type { TFunction } from 'i18next';
 import { dayOf } from '../planning/time.ts';
 import { localInputToInstant } from '../../lib/zonedTime.ts';
+import { EXAM_SCORES } from '../../api/constants.gen.ts';
 import type { Exam, ExamKind, ExamPlace, ExamResult, NewExam, NewExamPlace, PlaceCategory, RuleCode, RuleStatus } from './api.ts';
 
 // --- Scores (arrêté du 19 février 2010; ETG: 40 questions) -------------------------------------------------------
 
-export const SCORE_RULES: Record<ExamKind, { max: number; pass: number }> = {
-  theory: { max: 40, pass: 35 },
-  practical: { max: 31, pass: 20 },
-};
+/** The scale of each kind of test, generated from the domain crate (one source). */
+export const SCORE_RULES: Record<ExamKind, { max: number; pass: number }> = EXAM_SCORES;
 
 /** Results that say the test took place (or should have): they are recorded once its time has passed. */
 export function needsDatePassed(result: ExamResult): boolean {

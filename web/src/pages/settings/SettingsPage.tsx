@@ -2,10 +2,13 @@ import { ActionIcon, Button, Card, Group, NumberInput, SegmentedControl, SimpleG
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type ResponseBody } from '../../api/client.ts';
+import { ApiError } from '../../api/problem.ts';
+import { WeekGridEditor } from '../../components/WeekGridEditor.tsx';
 import { formErrors, isStale } from '../../lib/formErrors.ts';
+import { gridErrorsFromServer, gridFromWeekly, gridProblems, weeklyFromGrid } from '../../lib/weekly.ts';
 import { notifySuccess } from '../../lib/notify.ts';
 import { LoadError } from '../../shell/LoadError.tsx';
 import { PageHeader } from '../../shell/PageHeader.tsx';
@@ -30,7 +33,9 @@ export default function SettingsPage() {
       ) : settings.isError ? (
         <LoadError error={settings.error} onRetry={() => void settings.refetch()} />
       ) : (
-        <SettingsForm current={settings.data} />
+        // Keyed by version: a newer version from the server (after a 412 or a save) starts the form afresh; a
+        // refetch of the same version (window focus) leaves the edits in progress alone.
+        <SettingsForm key={settings.data.version} current={settings.data} />
       )}
     </>
   );
@@ -40,35 +45,43 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const form = useForm<SchoolSettings>({ initialValues: current });
-  // A newer version from the server (after a 412 or a save) replaces the form's values; a refetch of the
-  // same version (window focus) leaves the edits in progress alone.
-  useEffect(() => {
-    form.setValues(current);
-    form.resetDirty(current);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [current.version]);
+  // The opening hours are edited as a week grid (ranges being typed included), sent as a list.
+  const [opening, setOpening] = useState(() => gridFromWeekly(current.opening_hours));
+  const [openingErrors, setOpeningErrors] = useState<Record<string, string>>({});
 
   const save = useMutation({
-    mutationFn: (values: SchoolSettings) => unwrap(api.PUT('/api/v1/settings', { body: { ...values, version: current.version } })),
+    mutationFn: ({ values }: { values: SchoolSettings; positions: ReturnType<typeof weeklyFromGrid>['positions'] }) =>
+      unwrap(api.PUT('/api/v1/settings', { body: { ...values, version: current.version } })),
     onSuccess: (saved) => {
       queryClient.setQueryData(SETTINGS_KEY, saved);
       notifySuccess(t('schoolSettings.saved'));
     },
-    onError: (error) => {
+    onError: (error, { positions }) => {
       if (isStale(error)) {
         notifications.show({ color: 'orange', message: t('schoolSettings.stale'), autoClose: 10000 });
         void queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
         return;
       }
       form.setErrors(formErrors(error));
+      setOpeningErrors(error instanceof ApiError ? gridErrorsFromServer(error.problem.errors ?? [], 'opening_hours', positions) : {});
     },
+  });
+
+  const submit = form.onSubmit((values) => {
+    const problems = gridProblems(opening);
+    if (Object.keys(problems).length > 0) {
+      setOpeningErrors(Object.fromEntries(Object.entries(problems).map(([key, problem]) => [key, t(`weekGrid.problems.${problem}`)])));
+      return;
+    }
+    const { weekly, positions } = weeklyFromGrid(opening);
+    save.mutate({ values: { ...values, opening_hours: weekly }, positions });
   });
 
   const bands = form.values.exams.waiting_bands;
   const bandsError = form.errors['exams.waiting_bands'];
 
   return (
-    <form onSubmit={form.onSubmit((values) => save.mutate(values))} noValidate>
+    <form onSubmit={submit} noValidate>
       <Stack gap="lg">
         <Card withBorder padding="lg">
           <Title order={2} size="h3" mb="sm">
@@ -167,6 +180,24 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
             {t('schoolSettings.alerts')}
           </Title>
           <NumberInput label={t('schoolSettings.lowHours')} min={0} max={6000} step={30} allowDecimal={false} {...form.getInputProps('alerts.low_hours_minutes')} />
+        </Card>
+
+        <Card withBorder padding="lg">
+          <Title order={2} size="h3">
+            {t('schoolSettings.opening')}
+          </Title>
+          <Text c="dimmed" size="sm" mb="sm">
+            {t('schoolSettings.openingHint')}
+          </Text>
+          <WeekGridEditor
+            value={opening}
+            onChange={(grid) => {
+              setOpening(grid);
+              setOpeningErrors({});
+            }}
+            errors={openingErrors}
+            emptyLabel={t('schoolSettings.closed')}
+          />
         </Card>
 
         <Group justify="flex-end">
