@@ -286,12 +286,13 @@ mod tests {
     #[test]
     fn default_opening_hours_are_checked_and_sorted_like_an_agency_s() {
         let range = |weekday, start: &str, end: &str| WeeklyRange { weekday, start: start.into(), end: end.into() };
-        let mut s = SchoolSettings::default();
-        s.opening_hours = vec![range(2, "14:00", "18:00"), range(1, "09:00", "12:00")];
+        let s = SchoolSettings {
+            opening_hours: vec![range(2, "14:00", "18:00"), range(1, "09:00", "12:00")],
+            ..Default::default()
+        };
         let sorted = s.validate().expect("valid");
         assert_eq!(sorted.opening_hours[0].weekday, 1);
-        let mut s = SchoolSettings::default();
-        s.opening_hours = vec![range(1, "12:00", "09:00")];
+        let s = SchoolSettings { opening_hours: vec![range(1, "12:00", "09:00")], ..Default::default() };
         let Err(AppError::BadRequest { errors, .. }) = s.validate() else { panic!("refused") };
         assert_eq!(errors[0].field, "opening_hours[0]");
     }
