@@ -777,6 +777,7 @@ mod tests {
         assert_eq!(result.rules.iter().filter(|r| r.status == RuleStatus::Block).count(), 1);
     }
 
+    /// [C] Minimum age for permis B: 17 since 1 January 2024, on the exam date (regulation-fr.md § Exams).
     #[test]
     fn age_17_on_the_exam_date() {
         let cases = [
@@ -797,12 +798,14 @@ mod tests {
         assert_eq!(message(&facts, RuleCode::Age), "16 ans le jour de l'examen : 17 ans le 15/06/2026.");
     }
 
+    /// [S] No test is booked without the ANTS file number (regulation-fr.md § ANTS and RdvPermis).
     #[test]
     fn neph_blocks_without() {
         assert_eq!(status(&Facts { has_neph: false, ..ready() }, RuleCode::Neph), RuleStatus::Block);
         assert_eq!(status(&ready(), RuleCode::Neph), RuleStatus::Ok);
     }
 
+    /// [C]/[U] Arrêté 27 April 2021, art. 3-II: the bands are one table of settings (regulation-fr.md § Exams).
     #[test]
     fn settings_are_refused_without_bands_or_beyond_the_grid() {
         assert!(check_settings(&Settings::default()).is_empty());
@@ -817,6 +820,7 @@ mod tests {
         assert_eq!(check_settings(&long)[0].0, "exams.absence_days");
     }
 
+    /// [S] The licence application must be validated on the ANTS portal (regulation-fr.md § ANTS and RdvPermis).
     #[test]
     fn ants_registration_blocks_unless_the_school_makes_it_warn() {
         let facts = Facts { ants_validated: false, ..ready() };
@@ -825,6 +829,7 @@ mod tests {
         assert_eq!(rule(&facts, &lenient, RuleCode::AntsRegistration).status, RuleStatus::Warn);
     }
 
+    /// [S] The theory pass is valid 5 years (arrêté of 17 November 2022; regulation-fr.md § Exams).
     #[test]
     fn theory_test_valid_until_the_day_before_its_5th_anniversary() {
         let cases = [("2026-06-14", RuleStatus::Ok), ("2026-06-15", RuleStatus::Block)];
@@ -847,6 +852,7 @@ mod tests {
         );
     }
 
+    /// [C] Arrêté 27 April 2021, art. 3-II: 2 days after passing the theory test (regulation-fr.md § Exams).
     #[test]
     fn theory_test_passed_at_least_2_days_before_the_booking() {
         // Booking on 03/05/2026; theory passed 0, 1 and 2 days before.
@@ -863,6 +869,7 @@ mod tests {
         );
     }
 
+    /// [S] The theory pass is valid 5 years; the most recent one counts (regulation-fr.md § Exams).
     #[test]
     fn theory_test_uses_the_most_recent_usable_pass() {
         let none = Facts { theory_passes: vec![], ..ready() };
@@ -871,6 +878,7 @@ mod tests {
         assert_eq!(message(&two, RuleCode::TheoryTest), "Théorie obtenue le 10/01/2025, valable jusqu'au 09/01/2030.");
     }
 
+    /// [S] Minimum practical training: 20 h on a manual car, 13 h on an automatic (B78) (regulation-fr.md § Exams).
     #[test]
     fn driving_hours_20_h_or_13_h_for_b78() {
         let cases = [
@@ -889,6 +897,7 @@ mod tests {
         assert_eq!(message(&facts, RuleCode::DrivingHours), "Encore 0 h 01 de conduite à faire (12 h 59 sur 13 h).");
     }
 
+    /// [C] Code de la route, art. L.213-2: the start evaluation, then the contract (SPEC § P0.6).
     #[test]
     fn start_evaluation_blocks_and_contract_warns_when_missing() {
         assert_eq!(
@@ -898,6 +907,7 @@ mod tests {
         assert_eq!(status(&Facts { contract_signed_on: None, ..ready() }, RuleCode::Contract), RuleStatus::Warn);
     }
 
+    /// [C] The booklet assesses each competency; [U] whether it blocks is the school's (regulation-fr.md § Training).
     #[test]
     fn booklet_warns_by_default_and_blocks_when_the_school_says_so() {
         let facts = Facts { booklet_acquired: 12, ..ready() };
@@ -908,6 +918,7 @@ mod tests {
         assert_eq!(rule(&ready(), &strict, RuleCode::Booklet).status, RuleStatus::Ok);
     }
 
+    /// [C] Arrêté 27 April 2021, art. 3-II: the delay by score band, from the failed test's date (regulation-fr.md § Exams).
     #[test]
     fn waiting_period_by_score_band_last_blocked_day_and_allowed_day() {
         // score, eliminatory, last blocked day, first allowed day (failure on 02/03/2026)
@@ -935,6 +946,7 @@ mod tests {
         );
     }
 
+    /// [C] Arrêté 27 April 2021, art. 3-II: 40 days after an absence without a serious reason (regulation-fr.md § Exams).
     #[test]
     fn waiting_period_40_days_after_an_unexcused_absence() {
         let absent = |excused| vec![attempt("2026-03-02", AttemptOutcome::Absent { excused })];
@@ -947,6 +959,7 @@ mod tests {
         );
     }
 
+    /// [C] Arrêté 27 April 2021, art. 3-II: 30 days after a late cancellation without a serious reason; [U] "late" is a setting (regulation-fr.md § Exams).
     #[test]
     fn waiting_period_30_days_after_an_unexcused_late_cancellation() {
         let cancelled =
@@ -969,6 +982,7 @@ mod tests {
         );
     }
 
+    /// [C] Arrêté 27 April 2021, art. 3-II: every previous test's delay applies, so the longest wins (regulation-fr.md § Exams).
     #[test]
     fn waiting_period_takes_the_longest_delay_of_all_attempts() {
         let attempts = vec![
@@ -986,6 +1000,7 @@ mod tests {
         assert_eq!(status(&with_attempts("2026-04-01", attempts), RuleCode::WaitingPeriod), RuleStatus::Ok);
     }
 
+    /// [S] AAC: AFFI, then at least 1 year and 3 000 km with two pedagogical meetings (regulation-fr.md § Exams).
     #[test]
     fn aac_blocks_on_each_missing_condition() {
         let complete = AacFacts {
@@ -1023,6 +1038,7 @@ mod tests {
 
     /// Regulation file § Exams [S]: two pedagogical meetings after the AFFI, the first 4 to 6
     /// months after it; meetings dated before the AFFI do not count.
+    /// [S] AAC: the first pedagogical meeting 4 to 6 months after the AFFI (regulation-fr.md § Exams).
     #[test]
     fn aac_counts_only_meetings_after_the_affi_and_checks_the_first_ones_window() {
         let aac = |meetings: Vec<NaiveDate>| Facts {
@@ -1079,6 +1095,7 @@ mod tests {
     }
 
     /// [S] 20 h minimum (13 h in B78): hours driven at a previous school count.
+    /// [S] The 20 h (13 h for B78) minimum counts every practical hour, a previous school's included (regulation-fr.md § Exams).
     #[test]
     fn hours_from_a_previous_school_count_toward_the_minimum_and_are_named() {
         let facts = Facts { driving_minutes_done: 900, transfer_in_minutes: 300, ..ready() };
@@ -1089,6 +1106,7 @@ mod tests {
         assert_eq!(status(&short, RuleCode::DrivingHours), RuleStatus::Block);
     }
 
+    /// [U] Supervised driving: the minimum duration and distance are disputed, so only warn (regulation-fr.md § Exams).
     #[test]
     fn aac_supervised_warns_without_affi_and_traditional_is_not_concerned() {
         let supervised = Facts { training: Training::Supervised, ..ready() };

@@ -91,6 +91,7 @@ mod tests {
     use ExamKind::*;
     use ExamResult::*;
 
+    /// [S] Theory test (ETG): 40 questions, pass at 35 (regulation-fr.md § Exams).
     #[test]
     fn theory_pass_mark_is_35_out_of_40() {
         assert!(check_result(Theory, Passed, Some(35), false).is_ok());
@@ -101,6 +102,7 @@ mod tests {
         assert_eq!(check_result(Theory, Failed, Some(30), true).unwrap_err().field, "eliminatory");
     }
 
+    /// [C] Arrêté 19 February 2010, art. 26: out of 31, pass at 20 with no eliminatory fault.
     #[test]
     fn practical_pass_is_20_out_of_31_without_an_eliminatory_fault() {
         assert!(check_result(Practical, Passed, Some(20), false).is_ok());

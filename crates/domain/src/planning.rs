@@ -258,6 +258,7 @@ mod tests {
         assert_eq!(check(&base()), (vec![], vec![]));
     }
 
+    /// [S] A teaching car has dual controls (arrêté of 8 January 2001); [S] the ANTS registration (regulation-fr.md).
     #[test]
     fn each_blocking_rule() {
         let mut f = base();
@@ -328,6 +329,7 @@ mod tests {
         );
     }
 
+    /// [U] The school's own notice for lessons (48 h by default), not the exams' (regulation-fr.md § Exams).
     #[test]
     fn late_cancellation_is_less_than_the_notice() {
         assert!(is_late_cancellation(47 * 60 + 59, 48));

@@ -198,6 +198,7 @@ mod tests {
         assert_eq!(check_transition(Archived, Active, None), Err(TransitionError::UseArchive));
     }
 
+    /// [S] The NEPH has 12 digits (regulation-fr.md § ANTS and RdvPermis).
     #[test]
     fn neph_is_twelve_digits() {
         assert_eq!(Neph::parse("1234 5678 9012").unwrap().as_str(), "123456789012");
