@@ -2,14 +2,16 @@
 // Browser test: WCAG 2.1 A and AA, measured by axe-core on every page each role reaches from its menu (the office on a
 // desktop, the instructor and the student on a phone), the login page, a student file and each of its tabs, the
 // planning (week and list views, a lesson's panel); it fails on any serious or critical violation. Then a keyboard-only
-// walk through the main path: log in, find a student, open their file. Run: VOLANT_BIN=… npm run e2e
+// walk through the main paths: log in, find a student, open their file; plan a lesson, reach it in the calendar with the
+// arrows, mark it done. Run: VOLANT_BIN=… npm run e2e
 // (or just this file: VOLANT_BIN=… node --test e2e/accessibility.test.mjs). See docs/accessibility.md.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ARTIFACTS, DEMO_PASSWORD, login, startStack } from './harness.mjs';
+import { ARTIFACTS, DEMO_PASSWORD, apiGet, login, startStack } from './harness.mjs';
+import { addDays, parisInstant, todayInParis, weekdayOf } from './paris.mjs';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -51,6 +53,28 @@ async function withA11yPage(t, viewport, fn) {
   } finally {
     await context.close();
   }
+}
+
+/** Presses Tab until the focused element matches `predicate` (given the element's tag, role, name, label, classes). */
+async function tabUntil(page, what, predicate, max = 60) {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el) return null;
+      const labelled = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
+      return {
+        tag: el.tagName.toLowerCase(),
+        role: el.getAttribute('role'),
+        text: (el.textContent ?? '').trim(),
+        label: (el.getAttribute('aria-label') ?? labelled ?? '').replace(/\s*\*$/, '').trim(),
+        href: el.getAttribute('href'),
+        className: typeof el.className === 'string' ? el.className : '',
+      };
+    });
+    if (focused && predicate(focused)) return focused;
+  }
+  throw new Error(`Tab never reached ${what}`);
 }
 
 /** Waits for the page's data to arrive (no request in flight, no loader shown). */
@@ -253,26 +277,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
 
   test('keyboard only: log in, find a student, open their file', async (t) => {
     await withA11yPage(t, DESKTOP, async (page) => {
-      /** Presses Tab until the focused element matches `predicate` (given the element's tag, role, name, label). */
-      const tabTo = async (what, predicate, max = 60) => {
-        for (let i = 0; i < max; i += 1) {
-          await page.keyboard.press('Tab');
-          const focused = await page.evaluate(() => {
-            const el = document.activeElement;
-            if (!el) return null;
-            const labelled = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
-            return {
-              tag: el.tagName.toLowerCase(),
-              role: el.getAttribute('role'),
-              text: (el.textContent ?? '').trim(),
-              label: (el.getAttribute('aria-label') ?? labelled ?? '').replace(/\s*\*$/, '').trim(),
-              href: el.getAttribute('href'),
-            };
-          });
-          if (focused && predicate(focused)) return focused;
-        }
-        throw new Error(`Tab never reached ${what}`);
-      };
+      const tabTo = (what, predicate, max) => tabUntil(page, what, predicate, max);
       const focusedHeading = () =>
         page.evaluate(() => (document.activeElement?.tagName === 'H1' ? document.activeElement.textContent : null));
 
@@ -322,6 +327,96 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
       await page.keyboard.press('Enter');
       // The tab is selected once the address (which holds the tab) has changed and React rendered it.
       await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'tab' && document.activeElement.getAttribute('aria-selected') === 'true');
+    });
+  });
+
+  test('keyboard only: plan a lesson, reach it in the calendar with the arrows, mark it done', async (t) => {
+    await withA11yPage(t, DESKTOP, async (page) => {
+      const tabTo = (what, predicate, max) => tabUntil(page, what, predicate, max);
+      await login(page, 'secretariat@demo.volant.test');
+      // Last Sunday (in the past, so the lesson can be marked done; the demo plans nothing on Sundays), 09:00–10:00,
+      // the time "Nouvelle séance" proposes on the day shown.
+      let day = addDays(todayInParis(), -1);
+      while (weekdayOf(day) !== 0) day = addDays(day, -1);
+      const from = parisInstant(day, '09:00');
+      const to = parisInstant(day, '10:00');
+      const busy = (await apiGet(page, `/api/v1/lessons?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).items.filter(
+        (l) => l.status === 'planned' || l.status === 'done',
+      );
+      const free = (field, id) => !busy.some((l) => l[field] === id || (field === 'student_id' && l.attendee_ids.includes(id)));
+      const student = (await apiGet(page, '/api/v1/students?status=active&limit=200')).items.find(
+        (s) => s.ants_status === 'validated' && free('student_id', s.id),
+      );
+      const instructor = (await apiGet(page, '/api/v1/instructors?limit=200')).items.find((i) => i.active && free('instructor_id', i.id));
+      const car = (await apiGet(page, '/api/v1/vehicles?limit=200')).items.find(
+        (v) => v.status === 'active' && v.kind === 'car' && v.dual_controls && free('vehicle_id', v.id),
+      );
+      assert.ok(student && instructor && car, 'the demo has a free student, instructor and car on Sunday morning');
+
+      await page.goto(`/planning?vue=jour&date=${day}`);
+      await page.getByRole('heading', { name: 'Planning', level: 1 }).waitFor();
+      await settle(page);
+      await tabTo('the new lesson button', (f) => f.tag === 'button' && f.text === 'Nouvelle séance');
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'Nouvelle séance' });
+      await dialog.waitFor();
+      /** Tabs to a picker, types, waits for the option, and takes it with the arrow and Enter. */
+      const pick = async (label, typed, option) => {
+        await tabTo(label, (f) => f.role === 'combobox' && f.label.startsWith(label));
+        await page.keyboard.type(typed, { delay: 20 });
+        await page.getByRole('option', { name: option }).first().waitFor();
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Enter');
+      };
+      const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      await pick('Élève', student.last_name, new RegExp(`^${escape(student.first_name)} ${escape(student.last_name)}`));
+      await pick('Moniteur', instructor.last_name, `${instructor.first_name} ${instructor.last_name}`);
+      await pick('Véhicule', car.plate, new RegExp(`^${escape(car.plate)}`));
+      await tabTo('the save button', (f) => f.tag === 'button' && f.text === 'Enregistrer la séance');
+      const saved = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/lessons' && r.request().method() === 'POST' && !r.url().includes('dry_run'));
+      await page.keyboard.press('Enter');
+      const response = await saved;
+      assert.equal(response.status(), 201, await response.text());
+      const { lesson } = await response.json();
+      assert.equal(lesson.student_id, student.id);
+      assert.equal(lesson.instructor_id, instructor.id);
+      assert.equal(Date.parse(lesson.starts_at), Date.parse(from));
+      await dialog.waitFor({ state: 'hidden' });
+
+      // Into the calendar: Tab reaches a lesson; Home, then the arrows, reach ours; Enter opens it.
+      const target = page.locator(`.ec-event.vl-id-${lesson.id}`);
+      await target.waitFor();
+      await tabTo('a lesson of the calendar', (f) => f.className.includes('ec-event'), 120);
+      await page.keyboard.press('Home');
+      for (let moves = 0; ; moves += 1) {
+        assert.ok(moves < 60, 'the arrows reach the new lesson');
+        const step = await page.evaluate((id) => {
+          const here = document.activeElement;
+          const there = document.querySelector(`.ec-event.vl-id-${id}`);
+          if (here === there) return null;
+          const a = here.getBoundingClientRect();
+          const b = there.getBoundingClientRect();
+          if (b.left >= a.right - 1) return 'ArrowRight';
+          if (b.right <= a.left + 1) return 'ArrowLeft';
+          return b.top > a.top ? 'ArrowDown' : 'ArrowUp';
+        }, lesson.id);
+        if (step === null) break;
+        await page.keyboard.press(step);
+      }
+      await page.keyboard.press('Enter');
+      const panel = page.getByRole('dialog');
+      await panel.waitFor();
+      await tabTo('"Marquer faite"', (f) => f.tag === 'button' && f.text === 'Marquer faite');
+      await page.keyboard.press('Enter');
+      await panel.getByRole('form', { name: 'Marquer la séance faite' }).waitFor();
+      await tabTo('the confirming "Marquer faite"', (f) => f.tag === 'button' && f.text === 'Marquer faite');
+      await page.keyboard.press('Enter');
+      await page.getByText('La séance est marquée faite.').waitFor();
+      const done = await apiGet(page, `/api/v1/lessons/${lesson.id}`);
+      assert.equal(done.status, 'done');
+      // Escape closes the panel.
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'hidden' });
     });
   });
 

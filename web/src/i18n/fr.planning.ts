@@ -6,6 +6,8 @@ const planning = {
   title: 'Planning',
   myTitle: 'Mon planning',
   loadingLessons: 'Chargement des séances…',
+  keyboardHint:
+    'Chaque séance est un bouton : Entrée l’ouvre. Flèches haut et bas : la séance précédente ou suivante du jour ; flèches gauche et droite : le jour voisin ; Début et Fin : la première et la dernière séance affichées.',
   toolbar: {
     label: 'Navigation dans le planning',
     previous: 'Période précédente',

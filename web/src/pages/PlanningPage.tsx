@@ -640,6 +640,7 @@ export default function PlanningPage() {
                 initialOptions={initialOptions}
                 calendarRef={calendarRef}
                 label={title}
+                description={t('planning.keyboardHint')}
               />
             </Stack>
           </Card>

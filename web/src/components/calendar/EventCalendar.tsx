@@ -6,7 +6,8 @@
  * when many change. Callbacks (`handlers`) are installed once as stable trampolines that call the latest function
  * given, so they may change on every render at no cost.
  */
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, useId, useRef, type RefObject } from 'react';
+import { VisuallyHidden } from '@mantine/core';
 import {
   createCalendar,
   DayGrid,
@@ -19,6 +20,7 @@ import {
 } from '@event-calendar/core';
 import '@event-calendar/core/index.css';
 import './calendar.css';
+import { installLessonKeys } from './keyboard.ts';
 import { syncEvents, type EventItem } from './syncEvents.ts';
 
 const PLUGINS = [TimeGrid, ResourceTimeGrid, DayGrid, List, Interaction];
@@ -41,6 +43,8 @@ export interface EventCalendarProps {
   className?: string;
   /** Names the calendar as a region of the page (for screen readers). */
   label?: string;
+  /** How to move through it by keyboard, read by screen readers with the region's name. */
+  description?: string;
 }
 
 /**
@@ -75,7 +79,8 @@ function setOption(calendar: Calendar, key: string, value: unknown): void {
   (calendar.setOption as (name: string, value: unknown) => Calendar)(key, value);
 }
 
-export function EventCalendar({ options, handlers, initialOptions, calendarRef, className, label }: EventCalendarProps) {
+export function EventCalendar({ options, handlers, initialOptions, calendarRef, className, label, description }: EventCalendarProps) {
+  const descriptionId = useId();
   const elementRef = useRef<HTMLDivElement>(null);
   const instanceRef = useRef<Calendar | null>(null);
   const optionsRef = useRef<Options>(options);
@@ -104,8 +109,10 @@ export function EventCalendar({ options, handlers, initialOptions, calendarRef, 
     sentRef.current = optionsRef.current;
     if (calendarRef) calendarRef.current = calendar;
     const unwatch = watchRoles(element);
+    const removeKeys = installLessonKeys(element);
     return () => {
       unwatch();
+      removeKeys();
       instanceRef.current = null;
       if (calendarRef) calendarRef.current = null;
       void destroyCalendar(calendar);
@@ -141,5 +148,16 @@ export function EventCalendar({ options, handlers, initialOptions, calendarRef, 
     }
   }, [options]);
 
-  return <div ref={elementRef} className={className} role={label ? 'region' : undefined} aria-label={label} />;
+  return (
+    <>
+      {description && <VisuallyHidden id={descriptionId}>{description}</VisuallyHidden>}
+      <div
+        ref={elementRef}
+        className={className}
+        role={label ? 'region' : undefined}
+        aria-label={label}
+        aria-describedby={description ? descriptionId : undefined}
+      />
+    </>
+  );
 }
