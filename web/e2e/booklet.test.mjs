@@ -3,7 +3,7 @@
 // phone, against the real server (`volant demo`, fresh data: its own server). Run: VOLANT_BIN=… npm run e2e
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, startStack, withPage } from './harness.mjs';
+import { apiGet, csrfHeaders, login, startStack, withPage } from './harness.mjs';
 import { parisInstant, addDays, todayInParis } from './paris.mjs';
 
 let stack;
@@ -22,12 +22,6 @@ const frDate = (day) => day.split('-').reverse().join('/');
 
 // --- API through the page's session --------------------------------------------------------------------------
 
-const apiGet = async (page, path) => {
-  const response = await page.request.get(path);
-  assert.equal(response.status(), 200, `${path}: ${await response.text()}`);
-  return response.json();
-};
-const csrfHeaders = async (page) => ({ 'X-CSRF-Token': (await apiGet(page, '/api/v1/me')).csrf_token });
 const plannedBetween = async (page, from, to) =>
   (await apiGet(page, `/api/v1/lessons?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).items.filter(
     (l) => l.status === 'planned',

@@ -4,7 +4,7 @@
 // server). Run: VOLANT_BIN=… npm run e2e
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, startStack, withPage } from './harness.mjs';
+import { apiGet, csrfHeaders, login, startStack, withPage } from './harness.mjs';
 import { parts, parisInstant, addDays, todayInParis } from './paris.mjs';
 
 let stack;
@@ -20,12 +20,6 @@ after(async () => {
 
 // --- API through the page's session (same cookies), with the CSRF token of /me -------------------------------
 
-const apiGet = async (page, path) => {
-  const response = await page.request.get(path);
-  assert.equal(response.status(), 200, `${path}: ${await response.text()}`);
-  return response.json();
-};
-const csrfHeaders = async (page) => ({ 'X-CSRF-Token': (await apiGet(page, '/api/v1/me')).csrf_token });
 /** POST; returns `{status, body}` (the caller checks the status). */
 const apiPost = async (page, path, data = {}) => {
   const response = await page.request.post(path, { headers: await csrfHeaders(page), data });

@@ -245,10 +245,14 @@ export async function apiGet(page, path) {
   return response.json();
 }
 
+/** The CSRF header of the page's session (for the API's writes). */
+export async function csrfHeaders(page) {
+  return { 'X-CSRF-Token': (await apiGet(page, '/api/v1/me')).csrf_token };
+}
+
 /** POST through the page's session with its CSRF token; asserts the status and returns the JSON. */
 export async function apiPost(page, path, data, expected = 201) {
-  const { csrf_token: token } = await apiGet(page, '/api/v1/me');
-  const response = await page.request.post(path, { headers: { 'X-CSRF-Token': token }, data });
+  const response = await page.request.post(path, { headers: await csrfHeaders(page), data });
   if (response.status() !== expected) throw new Error(`POST ${path}: ${response.status()} (expected ${expected}) ${await response.text()}`);
   return response.json();
 }

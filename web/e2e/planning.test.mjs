@@ -2,7 +2,7 @@
 // real server (`volant demo`, fresh data: its own server). Run: VOLANT_BIN=… npm run e2e
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, startStack, withPage } from './harness.mjs';
+import { apiGet, apiPost, login, startStack, withPage } from './harness.mjs';
 import { ZONE, parisInstant, addDays, weekdayOf, todayInParis } from './paris.mjs';
 
 let stack;
@@ -27,17 +27,6 @@ const slot = (day, start = '07:00', end = '08:00') => ({ starts_at: parisInstant
 
 // --- API through the page's session --------------------------------------------------------------------------
 
-const apiGet = async (page, path) => {
-  const response = await page.request.get(path);
-  assert.equal(response.status(), 200, `${path}: ${await response.text()}`);
-  return response.json();
-};
-const csrfHeaders = async (page) => ({ 'X-CSRF-Token': (await apiGet(page, '/api/v1/me')).csrf_token });
-const apiPost = async (page, path, data, expected = 201) => {
-  const response = await page.request.post(path, { headers: await csrfHeaders(page), data });
-  assert.equal(response.status(), expected, `${path}: ${await response.text()}`);
-  return response.json();
-};
 /** The planned lessons overlapping `[from, to)`. */
 const plannedBetween = async (page, from, to, query = '') =>
   (await apiGet(page, `/api/v1/lessons?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}${query}`)).items.filter(

@@ -3,7 +3,7 @@
 // Run: VOLANT_BIN=… npm run e2e
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, startStack, withPage } from './harness.mjs';
+import { apiGet, login, startStack, withPage } from './harness.mjs';
 
 let stack;
 
@@ -23,11 +23,6 @@ const navLinks = async (page) => {
 };
 
 /** GET through the page's session (same cookies), as JSON. */
-const apiGet = async (page, path) => {
-  const response = await page.request.get(path);
-  assert.equal(response.status(), 200, `${path}: ${await response.text()}`);
-  return response.json();
-};
 
 describe('school resources', () => {
   test('the office edits an instructor’s weekly availability; it survives a reload', async (t) => {

@@ -4,7 +4,7 @@
 // is created from them, and the page's content security policy reports no violation. Run: VOLANT_BIN=… npm run e2e
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, startStack, withPage } from './harness.mjs';
+import { apiPost, login, startStack, withPage } from './harness.mjs';
 
 let stack;
 
@@ -26,18 +26,7 @@ const PROBE = {
   template: '{{constructor.constructor("window.__xss=1")()}}',
 };
 
-const apiGet = async (page, path) => {
-  const response = await page.request.get(path);
-  assert.equal(response.status(), 200, `${path}: ${await response.text()}`);
-  return response.json();
-};
 
-const apiPost = async (page, path, data, expected = 201) => {
-  const { csrf_token: token } = await apiGet(page, '/api/v1/me');
-  const response = await page.request.post(path, { headers: { 'X-CSRF-Token': token }, data });
-  assert.equal(response.status(), expected, `${path}: ${await response.text()}`);
-  return response.json();
-};
 
 /** Watches the page for anything a probe could trigger. */
 const arm = async (page) => {

@@ -24,7 +24,7 @@ use crate::{
     instructors,
     planning::{self, Lesson},
     state::AppState,
-    students::routes::{school_today, visible},
+    students::routes::visible,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -88,10 +88,8 @@ async fn complete_lesson(
                 e
             })
             .collect();
-        let today = planning::service::local_date(
-            planning::service::school(&mut tx, ctx.tenant_id).await?.tz,
-            lesson.starts_at,
-        );
+        let today =
+            planning::service::local_date(crate::school::read(&mut tx, ctx.tenant_id).await?.tz, lesson.starts_at);
         record(&mut tx, &ctx.actor(), student, lesson.instructor_id, &evaluations, today).await?;
     }
     tx.commit().await?;
@@ -152,7 +150,7 @@ async fn evaluate(
     validate(&list, "evaluations")?;
     check_lessons(&mut tx, ctx.tenant_id, id, &list).await?;
     let instructor = if office { None } else { own_instructor(&mut tx, &ctx).await? };
-    let today = school_today(&mut tx, ctx.tenant_id).await?;
+    let today = crate::school::read(&mut tx, ctx.tenant_id).await?.today();
     let mut saved = record(&mut tx, &ctx.actor(), id, instructor, &list, today).await?;
     tx.commit().await?;
     let one = saved.pop().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no evaluation saved")))?;

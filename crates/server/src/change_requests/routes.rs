@@ -256,7 +256,7 @@ async fn decide(
     };
     audit::record(conn, &ctx.actor(), change).await?;
     if let Some(to) = repo::email_of(conn, request.requested_by).await? {
-        let tz = planning::service::school(conn, ctx.tenant_id).await?.tz;
+        let tz = crate::school::read(conn, ctx.tenant_id).await?.tz;
         mail::enqueue(conn, Some(ctx.tenant_id), &decision_mail(to, &after, tz)).await?;
     }
     Ok(after)

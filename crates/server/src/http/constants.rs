@@ -15,7 +15,7 @@ pub fn typescript() -> String {
     let scale = |max: i16, pass: i16| format!("{{ max: {max}, pass: {pass} }}");
     let _ = writeln!(
         ts,
-        "/** Exam scores: the theory test out of 40 (pass at 35), the practical test out of 31 (pass at 20). */\n\
+        "/** Exam scores: the highest score and the pass mark of each kind of test. */\n\
          export const EXAM_SCORES = {{\n  theory: {},\n  practical: {},\n}} as const;\n",
         scale(exam::THEORY_MAX_SCORE, exam::THEORY_PASS_SCORE),
         scale(exam::PRACTICAL_MAX_SCORE, exam::PRACTICAL_PASS_SCORE),

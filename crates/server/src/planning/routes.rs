@@ -320,7 +320,7 @@ async fn copy_week(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> A
         }
     }
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let tz = service::school(&mut tx, ctx.tenant_id).await?.tz;
+    let tz = crate::school::read(&mut tx, ctx.tenant_id).await?.tz;
     let from = local_to_utc(tz, req.from_week.and_hms_opt(0, 0, 0).unwrap_or_default());
     let to = local_to_utc(tz, (req.from_week + Duration::days(7)).and_hms_opt(0, 0, 0).unwrap_or_default());
     let w = repo::Window { from: Some(from), to: Some(to), limit: MAX_WINDOW_LESSONS, ..Default::default() };

@@ -161,7 +161,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
     }
     let actor = ctx.actor();
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let tz = service::school(&mut tx, ctx.tenant_id).await?.tz;
+    let tz = crate::school::read(&mut tx, ctx.tenant_id).await?.tz;
     let local_start = req.starts_at.with_timezone(&tz).naive_local();
     let skip = skipped_days(&mut tx, ctx.tenant_id, req.template.agency_id, req.template.instructor_id).await?;
     let (starts, _) =
@@ -328,7 +328,7 @@ async fn update(
         .as_deref()
         .map(|t| parse_hhmm(t).map_err(|e| AppError::field("start_time", e.to_string())))
         .transpose()?;
-    let tz = service::school(&mut tx, ctx.tenant_id).await?.tz;
+    let tz = crate::school::read(&mut tx, ctx.tenant_id).await?.tz;
     let (mut updated, mut skipped) = (vec![], vec![]);
     for lesson in lessons {
         let mut input = lesson.input();
@@ -393,7 +393,7 @@ pub async fn replace_day(
     req: ReplaceDayRequest,
 ) -> AppResult<ReplaceDayResult> {
     let tenant = actor.tenant_id;
-    let tz = service::school(conn, tenant).await?.tz;
+    let tz = crate::school::read(conn, tenant).await?.tz;
     let day_start = local_to_utc(tz, req.date.and_hms_opt(0, 0, 0).unwrap_or_default());
     let day_end = local_to_utc(tz, (req.date + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default());
     let by_instructor = req.instructor_id.is_some();
@@ -549,7 +549,7 @@ pub async fn stats(
         errors.add("to", "Une période de statistiques couvre au plus 400 jours.");
     }
     errors.finish()?;
-    let tz = service::school(conn, tenant).await?.tz;
+    let tz = crate::school::read(conn, tenant).await?.tz;
     let start = local_to_utc(tz, from.and_hms_opt(0, 0, 0).unwrap_or_default());
     let end = local_to_utc(tz, (to + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default());
     let column = if column == "vehicle_id" { "vehicle_id" } else { "instructor_id" };

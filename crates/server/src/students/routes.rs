@@ -4,7 +4,7 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::PgConnection;
@@ -31,7 +31,7 @@ use crate::{
         page::{self, Page},
         patch, path_id,
     },
-    instructors,
+    instructors, school,
     state::AppState,
 };
 
@@ -46,17 +46,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(document_file))
         .routes(routes!(get_hours, post_hours))
         .routes(routes!(history))
-}
-
-/// The school's time zone.
-pub async fn school_zone(conn: &mut PgConnection, tenant: TenantId) -> AppResult<chrono_tz::Tz> {
-    Ok(crate::school::read(conn, tenant).await?.tz)
-}
-
-/// Today in the school's time zone.
-pub async fn school_today(conn: &mut PgConnection, tenant: TenantId) -> AppResult<NaiveDate> {
-    let tz = school_zone(conn, tenant).await?;
-    Ok(Utc::now().with_timezone(&tz).date_naive())
 }
 
 /// Who may reach which files: the office every file, an instructor the students they teach
@@ -178,7 +167,7 @@ async fn check_links(conn: &mut PgConnection, tenant: TenantId, s: &StudentInput
 
 /// Validates, stores and audits a new file (the API, the demo and imports).
 pub async fn create_student(conn: &mut PgConnection, actor: &Actor, input: StudentInput) -> AppResult<Student> {
-    let today = school_today(conn, actor.tenant_id).await?;
+    let today = school::read(conn, actor.tenant_id).await?.today();
     let input = validate(input, today, today)?;
     if !matches!(input.status, StudentStatus::Prospect | StudentStatus::Active) {
         return Err(AppError::rule("status_transition", "Un nouveau dossier est « prospect » ou « actif »."));
@@ -206,9 +195,8 @@ pub async fn update_student(
     before: Student,
     input: StudentInput,
 ) -> AppResult<Student> {
-    let tz = school_zone(conn, actor.tenant_id).await?;
-    let today = Utc::now().with_timezone(&tz).date_naive();
-    let mut input = validate(input, today, before.created_at.with_timezone(&tz).date_naive())?;
+    let school = school::read(conn, actor.tenant_id).await?;
+    let mut input = validate(input, school.today(), school.date_of(before.created_at))?;
     check_status(&before, &mut input)?;
     check_end_reason(&input)?;
     let id = before.id;
@@ -367,7 +355,7 @@ async fn list_documents(State(state): State<AppState>, ctx: Ctx, Path(id): Path<
     let id: Uuid = path_id(&id)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let s = visible(&mut tx, &ctx, id, false).await?;
-    let today = school_today(&mut tx, ctx.tenant_id).await?;
+    let today = school::read(&mut tx, ctx.tenant_id).await?.today();
     let docs = documents::list(&mut tx, ctx.tenant_id, id, s.birth_date, today).await?;
     tx.commit().await?;
     Ok(Json(docs))

@@ -10,15 +10,6 @@ use volant_domain::role::Role;
 
 use crate::helpers::*;
 
-async fn created(r: reqwest::Response) -> Value {
-    assert_eq!(r.status(), 201, "{:?}", r.text().await);
-    r.json().await.unwrap()
-}
-
-fn id(v: &Value) -> &str {
-    v["id"].as_str().unwrap()
-}
-
 #[tokio::test]
 async fn a_neph_is_unique_in_a_school_and_the_refusal_names_the_other_file() {
     let app = spawn_app().await;

@@ -12,10 +12,6 @@ async fn ok(r: reqwest::Response, status: u16) -> Value {
     r.json().await.unwrap()
 }
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_owned()
-}
-
 struct School {
     admin: Api,
     instructor: String,

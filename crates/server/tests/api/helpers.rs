@@ -323,6 +323,17 @@ impl Api {
     }
 }
 
+/// Asserts a 201 answer; returns its body.
+pub async fn created(resp: Response) -> Value {
+    assert_eq!(resp.status(), 201, "{:?}", resp.text().await);
+    resp.json().await.unwrap()
+}
+
+/// The `id` of a created or read resource.
+pub fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_owned()
+}
+
 /// Asserts a problem+json answer with this status; returns its body.
 pub async fn problem(resp: Response, status: u16) -> Value {
     assert_eq!(resp.status(), StatusCode::from_u16(status).unwrap(), "status of {}", resp.url());

@@ -15,15 +15,6 @@ struct Plan {
     students: Vec<String>,
 }
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_owned()
-}
-
-async fn created(r: reqwest::Response) -> Value {
-    assert_eq!(r.status(), 201, "{:?}", r.text().await);
-    r.json().await.unwrap()
-}
-
 /// Paris wall-clock time as an instant.
 fn paris(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     Paris.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)

@@ -119,15 +119,6 @@ fn same_session(api: &Api) -> Api {
     Api { base: api.base.clone(), client: api.client.clone(), csrf: api.csrf.clone() }
 }
 
-fn id_of(v: &Value) -> String {
-    v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_owned()
-}
-
-async fn created(r: reqwest::Response) -> Value {
-    assert_eq!(r.status(), 201, "{:?}", r.text().await);
-    r.json().await.unwrap()
-}
-
 /// Words that must never reach a client: SQL, constraints, driver and panic texts, source paths.
 const INTERNALS: [&str; 16] = [
     "select ",
@@ -182,17 +173,12 @@ async fn a_killed_server_loses_no_acknowledged_write() {
     app.seed_schools().await;
     let mut server = Process::start(&app.db, &[]).await;
     let admin = login_at(&server.base, "admin@a.test").await;
-    let ledger_student = id_of(
-        &created(
-            admin
-                .post(
-                    "/api/v1/students",
-                    &json!({"first_name": "Léa", "last_name": "Compte", "birth_date": "2001-02-03"}),
-                )
-                .await,
-        )
-        .await,
-    );
+    let ledger_student = id(&created(
+        admin
+            .post("/api/v1/students", &json!({"first_name": "Léa", "last_name": "Compte", "birth_date": "2001-02-03"}))
+            .await,
+    )
+    .await);
     let acked: Arc<Mutex<Vec<Write>>> = Arc::default();
     let sent = Arc::new(AtomicUsize::new(0));
     let cut = Arc::new(AtomicUsize::new(0));
@@ -229,7 +215,7 @@ async fn a_killed_server_loses_no_acknowledged_write() {
                 assert_eq!(resp.status(), 201, "before the kill every write succeeds");
                 // The status line arrived: the write is acknowledged even if the body is cut.
                 let id = match resp.json::<Value>().await {
-                    Ok(v) => id_of(&v),
+                    Ok(v) => id(&v),
                     Err(_) => {
                         cut.fetch_add(1, Ordering::SeqCst);
                         return;
@@ -351,17 +337,12 @@ async fn postgres_stopped_under_load_gives_503_and_the_server_recovers_by_itself
     let (shutdown, rx) = watch::channel(false);
     let running = tokio::spawn(server.run(rx));
     let admin = login_at(&base, "admin@a.test").await;
-    let student = id_of(
-        &created(
-            admin
-                .post(
-                    "/api/v1/students",
-                    &json!({"first_name": "Léa", "last_name": "Panne", "birth_date": "2001-02-03"}),
-                )
-                .await,
-        )
-        .await,
-    );
+    let student = id(&created(
+        admin
+            .post("/api/v1/students", &json!({"first_name": "Léa", "last_name": "Panne", "birth_date": "2001-02-03"}))
+            .await,
+    )
+    .await);
 
     // Phases: 0 database up, 1 stopping, 2 stopped, 3 starting, 4 started again.
     let phase = Arc::new(AtomicU8::new(0));
@@ -540,17 +521,16 @@ struct Resources {
 }
 
 async fn resources(api: &Api) -> Resources {
-    let instructor = id_of(
-        &created(api.post("/api/v1/instructors", &json!({"first_name": "Julien", "last_name": "Moniteur"})).await)
-            .await,
-    );
+    let instructor =
+        id(&created(api.post("/api/v1/instructors", &json!({"first_name": "Julien", "last_name": "Moniteur"})).await)
+            .await);
     let vehicle =
-        id_of(&created(api.post("/api/v1/vehicles", &json!({"plate": "AB-123-CD", "gearbox": "manual"})).await).await);
+        id(&created(api.post("/api/v1/vehicles", &json!({"plate": "AB-123-CD", "gearbox": "manual"})).await).await);
     let mut students = vec![];
     for name in ["Léa", "Hugo"] {
         let body = json!({"first_name": name, "last_name": "Élève", "birth_date": "2000-01-01", "ants_status": "validated",
                           "start_evaluation": {"date": "2026-01-05", "estimated_minutes": 1500}, "contract_signed_on": "2026-01-06"});
-        let s = id_of(&created(api.post("/api/v1/students", &body).await).await);
+        let s = id(&created(api.post("/api/v1/students", &body).await).await);
         created(api.post(&format!("/api/v1/students/{s}/hours"), &json!({"kind": "purchase", "minutes": 1200})).await)
             .await;
         students.push(s);
@@ -603,7 +583,7 @@ async fn two_instances_one_lesson_moved_at_once_exactly_one_wins() {
     let r = resources(&a).await;
     let t = Utc::now() + chrono::Duration::days(6);
     let lesson = created(a.post("/api/v1/lessons", &driving(&r, t, 0)).await).await;
-    let path = format!("/api/v1/lessons/{}", id_of(&lesson["lesson"]));
+    let path = format!("/api/v1/lessons/{}", id(&lesson["lesson"]));
     let version = lesson["lesson"]["version"].clone();
     // 30 moves to 30 different free slots, all from the same version.
     let bodies: Vec<Value> = (1..=30)
@@ -813,16 +793,11 @@ async fn hostile_bodies_and_uploads_get_a_clean_4xx() {
     let app = spawn_app().await;
     app.seed_schools().await;
     let api = app.login_as(Role::Secretary, 'a').await;
-    let s = id_of(
-        &created(
-            api.post(
-                "/api/v1/students",
-                &json!({"first_name": "Léa", "last_name": "Test", "birth_date": "2001-02-03"}),
-            )
+    let s = id(&created(
+        api.post("/api/v1/students", &json!({"first_name": "Léa", "last_name": "Test", "birth_date": "2001-02-03"}))
             .await,
-        )
-        .await,
-    );
+    )
+    .await);
     let json_type = "application/json";
     let mut sent = 0;
     // JSON: nested far beyond the parser's depth, invalid UTF-8, numbers out of range, NUL
@@ -910,7 +885,7 @@ async fn hostile_bodies_and_uploads_get_a_clean_4xx() {
     clean_problem(broken, 400).await;
     let name = "../../etc/passwd\"; filename=\"evil.exe.pdf";
     let ok = created(upload(&api, &s, "id_card", name, b"%PDF-1.4 ok", &[]).await).await;
-    let file = api.get(&format!("{docs}/{}/file", id_of(&ok))).await;
+    let file = api.get(&format!("{docs}/{}/file", id(&ok))).await;
     assert_eq!(file.status(), 200);
     assert!(file.headers().get("x-injecte").is_none());
     let disposition = file.headers()["content-disposition"].to_str().unwrap().to_owned();
@@ -947,8 +922,8 @@ async fn injection_probes_in_every_text_field_are_stored_as_data() {
                           "birth_place": probe, "address": probe, "notes": probe,
                           "guardian": {"last_name": probe, "first_name": probe, "relationship": probe, "email": "parent@exemple.fr"}});
         let student = created(api.post("/api/v1/students", &body).await).await;
-        let id = id_of(&student);
-        let back = api.json(&format!("/api/v1/students/{id}")).await;
+        let student_id = id(&student);
+        let back = api.json(&format!("/api/v1/students/{student_id}")).await;
         for field in ["first_name", "birth_name", "birth_place", "address", "notes"] {
             assert_eq!(back[field], *probe, "student {field}");
         }
@@ -962,7 +937,7 @@ async fn injection_probes_in_every_text_field_are_stored_as_data() {
             .await,
         )
         .await;
-        assert_eq!(api.json(&format!("/api/v1/instructors/{}", id_of(&instructor))).await["first_name"], *probe);
+        assert_eq!(api.json(&format!("/api/v1/instructors/{}", id(&instructor))).await["first_name"], *probe);
         let vehicle = created(
             api.post(
                 "/api/v1/vehicles",
@@ -971,7 +946,7 @@ async fn injection_probes_in_every_text_field_are_stored_as_data() {
             .await,
         )
         .await;
-        assert_eq!(api.json(&format!("/api/v1/vehicles/{}", id_of(&vehicle))).await["model"], *probe);
+        assert_eq!(api.json(&format!("/api/v1/vehicles/{}", id(&vehicle))).await["model"], *probe);
         let agency = created(
             api.post(
                 "/api/v1/agencies",
@@ -981,13 +956,13 @@ async fn injection_probes_in_every_text_field_are_stored_as_data() {
             .await,
         )
         .await;
-        let agency = api.json(&format!("/api/v1/agencies/{}", id_of(&agency))).await;
+        let agency = api.json(&format!("/api/v1/agencies/{}", id(&agency))).await;
         assert_eq!(agency["address"], *probe);
         assert_eq!(agency["rooms"][0]["name"], *probe);
         assert_eq!(agency["meeting_points"][0]["label"], *probe);
         let hours = created(
             api.post(
-                &format!("/api/v1/students/{id}/hours"),
+                &format!("/api/v1/students/{student_id}/hours"),
                 &json!({"kind": "correction", "minutes": 30, "reason": probe}),
             )
             .await,
@@ -999,25 +974,25 @@ async fn injection_probes_in_every_text_field_are_stored_as_data() {
         lesson["meeting_point"] = json!(probe);
         lesson["comment"] = json!(probe);
         let lesson = created(api.post("/api/v1/lessons", &lesson).await).await;
-        let lesson = api.json(&format!("/api/v1/lessons/{}", id_of(&lesson["lesson"]))).await;
+        let lesson = api.json(&format!("/api/v1/lessons/{}", id(&lesson["lesson"]))).await;
         assert_eq!(lesson["meeting_point"], *probe);
         assert_eq!(lesson["comment"], *probe);
         let exam = created(
             api.post(
                 "/api/v1/exams",
-                &json!({"student_id": id, "kind": "theory", "scheduled_at": "2026-03-02T09:00:00+01:00", "centre": probe, "comment": probe}),
+                &json!({"student_id": student_id, "kind": "theory", "scheduled_at": "2026-03-02T09:00:00+01:00", "centre": probe, "comment": probe}),
             )
             .await,
         )
         .await;
-        assert_eq!(api.json(&format!("/api/v1/exams/{}", id_of(&exam))).await["centre"], *probe);
+        assert_eq!(api.json(&format!("/api/v1/exams/{}", id(&exam))).await["centre"], *probe);
         let place = created(api.post("/api/v1/exam-places", &json!({"starts_at": start, "centre": probe})).await).await;
         assert_eq!(place["centre"], *probe);
         // Search and filters take the probe as text: it finds its own file, nothing else.
         let q: String = form_urlencoded::byte_serialize(format!("{probe} {n}").as_bytes()).collect();
         let found = api.json(&format!("/api/v1/students?q={q}")).await;
         let ids: Vec<&str> = found["items"].as_array().unwrap().iter().filter_map(|s| s["id"].as_str()).collect();
-        assert!(ids.contains(&id.as_str()) && ids.len() <= 1 + n, "search {probe:?}: {found}");
+        assert!(ids.contains(&student_id.as_str()) && ids.len() <= 1 + n, "search {probe:?}: {found}");
         stored += 24;
     }
     assert!(started.elapsed() < Duration::from_secs(3 * 60), "pg_sleep was not run");

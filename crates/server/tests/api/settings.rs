@@ -7,11 +7,6 @@ use volant_domain::role::Role;
 
 use crate::helpers::*;
 
-async fn created(r: reqwest::Response) -> Value {
-    assert_eq!(r.status(), 201, "{:?}", r.text().await);
-    r.json().await.unwrap()
-}
-
 async fn put(api: &Api, body: &Value) -> reqwest::Response {
     api.send(reqwest::Method::PUT, "/api/v1/settings", Some(body)).await
 }

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type ResponseBody } from '../../api/client.ts';
 import { ApiError } from '../../api/problem.ts';
+import { EXAM_SCORES } from '../../api/constants.gen.ts';
 import { WeekGridEditor } from '../../components/WeekGridEditor.tsx';
 import { formErrors, isStale } from '../../lib/formErrors.ts';
 import { gridErrorsFromServer, gridFromWeekly, gridProblems, weeklyFromGrid } from '../../lib/weekly.ts';
@@ -77,6 +78,13 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
     save.mutate({ values: { ...values, opening_hours: weekly }, positions });
   });
 
+  /** A whole number of days (0 to a year), or a practical test's score (its scale comes from the server's rules). */
+  const days = (field: string, label: string, w?: number) => (
+    <NumberInput label={label} min={0} max={365} allowDecimal={false} w={w} {...form.getInputProps(field)} />
+  );
+  const score = (field: string, label: string) => (
+    <NumberInput label={label} min={0} max={EXAM_SCORES.practical.max} allowDecimal={false} w={110} {...form.getInputProps(field)} />
+  );
   const bands = form.values.exams.waiting_bands;
   const bandsError = form.errors['exams.waiting_bands'];
 
@@ -125,9 +133,9 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
             </Text>
             {bands.map((_, index) => (
               <Group key={index} align="flex-end" wrap="wrap">
-                <NumberInput label={t('schoolSettings.bandMin')} min={0} max={31} allowDecimal={false} w={110} {...form.getInputProps(`exams.waiting_bands.${index}.min_score`)} />
-                <NumberInput label={t('schoolSettings.bandMax')} min={0} max={31} allowDecimal={false} w={110} {...form.getInputProps(`exams.waiting_bands.${index}.max_score`)} />
-                <NumberInput label={t('schoolSettings.bandDays')} min={0} max={365} allowDecimal={false} w={130} {...form.getInputProps(`exams.waiting_bands.${index}.days`)} />
+                {score(`exams.waiting_bands.${index}.min_score`, t('schoolSettings.bandMin'))}
+                {score(`exams.waiting_bands.${index}.max_score`, t('schoolSettings.bandMax'))}
+                {days(`exams.waiting_bands.${index}.days`, t('schoolSettings.bandDays'), 130)}
                 <ActionIcon
                   variant="subtle"
                   color="red.9"
@@ -150,16 +158,10 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
               </Button>
             </Group>
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <NumberInput label={t('schoolSettings.unknownScoreDays')} min={0} max={365} allowDecimal={false} {...form.getInputProps('exams.unknown_score_days')} />
-              <NumberInput label={t('schoolSettings.absenceDays')} min={0} max={365} allowDecimal={false} {...form.getInputProps('exams.absence_days')} />
-              <NumberInput label={t('schoolSettings.lateCancellationDays')} min={0} max={365} allowDecimal={false} {...form.getInputProps('exams.late_cancellation_days')} />
-              <NumberInput
-                label={t('schoolSettings.lateCancellationNoticeDays')}
-                min={0}
-                max={365}
-                allowDecimal={false}
-                {...form.getInputProps('exams.late_cancellation_notice_days')}
-              />
+              {days('exams.unknown_score_days', t('schoolSettings.unknownScoreDays'))}
+              {days('exams.absence_days', t('schoolSettings.absenceDays'))}
+              {days('exams.late_cancellation_days', t('schoolSettings.lateCancellationDays'))}
+              {days('exams.late_cancellation_notice_days', t('schoolSettings.lateCancellationNoticeDays'))}
             </SimpleGrid>
           </Stack>
         </Card>
