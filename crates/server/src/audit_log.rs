@@ -11,7 +11,6 @@ use volant_domain::audit::Verification;
 use crate::{
     audit::{self, AuditEntry},
     auth::{Ctx, Permission},
-    db,
     error::AppResult,
     http::{
         json::ApiQuery,
@@ -45,10 +44,9 @@ async fn list(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> AppResult<Json<Page<AuditEntry>>> {
-    ctx.require(Permission::ReadAudit)?;
     let limit = page::limit(q.limit)?;
     let before_seq: Option<i64> = page::decode_cursor(q.cursor.as_deref())?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let mut work = ctx.begin(&state, Permission::ReadAudit).await?;
     let rows: Vec<AuditEntry> = sqlx::query_as(
         "SELECT l.id, l.seq, l.occurred_at, l.actor_id, u.email AS actor_email, l.action, l.entity, l.entity_id,
                 l.request_id, l.ip, p.before, p.after
@@ -74,9 +72,9 @@ async fn list(
     .bind(q.from)
     .bind(q.to)
     .bind(limit + 1)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *work)
     .await?;
-    tx.commit().await?;
+    work.commit().await?;
     Ok(Json(page::paginate(rows, limit, |e| e.seq)))
 }
 
@@ -84,10 +82,9 @@ async fn list(
 #[utoipa::path(operation_id = "audit_verify", get, path = "/audit-log/verify", tag = "audit",
     responses((status = 200, body = VerificationView), (status = 401), (status = 403)))]
 async fn verify(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<VerificationView>> {
-    ctx.require(Permission::ReadAudit)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let v = audit::verify(&mut tx, ctx.tenant_id).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadAudit).await?;
+    let v = audit::verify(&mut work, ctx.tenant_id).await?;
+    work.commit().await?;
     Ok(Json(v.into()))
 }
 

@@ -29,3 +29,4 @@ pub mod students;
 pub mod tenancy;
 pub mod users;
 pub mod vehicles;
+pub mod work;

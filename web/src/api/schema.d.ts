@@ -1938,6 +1938,7 @@ export interface components {
         LessonWindow: {
             /** @description The whole window (never paginated). */
             items: components["schemas"]["Lesson"][];
+            names?: components["schemas"]["WindowNames"] | null;
             next_cursor?: string | null;
         };
         /** @enum {string} */
@@ -3391,6 +3392,19 @@ export interface components {
              * @description 1 = Monday … 7 = Sunday (ISO 8601).
              */
             weekday: number;
+        };
+        /** @description Names by id, of the records the window's lessons name (and only those the caller may see). */
+        WindowNames: {
+            instructors: {
+                [key: string]: string;
+            };
+            students: {
+                [key: string]: string;
+            };
+            /** @description Plates (not for students). */
+            vehicles: {
+                [key: string]: string;
+            };
         };
     };
     responses: never;
@@ -6090,6 +6104,8 @@ export interface operations {
                 vehicle_id?: string;
                 agency_id?: string;
                 kind?: components["schemas"]["LessonKind"];
+                /** @description `names`: also the names of the students, instructors and vehicles the lessons name. */
+                include?: "names";
             };
             header?: never;
             path?: never;

@@ -11,12 +11,12 @@ use volant_domain::ids::TenantId;
 
 use super::{Agency, AgencyInput, AgencyUpdate, repo, validate};
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Change,
     auth::{Ctx, Permission},
-    db,
     error::{AppError, AppResult, on_constraint},
     http::{created, json::JsonBody, page::Page, patch, path_id},
     state::AppState,
+    work::Work,
 };
 
 const CONSTRAINTS: &[(&str, &str, &str)] = &[("agencies_name_unique", "name", "Une agence porte déjà ce nom.")];
@@ -29,10 +29,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(operation_id = "agencies_list", get, path = "/agencies", tag = "agencies",
     responses((status = 200, body = Page<Agency>), (status = 401)))]
 async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Page<Agency>>> {
-    ctx.require(Permission::ReadAgencies)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let items = repo::list(&mut tx, ctx.tenant_id).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadAgencies).await?;
+    let items = repo::list(&mut work, ctx.tenant_id).await?;
+    work.commit().await?;
     Ok(Json(Page { items, next_cursor: None }))
 }
 
@@ -44,23 +43,23 @@ pub async fn load(conn: &mut PgConnection, tenant: TenantId, id: Uuid, lock: boo
 #[utoipa::path(operation_id = "agencies_create", post, path = "/agencies", tag = "agencies", request_body = AgencyInput,
     responses((status = 201, body = Agency), (status = 400), (status = 401), (status = 403)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
-    ctx.require(Permission::ManageAgencies)?;
+    let mut work = ctx.begin(&state, Permission::ManageAgencies).await?;
     let input: AgencyInput = body.parse()?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let agency = create_agency(&mut tx, &ctx.actor(), input).await?;
-    tx.commit().await?;
+    let agency = create_agency(&mut work, input).await?;
+    work.commit().await?;
     Ok(created(agency))
 }
 
 /// Validates, stores and audits a new agency.
-pub async fn create_agency(conn: &mut PgConnection, actor: &Actor, mut input: AgencyInput) -> AppResult<Agency> {
+pub async fn create_agency(work: &mut Work, mut input: AgencyInput) -> AppResult<Agency> {
+    let tenant = work.tenant();
     if input.opening_hours.is_empty() {
-        input.opening_hours = crate::school::read(conn, actor.tenant_id).await?.settings.opening_hours;
+        input.opening_hours = crate::school::read(work, tenant).await?.settings.opening_hours;
     }
     let input = validate(input)?;
-    let id = repo::insert(conn, actor.tenant_id, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    repo::replace_rooms(conn, actor.tenant_id, id, &input.rooms).await?;
-    let agency = load(conn, actor.tenant_id, id, false).await?;
+    let id = repo::insert(work, tenant, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    repo::replace_rooms(work, tenant, id, &input.rooms).await?;
+    let agency = load(work, tenant, id, false).await?;
     let change = Change {
         action: "agency.create",
         entity: "agency",
@@ -68,22 +67,18 @@ pub async fn create_agency(conn: &mut PgConnection, actor: &Actor, mut input: Ag
         before: None,
         after: Some(json!(agency)),
     };
-    audit::record(conn, actor, change).await?;
+    work.audit().record(change).await?;
     Ok(agency)
 }
 
 /// Validates, stores and audits a change of an agency read (and locked) as `before`.
-pub async fn update_agency(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    before: Agency,
-    input: AgencyInput,
-) -> AppResult<Agency> {
+pub async fn update_agency(work: &mut Work, before: Agency, input: AgencyInput) -> AppResult<Agency> {
+    let tenant = work.tenant();
     let input = validate(input)?;
     let id = before.id;
-    repo::update(conn, actor.tenant_id, id, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    repo::replace_rooms(conn, actor.tenant_id, id, &input.rooms).await?;
-    let after = load(conn, actor.tenant_id, id, false).await?;
+    repo::update(work, tenant, id, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    repo::replace_rooms(work, tenant, id, &input.rooms).await?;
+    let after = load(work, tenant, id, false).await?;
     let change = Change {
         action: "agency.update",
         entity: "agency",
@@ -91,7 +86,7 @@ pub async fn update_agency(
         before: Some(json!(before)),
         after: Some(json!(after)),
     };
-    audit::record(conn, actor, change).await?;
+    work.audit().record(change).await?;
     Ok(after)
 }
 
@@ -99,11 +94,10 @@ pub async fn update_agency(
 #[utoipa::path(operation_id = "agencies_get_one", get, path = "/agencies/{id}", tag = "agencies", params(("id" = Uuid, Path)),
     responses((status = 200, body = Agency), (status = 401), (status = 404)))]
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Agency>> {
-    ctx.require(Permission::ReadAgencies)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let agency = load(&mut tx, ctx.tenant_id, id, false).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadAgencies).await?;
+    let agency = load(&mut work, ctx.tenant_id, id, false).await?;
+    work.commit().await?;
     Ok(Json(agency))
 }
 
@@ -116,12 +110,11 @@ async fn update(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Agency>> {
-    ctx.require(Permission::ManageAgencies)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let before = load(&mut tx, ctx.tenant_id, id, true).await?;
+    let mut work = ctx.begin(&state, Permission::ManageAgencies).await?;
+    let before = load(&mut work, ctx.tenant_id, id, true).await?;
     let input = patch::apply(&before.input(), before.version, &before, &body)?;
-    let after = update_agency(&mut tx, &ctx.actor(), before, input).await?;
-    tx.commit().await?;
+    let after = update_agency(&mut work, before, input).await?;
+    work.commit().await?;
     Ok(Json(after))
 }

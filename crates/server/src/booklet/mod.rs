@@ -15,9 +15,10 @@ use volant_domain::{
 };
 
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Change,
     error::{AppError, AppResult, FieldErrors},
     students::repo::{from_text, to_text},
+    work::Work,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -89,13 +90,13 @@ pub fn validate(list: &[EvaluationInput], field: &str) -> AppResult<()> {
 
 /// Records evaluations (already validated) in the caller's transaction, audited.
 pub async fn record(
-    conn: &mut PgConnection,
-    actor: &Actor,
+    work: &mut Work,
     student: Uuid,
     instructor: Option<Uuid>,
     list: &[EvaluationInput],
     today: NaiveDate,
 ) -> AppResult<Vec<Evaluation>> {
+    let tenant = work.tenant();
     let mut out = vec![];
     for e in list {
         let comment = e.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
@@ -105,7 +106,7 @@ pub async fn record(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              RETURNING id, item_code, level, instructor_id, evaluated_on, lesson_id, comment, source, created_at",
         )
-        .bind(actor.tenant_id.0)
+        .bind(tenant.0)
         .bind(Uuid::now_v7())
         .bind(student)
         .bind(&e.item_code)
@@ -115,8 +116,8 @@ pub async fn record(
         .bind(e.lesson_id)
         .bind(comment)
         .bind(to_text(&e.source.unwrap_or(Source::Lesson)))
-        .bind(actor.user_id)
-        .fetch_one(&mut *conn)
+        .bind(work.actor.user_id)
+        .fetch_one(&mut **work)
         .await
         .map_err(|err| {
             crate::error::on_constraint(
@@ -133,7 +134,7 @@ pub async fn record(
         before: None,
         after: Some(json!(out.iter().map(|e| json!({"item": e.item_code, "level": e.level})).collect::<Vec<_>>())),
     };
-    audit::record(conn, actor, change).await?;
+    work.audit().record(change).await?;
     Ok(out)
 }
 

@@ -16,9 +16,8 @@ use volant_domain::{
 
 use super::{Assessment, Booklet, Evaluation, EvaluationInput, Source, check_lessons, read, record, validate};
 use crate::{
-    audit::{self, Change},
+    audit::Change,
     auth::{Ctx, Permission},
-    db,
     error::{AppError, AppResult},
     http::{created, json::JsonBody, path_id},
     instructors,
@@ -59,10 +58,9 @@ async fn complete_lesson(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Lesson>> {
-    ctx.require(Permission::MarkLessons)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let lesson = planning::routes::visible(&mut tx, &ctx, id, true).await?;
+    let mut work = ctx.begin(&state, Permission::MarkLessons).await?;
+    let lesson = planning::routes::visible(&mut work, id, true).await?;
     let req: CompleteRequest = body.parse()?;
     let comment = req.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
     // Every evaluation is checked before anything is written: one bad item refuses the request.
@@ -77,7 +75,7 @@ async fn complete_lesson(
         }
         _ => None,
     };
-    let after = planning::service::complete(&mut tx, &ctx.actor(), &lesson, comment).await?;
+    let after = planning::service::complete(&mut work, &lesson, comment).await?;
     if let Some(student) = evaluated {
         let evaluations: Vec<EvaluationInput> = req
             .evaluations
@@ -88,11 +86,10 @@ async fn complete_lesson(
                 e
             })
             .collect();
-        let today =
-            planning::service::local_date(crate::school::read(&mut tx, ctx.tenant_id).await?.tz, lesson.starts_at);
-        record(&mut tx, &ctx.actor(), student, lesson.instructor_id, &evaluations, today).await?;
+        let today = planning::service::local_date(work.tz(), lesson.starts_at);
+        record(&mut work, student, lesson.instructor_id, &evaluations, today).await?;
     }
-    tx.commit().await?;
+    work.commit().await?;
     Ok(Json(after))
 }
 
@@ -108,12 +105,11 @@ async fn competencies(ctx: Ctx) -> AppResult<Json<&'static Reference>> {
 #[utoipa::path(get, path = "/students/{id}/booklet", operation_id = "booklet_get", tag = "booklet", params(("id" = Uuid, Path)),
     responses((status = 200, body = Booklet), (status = 401), (status = 404)))]
 async fn booklet(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Booklet>> {
-    ctx.require(Permission::ReadStudents)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    visible(&mut tx, &ctx, id, false).await?;
-    let b = read(&mut tx, ctx.tenant_id, id).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadStudents).await?;
+    visible(&mut work, id, false).await?;
+    let b = read(&mut work, ctx.tenant_id, id).await?;
+    work.commit().await?;
     Ok(Json(b))
 }
 
@@ -134,10 +130,9 @@ async fn evaluate(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Response> {
-    ctx.require(Permission::EvaluateStudents)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    visible(&mut tx, &ctx, id, true).await?;
+    let mut work = ctx.begin(&state, Permission::EvaluateStudents).await?;
+    visible(&mut work, id, true).await?;
     let input: EvaluationInput = body.parse()?;
     let office = ctx.role != Role::Instructor;
     if office && input.source != Some(Source::TransferIn) {
@@ -148,11 +143,11 @@ async fn evaluate(
     }
     let list = [input];
     validate(&list, "evaluations")?;
-    check_lessons(&mut tx, ctx.tenant_id, id, &list).await?;
-    let instructor = if office { None } else { own_instructor(&mut tx, &ctx).await? };
-    let today = crate::school::read(&mut tx, ctx.tenant_id).await?.today();
-    let mut saved = record(&mut tx, &ctx.actor(), id, instructor, &list, today).await?;
-    tx.commit().await?;
+    check_lessons(&mut work, ctx.tenant_id, id, &list).await?;
+    let instructor = if office { None } else { own_instructor(&mut work, &ctx).await? };
+    let today = work.school.today();
+    let mut saved = record(&mut work, id, instructor, &list, today).await?;
+    work.commit().await?;
     let one = saved.pop().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no evaluation saved")))?;
     Ok(created(one))
 }
@@ -182,20 +177,19 @@ async fn assess(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Response> {
-    ctx.require(Permission::EvaluateStudents)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    visible(&mut tx, &ctx, id, true).await?;
+    let mut work = ctx.begin(&state, Permission::EvaluateStudents).await?;
+    visible(&mut work, id, true).await?;
     let a: NewAssessment = body.parse()?;
     if a.kind != "bilan" && a.kind != "affi" {
         return Err(AppError::field("kind", "Le type doit être « bilan » ou « affi »."));
     }
     let instructor = match ctx.role {
-        Role::Instructor => own_instructor(&mut tx, &ctx).await?,
+        Role::Instructor => own_instructor(&mut work, &ctx).await?,
         _ => a.instructor_id,
     };
     if let Some(i) = instructor
-        && instructors::repo::get(&mut tx, ctx.tenant_id, i, false).await?.is_none()
+        && instructors::repo::get(&mut work, ctx.tenant_id, i, false).await?.is_none()
     {
         return Err(AppError::field("instructor_id", "Ce moniteur n'existe pas dans l'école."));
     }
@@ -213,7 +207,7 @@ async fn assess(
     .bind(trim(a.result))
     .bind(trim(a.comment))
     .bind(ctx.user_id.0)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *work)
     .await?;
     let change = Change {
         action: "student.booklet.assess",
@@ -222,8 +216,8 @@ async fn assess(
         before: None,
         after: Some(json!(saved)),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(created(saved))
 }
 
@@ -251,16 +245,15 @@ async fn booklet_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
         http::{HeaderValue, header},
         response::IntoResponse,
     };
-    ctx.require(Permission::ReadStudents)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let student = visible(&mut tx, &ctx, id, false).await?;
-    let b = read(&mut tx, ctx.tenant_id, id).await?;
-    let settings = crate::planning::service::school(&mut tx, ctx.tenant_id).await?;
+    let mut work = ctx.begin(&state, Permission::ReadStudents).await?;
+    let student = visible(&mut work, id, false).await?;
+    let b = read(&mut work, ctx.tenant_id, id).await?;
+    let tz = work.tz();
     let (school, address, agrement): (String, Option<String>, Option<String>) =
         sqlx::query_as("SELECT coalesce(legal_name, name), address, agrement FROM tenants WHERE id = $1")
             .bind(ctx.tenant_id.0)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *work)
             .await?;
     let lessons: Vec<DoneLesson> = sqlx::query_as(
         "SELECT l.starts_at, l.ends_at, l.kind, i.first_name || ' ' || i.last_name
@@ -270,19 +263,18 @@ async fn booklet_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
     )
     .bind(ctx.tenant_id.0)
     .bind(id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *work)
     .await?;
     let instructor_names: std::collections::HashMap<Uuid, String> = sqlx::query_as::<_, (Uuid, String)>(
         "SELECT id, first_name || ' ' || last_name FROM instructors WHERE tenant_id = $1",
     )
     .bind(ctx.tenant_id.0)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *work)
     .await?
     .into_iter()
     .collect();
-    tx.commit().await?;
+    work.commit().await?;
     let label = |level| b.labels.iter().find(|l| l.level == level).map(|l| l.label.clone()).unwrap_or_default();
-    let tz = settings.tz;
     let doc = volant_pdf::BookletDoc {
         school: volant_pdf::School {
             name: school,

@@ -15,9 +15,8 @@ use volant_domain::role::Role;
 
 use super::{ChangeRequest, Decision, NewChangeRequest, RequestKind, RequestStatus, repo};
 use crate::{
-    audit::{self, Actor, Change},
+    audit::{self, Change},
     auth::{Ctx, Permission},
-    db,
     error::{AppError, AppResult, retrying, violated_constraint},
     http::{
         created,
@@ -28,6 +27,7 @@ use crate::{
     mail::{self, OutgoingMail},
     planning::{self, CancelledBy, Lesson, LessonKind, LessonStatus, service::Cancellation},
     state::AppState,
+    work::Work,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -53,7 +53,6 @@ async fn list(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Page<ChangeRequest>>> {
-    ctx.require(Permission::ReadPlanning)?;
     let limit = page::limit(q.limit)?;
     let office = matches!(ctx.role, Role::Admin | Role::Secretary);
     let filter = repo::Filter {
@@ -62,9 +61,9 @@ async fn list(
         after: page::decode_cursor(q.cursor.as_deref())?,
         limit: limit + 1,
     };
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let rows = repo::list(&mut tx, ctx.tenant_id, &filter).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadPlanning).await?;
+    let rows = repo::list(&mut work, ctx.tenant_id, &filter).await?;
+    work.commit().await?;
     Ok(Json(page::paginate(rows, limit, |r| (r.created_at, r.id))))
 }
 
@@ -73,10 +72,9 @@ async fn list(
     request_body = NewChangeRequest,
     responses((status = 201, body = ChangeRequest), (status = 400), (status = 401), (status = 403), (status = 422)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
-    ctx.require(Permission::RequestChanges)?;
+    let mut work = ctx.begin(&state, Permission::RequestChanges).await?;
     let input: NewChangeRequest = body.parse()?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let lesson = match planning::routes::visible(&mut tx, &ctx, input.lesson_id, true).await {
+    let lesson = match planning::routes::visible(&mut work, input.lesson_id, true).await {
         Err(AppError::NotFound) => return Err(AppError::field("lesson_id", "Cette séance est introuvable.")),
         other => other?,
     };
@@ -91,14 +89,14 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
         requested_by: ctx.user_id.0,
         requester_role: ctx.role.as_str(),
     };
-    if let Err(e) = repo::insert(&mut tx, ctx.tenant_id, &row).await {
+    if let Err(e) = repo::insert(&mut work, ctx.tenant_id, &row).await {
         return Err(if violated_constraint(&e) == Some("change_requests_one_pending") {
             AppError::rule("change_request_pending", "Une demande est déjà en attente pour cette séance.")
         } else {
             e.into()
         });
     }
-    let saved = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let saved = repo::get(&mut work, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
     let change = Change {
         action: "change_request.create",
         entity: "change_request",
@@ -106,8 +104,8 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
         before: None,
         after: Some(json!(saved)),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(created(saved))
 }
 
@@ -156,17 +154,16 @@ async fn approve(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<ChangeRequest>> {
-    ctx.require(Permission::DecideChanges)?;
     let id: Uuid = path_id(&id)?;
     retrying(|| async {
-        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-        let request = pending(&mut tx, &ctx, id).await?;
+        let mut work = ctx.begin(&state, Permission::DecideChanges).await?;
+        let request = pending(&mut work, &ctx, id).await?;
         let decision: Decision = body.parse()?;
         let lesson =
-            planning::repo::get(&mut tx, ctx.tenant_id, request.lesson_id, true).await?.ok_or(AppError::NotFound)?;
-        apply(&mut tx, &ctx.actor(), &request, &lesson, decision.waive_charge).await?;
-        let after = decide(&mut tx, &ctx, &request, RequestStatus::Approved, decision.note.as_deref()).await?;
-        tx.commit().await?;
+            planning::repo::get(&mut work, ctx.tenant_id, request.lesson_id, true).await?.ok_or(AppError::NotFound)?;
+        apply(&mut work, &request, &lesson, decision.waive_charge).await?;
+        let after = decide(&mut work, &ctx, &request, RequestStatus::Approved, decision.note.as_deref()).await?;
+        work.commit().await?;
         Ok(Json(after))
     })
     .await
@@ -183,13 +180,12 @@ async fn reject(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<ChangeRequest>> {
-    ctx.require(Permission::DecideChanges)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let request = pending(&mut tx, &ctx, id).await?;
+    let mut work = ctx.begin(&state, Permission::DecideChanges).await?;
+    let request = pending(&mut work, &ctx, id).await?;
     let decision: Decision = body.parse()?;
-    let after = decide(&mut tx, &ctx, &request, RequestStatus::Rejected, decision.note.as_deref()).await?;
-    tx.commit().await?;
+    let after = decide(&mut work, &ctx, &request, RequestStatus::Rejected, decision.note.as_deref()).await?;
+    work.commit().await?;
     Ok(Json(after))
 }
 
@@ -203,13 +199,7 @@ async fn pending(conn: &mut PgConnection, ctx: &Ctx, id: Uuid) -> AppResult<Chan
 }
 
 /// Makes the change asked for.
-async fn apply(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    request: &ChangeRequest,
-    lesson: &Lesson,
-    waive_charge: bool,
-) -> AppResult<()> {
+async fn apply(work: &mut Work, request: &ChangeRequest, lesson: &Lesson, waive_charge: bool) -> AppResult<()> {
     match (request.kind, request.proposed_starts_at, request.proposed_ends_at) {
         (RequestKind::Move, Some(starts_at), Some(ends_at)) => {
             if lesson.status != LessonStatus::Planned {
@@ -218,7 +208,7 @@ async fn apply(
             let mut input = lesson.input();
             input.starts_at = starts_at;
             input.ends_at = ends_at;
-            planning::service::plan(conn, actor, input, Some(lesson), None, false).await?;
+            planning::service::plan(work, input, Some(lesson), None, false).await?;
         }
         _ => {
             let by = if request.requester_role == Role::Student.as_str() {
@@ -228,7 +218,7 @@ async fn apply(
             };
             let reason = request.reason.as_deref().unwrap_or("Demande d'annulation acceptée");
             let order = Cancellation { reason: Some(reason), by, waive_charge, asked_at: request.created_at };
-            planning::service::cancel_as_asked(conn, actor, lesson, &order).await?;
+            planning::service::cancel_as_asked(work, lesson, &order).await?;
         }
     }
     Ok(())

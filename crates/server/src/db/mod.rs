@@ -116,10 +116,11 @@ pub async fn bootstrap_roles_and_database(admin: &mut PgConnection, database: &s
 
 /// Starts a transaction scoped to one school: RLS policies read `app.tenant_id`, set for this
 /// transaction only (a plain `SET` would leak to the next user of the pooled connection).
+/// `BEGIN` and the setting go in one round trip (a simple query of two statements); the id is a
+/// formatted UUID, never text from a caller.
 pub async fn begin_tenant(pool: &PgPool, tenant: TenantId) -> Result<Tx, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    enter_tenant(&mut tx, tenant).await?;
-    Ok(tx)
+    let begin = format!("BEGIN; SELECT set_config('app.tenant_id', '{}', true)", tenant.0.hyphenated());
+    pool.begin_with(sqlx::AssertSqlSafe(begin)).await
 }
 
 /// Scopes the rest of an open transaction to one school (a login, which starts on the global

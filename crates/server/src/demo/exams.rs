@@ -10,8 +10,6 @@ use volant_domain::{ids::TenantId, ledger::EntryKind};
 
 use super::planning::{at, lesson};
 use crate::{
-    audit::Actor,
-    db,
     error::AppError,
     exams::{
         ExamKind, ExamResult, NewExam,
@@ -22,6 +20,7 @@ use crate::{
         self,
         hours::{self, NewHoursEntry},
     },
+    work::Work,
 };
 
 fn err(e: AppError) -> anyhow::Error {
@@ -48,32 +47,30 @@ fn exam(student: Uuid, kind: ExamKind, when: chrono::DateTime<chrono::Utc>, resu
     }
 }
 
-async fn save(conn: &mut PgConnection, by: &Booker, e: NewExam, place: Option<Uuid>) -> anyhow::Result<()> {
-    let student = students::repo::get(conn, by.actor.tenant_id, e.student_id, false)
-        .await?
-        .ok_or_else(|| anyhow!("no student"))?;
-    record(conn, by, &student, e, place).await.map_err(err)?;
+async fn save(work: &mut Work, by: &Booker, e: NewExam, place: Option<Uuid>) -> anyhow::Result<()> {
+    let tenant = work.tenant();
+    let student = students::repo::get(work, tenant, e.student_id, false).await?.ok_or_else(|| anyhow!("no student"))?;
+    record(work, by, &student, e, place).await.map_err(err)?;
     Ok(())
 }
 
-async fn theory(conn: &mut PgConnection, by: &Booker, student: Uuid, on: NaiveDate, score: i16) -> anyhow::Result<()> {
+async fn theory(work: &mut Work, by: &Booker, student: Uuid, on: NaiveDate, score: i16) -> anyhow::Result<()> {
     let mut e =
         exam(student, ExamKind::Theory, at(on, 9), if score >= 35 { ExamResult::Passed } else { ExamResult::Failed });
     e.score = Some(score);
-    save(conn, by, e, None).await
+    save(work, by, e, None).await
 }
 
 /// Twenty one-hour driving lessons, done, in the weeks before the demo planning starts (a slot
 /// taken by someone's leave is skipped for the next day).
 async fn twenty_hours(
-    conn: &mut PgConnection,
-    actor: &Actor,
+    work: &mut Work,
     student: Uuid,
     (instructor, car): (Uuid, Uuid),
     (today, hour): (NaiveDate, u32),
 ) -> anyhow::Result<()> {
     let bought = NewHoursEntry { kind: EntryKind::Purchase, minutes: 1200, reason: Some("Forfait 20 heures".into()) };
-    hours::post(conn, actor, student, &bought).await.map_err(err)?;
+    hours::post(work, student, &bought).await.map_err(err)?;
     let mut done = 0;
     for k in 0..60i64 {
         if done == 20 {
@@ -83,12 +80,12 @@ async fn twenty_hours(
         input.student_id = Some(student);
         input.instructor_id = Some(instructor);
         input.vehicle_id = Some(car);
-        let planned = match service::plan(conn, actor, input, None, None, false).await {
+        let planned = match service::plan(work, input, None, None, false).await {
             Ok(p) => p.lesson,
             Err(AppError::Conflict { .. } | AppError::Unprocessable { .. }) => continue,
             Err(e) => return Err(err(e)),
         };
-        service::complete(conn, actor, &planned, Some("Conduite en autonomie.")).await.map_err(err)?;
+        service::complete(work, &planned, Some("Conduite en autonomie.")).await.map_err(err)?;
         done += 1;
     }
     Ok(())
@@ -124,9 +121,8 @@ pub async fn seed(
     cars: &[Uuid],
     today: NaiveDate,
 ) -> anyhow::Result<()> {
-    let actor = Actor::system(tenant);
-    let by = Booker { actor: actor.clone(), may_override: true };
-    let mut tx = db::begin_tenant(pool, tenant).await?;
+    let by = Booker { may_override: true };
+    let mut work = Work::system(pool, tenant).await?;
     let (Some(&car), Some(&other_car)) = (cars.first(), cars.get(1)) else { return Ok(()) };
     // Adults who drive, outside the exam day and the demo student account: the cast.
     let cast: Vec<(Uuid, Uuid)> = sqlx::query_as(
@@ -139,17 +135,17 @@ pub async fn seed(
     )
     .bind(tenant.0)
     .bind(today - Duration::days(18 * 365))
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *work)
     .await?;
     let [eligible, booked, waiting, absent, expiring, recent, retried] = cast[..] else {
         return Err(anyhow!("demo seed (exams): not enough adult drivers"));
     };
     // Eligible, without a place: the office's alert suggests one.
-    theory(&mut tx, &by, eligible.0, today - Duration::days(60), 37).await?;
-    twenty_hours(&mut tx, &actor, eligible.0, (eligible.1, car), (today, 8)).await?;
+    theory(&mut work, &by, eligible.0, today - Duration::days(60), 37).await?;
+    twenty_hours(&mut work, eligible.0, (eligible.1, car), (today, 8)).await?;
     // Booked on a place with its accompaniment.
-    theory(&mut tx, &by, booked.0, today - Duration::days(45), 36).await?;
-    twenty_hours(&mut tx, &actor, booked.0, (booked.1, other_car), (today, 10)).await?;
+    theory(&mut work, &by, booked.0, today - Duration::days(45), 36).await?;
+    twenty_hours(&mut work, booked.0, (booked.1, other_car), (today, 10)).await?;
     // 7:00 on a weekday in about two weeks, before the first lessons of the day, with an
     // instructor and a car free then (someone may be on leave).
     let mut exam_day = today + Duration::days(12);
@@ -158,24 +154,24 @@ pub async fn seed(
     }
     let booked_at = at(exam_day, 7);
     let slot = (booked_at, booked_at + Duration::minutes(ACCOMPANIMENT_MINUTES));
-    let accompanied = free(&mut tx, tenant, "instructor_id", instructors, slot).await?.unwrap_or(booked.1);
-    let other_car = free(&mut tx, tenant, "vehicle_id", cars, slot).await?.unwrap_or(other_car);
-    let booked_place = place(&mut tx, tenant, booked_at, "B", Some((accompanied, other_car))).await?;
+    let accompanied = free(&mut work, tenant, "instructor_id", instructors, slot).await?.unwrap_or(booked.1);
+    let other_car = free(&mut work, tenant, "vehicle_id", cars, slot).await?.unwrap_or(other_car);
+    let booked_place = place(&mut work, tenant, booked_at, "B", Some((accompanied, other_car))).await?;
     let mut e = exam(booked.0, ExamKind::Practical, booked_at, ExamResult::Pending);
     (e.instructor_id, e.vehicle_id) = (Some(accompanied), Some(other_car));
-    save(&mut tx, &by, e, Some(booked_place)).await?;
+    save(&mut work, &by, e, Some(booked_place)).await?;
     // Failed four days ago with 22 points and an eliminatory fault: waits 10 days before a new
     // booking.
-    theory(&mut tx, &by, waiting.0, today - Duration::days(90), 38).await?;
-    twenty_hours(&mut tx, &actor, waiting.0, (waiting.1, car), (today, 14)).await?;
+    theory(&mut work, &by, waiting.0, today - Duration::days(90), 38).await?;
+    twenty_hours(&mut work, waiting.0, (waiting.1, car), (today, 14)).await?;
     let mut e = exam(waiting.0, ExamKind::Practical, at(today - Duration::days(4), 8), ExamResult::Failed);
     (e.score, e.eliminatory) = (Some(22), true);
     e.comment = Some("Manque d'anticipation en intersection.".into());
-    save(&mut tx, &by, e, None).await?;
+    save(&mut work, &by, e, None).await?;
     // Absent without a serious reason: 40 days.
-    theory(&mut tx, &by, absent.0, today - Duration::days(100), 35).await?;
+    theory(&mut work, &by, absent.0, today - Duration::days(100), 35).await?;
     save(
-        &mut tx,
+        &mut work,
         &by,
         exam(absent.0, ExamKind::Practical, at(today - Duration::days(15), 9), ExamResult::Absent),
         None,
@@ -183,21 +179,21 @@ pub async fn seed(
     .await?;
     // Theory passed almost five years ago: expires soon (alert).
     let almost = today.checked_sub_months(chrono::Months::new(60)).unwrap_or(today) + Duration::days(40);
-    theory(&mut tx, &by, expiring.0, almost, 36).await?;
+    theory(&mut work, &by, expiring.0, almost, 36).await?;
     // Theory passed yesterday: a practical test may be booked from tomorrow.
-    theory(&mut tx, &by, recent.0, today - Duration::days(1), 39).await?;
+    theory(&mut work, &by, recent.0, today - Duration::days(1), 39).await?;
     // Two theory failures, then a pass.
     for (days, score) in [(80, 30), (50, 33), (20, 36)] {
-        theory(&mut tx, &by, retried.0, today - Duration::days(days), score).await?;
+        theory(&mut work, &by, retried.0, today - Duration::days(days), score).await?;
     }
     // Places to fill next week.
     for hour in [8, 9] {
-        place(&mut tx, tenant, at(today + Duration::days(8), hour), "B", None).await?;
+        place(&mut work, tenant, at(today + Duration::days(8), hour), "B", None).await?;
     }
-    place(&mut tx, tenant, at(today + Duration::days(15), 9), "B78", None).await?;
-    seed_exam_day(&mut tx, &by).await?;
-    seed_licences(&mut tx, &by, today).await?;
-    tx.commit().await?;
+    place(&mut work, tenant, at(today + Duration::days(15), 9), "B78", None).await?;
+    seed_exam_day(&mut work, &by).await?;
+    seed_licences(&mut work, &by, today).await?;
+    work.commit().await?;
     Ok(())
 }
 
@@ -230,7 +226,7 @@ async fn free(
 
 /// The candidates of the planning's exam day get their (pending) practical exams, booked by
 /// the school before Volant (the override says so where the rules would block).
-async fn seed_exam_day(conn: &mut PgConnection, by: &Booker) -> anyhow::Result<()> {
+async fn seed_exam_day(work: &mut Work, by: &Booker) -> anyhow::Result<()> {
     type Candidate = (Uuid, chrono::DateTime<chrono::Utc>, Option<Uuid>, Option<Uuid>);
     let rows: Vec<Candidate> = sqlx::query_as(
         "SELECT p.student_id, l.starts_at, l.instructor_id, l.vehicle_id FROM lessons l
@@ -239,32 +235,32 @@ async fn seed_exam_day(conn: &mut PgConnection, by: &Booker) -> anyhow::Result<(
             AND NOT EXISTS (SELECT FROM exams e WHERE e.tenant_id = p.tenant_id AND e.student_id = p.student_id
                               AND e.kind = 'practical' AND e.result = 'pending')",
     )
-    .bind(by.actor.tenant_id.0)
-    .fetch_all(&mut *conn)
+    .bind(work.tenant().0)
+    .fetch_all(&mut **work)
     .await?;
     for (student, starts_at, instructor, vehicle) in rows {
         let mut e = exam(student, ExamKind::Practical, starts_at, ExamResult::Pending);
         (e.instructor_id, e.vehicle_id) = (instructor, vehicle);
         e.override_reason = Some("Inscrit avant l'ouverture de Volant".into());
-        save(conn, by, e, None).await?;
+        save(work, by, e, None).await?;
     }
     Ok(())
 }
 
 /// Students who finished with their licence passed the practical test a few weeks ago.
-async fn seed_licences(conn: &mut PgConnection, by: &Booker, today: NaiveDate) -> anyhow::Result<()> {
+async fn seed_licences(work: &mut Work, by: &Booker, today: NaiveDate) -> anyhow::Result<()> {
     let done: Vec<Uuid> = sqlx::query_scalar(
         "SELECT id FROM students WHERE tenant_id = $1 AND end_reason = 'licence_obtained' ORDER BY sort_key",
     )
-    .bind(by.actor.tenant_id.0)
-    .fetch_all(&mut *conn)
+    .bind(work.tenant().0)
+    .fetch_all(&mut **work)
     .await?;
     for (k, student) in done.into_iter().enumerate() {
         let k = i64::try_from(k).unwrap_or(0);
-        theory(conn, by, student, today - Duration::days(200 + k * 9), 36).await?;
+        theory(work, by, student, today - Duration::days(200 + k * 9), 36).await?;
         let mut e = exam(student, ExamKind::Practical, at(today - Duration::days(20 + k * 6), 8), ExamResult::Passed);
         e.score = Some(24 + i16::try_from(k % 6).unwrap_or(0));
-        save(conn, by, e, None).await?;
+        save(work, by, e, None).await?;
     }
     Ok(())
 }

@@ -9,10 +9,10 @@ use uuid::Uuid;
 use volant_domain::{ids::TenantId, recurrence::local_to_utc};
 
 use crate::{
-    audit::Actor,
     db,
     error::AppError,
     planning::{CancelledBy, LessonInput, LessonKind, service},
+    work::Work,
 };
 
 /// Local wall-clock start hours of driving lessons, by instructor (so that instructors sharing
@@ -45,12 +45,7 @@ pub(super) fn lesson(kind: LessonKind, day: NaiveDate, hour: u32, minutes: i64) 
 
 /// Booklet evaluations that follow the student's hours: each done lesson works two items,
 /// moving along the REMC, and earlier items climb towards `assimile`.
-async fn evaluate_after(
-    conn: &mut sqlx::PgConnection,
-    actor: &Actor,
-    lesson: &crate::planning::Lesson,
-    done: usize,
-) -> anyhow::Result<()> {
+async fn evaluate_after(work: &mut Work, lesson: &crate::planning::Lesson, done: usize) -> anyhow::Result<()> {
     use volant_domain::booklet::{Level, remc_b};
     let Some(student) = lesson.student_id else { return Ok(()) };
     let items: Vec<String> =
@@ -77,28 +72,24 @@ async fn evaluate_after(
                 evaluated_on: Some(lesson.starts_at.with_timezone(&Paris).date_naive()),
             })
             .collect();
-    crate::booklet::record(conn, actor, student, lesson.instructor_id, &evaluations, Utc::now().date_naive())
+    crate::booklet::record(work, student, lesson.instructor_id, &evaluations, Utc::now().date_naive())
         .await
         .map_err(|e| anyhow::anyhow!("demo booklet: {e:?}"))?;
     Ok(())
 }
 
 /// Plans, skipping what the rules or conflicts refuse (a demo school is not perfect either).
-async fn try_plan(
-    conn: &mut sqlx::PgConnection,
-    actor: &Actor,
-    input: LessonInput,
-) -> anyhow::Result<Option<crate::planning::Lesson>> {
+async fn try_plan(work: &mut Work, input: LessonInput) -> anyhow::Result<Option<crate::planning::Lesson>> {
     // A real office does not book a student beyond their hours: check first, skip if short.
     if input.kind == LessonKind::Driving {
-        match service::plan(conn, actor, input.clone(), None, None, true).await {
+        match service::plan(work, input.clone(), None, None, true).await {
             Ok(p) if p.warnings.iter().any(|w| w.code == "insufficient_hours") => return Ok(None),
             Ok(_) => {}
             Err(AppError::Conflict { .. } | AppError::Unprocessable { .. }) => return Ok(None),
             Err(e) => return Err(anyhow::anyhow!("demo planning: {e:?}")),
         }
     }
-    match service::plan(conn, actor, input, None, None, false).await {
+    match service::plan(work, input, None, None, false).await {
         Ok(p) => Ok(Some(p.lesson)),
         Err(e @ (AppError::Conflict { .. } | AppError::Unprocessable { .. })) => {
             tracing::debug!(error = ?e, "demo planning: slot skipped");
@@ -116,22 +107,21 @@ pub async fn seed(
     room: Option<Uuid>,
     today: NaiveDate,
 ) -> anyhow::Result<()> {
-    let actor = Actor::system(tenant);
-    let mut tx = db::begin_tenant(pool, tenant).await?;
+    let mut work = Work::system(pool, tenant).await?;
     // Students who may drive: active, registered, with hours; grouped by referent.
     let drivers: Vec<(Uuid, Option<Uuid>)> = sqlx::query_as(
         "SELECT id, referent_instructor_id FROM students
           WHERE tenant_id = $1 AND status = 'active' AND ants_status = 'validated' ORDER BY sort_key",
     )
     .bind(tenant.0)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *work)
     .await?;
     // The student linked to the demo student account.
     let eleve: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
         "SELECT id, referent_instructor_id FROM students WHERE tenant_id = $1 AND user_id IS NOT NULL LIMIT 1",
     )
     .bind(tenant.0)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *work)
     .await?;
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     let now = Utc::now();
@@ -143,7 +133,7 @@ pub async fn seed(
     exam.attendee_ids = drivers.iter().rev().take(3).map(|(s, _)| *s).collect();
     exam.meeting_point = Some("Centre d'examen de Tours-Nord".into());
     // Planned first: the exam day has priority over ordinary lessons.
-    try_plan(&mut tx, &actor, exam).await?;
+    try_plan(&mut work, exam).await?;
     let mut count = 0usize;
     let mut progress: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     for week in -4i64..4 {
@@ -160,31 +150,26 @@ pub async fn seed(
                     input.instructor_id = Some(*instructor);
                     input.vehicle_id = cars.get(i % cars.len().max(1)).copied();
                     input.meeting_point = Some(if k == 0 { "Agence" } else { "Gare de Tours" }.into());
-                    let Some(planned) = try_plan(&mut tx, &actor, input).await? else { continue };
+                    let Some(planned) = try_plan(&mut work, input).await? else { continue };
                     if planned.ends_at < now {
                         match count % 17 {
-                            3 => drop(service::no_show(&mut tx, &actor, &planned).await),
+                            3 => drop(service::no_show(&mut work, &planned).await),
                             7 => drop(
-                                service::cancel(&mut tx, &actor, &planned, Some("Malade"), CancelledBy::Student, false)
-                                    .await,
+                                service::cancel(&mut work, &planned, Some("Malade"), CancelledBy::Student, false).await,
                             ),
                             11 => {} // left to be marked: the office sees it in its alerts
                             _ => {
-                                if service::complete(&mut tx, &actor, &planned, Some("Bonne progression."))
-                                    .await
-                                    .is_ok()
-                                {
+                                if service::complete(&mut work, &planned, Some("Bonne progression.")).await.is_ok() {
                                     let done = progress.entry(student).or_insert(0usize);
                                     *done += 1;
-                                    evaluate_after(&mut tx, &actor, &planned, *done).await?;
+                                    evaluate_after(&mut work, &planned, *done).await?;
                                 }
                             }
                         }
                     } else if count % 19 == 5 {
                         drop(
                             service::cancel(
-                                &mut tx,
-                                &actor,
+                                &mut work,
                                 &planned,
                                 Some("Moniteur en formation"),
                                 CancelledBy::School,
@@ -204,13 +189,13 @@ pub async fn seed(
             input.instructor_id = referent;
             input.vehicle_id = cars.first().copied();
             input.meeting_point = Some("Agence".into());
-            if let Some(planned) = try_plan(&mut tx, &actor, input).await?
+            if let Some(planned) = try_plan(&mut work, input).await?
                 && planned.ends_at < now
-                && service::complete(&mut tx, &actor, &planned, Some("Créneaux, rétroviseurs : acquis.")).await.is_ok()
+                && service::complete(&mut work, &planned, Some("Créneaux, rétroviseurs : acquis.")).await.is_ok()
             {
                 let done = progress.entry(eleve).or_insert(0usize);
                 *done += 1;
-                evaluate_after(&mut tx, &actor, &planned, *done).await?;
+                evaluate_after(&mut work, &planned, *done).await?;
             }
         }
         // Two code sessions a week in the code room, with eight attendees.
@@ -220,14 +205,14 @@ pub async fn seed(
             input.room_id = room;
             let offset = usize::try_from(week + 4).unwrap_or(0) * 3;
             input.attendee_ids = drivers.iter().skip(offset % drivers.len().max(1)).take(8).map(|(s, _)| *s).collect();
-            if let Some(session) = try_plan(&mut tx, &actor, input).await?
+            if let Some(session) = try_plan(&mut work, input).await?
                 && session.ends_at < now
             {
-                drop(service::complete(&mut tx, &actor, &session, None).await);
+                drop(service::complete(&mut work, &session, None).await);
             }
         }
     }
-    tx.commit().await?;
+    work.commit().await?;
     Ok(())
 }
 

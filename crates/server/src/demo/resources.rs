@@ -10,11 +10,10 @@ use volant_domain::{ids::TenantId, schedule::WeeklyRange};
 
 use crate::{
     agencies::{self, AgencyInput, Closure, MeetingPoint, Room},
-    audit::Actor,
-    db,
     error::AppError,
     instructors::{self, Availability, AvailabilityException, ExceptionKind, InstructorInput},
     vehicles::{self, Gearbox, VehicleInput, VehicleKind, VehicleStatus},
+    work::Work,
 };
 
 fn err(e: AppError) -> anyhow::Error {
@@ -49,13 +48,12 @@ pub struct Seeded {
 }
 
 pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: NaiveDate) -> anyhow::Result<Seeded> {
-    let actor = Actor::system(tenant);
-    let mut tx = db::begin_tenant(pool, tenant).await?;
-    let first = agencies::repo::list(&mut tx, tenant).await?.into_iter().next().ok_or_else(|| anyhow!("no agency"))?;
+    let mut work = Work::system(pool, tenant).await?;
+    let first =
+        agencies::repo::list(&mut work, tenant).await?.into_iter().next().ok_or_else(|| anyhow!("no agency"))?;
     let christmas = NaiveDate::from_ymd_opt(today.year(), 12, 24).unwrap_or(today);
     let centre = agencies::routes::update_agency(
-        &mut tx,
-        &actor,
+        &mut work,
         first,
         AgencyInput {
             name: "Tours Centre".into(),
@@ -84,8 +82,7 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
     .await
     .map_err(err)?;
     let nord = agencies::routes::create_agency(
-        &mut tx,
-        &actor,
+        &mut work,
         AgencyInput {
             name: "Tours Nord".into(),
             address: Some("45 avenue de la Tranchée, 37100 Tours".into()),
@@ -116,8 +113,7 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
     let mut instructor_ids = vec![];
     for (n, (first_name, last_name, colour, agency, user, auth_days)) in people.into_iter().enumerate() {
         let saved = instructors::routes::create_instructor(
-            &mut tx,
-            &actor,
+            &mut work,
             InstructorInput {
                 first_name: first_name.into(),
                 last_name: last_name.into(),
@@ -164,8 +160,7 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
         };
         let before = Availability { weekly: vec![], exceptions: vec![], version: 1 };
         crate::planning::availability::replace_availability(
-            &mut tx,
-            &actor,
+            &mut work,
             saved.id,
             before,
             Availability { weekly, exceptions, version: 1 },
@@ -240,8 +235,7 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
     let mut vehicle_ids = vec![];
     for (plate, make, model, gearbox, kind, status, agency, inspection_days, insurance_days, km) in cars {
         let v = vehicles::routes::create_vehicle(
-            &mut tx,
-            &actor,
+            &mut work,
             VehicleInput {
                 kind,
                 plate: plate.into(),
@@ -261,7 +255,7 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
         .map_err(err)?;
         vehicle_ids.push(v.id);
     }
-    tx.commit().await?;
+    work.commit().await?;
     Ok(Seeded {
         code_room: centre.rooms.first().and_then(|r| r.id),
         agencies: vec![centre.id, nord.id],

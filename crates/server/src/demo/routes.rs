@@ -30,11 +30,10 @@ pub struct CaughtMail {
 #[utoipa::path(operation_id = "demo_mails", get, path = "/demo/mails", tag = "demo",
     responses((status = 200, body = Page<CaughtMail>), (status = 401), (status = 403), (status = 404)))]
 async fn mails(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Page<CaughtMail>>> {
-    ctx.require(Permission::ReadDemoMails)?;
     if !state.settings.profile.is_local() {
         return Err(AppError::NotFound);
     }
-    let mut tx = crate::db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let mut work = ctx.begin(&state, Permission::ReadDemoMails).await?;
     let items: Vec<CaughtMail> = sqlx::query_as(
         "SELECT d.id, d.to_address AS to, d.subject, d.body_text, d.created_at FROM demo_mails d
           WHERE d.tenant_id = $1
@@ -43,8 +42,8 @@ async fn mails(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Page<C
           ORDER BY d.created_at DESC LIMIT 200",
     )
     .bind(ctx.tenant_id.0)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *work)
     .await?;
-    tx.commit().await?;
+    work.commit().await?;
     Ok(Json(Page { items, next_cursor: None }))
 }

@@ -13,8 +13,6 @@ use volant_domain::{
 };
 
 use crate::{
-    audit::Actor,
-    db,
     error::AppError,
     students::{
         AntsStatus, Funding, Guardian, StartEvaluation, StudentCategory, StudentInput, TrainingMode,
@@ -23,6 +21,7 @@ use crate::{
         repo,
         routes::{create_student, set_archived, update_student},
     },
+    work::Work,
 };
 
 const FIRST: [&str; 20] = [
@@ -54,8 +53,7 @@ pub async fn seed(
     eleve_user: Uuid,
     today: NaiveDate,
 ) -> anyhow::Result<()> {
-    let actor = Actor::system(tenant);
-    let mut tx = db::begin_tenant(pool, tenant).await?;
+    let mut work = Work::system(pool, tenant).await?;
     for n in 0..60usize {
         let first = FIRST[n % FIRST.len()];
         let last = LAST[(n * 7 + n / 4) % LAST.len()];
@@ -125,29 +123,29 @@ pub async fn seed(
             notes: (n % 11 == 0).then(|| "Préfère les leçons le samedi matin.".into()),
             confirm_duplicate: false,
         };
-        let mut student = create_student(&mut tx, &actor, input).await.map_err(err)?;
+        let mut student = create_student(&mut work, input).await.map_err(err)?;
         if n == 0 {
-            repo::link_user(&mut tx, tenant, student.id, eleve_user).await?;
+            repo::link_user(&mut work, tenant, student.id, eleve_user).await?;
         }
         if signed_up {
-            seed_ledger(&mut tx, &actor, student.id, n).await?;
-            seed_documents(&mut tx, &actor, student.id, n, today, minor).await?;
+            seed_ledger(&mut work, student.id, n).await?;
+            seed_documents(&mut work, student.id, n, today, minor).await?;
         }
         if status_plan == StudentStatus::Finished || status_plan == StudentStatus::Archived {
             let mut finished = student.input();
             finished.status = StudentStatus::Finished;
             finished.end_reason = Some(if n % 3 == 0 { EndReason::Abandoned } else { EndReason::LicenceObtained });
-            student = update_student(&mut tx, &actor, student, finished).await.map_err(err)?;
+            student = update_student(&mut work, student, finished).await.map_err(err)?;
         }
         if status_plan == StudentStatus::Archived {
-            set_archived(&mut tx, &actor, student, true).await.map_err(err)?;
+            set_archived(&mut work, student, true).await.map_err(err)?;
         }
     }
-    tx.commit().await?;
+    work.commit().await?;
     Ok(())
 }
 
-async fn seed_ledger(conn: &mut sqlx::PgConnection, actor: &Actor, student: Uuid, n: usize) -> anyhow::Result<()> {
+async fn seed_ledger(work: &mut Work, student: Uuid, n: usize) -> anyhow::Result<()> {
     let post = |kind, minutes, reason: Option<&str>| NewHoursEntry { kind, minutes, reason: reason.map(str::to_owned) };
     let mut entries = vec![post(EntryKind::Purchase, 1200, Some("Forfait 20 heures"))];
     if n.is_multiple_of(3) {
@@ -160,19 +158,12 @@ async fn seed_ledger(conn: &mut sqlx::PgConnection, actor: &Actor, student: Uuid
         entries.push(post(EntryKind::Correction, -60, Some("Heure offerte saisie deux fois")));
     }
     for e in &entries {
-        hours::post(conn, actor, student, e).await.map_err(err)?;
+        hours::post(work, student, e).await.map_err(err)?;
     }
     Ok(())
 }
 
-async fn seed_documents(
-    conn: &mut sqlx::PgConnection,
-    actor: &Actor,
-    student: Uuid,
-    n: usize,
-    today: NaiveDate,
-    minor: bool,
-) -> anyhow::Result<()> {
+async fn seed_documents(work: &mut Work, student: Uuid, n: usize, today: NaiveDate, minor: bool) -> anyhow::Result<()> {
     let mut kinds = vec![
         (DocumentKind::IdCard, None, Some(today + Duration::days(2_000))),
         // Some e-photo codes are older than six months: the checklist shows them expired.
@@ -196,7 +187,7 @@ async fn seed_documents(
             content_type: "application/pdf",
             bytes: SAMPLE_PDF.to_vec(),
         };
-        documents::store(conn, actor, student, upload).await?;
+        documents::store(work, student, upload).await?;
     }
     Ok(())
 }

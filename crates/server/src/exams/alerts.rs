@@ -21,7 +21,6 @@ use super::{
 };
 use crate::{
     auth::{Ctx, Permission},
-    db,
     error::AppResult,
     state::AppState,
     students::{self, Student},
@@ -77,19 +76,18 @@ pub struct Alerts {
 #[utoipa::path(get, path = "/alerts", operation_id = "alerts_list", tag = "exams",
     responses((status = 200, body = Alerts), (status = 401), (status = 403)))]
 pub async fn alerts(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Alerts>> {
-    ctx.require(Permission::ReadAlerts)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let school = facts::school(&mut tx, ctx.tenant_id).await?;
+    let mut work = ctx.begin(&state, Permission::ReadAlerts).await?;
+    let school = facts::school(&mut work, ctx.tenant_id).await?;
     let today = school.today();
-    let active = active_students(&mut tx, ctx.tenant_id).await?;
-    let mut items = theory_expiring(&mut tx, ctx.tenant_id, &school).await?;
-    items.extend(low_hours(&mut tx, ctx.tenant_id, &active).await?);
-    items.extend(eligible_without_place(&mut tx, &ctx, &school).await?);
-    items.extend(instructor_papers(&mut tx, ctx.tenant_id, today).await?);
-    items.extend(vehicle_papers(&mut tx, ctx.tenant_id, today).await?);
-    items.extend(lessons_to_mark(&mut tx, ctx.tenant_id).await?);
-    items.extend(documents(&mut tx, ctx.tenant_id, &active, today).await?);
-    tx.commit().await?;
+    let active = active_students(&mut work, ctx.tenant_id).await?;
+    let mut items = theory_expiring(&mut work, ctx.tenant_id, &school).await?;
+    items.extend(low_hours(&mut work, ctx.tenant_id, &active).await?);
+    items.extend(eligible_without_place(&mut work, &ctx, &school).await?);
+    items.extend(instructor_papers(&mut work, ctx.tenant_id, today).await?);
+    items.extend(vehicle_papers(&mut work, ctx.tenant_id, today).await?);
+    items.extend(lessons_to_mark(&mut work, ctx.tenant_id).await?);
+    items.extend(documents(&mut work, ctx.tenant_id, &active, today).await?);
+    work.commit().await?;
     items.sort_by_key(|a| (a.severity, a.due_on.unwrap_or(NaiveDate::MAX)));
     Ok(Json(Alerts { items }))
 }

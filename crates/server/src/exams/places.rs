@@ -20,9 +20,8 @@ use super::{
     routes::{booker, record},
 };
 use crate::{
-    audit::{self, Change},
+    audit::Change,
     auth::{Ctx, Permission},
-    db,
     error::{AppError, AppResult, on_constraint, retrying},
     http::{
         created,
@@ -103,8 +102,7 @@ pub struct Places {
 #[utoipa::path(get, path = "/exam-places", operation_id = "exam_places_list", tag = "exams", params(PlacesQuery),
     responses((status = 200, body = Places), (status = 400), (status = 401), (status = 403)))]
 async fn list(State(state): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<PlacesQuery>) -> AppResult<Json<Places>> {
-    ctx.require(Permission::ManageExams)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let mut work = ctx.begin(&state, Permission::ManageExams).await?;
     let items: Vec<ExamPlace> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE p.tenant_id = $1 AND p.starts_at >= $2 AND ($3::timestamptz IS NULL OR p.starts_at < $3)
             AND (NOT $4 OR e.id IS NULL)
@@ -114,9 +112,9 @@ async fn list(State(state): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<Pla
     .bind(q.from.unwrap_or_else(Utc::now))
     .bind(q.to)
     .bind(q.available)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *work)
     .await?;
-    tx.commit().await?;
+    work.commit().await?;
     Ok(Json(Places { items }))
 }
 
@@ -124,13 +122,12 @@ async fn list(State(state): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<Pla
 #[utoipa::path(post, path = "/exam-places", operation_id = "exam_places_create", tag = "exams", request_body = NewExamPlace,
     responses((status = 201, body = ExamPlace), (status = 400), (status = 401), (status = 403)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
-    ctx.require(Permission::ManageExams)?;
+    let mut work = ctx.begin(&state, Permission::ManageExams).await?;
     let input: NewExamPlace = body.parse()?;
     let centre = input.centre.trim();
     if centre.is_empty() {
         return Err(AppError::field("centre", "Indiquez le centre d'examen."));
     }
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let id = Uuid::now_v7();
     let category = input.category.unwrap_or(StudentCategory::B);
     sqlx::query(
@@ -144,7 +141,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
     .bind(students::repo::to_text(&category))
     .bind(input.instructor_id)
     .bind(input.vehicle_id)
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await
     .map_err(|e| {
         on_constraint(
@@ -155,7 +152,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
             ],
         )
     })?;
-    let place = get(&mut tx, &ctx, id, false).await?;
+    let place = get(&mut work, &ctx, id, false).await?;
     let change = Change {
         action: "exam_place.create",
         entity: "exam_place",
@@ -163,8 +160,8 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
         before: None,
         after: Some(json!(place)),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(created(place))
 }
 
@@ -189,16 +186,15 @@ async fn assign(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Response> {
-    ctx.require(Permission::ManageExams)?;
     let id: Uuid = path_id(&id)?;
     let exam = retrying(|| async {
-        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-        let place = get(&mut tx, &ctx, id, true).await?;
+        let mut work = ctx.begin(&state, Permission::ManageExams).await?;
+        let place = get(&mut work, &ctx, id, true).await?;
         let input: Assignment = body.parse()?;
         if place.exam_id.is_some() {
             return Err(AppError::rule("place_taken", "Cette place d'examen est déjà attribuée."));
         }
-        let student = match visible(&mut tx, &ctx, input.student_id, true).await {
+        let student = match visible(&mut work, input.student_id, true).await {
             Err(AppError::NotFound) => {
                 return Err(AppError::field("student_id", "Cet élève n'existe pas dans l'école."));
             }
@@ -230,8 +226,8 @@ async fn assign(
             comment: None,
             override_reason: input.override_reason,
         };
-        let exam = record(&mut tx, &booker(&ctx), &student, exam, Some(place.id)).await?;
-        tx.commit().await?;
+        let exam = record(&mut work, &booker(&ctx), &student, exam, Some(place.id)).await?;
+        work.commit().await?;
         Ok(exam)
     })
     .await?;
@@ -260,16 +256,15 @@ pub struct Candidates {
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Candidates), (status = 401), (status = 403), (status = 404)))]
 async fn candidates(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Candidates>> {
-    ctx.require(Permission::ManageExams)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let place = get(&mut tx, &ctx, id, false).await?;
-    let school = facts::school(&mut tx, ctx.tenant_id).await?;
+    let mut work = ctx.begin(&state, Permission::ManageExams).await?;
+    let place = get(&mut work, &ctx, id, false).await?;
+    let school = facts::school(&mut work, ctx.tenant_id).await?;
     let (today, exam_date) = (school.today(), school.date_of(place.starts_at));
     let mut items = vec![];
-    for student_id in plausible_candidates(&mut tx, &ctx, &school, Some(&place.category)).await? {
-        let Some(s) = students::repo::get(&mut tx, ctx.tenant_id, student_id, false).await? else { continue };
-        let verdict = facts::eligibility(&mut tx, ctx.tenant_id, &school, &s, (exam_date, today)).await?;
+    for student_id in plausible_candidates(&mut work, &ctx, &school, Some(&place.category)).await? {
+        let Some(s) = students::repo::get(&mut work, ctx.tenant_id, student_id, false).await? else { continue };
+        let verdict = facts::eligibility(&mut work, ctx.tenant_id, &school, &s, (exam_date, today)).await?;
         let with = |status| verdict.rules.iter().filter(|r| r.status == status).map(|r| r.code).collect();
         items.push(Candidate {
             student_id,
@@ -280,7 +275,7 @@ async fn candidates(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
             warnings: with(RuleStatus::Warn),
         });
     }
-    tx.commit().await?;
+    work.commit().await?;
     items.sort_by_key(|c| (!c.eligible, c.blocking.len(), c.name.clone()));
     Ok(Json(Candidates { items }))
 }

@@ -18,9 +18,8 @@ use volant_domain::{
 
 use super::{Exam, ExamKind, ExamResult, ExamUpdate, NewExam, facts, repo};
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Change,
     auth::{Ctx, Permission, Viewer},
-    db,
     error::{AppError, AppResult, RuleViolation, retrying, violated_constraint},
     http::{
         created,
@@ -31,6 +30,7 @@ use crate::{
     planning::{self, LessonInput, LessonKind, LessonStatus},
     state::AppState,
     students::{Student, routes::visible},
+    work::Work,
 };
 
 /// How long the accompaniment to a practical test blocks the instructor and the vehicle (the
@@ -72,10 +72,9 @@ async fn list(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Page<Exam>>> {
-    ctx.require(Permission::ReadExams)?;
     let limit = page::limit(q.limit)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let (student_id, taught_by) = match ctx.viewer(&mut tx).await? {
+    let mut work = ctx.begin(&state, Permission::ReadExams).await?;
+    let (student_id, taught_by) = match work.viewer {
         Viewer::Office => (q.student_id, None),
         Viewer::Instructor(i) => (q.student_id, Some(i)),
         Viewer::Student(own) => (Some(own), None),
@@ -91,26 +90,26 @@ async fn list(
         after: page::decode_cursor(q.cursor.as_deref())?,
         limit: limit + 1,
     };
-    let rows = repo::list(&mut tx, ctx.tenant_id, &filter).await?;
-    tx.commit().await?;
+    let rows = repo::list(&mut work, ctx.tenant_id, &filter).await?;
+    work.commit().await?;
     Ok(Json(page::paginate(rows, limit, |e| (e.scheduled_at, e.id))))
 }
 
 /// An exam the caller may see (the same 404 otherwise).
-async fn visible_exam(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Exam> {
-    let exam = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
-    visible(conn, ctx, exam.student_id, false).await?;
+async fn visible_exam(work: &mut Work, id: Uuid, lock: bool) -> AppResult<Exam> {
+    let tenant = work.tenant();
+    let exam = repo::get(work, tenant, id, lock).await?.ok_or(AppError::NotFound)?;
+    visible(work, exam.student_id, false).await?;
     Ok(exam)
 }
 
 #[utoipa::path(get, path = "/exams/{id}", operation_id = "exams_get", tag = "exams", params(("id" = Uuid, Path)),
     responses((status = 200, body = Exam), (status = 401), (status = 404)))]
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Exam>> {
-    ctx.require(Permission::ReadExams)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let exam = visible_exam(&mut tx, &ctx, id, false).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadExams).await?;
+    let exam = visible_exam(&mut work, id, false).await?;
+    work.commit().await?;
     Ok(Json(exam))
 }
 
@@ -119,18 +118,17 @@ async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
 #[utoipa::path(post, path = "/exams", operation_id = "exams_create", tag = "exams", request_body = NewExam,
     responses((status = 201, body = Exam), (status = 400), (status = 401), (status = 403), (status = 409), (status = 422)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
-    ctx.require(Permission::ManageExams)?;
-    let input: NewExam = body.parse()?;
     let exam = retrying(|| async {
-        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-        let student = match visible(&mut tx, &ctx, input.student_id, true).await {
+        let mut work = ctx.begin(&state, Permission::ManageExams).await?;
+        let input: NewExam = body.parse()?;
+        let student = match visible(&mut work, input.student_id, true).await {
             Err(AppError::NotFound) => {
                 return Err(AppError::field("student_id", "Cet élève n'existe pas dans l'école."));
             }
             other => other?,
         };
-        let exam = record(&mut tx, &booker(&ctx), &student, input.clone(), None).await?;
-        tx.commit().await?;
+        let exam = record(&mut work, &booker(&ctx), &student, input, None).await?;
+        work.commit().await?;
         Ok(exam)
     })
     .await?;
@@ -139,24 +137,23 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
 
 /// Who books, and whether they may override the eligibility rules (an ADMIN).
 pub struct Booker {
-    pub actor: Actor,
     pub may_override: bool,
 }
 
 pub fn booker(ctx: &Ctx) -> Booker {
-    Booker { actor: ctx.actor(), may_override: ctx.role == Role::Admin }
+    Booker { may_override: ctx.role == Role::Admin }
 }
 
 /// Checks and saves a new exam (also used by `assign` and the demo): result consistency,
 /// eligibility for a booking, the accompaniment lesson, the audit.
 pub async fn record(
-    conn: &mut PgConnection,
+    work: &mut Work,
     by: &Booker,
     student: &Student,
     input: NewExam,
     place_id: Option<Uuid>,
 ) -> AppResult<Exam> {
-    let tenant = by.actor.tenant_id;
+    let tenant = work.tenant();
     let mut fields = ExamUpdate {
         scheduled_at: input.scheduled_at,
         centre: input.centre.clone(),
@@ -169,21 +166,21 @@ pub async fn record(
         override_reason: None,
     };
     check_fields(input.kind, &mut fields)?;
-    let school = facts::school(conn, tenant).await?;
+    let school = facts::school(work, tenant).await?;
     let (today, exam_date) = (school.today(), school.date_of(fields.scheduled_at));
     let is_booking = input.kind == ExamKind::Practical && fields.result == ExamResult::Pending && exam_date >= today;
     if is_booking {
-        no_other_booking(conn, tenant, student.id, school.tz).await?;
+        no_other_booking(work, tenant, student.id, school.tz).await?;
     }
     let override_reason = if is_booking {
-        let verdict = facts::eligibility(conn, tenant, &school, student, (exam_date, today)).await?;
+        let verdict = facts::eligibility(work, tenant, &school, student, (exam_date, today)).await?;
         allowed(by.may_override, &verdict, input.override_reason.as_deref())?
     } else {
         None
     };
     let lesson_id = match (input.kind, input.instructor_id, input.vehicle_id) {
         (ExamKind::Practical, Some(i), Some(v)) if fields.result == ExamResult::Pending => {
-            Some(accompany(conn, &by.actor, student.id, fields.scheduled_at, (i, v)).await?)
+            Some(accompany(work, student.id, fields.scheduled_at, (i, v)).await?)
         }
         _ => None,
     };
@@ -199,7 +196,7 @@ pub async fn record(
         place_id,
         override_reason: override_reason.as_deref(),
     };
-    if let Err(e) = repo::insert(conn, tenant, &row).await {
+    if let Err(e) = repo::insert(work, tenant, &row).await {
         return Err(match violated_constraint(&e) {
             Some("exams_one_per_place") => AppError::rule("place_taken", "Cette place d'examen est déjà attribuée."),
             Some("exams_tenant_id_instructor_id_fkey") => {
@@ -211,10 +208,10 @@ pub async fn record(
             _ => e.into(),
         });
     }
-    let exam = repo::get(conn, tenant, id, false).await?.ok_or(AppError::NotFound)?;
+    let exam = repo::get(work, tenant, id, false).await?.ok_or(AppError::NotFound)?;
     let action = if override_reason.is_some() { "exam.create_override" } else { "exam.create" };
     let change = Change { action, entity: "exam", entity_id: Some(id), before: None, after: Some(json!(exam)) };
-    audit::record(conn, &by.actor, change).await?;
+    work.audit().record(change).await?;
     Ok(exam)
 }
 
@@ -293,24 +290,24 @@ fn allowed(may_override: bool, verdict: &Eligibility, override_reason: Option<&s
 /// Books the accompanying instructor and vehicle: the candidate joins the `exam` lesson they
 /// already have at that time, or a new one is planned. Conflicts are the planning's 409.
 pub async fn accompany(
-    conn: &mut PgConnection,
-    actor: &Actor,
+    work: &mut Work,
     student: Uuid,
     starts_at: DateTime<Utc>,
     (instructor, vehicle): (Uuid, Uuid),
 ) -> AppResult<Uuid> {
+    let tenant = work.tenant();
     let existing: Option<Uuid> = sqlx::query_scalar(
         "SELECT id FROM lessons WHERE tenant_id = $1 AND kind = 'exam' AND status = 'planned' AND starts_at = $2
             AND instructor_id = $3 AND vehicle_id = $4 LIMIT 1",
     )
-    .bind(actor.tenant_id.0)
+    .bind(tenant.0)
     .bind(starts_at)
     .bind(instructor)
     .bind(vehicle)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(&mut **work)
     .await?;
     let before = match existing {
-        Some(id) => planning::repo::get(conn, actor.tenant_id, id, true).await?,
+        Some(id) => planning::repo::get(work, tenant, id, true).await?,
         None => None,
     };
     let input = match &before {
@@ -336,7 +333,7 @@ pub async fn accompany(
             comment: None,
         },
     };
-    let planned = planning::service::plan(conn, actor, input, before.as_ref(), None, false).await?;
+    let planned = planning::service::plan(work, input, before.as_ref(), None, false).await?;
     Ok(planned.lesson.id)
 }
 
@@ -351,22 +348,21 @@ async fn update(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Exam>> {
-    ctx.require(Permission::ManageExams)?;
     let id: Uuid = path_id(&id)?;
     retrying(|| async {
-        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-        let before = visible_exam(&mut tx, &ctx, id, true).await?;
+        let mut work = ctx.begin(&state, Permission::ManageExams).await?;
+        let before = visible_exam(&mut work, id, true).await?;
         let mut fields: ExamUpdate = patch::apply(&before.update(), before.version, &before, &body)?;
         check_fields(before.kind, &mut fields)?;
-        let override_reason = check_rebooking(&mut tx, &ctx, &before, &fields).await?;
-        repo::update(&mut tx, ctx.tenant_id, id, &fields).await?;
+        let override_reason = check_rebooking(&mut work, &ctx, &before, &fields).await?;
+        repo::update(&mut work, ctx.tenant_id, id, &fields).await?;
         if fields.result == ExamResult::Cancelled
             && before.result != ExamResult::Cancelled
             && let Some(lesson) = before.lesson_id
         {
-            leave_accompaniment(&mut tx, &ctx.actor(), lesson, before.student_id).await?;
+            leave_accompaniment(&mut work, lesson, before.student_id).await?;
         }
-        let after = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+        let after = repo::get(&mut work, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
         let mut after_json = json!(after);
         if let Some(reason) = &override_reason {
             after_json["override_reason"] = json!(reason);
@@ -378,8 +374,8 @@ async fn update(
             before: Some(json!(before)),
             after: Some(after_json),
         };
-        audit::record(&mut tx, &ctx.actor(), change).await?;
-        tx.commit().await?;
+        work.audit().record(change).await?;
+        work.commit().await?;
         Ok(Json(after))
     })
     .await
@@ -415,8 +411,9 @@ async fn check_rebooking(
 
 /// Takes a candidate out of a planned exam lesson; the last one out cancels it (by the
 /// school, never charged).
-async fn leave_accompaniment(conn: &mut PgConnection, actor: &Actor, lesson: Uuid, student: Uuid) -> AppResult<()> {
-    let Some(lesson) = planning::repo::get(conn, actor.tenant_id, lesson, true).await? else {
+async fn leave_accompaniment(work: &mut Work, lesson: Uuid, student: Uuid) -> AppResult<()> {
+    let tenant = work.tenant();
+    let Some(lesson) = planning::repo::get(work, tenant, lesson, true).await? else {
         return Ok(());
     };
     if lesson.status != LessonStatus::Planned || !lesson.attendee_ids.contains(&student) {
@@ -424,11 +421,11 @@ async fn leave_accompaniment(conn: &mut PgConnection, actor: &Actor, lesson: Uui
     }
     if lesson.attendee_ids.len() == 1 {
         let reason = Some("Examen annulé");
-        planning::service::cancel(conn, actor, &lesson, reason, planning::CancelledBy::School, true).await?;
+        planning::service::cancel(work, &lesson, reason, planning::CancelledBy::School, true).await?;
     } else {
         let mut input = lesson.input();
         input.attendee_ids.retain(|s| *s != student);
-        planning::service::plan(conn, actor, input, Some(&lesson), None, false).await?;
+        planning::service::plan(work, input, Some(&lesson), None, false).await?;
     }
     Ok(())
 }
@@ -452,14 +449,13 @@ async fn eligibility(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<EligibilityQuery>,
 ) -> AppResult<Json<Eligibility>> {
-    ctx.require(Permission::ReadExams)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let student = visible(&mut tx, &ctx, id, false).await?;
-    let school = facts::school(&mut tx, ctx.tenant_id).await?;
+    let mut work = ctx.begin(&state, Permission::ReadExams).await?;
+    let student = visible(&mut work, id, false).await?;
+    let school = facts::school(&mut work, ctx.tenant_id).await?;
     let today = school.today();
     let verdict =
-        facts::eligibility(&mut tx, ctx.tenant_id, &school, &student, (q.date.unwrap_or(today), today)).await?;
-    tx.commit().await?;
+        facts::eligibility(&mut work, ctx.tenant_id, &school, &student, (q.date.unwrap_or(today), today)).await?;
+    work.commit().await?;
     Ok(Json(verdict))
 }

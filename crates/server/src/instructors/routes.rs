@@ -14,9 +14,8 @@ use volant_domain::{ids::TenantId, role::Role};
 use super::{Instructor, InstructorInput, InstructorUpdate, repo, validate};
 use crate::{
     agencies,
-    audit::{self, Actor, Change},
-    auth::{Ctx, Permission},
-    db,
+    audit::Change,
+    auth::{Ctx, Permission, Viewer},
     error::{AppError, AppResult},
     http::{
         created,
@@ -25,6 +24,7 @@ use crate::{
         patch, path_id,
     },
     state::AppState,
+    work::Work,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -33,13 +33,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The record, if the caller may see it: the office sees every instructor, an instructor only
 /// their own record (others are the same 404 as unknown ids).
-pub async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Instructor> {
-    let found = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
-    match ctx.role {
-        Role::Admin | Role::Secretary => Ok(found),
-        Role::Instructor if found.user_id == Some(ctx.user_id.0) => Ok(found),
-        Role::Instructor => Err(AppError::NotFound),
-        Role::Student => Err(AppError::forbidden()),
+pub async fn visible(work: &mut Work, id: Uuid, lock: bool) -> AppResult<Instructor> {
+    let tenant = work.tenant();
+    let found = repo::get(work, tenant, id, lock).await?.ok_or(AppError::NotFound)?;
+    match work.viewer {
+        Viewer::Office => Ok(found),
+        Viewer::Instructor(me) if found.id == me => Ok(found),
+        Viewer::Instructor(_) | Viewer::Nobody => Err(AppError::NotFound),
+        Viewer::Student(_) => Err(AppError::forbidden()),
     }
 }
 
@@ -71,14 +72,13 @@ async fn list(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Page<Instructor>>> {
-    ctx.require(Permission::ReadInstructors)?;
     let limit = page::limit(q.limit)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let mut work = ctx.begin(&state, Permission::ReadInstructors).await?;
     let only = match ctx.role {
         Role::Admin | Role::Secretary => None,
-        Role::Instructor => Some(repo::id_of_user(&mut tx, ctx.tenant_id, ctx.user_id).await?.unwrap_or_default()),
+        Role::Instructor => Some(repo::id_of_user(&mut work, ctx.tenant_id, ctx.user_id).await?.unwrap_or_default()),
         // A student sees the instructors who teach them: their referent.
-        Role::Student => Some(referent_of_student(&mut tx, &ctx).await?.unwrap_or_default()),
+        Role::Student => Some(referent_of_student(&mut work, &ctx).await?.unwrap_or_default()),
     };
     let filter = repo::Filter {
         agency_id: q.agency_id,
@@ -87,8 +87,8 @@ async fn list(
         after: page::decode_cursor(q.cursor.as_deref())?,
         limit: limit + 1,
     };
-    let rows = repo::list(&mut tx, ctx.tenant_id, &filter).await?;
-    tx.commit().await?;
+    let rows = repo::list(&mut work, ctx.tenant_id, &filter).await?;
+    work.commit().await?;
     let rows = if ctx.role == Role::Student { rows.into_iter().map(Instructor::names_only).collect() } else { rows };
     Ok(Json(page::paginate(rows, limit, |i| (i.last_name.clone(), i.first_name.clone(), i.id))))
 }
@@ -110,25 +110,20 @@ const CONSTRAINTS: &[(&str, &str, &str)] =
 #[utoipa::path(operation_id = "instructors_create", post, path = "/instructors", tag = "instructors", request_body = InstructorInput,
     responses((status = 201, body = Instructor), (status = 400), (status = 401), (status = 403)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
-    ctx.require(Permission::ManageInstructors)?;
+    let mut work = ctx.begin(&state, Permission::ManageInstructors).await?;
     let input: InstructorInput = body.parse()?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let saved = create_instructor(&mut tx, &ctx.actor(), input).await?;
-    tx.commit().await?;
+    let saved = create_instructor(&mut work, input).await?;
+    work.commit().await?;
     Ok(created(saved))
 }
 
 /// Validates, stores and audits a new instructor.
-pub async fn create_instructor(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    input: InstructorInput,
-) -> AppResult<Instructor> {
+pub async fn create_instructor(work: &mut Work, input: InstructorInput) -> AppResult<Instructor> {
+    let tenant = work.tenant();
     let input = validate(input)?;
-    let agency = check_links(conn, actor.tenant_id, &input).await?;
-    let saved = repo::insert(conn, actor.tenant_id, agency, &input)
-        .await
-        .map_err(|e| crate::error::on_constraint(e, CONSTRAINTS))?;
+    let agency = check_links(work, tenant, &input).await?;
+    let saved =
+        repo::insert(work, tenant, agency, &input).await.map_err(|e| crate::error::on_constraint(e, CONSTRAINTS))?;
     let change = Change {
         action: "instructor.create",
         entity: "instructor",
@@ -136,7 +131,7 @@ pub async fn create_instructor(
         before: None,
         after: Some(json!(saved)),
     };
-    audit::record(conn, actor, change).await?;
+    work.audit().record(change).await?;
     Ok(saved)
 }
 
@@ -144,11 +139,10 @@ pub async fn create_instructor(
 #[utoipa::path(operation_id = "instructors_get_one", get, path = "/instructors/{id}", tag = "instructors", params(("id" = Uuid, Path)),
     responses((status = 200, body = Instructor), (status = 401), (status = 403), (status = 404)))]
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Instructor>> {
-    ctx.require(Permission::ReadInstructors)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let found = visible(&mut tx, &ctx, id, false).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadInstructors).await?;
+    let found = visible(&mut work, id, false).await?;
+    work.commit().await?;
     Ok(Json(found))
 }
 
@@ -161,13 +155,12 @@ async fn update(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Instructor>> {
-    ctx.require(Permission::ManageInstructors)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let before = visible(&mut tx, &ctx, id, true).await?;
+    let mut work = ctx.begin(&state, Permission::ManageInstructors).await?;
+    let before = visible(&mut work, id, true).await?;
     let input = validate(patch::apply(&before.input(), before.version, &before, &body)?)?;
-    let agency = check_links(&mut tx, ctx.tenant_id, &input).await?;
-    let mut after = repo::update(&mut tx, ctx.tenant_id, id, agency, &input)
+    let agency = check_links(&mut work, ctx.tenant_id, &input).await?;
+    let mut after = repo::update(&mut work, ctx.tenant_id, id, agency, &input)
         .await
         .map_err(|e| crate::error::on_constraint(e, CONSTRAINTS))?;
     let deactivated = before.active && !after.active;
@@ -179,7 +172,7 @@ async fn update(
         )
         .bind(ctx.tenant_id.0)
         .bind(id)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *work)
         .await?;
         after.future_lesson_ids = Some(future);
     }
@@ -191,7 +184,7 @@ async fn update(
         before: Some(json!(before)),
         after: Some(json!(after)),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(Json(after))
 }

@@ -49,16 +49,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(post, path = "/students/{id}/invite", operation_id = "students_invite", tag = "students", params(("id" = Uuid, Path)),
     responses((status = 201, body = Invitation), (status = 401), (status = 403), (status = 404), (status = 422)))]
 async fn invite_student(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    ctx.require(Permission::ManageStudents)?;
     let id: Uuid = crate::http::path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let s = crate::students::routes::visible(&mut tx, &ctx, id, false).await?;
+    let mut work = ctx.begin(&state, Permission::ManageStudents).await?;
+    let s = crate::students::routes::visible(&mut work, id, false).await?;
     let email =
         s.email.clone().ok_or_else(|| AppError::rule("email_required", "Le dossier n'a pas d'adresse e-mail."))?;
     if s.user_id.is_some() {
         return Err(AppError::rule("already_linked", "Cet élève a déjà un compte."));
     }
-    let inv = invite(&mut tx, &state, &ctx.actor(), &email, Role::Student, Some(id)).await?;
+    let inv = invite(&mut work, &state, &ctx.actor(), &email, Role::Student, Some(id)).await?;
     let change = Change {
         action: "student.invite",
         entity: "student",
@@ -66,8 +65,8 @@ async fn invite_student(State(state): State<AppState>, ctx: Ctx, Path(id): Path<
         before: None,
         after: Some(json!({"email": email})),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     state.jobs_wake.notify_one();
     Ok(crate::http::created(inv))
 }
@@ -133,11 +132,10 @@ pub struct NewInvitation {
 #[utoipa::path(operation_id = "invitations_create", post, path = "/invitations", tag = "users", request_body = NewInvitation,
     responses((status = 201, body = Invitation), (status = 400), (status = 401), (status = 403), (status = 422)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
-    ctx.require(Permission::ManageUsers)?;
+    let mut work = ctx.begin(&state, Permission::ManageUsers).await?;
     let body: NewInvitation = body.parse()?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let inv = invite(&mut tx, &state, &ctx.actor(), &body.email, body.role, None).await?;
-    tx.commit().await?;
+    let inv = invite(&mut work, &state, &ctx.actor(), &body.email, body.role, None).await?;
+    work.commit().await?;
     state.jobs_wake.notify_one();
     Ok((StatusCode::CREATED, Json(inv)).into_response())
 }

@@ -16,15 +16,15 @@ use volant_domain::ids::TenantId;
 
 use super::{BlockReason, CancelledBy, LessonKind, LessonStatus, repo as planning_repo, service};
 use crate::{
-    audit::{self, Actor, Change},
+    audit::Change,
     auth::{Ctx, Permission},
-    db,
     error::{AppError, AppResult, FieldErrors},
     http::{created, json::JsonBody, path_id},
     instructors::{
         self, Availability, AvailabilityException, ExceptionKind, repo, validate_availability, validate_exception,
     },
     state::AppState,
+    work::Work,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -36,14 +36,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Replaces the availability of an instructor (checked by the caller), audited.
 pub async fn replace_availability(
-    conn: &mut PgConnection,
-    actor: &Actor,
+    work: &mut Work,
     id: Uuid,
     before: Availability,
     wanted: Availability,
 ) -> AppResult<Availability> {
+    let tenant = work.tenant();
     let wanted = validate_availability(wanted)?;
-    repo::set_weekly(conn, actor.tenant_id, id, &wanted.weekly).await?;
+    repo::set_weekly(work, tenant, id, &wanted.weekly).await?;
     // Exceptions are planning blocks: unchanged ones stay, removed ones are cancelled, changed
     // or new ones go through the planning's conflict checks.
     for old in &before.exceptions {
@@ -55,7 +55,7 @@ pub async fn replace_availability(
                 && e.note == old.note
         });
         if !same {
-            cancel_exception(conn, actor, id, old.id.unwrap_or_default()).await?;
+            cancel_exception(work, id, old.id.unwrap_or_default()).await?;
         }
     }
     for e in &wanted.exceptions {
@@ -68,10 +68,10 @@ pub async fn replace_availability(
                 && e.note == old.note
         });
         if !kept {
-            add_block(conn, actor, id, e).await?;
+            add_block(work, id, e).await?;
         }
     }
-    let after = availability_of(conn, actor.tenant_id, id).await?;
+    let after = availability_of(work, tenant, id).await?;
     let change = Change {
         action: "instructor.availability",
         entity: "instructor",
@@ -79,7 +79,7 @@ pub async fn replace_availability(
         before: Some(json!(before)),
         after: Some(json!(after)),
     };
-    audit::record(conn, actor, change).await?;
+    work.audit().record(change).await?;
     Ok(after)
 }
 
@@ -94,15 +94,9 @@ fn block_reason(kind: ExceptionKind) -> BlockReason {
     }
 }
 
-async fn add_block(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    instructor: Uuid,
-    e: &AvailabilityException,
-) -> AppResult<AvailabilityException> {
+async fn add_block(work: &mut Work, instructor: Uuid, e: &AvailabilityException) -> AppResult<AvailabilityException> {
     let lesson = service::block(
-        conn,
-        actor,
+        work,
         service::Blocked::Instructor(instructor),
         (e.starts_at, e.ends_at),
         block_reason(e.kind),
@@ -118,13 +112,9 @@ async fn add_block(
     })
 }
 
-async fn cancel_exception(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    instructor: Uuid,
-    id: Uuid,
-) -> AppResult<AvailabilityException> {
-    let block = planning_repo::get(conn, actor.tenant_id, id, true)
+async fn cancel_exception(work: &mut Work, instructor: Uuid, id: Uuid) -> AppResult<AvailabilityException> {
+    let tenant = work.tenant();
+    let block = planning_repo::get(work, tenant, id, true)
         .await?
         .filter(|l| {
             l.instructor_id == Some(instructor)
@@ -132,7 +122,7 @@ async fn cancel_exception(
                 && l.status != LessonStatus::Cancelled
         })
         .ok_or(AppError::NotFound)?;
-    service::cancel(conn, actor, &block, Some("Indisponibilité retirée"), CancelledBy::School, true).await?;
+    service::cancel(work, &block, Some("Indisponibilité retirée"), CancelledBy::School, true).await?;
     let kind = ExceptionKind::try_from(block.block_reason.map(|r| r.as_str()).unwrap_or_else(|| "other".into()))
         .unwrap_or(ExceptionKind::Other);
     Ok(AvailabilityException {
@@ -158,12 +148,11 @@ async fn get_availability(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Json<Availability>> {
-    ctx.require(Permission::ReadInstructors)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    instructors::routes::visible(&mut tx, &ctx, id, false).await?;
-    let a = availability_of(&mut tx, ctx.tenant_id, id).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadInstructors).await?;
+    instructors::routes::visible(&mut work, id, false).await?;
+    let a = availability_of(&mut work, ctx.tenant_id, id).await?;
+    work.commit().await?;
     Ok(Json(a))
 }
 
@@ -176,17 +165,16 @@ async fn put_availability(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Availability>> {
-    ctx.require(Permission::ManageAvailability)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    instructors::routes::visible(&mut tx, &ctx, id, true).await?;
-    let before = availability_of(&mut tx, ctx.tenant_id, id).await?;
+    let mut work = ctx.begin(&state, Permission::ManageAvailability).await?;
+    instructors::routes::visible(&mut work, id, true).await?;
+    let before = availability_of(&mut work, ctx.tenant_id, id).await?;
     let wanted: Availability = body.parse()?;
     if wanted.version != before.version {
         return Err(AppError::StaleVersion { current: json!(before) });
     }
-    let after = replace_availability(&mut tx, &ctx.actor(), id, before, wanted).await?;
-    tx.commit().await?;
+    let after = replace_availability(&mut work, id, before, wanted).await?;
+    work.commit().await?;
     Ok(Json(after))
 }
 
@@ -200,17 +188,16 @@ async fn add_exception(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Response> {
-    ctx.require(Permission::DeclareUnavailability)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    instructors::routes::visible(&mut tx, &ctx, id, true).await?;
+    let mut work = ctx.begin(&state, Permission::DeclareUnavailability).await?;
+    instructors::routes::visible(&mut work, id, true).await?;
     let mut e: AvailabilityException = body.parse()?;
     e.id = None;
     let mut errors = FieldErrors::default();
     validate_exception(&mut e, "", &mut errors);
     errors.finish()?;
-    let saved = add_block(&mut tx, &ctx.actor(), id, &e).await?;
-    repo::touch_availability(&mut tx, ctx.tenant_id, id).await?;
+    let saved = add_block(&mut work, id, &e).await?;
+    repo::touch_availability(&mut work, ctx.tenant_id, id).await?;
     let change = Change {
         action: "instructor.exception.create",
         entity: "instructor",
@@ -218,8 +205,8 @@ async fn add_exception(
         before: None,
         after: Some(json!(saved)),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(created(saved))
 }
 
@@ -232,13 +219,12 @@ async fn delete_exception(
     ctx: Ctx,
     Path((id, exception_id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    ctx.require(Permission::DeclareUnavailability)?;
     let id: Uuid = path_id(&id)?;
     let exception_id: Uuid = path_id(&exception_id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    instructors::routes::visible(&mut tx, &ctx, id, true).await?;
-    let removed = cancel_exception(&mut tx, &ctx.actor(), id, exception_id).await?;
-    repo::touch_availability(&mut tx, ctx.tenant_id, id).await?;
+    let mut work = ctx.begin(&state, Permission::DeclareUnavailability).await?;
+    instructors::routes::visible(&mut work, id, true).await?;
+    let removed = cancel_exception(&mut work, id, exception_id).await?;
+    repo::touch_availability(&mut work, ctx.tenant_id, id).await?;
     let change = Change {
         action: "instructor.exception.delete",
         entity: "instructor",
@@ -246,8 +232,8 @@ async fn delete_exception(
         before: Some(json!(removed)),
         after: None,
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

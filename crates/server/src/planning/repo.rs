@@ -159,11 +159,31 @@ pub struct Write<'a> {
     pub warnings: &'a [Finding],
 }
 
-pub async fn insert(conn: &mut PgConnection, tenant: TenantId, w: &Write<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO lessons (tenant_id, id, kind, starts_at, ends_at, student_id, instructor_id, vehicle_id, capacity,
-                              room_id, meeting_point, agency_id, series_id, block_reason, note, comment, warnings)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+/// Writes a new lesson and its participants in one statement and returns it as stored.
+pub async fn insert(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    w: &Write<'_>,
+    students: &[Uuid],
+) -> Result<Lesson, sqlx::Error> {
+    // The participants' foreign key is checked at the end of the statement, when the lesson exists.
+    let row: Row = sqlx::query_as(
+        "WITH l AS (
+            INSERT INTO lessons (tenant_id, id, kind, starts_at, ends_at, student_id, instructor_id, vehicle_id,
+                                 capacity, room_id, meeting_point, agency_id, series_id, block_reason, note, comment,
+                                 warnings)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            RETURNING *),
+          p AS (
+            INSERT INTO lesson_participants (tenant_id, lesson_id, student_id, period, status)
+            SELECT l.tenant_id, l.id, s, l.period, l.status FROM l, unnest($18::uuid[]) s)
+         SELECT l.id, l.kind, l.status, l.starts_at, l.ends_at, l.student_id, l.instructor_id, l.vehicle_id,
+                CASE WHEN l.kind IN ('code', 'exam')
+                     THEN (SELECT coalesce(array_agg(s ORDER BY s), '{}') FROM unnest($18::uuid[]) s)
+                     ELSE '{}' END AS attendee_ids,
+                l.capacity, l.room_id, l.meeting_point, l.agency_id, l.series_id, l.block_reason, l.note,
+                l.comment, l.cancel_reason, l.cancelled_by, l.cancelled_at, l.charged, l.warnings, l.version
+           FROM l",
     )
     .bind(tenant.0)
     .bind(w.id)
@@ -182,9 +202,10 @@ pub async fn insert(conn: &mut PgConnection, tenant: TenantId, w: &Write<'_>) ->
     .bind(w.note)
     .bind(w.comment)
     .bind(Json(w.warnings))
-    .execute(conn)
-    .await
-    .map(|_| ())
+    .bind(students)
+    .fetch_one(conn)
+    .await?;
+    Lesson::try_from(row)
 }
 
 pub async fn update(conn: &mut PgConnection, tenant: TenantId, w: &Write<'_>) -> Result<(), sqlx::Error> {
@@ -315,6 +336,141 @@ pub async fn conflicts(
     .bind(vehicle)
     .bind(students)
     .bind(except)
+    .fetch_all(conn)
+    .await
+}
+
+/// The records a lesson names, as the rules need them, read in one statement.
+#[derive(Debug, serde::Deserialize)]
+pub struct FactRows {
+    pub instructor: Option<InstructorRow>,
+    pub vehicle: Option<VehicleRow>,
+    /// The students found, with their position in the request (from 1).
+    #[serde(default)]
+    pub students: Vec<StudentRow>,
+    pub room_found: bool,
+    pub room_capacity: Option<i32>,
+    /// The lesson's agency: the one asked for, else the instructor's, else the school's first.
+    pub agency: Option<AgencyRow>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct InstructorRow {
+    pub first_name: String,
+    pub last_name: String,
+    pub active: bool,
+    pub authorisation_expires_on: Option<chrono::NaiveDate>,
+    pub weekly_availability: Vec<volant_domain::schedule::WeeklyRange>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct VehicleRow {
+    pub plate: String,
+    pub kind: String,
+    pub dual_controls: bool,
+    pub status: String,
+    pub gearbox: String,
+    pub inspection_due_on: Option<chrono::NaiveDate>,
+    pub insurance_expires_on: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct StudentRow {
+    pub n: i64,
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub status: String,
+    pub ants_status: String,
+    pub has_start_evaluation: bool,
+    pub has_contract: bool,
+    pub category: String,
+    /// The ledger's balance, in minutes.
+    pub ledger_minutes: i64,
+    /// Planned driving lessons not yet marked, in minutes.
+    pub scheduled_minutes: i64,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct AgencyRow {
+    pub id: Uuid,
+    pub opening_hours: Vec<volant_domain::schedule::WeeklyRange>,
+    pub closures: Vec<crate::agencies::Closure>,
+    pub alsace_moselle: bool,
+}
+
+/// What a lesson names, for its checks.
+pub struct Named<'a> {
+    pub instructor: Option<Uuid>,
+    pub vehicle: Option<Uuid>,
+    pub students: &'a [Uuid],
+    pub room: Option<Uuid>,
+    pub agency: Option<Uuid>,
+}
+
+/// Every fact of a booking in one round trip (it was eight): each record as JSON, so that a
+/// missing one is a null the caller turns into a field error.
+pub async fn facts(conn: &mut PgConnection, tenant: TenantId, named: &Named<'_>) -> Result<FactRows, sqlx::Error> {
+    let Json(rows): Json<FactRows> = sqlx::query_scalar(
+        "WITH ins AS (SELECT first_name, last_name, active, authorisation_expires_on, weekly_availability, agency_id
+                        FROM instructors WHERE tenant_id = $1 AND id = $2),
+              veh AS (SELECT plate, kind, dual_controls, status, gearbox, inspection_due_on, insurance_expires_on
+                        FROM vehicles WHERE tenant_id = $1 AND id = $3),
+              stu AS (SELECT w.n, s.id, s.first_name, s.last_name, s.status, s.ants_status,
+                             s.start_evaluation IS NOT NULL AS has_start_evaluation,
+                             s.contract_signed_on IS NOT NULL AS has_contract, s.category,
+                             coalesce((SELECT sum(h.minutes) FROM hours_ledger h
+                                        WHERE h.tenant_id = s.tenant_id AND h.student_id = s.id), 0)::bigint
+                               AS ledger_minutes,
+                             coalesce((SELECT sum(extract(epoch FROM l.ends_at - l.starts_at) / 60) FROM lessons l
+                                        WHERE l.tenant_id = s.tenant_id AND l.student_id = s.id
+                                          AND l.kind = 'driving' AND l.status = 'planned'), 0)::bigint
+                               AS scheduled_minutes
+                        FROM unnest($4::uuid[]) WITH ORDINALITY AS w(id, n)
+                        JOIN students s ON s.tenant_id = $1 AND s.id = w.id),
+              room AS (SELECT capacity FROM agency_rooms WHERE tenant_id = $1 AND id = $5),
+              ag AS (SELECT id, opening_hours, closures, alsace_moselle FROM agencies
+                      WHERE tenant_id = $1 AND id = coalesce($6, (SELECT agency_id FROM ins), id)
+                      ORDER BY position, created_at LIMIT 1)
+         SELECT jsonb_build_object(
+                  'instructor', (SELECT to_jsonb(ins) - 'agency_id' FROM ins),
+                  'vehicle', (SELECT to_jsonb(veh) FROM veh),
+                  'students', coalesce((SELECT jsonb_agg(to_jsonb(stu) ORDER BY stu.n) FROM stu), '[]'),
+                  'room_found', $5::uuid IS NULL OR EXISTS (SELECT FROM room),
+                  'room_capacity', (SELECT capacity FROM room),
+                  'agency', (SELECT to_jsonb(ag) FROM ag))",
+    )
+    .bind(tenant.0)
+    .bind(named.instructor)
+    .bind(named.vehicle)
+    .bind(named.students)
+    .bind(named.room)
+    .bind(named.agency)
+    .fetch_one(conn)
+    .await?;
+    Ok(rows)
+}
+
+/// The names a planning window shows, by id: `(kind, id, name)` with kind `student`,
+/// `instructor` or `vehicle` (its plate), in one statement.
+pub async fn names(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    students: &[Uuid],
+    instructors: &[Uuid],
+    vehicles: &[Uuid],
+) -> Result<Vec<(String, Uuid, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT 'student', id, first_name || ' ' || last_name FROM students WHERE tenant_id = $1 AND id = ANY($2)
+         UNION ALL
+         SELECT 'instructor', id, first_name || ' ' || last_name FROM instructors WHERE tenant_id = $1 AND id = ANY($3)
+         UNION ALL
+         SELECT 'vehicle', id, plate FROM vehicles WHERE tenant_id = $1 AND id = ANY($4)",
+    )
+    .bind(tenant.0)
+    .bind(students)
+    .bind(instructors)
+    .bind(vehicles)
     .fetch_all(conn)
     .await
 }

@@ -4,9 +4,10 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -17,7 +18,6 @@ use super::{
 };
 use crate::{
     auth::{Ctx, Permission, Viewer},
-    db,
     error::{AppError, AppResult, retrying},
     http::{
         json::{ApiQuery, JsonBody, parse_query},
@@ -25,6 +25,7 @@ use crate::{
     },
     instructors,
     state::AppState,
+    work::Work,
 };
 
 /// At most this many lessons in one planning window.
@@ -45,14 +46,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(super::availability::routes())
 }
 
-pub async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Lesson> {
-    let viewer = ctx.viewer(conn).await?;
-    visible_in(conn, ctx, &viewer, id, lock).await
-}
-
-async fn visible_in(conn: &mut PgConnection, ctx: &Ctx, viewer: &Viewer, id: Uuid, lock: bool) -> AppResult<Lesson> {
-    let lesson = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
-    let ok = match *viewer {
+pub async fn visible(work: &mut Work, id: Uuid, lock: bool) -> AppResult<Lesson> {
+    let tenant = work.tenant();
+    let lesson = repo::get(work, tenant, id, lock).await?.ok_or(AppError::NotFound)?;
+    let ok = match work.viewer {
         Viewer::Office => true,
         Viewer::Instructor(i) => lesson.instructor_id == Some(i),
         Viewer::Student(s) => lesson.students().contains(&s),
@@ -73,6 +70,15 @@ pub struct WindowQuery {
     pub vehicle_id: Option<Uuid>,
     pub agency_id: Option<Uuid>,
     pub kind: Option<LessonKind>,
+    /// `names`: also the names of the students, instructors and vehicles the lessons name.
+    #[param(inline)]
+    pub include: Option<Include>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Include {
+    Names,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -80,6 +86,18 @@ pub struct LessonWindow {
     /// The whole window (never paginated).
     pub items: Vec<Lesson>,
     pub next_cursor: Option<String>,
+    /// With `include=names`: what the calendar writes on each lesson.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub names: Option<WindowNames>,
+}
+
+/// Names by id, of the records the window's lessons name (and only those the caller may see).
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct WindowNames {
+    pub students: BTreeMap<Uuid, String>,
+    pub instructors: BTreeMap<Uuid, String>,
+    /// Plates (not for students).
+    pub vehicles: BTreeMap<Uuid, String>,
 }
 
 /// The planning window `[from, to)`: every lesson and block that overlaps it.
@@ -90,11 +108,10 @@ async fn list(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<WindowQuery>,
 ) -> AppResult<Json<LessonWindow>> {
-    ctx.require(Permission::ReadPlanning)?;
     if q.to <= q.from {
         return Err(AppError::field("to", "La fin de la période doit suivre son début."));
     }
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let mut work = ctx.begin(&state, Permission::ReadPlanning).await?;
     let mut w = repo::Window {
         from: Some(q.from),
         to: Some(q.to),
@@ -106,23 +123,52 @@ async fn list(
         limit: MAX_WINDOW_LESSONS + 1,
         ..Default::default()
     };
-    let viewer = ctx.viewer(&mut tx).await?;
+    let viewer = work.viewer;
     match viewer {
         Viewer::Office => {}
         Viewer::Instructor(i) => w.instructor_id = Some(i),
         Viewer::Student(s) => w.student_id = Some(s),
         Viewer::Nobody => w.instructor_id = Some(Uuid::nil()),
     }
-    let items = repo::window(&mut tx, ctx.tenant_id, &w).await?;
-    tx.commit().await?;
-    let items: Vec<Lesson> = items.into_iter().map(|l| l.as_seen_by(&viewer)).collect();
+    let items: Vec<Lesson> =
+        repo::window(&mut work, ctx.tenant_id, &w).await?.into_iter().map(|l| l.as_seen_by(&viewer)).collect();
     if items.len() as i64 > MAX_WINDOW_LESSONS {
         return Err(AppError::field(
             "to",
             "Plus de 5 000 séances sur cette période : choisissez une période plus courte.",
         ));
     }
-    Ok(Json(LessonWindow { items, next_cursor: None }))
+    let names = match q.include {
+        Some(Include::Names) => Some(window_names(&mut work, &items).await?),
+        None => None,
+    };
+    work.commit().await?;
+    Ok(Json(LessonWindow { items, next_cursor: None, names }))
+}
+
+/// The names of what `lessons` name, as the viewer may see them.
+async fn window_names(work: &mut Work, lessons: &[Lesson]) -> AppResult<WindowNames> {
+    let ids = |pick: &dyn Fn(&Lesson) -> Vec<Uuid>| -> Vec<Uuid> {
+        let set: BTreeSet<Uuid> = lessons.iter().flat_map(pick).collect();
+        set.into_iter().collect()
+    };
+    let students = ids(&|l| l.students());
+    let instructors = ids(&|l| l.instructor_id.into_iter().collect());
+    let vehicles = match work.viewer {
+        Viewer::Student(_) => vec![],
+        _ => ids(&|l| l.vehicle_id.into_iter().collect()),
+    };
+    let tenant = work.tenant();
+    let mut names = WindowNames::default();
+    for (kind, id, name) in repo::names(work, tenant, &students, &instructors, &vehicles).await? {
+        let map = match kind.as_str() {
+            "student" => &mut names.students,
+            "instructor" => &mut names.instructors,
+            _ => &mut names.vehicles,
+        };
+        map.insert(id, name);
+    }
+    Ok(names)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -145,12 +191,11 @@ async fn create(
     ApiQuery(q): ApiQuery<CreateQuery>,
     body: JsonBody,
 ) -> AppResult<Response> {
-    ctx.require(Permission::ManagePlanning)?;
-    let input: LessonInput = body.parse()?;
     let planned = retrying(|| async {
-        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-        let planned = service::plan(&mut tx, &ctx.actor(), input.clone(), None, None, q.dry_run).await?;
-        tx.commit().await?;
+        let mut work = ctx.begin(&state, Permission::ManagePlanning).await?;
+        let input: LessonInput = body.parse()?;
+        let planned = service::plan(&mut work, input, None, None, q.dry_run).await?;
+        work.commit().await?;
         Ok(planned)
     })
     .await?;
@@ -162,12 +207,11 @@ async fn create(
 #[utoipa::path(get, path = "/lessons/{id}", operation_id = "lessons_get", tag = "planning", params(("id" = Uuid, Path)),
     responses((status = 200, body = Lesson), (status = 401), (status = 404)))]
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Lesson>> {
-    ctx.require(Permission::ReadPlanning)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let viewer = ctx.viewer(&mut tx).await?;
-    let lesson = visible_in(&mut tx, &ctx, &viewer, id, false).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadPlanning).await?;
+    let viewer = work.viewer;
+    let lesson = visible(&mut work, id, false).await?;
+    work.commit().await?;
     Ok(Json(lesson.as_seen_by(&viewer)))
 }
 
@@ -182,11 +226,10 @@ async fn update(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Planned>> {
-    ctx.require(Permission::ManagePlanning)?;
     let id: Uuid = path_id(&id)?;
     retrying(|| async {
-        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-        let before = visible(&mut tx, &ctx, id, true).await?;
+        let mut work = ctx.begin(&state, Permission::ManagePlanning).await?;
+        let before = visible(&mut work, id, true).await?;
         let mut input: LessonInput = patch::apply(&before.input(), before.version, &before, &body)?;
         if input.kind != before.kind {
             return Err(AppError::field(
@@ -198,8 +241,8 @@ async fn update(
             return Err(AppError::rule("lesson_not_planned", "Seule une séance prévue peut être déplacée."));
         }
         input.kind = before.kind;
-        let planned = service::plan(&mut tx, &ctx.actor(), input, Some(&before), None, false).await?;
-        tx.commit().await?;
+        let planned = service::plan(&mut work, input, Some(&before), None, false).await?;
+        work.commit().await?;
         Ok(Json(planned))
     })
     .await
@@ -227,15 +270,14 @@ async fn cancel(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Lesson>> {
-    ctx.require(Permission::ManagePlanning)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let lesson = visible(&mut tx, &ctx, id, true).await?;
+    let mut work = ctx.begin(&state, Permission::ManagePlanning).await?;
+    let lesson = visible(&mut work, id, true).await?;
     let req: CancelRequest = body.parse()?;
     let by = req.by.unwrap_or(CancelledBy::School);
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    let after = service::cancel(&mut tx, &ctx.actor(), &lesson, reason, by, req.waive_charge).await?;
-    tx.commit().await?;
+    let after = service::cancel(&mut work, &lesson, reason, by, req.waive_charge).await?;
+    work.commit().await?;
     Ok(Json(after))
 }
 
@@ -243,12 +285,11 @@ async fn cancel(
 #[utoipa::path(post, path = "/lessons/{id}/no-show", operation_id = "lessons_no_show", tag = "planning", params(("id" = Uuid, Path)),
     responses((status = 200, body = Lesson), (status = 401), (status = 403), (status = 404), (status = 422)))]
 async fn no_show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Lesson>> {
-    ctx.require(Permission::MarkLessons)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let lesson = visible(&mut tx, &ctx, id, true).await?;
-    let after = service::no_show(&mut tx, &ctx.actor(), &lesson).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::MarkLessons).await?;
+    let lesson = visible(&mut work, id, true).await?;
+    let after = service::no_show(&mut work, &lesson).await?;
+    work.commit().await?;
     Ok(Json(after))
 }
 
@@ -268,16 +309,15 @@ async fn duplicate(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Response> {
-    ctx.require(Permission::ManagePlanning)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let source = visible(&mut tx, &ctx, id, false).await?;
+    let mut work = ctx.begin(&state, Permission::ManagePlanning).await?;
+    let source = visible(&mut work, id, false).await?;
     let req: DuplicateRequest = body.parse()?;
     let mut input = source.input();
     input.ends_at = req.starts_at + (source.ends_at - source.starts_at);
     input.starts_at = req.starts_at;
-    let planned = service::plan(&mut tx, &ctx.actor(), input, None, None, false).await?;
-    tx.commit().await?;
+    let planned = service::plan(&mut work, input, None, None, false).await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(planned)).into_response())
 }
 
@@ -312,19 +352,18 @@ pub struct CopyWeekResult {
 #[utoipa::path(post, path = "/planning/copy-week", operation_id = "planning_copy_week", tag = "planning", request_body = CopyWeekRequest,
     responses((status = 200, body = CopyWeekResult), (status = 400), (status = 401), (status = 403)))]
 async fn copy_week(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Json<CopyWeekResult>> {
-    ctx.require(Permission::ManagePlanning)?;
+    let mut work = ctx.begin(&state, Permission::ManagePlanning).await?;
     let req: CopyWeekRequest = body.parse()?;
     for (field, d) in [("from_week", req.from_week), ("to_week", req.to_week)] {
         if d.weekday() != chrono::Weekday::Mon {
             return Err(AppError::field(field, "Indiquez le lundi de la semaine."));
         }
     }
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let tz = crate::school::read(&mut tx, ctx.tenant_id).await?.tz;
+    let tz = work.tz();
     let from = local_to_utc(tz, req.from_week.and_hms_opt(0, 0, 0).unwrap_or_default());
     let to = local_to_utc(tz, (req.from_week + Duration::days(7)).and_hms_opt(0, 0, 0).unwrap_or_default());
     let w = repo::Window { from: Some(from), to: Some(to), limit: MAX_WINDOW_LESSONS, ..Default::default() };
-    let source: Vec<Lesson> = repo::window(&mut tx, ctx.tenant_id, &w)
+    let source: Vec<Lesson> = repo::window(&mut work, ctx.tenant_id, &w)
         .await?
         .into_iter()
         .filter(|l| l.status != LessonStatus::Cancelled && l.kind != LessonKind::Unavailability && l.starts_at >= from)
@@ -338,12 +377,12 @@ async fn copy_week(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> A
         let mut input = lesson.input();
         input.starts_at = local_to_utc(tz, start_local);
         input.ends_at = local_to_utc(tz, end_local);
-        match service::plan(&mut tx, &ctx.actor(), input, None, None, false).await {
+        match service::plan(&mut work, input, None, None, false).await {
             Ok(p) => created.push(p.lesson),
             Err(e) => skipped.push(skip_report(lesson, e)?),
         }
     }
-    tx.commit().await?;
+    work.commit().await?;
     Ok(Json(CopyWeekResult { created, skipped }))
 }
 
@@ -395,14 +434,13 @@ pub struct ReplaceDayResult {
 #[utoipa::path(post, path = "/planning/replace-day", operation_id = "planning_replace_day", tag = "planning", request_body = ReplaceDayRequest,
     responses((status = 200, body = ReplaceDayResult), (status = 400), (status = 401), (status = 403), (status = 404)))]
 async fn replace_day(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Json<ReplaceDayResult>> {
-    ctx.require(Permission::ManagePlanning)?;
+    let mut work = ctx.begin(&state, Permission::ManagePlanning).await?;
     let req: ReplaceDayRequest = body.parse()?;
     if req.instructor_id.is_some() == req.vehicle_id.is_some() {
         return Err(AppError::field("instructor_id", "Indiquez soit un moniteur, soit un véhicule."));
     }
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let result = series::replace_day(&mut tx, &ctx.actor(), req).await?;
-    tx.commit().await?;
+    let result = series::replace_day(&mut work, req).await?;
+    work.commit().await?;
     Ok(Json(result))
 }
 
@@ -425,13 +463,12 @@ async fn instructor_stats(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> AppResult<Json<series::Stats>> {
-    ctx.require(Permission::ReadInstructors)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    instructors::routes::visible(&mut tx, &ctx, id, false).await?;
+    let mut work = ctx.begin(&state, Permission::ReadInstructors).await?;
+    instructors::routes::visible(&mut work, id, false).await?;
     let q: StatsQuery = parse_query(&q.unwrap_or_default())?;
-    let stats = series::stats(&mut tx, ctx.tenant_id, "instructor_id", id, q.from, q.to).await?;
-    tx.commit().await?;
+    let stats = series::stats(&mut work, ctx.tenant_id, "instructor_id", id, q.from, q.to).await?;
+    work.commit().await?;
     Ok(Json(stats))
 }
 
@@ -445,12 +482,11 @@ async fn vehicle_stats(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> AppResult<Json<series::Stats>> {
-    ctx.require(Permission::ReadVehicles)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    crate::vehicles::repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let mut work = ctx.begin(&state, Permission::ReadVehicles).await?;
+    crate::vehicles::repo::get(&mut work, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
     let q: StatsQuery = parse_query(&q.unwrap_or_default())?;
-    let stats = series::stats(&mut tx, ctx.tenant_id, "vehicle_id", id, q.from, q.to).await?;
-    tx.commit().await?;
+    let stats = series::stats(&mut work, ctx.tenant_id, "vehicle_id", id, q.from, q.to).await?;
+    work.commit().await?;
     Ok(Json(stats))
 }

@@ -29,15 +29,15 @@ use super::{
 };
 use crate::{
     agencies::Closure,
-    audit::{self, Actor, Change},
+    audit::Change,
     auth::{Ctx, Permission},
-    db,
     error::{AppError, AppResult, FieldErrors},
     http::{
         json::{JsonBody, parse_query},
         path_id,
     },
     state::AppState,
+    work::Work,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -147,7 +147,7 @@ async fn skipped_days(
 #[utoipa::path(post, path = "/lesson-series", operation_id = "series_create", tag = "planning", request_body = NewSeries,
     responses((status = 201, body = SeriesResult), (status = 400), (status = 401), (status = 403), (status = 422)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
-    ctx.require(Permission::ManagePlanning)?;
+    let mut work = ctx.begin(&state, Permission::ManagePlanning).await?;
     let req: NewSeries = body.parse()?;
     let rule = recurrence::parse(&req.rrule).map_err(|e| AppError::field("rrule", e.to_string()))?;
     if !(5..=720).contains(&req.template.duration_minutes) {
@@ -159,11 +159,9 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
     if req.template.kind == LessonKind::Unavailability {
         return Err(AppError::field("template.kind", "Une série planifie des séances, pas des indisponibilités."));
     }
-    let actor = ctx.actor();
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let tz = crate::school::read(&mut tx, ctx.tenant_id).await?.tz;
+    let tz = work.tz();
     let local_start = req.starts_at.with_timezone(&tz).naive_local();
-    let skip = skipped_days(&mut tx, ctx.tenant_id, req.template.agency_id, req.template.instructor_id).await?;
+    let skip = skipped_days(&mut work, ctx.tenant_id, req.template.agency_id, req.template.instructor_id).await?;
     let (starts, _) =
         recurrence::expand(&rule, local_start, skip).map_err(|e| AppError::field("rrule", e.to_string()))?;
     let id = Uuid::now_v7();
@@ -176,14 +174,13 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
     .bind(local_start)
     .bind(tz.name())
     .bind(SqlJson(&req.template))
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await?;
     let (mut created, mut skipped) = (vec![], vec![]);
     for local in starts {
         let starts_at = local_to_utc(tz, local);
         let ends_at = local_to_utc(tz, local + Duration::minutes(req.template.duration_minutes));
-        match service::plan(&mut tx, &actor, occurrence(&req.template, starts_at, ends_at), None, Some(id), false).await
-        {
+        match service::plan(&mut work, occurrence(&req.template, starts_at, ends_at), None, Some(id), false).await {
             Ok(p) => created.push(p.lesson),
             // A rule refusing the first occurrence refuses the series (it is the same for all).
             Err(e @ AppError::Unprocessable { .. }) if created.is_empty() && skipped.is_empty() => return Err(e),
@@ -210,8 +207,8 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
             json!({"rrule": series.rrule, "template": series.template, "created": created.len(), "skipped": skipped.len()}),
         ),
     };
-    audit::record(&mut tx, &actor, change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(SeriesResult { series, created, skipped })).into_response())
 }
 
@@ -234,34 +231,25 @@ pub struct ScopeQuery {
 }
 
 /// 404 for a series of another school (or none), before anything else is read.
-async fn ensure_series(state: &AppState, ctx: &Ctx, id: Uuid) -> AppResult<()> {
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+async fn ensure_series(work: &mut Work, id: Uuid) -> AppResult<()> {
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM lesson_series WHERE tenant_id = $1 AND id = $2)")
-        .bind(ctx.tenant_id.0)
+        .bind(work.tenant().0)
         .bind(id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **work)
         .await?;
-    tx.commit().await?;
     if exists { Ok(()) } else { Err(AppError::NotFound) }
 }
 
 /// The planned occurrences a scope designates, locked, by start.
-async fn selected(conn: &mut PgConnection, ctx: &Ctx, series: Uuid, q: &ScopeQuery) -> AppResult<Vec<Lesson>> {
+async fn selected(work: &mut Work, series: Uuid, q: &ScopeQuery) -> AppResult<Vec<Lesson>> {
     let w = repo::Window {
         series_id: Some(series),
         status: Some(LessonStatus::Planned),
         limit: 1000,
         ..Default::default()
     };
-    let all = repo::window(conn, ctx.tenant_id, &w).await?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM lesson_series WHERE tenant_id = $1 AND id = $2)")
-        .bind(ctx.tenant_id.0)
-        .bind(series)
-        .fetch_one(&mut *conn)
-        .await?;
-    if !exists {
-        return Err(AppError::NotFound);
-    }
+    let tenant = work.tenant();
+    let all = repo::window(work, tenant, &w).await?;
     let pivot = match (q.scope, q.lesson_id) {
         (Scope::All, _) => None,
         (_, Some(id)) => Some(all.iter().find(|l| l.id == id).ok_or(AppError::NotFound)?.starts_at),
@@ -278,7 +266,7 @@ async fn selected(conn: &mut PgConnection, ctx: &Ctx, series: Uuid, q: &ScopeQue
         .collect();
     let mut locked = vec![];
     for id in chosen {
-        locked.push(visible(conn, ctx, id, true).await?);
+        locked.push(visible(work, id, true).await?);
     }
     Ok(locked)
 }
@@ -316,19 +304,18 @@ async fn update(
     RawQuery(q): RawQuery,
     body: JsonBody,
 ) -> AppResult<Json<SeriesChangeResult>> {
-    ctx.require(Permission::ManagePlanning)?;
     let id: Uuid = path_id(&id)?;
-    ensure_series(&state, &ctx, id).await?;
+    let mut work = ctx.begin(&state, Permission::ManagePlanning).await?;
+    ensure_series(&mut work, id).await?;
     let q: ScopeQuery = parse_query(&q.unwrap_or_default())?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let lessons = selected(&mut tx, &ctx, id, &q).await?;
+    let lessons = selected(&mut work, id, &q).await?;
     let change: SeriesChange = body.parse()?;
     let start_time: Option<NaiveTime> = change
         .start_time
         .as_deref()
         .map(|t| parse_hhmm(t).map_err(|e| AppError::field("start_time", e.to_string())))
         .transpose()?;
-    let tz = crate::school::read(&mut tx, ctx.tenant_id).await?.tz;
+    let tz = work.tz();
     let (mut updated, mut skipped) = (vec![], vec![]);
     for lesson in lessons {
         let mut input = lesson.input();
@@ -346,12 +333,12 @@ async fn update(
         if change.meeting_point.is_some() {
             input.meeting_point = change.meeting_point.clone();
         }
-        match service::plan(&mut tx, &ctx.actor(), input, Some(&lesson), None, false).await {
+        match service::plan(&mut work, input, Some(&lesson), None, false).await {
             Ok(p) => updated.push(p.lesson),
             Err(e) => skipped.push(skip_report(lesson, e)?),
         }
     }
-    tx.commit().await?;
+    work.commit().await?;
     Ok(Json(SeriesChangeResult { updated, skipped }))
 }
 
@@ -370,30 +357,23 @@ async fn cancel(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> AppResult<Json<SeriesCancelResult>> {
-    ctx.require(Permission::ManagePlanning)?;
     let id: Uuid = path_id(&id)?;
-    ensure_series(&state, &ctx, id).await?;
+    let mut work = ctx.begin(&state, Permission::ManagePlanning).await?;
+    ensure_series(&mut work, id).await?;
     let q: ScopeQuery = parse_query(&q.unwrap_or_default())?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let lessons = selected(&mut tx, &ctx, id, &q).await?;
+    let lessons = selected(&mut work, id, &q).await?;
     let mut cancelled = vec![];
     for lesson in lessons {
-        cancelled.push(
-            service::cancel(&mut tx, &ctx.actor(), &lesson, Some("Série annulée"), CancelledBy::School, true).await?,
-        );
+        cancelled.push(service::cancel(&mut work, &lesson, Some("Série annulée"), CancelledBy::School, true).await?);
     }
-    tx.commit().await?;
+    work.commit().await?;
     Ok(Json(SeriesCancelResult { cancelled }))
 }
 
 /// See `routes::replace_day`.
-pub async fn replace_day(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    req: ReplaceDayRequest,
-) -> AppResult<ReplaceDayResult> {
-    let tenant = actor.tenant_id;
-    let tz = crate::school::read(conn, tenant).await?.tz;
+pub async fn replace_day(work: &mut Work, req: ReplaceDayRequest) -> AppResult<ReplaceDayResult> {
+    let tenant = work.tenant();
+    let tz = work.tz();
     let day_start = local_to_utc(tz, req.date.and_hms_opt(0, 0, 0).unwrap_or_default());
     let day_end = local_to_utc(tz, (req.date + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default());
     let by_instructor = req.instructor_id.is_some();
@@ -401,13 +381,13 @@ pub async fn replace_day(
         sqlx::query_scalar("SELECT EXISTS (SELECT FROM instructors WHERE tenant_id = $1 AND id = $2)")
             .bind(tenant.0)
             .bind(i)
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut **work)
             .await?
     } else {
         sqlx::query_scalar("SELECT EXISTS (SELECT FROM vehicles WHERE tenant_id = $1 AND id = $2)")
             .bind(tenant.0)
             .bind(req.vehicle_id)
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut **work)
             .await?
     };
     if !exists {
@@ -423,7 +403,7 @@ pub async fn replace_day(
         ..Default::default()
     };
     let lessons: Vec<Lesson> =
-        repo::window(conn, tenant, &w).await?.into_iter().filter(|l| l.kind != LessonKind::Unavailability).collect();
+        repo::window(work, tenant, &w).await?.into_iter().filter(|l| l.kind != LessonKind::Unavailability).collect();
     // The others who could take over: active instructors, or active cars, of the school.
     let candidates: Vec<Uuid> = if by_instructor {
         sqlx::query_scalar(
@@ -431,7 +411,7 @@ pub async fn replace_day(
         )
         .bind(tenant.0)
         .bind(req.instructor_id)
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut **work)
         .await?
     } else {
         sqlx::query_scalar(
@@ -439,7 +419,7 @@ pub async fn replace_day(
         )
         .bind(tenant.0)
         .bind(req.vehicle_id)
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut **work)
         .await?
     };
     let (mut reassigned, mut cancelled, mut to_call) = (vec![], vec![], vec![]);
@@ -452,7 +432,7 @@ pub async fn replace_day(
             } else {
                 input.vehicle_id = Some(*candidate);
             }
-            match service::plan(conn, actor, input, Some(&lesson), None, false).await {
+            match service::plan(work, input, Some(&lesson), None, false).await {
                 Ok(p) => {
                     taken = Some(p.lesson);
                     break;
@@ -465,8 +445,7 @@ pub async fn replace_day(
             Some(l) => ("reassigned", l),
             None => (
                 "cancelled",
-                service::cancel(conn, actor, &lesson, Some("Remplacement impossible"), CancelledBy::School, true)
-                    .await?,
+                service::cancel(work, &lesson, Some("Remplacement impossible"), CancelledBy::School, true).await?,
             ),
         };
         for student in after.students() {
@@ -474,7 +453,7 @@ pub async fn replace_day(
                 sqlx::query_as("SELECT first_name, last_name, phone FROM students WHERE tenant_id = $1 AND id = $2")
                     .bind(tenant.0)
                     .bind(student)
-                    .fetch_one(&mut *conn)
+                    .fetch_one(&mut **work)
                     .await?;
             to_call.push(StudentToCall {
                 student_id: student,
@@ -492,7 +471,7 @@ pub async fn replace_day(
         (Some(i), _) => service::Blocked::Instructor(i),
         (None, v) => service::Blocked::Vehicle(v.unwrap_or_default()),
     };
-    match service::block(conn, actor, who, (day_start, day_end), reason, note).await {
+    match service::block(work, who, (day_start, day_end), reason, note).await {
         Ok(_) | Err(AppError::Conflict { .. }) => {}
         Err(e) => return Err(e),
     }

@@ -5,44 +5,26 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::json;
-use sqlx::{Acquire, PgConnection, types::Json};
+use sqlx::{Acquire, PgConnection};
 use uuid::Uuid;
 use volant_domain::{
     holidays::holiday_name,
     ids::{LedgerEntryId, TenantId},
     planning::{self, Facts, Finding, InstructorFacts, StudentFacts, VehicleFacts},
-    schedule::WeeklyRange,
 };
 
 use super::{BlockReason, CancelledBy, Conflict, Lesson, LessonInput, LessonKind, LessonStatus, Planned, repo};
 use crate::{
-    agencies::{self, Closure},
-    audit::{self, Actor, Change},
+    audit::{self, Change},
     error::{AppError, AppResult, FieldErrors, RuleViolation},
+    school::{RuleMode, School},
+    work::Work,
 };
 
 /// Lessons may be planned up to 18 months ahead.
 pub const HORIZON_DAYS: i64 = 549;
 const MAX_LESSON_HOURS: i64 = 12;
 const MAX_BLOCK_DAYS: i64 = 366;
-
-/// The school's zone and planning settings.
-pub struct SchoolSettings {
-    pub tz: Tz,
-    pub late_cancel_hours: i64,
-    pub charge_late_cancellations: bool,
-    pub ants_rule_warns: bool,
-}
-
-pub async fn school(conn: &mut PgConnection, tenant: TenantId) -> AppResult<SchoolSettings> {
-    let school = crate::school::read(conn, tenant).await?;
-    Ok(SchoolSettings {
-        tz: school.tz,
-        late_cancel_hours: school.settings.late_cancel_hours,
-        charge_late_cancellations: school.settings.charge_late_cancellations,
-        ants_rule_warns: school.settings.ants_rule == crate::school::RuleMode::Warn,
-    })
-}
 
 fn trimmed(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
@@ -106,118 +88,71 @@ fn check_shape(i: &mut LessonInput, now: DateTime<Utc>) -> AppResult<()> {
     errors.finish()
 }
 
-type InstructorRow = (String, String, bool, Option<NaiveDate>, Json<Vec<WeeklyRange>>, Uuid);
-type VehicleRow = (String, String, bool, String, String, Option<NaiveDate>, Option<NaiveDate>);
-type StudentRow = (String, String, String, String, bool, bool, String, i64);
-type AgencyRow = (Json<Vec<WeeklyRange>>, Json<Vec<Closure>>, bool);
-
-/// What the rules need to know, read in the transaction (unknown ids are field errors).
+/// What the rules need to know, read in the transaction in one statement (unknown ids are field
+/// errors), with the agency the lesson belongs to and the room's capacity.
 async fn facts(
     conn: &mut PgConnection,
     tenant: TenantId,
     i: &LessonInput,
     existing: Option<&Lesson>,
-    s: &SchoolSettings,
-) -> AppResult<(Facts, Uuid)> {
-    let mut errors = FieldErrors::default();
-    let instructor: Option<InstructorRow> = match i.instructor_id {
-        Some(id) => {
-            let row = sqlx::query_as(
-                "SELECT first_name, last_name, active, authorisation_expires_on, weekly_availability, agency_id
-                   FROM instructors WHERE tenant_id = $1 AND id = $2",
-            )
-            .bind(tenant.0)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if row.is_none() {
-                errors.add("instructor_id", "Ce moniteur n'existe pas dans l'école.");
-            }
-            row
-        }
-        None => None,
-    };
-    let vehicle: Option<VehicleRow> = match i.vehicle_id {
-        Some(id) => {
-            let row = sqlx::query_as(
-                "SELECT plate, kind, dual_controls, status, gearbox, inspection_due_on, insurance_expires_on
-                   FROM vehicles WHERE tenant_id = $1 AND id = $2",
-            )
-            .bind(tenant.0)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if row.is_none() {
-                errors.add("vehicle_id", "Ce véhicule n'existe pas dans l'école.");
-            }
-            row
-        }
-        None => None,
-    };
+    school: &School,
+) -> AppResult<(Facts, Uuid, Option<i32>)> {
     let wanted: Vec<Uuid> = i.student_id.into_iter().chain(i.attendee_ids.iter().copied()).collect();
-    let mut students = vec![];
-    for (n, id) in wanted.iter().enumerate() {
-        let row: Option<StudentRow> = sqlx::query_as(
-            "SELECT s.first_name, s.last_name, s.status, s.ants_status, s.start_evaluation IS NOT NULL,
-                    s.contract_signed_on IS NOT NULL, s.category,
-                    coalesce((SELECT sum(minutes) FROM hours_ledger h WHERE h.tenant_id = s.tenant_id AND h.student_id = s.id), 0)::bigint
-               FROM students s WHERE s.tenant_id = $1 AND s.id = $2",
-        )
-        .bind(tenant.0)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some((first, last, status, ants, eval, contract, category, remaining)) = row else {
+    let named = repo::Named {
+        instructor: i.instructor_id,
+        vehicle: i.vehicle_id,
+        students: &wanted,
+        room: i.room_id,
+        agency: i.agency_id,
+    };
+    let rows = repo::facts(conn, tenant, &named).await?;
+    let mut errors = FieldErrors::default();
+    if i.instructor_id.is_some() && rows.instructor.is_none() {
+        errors.add("instructor_id", "Ce moniteur n'existe pas dans l'école.");
+    }
+    if i.vehicle_id.is_some() && rows.vehicle.is_none() {
+        errors.add("vehicle_id", "Ce véhicule n'existe pas dans l'école.");
+    }
+    for (n, _) in wanted.iter().enumerate() {
+        if !rows.students.iter().any(|s| s.n == n as i64 + 1) {
             let field = if i.kind.has_attendees() { format!("attendee_ids[{n}]") } else { "student_id".into() };
             errors.add(&field, "Cet élève n'existe pas dans l'école.");
-            continue;
-        };
-        let mut scheduled = crate::students::hours::scheduled_minutes(conn, tenant, *id).await?;
-        if let Some(e) = existing
-            .filter(|e| e.kind == LessonKind::Driving && e.status == LessonStatus::Planned && e.student_id == Some(*id))
-        {
-            scheduled -= e.minutes();
         }
-        students.push(StudentFacts {
-            name: format!("{first} {last}"),
-            active: status == "active",
-            ants_validated: ants == "validated",
-            has_start_evaluation: eval,
-            has_contract: contract,
-            automatic_only: category == "B78",
-            bookable_minutes: remaining - scheduled,
-        });
     }
-    if let Some(room) = i.room_id {
-        let found: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT FROM agency_rooms WHERE tenant_id = $1 AND id = $2)")
-                .bind(tenant.0)
-                .bind(room)
-                .fetch_one(&mut *conn)
-                .await?;
-        if !found {
-            errors.add("room_id", "Cette salle n'existe pas dans l'école.");
-        }
+    if !rows.room_found {
+        errors.add("room_id", "Cette salle n'existe pas dans l'école.");
+    }
+    if rows.agency.is_none() {
+        errors.add("agency_id", "Cette agence n'existe pas dans l'école.");
     }
     errors.finish()?;
-    let agency = match i.agency_id {
-        Some(a) => agencies::repo::resolve(conn, tenant, Some(a)).await?,
-        None => match &instructor {
-            Some(row) => row.5,
-            None => agencies::repo::resolve(conn, tenant, None).await?,
-        },
-    };
-    let (opening_hours, closures, alsace): AgencyRow =
-        sqlx::query_as("SELECT opening_hours, closures, alsace_moselle FROM agencies WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.0)
-            .bind(agency)
-            .fetch_one(&mut *conn)
-            .await?;
-    let start = i.starts_at.with_timezone(&s.tz);
-    let end = i.ends_at.with_timezone(&s.tz);
+    let agency = rows.agency.ok_or(AppError::NotFound)?;
+    let students = rows
+        .students
+        .into_iter()
+        .map(|s| {
+            // A lesson being moved no longer counts against the hours it already holds.
+            let moved = existing
+                .filter(|e| e.kind == LessonKind::Driving && e.status == LessonStatus::Planned)
+                .filter(|e| e.student_id == Some(s.id))
+                .map_or(0, Lesson::minutes);
+            StudentFacts {
+                name: format!("{} {}", s.first_name, s.last_name),
+                active: s.status == "active",
+                ants_validated: s.ants_status == "validated",
+                has_start_evaluation: s.has_start_evaluation,
+                has_contract: s.has_contract,
+                automatic_only: s.category == "B78",
+                bookable_minutes: s.ledger_minutes - (s.scheduled_minutes - moved),
+            }
+        })
+        .collect();
+    let tz = school.tz;
+    let start = i.starts_at.with_timezone(&tz);
+    let end = i.ends_at.with_timezone(&tz);
     let date = start.date_naive();
-    let closure = closures
-        .0
+    let closure = agency
+        .closures
         .iter()
         .find(|c| c.date <= date && date <= c.end_date.unwrap_or(c.date))
         .map(|c| c.label.clone().unwrap_or_else(|| "fermeture".into()));
@@ -231,29 +166,29 @@ async fn facts(
             end.time()
         },
         minutes: (i.ends_at - i.starts_at).num_minutes(),
-        today: Utc::now().with_timezone(&s.tz).date_naive(),
-        instructor: instructor.map(|(first, last, active, expires, weekly, _)| InstructorFacts {
-            name: format!("{first} {last}"),
-            active,
-            authorisation_expires_on: expires,
-            weekly: weekly.0,
+        today: school.today(),
+        instructor: rows.instructor.map(|r| InstructorFacts {
+            name: format!("{} {}", r.first_name, r.last_name),
+            active: r.active,
+            authorisation_expires_on: r.authorisation_expires_on,
+            weekly: r.weekly_availability,
         }),
-        vehicle: vehicle.map(|(plate, kind, dual, status, gearbox, inspection, insurance)| VehicleFacts {
-            plate,
-            simulator: kind == "simulator",
-            dual_controls: dual,
-            status,
-            automatic: gearbox == "automatic",
-            inspection_due_on: inspection,
-            insurance_expires_on: insurance,
+        vehicle: rows.vehicle.map(|r| VehicleFacts {
+            plate: r.plate,
+            simulator: r.kind == "simulator",
+            dual_controls: r.dual_controls,
+            status: r.status,
+            automatic: r.gearbox == "automatic",
+            inspection_due_on: r.inspection_due_on,
+            insurance_expires_on: r.insurance_expires_on,
         }),
         students,
-        opening_hours: opening_hours.0,
-        holiday: holiday_name(date, alsace).map(str::to_owned),
+        opening_hours: agency.opening_hours,
+        holiday: holiday_name(date, agency.alsace_moselle).map(str::to_owned),
         closure,
-        ants_rule_warns: s.ants_rule_warns,
+        ants_rule_warns: school.settings.ants_rule == RuleMode::Warn,
     };
-    Ok((facts, agency))
+    Ok((facts, agency.id, rows.room_capacity))
 }
 
 fn rules_error(blocks: Vec<Finding>) -> AppError {
@@ -281,30 +216,23 @@ pub fn is_overlap(e: &sqlx::Error) -> bool {
 /// Checks and writes a lesson (a new one, or `existing` changed). With `dry_run`, everything is
 /// checked, written in a savepoint and rolled back: the answer is exactly what a save would give.
 pub async fn plan(
-    conn: &mut PgConnection,
-    actor: &Actor,
+    work: &mut Work,
     mut input: LessonInput,
     existing: Option<&Lesson>,
     series_id: Option<Uuid>,
     dry_run: bool,
 ) -> AppResult<Planned> {
-    let tenant = actor.tenant_id;
+    let tenant = work.tenant();
     check_shape(&mut input, Utc::now())?;
-    let settings = school(conn, tenant).await?;
-    let (facts, agency) = facts(conn, tenant, &input, existing, &settings).await?;
+    let (facts, agency, room_capacity) = facts(&mut work.tx, tenant, &input, existing, &work.school).await?;
+    let conn: &mut PgConnection = &mut work.tx;
     let (blocks, warnings) = planning::check(&facts);
     if !blocks.is_empty() {
         return Err(rules_error(blocks));
     }
-    let capacity = match (input.kind, input.capacity, input.room_id) {
-        (LessonKind::Code, None, Some(room)) => Some(
-            sqlx::query_scalar::<_, i32>("SELECT capacity FROM agency_rooms WHERE tenant_id = $1 AND id = $2")
-                .bind(tenant.0)
-                .bind(room)
-                .fetch_one(&mut *conn)
-                .await?,
-        ),
-        (_, c, _) => c,
+    let capacity = match (input.kind, input.capacity) {
+        (LessonKind::Code, None) => room_capacity,
+        (_, c) => c,
     };
     if let Some(cap) = capacity
         && input.attendee_ids.len() > usize::try_from(cap).unwrap_or(0)
@@ -347,23 +275,21 @@ pub async fn plan(
         warnings: &warnings,
     };
     let mut sp = conn.begin().await?;
-    let written = async {
-        match existing {
-            Some(_) => repo::update(&mut sp, tenant, &write).await?,
-            None => repo::insert(&mut sp, tenant, &write).await?,
+    let written = match existing {
+        None => repo::insert(&mut sp, tenant, &write, &students).await,
+        Some(_) => rewrite(&mut sp, tenant, &write, &students).await,
+    };
+    let lesson = match written {
+        Ok(lesson) => lesson,
+        Err(e) => {
+            drop(sp);
+            if is_overlap(&e) {
+                let found = repo::conflicts(conn, tenant, &slot, except).await?;
+                return Err(conflict_error(found));
+            }
+            return Err(e.into());
         }
-        repo::set_participants(&mut sp, tenant, id, &students).await
-    }
-    .await;
-    if let Err(e) = written {
-        drop(sp);
-        if is_overlap(&e) {
-            let found = repo::conflicts(conn, tenant, &slot, except).await?;
-            return Err(conflict_error(found));
-        }
-        return Err(e.into());
-    }
-    let lesson = repo::get(&mut sp, tenant, id, false).await?.ok_or(AppError::NotFound)?;
+    };
     if dry_run {
         sp.rollback().await?;
         return Ok(Planned { lesson, warnings });
@@ -373,13 +299,25 @@ pub async fn plan(
         None => ("lesson.create", None),
     };
     let change = Change { action, entity: "lesson", entity_id: Some(id), before, after: Some(json!(lesson)) };
-    audit::record(&mut sp, actor, change).await?;
+    audit::record(&mut sp, &work.actor, change).await?;
     sp.commit().await?;
     Ok(Planned { lesson, warnings })
 }
 
+/// Changes a planned lesson and its participants, and reads it back.
+async fn rewrite(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    write: &repo::Write<'_>,
+    students: &[Uuid],
+) -> Result<Lesson, sqlx::Error> {
+    repo::update(conn, tenant, write).await?;
+    repo::set_participants(conn, tenant, write.id, students).await?;
+    repo::get(conn, tenant, write.id, false).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
 /// Posts the consumption of a lesson to each student's ledger (once per lesson and student).
-async fn consume(conn: &mut PgConnection, actor: &Actor, lesson: &Lesson, reason: &str) -> AppResult<()> {
+async fn consume(work: &mut Work, lesson: &Lesson, reason: &str) -> AppResult<()> {
     if lesson.kind != LessonKind::Driving {
         return Ok(());
     }
@@ -389,14 +327,14 @@ async fn consume(conn: &mut PgConnection, actor: &Actor, lesson: &Lesson, reason
             "INSERT INTO hours_ledger (tenant_id, id, student_id, kind, minutes, reason, lesson_id, created_by)
              VALUES ($1, $2, $3, 'consumption', $4, $5, $6, $7)",
         )
-        .bind(actor.tenant_id.0)
+        .bind(work.tenant().0)
         .bind(LedgerEntryId::new().0)
         .bind(student)
         .bind(-minutes)
         .bind(reason)
         .bind(lesson.id)
-        .bind(actor.user_id)
-        .execute(&mut *conn)
+        .bind(work.actor.user_id)
+        .execute(&mut **work)
         .await?;
     }
     Ok(())
@@ -415,8 +353,9 @@ fn must_be_planned(lesson: &Lesson) -> AppResult<()> {
     Ok(())
 }
 
-async fn finish_change(conn: &mut PgConnection, actor: &Actor, before: &Lesson, action: &str) -> AppResult<Lesson> {
-    let after = repo::get(conn, actor.tenant_id, before.id, false).await?.ok_or(AppError::NotFound)?;
+async fn finish_change(work: &mut Work, before: &Lesson, action: &str) -> AppResult<Lesson> {
+    let tenant = work.tenant();
+    let after = repo::get(work, tenant, before.id, false).await?.ok_or(AppError::NotFound)?;
     let change = Change {
         action,
         entity: "lesson",
@@ -424,18 +363,14 @@ async fn finish_change(conn: &mut PgConnection, actor: &Actor, before: &Lesson, 
         before: Some(json!(before)),
         after: Some(json!(after)),
     };
-    audit::record(conn, actor, change).await?;
+    work.audit().record(change).await?;
     Ok(after)
 }
 
 /// Marks a lesson done (not before it has started) and posts the consumption.
-pub async fn complete(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    lesson: &Lesson,
-    comment: Option<&str>,
-) -> AppResult<Lesson> {
+pub async fn complete(work: &mut Work, lesson: &Lesson, comment: Option<&str>) -> AppResult<Lesson> {
     must_be_planned(lesson)?;
+    let tenant = work.tenant();
     if Utc::now() < lesson.starts_at {
         return Err(AppError::rule("lesson_not_started", "Une séance ne peut être marquée faite qu'après son début."));
     }
@@ -446,22 +381,23 @@ pub async fn complete(
         cancelled_by: None,
         charged: false,
     };
-    repo::set_status(conn, actor.tenant_id, lesson.id, &change).await?;
-    consume(conn, actor, lesson, "Leçon effectuée").await?;
-    finish_change(conn, actor, lesson, "lesson.complete").await
+    repo::set_status(work, tenant, lesson.id, &change).await?;
+    consume(work, lesson, "Leçon effectuée").await?;
+    finish_change(work, lesson, "lesson.complete").await
 }
 
 /// Marks a no-show (not before the start): the lesson is charged, unless the school charges
 /// neither late cancellations nor no-shows.
-pub async fn no_show(conn: &mut PgConnection, actor: &Actor, lesson: &Lesson) -> AppResult<Lesson> {
+pub async fn no_show(work: &mut Work, lesson: &Lesson) -> AppResult<Lesson> {
     must_be_planned(lesson)?;
+    let tenant = work.tenant();
     if Utc::now() < lesson.starts_at {
         return Err(AppError::rule(
             "lesson_not_started",
             "Une absence ne peut être notée qu'après le début de la séance.",
         ));
     }
-    let charged = lesson.kind == LessonKind::Driving && school(conn, actor.tenant_id).await?.charge_late_cancellations;
+    let charged = lesson.kind == LessonKind::Driving && work.settings().charge_late_cancellations;
     let change = repo::StatusChange {
         status: LessonStatus::NoShow,
         comment: None,
@@ -469,22 +405,21 @@ pub async fn no_show(conn: &mut PgConnection, actor: &Actor, lesson: &Lesson) ->
         cancelled_by: None,
         charged,
     };
-    repo::set_status(conn, actor.tenant_id, lesson.id, &change).await?;
-    consume(conn, actor, lesson, "Absence à la leçon").await?;
-    finish_change(conn, actor, lesson, "lesson.no_show").await
+    repo::set_status(work, tenant, lesson.id, &change).await?;
+    consume(work, lesson, "Absence à la leçon").await?;
+    finish_change(work, lesson, "lesson.no_show").await
 }
 
 /// Cancels; a student's cancellation with less notice than the school's setting is charged
 /// unless the office waives it. A cancellation by the school is never charged.
 pub async fn cancel(
-    conn: &mut PgConnection,
-    actor: &Actor,
+    work: &mut Work,
     lesson: &Lesson,
     reason: Option<&str>,
     by: CancelledBy,
     waive_charge: bool,
 ) -> AppResult<Lesson> {
-    cancel_as_asked(conn, actor, lesson, &Cancellation { reason, by, waive_charge, asked_at: Utc::now() }).await
+    cancel_as_asked(work, lesson, &Cancellation { reason, by, waive_charge, asked_at: Utc::now() }).await
 }
 
 /// A cancellation, with the instant it was asked for.
@@ -498,17 +433,13 @@ pub struct Cancellation<'a> {
     pub asked_at: DateTime<Utc>,
 }
 
-pub async fn cancel_as_asked(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    lesson: &Lesson,
-    order: &Cancellation<'_>,
-) -> AppResult<Lesson> {
+pub async fn cancel_as_asked(work: &mut Work, lesson: &Lesson, order: &Cancellation<'_>) -> AppResult<Lesson> {
     let Cancellation { reason, by, waive_charge, asked_at } = *order;
     if lesson.status != LessonStatus::Planned {
         return Err(AppError::rule("lesson_not_planned", "Cette séance n'est plus prévue."));
     }
-    let settings = school(conn, actor.tenant_id).await?;
+    let tenant = work.tenant();
+    let settings = work.settings();
     let notice = (lesson.starts_at - asked_at).num_minutes();
     let late = planning::is_late_cancellation(notice, settings.late_cancel_hours);
     let charged = settings.charge_late_cancellations
@@ -523,11 +454,11 @@ pub async fn cancel_as_asked(
         cancelled_by: Some(by),
         charged,
     };
-    repo::set_status(conn, actor.tenant_id, lesson.id, &change).await?;
+    repo::set_status(work, tenant, lesson.id, &change).await?;
     if charged {
-        consume(conn, actor, lesson, "Annulation tardive par l'élève").await?;
+        consume(work, lesson, "Annulation tardive par l'élève").await?;
     }
-    finish_change(conn, actor, lesson, "lesson.cancel").await
+    finish_change(work, lesson, "lesson.cancel").await
 }
 
 /// The resource an unavailability block takes.
@@ -539,8 +470,7 @@ pub enum Blocked {
 
 /// A new block for a resource (instructor leave, vehicle breakdown), through the same checks.
 pub async fn block(
-    conn: &mut PgConnection,
-    actor: &Actor,
+    work: &mut Work,
     who: Blocked,
     period: (DateTime<Utc>, DateTime<Utc>),
     reason: BlockReason,
@@ -567,7 +497,7 @@ pub async fn block(
         note,
         comment: None,
     };
-    Ok(plan(conn, actor, input, None, None, false).await?.lesson)
+    Ok(plan(work, input, None, None, false).await?.lesson)
 }
 
 /// The local date of an instant in the school's zone.

@@ -215,6 +215,15 @@ impl School {
     pub fn today(&self) -> NaiveDate {
         self.date_of(Utc::now())
     }
+
+    /// The school as stored in `tenants` (an unknown zone falls back to Paris).
+    pub fn from_row(tz: &str, stored: &Value, version: i32) -> School {
+        School {
+            tz: tz.parse().unwrap_or(chrono_tz::Europe::Paris),
+            settings: SchoolSettings::from_stored(stored),
+            version,
+        }
+    }
 }
 
 /// The one reader of a school's zone and settings.
@@ -224,11 +233,7 @@ pub async fn read(conn: &mut PgConnection, tenant: TenantId) -> AppResult<School
             .bind(tenant.0)
             .fetch_one(conn)
             .await?;
-    Ok(School {
-        tz: tz.parse().unwrap_or(chrono_tz::Europe::Paris),
-        settings: SchoolSettings::from_stored(&stored),
-        version,
-    })
+    Ok(School::from_row(&tz, &stored, version))
 }
 
 /// Stores new settings (validated by the caller), keeping the stored keys that are not settings

@@ -6,9 +6,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{SchoolSettings, read, write};
 use crate::{
-    audit::{self, Change},
+    audit::Change,
     auth::{Ctx, Permission},
-    db,
     error::{AppError, AppResult},
     http::json::JsonBody,
     state::AppState,
@@ -39,10 +38,9 @@ pub struct SettingsUpdate {
 #[utoipa::path(get, path = "/settings", operation_id = "settings_get", tag = "settings",
     responses((status = 200, body = SettingsView), (status = 401), (status = 403)))]
 async fn get_settings(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<SettingsView>> {
-    ctx.require(Permission::ManageSettings)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let school = read(&mut tx, ctx.tenant_id).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ManageSettings).await?;
+    let school = read(&mut work, ctx.tenant_id).await?;
+    work.commit().await?;
     Ok(Json(SettingsView { settings: school.settings, version: school.version }))
 }
 
@@ -51,16 +49,15 @@ async fn get_settings(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json
 #[utoipa::path(put, path = "/settings", operation_id = "settings_put", tag = "settings", request_body = SettingsUpdate,
     responses((status = 200, body = SettingsView), (status = 400), (status = 401), (status = 403), (status = 412)))]
 async fn put_settings(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Json<SettingsView>> {
-    ctx.require(Permission::ManageSettings)?;
+    let mut work = ctx.begin(&state, Permission::ManageSettings).await?;
     let mut update: SettingsUpdate = body.parse()?;
     update.settings = update.settings.validate()?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let before = read(&mut tx, ctx.tenant_id).await?;
+    let before = read(&mut work, ctx.tenant_id).await?;
     let before_view = SettingsView { settings: before.settings, version: before.version };
     if update.version != before_view.version {
         return Err(AppError::StaleVersion { current: json!(before_view) });
     }
-    let version = write(&mut tx, ctx.tenant_id, &update.settings).await?;
+    let version = write(&mut work, ctx.tenant_id, &update.settings).await?;
     let after = SettingsView { settings: update.settings, version };
     let change = Change {
         action: "school.settings",
@@ -69,7 +66,7 @@ async fn put_settings(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -
         before: Some(json!(before_view)),
         after: Some(json!(after)),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(Json(after))
 }

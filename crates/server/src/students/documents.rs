@@ -16,8 +16,8 @@ use volant_domain::{
 
 use super::repo::{from_text, to_text};
 use crate::{
-    audit::Actor,
     error::{AppError, FieldErrors},
+    work::Work,
 };
 
 /// 10 MiB: a scanned document, not an archive.
@@ -174,8 +174,8 @@ pub async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
     }
 }
 
-pub async fn store(conn: &mut PgConnection, actor: &Actor, student: Uuid, up: Upload) -> Result<Document, sqlx::Error> {
-    let tenant = actor.tenant_id.0;
+pub async fn store(work: &mut Work, student: Uuid, up: Upload) -> Result<Document, sqlx::Error> {
+    let tenant = work.tenant().0;
     sqlx::query(
         "UPDATE student_documents SET replaced_at = now()
           WHERE tenant_id = $1 AND student_id = $2 AND kind = $3 AND replaced_at IS NULL AND kind <> 'other'",
@@ -183,7 +183,7 @@ pub async fn store(conn: &mut PgConnection, actor: &Actor, student: Uuid, up: Up
     .bind(tenant)
     .bind(student)
     .bind(to_text(&up.kind))
-    .execute(&mut *conn)
+    .execute(&mut **work)
     .await?;
     let id = DocumentId::new().0;
     let size = i32::try_from(up.bytes.len()).unwrap_or(i32::MAX);
@@ -202,14 +202,14 @@ pub async fn store(conn: &mut PgConnection, actor: &Actor, student: Uuid, up: Up
     .bind(Sha256::digest(&up.bytes).to_vec())
     .bind(up.issued_on)
     .bind(up.expires_on)
-    .bind(actor.user_id)
-    .fetch_one(&mut *conn)
+    .bind(work.actor.user_id)
+    .fetch_one(&mut **work)
     .await?;
     sqlx::query("INSERT INTO student_document_files (tenant_id, document_id, content) VALUES ($1, $2, $3)")
         .bind(tenant)
         .bind(id)
         .bind(&up.bytes)
-        .execute(conn)
+        .execute(&mut **work)
         .await?;
     Ok(doc)
 }

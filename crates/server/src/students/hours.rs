@@ -12,7 +12,8 @@ use volant_domain::{
 };
 
 use super::repo::{from_text, to_text};
-use crate::{audit::Actor, error::AppError};
+use crate::error::AppError;
+use crate::work::Work;
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct HoursEntry {
@@ -112,12 +113,8 @@ pub async fn read(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> R
 }
 
 /// Appends an entry posted by the office (checked by the ledger's rules).
-pub async fn post(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    student: Uuid,
-    new: &NewHoursEntry,
-) -> Result<HoursEntry, AppError> {
+pub async fn post(work: &mut Work, student: Uuid, new: &NewHoursEntry) -> Result<HoursEntry, AppError> {
+    let tenant = work.tenant();
     let reason = new.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     let minutes = office_entry(new.kind, new.minutes, reason).map_err(|e| {
         let field = match e {
@@ -132,14 +129,14 @@ pub async fn post(
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING id, kind, minutes, reason, lesson_id, created_at, created_by",
     )
-    .bind(actor.tenant_id.0)
+    .bind(tenant.0)
     .bind(LedgerEntryId::new().0)
     .bind(student)
     .bind(to_text(&new.kind))
     .bind(minutes)
     .bind(reason)
-    .bind(actor.user_id)
-    .fetch_one(conn)
+    .bind(work.actor.user_id)
+    .fetch_one(&mut **work)
     .await?;
     Ok(entry(row)?)
 }

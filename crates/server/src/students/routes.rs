@@ -21,9 +21,8 @@ use super::{
 };
 use crate::{
     agencies,
-    audit::{self, Actor, Change},
+    audit::{self, Change},
     auth::{Ctx, Permission, Viewer},
-    db,
     error::{AppError, AppResult, on_constraint},
     http::{
         created,
@@ -33,6 +32,7 @@ use crate::{
     },
     instructors, school,
     state::AppState,
+    work::Work,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -51,12 +51,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Who may reach which files: the office every file, an instructor the students they teach
 /// (their referent students, or those they have a lesson with), a student their own file.
 /// Anything else is the same 404.
-pub async fn visible(conn: &mut PgConnection, ctx: &Ctx, id: Uuid, lock: bool) -> AppResult<Student> {
-    let viewer = ctx.viewer(conn).await?;
-    let s = repo::get(conn, ctx.tenant_id, id, lock).await?.ok_or(AppError::NotFound)?;
-    let ok = match viewer {
+pub async fn visible(work: &mut Work, id: Uuid, lock: bool) -> AppResult<Student> {
+    let tenant = work.tenant();
+    let s = repo::get(work, tenant, id, lock).await?.ok_or(AppError::NotFound)?;
+    let ok = match work.viewer {
         Viewer::Office => true,
-        Viewer::Instructor(i) => repo::is_taught_by(conn, ctx.tenant_id, s.id, i).await?,
+        Viewer::Instructor(i) => repo::is_taught_by(work, tenant, s.id, i).await?,
         Viewer::Student(own) => own == s.id,
         Viewer::Nobody => false,
     };
@@ -86,10 +86,9 @@ async fn list(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Page<Student>>> {
-    ctx.require(Permission::ReadStudents)?;
     let limit = page::limit(q.limit)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let (referent, taught_by, only) = match ctx.viewer(&mut tx).await? {
+    let mut work = ctx.begin(&state, Permission::ReadStudents).await?;
+    let (referent, taught_by, only) = match work.viewer {
         Viewer::Office => (q.instructor_id, None, None),
         Viewer::Instructor(i) => (None, Some(i), None),
         Viewer::Student(id) => (None, None, Some(id)),
@@ -107,8 +106,8 @@ async fn list(
         after: page::decode_cursor(q.cursor.as_deref())?,
         limit: limit + 1,
     };
-    let rows = repo::list(&mut tx, ctx.tenant_id, &filter).await?;
-    tx.commit().await?;
+    let rows = repo::list(&mut work, ctx.tenant_id, &filter).await?;
+    work.commit().await?;
     Ok(Json(page::paginate(rows, limit, |s| (volant_domain::search::sort_key(&s.last_name, &s.first_name), s.id))))
 }
 
@@ -166,17 +165,18 @@ async fn check_links(conn: &mut PgConnection, tenant: TenantId, s: &StudentInput
 }
 
 /// Validates, stores and audits a new file (the API, the demo and imports).
-pub async fn create_student(conn: &mut PgConnection, actor: &Actor, input: StudentInput) -> AppResult<Student> {
-    let today = school::read(conn, actor.tenant_id).await?.today();
+pub async fn create_student(work: &mut Work, input: StudentInput) -> AppResult<Student> {
+    let tenant = work.tenant();
+    let today = school::read(work, tenant).await?.today();
     let input = validate(input, today, today)?;
     if !matches!(input.status, StudentStatus::Prospect | StudentStatus::Active) {
         return Err(AppError::rule("status_transition", "Un nouveau dossier est « prospect » ou « actif »."));
     }
     check_end_reason(&input)?;
-    let agency = check_links(conn, actor.tenant_id, &input).await?;
-    check_identity(conn, actor.tenant_id, &input, None).await?;
-    let id = repo::insert(conn, actor.tenant_id, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    let saved = repo::get(conn, actor.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let agency = check_links(work, tenant, &input).await?;
+    check_identity(work, tenant, &input, None).await?;
+    let id = repo::insert(work, tenant, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let saved = repo::get(work, tenant, id, false).await?.ok_or(AppError::NotFound)?;
     let change = Change {
         action: "student.create",
         entity: "student",
@@ -184,26 +184,22 @@ pub async fn create_student(conn: &mut PgConnection, actor: &Actor, input: Stude
         before: None,
         after: Some(json!(saved)),
     };
-    audit::record(conn, actor, change).await?;
+    work.audit().record(change).await?;
     Ok(saved)
 }
 
 /// Validates, stores and audits a change of a file read (and locked) as `before`.
-pub async fn update_student(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    before: Student,
-    input: StudentInput,
-) -> AppResult<Student> {
-    let school = school::read(conn, actor.tenant_id).await?;
+pub async fn update_student(work: &mut Work, before: Student, input: StudentInput) -> AppResult<Student> {
+    let tenant = work.tenant();
+    let school = school::read(work, tenant).await?;
     let mut input = validate(input, school.today(), school.date_of(before.created_at))?;
     check_status(&before, &mut input)?;
     check_end_reason(&input)?;
     let id = before.id;
-    let agency = check_links(conn, actor.tenant_id, &input).await?;
-    check_identity(conn, actor.tenant_id, &input, Some(&before)).await?;
-    repo::update(conn, actor.tenant_id, id, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    let after = repo::get(conn, actor.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let agency = check_links(work, tenant, &input).await?;
+    check_identity(work, tenant, &input, Some(&before)).await?;
+    repo::update(work, tenant, id, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let after = repo::get(work, tenant, id, false).await?.ok_or(AppError::NotFound)?;
     let action = if before.status != after.status { "student.status" } else { "student.update" };
     let change = Change {
         action,
@@ -212,7 +208,7 @@ pub async fn update_student(
         before: Some(json!(before)),
         after: Some(json!(after)),
     };
-    audit::record(conn, actor, change).await?;
+    work.audit().record(change).await?;
     Ok(after)
 }
 
@@ -222,11 +218,10 @@ pub async fn update_student(
 #[utoipa::path(post, path = "/students", operation_id = "students_create", tag = "students", request_body = StudentInput,
     responses((status = 201, body = Student), (status = 400), (status = 401), (status = 403), (status = 409), (status = 422)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
-    ctx.require(Permission::ManageStudents)?;
+    let mut work = ctx.begin(&state, Permission::ManageStudents).await?;
     let input: StudentInput = body.parse()?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let saved = create_student(&mut tx, &ctx.actor(), input).await?;
-    tx.commit().await?;
+    let saved = create_student(&mut work, input).await?;
+    work.commit().await?;
     Ok(created(saved))
 }
 
@@ -234,11 +229,10 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
 #[utoipa::path(get, path = "/students/{id}", operation_id = "students_get", tag = "students", params(("id" = Uuid, Path)),
     responses((status = 200, body = Student), (status = 401), (status = 404)))]
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Student>> {
-    ctx.require(Permission::ReadStudents)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let s = visible(&mut tx, &ctx, id, false).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadStudents).await?;
+    let s = visible(&mut work, id, false).await?;
+    work.commit().await?;
     Ok(Json(s))
 }
 
@@ -253,39 +247,33 @@ async fn update(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Student>> {
-    ctx.require(Permission::ManageStudents)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let before = visible(&mut tx, &ctx, id, true).await?;
+    let mut work = ctx.begin(&state, Permission::ManageStudents).await?;
+    let before = visible(&mut work, id, true).await?;
     let input = patch::apply(&before.input(), before.version, &before, &body)?;
-    let after = update_student(&mut tx, &ctx.actor(), before, input).await?;
-    tx.commit().await?;
+    let after = update_student(&mut work, before, input).await?;
+    work.commit().await?;
     Ok(Json(after))
 }
 
 async fn archive_or_restore(state: &AppState, ctx: &Ctx, id: &str, archived: bool) -> AppResult<Json<Student>> {
-    ctx.require(Permission::ManageStudents)?;
     let id: Uuid = path_id(id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let before = visible(&mut tx, ctx, id, true).await?;
-    let after = set_archived(&mut tx, &ctx.actor(), before, archived).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(state, Permission::ManageStudents).await?;
+    let before = visible(&mut work, id, true).await?;
+    let after = set_archived(&mut work, before, archived).await?;
+    work.commit().await?;
     Ok(Json(after))
 }
 
 /// Archives a file or restores it to the status it had, audited.
-pub async fn set_archived(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    before: Student,
-    archived: bool,
-) -> AppResult<Student> {
+pub async fn set_archived(work: &mut Work, before: Student, archived: bool) -> AppResult<Student> {
+    let tenant = work.tenant();
     if (before.status == StudentStatus::Archived) == archived {
         let message = if archived { "Ce dossier est déjà archivé." } else { "Ce dossier n'est pas archivé." };
         return Err(AppError::rule("status_transition", message));
     }
-    repo::set_archived(conn, actor.tenant_id, before.id, archived).await?;
-    let after = repo::get(conn, actor.tenant_id, before.id, false).await?.ok_or(AppError::NotFound)?;
+    repo::set_archived(work, tenant, before.id, archived).await?;
+    let after = repo::get(work, tenant, before.id, false).await?.ok_or(AppError::NotFound)?;
     let action = if archived { "student.archive" } else { "student.restore" };
     let change = Change {
         action,
@@ -294,7 +282,7 @@ pub async fn set_archived(
         before: Some(json!({"status": before.status})),
         after: Some(json!({"status": after.status})),
     };
-    audit::record(conn, actor, change).await?;
+    work.audit().record(change).await?;
     Ok(after)
 }
 
@@ -317,33 +305,32 @@ async fn restore(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
 #[utoipa::path(post, path = "/students/{id}/erase", operation_id = "students_erase", tag = "students", params(("id" = Uuid, Path)),
     responses((status = 200, body = Student), (status = 401), (status = 403), (status = 404)))]
 async fn erase(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Student>> {
-    ctx.require(Permission::EraseStudents)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let before = visible(&mut tx, &ctx, id, true).await?;
+    let mut work = ctx.begin(&state, Permission::EraseStudents).await?;
+    let before = visible(&mut work, id, true).await?;
     let label = format!("Élève {}", &id.simple().to_string()[..8]);
-    repo::anonymise(&mut tx, ctx.tenant_id, id, &label).await?;
-    audit::erase_payloads(&mut tx, "student", id).await?;
+    repo::anonymise(&mut work, ctx.tenant_id, id, &label).await?;
+    audit::erase_payloads(&mut work, "student", id).await?;
     if let Some(user) = before.user_id {
         sqlx::query(
             "UPDATE memberships SET active = false, version = version + 1 WHERE tenant_id = $1 AND user_id = $2",
         )
         .bind(ctx.tenant_id.0)
         .bind(user)
-        .execute(&mut *tx)
+        .execute(&mut *work)
         .await?;
         sqlx::query(
             "UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL",
         )
         .bind(ctx.tenant_id.0)
         .bind(user)
-        .execute(&mut *tx)
+        .execute(&mut *work)
         .await?;
     }
-    let after = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let after = repo::get(&mut work, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
     let change = Change { action: "student.erase", entity: "student", entity_id: Some(id), before: None, after: None };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(Json(after))
 }
 
@@ -351,13 +338,12 @@ async fn erase(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
 #[utoipa::path(get, path = "/students/{id}/documents", operation_id = "students_documents", tag = "students", params(("id" = Uuid, Path)),
     responses((status = 200, body = Documents), (status = 401), (status = 403), (status = 404)))]
 async fn list_documents(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Documents>> {
-    ctx.require(Permission::ReadStudentDocuments)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let s = visible(&mut tx, &ctx, id, false).await?;
-    let today = school::read(&mut tx, ctx.tenant_id).await?.today();
-    let docs = documents::list(&mut tx, ctx.tenant_id, id, s.birth_date, today).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadStudentDocuments).await?;
+    let s = visible(&mut work, id, false).await?;
+    let today = work.school.today();
+    let docs = documents::list(&mut work, ctx.tenant_id, id, s.birth_date, today).await?;
+    work.commit().await?;
     Ok(Json(docs))
 }
 
@@ -387,21 +373,19 @@ async fn upload_document(
     Path(id): Path<String>,
     req: Request,
 ) -> AppResult<Response> {
-    ctx.require(Permission::UploadStudentDocuments)?;
     let id: Uuid = path_id(&id)?;
-    {
-        let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-        visible(&mut tx, &ctx, id, false).await?;
-        tx.commit().await?;
-    }
-    // The form is read only now: role and id are decided before the body (ids leak nothing).
+    // Role and id are decided before the body is read (ids leak nothing), in a work of their own:
+    // no transaction stays open while the file arrives.
+    let mut work = ctx.begin(&state, Permission::UploadStudentDocuments).await?;
+    visible(&mut work, id, false).await?;
+    work.commit().await?;
     let form = Multipart::from_request(req, &state).await.map_err(|_| {
         AppError::UnsupportedMediaType("Envoyez le document en multipart/form-data (champs kind et file).".into())
     })?;
     let upload = documents::read_upload(form).await?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    visible(&mut tx, &ctx, id, true).await?;
-    let doc = documents::store(&mut tx, &ctx.actor(), id, upload).await?;
+    let mut work = ctx.begin(&state, Permission::UploadStudentDocuments).await?;
+    visible(&mut work, id, true).await?;
+    let doc = documents::store(&mut work, id, upload).await?;
     let change = Change {
         action: "student.document.upload",
         entity: "student",
@@ -409,8 +393,8 @@ async fn upload_document(
         before: None,
         after: Some(json!(doc)),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(created(doc))
 }
 
@@ -425,14 +409,13 @@ async fn document_file(
     ctx: Ctx,
     Path((id, doc_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    ctx.require(Permission::ReadStudentDocuments)?;
     let id: Uuid = path_id(&id)?;
     let doc_id: Uuid = path_id(&doc_id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    visible(&mut tx, &ctx, id, false).await?;
+    let mut work = ctx.begin(&state, Permission::ReadStudentDocuments).await?;
+    visible(&mut work, id, false).await?;
     let (name, content_type, bytes) =
-        documents::file(&mut tx, ctx.tenant_id, id, doc_id).await?.ok_or(AppError::NotFound)?;
-    tx.commit().await?;
+        documents::file(&mut work, ctx.tenant_id, id, doc_id).await?.ok_or(AppError::NotFound)?;
+    work.commit().await?;
     let safe_name: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
     let disposition = format!("attachment; filename=\"{safe_name}\"");
@@ -454,12 +437,11 @@ async fn document_file(
 #[utoipa::path(get, path = "/students/{id}/hours", operation_id = "students_hours", tag = "students", params(("id" = Uuid, Path)),
     responses((status = 200, body = Hours), (status = 401), (status = 404)))]
 async fn get_hours(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Hours>> {
-    ctx.require(Permission::ReadStudents)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    visible(&mut tx, &ctx, id, false).await?;
-    let h = hours::read(&mut tx, ctx.tenant_id, id).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadStudents).await?;
+    visible(&mut work, id, false).await?;
+    let h = hours::read(&mut work, ctx.tenant_id, id).await?;
+    work.commit().await?;
     Ok(Json(h))
 }
 
@@ -473,17 +455,16 @@ async fn post_hours(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Response> {
-    ctx.require(Permission::ManageStudents)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    visible(&mut tx, &ctx, id, false).await?;
+    let mut work = ctx.begin(&state, Permission::ManageStudents).await?;
+    visible(&mut work, id, false).await?;
     let new: NewHoursEntry = body.parse()?;
-    let entry = hours::post(&mut tx, &ctx.actor(), id, &new).await?;
+    let entry = hours::post(&mut work, id, &new).await?;
     let action = format!("student.hours.{}", repo::to_text(&entry.kind));
     let change =
         Change { action: &action, entity: "student", entity_id: Some(id), before: None, after: Some(json!(entry)) };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(created(entry))
 }
 
@@ -547,12 +528,11 @@ async fn history(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<HistoryQuery>,
 ) -> AppResult<Json<Page<HistoryItem>>> {
-    ctx.require(Permission::ReadStudents)?;
     let id: Uuid = path_id(&id)?;
     let limit = page::limit(q.limit)?;
     let before_seq: Option<i64> = page::decode_cursor(q.cursor.as_deref())?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    visible(&mut tx, &ctx, id, false).await?;
+    let mut work = ctx.begin(&state, Permission::ReadStudents).await?;
+    visible(&mut work, id, false).await?;
     let mut items: Vec<HistoryItem> = sqlx::query_as(
         "SELECT l.id, l.occurred_at AS at, l.action, u.display_name AS actor_name, l.seq,
                 CASE WHEN l.entity = 'lesson' THEN coalesce((p.after ->> 'starts_at')::timestamptz,
@@ -573,9 +553,9 @@ async fn history(
     .bind(id)
     .bind(before_seq)
     .bind(limit + 1)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *work)
     .await?;
-    tx.commit().await?;
+    work.commit().await?;
     for item in &mut items {
         item.label = history_label(&item.action);
     }

@@ -14,9 +14,8 @@ use uuid::Uuid;
 use volant_domain::{ids::TenantId, role::Role};
 
 use crate::{
-    audit::{self, Change},
+    audit::Change,
     auth::{Ctx, Permission, service::parse_role},
-    db,
     error::{AppError, AppResult},
     http::{
         json::{ApiQuery, JsonBody},
@@ -74,10 +73,9 @@ async fn list(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Page<Member>>> {
-    ctx.require(Permission::ManageUsers)?;
     let limit = page::limit(q.limit)?;
     let after: Option<String> = page::decode_cursor(q.cursor.as_deref())?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let mut work = ctx.begin(&state, Permission::ManageUsers).await?;
     let sql = format!(
         "{SELECT_MEMBERS} AND ($2::text IS NULL OR u.email > $2) AND ($3::text IS NULL OR m.role = $3)
          ORDER BY u.email LIMIT $4"
@@ -87,9 +85,9 @@ async fn list(
         .bind(after)
         .bind(q.role.map(|r| r.as_str()))
         .bind(limit + 1)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *work)
         .await?;
-    tx.commit().await?;
+    work.commit().await?;
     let members = rows.into_iter().map(member).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(page::paginate(members, limit, |m| m.email.clone())))
 }
@@ -121,10 +119,9 @@ async fn update(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Member>> {
-    ctx.require(Permission::ManageUsers)?;
     let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let before = load(&mut tx, ctx.tenant_id, id, true).await?;
+    let mut work = ctx.begin(&state, Permission::ManageUsers).await?;
+    let before = load(&mut work, ctx.tenant_id, id, true).await?;
     let body: UpdateMember = body.parse()?;
     if body.version != before.version {
         return Err(AppError::StaleVersion { current: json!(before) });
@@ -136,7 +133,7 @@ async fn update(
         let admins: i64 =
             sqlx::query_scalar("SELECT count(*) FROM memberships WHERE tenant_id = $1 AND role = 'ADMIN' AND active")
                 .bind(ctx.tenant_id.0)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *work)
                 .await?;
         if admins <= 1 {
             return Err(AppError::rule("last_admin", "L'école doit garder au moins un administrateur actif."));
@@ -149,7 +146,7 @@ async fn update(
     .bind(id)
     .bind(role.as_str())
     .bind(active)
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await?;
     // Sessions carry the role: follow the change now, and close them when access ends.
     sqlx::query(
@@ -160,9 +157,9 @@ async fn update(
     .bind(id)
     .bind(role.as_str())
     .bind(active)
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await?;
-    let after = load(&mut tx, ctx.tenant_id, id, false).await?;
+    let after = load(&mut work, ctx.tenant_id, id, false).await?;
     let change = Change {
         action: "membership.update",
         entity: "user",
@@ -170,7 +167,7 @@ async fn update(
         before: Some(json!({"role": before.role, "active": before.active})),
         after: Some(json!({"role": after.role, "active": after.active})),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(Json(after))
 }

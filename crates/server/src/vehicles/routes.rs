@@ -12,9 +12,8 @@ use uuid::Uuid;
 use super::{Vehicle, VehicleInput, VehicleUpdate, repo, validate};
 use crate::{
     agencies,
-    audit::{self, Actor, Change},
+    audit::Change,
     auth::{Ctx, Permission},
-    db,
     error::{AppError, AppResult, on_constraint},
     http::{
         created,
@@ -23,6 +22,7 @@ use crate::{
         patch, path_id,
     },
     state::AppState,
+    work::Work,
 };
 
 const CONSTRAINTS: &[(&str, &str, &str)] =
@@ -52,7 +52,6 @@ async fn list(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Page<Vehicle>>> {
-    ctx.require(Permission::ReadVehicles)?;
     let limit = page::limit(q.limit)?;
     let filter = repo::Filter {
         agency_id: q.agency_id,
@@ -61,9 +60,9 @@ async fn list(
         after_plate: page::decode_cursor(q.cursor.as_deref())?,
         limit: limit + 1,
     };
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let rows = repo::list(&mut tx, ctx.tenant_id, &filter).await?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadVehicles).await?;
+    let rows = repo::list(&mut work, ctx.tenant_id, &filter).await?;
+    work.commit().await?;
     Ok(Json(page::paginate(rows, limit, |v| v.plate.clone())))
 }
 
@@ -71,20 +70,19 @@ async fn list(
 #[utoipa::path(operation_id = "vehicles_create", post, path = "/vehicles", tag = "vehicles", request_body = VehicleInput,
     responses((status = 201, body = Vehicle), (status = 400), (status = 401), (status = 403)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
-    ctx.require(Permission::ManageVehicles)?;
+    let mut work = ctx.begin(&state, Permission::ManageVehicles).await?;
     let input: VehicleInput = body.parse()?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let vehicle = create_vehicle(&mut tx, &ctx.actor(), input).await?;
-    tx.commit().await?;
+    let vehicle = create_vehicle(&mut work, input).await?;
+    work.commit().await?;
     Ok(created(vehicle))
 }
 
 /// Validates, stores and audits a new vehicle (the API and the demo seed).
-pub async fn create_vehicle(conn: &mut sqlx::PgConnection, actor: &Actor, input: VehicleInput) -> AppResult<Vehicle> {
+pub async fn create_vehicle(work: &mut Work, input: VehicleInput) -> AppResult<Vehicle> {
+    let tenant = work.tenant();
     let valid = validate(input)?;
-    let agency = agencies::repo::resolve(conn, actor.tenant_id, valid.input.agency_id).await?;
-    let vehicle =
-        repo::insert(conn, actor.tenant_id, agency, &valid).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
+    let agency = agencies::repo::resolve(work, tenant, valid.input.agency_id).await?;
+    let vehicle = repo::insert(work, tenant, agency, &valid).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     let change = Change {
         action: "vehicle.create",
         entity: "vehicle",
@@ -92,7 +90,7 @@ pub async fn create_vehicle(conn: &mut sqlx::PgConnection, actor: &Actor, input:
         before: None,
         after: Some(json!(vehicle)),
     };
-    audit::record(conn, actor, change).await?;
+    work.audit().record(change).await?;
     Ok(vehicle)
 }
 
@@ -100,11 +98,10 @@ pub async fn create_vehicle(conn: &mut sqlx::PgConnection, actor: &Actor, input:
 #[utoipa::path(operation_id = "vehicles_get_one", get, path = "/vehicles/{id}", tag = "vehicles", params(("id" = Uuid, Path)),
     responses((status = 200, body = Vehicle), (status = 401), (status = 403), (status = 404)))]
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Vehicle>> {
-    ctx.require(Permission::ReadVehicles)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let vehicle = repo::get(&mut tx, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
-    tx.commit().await?;
+    let mut work = ctx.begin(&state, Permission::ReadVehicles).await?;
+    let vehicle = repo::get(&mut work, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    work.commit().await?;
     Ok(Json(vehicle))
 }
 
@@ -117,14 +114,13 @@ async fn update(
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Vehicle>> {
-    ctx.require(Permission::ManageVehicles)?;
     let id: Uuid = path_id(&id)?;
-    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let before = repo::get(&mut tx, ctx.tenant_id, id, true).await?.ok_or(AppError::NotFound)?;
+    let mut work = ctx.begin(&state, Permission::ManageVehicles).await?;
+    let before = repo::get(&mut work, ctx.tenant_id, id, true).await?.ok_or(AppError::NotFound)?;
     let valid = validate(patch::apply(&before.input(), before.version, &before, &body)?)?;
-    let agency = agencies::repo::resolve(&mut tx, ctx.tenant_id, valid.input.agency_id).await?;
+    let agency = agencies::repo::resolve(&mut work, ctx.tenant_id, valid.input.agency_id).await?;
     let after =
-        repo::update(&mut tx, ctx.tenant_id, id, agency, &valid).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
+        repo::update(&mut work, ctx.tenant_id, id, agency, &valid).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     let change = Change {
         action: "vehicle.update",
         entity: "vehicle",
@@ -132,7 +128,7 @@ async fn update(
         before: Some(json!(before)),
         after: Some(json!(after)),
     };
-    audit::record(&mut tx, &ctx.actor(), change).await?;
-    tx.commit().await?;
+    work.audit().record(change).await?;
+    work.commit().await?;
     Ok(Json(after))
 }

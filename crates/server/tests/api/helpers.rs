@@ -66,7 +66,16 @@ async fn prepare_cluster() -> Cluster {
     };
     let mut conn = admin.connect().await.expect("connect as the test admin");
     db::bootstrap_roles_and_database(&mut conn, "volant_test_scratch").await.unwrap();
-    drop_stale_databases(&mut conn).await;
+    // Each drop forces a checkpoint (seconds on a busy disk): the tests do not wait for them.
+    let stale = admin.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            if let Ok(mut conn) = stale.connect().await {
+                drop_stale_databases(&mut conn).await;
+            }
+        });
+    });
     let template = format!("volant_tpl_{}", migrations_digest());
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
         .bind(&template)

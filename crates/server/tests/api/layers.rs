@@ -19,6 +19,8 @@ const LAYERS: &[&[&str]] = &[
     &["audit"],
     &["auth"],
     &["users", "audit_log", "school"],
+    // The request context: permission, tenant transaction, school and viewer in one call.
+    &["work"],
     // Resources.
     &["agencies", "instructors", "vehicles", "students"],
     // Schools and their members, which provision resources (a school's first agency, the
