@@ -14,13 +14,7 @@ use reqwest::Client;
 use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
-use volant::{
-    auth::session,
-    config::Settings,
-    db::{self, Database},
-    planning::repo::Window,
-    students,
-};
+use volant::{auth::session, config::Settings, db::Database, planning::repo::Window, students, work::Work};
 use volant_domain::{ids::TenantId, recurrence::local_to_utc};
 
 #[derive(Clone, Parser)]
@@ -298,8 +292,8 @@ fn figures(
     }
 }
 
-/// The statements the server runs for a read, without HTTP: the session lookup, the tenant
-/// setting, the query, the commit.
+/// The statements the server runs for a read, without HTTP: the session lookup, the request
+/// context (the tenant setting with `BEGIN`, then the school and the viewer), the query, the commit.
 async fn sql_once(
     db: &Database,
     settings: &Settings,
@@ -312,7 +306,7 @@ async fn sql_once(
     let rounds = if scenario == Scenario::StudentFileWithHours { 2 } else { 1 };
     for round in 0..rounds {
         ensure!(session::find(&db.pool, hash, idle).await?.is_some(), "no session");
-        let mut tx = db::begin_tenant(&db.pool, tenant).await?;
+        let mut tx = Work::system(&db.pool, tenant).await?;
         match (scenario, round) {
             (Scenario::WeekOfPlanning, _) => {
                 let w =

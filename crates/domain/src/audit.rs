@@ -33,10 +33,17 @@ impl EntryMeta {
     /// A stable text for the metadata: fixed field order, explicit nulls, microsecond UTC time
     /// (PostgreSQL's precision, so a stored entry hashes as it did when written).
     pub fn canonical(&self) -> String {
+        let (before_seq, after_seq) = self.canonical_around_seq();
+        format!("{before_seq}{}{after_seq}", self.seq)
+    }
+
+    /// The canonical text without its sequence number, as the two texts around it: the database
+    /// appends an entry in one statement, numbering it and hashing
+    /// `prev || before_seq || seq || after_seq` under the school's chain head.
+    pub fn canonical_around_seq(&self) -> (String, String) {
         let opt = |v: Option<String>| v.unwrap_or_else(|| "-".to_owned());
-        [
-            self.tenant_id.to_string(),
-            self.seq.to_string(),
+        let after = [
+            String::new(),
             self.id.to_string(),
             self.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
             opt(self.actor_id.map(|u| u.to_string())),
@@ -47,7 +54,8 @@ impl EntryMeta {
             opt(self.ip.as_deref().map(escape)),
             hex::encode(self.payload_hash),
         ]
-        .join("|")
+        .join("|");
+        (format!("{}|", self.tenant_id), after)
     }
 }
 
@@ -181,6 +189,14 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use serde_json::json;
+
+    #[test]
+    fn the_texts_around_the_sequence_number_rebuild_the_canonical_text() {
+        let meta = &chain(3)[2].meta;
+        let (before, after) = meta.canonical_around_seq();
+        assert_eq!(format!("{before}{}{after}", meta.seq), meta.canonical());
+        assert!(before.ends_with('|') && after.starts_with('|'));
+    }
 
     fn chain(n: i64) -> Vec<StoredEntry> {
         let tenant = Uuid::nil();

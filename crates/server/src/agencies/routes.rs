@@ -3,7 +3,6 @@ use axum::{
     extract::{Path, State},
     response::Response,
 };
-use serde_json::json;
 use sqlx::PgConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -11,7 +10,6 @@ use volant_domain::ids::TenantId;
 
 use super::{Agency, AgencyInput, AgencyUpdate, repo, validate};
 use crate::{
-    audit::Change,
     auth::{Ctx, Permission},
     error::{AppError, AppResult, on_constraint},
     http::{created, json::JsonBody, page::Page, patch, path_id},
@@ -60,14 +58,7 @@ pub async fn create_agency(work: &mut Work, mut input: AgencyInput) -> AppResult
     let id = repo::insert(work, tenant, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     repo::replace_rooms(work, tenant, id, &input.rooms).await?;
     let agency = load(work, tenant, id, false).await?;
-    let change = Change {
-        action: "agency.create",
-        entity: "agency",
-        entity_id: Some(id),
-        before: None,
-        after: Some(json!(agency)),
-    };
-    work.audit().record(change).await?;
+    work.audit().created("agency", id, &agency).await?;
     Ok(agency)
 }
 
@@ -79,14 +70,7 @@ pub async fn update_agency(work: &mut Work, before: Agency, input: AgencyInput) 
     repo::update(work, tenant, id, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     repo::replace_rooms(work, tenant, id, &input.rooms).await?;
     let after = load(work, tenant, id, false).await?;
-    let change = Change {
-        action: "agency.update",
-        entity: "agency",
-        entity_id: Some(id),
-        before: Some(json!(before)),
-        after: Some(json!(after)),
-    };
-    work.audit().record(change).await?;
+    work.audit().updated("agency", id, &before, &after).await?;
     Ok(after)
 }
 

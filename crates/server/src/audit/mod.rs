@@ -8,7 +8,7 @@ use sqlx::{FromRow, PgConnection};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use volant_domain::{
-    audit::{self, EntryMeta, GENESIS, Hash, Payload, StoredEntry, Verification, Verifier},
+    audit::{EntryMeta, GENESIS, Hash, Payload, StoredEntry, Verification, Verifier},
     ids::{AuditId, TenantId},
 };
 
@@ -36,26 +36,19 @@ pub struct Change<'a> {
     pub after: Option<Value>,
 }
 
-/// Appends an entry to the school's chain, in two statements: the first locks the school's head
-/// (creating it for a new school) and reads it; the second writes the entry, its payload and the
-/// new head. The lock is held from there to the commit, so the chain never forks; callers append
-/// last, after their domain rows, to keep that span short.
+/// Appends an entry to the school's chain in one statement: it numbers the entry and hashes it
+/// under the school's chain head (created for a new school), then writes the entry, its payload
+/// and the new head. The head's row lock is held from there to the commit, so the chain never
+/// forks; callers append last, after their domain rows, so that writers of one school wait on each
+/// other only for the append and the commit. The hash is the domain's
+/// (`sha256(prev || canonical(meta))`, the canonical text split around the number it gets here),
+/// and `verify` recomputes it in Rust.
 pub async fn record(conn: &mut PgConnection, actor: &Actor, change: Change<'_>) -> Result<(), sqlx::Error> {
-    let tenant = actor.tenant_id.0;
-    let (prev_seq, prev_hash): (i64, Vec<u8>) = sqlx::query_as(
-        "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)
-         ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_heads.seq
-         RETURNING seq, hash",
-    )
-    .bind(tenant)
-    .bind(GENESIS.as_slice())
-    .fetch_one(&mut *conn)
-    .await?;
     let payload = Payload { before: change.before, after: change.after };
     let now = Utc::now();
     let meta = EntryMeta {
-        tenant_id: tenant,
-        seq: prev_seq + 1,
+        tenant_id: actor.tenant_id.0,
+        seq: 0,
         id: AuditId::new().0,
         occurred_at: DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now),
         actor_id: actor.user_id,
@@ -66,20 +59,23 @@ pub async fn record(conn: &mut PgConnection, actor: &Actor, change: Change<'_>) 
         ip: actor.ip.clone(),
         payload_hash: payload.hash(),
     };
-    let hash = audit::chain_hash(&to_hash(&prev_hash), &meta);
-    // The payload's foreign key is checked at the end of the statement, when the entry exists.
+    let (before_seq, after_seq) = meta.canonical_around_seq();
+    // The payload's and the entry's foreign keys are checked at the end of the statement.
     sqlx::query(
-        "WITH entry AS (
+        "WITH head AS (
+            INSERT INTO audit_heads AS h (tenant_id, seq, hash)
+            VALUES ($1, 1, sha256($13 || convert_to($14 || '1' || $15, 'UTF8')))
+            ON CONFLICT (tenant_id) DO UPDATE
+               SET seq = h.seq + 1, hash = sha256(h.hash || convert_to($14 || (h.seq + 1)::text || $15, 'UTF8'))
+            RETURNING seq, hash),
+         entry AS (
             INSERT INTO audit_log (tenant_id, id, seq, occurred_at, actor_id, action, entity, entity_id,
                                    request_id, ip, payload_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)),
-         payload AS (
-            INSERT INTO audit_payloads (tenant_id, audit_id, before, after) VALUES ($1, $2, $13, $14))
-         UPDATE audit_heads SET seq = $3, hash = $12 WHERE tenant_id = $1",
+            SELECT $1, $2, head.seq, $3, $4, $5, $6, $7, $8, $9, $10, head.hash FROM head)
+         INSERT INTO audit_payloads (tenant_id, audit_id, before, after) VALUES ($1, $2, $11, $12)",
     )
-    .bind(tenant)
+    .bind(meta.tenant_id)
     .bind(meta.id)
-    .bind(meta.seq)
     .bind(meta.occurred_at)
     .bind(meta.actor_id)
     .bind(&meta.action)
@@ -88,9 +84,11 @@ pub async fn record(conn: &mut PgConnection, actor: &Actor, change: Change<'_>) 
     .bind(&meta.request_id)
     .bind(&meta.ip)
     .bind(meta.payload_hash.as_slice())
-    .bind(hash.as_slice())
     .bind(&payload.before)
     .bind(&payload.after)
+    .bind(GENESIS.as_slice())
+    .bind(&before_seq)
+    .bind(&after_seq)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -43,21 +43,6 @@ impl Ctx {
         if permission.allows(self.role) { Ok(()) } else { Err(AppError::forbidden()) }
     }
 
-    /// What the caller may see, for every feature: the office the whole school, an instructor
-    /// what they teach, a student their own (a guardian, later, their children's).
-    pub async fn viewer(&self, conn: &mut sqlx::PgConnection) -> Result<Viewer, sqlx::Error> {
-        Ok(match self.role {
-            Role::Admin | Role::Secretary => Viewer::Office,
-            Role::Instructor => persona(conn, self.tenant_id, self.user_id)
-                .await?
-                .instructor_id
-                .map_or(Viewer::Nobody, Viewer::Instructor),
-            Role::Student => {
-                persona(conn, self.tenant_id, self.user_id).await?.student_id.map_or(Viewer::Nobody, Viewer::Student)
-            }
-        })
-    }
-
     /// The author of an audited change.
     pub fn actor(&self) -> Actor {
         Actor {

@@ -56,6 +56,8 @@ pub struct SessionView {
     pub instructor_id: Option<Uuid>,
     /// The student record linked to this account (STUDENT role).
     pub student_id: Option<Uuid>,
+    /// The demo's mailbox (`/demo/mails`) is open: a local profile, never production.
+    pub demo_mails: bool,
 }
 
 /// A session just opened: what to answer, and the cookie to set.
@@ -114,6 +116,7 @@ pub async fn session_view(
         csrf_token: csrf,
         instructor_id,
         student_id,
+        demo_mails: state.settings.profile.is_local(),
     })
 }
 

@@ -97,14 +97,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
         });
     }
     let saved = repo::get(&mut work, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
-    let change = Change {
-        action: "change_request.create",
-        entity: "change_request",
-        entity_id: Some(id),
-        before: None,
-        after: Some(json!(saved)),
-    };
-    work.audit().record(change).await?;
+    work.audit().created("change_request", id, &saved).await?;
     work.commit().await?;
     Ok(created(saved))
 }

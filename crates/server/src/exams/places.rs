@@ -8,7 +8,6 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -20,7 +19,6 @@ use super::{
     routes::{booker, record},
 };
 use crate::{
-    audit::Change,
     auth::{Ctx, Permission},
     error::{AppError, AppResult, on_constraint, retrying},
     http::{
@@ -153,14 +151,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
         )
     })?;
     let place = get(&mut work, &ctx, id, false).await?;
-    let change = Change {
-        action: "exam_place.create",
-        entity: "exam_place",
-        entity_id: Some(id),
-        before: None,
-        after: Some(json!(place)),
-    };
-    work.audit().record(change).await?;
+    work.audit().created("exam_place", id, &place).await?;
     work.commit().await?;
     Ok(created(place))
 }

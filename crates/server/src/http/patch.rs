@@ -24,10 +24,7 @@ pub fn apply<T: DeserializeOwned>(
         }
         None => return Err(AppError::field("version", "Ce champ est obligatoire.")),
     };
-    if version != Some(i64::from(current_version)) {
-        let current = serde_json::to_value(current_view).unwrap_or(Value::Null);
-        return Err(AppError::StaleVersion { current });
-    }
+    expect_version(version, current_version, current_view)?;
     let mut merged = serde_json::to_value(current_input).map_err(|e| AppError::Internal(e.into()))?;
     if let Value::Object(target) = &mut merged {
         for (k, v) in patch {
@@ -37,4 +34,14 @@ pub fn apply<T: DeserializeOwned>(
         }
     }
     parse_json(&serde_json::to_vec(&merged).map_err(|e| AppError::Internal(e.into()))?)
+}
+
+/// The one optimistic-concurrency check: the `version` the client read must be the current one,
+/// else 412 with the current state (what the client needs to merge and retry).
+pub fn expect_version(sent: Option<i64>, current_version: i32, current_view: &impl Serialize) -> Result<(), AppError> {
+    if sent == Some(i64::from(current_version)) {
+        return Ok(());
+    }
+    let current = serde_json::to_value(current_view).unwrap_or(Value::Null);
+    Err(AppError::StaleVersion { current })
 }

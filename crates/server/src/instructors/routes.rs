@@ -124,14 +124,7 @@ pub async fn create_instructor(work: &mut Work, input: InstructorInput) -> AppRe
     let agency = check_links(work, tenant, &input).await?;
     let saved =
         repo::insert(work, tenant, agency, &input).await.map_err(|e| crate::error::on_constraint(e, CONSTRAINTS))?;
-    let change = Change {
-        action: "instructor.create",
-        entity: "instructor",
-        entity_id: Some(saved.id),
-        before: None,
-        after: Some(json!(saved)),
-    };
-    work.audit().record(change).await?;
+    work.audit().created("instructor", saved.id, &saved).await?;
     Ok(saved)
 }
 

@@ -19,7 +19,7 @@ use crate::{
     audit::Change,
     auth::{Ctx, Permission},
     error::{AppError, AppResult, FieldErrors},
-    http::{created, json::JsonBody, path_id},
+    http::{created, json::JsonBody, patch, path_id},
     instructors::{
         self, Availability, AvailabilityException, ExceptionKind, repo, validate_availability, validate_exception,
     },
@@ -170,9 +170,7 @@ async fn put_availability(
     instructors::routes::visible(&mut work, id, true).await?;
     let before = availability_of(&mut work, ctx.tenant_id, id).await?;
     let wanted: Availability = body.parse()?;
-    if wanted.version != before.version {
-        return Err(AppError::StaleVersion { current: json!(before) });
-    }
+    patch::expect_version(Some(i64::from(wanted.version)), before.version, &before)?;
     let after = replace_availability(&mut work, id, before, wanted).await?;
     work.commit().await?;
     Ok(Json(after))

@@ -15,7 +15,7 @@ use volant_domain::{
 
 use super::{BlockReason, CancelledBy, Conflict, Lesson, LessonInput, LessonKind, LessonStatus, Planned, repo};
 use crate::{
-    audit::{self, Change},
+    audit::Change,
     error::{AppError, AppResult, FieldErrors, RuleViolation},
     school::{RuleMode, School},
     work::Work,
@@ -294,13 +294,12 @@ pub async fn plan(
         sp.rollback().await?;
         return Ok(Planned { lesson, warnings });
     }
-    let (action, before) = match existing {
-        Some(e) => ("lesson.update", Some(json!(e))),
-        None => ("lesson.create", None),
-    };
-    let change = Change { action, entity: "lesson", entity_id: Some(id), before, after: Some(json!(lesson)) };
-    audit::record(&mut sp, &work.actor, change).await?;
     sp.commit().await?;
+    // Last, so that the school's chain head is held only for the append and the commit.
+    match existing {
+        Some(e) => work.audit().updated("lesson", id, e, &lesson).await?,
+        None => work.audit().created("lesson", id, &lesson).await?,
+    }
     Ok(Planned { lesson, warnings })
 }
 

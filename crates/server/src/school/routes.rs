@@ -8,8 +8,8 @@ use super::{SchoolSettings, read, write};
 use crate::{
     audit::Change,
     auth::{Ctx, Permission},
-    error::{AppError, AppResult},
-    http::json::JsonBody,
+    error::AppResult,
+    http::{json::JsonBody, patch},
     state::AppState,
 };
 
@@ -54,9 +54,7 @@ async fn put_settings(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -
     update.settings = update.settings.validate()?;
     let before = read(&mut work, ctx.tenant_id).await?;
     let before_view = SettingsView { settings: before.settings, version: before.version };
-    if update.version != before_view.version {
-        return Err(AppError::StaleVersion { current: json!(before_view) });
-    }
+    patch::expect_version(Some(i64::from(update.version)), before_view.version, &before_view)?;
     let version = write(&mut work, ctx.tenant_id, &update.settings).await?;
     let after = SettingsView { settings: update.settings, version };
     let change = Change {

@@ -177,14 +177,7 @@ pub async fn create_student(work: &mut Work, input: StudentInput) -> AppResult<S
     check_identity(work, tenant, &input, None).await?;
     let id = repo::insert(work, tenant, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
     let saved = repo::get(work, tenant, id, false).await?.ok_or(AppError::NotFound)?;
-    let change = Change {
-        action: "student.create",
-        entity: "student",
-        entity_id: Some(id),
-        before: None,
-        after: Some(json!(saved)),
-    };
-    work.audit().record(change).await?;
+    work.audit().created("student", id, &saved).await?;
     Ok(saved)
 }
 

@@ -20,6 +20,7 @@ use crate::{
     http::{
         json::{ApiQuery, JsonBody},
         page::{self, Page},
+        patch,
     },
     state::AppState,
 };
@@ -123,9 +124,7 @@ async fn update(
     let mut work = ctx.begin(&state, Permission::ManageUsers).await?;
     let before = load(&mut work, ctx.tenant_id, id, true).await?;
     let body: UpdateMember = body.parse()?;
-    if body.version != before.version {
-        return Err(AppError::StaleVersion { current: json!(before) });
-    }
+    patch::expect_version(Some(i64::from(body.version)), before.version, &before)?;
     let role = body.role.unwrap_or(before.role);
     let active = body.active.unwrap_or(before.active);
     let loses_admin = before.role == Role::Admin && before.active && (role != Role::Admin || !active);

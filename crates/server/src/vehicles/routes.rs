@@ -4,7 +4,6 @@ use axum::{
     response::Response,
 };
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -12,7 +11,6 @@ use uuid::Uuid;
 use super::{Vehicle, VehicleInput, VehicleUpdate, repo, validate};
 use crate::{
     agencies,
-    audit::Change,
     auth::{Ctx, Permission},
     error::{AppError, AppResult, on_constraint},
     http::{
@@ -83,14 +81,7 @@ pub async fn create_vehicle(work: &mut Work, input: VehicleInput) -> AppResult<V
     let valid = validate(input)?;
     let agency = agencies::repo::resolve(work, tenant, valid.input.agency_id).await?;
     let vehicle = repo::insert(work, tenant, agency, &valid).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    let change = Change {
-        action: "vehicle.create",
-        entity: "vehicle",
-        entity_id: Some(vehicle.id),
-        before: None,
-        after: Some(json!(vehicle)),
-    };
-    work.audit().record(change).await?;
+    work.audit().created("vehicle", vehicle.id, &vehicle).await?;
     Ok(vehicle)
 }
 
@@ -121,14 +112,7 @@ async fn update(
     let agency = agencies::repo::resolve(&mut work, ctx.tenant_id, valid.input.agency_id).await?;
     let after =
         repo::update(&mut work, ctx.tenant_id, id, agency, &valid).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    let change = Change {
-        action: "vehicle.update",
-        entity: "vehicle",
-        entity_id: Some(id),
-        before: Some(json!(before)),
-        after: Some(json!(after)),
-    };
-    work.audit().record(change).await?;
+    work.audit().updated("vehicle", id, &before, &after).await?;
     work.commit().await?;
     Ok(Json(after))
 }
