@@ -109,6 +109,28 @@ const nav = (page) => page.getByRole('navigation', { name: 'Navigation principal
 const state = {};
 
 describe('planning', () => {
+  test('the planning page loads in at most 4 API requests, lessons drawn with their names', async (t) => {
+    await withPage(stack, t, async (page) => {
+      await login(page, 'admin@demo.volant.test');
+      // A new tab of the same session: what the home page asked for does not count.
+      const tab = await page.context().newPage();
+      const requests = [];
+      tab.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.pathname.startsWith('/api/')) requests.push(`${request.method()} ${url.pathname}${url.search}`);
+      });
+      await tab.goto('/planning');
+      await tab.locator('.ec-event').first().waitFor();
+      await tab.waitForLoadState('networkidle');
+      assert.ok(requests.length <= 4, `first load of /planning: ${requests.length} API requests\n${requests.join('\n')}`);
+      // Names come with the window: a lesson of the week shows its student's name, not a placeholder.
+      const window = requests.find((r) => r.startsWith('GET /api/v1/lessons?'));
+      assert.ok(window?.includes('include=names'), `the week is asked with its names: ${window}`);
+      const title = await tab.locator('.ec-event:not(.vl-kind-unavailability)').first().innerText();
+      assert.doesNotMatch(title, /^Élève$/m, `a lesson is titled with a name: ${title}`);
+    });
+  });
+
   test('(a) the office drags a lesson to Thursday in another instructor’s column: it is moved and reassigned', async (t) => {
     await withPage(stack, t, async (page) => {
       await page.setViewportSize({ width: 1600, height: 1000 });

@@ -1,6 +1,7 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { ApiError } from './api/problem.ts';
-import { SESSION_KEY, endSession } from './api/session.ts';
+import { SESSION_KEY } from './api/keys.ts';
+import { endSession } from './api/session.ts';
 
 /** A 401 anywhere means the session is gone: forget it, and the shell sends the user to /connexion. */
 function onAuthError(error: unknown): void {

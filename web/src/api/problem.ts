@@ -1,6 +1,6 @@
 /**
  * RFC 9457 problem+json errors from the Volant API, and how the UI shows them:
- * `detail` is already French and readable by a secretary; `errors[].field` maps onto form fields.
+ * `detail` is already French and readable by a secretary; `errors[].field` maps onto form fields (lib/formErrors.ts).
  */
 import type { TFunction } from 'i18next';
 
@@ -81,21 +81,6 @@ export function networkError(): ApiError {
   return new ApiError({ status: 0 });
 }
 
-/**
- * Maps `errors[].field` onto form field names. The API's field is snake_case and may be a dotted path
- * (`guardian.email`) or indexed (`weekly[0].start`); a `rename` map translates API names into form names
- * where they differ. Only the first message of a field is kept.
- */
-export function fieldErrors(error: unknown, rename: Record<string, string> = {}): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!(error instanceof ApiError)) return out;
-  for (const { field, message } of error.problem.errors ?? []) {
-    const name = rename[field] ?? field;
-    if (!(name in out)) out[name] = message;
-  }
-  return out;
-}
-
 /** The French message to show for an error: the server's `detail` when present, else a message by status. */
 export function errorMessage(error: unknown, t: TFunction): string {
   if (!(error instanceof ApiError)) return t('errors.unknown');
@@ -115,6 +100,8 @@ export function errorMessage(error: unknown, t: TFunction): string {
       return t('errors.conflict');
     case 412:
       return t('errors.stale');
+    case 413:
+      return t('errors.tooLarge');
     case 422:
       return t('errors.rules');
     case 429:

@@ -2663,6 +2663,8 @@ export interface components {
         /** @description The answer of login, switch-tenant, invitation accept and `GET /me`. */
         SessionView: {
             csrf_token: string;
+            /** @description The demo's mailbox (`/demo/mails`) is open: a local profile, never production. */
+            demo_mails: boolean;
             /**
              * Format: uuid
              * @description The instructor record linked to this account (INSTRUCTOR role).

@@ -3,9 +3,8 @@
  */
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken, unwrap, type Session } from './client.ts';
+import { SESSION_KEY } from './keys.ts';
 import { ApiError } from './problem.ts';
-
-export const SESSION_KEY = ['session'] as const;
 
 export async function fetchSession(): Promise<Session | null> {
   try {

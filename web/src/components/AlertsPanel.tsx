@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import { Anchor, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client.ts';
+import { ALERTS_KEY } from '../api/keys.ts';
+import { SEVERITY_COLOR, alertTargets, groupAlerts, type Alert, type AlertTarget, type Severity } from '../lib/alerts.ts';
 import { formatCalendarDate } from '../lib/format.ts';
-import { LoadError } from '../shell/LoadError.tsx';
-import { PageLoader } from '../shell/PageLoader.tsx';
-import { ALERTS_KEY, type Alert, type Severity } from '../pages/exams/api.ts';
-import { SEVERITY_COLOR, alertTargets, groupAlerts, type AlertTarget } from '../pages/exams/requests.ts';
+import { QueryView } from './QueryView.tsx';
+import { SectionCard } from './SectionCard.tsx';
 
 /** Alerts shown per group before "Afficher les N autres". */
 const FIRST = 5;
@@ -32,27 +32,17 @@ export function AlertsPanel() {
     staleTime: 60_000,
   });
   return (
-    <Card withBorder padding="lg" component="section" aria-labelledby="alerts-title" data-testid="alerts">
-      <Title order={2} size="h3" id="alerts-title">
-        {t('alerts.title')}
-      </Title>
-      <Text size="sm" c="dimmed" mb="md">
-        {t('alerts.intro')}
-      </Text>
-      {alerts.isPending ? (
-        <PageLoader />
-      ) : alerts.isError ? (
-        <LoadError error={alerts.error} onRetry={() => void alerts.refetch()} />
-      ) : alerts.data.length === 0 ? (
-        <Text>{t('alerts.empty')}</Text>
-      ) : (
-        <Stack gap="lg">
-          {groupAlerts(alerts.data).map((group) => (
-            <AlertGroup key={group.severity} severity={group.severity} items={group.items} />
-          ))}
-        </Stack>
-      )}
-    </Card>
+    <SectionCard title={t('alerts.title')} hint={t('alerts.intro')} data-testid="alerts">
+      <QueryView query={alerts} empty={t('alerts.empty')}>
+        {(list) => (
+          <Stack gap="lg">
+            {groupAlerts(list).map((group) => (
+              <AlertGroup key={group.severity} severity={group.severity} items={group.items} />
+            ))}
+          </Stack>
+        )}
+      </QueryView>
+    </SectionCard>
   );
 }
 

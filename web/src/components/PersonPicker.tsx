@@ -10,6 +10,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
+import { studentPickedKey, studentSearchKey } from '../api/keys.ts';
 import { foldFilter, studentLabel, type StudentStatus } from '../lib/people.ts';
 
 /** The server has filtered: show what it answered. */
@@ -18,17 +19,21 @@ const serverFilter: OptionsFilter = ({ options }) => options;
 const SEARCH_LIMIT = 20;
 const DEBOUNCE_MS = 250;
 
-/** The students matching the typed words (debounced), as options; `statuses` keeps only those. */
-function useStudentSearch(search: string, skip: ReadonlySet<string>, statuses: readonly StudentStatus[] | undefined) {
+/**
+ * The students matching the typed words (debounced), as options; `statuses` keeps only those. Nothing is asked before
+ * the list is first opened or something is typed: a page full of pickers costs no request until one is used.
+ */
+function useStudentSearch(search: string, skip: ReadonlySet<string>, statuses: readonly StudentStatus[] | undefined, opened: boolean) {
   const { t } = useTranslation();
   const [debounced] = useDebouncedValue(search.trim(), DEBOUNCE_MS);
   // The box shows a chosen option's label: that is not a search.
   const q = skip.has(debounced) ? '' : debounced;
   const query = useQuery({
-    queryKey: ['students', 'picker', q],
+    queryKey: studentSearchKey(q),
     queryFn: () => unwrap(api.GET('/api/v1/students', { params: { query: { limit: SEARCH_LIMIT, ...(q ? { q } : {}) } } })),
     placeholderData: keepPreviousData,
     staleTime: 30_000,
+    enabled: opened || q !== '',
   });
   const found: ComboboxItem[] = (query.data?.items ?? [])
     .filter((s) => !statuses || statuses.includes(s.status))
@@ -74,11 +79,12 @@ export function StudentPicker({
   const [search, setSearch] = useState('');
   const [chosen, setChosen] = useState<ComboboxItem | null>(null);
   const skip = useMemo(() => new Set(chosen ? [chosen.label] : []), [chosen]);
-  const { found, settling } = useStudentSearch(search, skip, statuses);
+  const [opened, setOpened] = useState(false);
+  const { found, settling } = useStudentSearch(search, skip, statuses, opened);
   // A preset value (editing) whose label is not known yet: read that one file.
   const known = value !== null && (chosen?.value === value || found.some((o) => o.value === value) || knownNames?.has(value));
   const preset = useQuery({
-    queryKey: ['students', 'picker-one', value],
+    queryKey: studentPickedKey(value),
     queryFn: () => unwrap(api.GET('/api/v1/students/{id}', { params: { path: { id: value ?? '' } } })),
     enabled: value !== null && !known,
     staleTime: 60_000,
@@ -110,6 +116,7 @@ export function StudentPicker({
       }}
       searchValue={search}
       onSearchChange={setSearch}
+      onDropdownOpen={() => setOpened(true)}
       filter={serverFilter}
       nothingFoundMessage={settling ? t('people.searching') : t('people.noStudent')}
       error={error}
@@ -135,7 +142,8 @@ export function StudentMultiPicker({ label, value, onChange, error, required = f
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const [picked, setPicked] = useState<ReadonlyMap<string, ComboboxItem>>(() => new Map());
-  const { found, settling } = useStudentSearch(search, useMemo(() => new Set<string>(), []), statuses);
+  const [opened, setOpened] = useState(false);
+  const { found, settling } = useStudentSearch(search, useMemo(() => new Set<string>(), []), statuses, opened);
   const selected: ComboboxItem[] = value.map(
     (id) => picked.get(id) ?? found.find((o) => o.value === id) ?? { value: id, label: knownNames?.get(id) ?? t('people.noPerson') },
   );
@@ -157,6 +165,7 @@ export function StudentMultiPicker({ label, value, onChange, error, required = f
       }}
       searchValue={search}
       onSearchChange={setSearch}
+      onDropdownOpen={() => setOpened(true)}
       filter={serverFilter}
       hidePickedOptions
       nothingFoundMessage={settling ? t('people.searching') : t('people.noStudent')}

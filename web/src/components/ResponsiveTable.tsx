@@ -5,7 +5,7 @@
  */
 import type { HTMLAttributes, ReactNode } from 'react';
 import { Card, Group, Stack, Table, Text } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { usePhone } from '../lib/usePhone.ts';
 
 export interface Column<T> {
   key: string;
@@ -38,8 +38,6 @@ export interface ResponsiveTableProps<T> {
   'data-testid'?: string;
 }
 
-const PHONE = '(max-width: 48em)';
-
 export function ResponsiveTable<T>({
   rows,
   columns,
@@ -52,7 +50,7 @@ export function ResponsiveTable<T>({
   busy,
   'data-testid': testId,
 }: ResponsiveTableProps<T>) {
-  const phone = useMediaQuery(PHONE, undefined, { getInitialValueInEffect: false });
+  const phone = usePhone();
 
   if (phone) {
     const primary = columns.find((c) => c.primary);

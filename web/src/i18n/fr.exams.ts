@@ -229,7 +229,6 @@ const changeRequests = {
   confirmReject: 'Confirmer le refus',
   approved: 'La demande est acceptée : la séance a été modifiée.',
   rejected: 'La demande est refusée.',
-  loadMore: 'Afficher plus',
   // The lesson panel (instructor, student).
   panel: {
     title: 'Demander une modification',

@@ -67,6 +67,7 @@ const fr = {
     notFound: 'Élément introuvable.',
     conflict: 'Cette opération entre en conflit avec des données existantes.',
     stale: 'Ces données ont été modifiées entre-temps. Rechargez et réessayez.',
+    tooLarge: 'Ce qui a été envoyé est trop volumineux.',
     rules: 'Cette opération est refusée par une règle de gestion.',
     tooManyAttempts: 'Trop de tentatives. Réessayez plus tard.',
     tooManyAttemptsIn_one: 'Trop de tentatives. Réessayez dans {{count}} minute.',
@@ -162,7 +163,6 @@ const fr = {
     updated: 'Le compte {{name, de}} a été mis à jour.',
     stale: 'Ce compte a été modifié entre-temps par quelqu’un d’autre. La liste a été rechargée : vérifiez puis recommencez.',
     empty: 'Aucun membre.',
-    loadMore: 'Afficher plus',
     invite: {
       title: 'Inviter une personne',
       email: 'Adresse e-mail',
@@ -214,7 +214,6 @@ const fr = {
     previous: 'Page précédente',
     first: 'Première page',
     page: 'Page {{page}}',
-    close: 'Fermer',
   },
   demoMails: {
     title: 'Courriels envoyés (démo)',

@@ -9,3 +9,8 @@ export function notifySuccess(message: string): void {
 export function notifyError(error: unknown, t: TFunction): void {
   notifications.show({ color: 'red', message: errorMessage(error, t), autoClose: 8000 });
 }
+
+/** Someone else changed the record meanwhile (412): orange, since nothing the person typed was wrong. */
+export function notifyStale(message: string): void {
+  notifications.show({ color: 'orange', message, autoClose: 10000 });
+}

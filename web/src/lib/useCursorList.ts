@@ -6,14 +6,14 @@ export interface Page<T> {
   next_cursor?: string | null;
 }
 
-/** A `{items, next_cursor}` list, loaded page after page ("Afficher plus"). */
+/** A `{items, next_cursor}` list, loaded page after page ("Afficher plus"); `data` is the items of the pages loaded. */
 export function useCursorList<T>(queryKey: QueryKey, fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {
-  const query = useInfiniteQuery({
+  return useInfiniteQuery({
     queryKey,
     queryFn: ({ pageParam }) => fetchPage(pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
+    // The cache keeps the pages (to load the next one); the page shows one list.
+    select: (data) => data.pages.flatMap((page) => page.items),
   });
-  const items = query.data?.pages.flatMap((page) => page.items) ?? [];
-  return { ...query, items };
 }

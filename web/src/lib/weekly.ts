@@ -2,7 +2,10 @@
  * The weekly grid editor's logic (opening hours of an agency, availability of an instructor): the API's flat list of
  * `{weekday 1..7, start "HH:MM", end "HH:MM"}` (school wall-clock times) ↔ seven rows of ranges, Monday first.
  */
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { WeeklyRange } from '../api/client.ts';
+import { ApiError } from '../api/problem.ts';
 
 export interface TimeRange {
   start: string;
@@ -190,6 +193,36 @@ export function gridErrorsFromServer(
     if (!(key in out)) out[key] = error.message;
   }
   return out;
+}
+
+/**
+ * The errors of a week grid edited in a form (an agency's or the school's opening hours, an instructor's week), and
+ * the list to send: the grid's own checks first, then the server's `field[i]` errors put back under the ranges they
+ * came from (the list is sorted, so its order is not the grid's).
+ */
+export function useWeekGridErrors(field: string) {
+  const { t } = useTranslation();
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const sent = useRef<GridPosition[]>([]);
+  return {
+    errors,
+    clear: () => setErrors({}),
+    /** The API's list, or null (and the problems shown under the ranges) when the grid has problems. */
+    toWeekly: (grid: WeekGrid): WeeklyRange[] | null => {
+      const problems = gridProblems(grid);
+      if (Object.keys(problems).length > 0) {
+        setErrors(Object.fromEntries(Object.entries(problems).map(([key, problem]) => [key, t(`weekGrid.problems.${problem}`)])));
+        return null;
+      }
+      const { weekly, positions } = weeklyFromGrid(grid);
+      sent.current = positions;
+      return weekly;
+    },
+    /** The server's refusal of the list last sent, under its ranges. */
+    showRefusal: (error: unknown) => {
+      setErrors(error instanceof ApiError ? gridErrorsFromServer(error.problem.errors ?? [], field, sent.current) : {});
+    },
+  };
 }
 
 /** "09:00–12:30, 14:00–18:00" */

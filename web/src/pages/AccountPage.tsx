@@ -1,11 +1,14 @@
-import { Button, Card, Group, PasswordInput, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, PasswordInput, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
-import { fieldErrors } from '../api/problem.ts';
-import { SESSION_KEY, useCurrentSession } from '../api/session.ts';
-import { notifyError, notifySuccess } from '../lib/notify.ts';
+import { SESSION_KEY } from '../api/keys.ts';
+import { useCurrentSession } from '../api/session.ts';
+import { FormError } from '../components/FormError.tsx';
+import { SectionCard } from '../components/SectionCard.tsx';
+import { notifySuccess } from '../lib/notify.ts';
+import { useApiForm } from '../lib/useApiForm.ts';
 import { validateConfirmation, validateNewPassword } from '../lib/passwords.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
 
@@ -22,7 +25,7 @@ export default function AccountPage() {
       confirm: (value, values) => validateConfirmation(value, values.new_password, t),
     },
   });
-  const change = useMutation({
+  const change = useApiForm(form, {
     mutationFn: (values: { current_password: string; new_password: string }) =>
       unwrap(api.POST('/api/v1/auth/password/change', { body: values })),
     onSuccess: () => {
@@ -31,39 +34,24 @@ export default function AccountPage() {
       // The server may rotate the session (and its CSRF token) on a password change.
       void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
     },
-    onError: (error) => {
-      form.setErrors(fieldErrors(error));
-      notifyError(error, t);
-    },
   });
 
   return (
     <>
       <PageHeader title={t('account.title')} />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-        <Card withBorder padding="lg">
-          <Title order={2} size="h4" mb="sm">
-            {t('account.identity')}
-          </Title>
+        <SectionCard title={t('account.identity')}>
           <Stack gap={4}>
             <Text fw={600}>{session.user.display_name}</Text>
             <Text>{session.user.email}</Text>
             <Text c="dimmed">{t('account.school', { name: session.tenant.name })}</Text>
             <Text c="dimmed">{t('account.role', { role: t(`roles.${session.role}`) })}</Text>
           </Stack>
-        </Card>
-        <Card withBorder padding="lg">
-          <Title order={2} size="h4">
-            {t('account.changePassword')}
-          </Title>
-          <Text size="sm" c="dimmed" mb="md">
-            {t('account.changePasswordHint')}
-          </Text>
-          <form
-            onSubmit={form.onSubmit(({ current_password, new_password }) => change.mutate({ current_password, new_password }))}
-            noValidate
-          >
+        </SectionCard>
+        <SectionCard title={t('account.changePassword')} hint={t('account.changePasswordHint')}>
+          <form onSubmit={change.onSubmit(({ current_password, new_password }) => ({ current_password, new_password }))} noValidate>
             <Stack gap="sm">
+              <FormError error={change.failure} />
               <input type="hidden" name="username" autoComplete="username" value={session.user.email} readOnly />
               <PasswordInput
                 label={t('account.currentPassword')}
@@ -85,7 +73,7 @@ export default function AccountPage() {
               </Group>
             </Stack>
           </form>
-        </Card>
+        </SectionCard>
       </SimpleGrid>
     </>
   );

@@ -1,37 +1,22 @@
-import { useState } from 'react';
-import {
-  ActionIcon,
-  Alert,
-  Anchor,
-  Button,
-  Card,
-  Group,
-  NumberInput,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { ActionIcon, Anchor, Button, Card, Group, NumberInput, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
-import { api, unwrap, type Agency } from '../api/client.ts';
-import { ApiError, errorMessage } from '../api/problem.ts';
-import { AGENCIES_KEY, agencyKey, useAgencies } from '../api/resources.ts';
-import { WeekGridEditor } from '../components/WeekGridEditor.tsx';
-import { formErrors, isStale, optional } from '../lib/formErrors.ts';
-import { notifySuccess } from '../lib/notify.ts';
-import { emptyGrid, gridErrorsFromServer, gridFromWeekly, gridProblems, weeklyFromGrid, type WeekGrid } from '../lib/weekly.ts';
-import { LoadError } from '../shell/LoadError.tsx';
-import { PageHeader } from '../shell/PageHeader.tsx';
-import { PageLoader } from '../shell/PageLoader.tsx';
-import NotFoundPage from './NotFoundPage.tsx';
+import { api, unwrap, type Agency, type WeeklyRange } from '../api/client.ts';
+import { AGENCIES_KEY, agencyKey } from '../api/keys.ts';
+import { useAgencies } from '../api/resources.ts';
+import { FormError } from '../components/FormError.tsx';
+import { QueryView } from '../components/QueryView.tsx';
 import { ScrollTable } from '../components/ScrollTable.tsx';
+import { SectionCard } from '../components/SectionCard.tsx';
+import { WeekGridEditor } from '../components/WeekGridEditor.tsx';
+import { optional } from '../lib/formErrors.ts';
+import { notifyStale, notifySuccess } from '../lib/notify.ts';
+import { useApiForm } from '../lib/useApiForm.ts';
+import { emptyGrid, gridFromWeekly, useWeekGridErrors, type WeekGrid } from '../lib/weekly.ts';
+import { PageHeader } from '../shell/PageHeader.tsx';
+import NotFoundPage from './NotFoundPage.tsx';
 
 /** /agences (list), /agences/nouvelle, /agences/:id — ADMIN only (see nav.ts). */
 export default function AgenciesPage() {
@@ -60,40 +45,36 @@ function AgencyList() {
         }
       />
       <Card withBorder padding="lg">
-        {agencies.isPending ? (
-          <PageLoader />
-        ) : agencies.isError ? (
-          <LoadError error={agencies.error} onRetry={() => void agencies.refetch()} />
-        ) : agencies.data.length === 0 ? (
-          <Text c="dimmed">{t('agencies.empty')}</Text>
-        ) : (
-          <ScrollTable label={t('nav.agencies')} minWidth={560}>
-            <Table striped highlightOnHover verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('agencies.name')}</Table.Th>
-                  <Table.Th scope="col">{t('agencies.address')}</Table.Th>
-                  <Table.Th scope="col">{t('agencies.phone')}</Table.Th>
-                  <Table.Th scope="col">{t('agencies.rooms')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {agencies.data.map((agency) => (
-                  <Table.Tr key={agency.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/agences/${agency.id}`} fw={600}>
-                        {agency.name}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{agency.address ?? t('common.none')}</Table.Td>
-                    <Table.Td>{agency.phone ?? t('common.none')}</Table.Td>
-                    <Table.Td>{agency.rooms.length}</Table.Td>
+        <QueryView query={agencies} empty={t('agencies.empty')}>
+          {(list) => (
+            <ScrollTable label={t('nav.agencies')} minWidth={560}>
+              <Table striped highlightOnHover verticalSpacing="sm">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">{t('agencies.name')}</Table.Th>
+                    <Table.Th scope="col">{t('agencies.address')}</Table.Th>
+                    <Table.Th scope="col">{t('agencies.phone')}</Table.Th>
+                    <Table.Th scope="col">{t('agencies.rooms')}</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollTable>
-        )}
+                </Table.Thead>
+                <Table.Tbody>
+                  {list.map((agency) => (
+                    <Table.Tr key={agency.id}>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/agences/${agency.id}`} fw={600}>
+                          {agency.name}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>{agency.address ?? t('common.none')}</Table.Td>
+                      <Table.Td>{agency.phone ?? t('common.none')}</Table.Td>
+                      <Table.Td>{agency.rooms.length}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </ScrollTable>
+          )}
+        </QueryView>
       </Card>
     </>
   );
@@ -105,13 +86,12 @@ function AgencyById() {
     queryKey: agencyKey(id),
     queryFn: () => unwrap(api.GET('/api/v1/agencies/{id}', { params: { path: { id } } })),
   });
-  if (agency.isPending) return <PageLoader />;
-  if (agency.isError) {
-    if (agency.error instanceof ApiError && agency.error.status === 404) return <NotFoundPage />;
-    return <LoadError error={agency.error} onRetry={() => void agency.refetch()} />;
-  }
-  // Keyed by version: a reload after a concurrent change starts the form again from the new state.
-  return <AgencyEditor key={`${agency.data.id}-${agency.data.version}`} agency={agency.data} />;
+  return (
+    <QueryView query={agency} notFound={<NotFoundPage />}>
+      {/* Keyed by version: a reload after a concurrent change starts the form again from the new state. */}
+      {(data) => <AgencyEditor key={`${data.id}-${data.version}`} agency={data} />}
+    </QueryView>
+  );
 }
 
 interface ClosureValues {
@@ -168,15 +148,14 @@ function toValues(agency: Agency | undefined): AgencyValues {
   };
 }
 
-function toBody(values: AgencyValues) {
-  const { weekly, positions } = weeklyFromGrid(values.opening);
-  const body = {
+function toBody(values: AgencyValues, openingHours: WeeklyRange[]) {
+  return {
     name: values.name.trim(),
     address: optional(values.address),
     phone: optional(values.phone),
     email: optional(values.email),
     alsace_moselle: values.alsace_moselle,
-    opening_hours: weekly,
+    opening_hours: openingHours,
     closures: values.closures.map((c) => ({ date: c.date, end_date: c.end_date || null, label: optional(c.label) })),
     rooms: values.rooms.map((r) => ({
       ...(r.id ? { id: r.id } : {}),
@@ -185,14 +164,13 @@ function toBody(values: AgencyValues) {
     })),
     meeting_points: values.meeting_points.map((m) => ({ ...(m.id ? { id: m.id } : {}), label: m.label.trim(), address: optional(m.address) })),
   };
-  return { body, positions };
 }
 
 function AgencyEditor({ agency }: { agency?: Agency }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [gridErrors, setGridErrors] = useState<Record<string, string>>({});
+  const opening = useWeekGridErrors('opening_hours');
   const required = (value: string) => (value.trim() === '' ? t('validation.required') : null);
   const form = useForm<AgencyValues>({
     mode: 'controlled',
@@ -208,8 +186,8 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
     },
   });
 
-  const save = useMutation({
-    mutationFn: async ({ body }: ReturnType<typeof toBody>) =>
+  const save = useApiForm(form, {
+    mutationFn: (body: ReturnType<typeof toBody>) =>
       agency
         ? unwrap(api.PATCH('/api/v1/agencies/{id}', { params: { path: { id: agency.id } }, body: { ...body, version: agency.version } }))
         : unwrap(api.POST('/api/v1/agencies', { body })),
@@ -219,24 +197,15 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
       notifySuccess(t(agency ? 'agencies.saved' : 'agencies.created', { name: saved.name }));
       if (!agency) void navigate(`/agences/${saved.id}`, { replace: true });
     },
-    onError: (error, { positions }) => {
-      if (isStale(error)) {
-        notifications.show({ color: 'orange', message: t('agencies.stale'), autoClose: 10000 });
-        if (agency) void queryClient.invalidateQueries({ queryKey: agencyKey(agency.id) });
-        return;
-      }
-      form.setErrors(formErrors(error));
-      setGridErrors(error instanceof ApiError ? gridErrorsFromServer(error.problem.errors ?? [], 'opening_hours', positions) : {});
+    onError: opening.showRefusal,
+    onStale: () => {
+      notifyStale(t('agencies.stale'));
+      if (agency) void queryClient.invalidateQueries({ queryKey: agencyKey(agency.id) });
     },
   });
-
-  const submit = form.onSubmit((values) => {
-    const problems = gridProblems(values.opening);
-    if (Object.keys(problems).length > 0) {
-      setGridErrors(Object.fromEntries(Object.entries(problems).map(([key, problem]) => [key, t(`weekGrid.problems.${problem}`)])));
-      return;
-    }
-    save.mutate(toBody(values));
+  const submit = save.onSubmit((values) => {
+    const weekly = opening.toWeekly(values.opening);
+    return weekly ? toBody(values, weekly) : null;
   });
 
   const title = agency ? agency.name : t('agencies.newTitle');
@@ -253,16 +222,9 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
       />
       <form onSubmit={submit} noValidate>
         <Stack gap="lg">
-          {save.isError && !isStale(save.error) && (
-            <Alert color="red" role="alert">
-              {errorMessage(save.error, t)}
-            </Alert>
-          )}
+          <FormError error={save.failure} />
 
-          <Card withBorder padding="lg">
-            <Title order={2} size="h4" mb="md">
-              {t('agencies.identity')}
-            </Title>
+          <SectionCard title={t('agencies.identity')}>
             <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
               <TextInput label={t('agencies.name')} required {...form.getInputProps('name')} />
               <TextInput label={t('agencies.phone')} type="tel" autoComplete="off" {...form.getInputProps('phone')} />
@@ -275,33 +237,21 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
               description={t('agencies.alsaceMoselleHint')}
               {...form.getInputProps('alsace_moselle', { type: 'checkbox' })}
             />
-          </Card>
+          </SectionCard>
 
-          <Card withBorder padding="lg">
-            <Title order={2} size="h4">
-              {t('agencies.openingHours')}
-            </Title>
-            <Text c="dimmed" size="sm" mb="sm">
-              {t('agencies.openingHoursHint')} {agency ? '' : t('agencies.openingHoursDefault')}
-            </Text>
+          <SectionCard title={t('agencies.openingHours')} hint={agency ? t('agencies.openingHoursHint') : `${t('agencies.openingHoursHint')} ${t('agencies.openingHoursDefault')}`}>
             <WeekGridEditor
               value={form.values.opening}
               onChange={(grid) => {
                 form.setFieldValue('opening', grid);
-                setGridErrors({});
+                opening.clear();
               }}
-              errors={gridErrors}
+              errors={opening.errors}
               emptyLabel={t('agencies.closed')}
             />
-          </Card>
+          </SectionCard>
 
-          <Card withBorder padding="lg">
-            <Title order={2} size="h4">
-              {t('agencies.closures')}
-            </Title>
-            <Text c="dimmed" size="sm" mb="sm">
-              {t('agencies.closuresHint')}
-            </Text>
+          <SectionCard title={t('agencies.closures')} hint={t('agencies.closuresHint')}>
             <Stack gap="sm">
               {form.values.closures.length === 0 && <Text c="dimmed">{t('agencies.noClosure')}</Text>}
               {form.values.closures.map((_, i) => {
@@ -339,12 +289,9 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
                 </Button>
               </Group>
             </Stack>
-          </Card>
+          </SectionCard>
 
-          <Card withBorder padding="lg">
-            <Title order={2} size="h4" mb="sm">
-              {t('agencies.roomsTitle')}
-            </Title>
+          <SectionCard title={t('agencies.roomsTitle')}>
             <Stack gap="sm">
               {form.values.rooms.length === 0 && <Text c="dimmed">{t('agencies.noRoom')}</Text>}
               {form.values.rooms.map((room, i) => {
@@ -379,12 +326,9 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
                 </Button>
               </Group>
             </Stack>
-          </Card>
+          </SectionCard>
 
-          <Card withBorder padding="lg">
-            <Title order={2} size="h4" mb="sm">
-              {t('agencies.meetingPoints')}
-            </Title>
+          <SectionCard title={t('agencies.meetingPoints')}>
             <Stack gap="sm">
               {form.values.meeting_points.length === 0 && <Text c="dimmed">{t('agencies.noMeetingPoint')}</Text>}
               {form.values.meeting_points.map((point, i) => {
@@ -417,7 +361,7 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
                 </Button>
               </Group>
             </Stack>
-          </Card>
+          </SectionCard>
 
           <Group justify="flex-end">
             <Button type="submit" loading={save.isPending}>

@@ -1,16 +1,17 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Code, Group, Modal, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Button, Card, Code, Group, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type AuditEntry } from '../api/client.ts';
-import { errorMessage } from '../api/problem.ts';
+import { auditLogKey } from '../api/keys.ts';
 import { useCurrentSession } from '../api/session.ts';
+import { AppModal } from '../components/AppModal.tsx';
+import { FormError } from '../components/FormError.tsx';
+import { QueryView } from '../components/QueryView.tsx';
 import { ResponsiveTable } from '../components/ResponsiveTable.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
-import { PageLoader } from '../shell/PageLoader.tsx';
-import { LoadError } from '../shell/LoadError.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -29,7 +30,7 @@ export default function AuditLogPage() {
   const [selected, setSelected] = useState<AuditEntry | null>(null);
 
   const log = useQuery({
-    queryKey: ['audit-log', filters, cursor],
+    queryKey: auditLogKey(filters, cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/audit-log', {
@@ -87,48 +88,44 @@ export default function AuditLogPage() {
             </Group>
           </form>
 
-          {log.isPending ? (
-            <PageLoader />
-          ) : log.isError ? (
-            <LoadError error={log.error} onRetry={() => void log.refetch()} />
-          ) : log.data.items.length === 0 ? (
-            <Text c="dimmed">{t('audit.empty')}</Text>
-          ) : (
-            <ResponsiveTable
-              rows={log.data.items}
-              rowKey={(entry) => entry.id}
-              minWidth={820}
-              verticalSpacing="xs"
-              busy={log.isFetching}
-              label={t('audit.title')}
-              columns={[
-                { key: 'seq', header: t('audit.seq'), cell: (entry) => entry.seq },
-                { key: 'time', header: t('audit.time'), nowrap: true, primary: true, cell: (entry) => formatDateTime(entry.occurred_at, zone, true) },
-                { key: 'actor', header: t('audit.actor'), cell: (entry) => entry.actor_email ?? t('audit.system') },
-                { key: 'action', header: t('audit.action'), cell: (entry) => <Code>{entry.action}</Code> },
-                { key: 'entity', header: t('audit.entity'), cell: (entry) => entry.entity },
-                {
-                  key: 'entityId',
-                  header: t('audit.entityId'),
-                  cell: (entry) => (
-                    <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-                      {entry.entity_id ?? t('audit.none')}
-                    </Text>
-                  ),
-                },
-                {
-                  key: 'details',
-                  header: <VisuallyHidden>{t('audit.details')}</VisuallyHidden>,
-                  action: true,
-                  cell: (entry) => (
-                    <Button size="compact-sm" variant="subtle" onClick={() => setSelected(entry)} aria-label={t('audit.detailsOf', { seq: entry.seq })}>
-                      {t('audit.details')}
-                    </Button>
-                  ),
-                },
-              ]}
-            />
-          )}
+          <QueryView query={log} empty={t('audit.empty')}>
+            {(page) => (
+              <ResponsiveTable
+                rows={page.items}
+                rowKey={(entry) => entry.id}
+                minWidth={820}
+                verticalSpacing="xs"
+                busy={log.isFetching}
+                label={t('audit.title')}
+                columns={[
+                  { key: 'seq', header: t('audit.seq'), cell: (entry) => entry.seq },
+                  { key: 'time', header: t('audit.time'), nowrap: true, primary: true, cell: (entry) => formatDateTime(entry.occurred_at, zone, true) },
+                  { key: 'actor', header: t('audit.actor'), cell: (entry) => entry.actor_email ?? t('audit.system') },
+                  { key: 'action', header: t('audit.action'), cell: (entry) => <Code>{entry.action}</Code> },
+                  { key: 'entity', header: t('audit.entity'), cell: (entry) => entry.entity },
+                  {
+                    key: 'entityId',
+                    header: t('audit.entityId'),
+                    cell: (entry) => (
+                      <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                        {entry.entity_id ?? t('audit.none')}
+                      </Text>
+                    ),
+                  },
+                  {
+                    key: 'details',
+                    header: <VisuallyHidden>{t('audit.details')}</VisuallyHidden>,
+                    action: true,
+                    cell: (entry) => (
+                      <Button size="compact-sm" variant="subtle" onClick={() => setSelected(entry)} aria-label={t('audit.detailsOf', { seq: entry.seq })}>
+                        {t('audit.details')}
+                      </Button>
+                    ),
+                  },
+                ]}
+              />
+            )}
+          </QueryView>
 
           <Group justify="space-between" mt="md">
             <Text size="sm" c="dimmed">
@@ -156,15 +153,9 @@ export default function AuditLogPage() {
         </Card>
       </Stack>
 
-      <Modal
-        opened={selected !== null}
-        onClose={() => setSelected(null)}
-        title={selected ? t('audit.detailsOf', { seq: selected.seq }) : ''}
-        size="xl"
-        closeButtonProps={{ 'aria-label': t('audit.close') }}
-      >
+      <AppModal opened={selected !== null} onClose={() => setSelected(null)} title={selected ? t('audit.detailsOf', { seq: selected.seq }) : ''} size="xl">
         {selected && <EntryDetails entry={selected} zone={zone} />}
-      </Modal>
+      </AppModal>
     </>
   );
 }
@@ -228,11 +219,7 @@ function VerifyCard() {
                 : t('audit.verifyBrokenUnknown', { count: verify.data.checked })}
             </Alert>
           ))}
-        {verify.isError && (
-          <Alert color="red" mt="md" role="alert">
-            {errorMessage(verify.error, t)}
-          </Alert>
-        )}
+        <FormError error={verify.error} />
       </div>
     </Card>
   );

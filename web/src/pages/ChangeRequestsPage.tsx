@@ -1,16 +1,18 @@
 import { useState, type ReactNode } from 'react';
 import { Alert, Badge, Button, Card, Checkbox, Group, SegmentedControl, Stack, Table, Text, Textarea, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useForm } from '@mantine/form';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
+import { ALERTS_KEY, CHANGE_REQUESTS_KEY, changeRequestListKey } from '../api/keys.ts';
 import { useCurrentSession } from '../api/session.ts';
+import { QueryView } from '../components/QueryView.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { notifySuccess } from '../lib/notify.ts';
+import { useApiForm } from '../lib/useApiForm.ts';
 import { useCursorList } from '../lib/useCursorList.ts';
-import { LoadError } from '../shell/LoadError.tsx';
 import { PageHeader } from '../shell/PageHeader.tsx';
-import { PageLoader } from '../shell/PageLoader.tsx';
-import { ALERTS_KEY, CHANGE_REQUESTS_KEY, type ChangeRequest, type RequestStatus } from './exams/api.ts';
+import type { ChangeRequest, RequestStatus } from './exams/api.ts';
 import { isLateCancellation, mayWaive } from './exams/requests.ts';
 import { refusalText } from './planning/conflict.ts';
 import { invalidateLessons, invalidateStudentFiles } from './planning/queries.ts';
@@ -30,7 +32,7 @@ export default function ChangeRequestsPage() {
   const { role } = useCurrentSession();
   const office = role === 'ADMIN' || role === 'SECRETARY';
   const [filter, setFilter] = useState<Filter>(office ? 'pending' : 'all');
-  const requests = useCursorList([...CHANGE_REQUESTS_KEY, 'list', filter], (cursor) =>
+  const requests = useCursorList(changeRequestListKey(filter), (cursor) =>
     unwrap(api.GET('/api/v1/change-requests', { params: { query: { limit: 50, cursor, ...(filter === 'all' ? {} : { status: filter }) } } })),
   );
 
@@ -49,28 +51,17 @@ export default function ChangeRequestsPage() {
             data={FILTERS.map((f) => ({ value: f, label: f === 'all' ? t('changeRequests.all') : t(`changeRequests.statuses.${f}`) }))}
           />
         </div>
-        {requests.isPending ? (
-          <PageLoader />
-        ) : requests.isError ? (
-          <LoadError error={requests.error} onRetry={() => void requests.refetch()} />
-        ) : requests.items.length === 0 ? (
-          <Text c="dimmed">{filter === 'pending' ? t('changeRequests.emptyPending') : t('changeRequests.empty')}</Text>
-        ) : (
-          <Stack gap="md" component="ul" m={0} p={0} style={{ listStyle: 'none' }} data-testid="change-requests">
-            {requests.items.map((request) => (
-              <li key={request.id}>
-                <RequestCard request={request} office={office} />
-              </li>
-            ))}
-          </Stack>
-        )}
-        {requests.hasNextPage && (
-          <Group justify="center">
-            <Button variant="light" onClick={() => void requests.fetchNextPage()} loading={requests.isFetchingNextPage}>
-              {t('changeRequests.loadMore')}
-            </Button>
-          </Group>
-        )}
+        <QueryView query={requests} empty={filter === 'pending' ? t('changeRequests.emptyPending') : t('changeRequests.empty')}>
+          {(items) => (
+            <Stack gap="md" component="ul" m={0} p={0} style={{ listStyle: 'none' }} data-testid="change-requests">
+              {items.map((request) => (
+                <li key={request.id}>
+                  <RequestCard request={request} office={office} />
+                </li>
+              ))}
+            </Stack>
+          )}
+        </QueryView>
       </Stack>
     </>
   );
@@ -159,12 +150,11 @@ function DecisionForm({ request, decision, onDone }: { request: ChangeRequest; d
   const { t } = useTranslation();
   const zone = useCurrentSession().tenant.timezone;
   const queryClient = useQueryClient();
-  const [note, setNote] = useState('');
-  const [waive, setWaive] = useState(false);
   const approve = decision === 'approve';
   const waivable = approve && mayWaive(request);
-  const decide = useMutation({
-    mutationFn: () => {
+  const form = useForm({ mode: 'controlled', initialValues: { note: '', waive: false } });
+  const decide = useApiForm(form, {
+    mutationFn: ({ note, waive }: { note: string; waive: boolean }) => {
       const body = { note: note.trim() === '' ? null : note.trim(), ...(waivable ? { waive_charge: waive } : {}) };
       const params = { path: { id: request.id } };
       return approve
@@ -184,29 +174,22 @@ function DecisionForm({ request, decision, onDone }: { request: ChangeRequest; d
   });
   const title = approve ? t('changeRequests.approveTitle') : t('changeRequests.rejectTitle');
   return (
-    <form
-      aria-label={title}
-      onSubmit={(event) => {
-        event.preventDefault();
-        decide.mutate();
-      }}
-    >
+    <form aria-label={title} onSubmit={decide.onSubmit((values) => values)}>
       <Stack gap="sm" mt="md">
         <Title order={3} size="h5">
           {title}
         </Title>
-        <Textarea label={t('changeRequests.noteOptional')} autosize minRows={2} value={note} onChange={(e) => setNote(e.currentTarget.value)} data-autofocus />
+        <Textarea label={t('changeRequests.noteOptional')} autosize minRows={2} data-autofocus {...form.getInputProps('note')} />
         {waivable && (
           <Checkbox
             label={t('changeRequests.waive')}
             description={isLateCancellation(request) ? t('changeRequests.late') : undefined}
-            checked={waive}
-            onChange={(e) => setWaive(e.currentTarget.checked)}
+            {...form.getInputProps('waive', { type: 'checkbox' })}
           />
         )}
-        {decide.isError && (
+        {decide.failure && (
           <Alert color="red" role="alert">
-            {refusalText(decide.error, zone, t)}
+            {refusalText(decide.failure, zone, t)}
           </Alert>
         )}
         <Group justify="flex-end" gap="sm">

@@ -1,7 +1,8 @@
-import { Button, Modal, Tabs } from '@mantine/core';
-import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { Button, Tabs } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { AppModal } from '../components/AppModal.tsx';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { ExamHistory } from './exams/ExamHistory.tsx';
 import { PlacesPanel } from './exams/PlacesPanel.tsx';
@@ -18,7 +19,6 @@ const TAB_PARAM = 'onglet';
  */
 export default function ExamsPage() {
   const { t } = useTranslation();
-  const phone = useMediaQuery('(max-width: 48em)');
   const [opened, dialog] = useDisclosure(false);
   const [params, setParams] = useSearchParams();
   const raw = params.get(TAB_PARAM);
@@ -57,9 +57,9 @@ export default function ExamsPage() {
           <ExamHistory />
         </Tabs.Panel>
       </Tabs>
-      <Modal opened={opened} onClose={dialog.close} title={t('exams.recordTitle')} size="lg" fullScreen={phone} centered>
+      <AppModal opened={opened} onClose={dialog.close} title={t('exams.recordTitle')} size="lg">
         <RecordExamForm onDone={dialog.close} />
-      </Modal>
+      </AppModal>
     </>
   );
 }

@@ -1,11 +1,11 @@
 import { Alert, Anchor, Button, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
-import { errorMessage, fieldErrors } from '../api/problem.ts';
+import { FormError } from '../components/FormError.tsx';
 import { validateEmail } from '../lib/passwords.ts';
+import { useApiForm } from '../lib/useApiForm.ts';
 import { PublicLayout } from '../shell/PublicLayout.tsx';
 
 export default function ForgotPasswordPage() {
@@ -15,10 +15,9 @@ export default function ForgotPasswordPage() {
     initialValues: { email: '' },
     validate: { email: (value) => validateEmail(value, t) },
   });
-  const forgot = useMutation({
+  const forgot = useApiForm(form, {
     mutationFn: (email: string) =>
       unwrap(api.POST('/api/v1/auth/password/forgot', { body: { email }, parseAs: 'text' })).then(() => email),
-    onError: (error) => form.setErrors(fieldErrors(error)),
   });
 
   return (
@@ -29,13 +28,9 @@ export default function ForgotPasswordPage() {
             {t('auth.forgot.sent', { email: forgot.data })}
           </Alert>
         ) : (
-          <form onSubmit={form.onSubmit((values) => forgot.mutate(values.email.trim()))} noValidate>
+          <form onSubmit={forgot.onSubmit((values) => values.email.trim())} noValidate>
             <Stack gap="md">
-              {forgot.isError && (
-                <Alert color="red" role="alert">
-                  {errorMessage(forgot.error, t)}
-                </Alert>
-              )}
+              <FormError error={forgot.failure} />
               <TextInput
                 label={t('auth.email')}
                 type="email"

@@ -2,16 +2,16 @@ import { Anchor, Badge, Button, Card, Group, SegmentedControl, Text } from '@man
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client.ts';
-import { INSTRUCTORS_KEY, useAgencyOptions } from '../api/resources.ts';
+import { instructorListKey } from '../api/keys.ts';
+import { useAgencyOptions } from '../api/resources.ts';
 import { useCurrentSession } from '../api/session.ts';
 import { ColourDot } from '../components/ColourDot.tsx';
 import { ExpiryDate } from '../components/ExpiryDate.tsx';
+import { QueryView } from '../components/QueryView.tsx';
 import { ResponsiveTable } from '../components/ResponsiveTable.tsx';
 import { AUTHORISATION_WARNING_DAYS } from '../lib/expiry.ts';
 import { useCursorList } from '../lib/useCursorList.ts';
-import { LoadError } from '../shell/LoadError.tsx';
 import { PageHeader } from '../shell/PageHeader.tsx';
-import { PageLoader } from '../shell/PageLoader.tsx';
 import { InstructorDetail } from './instructors/InstructorDetail.tsx';
 import { NewInstructor } from './instructors/IdentityForm.tsx';
 import NotFoundPage from './NotFoundPage.tsx';
@@ -47,7 +47,7 @@ function InstructorList() {
   const filter: ActiveFilter = FILTERS.find((f) => f === raw) ?? 'active';
   const active = filter === 'all' ? undefined : filter === 'active';
 
-  const instructors = useCursorList([...INSTRUCTORS_KEY, 'list', filter], (cursor) =>
+  const instructors = useCursorList(instructorListKey(filter), (cursor) =>
     unwrap(api.GET('/api/v1/instructors', { params: { query: { limit: 200, cursor, active } } })),
   );
 
@@ -83,59 +83,48 @@ function InstructorList() {
             data={FILTERS.map((f) => ({ value: f, label: filterLabels[f] }))}
           />
         </Group>
-        {instructors.isPending ? (
-          <PageLoader />
-        ) : instructors.isError ? (
-          <LoadError error={instructors.error} onRetry={() => void instructors.refetch()} />
-        ) : instructors.items.length === 0 ? (
-          <Text c="dimmed">{t('instructors.empty')}</Text>
-        ) : (
-          <ResponsiveTable
-            rows={instructors.items}
-            rowKey={(instructor) => instructor.id}
-            rowProps={(instructor) => ({ 'data-testid': `instructor-${instructor.id}` })}
-            minWidth={680}
-            label={t('instructors.title')}
-            columns={[
-              {
-                key: 'name',
-                header: t('instructors.name'),
-                primary: true,
-                cell: (instructor) => (
-                  <Group gap="xs" wrap="nowrap">
-                    <ColourDot colour={instructor.colour} />
-                    <Anchor component={Link} to={`/moniteurs/${instructor.id}`} fw={600}>
-                      {`${instructor.first_name} ${instructor.last_name}`}
-                    </Anchor>
-                  </Group>
-                ),
-              },
-              { key: 'agency', header: t('instructors.agency'), cell: (instructor) => names.get(instructor.agency_id) ?? t('common.none') },
-              { key: 'categories', header: t('instructors.categories'), cell: (instructor) => instructor.categories.join(', ') || t('common.none') },
-              {
-                key: 'authorisation',
-                header: t('instructors.authorisationExpiry'),
-                cell: (instructor) => <ExpiryDate date={instructor.authorisation_expires_on} warningDays={AUTHORISATION_WARNING_DAYS} />,
-              },
-              {
-                key: 'status',
-                header: t('instructors.status'),
-                cell: (instructor) => (
-                  <Badge color={instructor.active ? 'green' : 'gray'} variant="light" style={{ minWidth: 'max-content' }}>
-                    {instructor.active ? t('instructors.active') : t('instructors.inactive')}
-                  </Badge>
-                ),
-              },
-            ]}
-          />
-        )}
-        {instructors.hasNextPage && (
-          <Group justify="center" mt="md">
-            <Button variant="light" onClick={() => void instructors.fetchNextPage()} loading={instructors.isFetchingNextPage}>
-              {t('common.loadMore')}
-            </Button>
-          </Group>
-        )}
+        <QueryView query={instructors} empty={t('instructors.empty')}>
+          {(items) => (
+            <ResponsiveTable
+              rows={items}
+              rowKey={(instructor) => instructor.id}
+              rowProps={(instructor) => ({ 'data-testid': `instructor-${instructor.id}` })}
+              minWidth={680}
+              label={t('instructors.title')}
+              columns={[
+                {
+                  key: 'name',
+                  header: t('instructors.name'),
+                  primary: true,
+                  cell: (instructor) => (
+                    <Group gap="xs" wrap="nowrap">
+                      <ColourDot colour={instructor.colour} />
+                      <Anchor component={Link} to={`/moniteurs/${instructor.id}`} fw={600}>
+                        {`${instructor.first_name} ${instructor.last_name}`}
+                      </Anchor>
+                    </Group>
+                  ),
+                },
+                { key: 'agency', header: t('instructors.agency'), cell: (instructor) => names.get(instructor.agency_id) ?? t('common.none') },
+                { key: 'categories', header: t('instructors.categories'), cell: (instructor) => instructor.categories.join(', ') || t('common.none') },
+                {
+                  key: 'authorisation',
+                  header: t('instructors.authorisationExpiry'),
+                  cell: (instructor) => <ExpiryDate date={instructor.authorisation_expires_on} warningDays={AUTHORISATION_WARNING_DAYS} />,
+                },
+                {
+                  key: 'status',
+                  header: t('instructors.status'),
+                  cell: (instructor) => (
+                    <Badge color={instructor.active ? 'green' : 'gray'} variant="light" style={{ minWidth: 'max-content' }}>
+                      {instructor.active ? t('instructors.active') : t('instructors.inactive')}
+                    </Badge>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </QueryView>
       </Card>
     </>
   );

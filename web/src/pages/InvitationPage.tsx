@@ -1,51 +1,49 @@
 import { Alert, Anchor, Button, PasswordInput, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type InvitationLookup } from '../api/client.ts';
-import { ApiError, errorMessage, fieldErrors } from '../api/problem.ts';
+import { invitationLookupKey } from '../api/keys.ts';
 import { startSession } from '../api/session.ts';
+import { FormError } from '../components/FormError.tsx';
+import { QueryView } from '../components/QueryView.tsx';
 import { notifySuccess } from '../lib/notify.ts';
 import { validateConfirmation, validateNewPassword } from '../lib/passwords.ts';
+import { useApiForm } from '../lib/useApiForm.ts';
 import { PublicLayout } from '../shell/PublicLayout.tsx';
-import { PageLoader } from '../shell/PageLoader.tsx';
 
 export default function InvitationPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const lookup = useQuery({
-    queryKey: ['invitation-lookup', token],
+    queryKey: invitationLookupKey(token),
     queryFn: () => unwrap(api.GET('/api/v1/invitations/lookup', { params: { query: { token } } })),
     enabled: token !== '',
     retry: false,
     staleTime: Infinity,
   });
 
-  let content;
-  if (token === '') {
-    content = (
-      <Alert color="red" role="alert">
-        {t('auth.invitation.missingToken')}
-      </Alert>
-    );
-  } else if (lookup.isPending) {
-    content = <PageLoader />;
-  } else if (lookup.isError) {
-    content = (
-      <Alert color="red" role="alert">
-        {lookup.error instanceof ApiError && lookup.error.status === 404 ? t('auth.invitation.invalid') : errorMessage(lookup.error, t)}
-      </Alert>
-    );
-  } else {
-    content = <AcceptForm token={token} invitation={lookup.data} />;
-  }
-
   return (
     <PublicLayout title={t('auth.invitation.title')}>
       <Stack gap="md">
-        {content}
+        {token === '' ? (
+          <Alert color="red" role="alert">
+            {t('auth.invitation.missingToken')}
+          </Alert>
+        ) : (
+          <QueryView
+            query={lookup}
+            notFound={
+              <Alert color="red" role="alert">
+                {t('auth.invitation.invalid')}
+              </Alert>
+            }
+          >
+            {(invitation) => <AcceptForm token={token} invitation={invitation} />}
+          </QueryView>
+        )}
         <Anchor component={Link} to="/connexion" size="sm" ta="center">
           {t('auth.invitation.goLogin')}
         </Anchor>
@@ -67,7 +65,7 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
       confirm: (value, values) => (existing ? null : validateConfirmation(value, values.password, t)),
     },
   });
-  const accept = useMutation({
+  const accept = useApiForm(form, {
     mutationFn: (password: string) => unwrap(api.POST('/api/v1/invitations/accept', { body: { token, password } })),
     meta: { authForm: true },
     onSuccess: (session) => {
@@ -75,11 +73,10 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
       notifySuccess(t('auth.invitation.welcome', { tenant: session.tenant.name }));
       void navigate('/', { replace: true });
     },
-    onError: (error) => form.setErrors(fieldErrors(error)),
   });
 
   return (
-    <form onSubmit={form.onSubmit((values) => accept.mutate(values.password))} noValidate>
+    <form onSubmit={accept.onSubmit((values) => values.password)} noValidate>
       <Stack gap="md">
         <Text>
           {t('auth.invitation.intro', { tenant: invitation.tenant_name, role: t(`roles.${invitation.role}`) })}
@@ -89,11 +86,7 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
             ? t('auth.invitation.existingAccount', { email: invitation.email })
             : t('auth.invitation.newAccount', { email: invitation.email })}
         </Text>
-        {accept.isError && (
-          <Alert color="red" role="alert">
-            {errorMessage(accept.error, t)}
-          </Alert>
-        )}
+        <FormError error={accept.failure} />
         {/* Lets password managers attach the password to the right account. */}
         <input type="hidden" name="username" autoComplete="username" value={invitation.email} readOnly />
         <PasswordInput

@@ -1,12 +1,13 @@
 import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
-import { ApiError, errorMessage, fieldErrors } from '../api/problem.ts';
+import { ApiError, errorMessage } from '../api/problem.ts';
 import { startSession, useSession } from '../api/session.ts';
 import { safeReturnPath, validateEmail } from '../lib/passwords.ts';
+import { useApiForm } from '../lib/useApiForm.ts';
 import { PublicLayout } from '../shell/PublicLayout.tsx';
 
 export default function LoginPage() {
@@ -22,31 +23,26 @@ export default function LoginPage() {
       password: (value) => (value.length === 0 ? t('validation.required') : null),
     },
   });
-  const login = useMutation({
+  const login = useApiForm(form, {
     mutationFn: (values: { email: string; password: string }) =>
       unwrap(api.POST('/api/v1/auth/login', { body: { email: values.email.trim(), password: values.password } })),
     meta: { authForm: true },
     onSuccess: (next) => startSession(queryClient, next),
-    onError: (error) => form.setErrors(fieldErrors(error)),
   });
 
   if (session.data) return <Navigate to={safeReturnPath(params.get('retour'))} replace />;
 
-  const failure = login.error
-    ? login.error instanceof ApiError && login.error.status === 401 && !login.error.problem.detail
-      ? t('auth.login.invalid')
-      : errorMessage(login.error, t)
-    : null;
-
   // Wrong credentials: both fields are marked invalid (aria-invalid) and described by the alert.
-  const rejected = failure !== null && login.error instanceof ApiError && login.error.status === 401;
+  const error = login.failure;
+  const rejected = error instanceof ApiError && error.status === 401;
+  const failure = error && (rejected && !error.problem.detail ? t('auth.login.invalid') : errorMessage(error, t));
   const invalidProps = rejected ? { 'aria-describedby': 'login-error' } : {};
 
   return (
     <PublicLayout title={t('auth.login.title')} intro={t('auth.login.subtitle')}>
-      <form onSubmit={form.onSubmit((values) => login.mutate(values))} noValidate>
+      <form onSubmit={login.onSubmit((values) => values)} noValidate>
         <Stack gap="md">
-          {failure !== null && (
+          {failure && (
             <Alert color="red" role="alert" id="login-error" data-testid="login-error">
               {failure}
             </Alert>

@@ -149,7 +149,7 @@ export default function PlanningPage() {
   const [dialog, setDialog] = useState<'series' | 'copyWeek' | 'replaceDay' | null>(null);
   const [pending, setPending] = useState<ReadonlySet<string>>(() => new Set());
   const calendarRef = useRef<Calendar | null>(null);
-  const data = usePlanningData(role);
+  const data = usePlanningData();
 
   // On a phone, an instructor or a student opens on their upcoming lessons (a list, the next one first), the calendar
   // one tap away: a student always, an instructor when their day is empty. An address naming a view or a date opens
@@ -207,9 +207,10 @@ export default function PlanningPage() {
   // Agencies whose closures shade the planning: the filtered one, the instructor's or student's own, or all.
   const ownAgencyId = useMemo(() => {
     if (role === 'INSTRUCTOR') return data.instructors.find((i) => i.id === session.instructor_id)?.agency_id ?? null;
-    if (role === 'STUDENT') return data.students.find((s) => s.id === session.student_id)?.agency_id ?? null;
+    // A student's agency is where their lessons are (a week without any shows every agency's closures).
+    if (role === 'STUDENT') return lessons[0]?.agency_id ?? null;
     return null;
-  }, [role, data.instructors, data.students, session.instructor_id, session.student_id]);
+  }, [role, data.instructors, lessons, session.instructor_id]);
   const background = useMemo(() => {
     if (!range) return { events: [], daysOff: [] };
     const agencyId = filters.agency_id ?? ownAgencyId;

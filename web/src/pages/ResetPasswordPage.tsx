@@ -1,12 +1,12 @@
 import { Alert, Anchor, Button, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
-import { errorMessage, fieldErrors } from '../api/problem.ts';
+import { FormError } from '../components/FormError.tsx';
 import { notifySuccess } from '../lib/notify.ts';
 import { PASSWORD_MIN_LENGTH, validateConfirmation, validateNewPassword } from '../lib/passwords.ts';
+import { useApiForm } from '../lib/useApiForm.ts';
 import { PublicLayout } from '../shell/PublicLayout.tsx';
 
 export default function ResetPasswordPage() {
@@ -22,13 +22,12 @@ export default function ResetPasswordPage() {
       confirm: (value, values) => validateConfirmation(value, values.password, t),
     },
   });
-  const reset = useMutation({
+  const reset = useApiForm(form, {
     mutationFn: (password: string) => unwrap(api.POST('/api/v1/auth/password/reset', { body: { token, password } })),
     onSuccess: () => {
       notifySuccess(t('auth.reset.done'));
       void navigate('/connexion', { replace: true });
     },
-    onError: (error) => form.setErrors(fieldErrors(error)),
   });
 
   return (
@@ -39,13 +38,9 @@ export default function ResetPasswordPage() {
             {t('auth.reset.missingToken')}
           </Alert>
         ) : (
-          <form onSubmit={form.onSubmit((values) => reset.mutate(values.password))} noValidate>
+          <form onSubmit={reset.onSubmit((values) => values.password)} noValidate>
             <Stack gap="md">
-              {reset.isError && (
-                <Alert color="red" role="alert">
-                  {errorMessage(reset.error, t)}
-                </Alert>
-              )}
+              <FormError error={reset.failure} />
               <PasswordInput
                 label={t('auth.reset.newPassword')}
                 autoComplete="new-password"

@@ -5,7 +5,7 @@ import { render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import UsersPage from './UsersPage.tsx';
 import { AppProviders } from '../AppProviders.tsx';
-import { SESSION_KEY } from '../api/session.ts';
+import { SESSION_KEY } from '../api/keys.ts';
 import { setCsrfToken } from '../api/client.ts';
 import { demoSession, jsonResponse, mockFetch, problemResponse } from '../test/render.tsx';
 
@@ -64,7 +64,7 @@ describe('UsersPage', () => {
     });
     const user = userEvent.setup();
     renderUsers();
-    const form = (await screen.findByRole('heading', { name: 'Inviter une personne' })).closest('div') as HTMLElement;
+    const form = await screen.findByRole('region', { name: 'Inviter une personne' });
     await user.type(within(form).getByLabelText(/Adresse e-mail/), 'eleve@demo.volant.test');
     await user.click(within(form).getByRole('button', { name: 'Envoyer l’invitation' }));
     expect(await screen.findByText('Cette personne est déjà membre.')).toBeInTheDocument();

@@ -1,35 +1,22 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Select,
-  Stack,
-  Switch,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Invitation, type Member, type Role } from '../api/client.ts';
-import { ApiError, errorMessage, fieldErrors } from '../api/problem.ts';
+import { INVITATIONS_KEY, USERS_KEY } from '../api/keys.ts';
 import { useCurrentSession } from '../api/session.ts';
+import { FormError } from '../components/FormError.tsx';
+import { QueryView } from '../components/QueryView.tsx';
 import { ResponsiveTable } from '../components/ResponsiveTable.tsx';
+import { SectionCard } from '../components/SectionCard.tsx';
 import { formatDateTime } from '../lib/format.ts';
-import { notifyError, notifySuccess } from '../lib/notify.ts';
+import { isStale } from '../lib/formErrors.ts';
+import { notifyError, notifyStale, notifySuccess } from '../lib/notify.ts';
 import { validateEmail } from '../lib/passwords.ts';
 import { ALL_ROLES } from '../lib/roles.ts';
+import { useApiForm } from '../lib/useApiForm.ts';
 import { useCursorList, type Page } from '../lib/useCursorList.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
-import { PageLoader } from '../shell/PageLoader.tsx';
-import { LoadError } from '../shell/LoadError.tsx';
-
-const USERS_KEY = ['users'] as const;
-const INVITATIONS_KEY = ['invitations'] as const;
 
 function useRoleOptions() {
   const { t } = useTranslation();
@@ -71,8 +58,8 @@ function MembersCard() {
       notifySuccess(t('users.updated', { name: updated.display_name || updated.email }));
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 412) {
-        notifications.show({ color: 'orange', message: t('users.stale'), autoClose: 10000 });
+      if (isStale(error)) {
+        notifyStale(t('users.stale'));
         void queryClient.invalidateQueries({ queryKey: USERS_KEY });
       } else {
         notifyError(error, t);
@@ -81,90 +68,76 @@ function MembersCard() {
   });
 
   return (
-    <Card withBorder padding="lg">
-      <Title order={2} size="h3" mb="md">
-        {t('users.members')}
-      </Title>
-      {members.isPending ? (
-        <PageLoader />
-      ) : members.isError ? (
-        <LoadError error={members.error} onRetry={() => void members.refetch()} />
-      ) : members.items.length === 0 ? (
-        <Text c="dimmed">{t('users.empty')}</Text>
-      ) : (
-        <ResponsiveTable
-          rows={members.items}
-          rowKey={(member) => member.id}
-          rowProps={(member) => ({ 'data-testid': `member-${member.email}` })}
-          label={t('users.members')}
-          columns={[
-            {
-              key: 'name',
-              header: t('users.name'),
-              primary: true,
-              cell: (member) => (
-                <>
-                  {member.display_name || member.email}
-                  {member.id === session.user.id && (
-                    <Text span c="dimmed" size="sm" fw={400}>
-                      {' '}
-                      ({t('users.you')})
-                    </Text>
-                  )}
-                </>
-              ),
-            },
-            { key: 'email', header: t('users.email'), cell: (member) => member.email },
-            {
-              key: 'role',
-              header: t('users.role'),
-              cell: (member) => {
-                const self = member.id === session.user.id;
-                const busy = patch.isPending && patch.variables.member.id === member.id;
-                return (
-                  <Select
-                    aria-label={t('users.roleOf', { name: member.display_name || member.email })}
-                    data={roleOptions}
-                    value={member.role}
-                    allowDeselect={false}
-                    disabled={self || busy}
-                    onChange={(value) => {
-                      if (value !== null && value !== member.role) {
-                        patch.mutate({ member, change: { role: value } });
-                      }
-                    }}
-                    w={190}
-                  />
-                );
+    <SectionCard title={t('users.members')}>
+      <QueryView query={members} empty={t('users.empty')}>
+        {(items) => (
+          <ResponsiveTable
+            rows={items}
+            rowKey={(member) => member.id}
+            rowProps={(member) => ({ 'data-testid': `member-${member.email}` })}
+            label={t('users.members')}
+            columns={[
+              {
+                key: 'name',
+                header: t('users.name'),
+                primary: true,
+                cell: (member) => (
+                  <>
+                    {member.display_name || member.email}
+                    {member.id === session.user.id && (
+                      <Text span c="dimmed" size="sm" fw={400}>
+                        {' '}
+                        ({t('users.you')})
+                      </Text>
+                    )}
+                  </>
+                ),
               },
-            },
-            {
-              key: 'active',
-              header: t('users.active'),
-              cell: (member) => {
-                const self = member.id === session.user.id;
-                const busy = patch.isPending && patch.variables.member.id === member.id;
-                return (
-                  <Switch
-                    aria-label={t('users.activeOf', { name: member.display_name || member.email })}
-                    checked={member.active}
-                    disabled={self || busy}
-                    onChange={(event) => patch.mutate({ member, change: { active: event.currentTarget.checked } })}
-                  />
-                );
+              { key: 'email', header: t('users.email'), cell: (member) => member.email },
+              {
+                key: 'role',
+                header: t('users.role'),
+                cell: (member) => {
+                  const self = member.id === session.user.id;
+                  const busy = patch.isPending && patch.variables.member.id === member.id;
+                  return (
+                    <Select
+                      aria-label={t('users.roleOf', { name: member.display_name || member.email })}
+                      data={roleOptions}
+                      value={member.role}
+                      allowDeselect={false}
+                      disabled={self || busy}
+                      onChange={(value) => {
+                        if (value !== null && value !== member.role) {
+                          patch.mutate({ member, change: { role: value } });
+                        }
+                      }}
+                      w={190}
+                    />
+                  );
+                },
               },
-            },
-          ]}
-        />
-      )}
-      {members.hasNextPage && (
-        <Group justify="center" mt="md">
-          <Button variant="light" onClick={() => void members.fetchNextPage()} loading={members.isFetchingNextPage}>
-            {t('users.loadMore')}
-          </Button>
-        </Group>
-      )}
-    </Card>
+              {
+                key: 'active',
+                header: t('users.active'),
+                cell: (member) => {
+                  const self = member.id === session.user.id;
+                  const busy = patch.isPending && patch.variables.member.id === member.id;
+                  return (
+                    <Switch
+                      aria-label={t('users.activeOf', { name: member.display_name || member.email })}
+                      checked={member.active}
+                      disabled={self || busy}
+                      onChange={(event) => patch.mutate({ member, change: { active: event.currentTarget.checked } })}
+                    />
+                  );
+                },
+              },
+            ]}
+          />
+        )}
+      </QueryView>
+    </SectionCard>
   );
 }
 
@@ -180,35 +153,20 @@ function InviteCard() {
       role: (value) => (value === null ? t('validation.required') : null),
     },
   });
-  const invite = useMutation({
+  const invite = useApiForm(form, {
     mutationFn: (values: { email: string; role: Role }) => unwrap(api.POST('/api/v1/invitations', { body: values })),
     onSuccess: (invitation) => {
       notifySuccess(t('users.invite.sent', { email: invitation.email }));
       form.reset();
       void queryClient.invalidateQueries({ queryKey: INVITATIONS_KEY });
     },
-    onError: (error) => {
-      form.setErrors(fieldErrors(error));
-    },
   });
 
   return (
-    <Card withBorder padding="lg">
-      <Title order={2} size="h3" mb="md">
-        {t('users.invite.title')}
-      </Title>
-      <form
-        onSubmit={form.onSubmit((values) => {
-          if (values.role !== null) invite.mutate({ email: values.email.trim(), role: values.role });
-        })}
-        noValidate
-      >
+    <SectionCard title={t('users.invite.title')}>
+      <form onSubmit={invite.onSubmit(({ email, role }) => (role === null ? null : { email: email.trim(), role }))} noValidate>
         <Stack gap="sm">
-          {invite.isError && (
-            <Alert color="red" role="alert">
-              {errorMessage(invite.error, t)}
-            </Alert>
-          )}
+          <FormError error={invite.failure} />
           <Group align="flex-start" gap="sm" grow preventGrowOverflow={false} wrap="wrap">
             <TextInput
               label={t('users.invite.email')}
@@ -234,7 +192,7 @@ function InviteCard() {
           </Group>
         </Stack>
       </form>
-    </Card>
+    </SectionCard>
   );
 }
 
@@ -256,49 +214,35 @@ function InvitationsCard() {
   const now = invitations.dataUpdatedAt;
 
   return (
-    <Card withBorder padding="lg">
-      <Title order={2} size="h3" mb="md">
-        {t('users.invitations.title')}
-      </Title>
-      {invitations.isPending ? (
-        <PageLoader />
-      ) : invitations.isError ? (
-        <LoadError error={invitations.error} onRetry={() => void invitations.refetch()} />
-      ) : invitations.items.length === 0 ? (
-        <Text c="dimmed">{t('users.invitations.empty')}</Text>
-      ) : (
-        <ResponsiveTable
-          rows={invitations.items}
-          rowKey={(invitation) => invitation.id}
-          label={t('users.invitations.title')}
-          highlightOnHover={false}
-          columns={[
-            { key: 'email', header: t('users.invitations.email'), primary: true, cell: (invitation) => invitation.email },
-            { key: 'role', header: t('users.invitations.role'), cell: (invitation) => t(`roles.${invitation.role}`) },
-            { key: 'sent', header: t('users.invitations.sentAt'), cell: (invitation) => formatDateTime(invitation.created_at, zone) },
-            { key: 'expires', header: t('users.invitations.expiresAt'), cell: (invitation) => formatDateTime(invitation.expires_at, zone) },
-            {
-              key: 'status',
-              header: t('users.invitations.status'),
-              cell: (invitation) => {
-                const status = invitationStatus(invitation, now);
-                return (
-                  <Badge color={STATUS_COLOR[status]} variant="light">
-                    {t(`users.invitations.${status}`)}
-                  </Badge>
-                );
+    <SectionCard title={t('users.invitations.title')}>
+      <QueryView query={invitations} empty={t('users.invitations.empty')}>
+        {(items) => (
+          <ResponsiveTable
+            rows={items}
+            rowKey={(invitation) => invitation.id}
+            label={t('users.invitations.title')}
+            highlightOnHover={false}
+            columns={[
+              { key: 'email', header: t('users.invitations.email'), primary: true, cell: (invitation) => invitation.email },
+              { key: 'role', header: t('users.invitations.role'), cell: (invitation) => t(`roles.${invitation.role}`) },
+              { key: 'sent', header: t('users.invitations.sentAt'), cell: (invitation) => formatDateTime(invitation.created_at, zone) },
+              { key: 'expires', header: t('users.invitations.expiresAt'), cell: (invitation) => formatDateTime(invitation.expires_at, zone) },
+              {
+                key: 'status',
+                header: t('users.invitations.status'),
+                cell: (invitation) => {
+                  const status = invitationStatus(invitation, now);
+                  return (
+                    <Badge color={STATUS_COLOR[status]} variant="light">
+                      {t(`users.invitations.${status}`)}
+                    </Badge>
+                  );
+                },
               },
-            },
-          ]}
-        />
-      )}
-      {invitations.hasNextPage && (
-        <Group justify="center" mt="md">
-          <Button variant="light" onClick={() => void invitations.fetchNextPage()} loading={invitations.isFetchingNextPage}>
-            {t('users.loadMore')}
-          </Button>
-        </Group>
-      )}
-    </Card>
+            ]}
+          />
+        )}
+      </QueryView>
+    </SectionCard>
   );
 }

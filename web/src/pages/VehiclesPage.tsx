@@ -1,40 +1,25 @@
 import { useState } from 'react';
 import { DUAL_CONTROLS_BY_DEFAULT } from '../api/constants.gen.ts';
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Drawer,
-  Group,
-  NumberInput,
-  Select,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Card, Drawer, Group, NumberInput, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMediaQuery } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Gearbox, type Vehicle, type VehicleKind, type VehicleStatus } from '../api/client.ts';
-import { errorMessage } from '../api/problem.ts';
-import { useAgencyOptions, VEHICLES_KEY } from '../api/resources.ts';
+import { VEHICLES_KEY, vehicleListKey } from '../api/keys.ts';
+import { useAgencyOptions } from '../api/resources.ts';
 import { useCurrentSession } from '../api/session.ts';
 import { ExpiryDate } from '../components/ExpiryDate.tsx';
+import { FormError } from '../components/FormError.tsx';
+import { QueryView } from '../components/QueryView.tsx';
 import { ResponsiveTable } from '../components/ResponsiveTable.tsx';
 import { VEHICLE_WARNING_DAYS } from '../lib/expiry.ts';
-import { formErrors, isStale, optional } from '../lib/formErrors.ts';
+import { optional } from '../lib/formErrors.ts';
 import { LICENCE_CATEGORIES } from '../lib/licence.ts';
-import { notifySuccess } from '../lib/notify.ts';
+import { notifyStale, notifySuccess } from '../lib/notify.ts';
+import { useApiForm } from '../lib/useApiForm.ts';
 import { useCursorList } from '../lib/useCursorList.ts';
-import { LoadError } from '../shell/LoadError.tsx';
+import { usePhone } from '../lib/usePhone.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
-import { PageLoader } from '../shell/PageLoader.tsx';
 
 const KINDS: readonly VehicleKind[] = ['car', 'simulator'];
 const GEARBOXES: readonly Gearbox[] = ['manual', 'automatic'];
@@ -53,7 +38,7 @@ export default function VehiclesPage() {
   const [status, setStatus] = useState<VehicleStatus | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
 
-  const vehicles = useCursorList([...VEHICLES_KEY, 'list', status], (cursor) =>
+  const vehicles = useCursorList(vehicleListKey(status), (cursor) =>
     unwrap(api.GET('/api/v1/vehicles', { params: { query: { limit: 200, cursor, ...(status ? { status } : {}) } } })),
   );
 
@@ -75,75 +60,64 @@ export default function VehiclesPage() {
             w={220}
           />
         </Group>
-        {vehicles.isPending ? (
-          <PageLoader />
-        ) : vehicles.isError ? (
-          <LoadError error={vehicles.error} onRetry={() => void vehicles.refetch()} />
-        ) : vehicles.items.length === 0 ? (
-          <Text c="dimmed">{t('vehicles.empty')}</Text>
-        ) : (
-          <ResponsiveTable
-            rows={vehicles.items}
-            rowKey={(vehicle) => vehicle.id}
-            rowProps={(vehicle) => ({ 'data-testid': `vehicle-${vehicle.plate}` })}
-            minWidth={860}
-            label={t('vehicles.title')}
-            columns={[
-              {
-                key: 'plate',
-                header: t('vehicles.plate'),
-                primary: true,
-                cell: (vehicle) =>
-                  manage ? (
-                    <Anchor
-                      component="button"
-                      type="button"
-                      onClick={() => setEditing({ mode: 'edit', vehicle })}
-                      aria-label={t('vehicles.editOf', { plate: vehicle.plate })}
-                      fw={600}
-                      style={{ whiteSpace: 'nowrap' }}
-                    >
-                      {vehicle.plate}
-                    </Anchor>
-                  ) : (
-                    <Text span fw={600} style={{ whiteSpace: 'nowrap' }}>
-                      {vehicle.plate}
-                    </Text>
+        <QueryView query={vehicles} empty={t('vehicles.empty')}>
+          {(items) => (
+            <ResponsiveTable
+              rows={items}
+              rowKey={(vehicle) => vehicle.id}
+              rowProps={(vehicle) => ({ 'data-testid': `vehicle-${vehicle.plate}` })}
+              minWidth={860}
+              label={t('vehicles.title')}
+              columns={[
+                {
+                  key: 'plate',
+                  header: t('vehicles.plate'),
+                  primary: true,
+                  cell: (vehicle) =>
+                    manage ? (
+                      <Anchor
+                        component="button"
+                        type="button"
+                        onClick={() => setEditing({ mode: 'edit', vehicle })}
+                        aria-label={t('vehicles.editOf', { plate: vehicle.plate })}
+                        fw={600}
+                        style={{ whiteSpace: 'nowrap' }}
+                      >
+                        {vehicle.plate}
+                      </Anchor>
+                    ) : (
+                      <Text span fw={600} style={{ whiteSpace: 'nowrap' }}>
+                        {vehicle.plate}
+                      </Text>
+                    ),
+                },
+                { key: 'vehicle', header: t('vehicles.vehicle'), cell: (vehicle) => [vehicle.make, vehicle.model].filter(Boolean).join(' ') || t('common.none') },
+                { key: 'kind', header: t('vehicles.kind'), cell: (vehicle) => t(`vehicles.kinds.${vehicle.kind}`) },
+                { key: 'gearbox', header: t('vehicles.gearbox'), cell: (vehicle) => t(`vehicles.gearboxes.${vehicle.gearbox}`) },
+                {
+                  key: 'status',
+                  header: t('vehicles.status'),
+                  cell: (vehicle) => (
+                    <Badge color={STATUS_COLOR[vehicle.status]} variant="light" style={{ minWidth: 'max-content' }}>
+                      {t(`vehicles.statuses.${vehicle.status}`)}
+                    </Badge>
                   ),
-              },
-              { key: 'vehicle', header: t('vehicles.vehicle'), cell: (vehicle) => [vehicle.make, vehicle.model].filter(Boolean).join(' ') || t('common.none') },
-              { key: 'kind', header: t('vehicles.kind'), cell: (vehicle) => t(`vehicles.kinds.${vehicle.kind}`) },
-              { key: 'gearbox', header: t('vehicles.gearbox'), cell: (vehicle) => t(`vehicles.gearboxes.${vehicle.gearbox}`) },
-              {
-                key: 'status',
-                header: t('vehicles.status'),
-                cell: (vehicle) => (
-                  <Badge color={STATUS_COLOR[vehicle.status]} variant="light" style={{ minWidth: 'max-content' }}>
-                    {t(`vehicles.statuses.${vehicle.status}`)}
-                  </Badge>
-                ),
-              },
-              { key: 'agency', header: t('vehicles.agency'), cell: (vehicle) => names.get(vehicle.agency_id) ?? t('common.none') },
-              {
-                key: 'inspection',
-                header: t('vehicles.inspection'),
-                cell: (vehicle) => <ExpiryDate date={vehicle.inspection_due_on} warningDays={VEHICLE_WARNING_DAYS} />,
-              },
-              {
-                key: 'insurance',
-                header: t('vehicles.insurance'),
-                cell: (vehicle) => <ExpiryDate date={vehicle.insurance_expires_on} warningDays={VEHICLE_WARNING_DAYS} />,
-              },
-            ]}
-          />
-        )}
-        {vehicles.hasNextPage && (
-          <Group justify="center" mt="md">
-            <Button variant="light" onClick={() => void vehicles.fetchNextPage()} loading={vehicles.isFetchingNextPage}>
-              {t('common.loadMore')}
-            </Button>
-          </Group>
-        )}
+                },
+                { key: 'agency', header: t('vehicles.agency'), cell: (vehicle) => names.get(vehicle.agency_id) ?? t('common.none') },
+                {
+                  key: 'inspection',
+                  header: t('vehicles.inspection'),
+                  cell: (vehicle) => <ExpiryDate date={vehicle.inspection_due_on} warningDays={VEHICLE_WARNING_DAYS} />,
+                },
+                {
+                  key: 'insurance',
+                  header: t('vehicles.insurance'),
+                  cell: (vehicle) => <ExpiryDate date={vehicle.insurance_expires_on} warningDays={VEHICLE_WARNING_DAYS} />,
+                },
+              ]}
+            />
+          )}
+        </QueryView>
       </Card>
       {manage && <VehicleDrawer editing={editing} onClose={() => setEditing(null)} />}
     </>
@@ -152,7 +126,7 @@ export default function VehiclesPage() {
 
 function VehicleDrawer({ editing, onClose }: { editing: Editing; onClose: () => void }) {
   const { t } = useTranslation();
-  const phone = useMediaQuery('(max-width: 48em)');
+  const phone = usePhone();
   const vehicle = editing?.mode === 'edit' ? editing.vehicle : undefined;
   return (
     <Drawer
@@ -229,26 +203,20 @@ function VehicleForm({ vehicle, onDone }: { vehicle?: Vehicle; onDone: () => voi
     },
   });
 
-  const save = useMutation({
-    mutationFn: (values: VehicleValues) => {
-      const body = toBody(values);
-      return vehicle
+  const save = useApiForm(form, {
+    mutationFn: (body: ReturnType<typeof toBody>) =>
+      vehicle
         ? unwrap(api.PATCH('/api/v1/vehicles/{id}', { params: { path: { id: vehicle.id } }, body: { ...body, version: vehicle.version } }))
-        : unwrap(api.POST('/api/v1/vehicles', { body }));
-    },
+        : unwrap(api.POST('/api/v1/vehicles', { body })),
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: VEHICLES_KEY });
       notifySuccess(t(vehicle ? 'vehicles.saved' : 'vehicles.created', { plate: saved.plate }));
       onDone();
     },
-    onError: (error) => {
-      if (isStale(error)) {
-        notifications.show({ color: 'orange', message: t('vehicles.stale'), autoClose: 10000 });
-        void queryClient.invalidateQueries({ queryKey: VEHICLES_KEY });
-        onDone();
-        return;
-      }
-      form.setErrors(formErrors(error));
+    onStale: () => {
+      notifyStale(t('vehicles.stale'));
+      void queryClient.invalidateQueries({ queryKey: VEHICLES_KEY });
+      onDone();
     },
   });
 
@@ -257,13 +225,9 @@ function VehicleForm({ vehicle, onDone }: { vehicle?: Vehicle; onDone: () => voi
   const statusOptions = STATUSES.map((value) => ({ value, label: t(`vehicles.statuses.${value}`) }));
 
   return (
-    <form onSubmit={form.onSubmit((values) => save.mutate(values))} noValidate>
+    <form onSubmit={save.onSubmit(toBody)} noValidate>
       <Stack gap="sm">
-        {save.isError && !isStale(save.error) && (
-          <Alert color="red" role="alert">
-            {errorMessage(save.error, t)}
-          </Alert>
-        )}
+        <FormError error={save.failure} />
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
           <Select label={t('vehicles.form.kind')} data={kindOptions} allowDeselect={false} {...form.getInputProps('kind')} />
           <TextInput

@@ -1,9 +1,7 @@
 import { Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
-import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../api/session.ts';
 import { routesFor, navFor, roleMayUse, type Feature } from '../nav.ts';
-import { demoMailsQuery } from '../pages/demoMailsQuery.ts';
 import { AppLayout } from './AppLayout.tsx';
 import { PageLoader } from './PageLoader.tsx';
 import { LoadError } from './LoadError.tsx';
@@ -28,9 +26,9 @@ export function Authenticated() {
 
 function Shell({ session }: { session: Session }) {
   const role = session.role;
-  const demoMails = useQuery({ ...demoMailsQuery, enabled: roleMayUse(role, 'demoMails') });
+  // The server says whether the demo's mailbox exists (a local profile): no request to find out.
   const features = new Set<Feature>();
-  if (demoMails.isSuccess) features.add('demoMails');
+  if (session.demo_mails && roleMayUse(role, 'demoMails')) features.add('demoMails');
 
   const nav = navFor(role, features);
   const routes = routesFor(role);

@@ -1,14 +1,15 @@
 import { Alert, Button, Group, List, Radio, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
-import { ApiError, fieldErrors } from '../../api/problem.ts';
+import { bookletKey, historyKey } from '../../api/keys.ts';
+import { useInstructorOptions } from '../../api/resources.ts';
 import { useCurrentSession } from '../../api/session.ts';
 import { notifySuccess } from '../../lib/notify.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
 import { todayIn } from '../../lib/zonedTime.ts';
-import { historyKey, useInstructorOptions } from '../students/api.ts';
-import { ASSESSMENT_KINDS, LEVELS, bookletKey, type Booklet, type Level } from './api.ts';
+import { ASSESSMENT_KINDS, LEVELS, type Booklet, type Level } from './api.ts';
 import {
   assessmentBody,
   emptyAssessment,
@@ -25,9 +26,13 @@ import {
 import { levelLabel } from './levels.ts';
 import { foldFilter } from '../../lib/people.ts';
 
-/** A refused request: the server's French message and, when there are several, each field's. */
+/**
+ * A refused request: the server's French message and, when there are several, each field's (also those the form
+ * does not show, such as a posted list's items).
+ */
 export function BookletErrorAlert({ error, posted }: { error: unknown; posted?: readonly { item_code: string }[] }) {
   const { t } = useTranslation();
+  if (!error) return null;
   const [first, ...rest] = errorLines(error, t, posted);
   return (
     <Alert color="red" role="alert" title={rest.length > 0 ? first : undefined}>
@@ -44,12 +49,6 @@ export function BookletErrorAlert({ error, posted }: { error: unknown; posted?: 
   );
 }
 
-/** Field errors the form shows next to its inputs (the others go in the alert). */
-function shownFieldErrors(error: unknown, fields: readonly string[]): Record<string, string> {
-  const errors = fieldErrors(error);
-  return Object.fromEntries(Object.entries(errors).filter(([field]) => fields.includes(field)));
-}
-
 function useRefreshBooklet(studentId: string) {
   const queryClient = useQueryClient();
   return () => {
@@ -57,8 +56,6 @@ function useRefreshBooklet(studentId: string) {
     void queryClient.invalidateQueries({ queryKey: historyKey(studentId) });
   };
 }
-
-const EVALUATION_FIELDS = ['item_code', 'level', 'evaluated_on', 'comment'] as const;
 
 /**
  * An evaluation on its own. For an instructor, a level reached (outside a lesson completion); for the office, a
@@ -85,37 +82,29 @@ export function EvaluationForm({
     initialValues: emptyEvaluation(today, initialItem),
     validate: (values) => validateEvaluation(values, today, t),
   });
-  const post = useMutation({
+  const post = useApiForm(form, {
     mutationFn: (body: EvaluationBody) => unwrap(api.POST('/api/v1/students/{id}/booklet/evaluations', { params: { path: { id: studentId } }, body })),
     onSuccess: (saved) => {
       notifySuccess(t('booklet.evaluate.done', { code: saved.item_code, level: levelLabel(saved.level, booklet.labels, t) }));
       refresh();
       onDone();
     },
-    onError: (error) => form.setErrors(shownFieldErrors(error, EVALUATION_FIELDS)),
   });
   const items = booklet.competencies.map((c) => ({
     group: `${c.code} · ${c.title}`,
     items: c.items.map((i) => ({ value: i.code, label: `${i.code} ${i.title}` })),
   }));
   const current = booklet.competencies.flatMap((c) => c.items).find((i) => i.code === form.values.item_code);
-  const fieldsShown = post.error instanceof ApiError && Object.keys(shownFieldErrors(post.error, EVALUATION_FIELDS)).length > 0;
 
   return (
-    <form
-      onSubmit={form.onSubmit((values) => {
-        const body = evaluationBody(values, office);
-        if (body) post.mutate(body);
-      })}
-      noValidate
-    >
+    <form onSubmit={post.onSubmit((values) => evaluationBody(values, office))} noValidate>
       <Stack gap="md">
         {office && (
           <Text size="sm" c="dimmed">
             {t('booklet.evaluate.officeHint')}
           </Text>
         )}
-        {post.isError && !fieldsShown && <BookletErrorAlert error={post.error} />}
+        <BookletErrorAlert error={post.failure} />
         <Select
           label={t('booklet.evaluate.item')}
           placeholder={t('booklet.evaluate.itemPlaceholder')}
@@ -159,8 +148,6 @@ export function EvaluationForm({
   );
 }
 
-const ASSESSMENT_FIELDS = ['kind', 'date', 'instructor_id', 'result', 'comment'] as const;
-
 /** A formal assessment (bilan de compétences) or the AFFI. The office names the instructor. */
 export function AssessmentForm({
   studentId,
@@ -184,22 +171,20 @@ export function AssessmentForm({
     initialValues: emptyAssessment(today, office ? referentInstructorId : null),
     validate: (values) => validateAssessment(values, today, t),
   });
-  const post = useMutation({
+  const post = useApiForm(form, {
     mutationFn: (body: AssessmentBody) => unwrap(api.POST('/api/v1/students/{id}/booklet/assessments', { params: { path: { id: studentId } }, body })),
     onSuccess: (saved) => {
       notifySuccess(t('booklet.assessments.done', { kind: t(`booklet.assessments.kinds.${saved.kind === 'affi' ? 'affi' : 'bilan'}`) }));
       refresh();
       onDone();
     },
-    onError: (error) => form.setErrors(shownFieldErrors(error, ASSESSMENT_FIELDS)),
   });
   const affiRelevant = trainingMode === undefined || trainingMode === 'aac' || trainingMode === 'supervised';
-  const fieldsShown = post.error instanceof ApiError && Object.keys(shownFieldErrors(post.error, ASSESSMENT_FIELDS)).length > 0;
 
   return (
-    <form onSubmit={form.onSubmit((values) => post.mutate(assessmentBody(values, office)))} noValidate>
+    <form onSubmit={post.onSubmit((values) => assessmentBody(values, office))} noValidate>
       <Stack gap="md">
-        {post.isError && !fieldsShown && <BookletErrorAlert error={post.error} />}
+        <BookletErrorAlert error={post.failure} />
         <Radio.Group
           label={t('booklet.assessments.kind')}
           required

@@ -1,17 +1,18 @@
 import { useId, useState } from 'react';
-import { Box, Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Box, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { useInstructorOptions } from '../../api/resources.ts';
 import { useCurrentSession } from '../../api/session.ts';
+import { AppModal } from '../../components/AppModal.tsx';
+import { QueryView } from '../../components/QueryView.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 import { formatCalendarDate } from '../../lib/format.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
-import { useInstructorOptions } from '../students/api.ts';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
 import { LEVELS, bookletPdfUrl, useBooklet, type Booklet, type BookletCompetency, type BookletItem, type Level } from './api.ts';
 import { AssessmentForm, EvaluationForm } from './BookletForms.tsx';
 import { LevelBadge } from './LevelBadge.tsx';
 import { levelLabel } from './levels.ts';
 import { ProgressBar } from './ProgressBar.tsx';
-import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 export interface BookletViewProps {
   studentId: string;
@@ -29,33 +30,28 @@ type Dialog = { kind: 'evaluate'; itemCode: string } | { kind: 'assess' } | { ki
  * The "Livret" tab of a student (office, instructor) and "Mon livret" (the student): overall progress, one card per
  * competency with its items, levels and history, the assessments, and the printable PDF.
  */
-export function BookletView({ studentId, editable, trainingMode, referentInstructorId }: BookletViewProps) {
+export function BookletView(props: BookletViewProps) {
+  const booklet = useBooklet(props.studentId);
+  return <QueryView query={booklet}>{(data) => <BookletContent {...props} data={data} />}</QueryView>;
+}
+
+function BookletContent({ studentId, editable, trainingMode, referentInstructorId, data }: BookletViewProps & { data: Booklet }) {
   const { t } = useTranslation();
   const session = useCurrentSession();
   const office = session.role === 'ADMIN' || session.role === 'SECRETARY';
-  const booklet = useBooklet(studentId);
   const { names } = useInstructorOptions();
   const [dialog, setDialog] = useState<Dialog>(null);
   const close = () => setDialog(null);
-
-  if (booklet.isPending) return <PageLoader />;
-  if (booklet.isError) return <LoadError error={booklet.error} onRetry={() => void booklet.refetch()} />;
-  const data = booklet.data;
   const label = (level: Level) => levelLabel(level, data.labels, t);
   const evaluate = (itemCode = '') => setDialog({ kind: 'evaluate', itemCode });
 
   return (
     <Stack gap="lg" data-testid="booklet">
-      <Card withBorder padding="lg" data-testid="booklet-overall">
-        <Group justify="space-between" align="flex-start" gap="sm" mb="md">
-          <div>
-            <Title order={2} size="h3">
-              {t('booklet.overall.title')}
-            </Title>
-            <Text size="sm" c="dimmed">
-              {t('booklet.overall.reference', { reference: data.reference, version: data.version })}
-            </Text>
-          </div>
+      <SectionCard
+        title={t('booklet.overall.title')}
+        hint={t('booklet.overall.reference', { reference: data.reference, version: data.version })}
+        data-testid="booklet-overall"
+        actions={
           <Group gap="xs">
             <Button component="a" href={bookletPdfUrl(studentId)} target="_blank" rel="noopener" variant="default">
               {t('booklet.overall.pdf')}
@@ -67,7 +63,8 @@ export function BookletView({ studentId, editable, trainingMode, referentInstruc
               </Button>
             )}
           </Group>
-        </Group>
+        }
+      >
         <ProgressBar value={data.progress} label={t('booklet.overall.progressLabel')} size="xl" testId="booklet-progress" />
         <Text mt="xs" fw={600} data-testid="booklet-acquired">
           {t('booklet.overall.acquired', { acquired: data.acquired, total: data.item_count })}
@@ -77,7 +74,7 @@ export function BookletView({ studentId, editable, trainingMode, referentInstruc
             <LevelBadge key={level} level={level} label={label(level)} size="sm" />
           ))}
         </Group>
-      </Card>
+      </SectionCard>
 
       <SimpleGrid cols={{ base: 1, xl: 2 }} spacing="lg">
         {data.competencies.map((competency) => (
@@ -94,29 +91,27 @@ export function BookletView({ studentId, editable, trainingMode, referentInstruc
 
       <Assessments data={data} names={names} />
 
-      <Modal
+      <AppModal
         opened={dialog?.kind === 'evaluate'}
         onClose={close}
         title={office ? t('booklet.evaluate.titleOffice') : t('booklet.evaluate.titleInstructor')}
-        centered
       >
         {dialog?.kind === 'evaluate' && (
           <EvaluationForm studentId={studentId} booklet={data} office={office} initialItem={dialog.itemCode} onDone={close} />
         )}
-      </Modal>
-      <Modal opened={dialog?.kind === 'assess'} onClose={close} title={t('booklet.assessments.formTitle')} centered>
+      </AppModal>
+      <AppModal opened={dialog?.kind === 'assess'} onClose={close} title={t('booklet.assessments.formTitle')}>
         {dialog?.kind === 'assess' && (
           <AssessmentForm studentId={studentId} office={office} trainingMode={trainingMode} referentInstructorId={referentInstructorId} onDone={close} />
         )}
-      </Modal>
-      <Modal
+      </AppModal>
+      <AppModal
         opened={dialog?.kind === 'history'}
         onClose={close}
         title={dialog?.kind === 'history' ? t('booklet.history.title', { code: dialog.item.code }) : ''}
-        centered
       >
         {dialog?.kind === 'history' && <History item={dialog.item} label={label} names={names} />}
-      </Modal>
+      </AppModal>
     </Stack>
   );
 }
@@ -244,10 +239,7 @@ function Assessments({ data, names }: { data: Booklet; names: ReadonlyMap<string
   const { t } = useTranslation();
   const kindLabel = (kind: string) => (kind === 'affi' ? t('booklet.assessments.kinds.affi') : t('booklet.assessments.kinds.bilan'));
   return (
-    <Card withBorder padding="lg" data-testid="booklet-assessments">
-      <Title order={2} size="h3" mb="md">
-        {t('booklet.assessments.title')}
-      </Title>
+    <SectionCard title={t('booklet.assessments.title')} data-testid="booklet-assessments">
       {data.assessments.length === 0 ? (
         <Text c="dimmed">{t('booklet.assessments.empty')}</Text>
       ) : (
@@ -276,6 +268,6 @@ function Assessments({ data, names }: { data: Booklet; names: ReadonlyMap<string
           </Table>
         </ScrollTable>
       )}
-    </Card>
+    </SectionCard>
   );
 }

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { QueryClient } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
 import { AppProviders } from '../../AppProviders.tsx';
-import { SESSION_KEY } from '../../api/session.ts';
+import { SESSION_KEY } from '../../api/keys.ts';
 import { setCsrfToken } from '../../api/client.ts';
 import { demoSession, jsonResponse, mockFetch, problemResponse } from '../../test/render.tsx';
 import { LessonDrawer } from '../planning/LessonDrawer.tsx';
@@ -50,8 +50,6 @@ const booklet: Booklet = {
 };
 const data: PlanningData = {
   instructors: [],
-  vehicles: [],
-  students: [],
   agencies: [],
   instructorInfo: new Map(),
   studentNames: new Map([[STUDENT, 'Léa Martin']]),

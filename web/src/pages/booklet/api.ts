@@ -1,9 +1,9 @@
 /**
- * The learning booklet (livret d'apprentissage): types derived from the operations (like api/client.ts),
- * query keys and fetchers.
+ * The learning booklet (livret d'apprentissage): types derived from the operations (like api/client.ts) and fetchers.
  */
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap, type ResponseBody } from '../../api/client.ts';
+import { bookletKey } from '../../api/keys.ts';
 
 export type Booklet = ResponseBody<'/api/v1/students/{id}/booklet', 'get', 200>;
 export type BookletCompetency = Booklet['competencies'][number];
@@ -18,12 +18,6 @@ export type EvaluationSource = Evaluation['source'];
 export const LEVELS: readonly Level[] = ['non_aborde', 'aborde', 'traite', 'assimile'];
 export const ASSESSMENT_KINDS = ['bilan', 'affi'] as const;
 export type AssessmentKind = (typeof ASSESSMENT_KINDS)[number];
-
-/**
- * Under the students' prefix: whatever refreshes a student's file (a lesson done, an evaluation…) refreshes the
- * booklet too.
- */
-export const bookletKey = (studentId: string) => ['students', 'booklet', studentId] as const;
 
 export function useBooklet(studentId: string, enabled = true) {
   return useQuery({

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Badge, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCurrentSession } from '../../api/session.ts';
+import { QueryView } from '../../components/QueryView.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 import { todayIn } from '../../lib/zonedTime.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
 import { useEligibility } from './api.ts';
 import { RuleStatusBadge } from './ExamTable.tsx';
 import { blockingRules, ruleLabel } from './logic.ts';
@@ -24,59 +24,55 @@ export function EligibilityPanel({ studentId }: { studentId: string }) {
   const eligibility = useEligibility(studentId, asked);
 
   return (
-    <Card withBorder padding="lg" data-testid="eligibility">
-      <Group justify="space-between" align="flex-end" mb="md" gap="sm">
-        <Title order={2} size="h3">
-          {t('exams.eligibility.title')}
-        </Title>
-        <TextInput type="date" label={t('exams.eligibility.date')} value={date} onChange={(e) => setDate(e.currentTarget.value)} w={200} />
-      </Group>
-      {eligibility.isPending ? (
-        <PageLoader />
-      ) : eligibility.isError ? (
-        <LoadError error={eligibility.error} onRetry={() => void eligibility.refetch()} />
-      ) : (
-        <Stack gap="md" aria-busy={eligibility.isFetching}>
-          <Group gap="sm" role="status" aria-live="polite">
-            <Badge
-              size="xl"
-              variant="filled"
-              tt="none"
-              color={eligibility.data.eligible ? 'green.9' : 'red.8'}
-              data-testid="eligibility-verdict"
-              data-eligible={eligibility.data.eligible}
-              style={{ minWidth: 'max-content' }}
-            >
-              {eligibility.data.eligible ? t('exams.eligibility.eligible') : t('exams.eligibility.notEligible')}
-            </Badge>
-            <Text>
-              {eligibility.data.eligible
-                ? t('exams.eligibility.eligibleText')
-                : t('exams.eligibility.notEligibleText', { count: blockingRules(eligibility.data.rules).length })}
-            </Text>
-          </Group>
-          <Stack component="ul" gap={0} m={0} p={0} style={{ listStyle: 'none' }} aria-label={t('exams.eligibility.rulesLabel')}>
-            {eligibility.data.rules.map((rule) => (
-              <li
-                key={rule.code}
-                data-rule={rule.code}
-                data-status={rule.status}
-                style={{ borderTop: '1px solid var(--mantine-color-gray-3)', padding: '10px 0' }}
+    <SectionCard
+      title={t('exams.eligibility.title')}
+      data-testid="eligibility"
+      actions={<TextInput type="date" label={t('exams.eligibility.date')} value={date} onChange={(e) => setDate(e.currentTarget.value)} w={200} />}
+    >
+      <QueryView query={eligibility}>
+        {(data) => (
+          <Stack gap="md" aria-busy={eligibility.isFetching}>
+            <Group gap="sm" role="status" aria-live="polite">
+              <Badge
+                size="xl"
+                variant="filled"
+                tt="none"
+                color={data.eligible ? 'green.9' : 'red.8'}
+                data-testid="eligibility-verdict"
+                data-eligible={data.eligible}
+                style={{ minWidth: 'max-content' }}
               >
-                <Group gap="sm" wrap="nowrap" align="flex-start">
-                  <RuleStatusBadge status={rule.status} />
-                  <div style={{ minWidth: 0 }}>
-                    <Text fw={600} size="sm">
-                      {ruleLabel(rule.code, t)}
-                    </Text>
-                    <Text size="sm">{rule.message}</Text>
-                  </div>
-                </Group>
-              </li>
-            ))}
+                {data.eligible ? t('exams.eligibility.eligible') : t('exams.eligibility.notEligible')}
+              </Badge>
+              <Text>
+                {data.eligible
+                  ? t('exams.eligibility.eligibleText')
+                  : t('exams.eligibility.notEligibleText', { count: blockingRules(data.rules).length })}
+              </Text>
+            </Group>
+            <Stack component="ul" gap={0} m={0} p={0} style={{ listStyle: 'none' }} aria-label={t('exams.eligibility.rulesLabel')}>
+              {data.rules.map((rule) => (
+                <li
+                  key={rule.code}
+                  data-rule={rule.code}
+                  data-status={rule.status}
+                  style={{ borderTop: '1px solid var(--mantine-color-gray-3)', padding: '10px 0' }}
+                >
+                  <Group gap="sm" wrap="nowrap" align="flex-start">
+                    <RuleStatusBadge status={rule.status} />
+                    <div style={{ minWidth: 0 }}>
+                      <Text fw={600} size="sm">
+                        {ruleLabel(rule.code, t)}
+                      </Text>
+                      <Text size="sm">{rule.message}</Text>
+                    </div>
+                  </Group>
+                </li>
+              ))}
+            </Stack>
           </Stack>
-        </Stack>
-      )}
-    </Card>
+        )}
+      </QueryView>
+    </SectionCard>
   );
 }

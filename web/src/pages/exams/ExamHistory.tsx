@@ -2,13 +2,13 @@ import { useState } from 'react';
 import { Card, Group, Select, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { examListKey } from '../../api/keys.ts';
 import { useCurrentSession } from '../../api/session.ts';
+import { QueryView } from '../../components/QueryView.tsx';
 import { addDays } from '../../lib/holidays.ts';
 import { todayIn } from '../../lib/zonedTime.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
 import { dayStartInstant } from '../planning/time.ts';
-import { EXAM_KINDS, EXAM_RESULTS, examListKey, fetchAllExams, type ExamKind, type ExamResult } from './api.ts';
+import { EXAM_KINDS, EXAM_RESULTS, fetchAllExams, type ExamKind, type ExamResult } from './api.ts';
 import { ExamTable } from './ExamTable.tsx';
 
 const PERIODS = ['3', '12', 'all'] as const;
@@ -30,8 +30,9 @@ export function ExamHistory() {
     queryKey: examListKey({ ...filters, history: '1' }),
     queryFn: () => fetchAllExams(filters),
     placeholderData: keepPreviousData,
+    // Newest first.
+    select: (list) => [...list].reverse(),
   });
-  const items = [...(exams.data ?? [])].reverse();
 
   return (
     <Card withBorder padding="lg">
@@ -64,19 +65,13 @@ export function ExamHistory() {
         />
         {exams.data && (
           <Text size="sm" c="dimmed" role="status" mb={8}>
-            {t('exams.history.count', { count: items.length })}
+            {t('exams.history.count', { count: exams.data.length })}
           </Text>
         )}
       </Group>
-      {exams.isPending ? (
-        <PageLoader />
-      ) : exams.isError ? (
-        <LoadError error={exams.error} onRetry={() => void exams.refetch()} />
-      ) : items.length === 0 ? (
-        <Text c="dimmed">{t('exams.history.empty')}</Text>
-      ) : (
-        <ExamTable exams={items} studentBase="/eleves" testId="exam-history" />
-      )}
+      <QueryView query={exams} empty={t('exams.history.empty')}>
+        {(items) => <ExamTable exams={items} studentBase="/eleves" testId="exam-history" />}
+      </QueryView>
     </Card>
   );
 }

@@ -1,25 +1,27 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Button, Card, Group, List, Modal, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, List, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client.ts';
-import { errorMessage } from '../../api/problem.ts';
+import { PLACES_KEY, candidatesKey } from '../../api/keys.ts';
+import { useInstructorOptions } from '../../api/resources.ts';
 import { useCurrentSession } from '../../api/session.ts';
-import { formErrors } from '../../lib/formErrors.ts';
+import { AppModal } from '../../components/AppModal.tsx';
+import { FormError } from '../../components/FormError.tsx';
+import { QueryView } from '../../components/QueryView.tsx';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { notifySuccess } from '../../lib/notify.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
-import { parseRules, refusalText } from '../planning/conflict.ts';
-import { instructorName, useAllInstructors, useAllVehicles } from '../planning/queries.ts';
-import { formatShort } from '../planning/time.ts';
-import { PLACES_KEY, PLACE_CATEGORIES, candidatesKey, invalidateAfterExam, type Candidate, type ExamPlace } from './api.ts';
-import { EMPTY_PLACE, isFree, placeBody, ruleNames, type PlaceFormValues } from './logic.ts';
 import { foldFilter } from '../../lib/people.ts';
-import { ScrollTable } from '../../components/ScrollTable.tsx';
+import { useApiForm } from '../../lib/useApiForm.ts';
+import { parseRules, refusalText } from '../planning/conflict.ts';
+import { formatShort } from '../planning/time.ts';
+import { PLACE_CATEGORIES, invalidateAfterExam, useExamVehicles, type Candidate, type ExamPlace } from './api.ts';
+import { EMPTY_PLACE, isFree, placeBody, ruleNames, type PlaceFormValues } from './logic.ts';
 
 /**
  * "Places": the school's exam places to come, a form to add one, and for each free place the students to suggest
@@ -28,99 +30,79 @@ import { ScrollTable } from '../../components/ScrollTable.tsx';
 export function PlacesPanel() {
   const { t } = useTranslation();
   const zone = useCurrentSession().tenant.timezone;
-  const phone = useMediaQuery('(max-width: 48em)');
   const [adding, addDialog] = useDisclosure(false);
   const [proposing, setProposing] = useState<ExamPlace | null>(null);
   const places = useQuery({
     queryKey: PLACES_KEY,
     queryFn: async () => (await unwrap(api.GET('/api/v1/exam-places'))).items,
   });
-  const instructors = useAllInstructors();
-  const vehicles = useAllVehicles(true);
-  const instructorNames = new Map((instructors.data ?? []).map((i) => [i.id, instructorName(i)]));
-  const plates = new Map((vehicles.data ?? []).map((v) => [v.id, v.plate]));
+  const { names: instructorNames } = useInstructorOptions();
+  const { plates } = useExamVehicles(true);
 
   return (
-    <Card withBorder padding="lg">
-      <Group justify="space-between" mb="md" gap="sm" align="flex-start">
-        <div>
-          <Title order={2} size="h3">
-            {t('exams.places.title')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('exams.places.intro')}
-          </Text>
-        </div>
-        <Button onClick={addDialog.open}>{t('exams.places.add')}</Button>
-      </Group>
-      {places.isPending ? (
-        <PageLoader />
-      ) : places.isError ? (
-        <LoadError error={places.error} onRetry={() => void places.refetch()} />
-      ) : places.data.length === 0 ? (
-        <Text c="dimmed">{t('exams.places.empty')}</Text>
-      ) : (
-        <ScrollTable label={t('exams.places.title')} minWidth={860}>
-          <Table striped verticalSpacing="sm" data-testid="exam-places">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('exams.places.date')}</Table.Th>
-                <Table.Th scope="col">{t('exams.places.centre')}</Table.Th>
-                <Table.Th scope="col">{t('exams.places.category')}</Table.Th>
-                <Table.Th scope="col">{t('exams.places.instructor')}</Table.Th>
-                <Table.Th scope="col">{t('exams.places.vehicle')}</Table.Th>
-                <Table.Th scope="col">{t('exams.places.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {places.data.map((place) => {
-                const when = formatShort(place.starts_at, zone);
-                return (
-                  <Table.Tr key={place.id} data-testid={`place-${place.id}`} data-free={isFree(place)}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(place.starts_at, zone)}</Table.Td>
-                    <Table.Td>{place.centre}</Table.Td>
-                    <Table.Td>{place.category}</Table.Td>
-                    <Table.Td>{(place.instructor_id && instructorNames.get(place.instructor_id)) ?? t('exams.places.none')}</Table.Td>
-                    <Table.Td>{(place.vehicle_id && plates.get(place.vehicle_id)) ?? t('exams.places.none')}</Table.Td>
-                    <Table.Td>
-                      {isFree(place) ? (
-                        <Group gap="sm" wrap="nowrap">
-                          <Badge color="blue.8" variant="filled" tt="none" style={{ minWidth: 'max-content' }}>
-                            {t('exams.places.free')}
-                          </Badge>
-                          <Button size="xs" variant="light" onClick={() => setProposing(place)} aria-label={t('exams.places.proposeLabel', { when })}>
-                            {t('exams.places.propose')}
-                          </Button>
-                        </Group>
-                      ) : place.student_id ? (
-                        <Anchor component={Link} to={`/eleves/${place.student_id}?onglet=examens`}>
-                          {t('exams.places.assignedTo', { name: place.student_name ?? '' })}
-                        </Anchor>
-                      ) : (
-                        t('common.none')
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </ScrollTable>
-      )}
-      <Modal opened={adding} onClose={addDialog.close} title={t('exams.places.addTitle')} size="lg" fullScreen={phone} centered>
+    <SectionCard title={t('exams.places.title')} hint={t('exams.places.intro')} actions={<Button onClick={addDialog.open}>{t('exams.places.add')}</Button>}>
+      <QueryView query={places} empty={t('exams.places.empty')}>
+        {(list) => (
+          <ScrollTable label={t('exams.places.title')} minWidth={860}>
+            <Table striped verticalSpacing="sm" data-testid="exam-places">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('exams.places.date')}</Table.Th>
+                  <Table.Th scope="col">{t('exams.places.centre')}</Table.Th>
+                  <Table.Th scope="col">{t('exams.places.category')}</Table.Th>
+                  <Table.Th scope="col">{t('exams.places.instructor')}</Table.Th>
+                  <Table.Th scope="col">{t('exams.places.vehicle')}</Table.Th>
+                  <Table.Th scope="col">{t('exams.places.status')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.map((place) => {
+                  const when = formatShort(place.starts_at, zone);
+                  return (
+                    <Table.Tr key={place.id} data-testid={`place-${place.id}`} data-free={isFree(place)}>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(place.starts_at, zone)}</Table.Td>
+                      <Table.Td>{place.centre}</Table.Td>
+                      <Table.Td>{place.category}</Table.Td>
+                      <Table.Td>{(place.instructor_id && instructorNames.get(place.instructor_id)) ?? t('exams.places.none')}</Table.Td>
+                      <Table.Td>{(place.vehicle_id && plates.get(place.vehicle_id)) ?? t('exams.places.none')}</Table.Td>
+                      <Table.Td>
+                        {isFree(place) ? (
+                          <Group gap="sm" wrap="nowrap">
+                            <Badge color="blue.8" variant="filled" tt="none" style={{ minWidth: 'max-content' }}>
+                              {t('exams.places.free')}
+                            </Badge>
+                            <Button size="xs" variant="light" onClick={() => setProposing(place)} aria-label={t('exams.places.proposeLabel', { when })}>
+                              {t('exams.places.propose')}
+                            </Button>
+                          </Group>
+                        ) : place.student_id ? (
+                          <Anchor component={Link} to={`/eleves/${place.student_id}?onglet=examens`}>
+                            {t('exams.places.assignedTo', { name: place.student_name ?? '' })}
+                          </Anchor>
+                        ) : (
+                          t('common.none')
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </ScrollTable>
+        )}
+      </QueryView>
+      <AppModal opened={adding} onClose={addDialog.close} title={t('exams.places.addTitle')} size="lg">
         <PlaceForm onDone={addDialog.close} />
-      </Modal>
-      <Modal
+      </AppModal>
+      <AppModal
         opened={proposing !== null}
         onClose={() => setProposing(null)}
         title={proposing ? t('exams.places.candidatesTitle', { when: formatShort(proposing.starts_at, zone) }) : ''}
         size="lg"
-        fullScreen={phone}
-        centered
       >
         {proposing && <Candidates key={proposing.id} place={proposing} onDone={() => setProposing(null)} />}
-      </Modal>
-    </Card>
+      </AppModal>
+    </SectionCard>
   );
 }
 
@@ -128,8 +110,8 @@ function PlaceForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const zone = useCurrentSession().tenant.timezone;
   const queryClient = useQueryClient();
-  const instructors = useAllInstructors();
-  const vehicles = useAllVehicles(true);
+  const { options: instructorOptions } = useInstructorOptions();
+  const { options: vehicleOptions } = useExamVehicles(true);
   const form = useForm<PlaceFormValues>({
     mode: 'controlled',
     initialValues: EMPTY_PLACE,
@@ -138,35 +120,18 @@ function PlaceForm({ onDone }: { onDone: () => void }) {
       centre: (v) => (v.trim() === '' ? t('validation.required') : null),
     },
   });
-  const create = useMutation({
+  const create = useApiForm(form, {
     mutationFn: (body: NonNullable<ReturnType<typeof placeBody>>) => unwrap(api.POST('/api/v1/exam-places', { body })),
     onSuccess: (place) => {
       void queryClient.invalidateQueries({ queryKey: PLACES_KEY });
       notifySuccess(t('exams.places.created', { when: formatShort(place.starts_at, zone) }));
       onDone();
     },
-    onError: (error) => form.setErrors(formErrors(error)),
   });
-  const fieldMapped = Object.keys(formErrors(create.error)).length > 0;
-  const instructorOptions = (instructors.data ?? []).filter((i) => i.active).map((i) => ({ value: i.id, label: instructorName(i) }));
-  const vehicleOptions = (vehicles.data ?? [])
-    .filter((v) => v.status === 'active' && v.kind === 'car' && v.dual_controls)
-    .map((v) => ({ value: v.id, label: [v.plate, v.make, v.model].filter(Boolean).join(' ') }));
   return (
-    <form
-      onSubmit={form.onSubmit((values) => {
-        const body = placeBody(values, zone);
-        if (body) create.mutate(body);
-      })}
-      noValidate
-      aria-label={t('exams.places.addTitle')}
-    >
+    <form onSubmit={create.onSubmit((values) => placeBody(values, zone))} noValidate aria-label={t('exams.places.addTitle')}>
       <Stack gap="sm">
-        {create.isError && !fieldMapped && (
-          <Alert color="red" role="alert">
-            {errorMessage(create.error, t)}
-          </Alert>
-        )}
+        <FormError error={create.failure} />
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
           <TextInput type="datetime-local" label={t('exams.places.startsAt')} required {...form.getInputProps('starts_at')} />
           <TextInput label={t('exams.places.centre')} required autoComplete="off" {...form.getInputProps('centre')} />
@@ -216,15 +181,16 @@ function Candidates({ place, onDone }: { place: ExamPlace; onDone: () => void })
     queryKey: candidatesKey(place.id),
     queryFn: async () => (await unwrap(api.GET('/api/v1/exam-places/{id}/candidates', { params: { path: { id: place.id } } }))).items,
   });
-  if (candidates.isPending) return <PageLoader />;
-  if (candidates.isError) return <LoadError error={candidates.error} onRetry={() => void candidates.refetch()} />;
-  if (candidates.data.length === 0) return <Text c="dimmed">{t('exams.places.candidatesEmpty')}</Text>;
   return (
-    <Stack gap="sm" component="ul" m={0} p={0} style={{ listStyle: 'none' }} data-testid="candidates">
-      {candidates.data.map((c) => (
-        <CandidateRow key={c.student_id} place={place} candidate={c} onDone={onDone} />
-      ))}
-    </Stack>
+    <QueryView query={candidates} empty={t('exams.places.candidatesEmpty')}>
+      {(list) => (
+        <Stack gap="sm" component="ul" m={0} p={0} style={{ listStyle: 'none' }} data-testid="candidates">
+          {list.map((c) => (
+            <CandidateRow key={c.student_id} place={place} candidate={c} onDone={onDone} />
+          ))}
+        </Stack>
+      )}
+    </QueryView>
   );
 }
 

@@ -1,16 +1,16 @@
 import { useState } from 'react';
 import { Alert, Button, Checkbox, Group, List, NumberInput, Radio, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
 import { ApiError } from '../../api/problem.ts';
+import { useInstructorOptions } from '../../api/resources.ts';
 import { useCurrentSession } from '../../api/session.ts';
-import { formErrors } from '../../lib/formErrors.ts';
 import { notifySuccess } from '../../lib/notify.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
 import { parseRules, refusalText } from '../planning/conflict.ts';
-import { instructorName, useAllInstructors, useAllVehicles } from '../planning/queries.ts';
-import { EXAM_KINDS, EXAM_RESULTS, invalidateAfterExam } from './api.ts';
+import { EXAM_KINDS, EXAM_RESULTS, invalidateAfterExam, useExamVehicles } from './api.ts';
 import {
   SCORE_RULES,
   emptyExamForm,
@@ -39,14 +39,14 @@ export function RecordExamForm({ studentId = null, onDone }: { studentId?: strin
   const form = useForm<ExamFormValues>({
     mode: 'controlled',
     initialValues: emptyExamForm(studentId),
-    validate: (values) => validateExamForm(values, zone, Date.now(), t),
+    validate: (values) => validateExamForm(values, zone, Date.now(), t, overriding),
   });
   const values = form.values;
   const accompanied = values.kind === 'practical' && values.result === 'pending';
-  const instructors = useAllInstructors();
-  const vehicles = useAllVehicles(accompanied);
+  const { options: instructorOptions } = useInstructorOptions();
+  const { options: vehicleOptions } = useExamVehicles(accompanied);
 
-  const save = useMutation({
+  const save = useApiForm(form, {
     mutationFn: (body: NonNullable<ReturnType<typeof examBody>>) => unwrap(api.POST('/api/v1/exams', { body })),
     onSuccess: (exam) => {
       invalidateAfterExam(queryClient, exam.student_id);
@@ -54,29 +54,16 @@ export function RecordExamForm({ studentId = null, onDone }: { studentId?: strin
       onDone();
     },
     onError: (error) => {
-      form.setErrors(formErrors(error));
       if (admin && error instanceof ApiError && error.status === 422 && parseRules(error).length > 0) setOverriding(true);
     },
   });
 
   const rules = parseRules(save.error);
-  const fieldMapped = Object.keys(formErrors(save.error)).length > 0;
   const { max } = SCORE_RULES[values.kind];
-  const instructorOptions = (instructors.data ?? []).filter((i) => i.active).map((i) => ({ value: i.id, label: instructorName(i) }));
-  const vehicleOptions = (vehicles.data ?? [])
-    .filter((v) => v.status === 'active' && v.kind === 'car' && v.dual_controls)
-    .map((v) => ({ value: v.id, label: [v.plate, v.make, v.model].filter(Boolean).join(' ') }));
 
   return (
     <form
-      onSubmit={form.onSubmit((v) => {
-        if (overriding && v.override_reason.trim() === '') {
-          form.setFieldError('override_reason', t('exams.validation.overrideReason'));
-          return;
-        }
-        const body = examBody(overriding ? v : { ...v, override_reason: '' }, zone);
-        if (body) save.mutate(body);
-      })}
+      onSubmit={save.onSubmit((v) => examBody(overriding ? v : { ...v, override_reason: '' }, zone))}
       noValidate
       aria-label={t('exams.recordTitle')}
     >
@@ -172,9 +159,9 @@ export function RecordExamForm({ studentId = null, onDone }: { studentId?: strin
             </List>
           </Alert>
         )}
-        {save.isError && rules.length === 0 && !fieldMapped && (
+        {save.failure && rules.length === 0 && (
           <Alert color="red" role="alert">
-            {refusalText(save.error, zone, t)}
+            {refusalText(save.failure, zone, t)}
           </Alert>
         )}
         {overriding && (

@@ -4,15 +4,15 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client.ts';
+import { EXAMS_KEY, examListKey } from '../../api/keys.ts';
 import { ApiError, errorMessage } from '../../api/problem.ts';
+import { useInstructorOptions } from '../../api/resources.ts';
 import { useCurrentSession } from '../../api/session.ts';
+import { QueryView } from '../../components/QueryView.tsx';
 import { notifySuccess } from '../../lib/notify.ts';
 import { todayIn } from '../../lib/zonedTime.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
 import { dayStartInstant, timeOf } from '../planning/time.ts';
-import { instructorName, useAllInstructors, useAllVehicles } from '../planning/queries.ts';
-import { EXAMS_KEY, EXAM_RESULTS, examListKey, fetchAllExams, invalidateAfterExam, type Exam, type ExamUpdate } from './api.ts';
+import { EXAM_RESULTS, fetchAllExams, invalidateAfterExam, useExamVehicles, type Exam, type ExamUpdate } from './api.ts';
 import { ResultBadge } from './ExamTable.tsx';
 import {
   SCORE_RULES,
@@ -35,7 +35,6 @@ import { ScrollTable } from '../../components/ScrollTable.tsx';
  * day lists all its candidates and opens a results entry for the whole day.
  */
 export function UpcomingExams() {
-  const { t } = useTranslation();
   const zone = useCurrentSession().tenant.timezone;
   const todayStart = dayStartInstant(todayIn(zone), zone);
   const upcoming = useQuery({
@@ -46,19 +45,21 @@ export function UpcomingExams() {
     queryKey: examListKey({ to: todayStart, result: 'pending' }),
     queryFn: () => fetchAllExams({ to: todayStart, result: 'pending' }),
   });
-  const instructors = useAllInstructors();
-  const vehicles = useAllVehicles(true);
-  const names = {
-    instructors: new Map((instructors.data ?? []).map((i) => [i.id, instructorName(i)])),
-    vehicles: new Map((vehicles.data ?? []).map((v) => [v.id, v.plate])),
-  };
+  const names = { instructors: useInstructorOptions().names, vehicles: useExamVehicles(true).plates };
 
-  if (upcoming.isPending || toComplete.isPending) return <PageLoader />;
-  if (upcoming.isError) return <LoadError error={upcoming.error} onRetry={() => void upcoming.refetch()} />;
-  if (toComplete.isError) return <LoadError error={toComplete.error} onRetry={() => void toComplete.refetch()} />;
-  const late = groupByDay(toComplete.data, zone);
-  const days = groupByDay(upcoming.data, zone);
+  return (
+    <QueryView query={toComplete}>
+      {(pending) => (
+        <QueryView query={upcoming}>
+          {(future) => <ExamDays late={groupByDay(pending, zone)} days={groupByDay(future, zone)} names={names} />}
+        </QueryView>
+      )}
+    </QueryView>
+  );
+}
 
+function ExamDays({ late, days, names }: { late: ExamDay<Exam>[]; days: ExamDay<Exam>[]; names: Names }) {
+  const { t } = useTranslation();
   return (
     <Stack gap="lg">
       {late.length > 0 && (
@@ -86,8 +87,8 @@ export function UpcomingExams() {
 }
 
 interface Names {
-  instructors: Map<string, string>;
-  vehicles: Map<string, string>;
+  instructors: ReadonlyMap<string, string>;
+  vehicles: ReadonlyMap<string, string>;
 }
 
 function accompaniment(exam: Exam, names: Names): string | null {

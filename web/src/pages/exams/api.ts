@@ -1,9 +1,11 @@
 /**
- * Exams, exam places, eligibility, alerts and change requests: types derived from the operations (like
- * api/client.ts), query keys and fetchers.
+ * Exams, exam places, eligibility and change requests: types derived from the operations (like api/client.ts) and
+ * fetchers.
  */
 import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap, type ResponseBody } from '../../api/client.ts';
+import { ALERTS_KEY, EXAMS_KEY, LESSONS_KEY, eligibilityKey, historyKey, studentExamsKey } from '../../api/keys.ts';
+import { allPages, useAllVehicles } from '../../api/resources.ts';
 import type { paths } from '../../api/schema';
 
 /** The JSON request body of `M P` (derived from the operation, like ResponseBody). */
@@ -24,8 +26,6 @@ export type Eligibility = ResponseBody<'/api/v1/students/{id}/eligibility', 'get
 export type RuleOutcome = Eligibility['rules'][number];
 export type RuleCode = RuleOutcome['code'];
 export type RuleStatus = RuleOutcome['status'];
-export type Alert = ResponseBody<'/api/v1/alerts', 'get', 200>['items'][number];
-export type Severity = Alert['severity'];
 export type ChangeRequest = ResponseBody<'/api/v1/change-requests', 'get', 200>['items'][number];
 export type RequestKind = ChangeRequest['kind'];
 export type RequestStatus = ChangeRequest['status'];
@@ -34,21 +34,6 @@ export const EXAM_KINDS: readonly ExamKind[] = ['theory', 'practical'];
 export const EXAM_RESULTS: readonly ExamResult[] = ['pending', 'passed', 'failed', 'absent', 'cancelled'];
 export const PLACE_CATEGORIES = ['B', 'B78'] as const;
 export type PlaceCategory = (typeof PLACE_CATEGORIES)[number];
-
-/** Every exam list (the page's tabs, a student's history) is under this prefix. */
-export const EXAMS_KEY = ['exams'] as const;
-export const examListKey = (filters: Record<string, string | undefined>) => ['exams', 'list', filters] as const;
-export const studentExamsKey = (studentId: string) => ['exams', 'student', studentId] as const;
-export const PLACES_KEY = ['exams', 'places'] as const;
-export const candidatesKey = (placeId: string) => ['exams', 'places', 'candidates', placeId] as const;
-/**
- * Under the students' prefix: whatever refreshes a student's file (a lesson done, an evaluation, hours) refreshes
- * the eligibility too.
- */
-export const eligibilityKey = (studentId: string, date?: string) =>
-  date === undefined ? (['students', 'eligibility', studentId] as const) : (['students', 'eligibility', studentId, date] as const);
-export const ALERTS_KEY = ['alerts'] as const;
-export const CHANGE_REQUESTS_KEY = ['change-requests'] as const;
 
 export function useEligibility(studentId: string, date: string) {
   return useQuery({
@@ -59,25 +44,19 @@ export function useEligibility(studentId: string, date: string) {
   });
 }
 
-const MAX_PAGES = 50;
-
 /** Every exam matching the query (the API pages by 200 at most, in date order). */
-export async function fetchAllExams(query: {
-  student_id?: string;
-  kind?: ExamKind;
-  result?: ExamResult;
-  from?: string;
-  to?: string;
-}): Promise<Exam[]> {
-  const out: Exam[] = [];
-  let cursor: string | undefined;
-  for (let n = 0; n < MAX_PAGES; n++) {
-    const page = await unwrap(api.GET('/api/v1/exams', { params: { query: { ...query, limit: 200, cursor } } }));
-    out.push(...page.items);
-    if (!page.next_cursor) break;
-    cursor = page.next_cursor;
-  }
-  return out;
+export function fetchAllExams(query: { student_id?: string; kind?: ExamKind; result?: ExamResult; from?: string; to?: string }): Promise<Exam[]> {
+  return allPages((cursor) => unwrap(api.GET('/api/v1/exams', { params: { query: { ...query, limit: 200, cursor } } })));
+}
+
+/** Every vehicle's plate by id, and as options the cars an examinee may be accompanied in (active, dual controls). */
+export function useExamVehicles(enabled: boolean) {
+  const list = useAllVehicles(enabled).data ?? [];
+  const plates = new Map(list.map((v) => [v.id, v.plate]));
+  const options = list
+    .filter((v) => v.status === 'active' && v.kind === 'car' && v.dual_controls)
+    .map((v) => ({ value: v.id, label: [v.plate, v.make, v.model].filter(Boolean).join(' ') }));
+  return { plates, options };
 }
 
 export function useStudentExams(studentId: string) {
@@ -91,8 +70,8 @@ export function useStudentExams(studentId: string) {
 export function invalidateAfterExam(queryClient: QueryClient, studentId: string): void {
   void queryClient.invalidateQueries({ queryKey: EXAMS_KEY });
   void queryClient.invalidateQueries({ queryKey: eligibilityKey(studentId) });
-  void queryClient.invalidateQueries({ queryKey: ['students', 'history', studentId] });
+  void queryClient.invalidateQueries({ queryKey: historyKey(studentId) });
   void queryClient.invalidateQueries({ queryKey: ALERTS_KEY });
   // An accompanied practical test books an `exam` lesson.
-  void queryClient.invalidateQueries({ queryKey: ['lessons'] });
+  void queryClient.invalidateQueries({ queryKey: LESSONS_KEY });
 }

@@ -1,8 +1,6 @@
 import i18n from '../../i18n/index.ts';
 import {
-  alertTargets,
   cancelRequestBody,
-  groupAlerts,
   isLateCancellation,
   mayRequestChange,
   mayWaive,
@@ -97,33 +95,5 @@ describe('the office’s decision', () => {
     expect(isLateCancellation(request)).toBe(true);
     expect(isLateCancellation({ ...request, lesson_starts_at: '2026-11-26T12:00:00Z' })).toBe(false);
     expect(isLateCancellation({ ...request, requester_role: 'INSTRUCTOR' })).toBe(false);
-  });
-});
-
-describe('alerts', () => {
-  it('groups by severity, most urgent first, keeping the order within a group', () => {
-    const alerts = [
-      { severity: 'warning' as const, message: 'w1' },
-      { severity: 'info' as const, message: 'i1' },
-      { severity: 'danger' as const, message: 'd1' },
-      { severity: 'warning' as const, message: 'w2' },
-    ];
-    expect(groupAlerts(alerts).map((g) => [g.severity, g.items.map((a) => a.message)])).toEqual([
-      ['danger', ['d1']],
-      ['warning', ['w1', 'w2']],
-      ['info', ['i1']],
-    ]);
-    expect(groupAlerts([])).toEqual([]);
-  });
-
-  it('links to the student’s tab, the instructor, the vehicles or the places', () => {
-    expect(alertTargets({ code: 'low_hours', student_id: 's1' })).toEqual([{ kind: 'student', to: '/eleves/s1?onglet=heures' }]);
-    expect(alertTargets({ code: 'eligible_without_place', student_id: 's1' })).toEqual([
-      { kind: 'student', to: '/eleves/s1?onglet=examens' },
-      { kind: 'places', to: '/examens?onglet=places' },
-    ]);
-    expect(alertTargets({ code: 'authorisation_expiring', instructor_id: 'i1' })).toEqual([{ kind: 'instructor', to: '/moniteurs/i1' }]);
-    expect(alertTargets({ code: 'vehicle_insurance', vehicle_id: 'v1' })).toEqual([{ kind: 'vehicles', to: '/vehicules' }]);
-    expect(alertTargets({ code: 'lessons_to_mark', instructor_id: null })).toEqual([]);
   });
 });

@@ -1,12 +1,9 @@
 /**
- * The pure part of the change requests (an instructor or a student asks the office to cancel or move a lesson) and
- * of the office's alerts.
+ * The pure part of the change requests (an instructor or a student asks the office to cancel or move a lesson).
  */
 import type { TFunction } from 'i18next';
 import { instantToLocalInput, localInputToInstant } from '../../lib/zonedTime.ts';
-import type { Alert, ChangeRequest, NewChangeRequest, Severity } from './api.ts';
-
-// --- Change requests ---------------------------------------------------------------------------------------------
+import type { ChangeRequest, NewChangeRequest } from './api.ts';
 
 interface LessonLike {
   id: string;
@@ -91,38 +88,4 @@ export function isLateCancellation(
 /** For a student's cancellation the office may waive the charge. */
 export function mayWaive(request: Pick<ChangeRequest, 'kind' | 'requester_role'>): boolean {
   return request.kind === 'cancel' && request.requester_role === 'STUDENT';
-}
-
-// --- Alerts ------------------------------------------------------------------------------------------------------
-
-export const SEVERITIES: readonly Severity[] = ['danger', 'warning', 'info'];
-
-export const SEVERITY_COLOR: Record<Severity, string> = { danger: 'red.8', warning: 'orange.9', info: 'blue.8' };
-
-/** The alerts by severity, most urgent first, keeping the server's order within each (by due date). */
-export function groupAlerts<A extends Pick<Alert, 'severity'>>(alerts: readonly A[]): { severity: Severity; items: A[] }[] {
-  return SEVERITIES.map((severity) => ({ severity, items: alerts.filter((a) => a.severity === severity) })).filter((g) => g.items.length > 0);
-}
-
-/** The tab of the student's page an alert is about (see StudentDetail's tabs). */
-const STUDENT_TAB: Partial<Record<string, string>> = {
-  theory_expiring: 'examens',
-  eligible_without_place: 'examens',
-  low_hours: 'heures',
-  documents: 'documents',
-};
-
-export type AlertTarget = { kind: 'student' | 'instructor' | 'vehicles' | 'places'; to: string };
-
-/** Where an alert leads (the routes of nav.ts: /eleves/:id, /moniteurs/:id, /vehicules, /examens). */
-export function alertTargets(alert: Pick<Alert, 'code' | 'student_id' | 'instructor_id' | 'vehicle_id'>): AlertTarget[] {
-  const out: AlertTarget[] = [];
-  if (alert.student_id) {
-    const tab = STUDENT_TAB[alert.code];
-    out.push({ kind: 'student', to: `/eleves/${alert.student_id}${tab ? `?onglet=${tab}` : ''}` });
-  }
-  if (alert.instructor_id) out.push({ kind: 'instructor', to: `/moniteurs/${alert.instructor_id}` });
-  if (alert.vehicle_id) out.push({ kind: 'vehicles', to: '/vehicules' });
-  if (alert.code === 'eligible_without_place') out.push({ kind: 'places', to: '/examens?onglet=places' });
-  return out;
 }

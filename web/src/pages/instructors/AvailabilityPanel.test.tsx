@@ -4,7 +4,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
 import { AvailabilityPanel } from './AvailabilityPanel.tsx';
 import { AppProviders } from '../../AppProviders.tsx';
-import { SESSION_KEY } from '../../api/session.ts';
+import { SESSION_KEY } from '../../api/keys.ts';
 import { setCsrfToken, type Session } from '../../api/client.ts';
 import { demoSession, jsonResponse, mockFetch, problemResponse } from '../../test/render.tsx';
 

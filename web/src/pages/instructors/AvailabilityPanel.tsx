@@ -1,22 +1,23 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Availability, type AvailabilityException, type ExceptionKind } from '../../api/client.ts';
-import { ApiError, errorMessage } from '../../api/problem.ts';
-import { availabilityKey } from '../../api/resources.ts';
+import { availabilityKey } from '../../api/keys.ts';
 import { useCurrentSession } from '../../api/session.ts';
+import { AppModal } from '../../components/AppModal.tsx';
+import { FormError } from '../../components/FormError.tsx';
+import { QueryView } from '../../components/QueryView.tsx';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 import { WeekGridEditor } from '../../components/WeekGridEditor.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { formErrors, isStale, optional } from '../../lib/formErrors.ts';
-import { notifyError, notifySuccess } from '../../lib/notify.ts';
-import { gridErrorsFromServer, gridFromWeekly, gridProblems, weeklyFromGrid, type WeekGrid } from '../../lib/weekly.ts';
+import { isStale, optional } from '../../lib/formErrors.ts';
+import { notifyError, notifyStale, notifySuccess } from '../../lib/notify.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
+import { gridFromWeekly, useWeekGridErrors, type WeekGrid } from '../../lib/weekly.ts';
 import { localInputToInstant } from '../../lib/zonedTime.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
-import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 const KINDS: readonly ExceptionKind[] = ['leave', 'sickness', 'training', 'meeting', 'other'];
 
@@ -35,13 +36,15 @@ export function AvailabilityPanel({ instructorId, canEditWeekly }: { instructorI
     queryKey: availabilityKey(instructorId),
     queryFn: () => unwrap(api.GET('/api/v1/instructors/{id}/availability', { params: { path: { id: instructorId } } })),
   });
-  if (availability.isPending) return <PageLoader />;
-  if (availability.isError) return <LoadError error={availability.error} onRetry={() => void availability.refetch()} />;
   return (
-    <Stack gap="lg">
-      <WeeklyCard instructorId={instructorId} data={availability.data} editable={canEditWeekly} />
-      <ExceptionsCard instructorId={instructorId} exceptions={availability.data.exceptions ?? []} />
-    </Stack>
+    <QueryView query={availability}>
+      {(data) => (
+        <Stack gap="lg">
+          <WeeklyCard instructorId={instructorId} data={data} editable={canEditWeekly} />
+          <ExceptionsCard instructorId={instructorId} exceptions={data.exceptions ?? []} />
+        </Stack>
+      )}
+    </QueryView>
   );
 }
 
@@ -56,60 +59,46 @@ function WeeklyCard({ instructorId, data, editable }: { instructorId: string; da
   const zone = useCurrentSession().tenant.timezone;
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const gridErrors = useWeekGridErrors('weekly');
   const grid = draft?.grid ?? gridFromWeekly(data.weekly);
   // The exceptions may have changed meanwhile (that bumps the version): only a change of the template conflicts.
   const conflict = draft !== null && !sameWeekly(draft.base.weekly, data.weekly);
+  const restart = () => {
+    setDraft(null);
+    gridErrors.clear();
+  };
 
   const save = useMutation({
-    mutationFn: ({ body }: { body: Availability; positions: ReturnType<typeof weeklyFromGrid>['positions'] }) =>
-      unwrap(api.PUT('/api/v1/instructors/{id}/availability', { params: { path: { id: instructorId } }, body })),
+    mutationFn: (body: Availability) => unwrap(api.PUT('/api/v1/instructors/{id}/availability', { params: { path: { id: instructorId } }, body })),
     onSuccess: (saved) => {
       queryClient.setQueryData(availabilityKey(instructorId), saved);
-      setDraft(null);
-      setErrors({});
+      restart();
       notifySuccess(t('availability.saved'));
     },
-    onError: (error, { positions }) => {
-      if (isStale(error)) {
-        notifications.show({ color: 'orange', message: t('availability.stale'), autoClose: 10000 });
-        const current = error.problem.current;
-        if (isAvailability(current)) queryClient.setQueryData(availabilityKey(instructorId), current);
-        void queryClient.invalidateQueries({ queryKey: availabilityKey(instructorId) });
-        setDraft(null);
-        setErrors({});
+    onError: (error) => {
+      if (!isStale(error)) {
+        gridErrors.showRefusal(error);
         return;
       }
-      setErrors(error instanceof ApiError ? gridErrorsFromServer(error.problem.errors ?? [], 'weekly', positions) : {});
+      notifyStale(t('availability.stale'));
+      const current = error.problem.current;
+      if (isAvailability(current)) queryClient.setQueryData(availabilityKey(instructorId), current);
+      void queryClient.invalidateQueries({ queryKey: availabilityKey(instructorId) });
+      restart();
     },
   });
 
   const submit = () => {
-    const problems = gridProblems(grid);
-    if (Object.keys(problems).length > 0) {
-      setErrors(Object.fromEntries(Object.entries(problems).map(([key, problem]) => [key, t(`weekGrid.problems.${problem}`)])));
-      return;
-    }
-    const { weekly, positions } = weeklyFromGrid(grid);
+    const weekly = gridErrors.toWeekly(grid);
     const version = conflict ? draft.base.version : data.version;
-    save.mutate({ body: { weekly, exceptions: data.exceptions ?? [], version }, positions });
+    if (weekly) save.mutate({ weekly, exceptions: data.exceptions ?? [], version });
   };
 
   return (
-    <Card withBorder padding="lg">
-      <Title order={2} size="h4">
-        {t('availability.weeklyTitle')}
-      </Title>
-      <Text c="dimmed" size="sm" mb="sm">
-        {editable ? t('availability.weeklyHint', { zone }) : t('availability.weeklyReadOnly')}
-      </Text>
+    <SectionCard title={t('availability.weeklyTitle')} hint={editable ? t('availability.weeklyHint', { zone }) : t('availability.weeklyReadOnly')}>
       <Stack gap="sm">
-        {save.isError && !isStale(save.error) && (
-          <Alert color="red" role="alert">
-            {errorMessage(save.error, t)}
-          </Alert>
-        )}
-        {Object.keys(errors).length > 0 && !save.isError && (
+        <FormError error={isStale(save.error) ? null : save.error} />
+        {Object.keys(gridErrors.errors).length > 0 && !save.isError && (
           <Alert color="red" role="alert">
             {t('weekGrid.invalid')}
           </Alert>
@@ -125,12 +114,12 @@ function WeeklyCard({ instructorId, data, editable }: { instructorId: string; da
             editable
               ? (next) => {
                   setDraft({ grid: next, base: draft?.base ?? data });
-                  setErrors({});
+                  gridErrors.clear();
                   save.reset();
                 }
               : undefined
           }
-          errors={errors}
+          errors={gridErrors.errors}
           emptyLabel={t('availability.unavailable')}
           disabled={save.isPending}
         />
@@ -140,8 +129,7 @@ function WeeklyCard({ instructorId, data, editable }: { instructorId: string; da
               <Button
                 variant="subtle"
                 onClick={() => {
-                  setDraft(null);
-                  setErrors({});
+                  restart();
                   save.reset();
                 }}
               >
@@ -154,7 +142,7 @@ function WeeklyCard({ instructorId, data, editable }: { instructorId: string; da
           </Group>
         )}
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }
 
@@ -185,7 +173,7 @@ function ExceptionsCard({ instructorId, exceptions }: { instructorId: string; ex
     },
   });
 
-  const add = useMutation({
+  const add = useApiForm(form, {
     mutationFn: (body: AvailabilityException) =>
       unwrap(api.POST('/api/v1/instructors/{id}/exceptions', { params: { path: { id: instructorId } }, body })),
     onSuccess: () => {
@@ -193,8 +181,13 @@ function ExceptionsCard({ instructorId, exceptions }: { instructorId: string; ex
       form.reset();
       void queryClient.invalidateQueries({ queryKey: availabilityKey(instructorId) });
     },
-    onError: (error) => form.setErrors(formErrors(error)),
   });
+  const toException = (values: ExceptionValues): AvailabilityException | null => {
+    const starts = localInputToInstant(values.starts_at, zone);
+    const ends = localInputToInstant(values.ends_at, zone);
+    if (starts === null || ends === null || values.kind === null) return null;
+    return { starts_at: starts, ends_at: ends, kind: values.kind, note: optional(values.note) };
+  };
 
   const remove = useMutation({
     mutationFn: (exception: AvailabilityException) =>
@@ -218,13 +211,7 @@ function ExceptionsCard({ instructorId, exceptions }: { instructorId: string; ex
   const sorted = [...exceptions].sort((a, b) => a.starts_at.localeCompare(b.starts_at));
 
   return (
-    <Card withBorder padding="lg">
-      <Title order={2} size="h4">
-        {t('availability.exceptionsTitle')}
-      </Title>
-      <Text c="dimmed" size="sm" mb="sm">
-        {t('availability.exceptionsHint', { zone })}
-      </Text>
+    <SectionCard title={t('availability.exceptionsTitle')} hint={t('availability.exceptionsHint', { zone })}>
       {sorted.length === 0 ? (
         <Text c="dimmed" mb="md">
           {t('availability.noException')}
@@ -270,25 +257,12 @@ function ExceptionsCard({ instructorId, exceptions }: { instructorId: string; ex
         </ScrollTable>
       )}
 
-      <form
-        onSubmit={form.onSubmit((values) => {
-          const starts = localInputToInstant(values.starts_at, zone);
-          const ends = localInputToInstant(values.ends_at, zone);
-          if (starts === null || ends === null || values.kind === null) return;
-          add.mutate({ starts_at: starts, ends_at: ends, kind: values.kind, note: optional(values.note) });
-        })}
-        noValidate
-        aria-labelledby="exception-form-title"
-      >
+      <form onSubmit={add.onSubmit(toException)} noValidate aria-labelledby="exception-form-title">
         <Title order={3} size="h5" id="exception-form-title" mb="xs">
           {t('availability.addTitle')}
         </Title>
         <Stack gap="sm">
-          {add.isError && (
-            <Alert color="red" role="alert">
-              {errorMessage(add.error, t)}
-            </Alert>
-          )}
+          <FormError error={add.failure} />
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
             <TextInput type="datetime-local" label={t('availability.startsAt')} required {...form.getInputProps('starts_at')} />
             <TextInput type="datetime-local" label={t('availability.endsAt')} required {...form.getInputProps('ends_at')} />
@@ -303,7 +277,7 @@ function ExceptionsCard({ instructorId, exceptions }: { instructorId: string; ex
         </Stack>
       </form>
 
-      <Modal opened={removing !== null} onClose={() => setRemoving(null)} title={t('availability.confirmTitle')} centered>
+      <AppModal opened={removing !== null} onClose={() => setRemoving(null)} title={t('availability.confirmTitle')}>
         {removing && (
           <Stack gap="md">
             <Text>
@@ -323,7 +297,7 @@ function ExceptionsCard({ instructorId, exceptions }: { instructorId: string; ex
             </Group>
           </Stack>
         )}
-      </Modal>
-    </Card>
+      </AppModal>
+    </SectionCard>
   );
 }

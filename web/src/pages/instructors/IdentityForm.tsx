@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Card,
   ColorInput,
@@ -15,17 +14,18 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap, type Instructor } from '../../api/client.ts';
-import { errorMessage } from '../../api/problem.ts';
-import { INSTRUCTORS_KEY, instructorKey, useAgencyOptions } from '../../api/resources.ts';
+import { INSTRUCTOR_ACCOUNTS_KEY, INSTRUCTOR_LISTS_KEY, instructorKey } from '../../api/keys.ts';
+import { useAgencyOptions } from '../../api/resources.ts';
 import { useCurrentSession } from '../../api/session.ts';
-import { formErrors, isStale, optional } from '../../lib/formErrors.ts';
+import { FormError } from '../../components/FormError.tsx';
+import { optional } from '../../lib/formErrors.ts';
 import { LICENCE_CATEGORIES } from '../../lib/licence.ts';
-import { notifySuccess } from '../../lib/notify.ts';
+import { notifyStale, notifySuccess } from '../../lib/notify.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
 import { validateEmail } from '../../lib/passwords.ts';
 import { PageHeader } from '../../shell/PageHeader.tsx';
 
@@ -91,7 +91,7 @@ const RENAME = { weekly_contract_minutes: 'weekly_contract_hours' };
 /** The INSTRUCTOR accounts of the school, to link one to the record (ADMIN only: the users list is theirs). */
 function useInstructorAccounts(enabled: boolean) {
   return useQuery({
-    queryKey: ['users', 'instructors'],
+    queryKey: INSTRUCTOR_ACCOUNTS_KEY,
     queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { role: 'INSTRUCTOR', limit: 200 } } })),
     enabled,
     select: (page) => page.items,
@@ -136,32 +136,22 @@ export function IdentityForm({ instructor, editable }: { instructor?: Instructor
     },
   });
 
-  const save = useMutation({
-    mutationFn: (values: IdentityValues) => {
-      const body = toBody(values);
-      return instructor
-        ? unwrap(
-            api.PATCH('/api/v1/instructors/{id}', {
-              params: { path: { id: instructor.id } },
-              body: { ...body, version: instructor.version },
-            }),
-          )
-        : unwrap(api.POST('/api/v1/instructors', { body }));
-    },
+  const save = useApiForm(form, {
+    mutationFn: (body: ReturnType<typeof toBody>) =>
+      instructor
+        ? unwrap(api.PATCH('/api/v1/instructors/{id}', { params: { path: { id: instructor.id } }, body: { ...body, version: instructor.version } }))
+        : unwrap(api.POST('/api/v1/instructors', { body })),
     onSuccess: (saved) => {
       queryClient.setQueryData(instructorKey(saved.id), saved);
-      void queryClient.invalidateQueries({ queryKey: [...INSTRUCTORS_KEY, 'list'] });
+      void queryClient.invalidateQueries({ queryKey: INSTRUCTOR_LISTS_KEY });
       const name = `${saved.first_name} ${saved.last_name}`;
       notifySuccess(t(instructor ? 'instructors.saved' : 'instructors.created', { name }));
       if (!instructor) void navigate(`/moniteurs/${saved.id}`, { replace: true });
     },
-    onError: (error) => {
-      if (isStale(error) && instructor) {
-        notifications.show({ color: 'orange', message: t('instructors.stale'), autoClose: 10000 });
-        void queryClient.invalidateQueries({ queryKey: instructorKey(instructor.id) });
-        return;
-      }
-      form.setErrors(formErrors(error, RENAME));
+    rename: RENAME,
+    onStale: () => {
+      notifyStale(t('instructors.stale'));
+      if (instructor) void queryClient.invalidateQueries({ queryKey: instructorKey(instructor.id) });
     },
   });
 
@@ -172,14 +162,10 @@ export function IdentityForm({ instructor, editable }: { instructor?: Instructor
 
   return (
     <Card withBorder padding="lg">
-      <form onSubmit={form.onSubmit((values) => save.mutate(values))} noValidate>
+      <form onSubmit={save.onSubmit(toBody)} noValidate>
         <Stack gap="md">
           {!editable && <Text c="dimmed">{t('common.readOnly')}</Text>}
-          {save.isError && !isStale(save.error) && (
-            <Alert color="red" role="alert">
-              {errorMessage(save.error, t)}
-            </Alert>
-          )}
+          <FormError error={save.failure} />
           <Fieldset variant="unstyled" disabled={!editable} p={0}>
             <Stack gap="md">
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">

@@ -2,16 +2,14 @@ import { Badge, Button, Group, Stack, Tabs, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api, unwrap } from '../../api/client.ts';
-import { ApiError } from '../../api/problem.ts';
-import { instructorKey } from '../../api/resources.ts';
+import { api, unwrap, type Instructor } from '../../api/client.ts';
+import { instructorKey } from '../../api/keys.ts';
 import { useCurrentSession } from '../../api/session.ts';
 import { ColourDot } from '../../components/ColourDot.tsx';
 import { ExpiryDate } from '../../components/ExpiryDate.tsx';
 import { AUTHORISATION_WARNING_DAYS } from '../../lib/expiry.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
+import { QueryView } from '../../components/QueryView.tsx';
 import { PageHeader } from '../../shell/PageHeader.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
 import NotFoundPage from '../NotFoundPage.tsx';
 import { AvailabilityPanel } from './AvailabilityPanel.tsx';
 import { IdentityForm } from './IdentityForm.tsx';
@@ -24,24 +22,24 @@ const TAB_PARAM = 'onglet';
  * reload stays on it). `self`: the instructor's own page ("Mes disponibilités"), availability first.
  */
 export function InstructorDetail({ id, self = false }: { id: string; self?: boolean }) {
+  const instructor = useQuery({
+    queryKey: instructorKey(id),
+    queryFn: () => unwrap(api.GET('/api/v1/instructors/{id}', { params: { path: { id } } })),
+  });
+  return (
+    <QueryView query={instructor} notFound={<NotFoundPage />}>
+      {(data) => <InstructorView instructor={data} self={self} />}
+    </QueryView>
+  );
+}
+
+function InstructorView({ instructor: data, self }: { instructor: Instructor; self: boolean }) {
   const { t } = useTranslation();
   const { role } = useCurrentSession();
   const office = role === 'ADMIN' || role === 'SECRETARY';
   const [params, setParams] = useSearchParams();
   const raw = params.get(TAB_PARAM);
   const tab: Tab = raw === 'identite' || raw === 'disponibilites' ? raw : self ? 'disponibilites' : 'identite';
-
-  const instructor = useQuery({
-    queryKey: instructorKey(id),
-    queryFn: () => unwrap(api.GET('/api/v1/instructors/{id}', { params: { path: { id } } })),
-  });
-
-  if (instructor.isPending) return <PageLoader />;
-  if (instructor.isError) {
-    if (instructor.error instanceof ApiError && instructor.error.status === 404) return <NotFoundPage />;
-    return <LoadError error={instructor.error} onRetry={() => void instructor.refetch()} />;
-  }
-  const data = instructor.data;
   const name = `${data.first_name} ${data.last_name}`;
 
   return (
@@ -91,7 +89,7 @@ export function InstructorDetail({ id, self = false }: { id: string; self?: bool
             <IdentityForm key={data.version} instructor={data} editable={role === 'ADMIN'} />
           </Tabs.Panel>
           <Tabs.Panel value="disponibilites">
-            <AvailabilityPanel instructorId={id} canEditWeekly={office} />
+            <AvailabilityPanel instructorId={data.id} canEditWeekly={office} />
           </Tabs.Panel>
         </Tabs>
       </Stack>

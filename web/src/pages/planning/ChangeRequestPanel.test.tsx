@@ -4,7 +4,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
 import { AppProviders } from '../../AppProviders.tsx';
 import { setCsrfToken } from '../../api/client.ts';
-import { SESSION_KEY } from '../../api/session.ts';
+import { SESSION_KEY } from '../../api/keys.ts';
 import { instantToLocalInput } from '../../lib/zonedTime.ts';
 import { demoSession, jsonResponse, mockFetch } from '../../test/render.tsx';
 import { ChangeRequestPanel } from './ChangeRequestPanel.tsx';

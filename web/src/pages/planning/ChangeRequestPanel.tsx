@@ -1,13 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Anchor, Button, Group, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useForm } from '@mantine/form';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client.ts';
+import { CHANGE_REQUESTS_KEY, MY_PENDING_REQUESTS_KEY } from '../../api/keys.ts';
 import { useCurrentSession } from '../../api/session.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { notifySuccess } from '../../lib/notify.ts';
-import { CHANGE_REQUESTS_KEY } from '../exams/api.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
+import { useNow } from '../../lib/useNow.ts';
 import {
   cancelRequestBody,
   mayRequestChange,
@@ -16,10 +19,10 @@ import {
   pendingFor,
   validateMove,
   withStart,
-  type MoveValues,
 } from '../exams/requests.ts';
 import { refusalText } from './conflict.ts';
 import { formatSpan } from './time.ts';
+import type { NewChangeRequest } from '../exams/api.ts';
 import type { Lesson } from './types.ts';
 
 type Asking = 'cancel' | 'move' | null;
@@ -27,20 +30,10 @@ type Asking = 'cancel' | 'move' | null;
 /** The caller's pending requests (the server answers only their own to an instructor or a student). */
 function usePendingRequests() {
   return useQuery({
-    queryKey: [...CHANGE_REQUESTS_KEY, 'pending-mine'],
+    queryKey: MY_PENDING_REQUESTS_KEY,
     queryFn: async () => (await unwrap(api.GET('/api/v1/change-requests', { params: { query: { status: 'pending', limit: 200 } } }))).items,
     staleTime: 15_000,
   });
-}
-
-/** The current time, refreshed every half minute (a lesson may start while its panel is open). */
-function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
 }
 
 /**
@@ -109,33 +102,26 @@ function RequestForm({ lesson, kind, onDone, student }: { lesson: Lesson; kind: 
   const { t } = useTranslation();
   const zone = useCurrentSession().tenant.timezone;
   const queryClient = useQueryClient();
-  const [reason, setReason] = useState('');
-  const [times, setTimes] = useState<MoveValues>(() => moveDefaults(lesson, zone));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const send = useMutation({
-    mutationFn: (body: NonNullable<ReturnType<typeof moveRequestBody>>) => unwrap(api.POST('/api/v1/change-requests', { body })),
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { ...moveDefaults(lesson, zone), reason: '' },
+    validate: (values) => (kind === 'move' ? validateMove(values, zone, Date.now(), t) : {}),
+  });
+  const send = useApiForm(form, {
+    mutationFn: (body: NewChangeRequest) => unwrap(api.POST('/api/v1/change-requests', { body })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: CHANGE_REQUESTS_KEY });
       notifySuccess(t('changeRequests.panel.sent'));
       onDone();
     },
   });
+  const values = form.values;
   const title = kind === 'cancel' ? t('changeRequests.panel.cancelTitle') : t('changeRequests.panel.moveTitle');
   return (
     <form
       aria-label={title}
       noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (kind === 'cancel') {
-          send.mutate(cancelRequestBody(lesson.id, reason));
-          return;
-        }
-        const found = validateMove(times, zone, Date.now(), t);
-        setErrors(found);
-        const body = moveRequestBody(lesson.id, times, reason, zone);
-        if (Object.keys(found).length === 0 && body) send.mutate(body);
-      }}
+      onSubmit={send.onSubmit((v) => (kind === 'cancel' ? cancelRequestBody(lesson.id, v.reason) : moveRequestBody(lesson.id, v, v.reason, zone)))}
     >
       <Stack gap="sm">
         <Title order={3} size="h5">
@@ -147,19 +133,11 @@ function RequestForm({ lesson, kind, onDone, student }: { lesson: Lesson; kind: 
               type="datetime-local"
               label={t('changeRequests.panel.newStart')}
               required
-              value={times.starts}
-              onChange={(e) => setTimes(withStart(times, e.currentTarget.value, zone))}
-              error={errors.starts}
               data-autofocus
+              {...form.getInputProps('starts')}
+              onChange={(e) => form.setValues(withStart(values, e.currentTarget.value, zone))}
             />
-            <TextInput
-              type="datetime-local"
-              label={t('changeRequests.panel.newEnd')}
-              required
-              value={times.ends}
-              onChange={(e) => setTimes({ ...times, ends: e.currentTarget.value })}
-              error={errors.ends}
-            />
+            <TextInput type="datetime-local" label={t('changeRequests.panel.newEnd')} required {...form.getInputProps('ends')} />
           </SimpleGrid>
         )}
         <Textarea
@@ -167,18 +145,17 @@ function RequestForm({ lesson, kind, onDone, student }: { lesson: Lesson; kind: 
           description={t('changeRequests.panel.reasonHint')}
           autosize
           minRows={2}
-          value={reason}
-          onChange={(e) => setReason(e.currentTarget.value)}
           data-autofocus={kind === 'cancel' ? true : undefined}
+          {...form.getInputProps('reason')}
         />
         {kind === 'cancel' && student && (
           <Text size="sm" c="dimmed">
             {t('changeRequests.panel.studentLateNotice')}
           </Text>
         )}
-        {send.isError && (
+        {send.failure && (
           <Alert color="red" role="alert">
-            {refusalText(send.error, zone, t)}
+            {refusalText(send.failure, zone, t)}
           </Alert>
         )}
         <Group justify="flex-end" gap="sm">

@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { Alert, Button, Group, List, Modal, MultiSelect, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, List, MultiSelect, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMediaQuery } from '@mantine/hooks';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
-import { errorMessage } from '../../api/problem.ts';
-import { formErrors } from '../../lib/formErrors.ts';
+import { AppModal } from '../../components/AppModal.tsx';
+import { FormError } from '../../components/FormError.tsx';
 import { addDays } from '../../lib/holidays.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
 import { instructorOptions, type PlanningData } from './data.ts';
 import { invalidateLessons, invalidateStudentFiles } from './queries.ts';
 import { formatShort, isMonday, mondayOf } from './time.ts';
@@ -34,18 +34,10 @@ export function CopyWeekModal({
   defaultDate: string;
 }) {
   const { t } = useTranslation();
-  const phone = useMediaQuery('(max-width: 48em)');
   return (
-    <Modal
-      opened={opened}
-      onClose={onClose}
-      title={t('planning.copyWeek.title')}
-      size="lg"
-      fullScreen={phone}
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-    >
+    <AppModal opened={opened} onClose={onClose} title={t('planning.copyWeek.title')} size="lg">
       {opened && <CopyWeekForm data={data} timeZone={timeZone} defaultDate={defaultDate} onDone={onClose} />}
-    </Modal>
+    </AppModal>
   );
 }
 
@@ -62,14 +54,13 @@ function CopyWeekForm({ data, timeZone, defaultDate, onDone }: { data: PlanningD
       to_week: (v, values) => (!isMonday(v) ? t('planning.copyWeek.notMonday') : v === values.from_week ? t('planning.copyWeek.sameWeek') : null),
     },
   });
-  const copy = useMutation({
+  const copy = useApiForm(form, {
     mutationFn: (v: Values) => unwrap(api.POST('/api/v1/planning/copy-week', { body: v })),
     onSuccess: (copied) => {
       void invalidateLessons(queryClient);
       void invalidateStudentFiles(queryClient);
       setResult(copied);
     },
-    onError: (error) => form.setErrors(formErrors(error)),
   });
 
   if (result) {
@@ -97,16 +88,12 @@ function CopyWeekForm({ data, timeZone, defaultDate, onDone }: { data: PlanningD
   }
 
   return (
-    <form onSubmit={form.onSubmit((v) => copy.mutate(v))} noValidate>
+    <form onSubmit={copy.onSubmit((v) => v)} noValidate>
       <Stack gap="sm">
         <Text size="sm" c="dimmed">
           {t('planning.copyWeek.intro')}
         </Text>
-        {copy.isError && (
-          <Alert color="red" role="alert">
-            {errorMessage(copy.error, t)}
-          </Alert>
-        )}
+        <FormError error={copy.failure} />
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
           <TextInput type="date" label={t('planning.copyWeek.fromWeek')} required {...form.getInputProps('from_week')} />
           <TextInput type="date" label={t('planning.copyWeek.toWeek')} required {...form.getInputProps('to_week')} />

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   Alert,
   Anchor,
@@ -15,18 +15,20 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Role } from '../../api/client.ts';
+import { bookletKey } from '../../api/keys.ts';
 import { ApiError } from '../../api/problem.ts';
 import { ColourDot } from '../../components/ColourDot.tsx';
 import { notifySuccess } from '../../lib/notify.ts';
+import { useNow } from '../../lib/useNow.ts';
+import { usePhone } from '../../lib/usePhone.ts';
 import { instantToLocalInput, localInputToInstant } from '../../lib/zonedTime.ts';
-import { bookletKey } from '../booklet/api.ts';
 import { BookletErrorAlert } from '../booklet/BookletForms.tsx';
 import { completionEvaluations, type CompletionEvaluation, type Selections } from '../booklet/levels.ts';
 import { QuickEvaluations } from '../booklet/QuickEvaluations.tsx';
+import { useStudent } from '../students/api.ts';
 import { ChangeRequestPanel } from './ChangeRequestPanel.tsx';
 import type { PlanningData } from './data.ts';
 import { lessonTitle } from './events.ts';
@@ -54,7 +56,7 @@ export interface LessonDrawerProps {
 /** The side panel of a lesson: details, warnings and what the caller may do with it. */
 export function LessonDrawer({ lessonId, lesson, onClose, onEdit, data, role, timeZone }: LessonDrawerProps) {
   const { t } = useTranslation();
-  const phone = useMediaQuery('(max-width: 48em)');
+  const phone = usePhone();
   const title = lesson
     ? lessonTitle(lesson, { timeZone, office: false, instructors: data.instructorInfo, students: data.studentNames, vehicles: data.plates, t })
     : t('planning.drawer.title');
@@ -75,16 +77,6 @@ export function LessonDrawer({ lessonId, lesson, onClose, onEdit, data, role, ti
         ))}
     </Drawer>
   );
-}
-
-/** The current time, refreshed every half minute (a lesson may start while its panel is open). */
-function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
 }
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
@@ -122,7 +114,7 @@ function LessonPanel({
   const instructor = lesson.instructor_id ? data.instructorInfo.get(lesson.instructor_id) : undefined;
   const agency = data.agencyById.get(lesson.agency_id);
   const room = lesson.room_id ? agency?.rooms.find((r) => r.id === lesson.room_id) : undefined;
-  const student = lesson.student_id ? data.students.find((s) => s.id === lesson.student_id) : undefined;
+  const student = useStudent(lesson.student_id ?? '', lesson.student_id !== null).data;
   const names = (ids: readonly string[]) => ids.map((id) => data.studentNames.get(id) ?? t('planning.event.student')).join(', ');
 
   return (

@@ -3,7 +3,6 @@ import {
   Button,
   Group,
   Loader,
-  Modal,
   SegmentedControl,
   Select,
   SimpleGrid,
@@ -14,19 +13,23 @@ import {
 } from '@mantine/core';
 import { useEffect } from 'react';
 import { useForm } from '@mantine/form';
-import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
+import { lessonDryRunKey } from '../../api/keys.ts';
+import { useAllVehicles } from '../../api/resources.ts';
 import { ApiError } from '../../api/problem.ts';
+import { AppModal } from '../../components/AppModal.tsx';
 import { StudentMultiPicker, StudentPicker } from '../../components/PersonPicker.tsx';
-import { formErrors, isStale } from '../../lib/formErrors.ts';
-import { notifySuccess } from '../../lib/notify.ts';
+import { formErrors } from '../../lib/formErrors.ts';
+import { notifyStale, notifySuccess } from '../../lib/notify.ts';
 import { foldFilter } from '../../lib/people.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
 import { instantToLocalInput, localInputToInstant } from '../../lib/zonedTime.ts';
 import { BOOKABLE_STATUSES, instructorOptions, vehicleOptions, type PlanningData } from './data.ts';
 import { RefusalAlert, WarningList } from './FeedbackAlerts.tsx';
-import { notifyRefusal, notifyWarnings } from './feedback.tsx';
+import { notifyWarnings } from './feedback.tsx';
 import { invalidateLessons, invalidateStudentFiles, replaceLessonInCache } from './queries.ts';
 import { formatShort } from './time.ts';
 import { BLOCK_REASONS, LESSON_KINDS, type BlockReason, type Lesson, type LessonKind } from './types.ts';
@@ -201,21 +204,13 @@ export function LessonFormModal({
   defaultAgencyId: string | null;
 }) {
   const { t } = useTranslation();
-  const phone = useMediaQuery('(max-width: 48em)');
   const key = draft === null ? 'none' : draft.mode === 'new' ? `new-${draft.start}-${draft.instructorId ?? ''}` : `edit-${draft.lesson.id}-${draft.lesson.version}`;
   return (
-    <Modal
-      opened={draft !== null}
-      onClose={onClose}
-      title={draft?.mode === 'edit' ? t('planning.form.editTitle') : t('planning.form.newTitle')}
-      size="lg"
-      fullScreen={phone}
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-    >
+    <AppModal opened={draft !== null} onClose={onClose} title={draft?.mode === 'edit' ? t('planning.form.editTitle') : t('planning.form.newTitle')} size="lg">
       {draft !== null && (
         <LessonForm key={key} draft={draft} onDone={onClose} data={data} timeZone={timeZone} defaultAgencyId={defaultAgencyId} />
       )}
-    </Modal>
+    </AppModal>
   );
 }
 
@@ -267,7 +262,7 @@ function LessonForm({
   const bodyJson = !editing && complete && body ? JSON.stringify(body) : null;
   const [debouncedJson] = useDebouncedValue(bodyJson, 350);
   const check = useQuery({
-    queryKey: ['lesson-dry-run', debouncedJson],
+    queryKey: lessonDryRunKey(debouncedJson),
     queryFn: () =>
       unwrap(api.POST('/api/v1/lessons', { params: { query: { dry_run: true } }, body: JSON.parse(debouncedJson ?? '{}') as LessonBody })),
     enabled: debouncedJson !== null && debouncedJson === bodyJson,
@@ -276,7 +271,7 @@ function LessonForm({
     gcTime: 0,
   });
 
-  const save = useMutation({
+  const save = useApiForm(form, {
     mutationFn: (payload: LessonBody) =>
       editing
         ? unwrap(api.PATCH('/api/v1/lessons/{id}', { params: { path: { id: editing.id } }, body: { ...payload, version: editing.version } }))
@@ -290,14 +285,11 @@ function LessonForm({
       notifyWarnings(planned.warnings, t);
       onDone();
     },
-    onError: (error) => {
-      if (isStale(error)) {
-        notifyRefusal(error, timeZone, t);
-        void invalidateLessons(queryClient);
-        onDone();
-        return;
-      }
-      form.setErrors(formErrors(error, RENAME));
+    rename: RENAME,
+    onStale: () => {
+      notifyStale(t('planning.stale'));
+      void invalidateLessons(queryClient);
+      onDone();
     },
   });
 
@@ -318,22 +310,17 @@ function LessonForm({
 
   const kindOptions = LESSON_KINDS.map((k) => ({ value: k, label: t(`planning.kinds.${k}`) }));
   const instructors = instructorOptions(data.instructors);
-  const vehicles = vehicleOptions(data.vehicles);
+  const vehicles = vehicleOptions(useAllVehicles(true).data ?? []);
   const withStudent = values.kind === 'driving' || values.kind === 'evaluation';
   const withAttendees = values.kind === 'code' || values.kind === 'exam';
   const withVehicle = values.kind === 'driving' || values.kind === 'evaluation' || values.kind === 'exam';
   const withMeetingPoint = withVehicle;
   const block = values.kind === 'unavailability';
-  const saveError = save.error && !isStale(save.error) && (save.error instanceof ApiError ? save.error.status !== 400 || Object.keys(formErrors(save.error, RENAME)).length === 0 : true);
+  // A 400 whose messages are all under the fields is said there; a refusal of the slot is said below.
+  const saveError = save.failure && !(save.failure instanceof ApiError && save.failure.status === 400 && Object.keys(formErrors(save.failure, RENAME)).length > 0);
 
   return (
-    <form
-      onSubmit={form.onSubmit((v) => {
-        const payload = toBody(v, timeZone);
-        if (payload) save.mutate(payload);
-      })}
-      noValidate
-    >
+    <form onSubmit={save.onSubmit((v) => toBody(v, timeZone))} noValidate>
       <Stack gap="sm">
         <Select
           label={t('planning.form.kind')}

@@ -1,5 +1,7 @@
 import { Button, Group, Select } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useAllVehicles } from '../../api/resources.ts';
 import { StudentPicker } from '../../components/PersonPicker.tsx';
 import { foldFilter } from '../../lib/people.ts';
 import { instructorOptions, vehicleOptions, type PlanningData } from './data.ts';
@@ -20,6 +22,9 @@ export function PlanningFilters({
 }) {
   const { t } = useTranslation();
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
+  // The fleet is loaded when its list is opened (or a car is filtered on), not with the page.
+  const [vehiclesWanted, setVehiclesWanted] = useState(false);
+  const vehicles = useAllVehicles(office && (vehiclesWanted || filters.vehicle_id !== null)).data ?? [];
   const any = Object.values(filters).some((v) => v !== null);
   const kindSelect = (
     <Select
@@ -64,7 +69,8 @@ export function PlanningFilters({
       <Select
         label={t('planning.filters.vehicle')}
         placeholder={t('planning.filters.vehicleAll')}
-        data={vehicleOptions(data.vehicles, filters.agency_id)}
+        data={vehicleOptions(vehicles, filters.agency_id)}
+        onDropdownOpen={() => setVehiclesWanted(true)}
         value={filters.vehicle_id}
         onChange={(v) => set({ vehicle_id: v })}
         searchable

@@ -1,12 +1,14 @@
 import { useState } from 'react';
-import { Alert, Anchor, Button, Group, Modal, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Group, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMediaQuery } from '@mantine/hooks';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
-import { errorMessage } from '../../api/problem.ts';
-import { formErrors } from '../../lib/formErrors.ts';
+import { useAllVehicles } from '../../api/resources.ts';
+import { AppModal } from '../../components/AppModal.tsx';
+import { FormError } from '../../components/FormError.tsx';
+import { optional } from '../../lib/formErrors.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
 import { instructorOptions, vehicleOptions, type PlanningData } from './data.ts';
 import { invalidateLessons, invalidateStudentFiles } from './queries.ts';
 import type { ReplaceDayResult } from './types.ts';
@@ -33,18 +35,10 @@ export function ReplaceDayModal({
   defaultDate: string;
 }) {
   const { t } = useTranslation();
-  const phone = useMediaQuery('(max-width: 48em)');
   return (
-    <Modal
-      opened={opened}
-      onClose={onClose}
-      title={t('planning.replaceDay.title')}
-      size="lg"
-      fullScreen={phone}
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-    >
+    <AppModal opened={opened} onClose={onClose} title={t('planning.replaceDay.title')} size="lg">
       {opened && <ReplaceDayForm data={data} defaultDate={defaultDate} onDone={onClose} />}
-    </Modal>
+    </AppModal>
   );
 }
 
@@ -52,6 +46,7 @@ function ReplaceDayForm({ data, defaultDate, onDone }: { data: PlanningData; def
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [result, setResult] = useState<ReplaceDayResult | null>(null);
+  const vehicles = useAllVehicles(true).data ?? [];
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: { target: 'instructor', instructor_id: null, vehicle_id: null, date: defaultDate, note: '' },
@@ -62,14 +57,14 @@ function ReplaceDayForm({ data, defaultDate, onDone }: { data: PlanningData; def
     },
   });
   const values = form.getValues();
-  const replace = useMutation({
+  const replace = useApiForm(form, {
     mutationFn: (v: Values) =>
       unwrap(
         api.POST('/api/v1/planning/replace-day', {
           body: {
             date: v.date,
             ...(v.target === 'instructor' ? { instructor_id: v.instructor_id } : { vehicle_id: v.vehicle_id }),
-            note: v.note.trim() === '' ? null : v.note.trim(),
+            note: optional(v.note),
           },
         }),
       ),
@@ -78,7 +73,6 @@ function ReplaceDayForm({ data, defaultDate, onDone }: { data: PlanningData; def
       void invalidateStudentFiles(queryClient);
       setResult(done);
     },
-    onError: (error) => form.setErrors(formErrors(error)),
   });
 
   if (result) {
@@ -125,16 +119,12 @@ function ReplaceDayForm({ data, defaultDate, onDone }: { data: PlanningData; def
   }
 
   return (
-    <form onSubmit={form.onSubmit((v) => replace.mutate(v))} noValidate>
+    <form onSubmit={replace.onSubmit((v) => v)} noValidate>
       <Stack gap="sm">
         <Text size="sm" c="dimmed">
           {t('planning.replaceDay.intro')}
         </Text>
-        {replace.isError && (
-          <Alert color="red" role="alert">
-            {errorMessage(replace.error, t)}
-          </Alert>
-        )}
+        <FormError error={replace.failure} />
         <SegmentedControl
           aria-label={t('planning.replaceDay.target')}
           data={[
@@ -154,7 +144,7 @@ function ReplaceDayForm({ data, defaultDate, onDone }: { data: PlanningData; def
               {...form.getInputProps('instructor_id')}
             />
           ) : (
-            <Select label={t('planning.replaceDay.vehicle')} data={vehicleOptions(data.vehicles)} searchable required {...form.getInputProps('vehicle_id')} />
+            <Select label={t('planning.replaceDay.vehicle')} data={vehicleOptions(vehicles)} searchable required {...form.getInputProps('vehicle_id')} />
           )}
           <TextInput type="date" label={t('planning.replaceDay.date')} required {...form.getInputProps('date')} />
         </SimpleGrid>

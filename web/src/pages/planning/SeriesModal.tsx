@@ -6,7 +6,6 @@ import {
   Group,
   Input,
   List,
-  Modal,
   NumberInput,
   Radio,
   Select,
@@ -16,14 +15,15 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMediaQuery } from '@mantine/hooks';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
-import { errorMessage } from '../../api/problem.ts';
+import { useAllVehicles } from '../../api/resources.ts';
+import { AppModal } from '../../components/AppModal.tsx';
+import { FormError } from '../../components/FormError.tsx';
 import { StudentPicker } from '../../components/PersonPicker.tsx';
-import { formErrors } from '../../lib/formErrors.ts';
 import { foldFilter } from '../../lib/people.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
 import { WEEKDAY_KEYS } from '../../lib/useWeekdayNames.ts';
 import { localInputToInstant } from '../../lib/zonedTime.ts';
 import { BOOKABLE_STATUSES, instructorOptions, vehicleOptions, type PlanningData } from './data.ts';
@@ -64,18 +64,10 @@ export function SeriesModal({
   defaultDate: string;
 }) {
   const { t } = useTranslation();
-  const phone = useMediaQuery('(max-width: 48em)');
   return (
-    <Modal
-      opened={opened}
-      onClose={onClose}
-      title={t('planning.series.title')}
-      size="lg"
-      fullScreen={phone}
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-    >
+    <AppModal opened={opened} onClose={onClose} title={t('planning.series.title')} size="lg">
       {opened && <SeriesForm data={data} timeZone={timeZone} defaultDate={defaultDate} onDone={onClose} />}
-    </Modal>
+    </AppModal>
   );
 }
 
@@ -83,6 +75,7 @@ function SeriesForm({ data, timeZone, defaultDate, onDone }: { data: PlanningDat
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [result, setResult] = useState<SeriesResult | null>(null);
+  const vehicles = useAllVehicles(true).data ?? [];
   const form = useForm<Values>({
     mode: 'controlled',
     initialValues: {
@@ -121,7 +114,7 @@ function SeriesForm({ data, timeZone, defaultDate, onDone }: { data: PlanningDat
   const agency = (instructor && data.agencyById.get(instructor.agency_id)) ?? data.agencies[0];
   const meetingPoints = (agency?.meeting_points ?? []).map((p) => ({ value: p.label, label: p.label }));
 
-  const create = useMutation({
+  const create = useApiForm(form, {
     mutationFn: (v: Values) => {
       const starts_at = localInputToInstant(`${v.first_date}T${v.time}`, timeZone);
       if (!starts_at) throw new Error('invalid start');
@@ -152,9 +145,7 @@ function SeriesForm({ data, timeZone, defaultDate, onDone }: { data: PlanningDat
       void invalidateStudentFiles(queryClient);
       setResult(created);
     },
-    onError: (error) => {
-      form.setErrors(formErrors(error, { starts_at: 'first_date', 'template.student_id': 'student_id', 'template.instructor_id': 'instructor_id', 'template.vehicle_id': 'vehicle_id' }));
-    },
+    rename: { starts_at: 'first_date', 'template.student_id': 'student_id', 'template.instructor_id': 'instructor_id', 'template.vehicle_id': 'vehicle_id' },
   });
 
   if (result) {
@@ -189,16 +180,12 @@ function SeriesForm({ data, timeZone, defaultDate, onDone }: { data: PlanningDat
   }
 
   return (
-    <form onSubmit={form.onSubmit((v) => create.mutate(v))} noValidate>
+    <form onSubmit={create.onSubmit((v) => v)} noValidate>
       <Stack gap="sm">
         <Text size="sm" c="dimmed">
           {t('planning.series.intro')}
         </Text>
-        {create.isError && (
-          <Alert color="red" role="alert">
-            {errorMessage(create.error, t)}
-          </Alert>
-        )}
+        <FormError error={create.failure} />
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
           <Select
             label={t('planning.form.kind')}
@@ -227,7 +214,7 @@ function SeriesForm({ data, timeZone, defaultDate, onDone }: { data: PlanningDat
           />
           <Select
             label={t('planning.form.vehicle')}
-            data={vehicleOptions(data.vehicles)}
+            data={vehicleOptions(vehicles)}
             searchable
             clearable
             required={values.kind === 'driving'}

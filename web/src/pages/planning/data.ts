@@ -1,15 +1,16 @@
-/** The people, cars and agencies the planning names, loaded once and indexed by id. */
+/**
+ * The instructors and agencies the planning draws (columns, colours, opening hours), and the names of the students
+ * and cars its loaded windows name. Full lists of students and cars are loaded only where a form picks from them.
+ */
 import { useMemo } from 'react';
-import type { Agency, Instructor, Role, Vehicle } from '../../api/client.ts';
-import { useAgencies } from '../../api/resources.ts';
+import type { Agency, Instructor, Vehicle } from '../../api/client.ts';
+import { instructorName, useAgencies, useAllInstructors } from '../../api/resources.ts';
 import type { InstructorInfo } from './events.ts';
-import { instructorName, studentName, useAllInstructors, useAllStudents, useAllVehicles } from './queries.ts';
+import { useKnownNames } from './queries.ts';
 import type { Student } from './types.ts';
 
 export interface PlanningData {
   instructors: readonly Instructor[];
-  vehicles: readonly Vehicle[];
-  students: readonly Student[];
   agencies: readonly Agency[];
   instructorInfo: ReadonlyMap<string, InstructorInfo>;
   studentNames: ReadonlyMap<string, string>;
@@ -24,42 +25,33 @@ export interface PlanningData {
 
 const EMPTY: never[] = [];
 
-export function usePlanningData(role: Role): PlanningData {
+export function usePlanningData(): PlanningData {
   const instructorsQuery = useAllInstructors();
-  const vehiclesQuery = useAllVehicles(role !== 'STUDENT');
-  const studentsQuery = useAllStudents();
   const agenciesQuery = useAgencies();
+  const known = useKnownNames();
 
   const instructors = instructorsQuery.data ?? EMPTY;
-  const vehicles = vehiclesQuery.data ?? EMPTY;
-  const students = studentsQuery.data ?? EMPTY;
   const agencies = agenciesQuery.data ?? EMPTY;
 
   const instructorInfo = useMemo(
     () => new Map(instructors.map((i) => [i.id, { name: instructorName(i), colour: i.colour, agencyId: i.agency_id }])),
     [instructors],
   );
-  const studentNames = useMemo(() => new Map(students.map((s) => [s.id, studentName(s)])), [students]);
-  const plates = useMemo(() => new Map(vehicles.map((v) => [v.id, v.plate])), [vehicles]);
   const agencyById = useMemo(() => new Map(agencies.map((a) => [a.id, a])), [agencies]);
 
-  const error = instructorsQuery.error ?? vehiclesQuery.error ?? studentsQuery.error ?? agenciesQuery.error ?? null;
-  const ready = !(instructorsQuery.isLoading || vehiclesQuery.isLoading || studentsQuery.isLoading || agenciesQuery.isLoading);
+  const error = instructorsQuery.error ?? agenciesQuery.error ?? null;
+  const ready = !(instructorsQuery.isLoading || agenciesQuery.isLoading);
   return {
     instructors,
-    vehicles,
-    students,
     agencies,
     instructorInfo,
-    studentNames,
-    plates,
+    studentNames: known.students,
+    plates: known.plates,
     agencyById,
     ready,
     error,
     refetch: () => {
       void instructorsQuery.refetch();
-      if (role !== 'STUDENT') void vehiclesQuery.refetch();
-      void studentsQuery.refetch();
       void agenciesQuery.refetch();
     },
   };

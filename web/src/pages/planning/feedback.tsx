@@ -2,15 +2,16 @@
 import { List } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { TFunction } from 'i18next';
-import { ApiError } from '../../api/problem.ts';
+import { isStale } from '../../lib/formErrors.ts';
+import { notifyStale } from '../../lib/notify.ts';
 import { parseRules, refusalText } from './conflict.ts';
 import type { Finding } from './types.ts';
 import { WarningList } from './FeedbackAlerts.tsx';
 
 /** A red notification for a refused planning change; 412 is orange (someone else changed it). */
 export function notifyRefusal(error: unknown, timeZone: string, t: TFunction): void {
-  if (error instanceof ApiError && error.status === 412) {
-    notifications.show({ color: 'orange', message: t('planning.stale'), autoClose: 10000 });
+  if (isStale(error)) {
+    notifyStale(t('planning.stale'));
     return;
   }
   const rules = parseRules(error);

@@ -1,17 +1,43 @@
 /**
- * The planning's queries: the lessons of the visible window, and the people and cars it names.
+ * The planning's queries: the lessons of a window, with the names the calendar writes on them (`include=names`: one
+ * request, instead of paging through every student, instructor and car of the school).
  */
-import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
-import { api, unwrap, type Instructor, type Vehicle } from '../../api/client.ts';
-import { INSTRUCTORS_KEY, VEHICLES_KEY } from '../../api/resources.ts';
+import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { api, unwrap, type ResponseBody } from '../../api/client.ts';
+import { LESSONS_KEY, PLANNING_NAMES_KEY, STUDENTS_KEY, WINDOW_KEY, lessonWindowKey, lessonsOfDaysKey } from '../../api/keys.ts';
 import { addDays } from '../../lib/holidays.ts';
 import { dayStartInstant } from './time.ts';
 import type { Lesson, LessonKind, Student } from './types.ts';
 
-export const LESSONS_KEY = ['lessons'] as const;
-const WINDOW_KEY = [...LESSONS_KEY, 'window'] as const;
-/** Under the students' prefix, so that a change to a file refreshes the names here too. */
-const STUDENT_NAMES_KEY = ['students', 'planning-names'] as const;
+export { LESSONS_KEY };
+
+type WindowNames = NonNullable<ResponseBody<'/api/v1/lessons', 'get', 200>['names']>;
+
+/** Every name the loaded windows brought, by id (kept across weeks: moving back and forth names at once). */
+export interface KnownNames {
+  students: ReadonlyMap<string, string>;
+  instructors: ReadonlyMap<string, string>;
+  plates: ReadonlyMap<string, string>;
+}
+
+const NO_NAMES: KnownNames = { students: new Map(), instructors: new Map(), plates: new Map() };
+
+function mergeNames(queryClient: QueryClient, names: WindowNames | null | undefined): void {
+  if (!names) return;
+  const known = queryClient.getQueryData<KnownNames>(PLANNING_NAMES_KEY) ?? NO_NAMES;
+  const merged = (old: ReadonlyMap<string, string>, add: Record<string, string>) => new Map([...old, ...Object.entries(add)]);
+  queryClient.setQueryData<KnownNames>(PLANNING_NAMES_KEY, {
+    students: merged(known.students, names.students),
+    instructors: merged(known.instructors, names.instructors),
+    plates: merged(known.plates, names.vehicles),
+  });
+}
+
+/** The names the planning's windows brought so far (filled by the window queries, never fetched on its own). */
+export function useKnownNames(): KnownNames {
+  const { data } = useQuery({ queryKey: PLANNING_NAMES_KEY, queryFn: () => NO_NAMES, initialData: NO_NAMES, staleTime: Infinity });
+  return data;
+}
 
 export interface PlanningFilters {
   agency_id: string | null;
@@ -35,8 +61,9 @@ interface LessonWindow {
 
 /** Every lesson overlapping the window (the API returns the whole window, never paginated). */
 export function useLessonsWindow(window: Window | null, filters: PlanningFilters) {
+  const queryClient = useQueryClient();
   return useQuery({
-    queryKey: [...WINDOW_KEY, window?.from, window?.to, filters],
+    queryKey: lessonWindowKey(window?.from, window?.to, filters),
     queryFn: async (): Promise<LessonWindow> => {
       if (!window) return { items: [] };
       const query = {
@@ -47,8 +74,10 @@ export function useLessonsWindow(window: Window | null, filters: PlanningFilters
         ...(filters.vehicle_id ? { vehicle_id: filters.vehicle_id } : {}),
         ...(filters.student_id ? { student_id: filters.student_id } : {}),
         ...(filters.kind ? { kind: filters.kind } : {}),
+        include: 'names' as const,
       };
       const page = await unwrap(api.GET('/api/v1/lessons', { params: { query } }));
+      mergeNames(queryClient, page.names);
       return { items: page.items };
     },
     enabled: window !== null,
@@ -67,11 +96,14 @@ export const UPCOMING_WEEKS = 8;
  * time order. The server keeps an instructor or a student to their own lessons.
  */
 export function useLessonsOfDays(firstDay: string, days: number, timeZone: string, enabled = true) {
+  const queryClient = useQueryClient();
   return useQuery({
-    queryKey: [...LESSONS_KEY, 'days', firstDay, days],
+    queryKey: lessonsOfDaysKey(firstDay, days),
     queryFn: async (): Promise<Lesson[]> => {
-      const query = { from: dayStartInstant(firstDay, timeZone), to: dayStartInstant(addDays(firstDay, days), timeZone) };
+      const from = dayStartInstant(firstDay, timeZone);
+      const query = { from, to: dayStartInstant(addDays(firstDay, days), timeZone), include: 'names' as const };
       const page = await unwrap(api.GET('/api/v1/lessons', { params: { query } }));
+      mergeNames(queryClient, page.names);
       return page.items
         .filter((l) => l.status !== 'cancelled')
         .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
@@ -93,9 +125,9 @@ export function invalidateLessons(queryClient: QueryClient): Promise<void> {
   return queryClient.invalidateQueries({ queryKey: LESSONS_KEY });
 }
 
-/** The student files (hours, history…) after lessons changed; not the planning's own list of names. */
+/** The student files (hours, history…) after lessons changed. */
 export function invalidateStudentFiles(queryClient: QueryClient): Promise<void> {
-  return queryClient.invalidateQueries({ queryKey: ['students'], predicate: (query) => query.queryKey[1] !== STUDENT_NAMES_KEY[1] });
+  return queryClient.invalidateQueries({ queryKey: STUDENTS_KEY });
 }
 
 /** Stops the window queries in flight (before an optimistic change, so that an older answer does not undo it). */
@@ -103,53 +135,7 @@ export function cancelLessonQueries(queryClient: QueryClient): Promise<void> {
   return queryClient.cancelQueries({ queryKey: WINDOW_KEY });
 }
 
-const MAX_PAGES = 50;
-
-async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor?: string | null }>): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (let n = 0; n < MAX_PAGES; n++) {
-    const page = await fetchPage(cursor);
-    out.push(...page.items);
-    if (!page.next_cursor) break;
-    cursor = page.next_cursor;
-  }
-  return out;
-}
-
-/** Every instructor (inactive ones too: they name past lessons). Everyone may read them. */
-export function useAllInstructors() {
-  return useQuery({
-    queryKey: [...INSTRUCTORS_KEY, 'all'],
-    queryFn: () =>
-      allPages<Instructor>((cursor) => unwrap(api.GET('/api/v1/instructors', { params: { query: { limit: 200, cursor } } }))),
-    staleTime: 5 * 60 * 1000,
-  });
-}
-
-/** Every vehicle (not for students: the API keeps the fleet from them). */
-export function useAllVehicles(enabled: boolean) {
-  return useQuery({
-    queryKey: [...VEHICLES_KEY, 'all'],
-    queryFn: () => allPages<Vehicle>((cursor) => unwrap(api.GET('/api/v1/vehicles', { params: { query: { limit: 200, cursor } } }))),
-    enabled,
-    staleTime: 5 * 60 * 1000,
-  });
-}
-
-/** The students the caller may see (all for the office, their own for an instructor or a student). */
-export function useAllStudents() {
-  return useQuery({
-    queryKey: STUDENT_NAMES_KEY,
-    queryFn: () => allPages<Student>((cursor) => unwrap(api.GET('/api/v1/students', { params: { query: { limit: 200, cursor } } }))),
-    staleTime: 5 * 60 * 1000,
-  });
-}
-
 export function studentName(student: Pick<Student, 'first_name' | 'last_name'>): string {
   return `${student.first_name} ${student.last_name}`;
 }
 
-export function instructorName(instructor: Pick<Instructor, 'first_name' | 'last_name'>): string {
-  return `${instructor.first_name} ${instructor.last_name}`;
-}

@@ -1,25 +1,24 @@
-import { ActionIcon, Button, Card, Group, NumberInput, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Button, Group, NumberInput, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type ResponseBody } from '../../api/client.ts';
-import { ApiError } from '../../api/problem.ts';
 import { EXAM_SCORES } from '../../api/constants.gen.ts';
+import { SETTINGS_KEY } from '../../api/keys.ts';
+import { FormError } from '../../components/FormError.tsx';
+import { QueryView } from '../../components/QueryView.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 import { WeekGridEditor } from '../../components/WeekGridEditor.tsx';
-import { formErrors, isStale } from '../../lib/formErrors.ts';
-import { gridErrorsFromServer, gridFromWeekly, gridProblems, weeklyFromGrid } from '../../lib/weekly.ts';
-import { notifySuccess } from '../../lib/notify.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
+import { notifyStale, notifySuccess } from '../../lib/notify.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
+import { gridFromWeekly, useWeekGridErrors } from '../../lib/weekly.ts';
 import { PageHeader } from '../../shell/PageHeader.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
 
 export type SchoolSettings = ResponseBody<'/api/v1/settings', 'get', 200>;
 type RuleMode = SchoolSettings['ants_rule'];
 type LevelKey = keyof SchoolSettings['booklet_labels'];
 
-const SETTINGS_KEY = ['settings'] as const;
 const LEVELS: readonly LevelKey[] = ['non_aborde', 'aborde', 'traite', 'assimile'];
 
 /** /reglages — the school's settings (ADMIN). The server validates every field; its messages land on the fields. */
@@ -29,15 +28,11 @@ export default function SettingsPage() {
   return (
     <>
       <PageHeader title={t('schoolSettings.title')} intro={t('schoolSettings.intro')} />
-      {settings.isPending ? (
-        <PageLoader />
-      ) : settings.isError ? (
-        <LoadError error={settings.error} onRetry={() => void settings.refetch()} />
-      ) : (
-        // Keyed by version: a newer version from the server (after a 412 or a save) starts the form afresh; a
-        // refetch of the same version (window focus) leaves the edits in progress alone.
-        <SettingsForm key={settings.data.version} current={settings.data} />
-      )}
+      <QueryView query={settings}>
+        {/* Keyed by version: a newer version from the server (after a 412 or a save) starts the form afresh; a
+            refetch of the same version (window focus) leaves the edits in progress alone. */}
+        {(data) => <SettingsForm key={data.version} current={data} />}
+      </QueryView>
     </>
   );
 }
@@ -48,34 +43,23 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
   const form = useForm<SchoolSettings>({ initialValues: current });
   // The opening hours are edited as a week grid (ranges being typed included), sent as a list.
   const [opening, setOpening] = useState(() => gridFromWeekly(current.opening_hours));
-  const [openingErrors, setOpeningErrors] = useState<Record<string, string>>({});
+  const openingErrors = useWeekGridErrors('opening_hours');
 
-  const save = useMutation({
-    mutationFn: ({ values }: { values: SchoolSettings; positions: ReturnType<typeof weeklyFromGrid>['positions'] }) =>
-      unwrap(api.PUT('/api/v1/settings', { body: { ...values, version: current.version } })),
+  const save = useApiForm(form, {
+    mutationFn: (values: SchoolSettings) => unwrap(api.PUT('/api/v1/settings', { body: { ...values, version: current.version } })),
     onSuccess: (saved) => {
       queryClient.setQueryData(SETTINGS_KEY, saved);
       notifySuccess(t('schoolSettings.saved'));
     },
-    onError: (error, { positions }) => {
-      if (isStale(error)) {
-        notifications.show({ color: 'orange', message: t('schoolSettings.stale'), autoClose: 10000 });
-        void queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
-        return;
-      }
-      form.setErrors(formErrors(error));
-      setOpeningErrors(error instanceof ApiError ? gridErrorsFromServer(error.problem.errors ?? [], 'opening_hours', positions) : {});
+    onError: openingErrors.showRefusal,
+    onStale: () => {
+      notifyStale(t('schoolSettings.stale'));
+      void queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
     },
   });
-
-  const submit = form.onSubmit((values) => {
-    const problems = gridProblems(opening);
-    if (Object.keys(problems).length > 0) {
-      setOpeningErrors(Object.fromEntries(Object.entries(problems).map(([key, problem]) => [key, t(`weekGrid.problems.${problem}`)])));
-      return;
-    }
-    const { weekly, positions } = weeklyFromGrid(opening);
-    save.mutate({ values: { ...values, opening_hours: weekly }, positions });
+  const submit = save.onSubmit((values) => {
+    const weekly = openingErrors.toWeekly(opening);
+    return weekly ? { ...values, opening_hours: weekly } : null;
   });
 
   /** A whole number of days (0 to a year), or a practical test's score (its scale comes from the server's rules). */
@@ -91,10 +75,8 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="lg">
-        <Card withBorder padding="lg">
-          <Title order={2} size="h3" mb="sm">
-            {t('schoolSettings.lessons')}
-          </Title>
+        <FormError error={save.failure} />
+        <SectionCard title={t('schoolSettings.lessons')}>
           <Stack>
             <NumberInput
               label={t('schoolSettings.lateCancelHours')}
@@ -106,12 +88,9 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
             />
             <Switch label={t('schoolSettings.chargeLate')} {...form.getInputProps('charge_late_cancellations', { type: 'checkbox' })} />
           </Stack>
-        </Card>
+        </SectionCard>
 
-        <Card withBorder padding="lg">
-          <Title order={2} size="h3" mb="sm">
-            {t('schoolSettings.rules')}
-          </Title>
+        <SectionCard title={t('schoolSettings.rules')}>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <RuleSwitch id="ants-rule" label={t('schoolSettings.antsRule')} value={form.values.ants_rule} onChange={(v) => form.setFieldValue('ants_rule', v)} />
             <RuleSwitch
@@ -121,12 +100,9 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
               onChange={(v) => form.setFieldValue('booklet_rule', v)}
             />
           </SimpleGrid>
-        </Card>
+        </SectionCard>
 
-        <Card withBorder padding="lg">
-          <Title order={2} size="h3" mb="sm">
-            {t('schoolSettings.exams')}
-          </Title>
+        <SectionCard title={t('schoolSettings.exams')}>
           <Stack>
             <Text fw={500} size="sm">
               {t('schoolSettings.bands')}
@@ -164,43 +140,31 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
               {days('exams.late_cancellation_notice_days', t('schoolSettings.lateCancellationNoticeDays'))}
             </SimpleGrid>
           </Stack>
-        </Card>
+        </SectionCard>
 
-        <Card withBorder padding="lg">
-          <Title order={2} size="h3" mb="sm">
-            {t('schoolSettings.labels')}
-          </Title>
+        <SectionCard title={t('schoolSettings.labels')}>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             {LEVELS.map((level, index) => (
               <TextInput key={level} label={t('schoolSettings.level', { n: index + 1 })} maxLength={40} {...form.getInputProps(`booklet_labels.${level}`)} />
             ))}
           </SimpleGrid>
-        </Card>
+        </SectionCard>
 
-        <Card withBorder padding="lg">
-          <Title order={2} size="h3" mb="sm">
-            {t('schoolSettings.alerts')}
-          </Title>
+        <SectionCard title={t('schoolSettings.alerts')}>
           <NumberInput label={t('schoolSettings.lowHours')} min={0} max={6000} step={30} allowDecimal={false} {...form.getInputProps('alerts.low_hours_minutes')} />
-        </Card>
+        </SectionCard>
 
-        <Card withBorder padding="lg">
-          <Title order={2} size="h3">
-            {t('schoolSettings.opening')}
-          </Title>
-          <Text c="dimmed" size="sm" mb="sm">
-            {t('schoolSettings.openingHint')}
-          </Text>
+        <SectionCard title={t('schoolSettings.opening')} hint={t('schoolSettings.openingHint')}>
           <WeekGridEditor
             value={opening}
             onChange={(grid) => {
               setOpening(grid);
-              setOpeningErrors({});
+              openingErrors.clear();
             }}
-            errors={openingErrors}
+            errors={openingErrors.errors}
             emptyLabel={t('schoolSettings.closed')}
           />
-        </Card>
+        </SectionCard>
 
         <Group justify="flex-end">
           <Button type="submit" loading={save.isPending}>

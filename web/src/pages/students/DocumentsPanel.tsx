@@ -1,52 +1,35 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Box,
-  Button,
-  Card,
-  Group,
-  Input,
-  List,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Anchor, Badge, Box, Button, Group, Input, List, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
-import { ApiError, errorMessage, fieldErrors } from '../../api/problem.ts';
+import { documentsKey, historyKey } from '../../api/keys.ts';
+import { ApiError } from '../../api/problem.ts';
 import { useCurrentSession } from '../../api/session.ts';
+import { FormError } from '../../components/FormError.tsx';
+import { QueryView } from '../../components/QueryView.tsx';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 import { formatCalendarDate, formatDate } from '../../lib/format.ts';
 import { notifySuccess } from '../../lib/notify.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
-import {
-  DOCUMENT_KINDS,
-  STUDENTS_KEY,
-  documentFileUrl,
-  documentsKey,
-  type CheckStatus,
-  type DocumentKind,
-  type Student,
-} from './api.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
+import { DOCUMENT_KINDS, documentFileUrl, type CheckStatus, type DocumentKind, type Documents, type Student } from './api.ts';
 import { ACCEPT_ATTRIBUTE, fileProblem, sizeParts, uploadDocument, type UploadValues } from './upload.ts';
-import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 const CHECK_COLOR: Record<CheckStatus, string> = { ok: 'green', missing: 'red', expired: 'orange', not_required: 'gray' };
 
 /** The "Documents" tab: the checklist, the documents (with download links) and the upload form. */
 export function DocumentsPanel({ student, canUpload }: { student: Student; canUpload: boolean }) {
-  const { t } = useTranslation();
   const docs = useQuery({
     queryKey: documentsKey(student.id),
     queryFn: () => unwrap(api.GET('/api/v1/students/{id}/documents', { params: { path: { id: student.id } } })),
   });
+  return <QueryView query={docs}>{(data) => <DocumentsView student={student} documents={data} canUpload={canUpload} />}</QueryView>;
+}
+
+function DocumentsView({ student, documents, canUpload }: { student: Student; documents: Documents; canUpload: boolean }) {
+  const { t } = useTranslation();
   const size = (bytes: number) => {
     const { unit, value } = sizeParts(bytes);
     return t(`students.documents.${unit}`, { value });
@@ -57,16 +40,11 @@ export function DocumentsPanel({ student, canUpload }: { student: Student; canUp
     return kind ? t(`students.documents.kinds.${kind}`) : raw;
   };
 
-  if (docs.isPending) return <PageLoader />;
-  if (docs.isError) return <LoadError error={docs.error} onRetry={() => void docs.refetch()} />;
-  const { checklist, items } = docs.data;
+  const { checklist, items } = documents;
 
   return (
     <Stack gap="lg">
-      <Card withBorder padding="lg">
-        <Title order={2} size="h3" mb="md">
-          {t('students.documents.checklist')}
-        </Title>
+      <SectionCard title={t('students.documents.checklist')}>
         <List listStyleType="none" spacing="sm" aria-label={t('students.documents.checklistLabel')} data-testid="checklist">
           {checklist.map((item) => (
             <List.Item key={item.kind} data-kind={item.kind} data-status={item.status}>
@@ -86,12 +64,9 @@ export function DocumentsPanel({ student, canUpload }: { student: Student; canUp
             </List.Item>
           ))}
         </List>
-      </Card>
+      </SectionCard>
 
-      <Card withBorder padding="lg">
-        <Title order={2} size="h3" mb="md">
-          {t('students.documents.list')}
-        </Title>
+      <SectionCard title={t('students.documents.list')}>
         {items.length === 0 ? (
           <Text c="dimmed">{t('students.documents.empty')}</Text>
         ) : (
@@ -140,11 +115,18 @@ export function DocumentsPanel({ student, canUpload }: { student: Student; canUp
             </Table>
           </ScrollTable>
         )}
-      </Card>
+      </SectionCard>
 
       {canUpload && <UploadCard studentId={student.id} sizeLabel={size} />}
     </Stack>
   );
+}
+
+interface UploadFormValues {
+  kind: DocumentKind | null;
+  issuedOn: string;
+  expiresOn: string;
+  file: File | null;
 }
 
 function UploadCard({ studentId, sizeLabel }: { studentId: string; sizeLabel: (bytes: number) => string }) {
@@ -152,42 +134,38 @@ function UploadCard({ studentId, sizeLabel }: { studentId: string; sizeLabel: (b
   const queryClient = useQueryClient();
   const inputRef = useRef<HTMLInputElement>(null);
   const zoneId = useId();
-  const [kind, setKind] = useState<DocumentKind | null>(null);
-  const [issuedOn, setIssuedOn] = useState('');
-  const [expiresOn, setExpiresOn] = useState('');
-  const [file, setFile] = useState<File | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-
-  const upload = useMutation({
+  const form = useForm<UploadFormValues>({
+    mode: 'controlled',
+    initialValues: { kind: null, issuedOn: '', expiresOn: '', file: null },
+    validate: {
+      kind: (value) => (value ? null : t('validation.required')),
+      file: (value) => (value ? null : t('students.documents.noFile')),
+    },
+  });
+  const upload = useApiForm(form, {
     mutationFn: (values: UploadValues) => uploadDocument(studentId, values),
     onSuccess: (doc) => {
       notifySuccess(t('students.documents.uploaded', { name: doc.file_name }));
-      setFile(null);
-      setIssuedOn('');
-      setExpiresOn('');
-      setErrors({});
+      // The kind stays: several documents of a kind (both sides of an ID) follow one another.
+      form.setValues({ issuedOn: '', expiresOn: '', file: null });
       if (inputRef.current) inputRef.current.value = '';
       void queryClient.invalidateQueries({ queryKey: documentsKey(studentId) });
-      void queryClient.invalidateQueries({ queryKey: [...STUDENTS_KEY, 'history', studentId] });
+      void queryClient.invalidateQueries({ queryKey: historyKey(studentId) });
     },
+    rename: { issued_on: 'issuedOn', expires_on: 'expiresOn' },
     onError: (error) => {
-      const fields = fieldErrors(error);
-      if (error instanceof ApiError && error.status === 413) fields.file = t('students.documents.tooLarge');
-      setErrors(fields);
+      if (error instanceof ApiError && error.status === 413) form.setFieldError('file', t('students.documents.tooLarge'));
     },
   });
+  const toUpload = ({ kind, issuedOn, expiresOn, file }: UploadFormValues): UploadValues | null =>
+    kind && file ? { kind, issuedOn, expiresOn, file } : null;
 
   const choose = (chosen: File | null | undefined) => {
     if (!chosen) return;
     const problem = fileProblem(chosen);
-    setErrors((current) => {
-      const next = { ...current };
-      delete next.file;
-      if (problem) next.file = t(`students.documents.${problem}`);
-      return next;
-    });
-    setFile(problem ? null : chosen);
+    form.setFieldValue('file', problem ? null : chosen);
+    form.setFieldError('file', problem ? t(`students.documents.${problem}`) : null);
   };
 
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
@@ -196,61 +174,24 @@ function UploadCard({ studentId, sizeLabel }: { studentId: string; sizeLabel: (b
     choose(event.dataTransfer.files[0]);
   };
 
-  const submit = () => {
-    const next: Record<string, string> = {};
-    if (!kind) next.kind = t('validation.required');
-    if (!file) next.file = errors.file ?? t('students.documents.noFile');
-    setErrors(next);
-    if (kind && file) upload.mutate({ kind, issuedOn, expiresOn, file });
-  };
-
-  const fileError = errors.file;
-  const unexpected = upload.isError && Object.keys(fieldErrors(upload.error)).length === 0 && !(upload.error instanceof ApiError && upload.error.status === 413);
+  const fileError = form.errors.file;
+  const file = form.values.file;
 
   return (
-    <Card withBorder padding="lg">
-      <Title order={2} size="h3" mb={4}>
-        {t('students.documents.upload')}
-      </Title>
-      <Text size="sm" c="dimmed" mb="md">
-        {t('students.documents.uploadHint')}
-      </Text>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-        noValidate
-      >
+    <SectionCard title={t('students.documents.upload')} hint={t('students.documents.uploadHint')}>
+      <form onSubmit={upload.onSubmit(toUpload)} noValidate>
         <Stack gap="md">
-          {unexpected && (
-            <Alert color="red" role="alert">
-              {errorMessage(upload.error, t)}
-            </Alert>
-          )}
+          <FormError error={upload.failure} />
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
             <Select
               label={t('students.documents.kind')}
               required
               data={DOCUMENT_KINDS.map((value) => ({ value, label: t(`students.documents.kinds.${value}`) }))}
-              value={kind}
-              onChange={(value) => setKind(DOCUMENT_KINDS.find((k) => k === value) ?? null)}
-              error={errors.kind}
+              {...form.getInputProps('kind')}
+              onChange={(value) => form.setFieldValue('kind', DOCUMENT_KINDS.find((k) => k === value) ?? null)}
             />
-            <TextInput
-              label={t('students.documents.issuedOnOptional')}
-              type="date"
-              value={issuedOn}
-              onChange={(event) => setIssuedOn(event.currentTarget.value)}
-              error={errors.issued_on}
-            />
-            <TextInput
-              label={t('students.documents.expiresOnOptional')}
-              type="date"
-              value={expiresOn}
-              onChange={(event) => setExpiresOn(event.currentTarget.value)}
-              error={errors.expires_on}
-            />
+            <TextInput label={t('students.documents.issuedOnOptional')} type="date" {...form.getInputProps('issuedOn')} />
+            <TextInput label={t('students.documents.expiresOnOptional')} type="date" {...form.getInputProps('expiresOn')} />
           </SimpleGrid>
           <Input.Wrapper
             label={t('students.documents.file')}
@@ -309,6 +250,6 @@ function UploadCard({ studentId, sizeLabel }: { studentId: string; sizeLabel: (b
           </Group>
         </Stack>
       </form>
-    </Card>
+    </SectionCard>
   );
 }

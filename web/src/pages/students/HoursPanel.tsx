@@ -1,20 +1,23 @@
-import { Alert, Button, Card, Checkbox, Group, Modal, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Checkbox, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
-import { errorMessage, fieldErrors } from '../../api/problem.ts';
+import { STUDENT_LISTS_KEY, historyKey, hoursKey, studentKey } from '../../api/keys.ts';
 import { useCurrentSession } from '../../api/session.ts';
+import { AppModal } from '../../components/AppModal.tsx';
+import { FormError } from '../../components/FormError.tsx';
+import { QueryView } from '../../components/QueryView.tsx';
+import { ScrollTable } from '../../components/ScrollTable.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 import { formatMinutes } from '../../lib/duration.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { notifySuccess } from '../../lib/notify.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
-import { POSTABLE_KINDS, STUDENTS_KEY, hoursKey, studentKey, type Hours, type PostableKind } from './api.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
+import { POSTABLE_KINDS, type Hours } from './api.ts';
 import { DurationInput } from './DurationInput.tsx';
 import { EMPTY_HOURS, hoursEntryBody, validateHours, type HoursValues } from './hoursForm.ts';
-import { ScrollTable } from '../../components/ScrollTable.tsx';
 
 type Figure = 'purchased' | 'consumed' | 'remaining' | 'scheduled' | 'bookable';
 const FIGURES: readonly { key: Figure; field: keyof Omit<Hours, 'entries'>; strong?: boolean }[] = [
@@ -27,27 +30,21 @@ const FIGURES: readonly { key: Figure; field: keyof Omit<Hours, 'entries'>; stro
 
 /** The "Heures" tab (and "Mes heures"): the figures, the ledger, and the office's "Ajouter des heures" dialog. */
 export function HoursPanel({ studentId, canPost }: { studentId: string; canPost: boolean }) {
-  const { t } = useTranslation();
-  const zone = useCurrentSession().tenant.timezone;
-  const [opened, dialog] = useDisclosure(false);
   const hours = useQuery({
     queryKey: hoursKey(studentId),
     queryFn: () => unwrap(api.GET('/api/v1/students/{id}/hours', { params: { path: { id: studentId } } })),
   });
+  return <QueryView query={hours}>{(data) => <HoursView studentId={studentId} data={data} canPost={canPost} />}</QueryView>;
+}
 
-  if (hours.isPending) return <PageLoader />;
-  if (hours.isError) return <LoadError error={hours.error} onRetry={() => void hours.refetch()} />;
-  const data = hours.data;
+function HoursView({ studentId, data, canPost }: { studentId: string; data: Hours; canPost: boolean }) {
+  const { t } = useTranslation();
+  const zone = useCurrentSession().tenant.timezone;
+  const [opened, dialog] = useDisclosure(false);
 
   return (
     <Stack gap="lg">
-      <Card withBorder padding="lg">
-        <Group justify="space-between" mb="md" gap="sm">
-          <Title order={2} size="h3">
-            {t('students.hours.figures')}
-          </Title>
-          {canPost && <Button onClick={dialog.open}>{t('students.hours.add')}</Button>}
-        </Group>
+      <SectionCard title={t('students.hours.figures')} actions={canPost && <Button onClick={dialog.open}>{t('students.hours.add')}</Button>}>
         <SimpleGrid cols={{ base: 2, sm: 3, md: 5 }} spacing="sm">
           {FIGURES.map(({ key, field, strong }) => (
             <Paper key={key} component="dl" withBorder p="sm" radius="md" m={0} data-testid={`hours-${key}`}>
@@ -65,12 +62,9 @@ export function HoursPanel({ studentId, canPost }: { studentId: string; canPost:
             {t('students.hours.corrections')} : {formatMinutes(data.corrections_minutes, { signed: true })}
           </Text>
         )}
-      </Card>
+      </SectionCard>
 
-      <Card withBorder padding="lg">
-        <Title order={2} size="h3" mb="md">
-          {t('students.hours.ledger')}
-        </Title>
+      <SectionCard title={t('students.hours.ledger')}>
         {data.entries.length === 0 ? (
           <Text c="dimmed">{t('students.hours.empty')}</Text>
         ) : (
@@ -101,12 +95,12 @@ export function HoursPanel({ studentId, canPost }: { studentId: string; canPost:
             </Table>
           </ScrollTable>
         )}
-      </Card>
+      </SectionCard>
 
       {canPost && (
-        <Modal opened={opened} onClose={dialog.close} title={t('students.hours.addTitle')} centered>
+        <AppModal opened={opened} onClose={dialog.close} title={t('students.hours.addTitle')}>
           <AddHoursForm studentId={studentId} onDone={dialog.close} />
-        </Modal>
+        </AppModal>
       )}
     </Stack>
   );
@@ -120,39 +114,27 @@ function AddHoursForm({ studentId, onDone }: { studentId: string; onDone: () => 
     initialValues: EMPTY_HOURS,
     validate: (values) => validateHours(values, t),
   });
-  const post = useMutation({
-    mutationFn: (body: { kind: PostableKind; minutes: number; reason: string | null }) =>
+  const post = useApiForm(form, {
+    mutationFn: (body: NonNullable<ReturnType<typeof hoursEntryBody>>) =>
       unwrap(api.POST('/api/v1/students/{id}/hours', { params: { path: { id: studentId } }, body })),
     onSuccess: (entry) => {
       const value = formatMinutes(Math.abs(entry.minutes));
       notifySuccess(entry.kind === 'correction' ? t('students.hours.corrected', { value: formatMinutes(entry.minutes, { signed: true }) }) : t('students.hours.added', { value }));
       void queryClient.invalidateQueries({ queryKey: hoursKey(studentId) });
       void queryClient.invalidateQueries({ queryKey: studentKey(studentId) });
-      void queryClient.invalidateQueries({ queryKey: [...STUDENTS_KEY, 'list'] });
-      void queryClient.invalidateQueries({ queryKey: [...STUDENTS_KEY, 'history', studentId] });
+      void queryClient.invalidateQueries({ queryKey: STUDENT_LISTS_KEY });
+      void queryClient.invalidateQueries({ queryKey: historyKey(studentId) });
       onDone();
     },
-    onError: (error) => {
-      form.setErrors(fieldErrors(error, { minutes: 'hours' }));
-    },
+    rename: { minutes: 'hours' },
   });
   const correction = form.values.kind === 'correction';
   const durationLabel = t('students.hours.amount');
 
   return (
-    <form
-      onSubmit={form.onSubmit((values) => {
-        const body = hoursEntryBody(values);
-        if (body) post.mutate(body);
-      })}
-      noValidate
-    >
+    <form onSubmit={post.onSubmit(hoursEntryBody)} noValidate>
       <Stack gap="md">
-        {post.isError && Object.keys(fieldErrors(post.error)).length === 0 && (
-          <Alert color="red" role="alert">
-            {errorMessage(post.error, t)}
-          </Alert>
-        )}
+        <FormError error={post.failure} />
         <Select
           label={t('students.hours.kind')}
           data={POSTABLE_KINDS.map((value) => ({ value, label: t(`students.hours.kinds.${value}`) }))}

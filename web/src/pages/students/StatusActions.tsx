@@ -1,14 +1,15 @@
-import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
+import { STUDENT_LISTS_KEY, documentsKey, historyKey, studentKey } from '../../api/keys.ts';
 import { errorMessage } from '../../api/problem.ts';
+import { AppModal } from '../../components/AppModal.tsx';
 import { isStale } from '../../lib/formErrors.ts';
-import { notifyError, notifySuccess } from '../../lib/notify.ts';
-import { END_REASONS, STUDENTS_KEY, fullName, ruleCode, studentKey, type EndReason, type Student } from './api.ts';
+import { notifyError, notifyStale, notifySuccess } from '../../lib/notify.ts';
+import { END_REASONS, fullName, ruleCode, type EndReason, type Student } from './api.ts';
 
 type Action =
   | { kind: 'status'; status: 'active' | 'finished'; end_reason: EndReason | null; message: 'activated' | 'finished' | 'reopened' }
@@ -32,9 +33,9 @@ export function StatusActions({ student, canErase }: { student: Student; canEras
 
   const refresh = (updated: Student) => {
     queryClient.setQueryData(studentKey(updated.id), updated);
-    void queryClient.invalidateQueries({ queryKey: [...STUDENTS_KEY, 'list'] });
-    void queryClient.invalidateQueries({ queryKey: [...STUDENTS_KEY, 'history', updated.id] });
-    void queryClient.invalidateQueries({ queryKey: [...STUDENTS_KEY, 'documents', updated.id] });
+    void queryClient.invalidateQueries({ queryKey: STUDENT_LISTS_KEY });
+    void queryClient.invalidateQueries({ queryKey: historyKey(updated.id) });
+    void queryClient.invalidateQueries({ queryKey: documentsKey(updated.id) });
   };
 
   const act = useMutation({
@@ -81,7 +82,7 @@ export function StatusActions({ student, canErase }: { student: Student; canEras
     },
     onError: (error, action) => {
       if (isStale(error)) {
-        notifications.show({ color: 'orange', message: t('students.stale'), autoClose: 10000 });
+        notifyStale(t('students.stale'));
         void queryClient.invalidateQueries({ queryKey: studentKey(student.id) });
         finishModal.close();
         return;
@@ -96,7 +97,7 @@ export function StatusActions({ student, canErase }: { student: Student; canEras
     mutationFn: () => unwrap(api.POST('/api/v1/students/{id}/invite', { params: { path: { id: student.id } } })),
     onSuccess: (invitation) => {
       notifySuccess(t('students.actions.invited', { email: invitation.email }));
-      void queryClient.invalidateQueries({ queryKey: [...STUDENTS_KEY, 'history', student.id] });
+      void queryClient.invalidateQueries({ queryKey: historyKey(student.id) });
     },
     onError: (error) => notifyError(error, t),
   });
@@ -180,7 +181,7 @@ export function StatusActions({ student, canErase }: { student: Student; canEras
         )}
       </Group>
 
-      <Modal opened={finishOpened} onClose={finishModal.close} title={t('students.actions.finishTitle')} centered>
+      <AppModal opened={finishOpened} onClose={finishModal.close} title={t('students.actions.finishTitle')}>
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -208,9 +209,9 @@ export function StatusActions({ student, canErase }: { student: Student; canEras
             </Group>
           </Stack>
         </form>
-      </Modal>
+      </AppModal>
 
-      <Modal opened={archiveOpened} onClose={archiveModal.close} title={t('students.actions.archiveTitle')} centered>
+      <AppModal opened={archiveOpened} onClose={archiveModal.close} title={t('students.actions.archiveTitle')}>
         <Stack gap="md">
           <Text size="sm">{t('students.actions.archiveText', { name })}</Text>
           <Group justify="flex-end">
@@ -222,9 +223,9 @@ export function StatusActions({ student, canErase }: { student: Student; canEras
             </Button>
           </Group>
         </Stack>
-      </Modal>
+      </AppModal>
 
-      <Modal opened={eraseOpened} onClose={eraseModal.close} title={t('students.actions.eraseTitle')} centered>
+      <AppModal opened={eraseOpened} onClose={eraseModal.close} title={t('students.actions.eraseTitle')}>
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -255,7 +256,7 @@ export function StatusActions({ student, canErase }: { student: Student; canEras
             </Group>
           </Stack>
         </form>
-      </Modal>
+      </AppModal>
     </>
   );
 }

@@ -1,17 +1,15 @@
 import { Alert, Badge, Button, Group, Stack, Tabs, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { ApiError } from '../../api/problem.ts';
 import { useCurrentSession } from '../../api/session.ts';
 import { formatMinutes } from '../../lib/duration.ts';
 import { todayIn } from '../../lib/zonedTime.ts';
-import { LoadError } from '../../shell/LoadError.tsx';
+import { QueryView } from '../../components/QueryView.tsx';
 import { PageHeader } from '../../shell/PageHeader.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
 import NotFoundPage from '../NotFoundPage.tsx';
 import { BookletView } from '../booklet/BookletView.tsx';
 import { StudentExams } from '../exams/StudentExams.tsx';
-import { STATUS_COLOR, fullName, useStudent } from './api.ts';
+import { STATUS_COLOR, fullName, useStudent, type Student } from './api.ts';
 import { DocumentsPanel } from './DocumentsPanel.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
 import { HoursPanel } from './HoursPanel.tsx';
@@ -29,7 +27,17 @@ const TAB_PARAM = 'onglet';
  * (`self`, "Mon dossier") reads it and uploads documents, their hours and booklet being on "Mes heures", "Mon livret".
  */
 export function StudentDetail({ id, base, self = false }: { id: string; base?: string; self?: boolean }) {
+  const student = useStudent(id);
+  return (
+    <QueryView query={student} notFound={<NotFoundPage />}>
+      {(data) => <StudentView student={data} base={base} self={self} />}
+    </QueryView>
+  );
+}
+
+function StudentView({ student: data, base, self }: { student: Student; base: string | undefined; self: boolean }) {
   const { t } = useTranslation();
+  const id = data.id;
   const session = useCurrentSession();
   const role = session.role;
   const office = role === 'ADMIN' || role === 'SECRETARY';
@@ -39,14 +47,6 @@ export function StudentDetail({ id, base, self = false }: { id: string; base?: s
   const raw = params.get(TAB_PARAM);
   const tab: Tab = tabs.find((candidate) => candidate === raw) ?? 'dossier';
 
-  const student = useStudent(id);
-
-  if (student.isPending) return <PageLoader />;
-  if (student.isError) {
-    if (student.error instanceof ApiError && student.error.status === 404) return <NotFoundPage />;
-    return <LoadError error={student.error} onRetry={() => void student.refetch()} />;
-  }
-  const data = student.data;
   const name = fullName(data);
   const age = ageOn(data.birth_date, today);
   const tabLabels: Record<Tab, string> = {

@@ -15,16 +15,17 @@ import {
   Textarea,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client.ts';
 import { errorMessage } from '../../api/problem.ts';
-import { useAgencyOptions } from '../../api/resources.ts';
+import { STUDENT_LISTS_KEY, historyKey, studentKey } from '../../api/keys.ts';
+import { useAgencyOptions, useInstructorOptions } from '../../api/resources.ts';
 import { useCurrentSession } from '../../api/session.ts';
-import { formErrors, isStale } from '../../lib/formErrors.ts';
-import { notifySuccess } from '../../lib/notify.ts';
+import { FormError } from '../../components/FormError.tsx';
+import { notifyStale, notifySuccess } from '../../lib/notify.ts';
+import { useApiForm } from '../../lib/useApiForm.ts';
 import { todayIn } from '../../lib/zonedTime.ts';
 import { PageHeader } from '../../shell/PageHeader.tsx';
 import {
@@ -32,11 +33,8 @@ import {
   CATEGORIES,
   CIVILITIES,
   FUNDINGS,
-  STUDENTS_KEY,
   TRAINING_MODES,
   fullName,
-  studentKey,
-  useInstructorOptions,
   type Student,
 } from './api.ts';
 import { DurationInput } from './DurationInput.tsx';
@@ -87,34 +85,26 @@ export function StudentForm({ student, editable, base }: { student?: Student; ed
     validate: (values) => validateStudent(values, today, t),
   });
 
-  const save = useMutation({
+  const save = useApiForm(form, {
     mutationFn: ({ values, confirmDuplicate }: { values: StudentValues; confirmDuplicate: boolean }) => {
       const body = toBody(values, today, { creating: !student });
       // "Créer quand même": the office has seen the probable duplicate and confirms it is another person.
       const confirm = confirmDuplicate ? { confirm_duplicate: true } : {};
       return student
-        ? unwrap(
-            api.PATCH('/api/v1/students/{id}', {
-              params: { path: { id: student.id } },
-              body: { ...body, ...confirm, version: student.version },
-            }),
-          )
+        ? unwrap(api.PATCH('/api/v1/students/{id}', { params: { path: { id: student.id } }, body: { ...body, ...confirm, version: student.version } }))
         : unwrap(api.POST('/api/v1/students', { body: { ...body, ...confirm } }));
     },
     onSuccess: (saved) => {
       queryClient.setQueryData(studentKey(saved.id), saved);
-      void queryClient.invalidateQueries({ queryKey: [...STUDENTS_KEY, 'list'] });
-      void queryClient.invalidateQueries({ queryKey: [...STUDENTS_KEY, 'history', saved.id] });
+      void queryClient.invalidateQueries({ queryKey: STUDENT_LISTS_KEY });
+      void queryClient.invalidateQueries({ queryKey: historyKey(saved.id) });
       notifySuccess(t(student ? 'students.saved' : 'students.created', { name: fullName(saved) }));
       if (!student) void navigate(`${base}/${saved.id}`, { replace: true });
     },
-    onError: (error) => {
-      if (isStale(error) && student) {
-        notifications.show({ color: 'orange', message: t('students.stale'), autoClose: 10000 });
-        void queryClient.invalidateQueries({ queryKey: studentKey(student.id) });
-        return;
-      }
-      form.setErrors(formErrors(error, FIELD_RENAME));
+    rename: FIELD_RENAME,
+    onStale: () => {
+      notifyStale(t('students.stale'));
+      if (student) void queryClient.invalidateQueries({ queryKey: studentKey(student.id) });
     },
   });
 
@@ -137,7 +127,7 @@ export function StudentForm({ student, editable, base }: { student?: Student; ed
 
   return (
     <Card withBorder padding="lg">
-      <form onSubmit={form.onSubmit((values) => save.mutate({ values, confirmDuplicate: false }))} noValidate aria-label={t('students.tabs.file')}>
+      <form onSubmit={save.onSubmit((values) => ({ values, confirmDuplicate: false }))} noValidate aria-label={t('students.tabs.file')}>
         <Stack gap="lg">
           {!editable && <Text c="dimmed">{t('common.readOnly')}</Text>}
           {duplicates.length > 0 ? (
@@ -170,10 +160,8 @@ export function StudentForm({ student, editable, base }: { student?: Student; ed
                 </Group>
               </Stack>
             </Alert>
-          ) : save.isError && !isStale(save.error) && (
-            <Alert color="red" role="alert">
-              {errorMessage(save.error, t)}
-            </Alert>
+          ) : (
+            <FormError error={save.failure} />
           )}
           <Fieldset legend={t('students.form.identity')} disabled={!editable}>
             <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">

@@ -4,15 +4,15 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client.ts';
-import { useAgencyOptions } from '../../api/resources.ts';
+import { studentListKey } from '../../api/keys.ts';
+import { useAgencyOptions, useInstructorOptions } from '../../api/resources.ts';
 import { useCurrentSession } from '../../api/session.ts';
 import { formatMinutes } from '../../lib/duration.ts';
 import { useCursorList } from '../../lib/useCursorList.ts';
+import { QueryView } from '../../components/QueryView.tsx';
 import { ResponsiveTable } from '../../components/ResponsiveTable.tsx';
-import { LoadError } from '../../shell/LoadError.tsx';
 import { PageHeader } from '../../shell/PageHeader.tsx';
-import { PageLoader } from '../../shell/PageLoader.tsx';
-import { STATUSES, STATUS_COLOR, studentListKey, useInstructorOptions, type StudentStatus } from './api.ts';
+import { STATUSES, STATUS_COLOR, type StudentStatus } from './api.ts';
 import { foldFilter } from '../../lib/people.ts';
 
 /** Search parameters of the list (kept in the address, so that "back" returns to the same list). */
@@ -153,87 +153,76 @@ export function StudentList({ base }: { base: string }) {
             )}
           </SimpleGrid>
         </Stack>
-        {students.isPending ? (
-          <PageLoader />
-        ) : students.isError ? (
-          <LoadError error={students.error} onRetry={() => void students.refetch()} />
-        ) : students.items.length === 0 ? (
-          <Text c="dimmed">{t('students.empty')}</Text>
-        ) : (
-          <>
-            <Text size="sm" c="dimmed" mb="xs" aria-live="polite">
-              {t('students.count', { count: students.items.length })}
-            </Text>
-            <ResponsiveTable
-              rows={students.items}
-              rowKey={(student) => student.id}
-              rowProps={(student) => ({ 'data-testid': `student-${student.id}` })}
-              minWidth={720}
-              label={office ? t('students.title') : t('students.myTitle')}
-              data-testid="students-table"
-              columns={[
-                {
-                  key: 'name',
-                  header: t('students.columns.name'),
-                  primary: true,
-                  cell: (student) => (
-                    <>
-                      <Anchor component={Link} to={`${base}/${student.id}`} fw={600}>
-                        {student.last_name.toLocaleUpperCase('fr-FR')} {student.first_name}
-                      </Anchor>
-                      {agencyOptions.length > 1 && (
-                        <Text size="xs" c="dimmed" fw={400}>
-                          {agencyNames.get(student.agency_id)}
-                        </Text>
-                      )}
-                    </>
-                  ),
-                },
-                {
-                  key: 'status',
-                  header: t('students.columns.status'),
-                  cell: (student) => (
-                    <Badge color={STATUS_COLOR[student.status]} variant="light" style={{ minWidth: 'max-content' }}>
-                      {t(`students.statuses.${student.status}`)}
-                    </Badge>
-                  ),
-                },
-                { key: 'neph', header: t('students.columns.neph'), nowrap: true, cell: (student) => student.neph ?? t('common.none') },
-                {
-                  key: 'phone',
-                  header: t('students.columns.phone'),
-                  nowrap: true,
-                  cell: (student) =>
-                    student.phone ? <Anchor href={`tel:${student.phone.replace(/\s+/g, '')}`}>{student.phone}</Anchor> : t('common.none'),
-                },
-                {
-                  key: 'referent',
-                  header: t('students.columns.referent'),
-                  cell: (student) =>
-                    student.referent_instructor_id ? (instructors.names.get(student.referent_instructor_id) ?? t('common.none')) : t('common.none'),
-                },
-                {
-                  key: 'bookable',
-                  header: t('students.columns.bookable'),
-                  align: 'right',
-                  nowrap: true,
-                  cell: (student) => (
-                    <Text span inherit c={student.bookable_minutes < 0 ? 'red.8' : undefined}>
-                      {formatMinutes(student.bookable_minutes)}
-                    </Text>
-                  ),
-                },
-              ]}
-            />
-          </>
-        )}
-        {students.hasNextPage && (
-          <Group justify="center" mt="md">
-            <Button variant="light" onClick={() => void students.fetchNextPage()} loading={students.isFetchingNextPage}>
-              {t('students.loadMore')}
-            </Button>
-          </Group>
-        )}
+        <QueryView query={students} empty={t('students.empty')} moreLabel={t('students.loadMore')}>
+          {(items) => (
+            <>
+              <Text size="sm" c="dimmed" mb="xs" aria-live="polite">
+                {t('students.count', { count: items.length })}
+              </Text>
+              <ResponsiveTable
+                rows={items}
+                rowKey={(student) => student.id}
+                rowProps={(student) => ({ 'data-testid': `student-${student.id}` })}
+                minWidth={720}
+                label={office ? t('students.title') : t('students.myTitle')}
+                data-testid="students-table"
+                columns={[
+                  {
+                    key: 'name',
+                    header: t('students.columns.name'),
+                    primary: true,
+                    cell: (student) => (
+                      <>
+                        <Anchor component={Link} to={`${base}/${student.id}`} fw={600}>
+                          {student.last_name.toLocaleUpperCase('fr-FR')} {student.first_name}
+                        </Anchor>
+                        {agencyOptions.length > 1 && (
+                          <Text size="xs" c="dimmed" fw={400}>
+                            {agencyNames.get(student.agency_id)}
+                          </Text>
+                        )}
+                      </>
+                    ),
+                  },
+                  {
+                    key: 'status',
+                    header: t('students.columns.status'),
+                    cell: (student) => (
+                      <Badge color={STATUS_COLOR[student.status]} variant="light" style={{ minWidth: 'max-content' }}>
+                        {t(`students.statuses.${student.status}`)}
+                      </Badge>
+                    ),
+                  },
+                  { key: 'neph', header: t('students.columns.neph'), nowrap: true, cell: (student) => student.neph ?? t('common.none') },
+                  {
+                    key: 'phone',
+                    header: t('students.columns.phone'),
+                    nowrap: true,
+                    cell: (student) =>
+                      student.phone ? <Anchor href={`tel:${student.phone.replace(/\s+/g, '')}`}>{student.phone}</Anchor> : t('common.none'),
+                  },
+                  {
+                    key: 'referent',
+                    header: t('students.columns.referent'),
+                    cell: (student) =>
+                      student.referent_instructor_id ? (instructors.names.get(student.referent_instructor_id) ?? t('common.none')) : t('common.none'),
+                  },
+                  {
+                    key: 'bookable',
+                    header: t('students.columns.bookable'),
+                    align: 'right',
+                    nowrap: true,
+                    cell: (student) => (
+                      <Text span inherit c={student.bookable_minutes < 0 ? 'red.8' : undefined}>
+                        {formatMinutes(student.bookable_minutes)}
+                      </Text>
+                    ),
+                  },
+                ]}
+              />
+            </>
+          )}
+        </QueryView>
       </Card>
     </>
   );

@@ -1,10 +1,10 @@
 /**
- * Student files: types (derived from the operations, like api/client.ts), query keys and fetchers.
+ * Student files: types (derived from the operations, like api/client.ts) and fetchers.
  */
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap, type ResponseBody } from '../../api/client.ts';
+import { studentKey } from '../../api/keys.ts';
 import { ApiError } from '../../api/problem.ts';
-import { INSTRUCTORS_KEY } from '../../api/resources.ts';
 
 export type Student = ResponseBody<'/api/v1/students/{id}', 'get', 200>;
 export type StudentStatus = Student['status'];
@@ -53,37 +53,16 @@ export const STATUS_COLOR: Record<StudentStatus, string> = {
   archived: 'gray',
 };
 
-export const STUDENTS_KEY = ['students'] as const;
-export const studentListKey = (filters: Record<string, string | undefined>) => ['students', 'list', filters] as const;
-export const studentKey = (id: string) => ['students', 'one', id] as const;
-export const documentsKey = (id: string) => ['students', 'documents', id] as const;
-export const hoursKey = (id: string) => ['students', 'hours', id] as const;
-export const historyKey = (id: string) => ['students', 'history', id] as const;
-
 export function fullName(s: Pick<Student, 'first_name' | 'last_name'>): string {
   return `${s.first_name} ${s.last_name}`.trim();
 }
 
-export function useStudent(id: string) {
+export function useStudent(id: string, enabled = true) {
   return useQuery({
     queryKey: studentKey(id),
     queryFn: () => unwrap(api.GET('/api/v1/students/{id}', { params: { path: { id } } })),
+    enabled,
   });
-}
-
-/** Every instructor of the school (active or not), for the referent select and the names in the list. */
-export function useInstructorOptions() {
-  const query = useQuery({
-    queryKey: [...INSTRUCTORS_KEY, 'all-for-students'],
-    queryFn: async () => (await unwrap(api.GET('/api/v1/instructors', { params: { query: { limit: 200 } } }))).items,
-    staleTime: 5 * 60 * 1000,
-  });
-  const list = query.data ?? [];
-  const names = new Map(list.map((i) => [i.id, `${i.first_name} ${i.last_name}`]));
-  const options = list
-    .filter((i) => i.active)
-    .map((i) => ({ value: i.id, label: `${i.first_name} ${i.last_name}` }));
-  return { query, names, options };
 }
 
 /** The URL of a document's file (a plain GET with the session cookie: usable as a link). */

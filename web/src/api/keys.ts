@@ -1,0 +1,72 @@
+/**
+ * Every react-query key of the app. Invalidation works by prefix, so a key's place in this tree is what decides which
+ * changes refresh it: whatever lives under ['students'] is refreshed when a student's file changes (the booklet, the
+ * eligibility…), whatever lives under ['lessons'] when the planning changes.
+ */
+
+export const SESSION_KEY = ['session'] as const;
+
+export const AGENCIES_KEY = ['agencies'] as const;
+export const agencyKey = (id: string) => ['agencies', id] as const;
+
+export const INSTRUCTORS_KEY = ['instructors'] as const;
+export const INSTRUCTOR_LISTS_KEY = ['instructors', 'list'] as const;
+export const instructorListKey = (filter: string) => ['instructors', 'list', filter] as const;
+export const instructorKey = (id: string) => ['instructors', 'one', id] as const;
+/** Every instructor, inactive ones too (they name past lessons). */
+export const ALL_INSTRUCTORS_KEY = ['instructors', 'all'] as const;
+export const availabilityKey = (id: string) => ['availability', id] as const;
+
+export const VEHICLES_KEY = ['vehicles'] as const;
+export const vehicleListKey = (status: string | null) => ['vehicles', 'list', status] as const;
+export const ALL_VEHICLES_KEY = ['vehicles', 'all'] as const;
+
+export const STUDENTS_KEY = ['students'] as const;
+export const STUDENT_LISTS_KEY = ['students', 'list'] as const;
+export const studentListKey = (filters: Record<string, string | undefined>) => ['students', 'list', filters] as const;
+export const studentKey = (id: string) => ['students', 'one', id] as const;
+export const documentsKey = (id: string) => ['students', 'documents', id] as const;
+export const hoursKey = (id: string) => ['students', 'hours', id] as const;
+export const historyKey = (id: string) => ['students', 'history', id] as const;
+export const studentSearchKey = (q: string) => ['students', 'picker', q] as const;
+export const studentPickedKey = (id: string | null) => ['students', 'picker-one', id] as const;
+/** Under the students' prefix: a lesson done, an evaluation, hours… refresh the booklet too. */
+export const bookletKey = (studentId: string) => ['students', 'booklet', studentId] as const;
+/** Under the students' prefix: whatever refreshes a student's file refreshes the eligibility too. */
+export const eligibilityKey = (studentId: string, date?: string) =>
+  date === undefined ? (['students', 'eligibility', studentId] as const) : (['students', 'eligibility', studentId, date] as const);
+
+export const LESSONS_KEY = ['lessons'] as const;
+export const WINDOW_KEY = ['lessons', 'window'] as const;
+/** The names the planning's windows brought (filled by them, never fetched: outside every refreshed prefix). */
+export const PLANNING_NAMES_KEY = ['planning-names'] as const;
+export const lessonWindowKey = (from: string | undefined, to: string | undefined, filters: object) => ['lessons', 'window', from, to, filters] as const;
+export const lessonsOfDaysKey = (firstDay: string, days: number) => ['lessons', 'days', firstDay, days] as const;
+export const instructorStatsKey = (instructorId: string, monday: string) => ['lessons', 'instructor-stats', instructorId, monday] as const;
+/** Outside the lessons' prefix: a dry run answers for one body and is never refreshed. */
+export const lessonDryRunKey = (body: string | null) => ['lesson-dry-run', body] as const;
+
+/** Every exam list (the page's tabs, a student's history) is under this prefix. */
+export const EXAMS_KEY = ['exams'] as const;
+export const examListKey = (filters: Record<string, string | undefined>) => ['exams', 'list', filters] as const;
+export const studentExamsKey = (studentId: string) => ['exams', 'student', studentId] as const;
+export const PLACES_KEY = ['exams', 'places'] as const;
+export const candidatesKey = (placeId: string) => ['exams', 'places', 'candidates', placeId] as const;
+
+export const ALERTS_KEY = ['alerts'] as const;
+
+export const CHANGE_REQUESTS_KEY = ['change-requests'] as const;
+export const changeRequestListKey = (filter: string) => ['change-requests', 'list', filter] as const;
+export const MY_PENDING_REQUESTS_KEY = ['change-requests', 'pending-mine'] as const;
+
+export const auditLogKey = (filters: { action: string; entity: string }, cursor: string | null) => ['audit-log', filters, cursor] as const;
+
+export const USERS_KEY = ['users'] as const;
+/** Under the users' prefix: a change to an account refreshes the accounts an instructor may be linked to. */
+export const INSTRUCTOR_ACCOUNTS_KEY = ['users', 'instructors'] as const;
+export const INVITATIONS_KEY = ['invitations'] as const;
+export const invitationLookupKey = (token: string) => ['invitation-lookup', token] as const;
+
+export const SETTINGS_KEY = ['settings'] as const;
+
+export const DEMO_MAILS_KEY = ['demo-mails'] as const;
