@@ -16,8 +16,8 @@ use volant_domain::{
 
 use crate::{
     audit::Change,
+    db::{from_text, to_text},
     error::{AppError, AppResult, FieldErrors},
-    students::repo::{from_text, to_text},
     work::Work,
 };
 

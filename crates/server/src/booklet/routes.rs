@@ -285,8 +285,8 @@ async fn booklet_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
             name: format!("{} {}", student.first_name, student.last_name),
             birth_date: fr_date(student.birth_date),
             neph: student.neph.clone().unwrap_or_else(|| "non attribué".into()),
-            category: crate::students::repo::to_text(&student.category).to_uppercase(),
-            training_mode: match crate::students::repo::to_text(&student.training_mode).as_str() {
+            category: crate::db::to_text(&student.category).to_uppercase(),
+            training_mode: match crate::db::to_text(&student.training_mode).as_str() {
                 "aac" => "apprentissage anticipé (AAC)",
                 "supervised" => "conduite supervisée",
                 _ => "traditionnelle",

@@ -137,6 +137,17 @@ pub async fn enter_user(conn: &mut PgConnection, user: UserId) -> Result<(), sql
     Ok(())
 }
 
+/// The one mapping of enums to text columns: the serde spelling (the JSON's), read back with a
+/// decode error for an unknown value. `text_enum!` builds on it for `#[sqlx(try_from = "String")]`.
+pub fn from_text<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// The stored spelling of an enum (see `from_text`).
+pub fn to_text<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
 /// The latest migration version compiled into this binary.
 pub fn latest_migration() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)

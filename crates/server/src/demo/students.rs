@@ -178,7 +178,7 @@ async fn seed_documents(work: &mut Work, student: Uuid, n: usize, today: NaiveDa
         kinds.push((DocumentKind::Assr2, None, None));
     }
     for (kind, issued_on, expires_on) in kinds {
-        let name = format!("{}.pdf", repo::to_text(&kind));
+        let name = format!("{}.pdf", crate::db::to_text(&kind));
         let upload = Upload {
             kind,
             issued_on,

@@ -267,7 +267,7 @@ async fn documents(
     .await?;
     let mut held: std::collections::HashMap<Uuid, Vec<Held>> = std::collections::HashMap::new();
     for (student, kind, issued_on, expires_on) in rows {
-        if let Ok(kind) = students::repo::from_text(&kind) {
+        if let Ok(kind) = crate::db::from_text(&kind) {
             held.entry(student).or_default().push(Held { kind, issued_on, expires_on });
         }
     }

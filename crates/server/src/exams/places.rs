@@ -136,7 +136,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
     .bind(id)
     .bind(input.starts_at)
     .bind(centre)
-    .bind(students::repo::to_text(&category))
+    .bind(crate::db::to_text(&category))
     .bind(input.instructor_id)
     .bind(input.vehicle_id)
     .execute(&mut *work)
@@ -191,7 +191,7 @@ async fn assign(
             }
             other => other?,
         };
-        let category = crate::students::repo::to_text(&student.category);
+        let category = crate::db::to_text(&student.category);
         if category != place.category {
             return Err(AppError::rule(
                 "place_category",

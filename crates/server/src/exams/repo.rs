@@ -4,7 +4,7 @@ use uuid::Uuid;
 use volant_domain::ids::TenantId;
 
 use super::{Exam, ExamKind, ExamResult, ExamUpdate};
-use crate::students::repo::{from_text, to_text};
+use crate::db::{from_text, to_text};
 
 #[derive(sqlx::FromRow)]
 struct Row {

@@ -183,22 +183,22 @@ pub fn created<T: serde::Serialize>(body: T) -> axum::response::Response {
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
-/// Enums stored as text columns: `TryFrom<String>` through their serde names, so that
-/// `#[sqlx(try_from = "String")]` reads them and the JSON and SQL spellings are one.
+/// Enums stored as text columns: `TryFrom<String>` and `as_str` through `db::from_text` and
+/// `db::to_text`, so that `#[sqlx(try_from = "String")]` reads them with the JSON's spelling.
 #[macro_export]
 macro_rules! text_enum {
     ($($enum:ident),* $(,)?) => {$(
         impl TryFrom<String> for $enum {
-            type Error = serde_json::Error;
+            type Error = sqlx::Error;
             fn try_from(s: String) -> Result<Self, Self::Error> {
-                serde_json::from_value(serde_json::Value::String(s))
+                $crate::db::from_text(&s)
             }
         }
 
         impl $enum {
             /// The stored (and JSON) spelling.
             pub fn as_str(self) -> String {
-                serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                $crate::db::to_text(&self)
             }
         }
     )*};

@@ -14,7 +14,7 @@ use volant_domain::{
     ids::{DocumentId, TenantId},
 };
 
-use super::repo::{from_text, to_text};
+use crate::db::{from_text, to_text};
 use crate::{
     error::{AppError, FieldErrors},
     work::Work,

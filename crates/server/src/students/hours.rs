@@ -11,7 +11,7 @@ use volant_domain::{
     ledger::{EntryKind, Figures, office_entry},
 };
 
-use super::repo::{from_text, to_text};
+use crate::db::{from_text, to_text};
 use crate::error::AppError;
 use crate::work::Work;
 

@@ -1,5 +1,4 @@
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::de::DeserializeOwned;
 use sqlx::{PgConnection, types::Json};
 use uuid::Uuid;
 use volant_domain::{
@@ -8,15 +7,7 @@ use volant_domain::{
 };
 
 use super::{Aac, Guardian, StartEvaluation, Student, StudentInput};
-
-/// A text column read as the serde enum it stores.
-pub fn from_text<T: DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
-pub fn to_text<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
+use crate::db::{from_text, to_text};
 
 #[derive(sqlx::FromRow)]
 struct Row {

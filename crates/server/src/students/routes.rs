@@ -453,7 +453,7 @@ async fn post_hours(
     visible(&mut work, id, false).await?;
     let new: NewHoursEntry = body.parse()?;
     let entry = hours::post(&mut work, id, &new).await?;
-    let action = format!("student.hours.{}", repo::to_text(&entry.kind));
+    let action = format!("student.hours.{}", crate::db::to_text(&entry.kind));
     let change =
         Change { action: &action, entity: "student", entity_id: Some(id), before: None, after: Some(json!(entry)) };
     work.audit().record(change).await?;
