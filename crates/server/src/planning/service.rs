@@ -23,8 +23,6 @@ use crate::{
 
 /// Lessons may be planned up to 18 months ahead.
 pub const HORIZON_DAYS: i64 = 549;
-const MAX_LESSON_HOURS: i64 = 12;
-const MAX_BLOCK_DAYS: i64 = 366;
 
 fn trimmed(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
@@ -41,9 +39,9 @@ fn check_shape(i: &mut LessonInput, now: DateTime<Utc>) -> AppResult<()> {
     let length = i.ends_at - i.starts_at;
     if length <= Duration::zero() {
         errors.add("ends_at", "La fin doit être après le début.");
-    } else if i.kind == LessonKind::Unavailability && length > Duration::days(MAX_BLOCK_DAYS) {
+    } else if i.kind == LessonKind::Unavailability && length > Duration::days(repo::MAX_BLOCK_DAYS) {
         errors.add("ends_at", "Une indisponibilité dure au plus un an.");
-    } else if i.kind != LessonKind::Unavailability && length > Duration::hours(MAX_LESSON_HOURS) {
+    } else if i.kind != LessonKind::Unavailability && length > Duration::hours(repo::MAX_LESSON_HOURS) {
         errors.add("ends_at", "Une séance dure au plus 12 heures.");
     }
     if i.starts_at > now + Duration::days(HORIZON_DAYS) {
