@@ -102,7 +102,7 @@ async fn list(
     ctx: Ctx,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<Page<Invitation>>> {
-    ctx.require(Permission::ManageUsers)?;
+    let mut work = ctx.begin(&state, Permission::ManageUsers).await?;
     let limit = page::limit(q.limit)?;
     let before: Option<(DateTime<Utc>, Uuid)> = page::decode_cursor(q.cursor.as_deref())?;
     let rows: Vec<InvitationRow> = sqlx::query_as(
@@ -115,8 +115,9 @@ async fn list(
     .bind(before.map(|b| b.0))
     .bind(before.map(|b| b.1))
     .bind(limit + 1)
-    .fetch_all(&state.pool)
+    .fetch_all(&mut *work)
     .await?;
+    work.commit().await?;
     let items = rows.into_iter().map(invitation).collect::<Result<Vec<_>, _>>()?;
     Ok(Json(page::paginate(items, limit, |i| (i.created_at, i.id))))
 }
