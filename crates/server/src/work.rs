@@ -43,7 +43,7 @@ impl Ctx {
 }
 
 impl Work {
-    /// Work done by the system in one school (the demo, the benchmark seed, jobs): it sees the
+    /// Work done by the system in one school (the demo seed, the benchmark's direct path): it sees the
     /// whole school and is audited without a person.
     pub async fn system(pool: &PgPool, tenant: TenantId) -> AppResult<Work> {
         let mut tx = db::begin_tenant(pool, tenant).await?;
