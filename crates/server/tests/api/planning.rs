@@ -436,6 +436,52 @@ async fn instructors_and_students_see_only_their_lessons() {
     problem(student.post(&format!("/api/v1/lessons/{}/complete", fx.lesson), &json!({})).await, 403).await;
 }
 
+/// `include=names` names what the window's lessons name, and only what the caller may see: no
+/// plates for a student, nothing of a lesson hidden from an instructor, nothing across schools.
+#[tokio::test]
+async fn the_week_with_names_names_only_what_the_caller_may_see() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let lesson = admin.json(&format!("/api/v1/lessons/{}", fx.lesson)).await;
+    let (from, to) = (enc(Utc::now() - Duration::days(60)), enc(Utc::now() + Duration::days(400)));
+    let window = format!("/api/v1/lessons?from={from}&to={to}&include=names");
+    let names_of = |v: &Value, kind: &str| v["names"][kind].as_object().cloned().unwrap_or_default();
+
+    let office = admin.json(&window).await;
+    let student = lesson["student_id"].as_str().unwrap();
+    let instructor = lesson["instructor_id"].as_str().unwrap();
+    let vehicle = lesson["vehicle_id"].as_str().unwrap();
+    assert!(names_of(&office, "students").contains_key(student));
+    assert!(names_of(&office, "instructors").contains_key(instructor));
+    assert!(names_of(&office, "vehicles").contains_key(vehicle));
+    assert!(admin.json(&window.replace("&include=names", "")).await.get("names").is_none(), "names only when asked");
+
+    let other = created(admin.post("/api/v1/students", &json!({"first_name": "Caché", "last_name": "Ailleurs", "birth_date": "2000-01-01", "ants_status": "validated"})).await).await;
+    let mover =
+        created(admin.post("/api/v1/instructors", &json!({"first_name": "Autre", "last_name": "Moniteur"})).await)
+            .await;
+    let t = Utc::now() + Duration::days(5);
+    let hidden = json!({"kind": "driving", "starts_at": t, "ends_at": t + Duration::hours(1), "student_id": other["id"],
+                        "instructor_id": mover["id"], "vehicle_id": vehicle});
+    created(admin.post("/api/v1/lessons", &hidden).await).await;
+    let teacher = app.login_as(Role::Instructor, 'a').await.json(&window).await;
+    assert!(
+        !names_of(&teacher, "students").contains_key(other["id"].as_str().unwrap()),
+        "a student the instructor does not teach"
+    );
+    assert!(!names_of(&teacher, "instructors").contains_key(mover["id"].as_str().unwrap()));
+
+    let mine = app.login_as(Role::Student, 'a').await.json(&window).await;
+    assert!(names_of(&mine, "vehicles").is_empty(), "no plates for a student");
+    assert!(!names_of(&mine, "students").contains_key(other["id"].as_str().unwrap()));
+
+    let elsewhere = app.login_as(Role::Admin, 'b').await.json(&window).await;
+    assert!(!names_of(&elsewhere, "students").contains_key(student), "nothing across schools");
+    assert!(!names_of(&elsewhere, "vehicles").contains_key(vehicle));
+}
+
 #[tokio::test]
 async fn fifty_concurrent_requests_for_one_student_or_one_vehicle_create_one_lesson_each() {
     let app = spawn_app().await;
