@@ -12,6 +12,9 @@ export default mergeConfig(
       css: false,
       restoreMocks: true,
       unstubGlobals: true,
+      // A new machine transforms Mantine on first import: the first form test of a file can
+      // take seconds there. The default 5 s failed CI on a cold clone, never on a warm one.
+      testTimeout: 30_000,
     },
   }),
 );
