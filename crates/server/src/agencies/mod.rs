@@ -3,6 +3,7 @@
 
 pub mod repo;
 pub mod routes;
+pub mod service;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

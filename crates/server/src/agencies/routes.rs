@@ -3,21 +3,16 @@ use axum::{
     extract::{Path, State},
     response::Response,
 };
-use sqlx::PgConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
-use volant_domain::ids::TenantId;
 
-use super::{Agency, AgencyInput, AgencyUpdate, repo, validate};
+use super::{Agency, AgencyInput, AgencyUpdate, repo, service};
 use crate::{
     auth::{Ctx, Permission},
-    error::{AppError, AppResult, on_constraint},
+    error::AppResult,
     http::{created, json::JsonBody, page::Page, patch, path_id},
     state::AppState,
-    work::Work,
 };
-
-const CONSTRAINTS: &[(&str, &str, &str)] = &[("agencies_name_unique", "name", "Une agence porte déjà ce nom.")];
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update))
@@ -33,45 +28,15 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Page<Ag
     Ok(Json(Page { items, next_cursor: None }))
 }
 
-pub async fn load(conn: &mut PgConnection, tenant: TenantId, id: Uuid, lock: bool) -> AppResult<Agency> {
-    repo::get(conn, tenant, id, lock).await?.ok_or(AppError::NotFound)
-}
-
 /// Opens an agency.
 #[utoipa::path(operation_id = "agencies_create", post, path = "/agencies", tag = "agencies", request_body = AgencyInput,
     responses((status = 201, body = Agency), (status = 400), (status = 401), (status = 403)))]
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
     let mut work = ctx.begin(&state, Permission::ManageAgencies).await?;
     let input: AgencyInput = body.parse()?;
-    let agency = create_agency(&mut work, input).await?;
+    let agency = service::create_agency(&mut work, input).await?;
     work.commit().await?;
     Ok(created(agency))
-}
-
-/// Validates, stores and audits a new agency.
-pub async fn create_agency(work: &mut Work, mut input: AgencyInput) -> AppResult<Agency> {
-    let tenant = work.tenant();
-    if input.opening_hours.is_empty() {
-        input.opening_hours = crate::school::read(work, tenant).await?.settings.opening_hours;
-    }
-    let input = validate(input)?;
-    let id = repo::insert(work, tenant, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    repo::replace_rooms(work, tenant, id, &input.rooms).await?;
-    let agency = load(work, tenant, id, false).await?;
-    work.audit().created("agency", id, &agency).await?;
-    Ok(agency)
-}
-
-/// Validates, stores and audits a change of an agency read (and locked) as `before`.
-pub async fn update_agency(work: &mut Work, before: Agency, input: AgencyInput) -> AppResult<Agency> {
-    let tenant = work.tenant();
-    let input = validate(input)?;
-    let id = before.id;
-    repo::update(work, tenant, id, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    repo::replace_rooms(work, tenant, id, &input.rooms).await?;
-    let after = load(work, tenant, id, false).await?;
-    work.audit().updated("agency", id, &before, &after).await?;
-    Ok(after)
 }
 
 /// One agency.
@@ -80,7 +45,7 @@ pub async fn update_agency(work: &mut Work, before: Agency, input: AgencyInput) 
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Agency>> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::ReadAgencies).await?;
-    let agency = load(&mut work, ctx.tenant_id, id, false).await?;
+    let agency = service::load(&mut work, ctx.tenant_id, id, false).await?;
     work.commit().await?;
     Ok(Json(agency))
 }
@@ -96,9 +61,9 @@ async fn update(
 ) -> AppResult<Json<Agency>> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::ManageAgencies).await?;
-    let before = load(&mut work, ctx.tenant_id, id, true).await?;
+    let before = service::load(&mut work, ctx.tenant_id, id, true).await?;
     let input = patch::apply(&before.input(), before.version, &before, &body)?;
-    let after = update_agency(&mut work, before, input).await?;
+    let after = service::update_agency(&mut work, before, input).await?;
     work.commit().await?;
     Ok(Json(after))
 }

@@ -1,6 +1,7 @@
 //! The learning booklet of a student: evaluations of the REMC items (the current level is the
 //! latest; the history is kept), progress per competency and overall, formal assessments.
 
+pub mod repo;
 pub mod routes;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -14,7 +14,7 @@ use volant_domain::{
     role::Role,
 };
 
-use super::{Assessment, Booklet, Evaluation, EvaluationInput, Source, check_lessons, read, record, validate};
+use super::{Assessment, Booklet, Evaluation, EvaluationInput, Source, check_lessons, read, record, repo, validate};
 use crate::{
     audit::Change,
     auth::{Ctx, Permission},
@@ -23,7 +23,7 @@ use crate::{
     instructors,
     planning::{self, Lesson},
     state::AppState,
-    students::routes::visible,
+    students::service::visible,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -60,7 +60,7 @@ async fn complete_lesson(
 ) -> AppResult<Json<Lesson>> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::MarkLessons).await?;
-    let lesson = planning::routes::visible(&mut work, id, true).await?;
+    let lesson = planning::service::visible(&mut work, id, true).await?;
     let req: CompleteRequest = body.parse()?;
     let comment = req.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
     // Every evaluation is checked before anything is written: one bad item refuses the request.
@@ -113,11 +113,6 @@ async fn booklet(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>
     Ok(Json(b))
 }
 
-/// The instructor record of the caller (an evaluation is signed by an instructor).
-async fn own_instructor(conn: &mut sqlx::PgConnection, ctx: &Ctx) -> AppResult<Option<Uuid>> {
-    Ok(instructors::repo::id_of_user(conn, ctx.tenant_id, ctx.user_id).await?)
-}
-
 /// Records one evaluation: by an instructor who teaches the student, or by the office for
 /// levels imported from another school (`source: "transfer_in"`).
 #[utoipa::path(post, path = "/students/{id}/booklet/evaluations", operation_id = "booklet_evaluate", tag = "booklet",
@@ -144,7 +139,9 @@ async fn evaluate(
     let list = [input];
     validate(&list, "evaluations")?;
     check_lessons(&mut work, ctx.tenant_id, id, &list).await?;
-    let instructor = if office { None } else { own_instructor(&mut work, &ctx).await? };
+    // An evaluation is signed by the caller's instructor record.
+    let instructor =
+        if office { None } else { instructors::repo::id_of_user(&mut work, ctx.tenant_id, ctx.user_id).await? };
     let today = work.school.today();
     let mut saved = record(&mut work, id, instructor, &list, today).await?;
     work.commit().await?;
@@ -185,7 +182,7 @@ async fn assess(
         return Err(AppError::field("kind", "Le type doit être « bilan » ou « affi »."));
     }
     let instructor = match ctx.role {
-        Role::Instructor => own_instructor(&mut work, &ctx).await?,
+        Role::Instructor => instructors::repo::id_of_user(&mut work, ctx.tenant_id, ctx.user_id).await?,
         _ => a.instructor_id,
     };
     if let Some(i) = instructor
@@ -194,21 +191,16 @@ async fn assess(
         return Err(AppError::field("instructor_id", "Ce moniteur n'existe pas dans l'école."));
     }
     let trim = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let saved: Assessment = sqlx::query_as(
-        "INSERT INTO booklet_assessments (tenant_id, id, student_id, kind, date, instructor_id, result, comment, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, kind, date, instructor_id, result, comment",
-    )
-    .bind(ctx.tenant_id.0)
-    .bind(Uuid::now_v7())
-    .bind(id)
-    .bind(&a.kind)
-    .bind(a.date)
-    .bind(instructor)
-    .bind(trim(a.result))
-    .bind(trim(a.comment))
-    .bind(ctx.user_id.0)
-    .fetch_one(&mut *work)
-    .await?;
+    let new = repo::NewAssessmentRow {
+        student_id: id,
+        kind: &a.kind,
+        date: a.date,
+        instructor_id: instructor,
+        result: trim(a.result),
+        comment: trim(a.comment),
+        created_by: ctx.user_id.0,
+    };
+    let saved = repo::insert_assessment(&mut work, ctx.tenant_id, new).await?;
     let change = Change {
         action: "student.booklet.assess",
         entity: "student",
@@ -220,9 +212,6 @@ async fn assess(
     work.commit().await?;
     Ok(created(saved))
 }
-
-/// Start, end, kind and instructor name of a done lesson.
-type DoneLesson = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, String, Option<String>);
 
 fn fr_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -250,36 +239,16 @@ async fn booklet_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
     let student = visible(&mut work, id, false).await?;
     let b = read(&mut work, ctx.tenant_id, id).await?;
     let tz = work.tz();
-    let (school, address, agrement): (String, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT coalesce(legal_name, name), address, agrement FROM tenants WHERE id = $1")
-            .bind(ctx.tenant_id.0)
-            .fetch_one(&mut *work)
-            .await?;
-    let lessons: Vec<DoneLesson> = sqlx::query_as(
-        "SELECT l.starts_at, l.ends_at, l.kind, i.first_name || ' ' || i.last_name
-           FROM lessons l JOIN lesson_participants p ON p.tenant_id = l.tenant_id AND p.lesson_id = l.id
-           LEFT JOIN instructors i ON i.tenant_id = l.tenant_id AND i.id = l.instructor_id
-          WHERE l.tenant_id = $1 AND p.student_id = $2 AND l.status = 'done' ORDER BY l.starts_at",
-    )
-    .bind(ctx.tenant_id.0)
-    .bind(id)
-    .fetch_all(&mut *work)
-    .await?;
-    let instructor_names: std::collections::HashMap<Uuid, String> = sqlx::query_as::<_, (Uuid, String)>(
-        "SELECT id, first_name || ' ' || last_name FROM instructors WHERE tenant_id = $1",
-    )
-    .bind(ctx.tenant_id.0)
-    .fetch_all(&mut *work)
-    .await?
-    .into_iter()
-    .collect();
+    let school = repo::letterhead(&mut work, ctx.tenant_id).await?;
+    let lessons = repo::done_lessons(&mut work, ctx.tenant_id, id).await?;
+    let instructor_names = repo::instructor_names(&mut work, ctx.tenant_id).await?;
     work.commit().await?;
     let label = |level| b.labels.iter().find(|l| l.level == level).map(|l| l.label.clone()).unwrap_or_default();
     let doc = volant_pdf::BookletDoc {
         school: volant_pdf::School {
-            name: school,
-            address: address.unwrap_or_default(),
-            agrement: agrement.unwrap_or_default(),
+            name: school.name,
+            address: school.address.unwrap_or_default(),
+            agrement: school.agrement.unwrap_or_default(),
         },
         student: volant_pdf::StudentIdentity {
             name: format!("{} {}", student.first_name, student.last_name),
@@ -321,7 +290,7 @@ async fn booklet_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
             .collect(),
         lessons: lessons
             .into_iter()
-            .map(|(start, end, kind, instructor)| {
+            .map(|repo::DoneLesson { starts_at: start, ends_at: end, kind, instructor_name: instructor }| {
                 let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
                 volant_pdf::LessonRow {
                     date: fr_date(s.date_naive()),

@@ -4,6 +4,7 @@
 
 pub mod repo;
 pub mod routes;
+pub mod service;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

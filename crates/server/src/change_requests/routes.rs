@@ -3,19 +3,14 @@ use axum::{
     extract::{Path, State},
     response::Response,
 };
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde::Deserialize;
-use serde_json::json;
-use sqlx::PgConnection;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use volant_domain::role::Role;
 
-use super::{ChangeRequest, Decision, NewChangeRequest, RequestKind, RequestStatus, repo};
+use super::{ChangeRequest, Decision, NewChangeRequest, RequestStatus, repo, service};
 use crate::{
-    audit::{self, Change},
     auth::{Ctx, Permission},
     error::{AppError, AppResult, retrying, violated_constraint},
     http::{
@@ -24,10 +19,8 @@ use crate::{
         page::{self, Page},
         path_id,
     },
-    mail::{self, OutgoingMail},
-    planning::{self, CancelledBy, Lesson, LessonKind, LessonStatus, service::Cancellation},
+    planning,
     state::AppState,
-    work::Work,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -74,11 +67,11 @@ async fn list(
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
     let mut work = ctx.begin(&state, Permission::RequestChanges).await?;
     let input: NewChangeRequest = body.parse()?;
-    let lesson = match planning::routes::visible(&mut work, input.lesson_id, true).await {
+    let lesson = match planning::service::visible(&mut work, input.lesson_id, true).await {
         Err(AppError::NotFound) => return Err(AppError::field("lesson_id", "Cette séance est introuvable.")),
         other => other?,
     };
-    let proposed = check_request(&lesson, &input)?;
+    let proposed = service::check_request(&lesson, &input)?;
     let id = Uuid::now_v7();
     let row = repo::NewRow {
         id,
@@ -102,38 +95,6 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
     Ok(created(saved))
 }
 
-/// A request makes sense for a planned lesson (not a block) that has not started; a move names
-/// new times in the future.
-fn check_request(lesson: &Lesson, input: &NewChangeRequest) -> AppResult<Option<(DateTime<Utc>, DateTime<Utc>)>> {
-    if lesson.kind == LessonKind::Unavailability {
-        return Err(AppError::field("lesson_id", "Une indisponibilité se gère dans « Mes disponibilités »."));
-    }
-    if lesson.status != LessonStatus::Planned {
-        return Err(AppError::rule("lesson_not_planned", "Cette séance n'est plus prévue."));
-    }
-    if lesson.starts_at <= Utc::now() {
-        return Err(AppError::rule(
-            "lesson_started",
-            "La séance a déjà commencé : voyez directement avec le secrétariat.",
-        ));
-    }
-    match input.kind {
-        RequestKind::Cancel => Ok(None),
-        RequestKind::Move => {
-            let (Some(starts), Some(ends)) = (input.starts_at, input.ends_at) else {
-                return Err(AppError::field("starts_at", "Indiquez le nouvel horaire souhaité (début et fin)."));
-            };
-            if ends <= starts {
-                return Err(AppError::field("ends_at", "La fin doit être après le début."));
-            }
-            if starts <= Utc::now() {
-                return Err(AppError::field("starts_at", "Le nouvel horaire doit être dans le futur."));
-            }
-            Ok(Some((starts, ends)))
-        }
-    }
-}
-
 /// Approves a request: the lesson is cancelled or moved through the planning's rules (a move
 /// onto a busy slot is a 409 and the request stays pending). A student's cancellation is
 /// charged by the notice they gave when asking, unless `waive_charge`.
@@ -150,12 +111,13 @@ async fn approve(
     let id: Uuid = path_id(&id)?;
     retrying(|| async {
         let mut work = ctx.begin(&state, Permission::DecideChanges).await?;
-        let request = pending(&mut work, &ctx, id).await?;
+        let request = service::pending(&mut work, &ctx, id).await?;
         let decision: Decision = body.parse()?;
         let lesson =
             planning::repo::get(&mut work, ctx.tenant_id, request.lesson_id, true).await?.ok_or(AppError::NotFound)?;
-        apply(&mut work, &request, &lesson, decision.waive_charge).await?;
-        let after = decide(&mut work, &ctx, &request, RequestStatus::Approved, decision.note.as_deref()).await?;
+        service::apply(&mut work, &request, &lesson, decision.waive_charge).await?;
+        let after =
+            service::decide(&mut work, &ctx, &request, RequestStatus::Approved, decision.note.as_deref()).await?;
         work.commit().await?;
         Ok(Json(after))
     })
@@ -175,87 +137,9 @@ async fn reject(
 ) -> AppResult<Json<ChangeRequest>> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::DecideChanges).await?;
-    let request = pending(&mut work, &ctx, id).await?;
+    let request = service::pending(&mut work, &ctx, id).await?;
     let decision: Decision = body.parse()?;
-    let after = decide(&mut work, &ctx, &request, RequestStatus::Rejected, decision.note.as_deref()).await?;
+    let after = service::decide(&mut work, &ctx, &request, RequestStatus::Rejected, decision.note.as_deref()).await?;
     work.commit().await?;
     Ok(Json(after))
-}
-
-/// The request, locked, still waiting for a decision.
-async fn pending(conn: &mut PgConnection, ctx: &Ctx, id: Uuid) -> AppResult<ChangeRequest> {
-    let request = repo::get(conn, ctx.tenant_id, id, true).await?.ok_or(AppError::NotFound)?;
-    if request.status != RequestStatus::Pending {
-        return Err(AppError::rule("change_request_decided", "Cette demande a déjà été traitée."));
-    }
-    Ok(request)
-}
-
-/// Makes the change asked for.
-async fn apply(work: &mut Work, request: &ChangeRequest, lesson: &Lesson, waive_charge: bool) -> AppResult<()> {
-    match (request.kind, request.proposed_starts_at, request.proposed_ends_at) {
-        (RequestKind::Move, Some(starts_at), Some(ends_at)) => {
-            if lesson.status != LessonStatus::Planned {
-                return Err(AppError::rule("lesson_not_planned", "Cette séance n'est plus prévue."));
-            }
-            let mut input = lesson.input();
-            input.starts_at = starts_at;
-            input.ends_at = ends_at;
-            planning::service::plan(work, input, Some(lesson), None, false).await?;
-        }
-        _ => {
-            let by = if request.requester_role == Role::Student.as_str() {
-                CancelledBy::Student
-            } else {
-                CancelledBy::School
-            };
-            let reason = request.reason.as_deref().unwrap_or("Demande d'annulation acceptée");
-            let order = Cancellation { reason: Some(reason), by, waive_charge, asked_at: request.created_at };
-            planning::service::cancel_as_asked(work, lesson, &order).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Records the decision, audits it and tells the requester by mail (through the outbox, in the
-/// same transaction).
-async fn decide(
-    conn: &mut PgConnection,
-    ctx: &Ctx,
-    request: &ChangeRequest,
-    status: RequestStatus,
-    note: Option<&str>,
-) -> AppResult<ChangeRequest> {
-    let note = note.map(str::trim).filter(|n| !n.is_empty());
-    repo::decide(conn, ctx.tenant_id, request.id, status, ctx.user_id.0, note).await?;
-    let after = repo::get(conn, ctx.tenant_id, request.id, false).await?.ok_or(AppError::NotFound)?;
-    let action = if status == RequestStatus::Approved { "change_request.approve" } else { "change_request.reject" };
-    let change = Change {
-        action,
-        entity: "change_request",
-        entity_id: Some(request.id),
-        before: Some(json!(request)),
-        after: Some(json!(after)),
-    };
-    audit::record(conn, &ctx.actor(), change).await?;
-    if let Some(to) = repo::email_of(conn, request.requested_by).await? {
-        let tz = crate::school::read(conn, ctx.tenant_id).await?.tz;
-        mail::enqueue(conn, Some(ctx.tenant_id), &decision_mail(to, &after, tz)).await?;
-    }
-    Ok(after)
-}
-
-fn decision_mail(to: String, r: &ChangeRequest, tz: Tz) -> OutgoingMail {
-    let when = r.lesson_starts_at.with_timezone(&tz).format("%d/%m/%Y à %H:%M");
-    let what = match r.kind {
-        RequestKind::Cancel => "d'annulation",
-        RequestKind::Move => "de déplacement",
-    };
-    let verdict = if r.status == RequestStatus::Approved { "acceptée" } else { "refusée" };
-    let note = r.decision_note.as_deref().map(|n| format!("\nMessage du secrétariat : {n}\n")).unwrap_or_default();
-    OutgoingMail {
-        to,
-        subject: format!("Votre demande {what} a été {verdict}"),
-        text: format!("Bonjour,\n\nVotre demande {what} pour la séance du {when} a été {verdict}.\n{note}\n— Volant"),
-    }
 }

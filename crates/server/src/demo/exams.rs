@@ -13,7 +13,7 @@ use crate::{
     error::AppError,
     exams::{
         ExamKind, ExamResult, NewExam,
-        routes::{ACCOMPANIMENT_MINUTES, Booker, record},
+        service::{ACCOMPANIMENT_MINUTES, Booker, record},
     },
     planning::{LessonKind, service},
     students::{

@@ -3,6 +3,7 @@
 
 pub mod exams;
 pub mod planning;
+pub mod repo;
 pub mod resources;
 pub mod routes;
 pub mod students;

@@ -52,7 +52,7 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
     let first =
         agencies::repo::list(&mut work, tenant).await?.into_iter().next().ok_or_else(|| anyhow!("no agency"))?;
     let christmas = NaiveDate::from_ymd_opt(today.year(), 12, 24).unwrap_or(today);
-    let centre = agencies::routes::update_agency(
+    let centre = agencies::service::update_agency(
         &mut work,
         first,
         AgencyInput {
@@ -81,7 +81,7 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
     )
     .await
     .map_err(err)?;
-    let nord = agencies::routes::create_agency(
+    let nord = agencies::service::create_agency(
         &mut work,
         AgencyInput {
             name: "Tours Nord".into(),
@@ -112,7 +112,7 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
     ];
     let mut instructor_ids = vec![];
     for (n, (first_name, last_name, colour, agency, user, auth_days)) in people.into_iter().enumerate() {
-        let saved = instructors::routes::create_instructor(
+        let saved = instructors::service::create_instructor(
             &mut work,
             InstructorInput {
                 first_name: first_name.into(),
@@ -234,7 +234,7 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
     ];
     let mut vehicle_ids = vec![];
     for (plate, make, model, gearbox, kind, status, agency, inspection_days, insurance_days, km) in cars {
-        let v = vehicles::routes::create_vehicle(
+        let v = vehicles::service::create_vehicle(
             &mut work,
             VehicleInput {
                 kind,

@@ -19,7 +19,7 @@ use crate::{
         documents::{self, Upload},
         hours::{self, NewHoursEntry},
         repo,
-        routes::{create_student, set_archived, update_student},
+        service::{create_student, set_archived, update_student},
     },
     work::Work,
 };

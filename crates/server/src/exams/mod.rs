@@ -7,6 +7,7 @@ pub mod facts;
 pub mod places;
 pub mod repo;
 pub mod routes;
+pub mod service;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

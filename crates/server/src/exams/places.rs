@@ -16,7 +16,7 @@ use volant_domain::eligibility::{RuleCode, RuleStatus};
 
 use super::{
     ExamKind, ExamResult, NewExam, facts,
-    routes::{booker, record},
+    service::{booker, record},
 };
 use crate::{
     auth::{Ctx, Permission},
@@ -27,7 +27,7 @@ use crate::{
         path_id,
     },
     state::AppState,
-    students::{self, StudentCategory, routes::visible},
+    students::{self, StudentCategory, service::visible},
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -184,3 +184,39 @@ pub async fn update(conn: &mut PgConnection, tenant: TenantId, id: Uuid, u: &Exa
     .await
     .map(|_| ())
 }
+
+/// When the student's pending practical test is booked (the earliest, if any).
+pub async fn booked_practical(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    student: Uuid,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT scheduled_at FROM exams WHERE tenant_id = $1 AND student_id = $2 AND kind = 'practical' AND result = 'pending'
+          ORDER BY scheduled_at LIMIT 1",
+    )
+    .bind(tenant.0)
+    .bind(student)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The planned exam lesson that starts at `starts_at` with this instructor and vehicle, if any.
+pub async fn planned_exam_lesson(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    starts_at: DateTime<Utc>,
+    instructor: Uuid,
+    vehicle: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM lessons WHERE tenant_id = $1 AND kind = 'exam' AND status = 'planned' AND starts_at = $2
+            AND instructor_id = $3 AND vehicle_id = $4 LIMIT 1",
+    )
+    .bind(tenant.0)
+    .bind(starts_at)
+    .bind(instructor)
+    .bind(vehicle)
+    .fetch_optional(conn)
+    .await
+}

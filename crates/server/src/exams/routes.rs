@@ -3,39 +3,26 @@ use axum::{
     extract::{Path, State},
     response::Response,
 };
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
-use serde_json::json;
-use sqlx::PgConnection;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
-use volant_domain::{
-    eligibility::{Eligibility, RuleStatus},
-    exam::check_result,
-    role::Role,
-};
+use volant_domain::eligibility::Eligibility;
 
-use super::{Exam, ExamKind, ExamResult, ExamUpdate, NewExam, facts, repo};
+use super::{Exam, ExamKind, ExamResult, ExamUpdate, NewExam, facts, repo, service};
 use crate::{
-    audit::Change,
     auth::{Ctx, Permission, Viewer},
-    error::{AppError, AppResult, RuleViolation, retrying, violated_constraint},
+    error::{AppError, AppResult, retrying},
     http::{
         created,
         json::{ApiQuery, JsonBody},
         page::{self, Page},
         patch, path_id,
     },
-    planning::{self, LessonInput, LessonKind, LessonStatus},
     state::AppState,
-    students::{Student, routes::visible},
-    work::Work,
+    students::service::visible,
 };
-
-/// How long the accompaniment to a practical test blocks the instructor and the vehicle (the
-/// test itself lasts 32 minutes; the rest is the way there and the waiting).
-pub const ACCOMPANIMENT_MINUTES: i64 = 90;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -95,20 +82,12 @@ async fn list(
     Ok(Json(page::paginate(rows, limit, |e| (e.scheduled_at, e.id))))
 }
 
-/// An exam the caller may see (the same 404 otherwise).
-async fn visible_exam(work: &mut Work, id: Uuid, lock: bool) -> AppResult<Exam> {
-    let tenant = work.tenant();
-    let exam = repo::get(work, tenant, id, lock).await?.ok_or(AppError::NotFound)?;
-    visible(work, exam.student_id, false).await?;
-    Ok(exam)
-}
-
 #[utoipa::path(get, path = "/exams/{id}", operation_id = "exams_get", tag = "exams", params(("id" = Uuid, Path)),
     responses((status = 200, body = Exam), (status = 401), (status = 404)))]
 async fn get_one(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Exam>> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::ReadExams).await?;
-    let exam = visible_exam(&mut work, id, false).await?;
+    let exam = service::visible_exam(&mut work, id, false).await?;
     work.commit().await?;
     Ok(Json(exam))
 }
@@ -127,214 +106,12 @@ async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppR
             }
             other => other?,
         };
-        let exam = record(&mut work, &booker(&ctx), &student, input, None).await?;
+        let exam = service::record(&mut work, &service::booker(&ctx), &student, input, None).await?;
         work.commit().await?;
         Ok(exam)
     })
     .await?;
     Ok(created(exam))
-}
-
-/// Who books, and whether they may override the eligibility rules (an ADMIN).
-pub struct Booker {
-    pub may_override: bool,
-}
-
-pub fn booker(ctx: &Ctx) -> Booker {
-    Booker { may_override: ctx.role == Role::Admin }
-}
-
-/// Checks and saves a new exam (also used by `assign` and the demo): result consistency,
-/// eligibility for a booking, the accompaniment lesson, the audit.
-pub async fn record(
-    work: &mut Work,
-    by: &Booker,
-    student: &Student,
-    input: NewExam,
-    place_id: Option<Uuid>,
-) -> AppResult<Exam> {
-    let tenant = work.tenant();
-    let mut fields = ExamUpdate {
-        scheduled_at: input.scheduled_at,
-        centre: input.centre.clone(),
-        result: input.result,
-        score: input.score,
-        eliminatory: input.eliminatory,
-        excused: input.excused,
-        cancelled_at: input.cancelled_at,
-        comment: input.comment.clone(),
-        override_reason: None,
-    };
-    check_fields(input.kind, &mut fields)?;
-    let school = facts::school(work, tenant).await?;
-    let (today, exam_date) = (school.today(), school.date_of(fields.scheduled_at));
-    let is_booking = input.kind == ExamKind::Practical && fields.result == ExamResult::Pending && exam_date >= today;
-    if is_booking {
-        no_other_booking(work, tenant, student.id, school.tz).await?;
-    }
-    let override_reason = if is_booking {
-        let verdict = facts::eligibility(work, tenant, &school, student, (exam_date, today)).await?;
-        allowed(by.may_override, &verdict, input.override_reason.as_deref())?
-    } else {
-        None
-    };
-    let lesson_id = match (input.kind, input.instructor_id, input.vehicle_id) {
-        (ExamKind::Practical, Some(i), Some(v)) if fields.result == ExamResult::Pending => {
-            Some(accompany(work, student.id, fields.scheduled_at, (i, v)).await?)
-        }
-        _ => None,
-    };
-    let id = Uuid::now_v7();
-    let row = repo::Insert {
-        id,
-        student_id: student.id,
-        kind: input.kind,
-        fields: &fields,
-        instructor_id: input.instructor_id,
-        vehicle_id: input.vehicle_id,
-        lesson_id,
-        place_id,
-        override_reason: override_reason.as_deref(),
-    };
-    if let Err(e) = repo::insert(work, tenant, &row).await {
-        return Err(match violated_constraint(&e) {
-            Some("exams_one_per_place") => AppError::rule("place_taken", "Cette place d'examen est déjà attribuée."),
-            Some("exams_tenant_id_instructor_id_fkey") => {
-                AppError::field("instructor_id", "Ce moniteur n'existe pas dans l'école.")
-            }
-            Some("exams_tenant_id_vehicle_id_fkey") => {
-                AppError::field("vehicle_id", "Ce véhicule n'existe pas dans l'école.")
-            }
-            _ => e.into(),
-        });
-    }
-    let exam = repo::get(work, tenant, id, false).await?.ok_or(AppError::NotFound)?;
-    let action = if override_reason.is_some() { "exam.create_override" } else { "exam.create" };
-    let change = Change { action, entity: "exam", entity_id: Some(id), before: None, after: Some(json!(exam)) };
-    work.audit().record(change).await?;
-    Ok(exam)
-}
-
-/// One practical test booked at a time: the next one is booked once the result is known.
-async fn no_other_booking(
-    conn: &mut PgConnection,
-    tenant: volant_domain::ids::TenantId,
-    student: Uuid,
-    tz: chrono_tz::Tz,
-) -> AppResult<()> {
-    let booked: Option<DateTime<Utc>> = sqlx::query_scalar(
-        "SELECT scheduled_at FROM exams WHERE tenant_id = $1 AND student_id = $2 AND kind = 'practical' AND result = 'pending'
-          ORDER BY scheduled_at LIMIT 1",
-    )
-    .bind(tenant.0)
-    .bind(student)
-    .fetch_optional(conn)
-    .await?;
-    match booked {
-        Some(at) => Err(AppError::rule(
-            "practical_pending",
-            format!(
-                "L'élève a déjà un examen pratique prévu le {} : saisissez d'abord son résultat ou annulez-le.",
-                at.with_timezone(&tz).format("%d/%m/%Y")
-            ),
-        )),
-        None => Ok(()),
-    }
-}
-
-/// Trims the texts and checks that the result agrees with the score, the flags and the date.
-fn check_fields(kind: ExamKind, f: &mut ExamUpdate) -> AppResult<()> {
-    f.centre = f.centre.take().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-    f.comment = f.comment.take().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-    check_result(kind, f.result, f.score, f.eliminatory).map_err(|e| AppError::field(e.field, e.message))?;
-    if f.result.needs_the_date_passed() && f.scheduled_at > Utc::now() {
-        return Err(AppError::field("result", "Un résultat ne s'enregistre qu'après la date de l'examen."));
-    }
-    match (f.result, f.cancelled_at) {
-        (ExamResult::Cancelled, None) => f.cancelled_at = Some(Utc::now()),
-        (ExamResult::Cancelled, Some(_)) => {}
-        (_, _) => f.cancelled_at = None,
-    }
-    if !matches!(f.result, ExamResult::Absent | ExamResult::Cancelled) {
-        f.excused = false;
-    }
-    Ok(())
-}
-
-/// The override reason to store, or 422 with the blocking rules. Only an ADMIN may book a
-/// blocked student, and only with a reason.
-fn allowed(may_override: bool, verdict: &Eligibility, override_reason: Option<&str>) -> AppResult<Option<String>> {
-    if verdict.eligible {
-        return Ok(None);
-    }
-    let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
-    if let Some(reason) = reason
-        && may_override
-    {
-        return Ok(Some(reason.to_owned()));
-    }
-    let rules: Vec<RuleViolation> = verdict
-        .rules
-        .iter()
-        .filter(|r| r.status == RuleStatus::Block)
-        .map(|r| RuleViolation { code: r.code.as_str().to_owned(), message: r.message.clone() })
-        .collect();
-    let detail = if reason.is_some() {
-        "L'élève ne remplit pas les conditions ; seul un administrateur peut passer outre."
-    } else {
-        "L'élève ne remplit pas les conditions pour cet examen."
-    };
-    Err(AppError::Unprocessable { detail: detail.to_owned(), rules })
-}
-
-/// Books the accompanying instructor and vehicle: the candidate joins the `exam` lesson they
-/// already have at that time, or a new one is planned. Conflicts are the planning's 409.
-pub async fn accompany(
-    work: &mut Work,
-    student: Uuid,
-    starts_at: DateTime<Utc>,
-    (instructor, vehicle): (Uuid, Uuid),
-) -> AppResult<Uuid> {
-    let tenant = work.tenant();
-    let existing: Option<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM lessons WHERE tenant_id = $1 AND kind = 'exam' AND status = 'planned' AND starts_at = $2
-            AND instructor_id = $3 AND vehicle_id = $4 LIMIT 1",
-    )
-    .bind(tenant.0)
-    .bind(starts_at)
-    .bind(instructor)
-    .bind(vehicle)
-    .fetch_optional(&mut **work)
-    .await?;
-    let before = match existing {
-        Some(id) => planning::repo::get(work, tenant, id, true).await?,
-        None => None,
-    };
-    let input = match &before {
-        Some(lesson) => {
-            let mut input = lesson.input();
-            input.attendee_ids.push(student);
-            input
-        }
-        None => LessonInput {
-            kind: LessonKind::Exam,
-            starts_at,
-            ends_at: starts_at + Duration::minutes(ACCOMPANIMENT_MINUTES),
-            student_id: None,
-            instructor_id: Some(instructor),
-            vehicle_id: Some(vehicle),
-            attendee_ids: vec![student],
-            capacity: None,
-            room_id: None,
-            meeting_point: None,
-            agency_id: None,
-            block_reason: None,
-            note: Some("Accompagnement à l'examen pratique".into()),
-            comment: None,
-        },
-    };
-    let planned = planning::service::plan(work, input, before.as_ref(), None, false).await?;
-    Ok(planned.lesson.id)
 }
 
 /// Records a result, a new date or a cancellation (with the `version` read). Cancelling a
@@ -351,83 +128,13 @@ async fn update(
     let id: Uuid = path_id(&id)?;
     retrying(|| async {
         let mut work = ctx.begin(&state, Permission::ManageExams).await?;
-        let before = visible_exam(&mut work, id, true).await?;
-        let mut fields: ExamUpdate = patch::apply(&before.update(), before.version, &before, &body)?;
-        check_fields(before.kind, &mut fields)?;
-        let override_reason = check_rebooking(&mut work, &ctx, &before, &fields).await?;
-        repo::update(&mut work, ctx.tenant_id, id, &fields).await?;
-        if fields.result == ExamResult::Cancelled
-            && before.result != ExamResult::Cancelled
-            && let Some(lesson) = before.lesson_id
-        {
-            leave_accompaniment(&mut work, lesson, before.student_id).await?;
-        }
-        let after = repo::get(&mut work, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
-        let mut after_json = json!(after);
-        if let Some(reason) = &override_reason {
-            after_json["override_reason"] = json!(reason);
-        }
-        let change = Change {
-            action: if override_reason.is_some() { "exam.update_override" } else { "exam.update" },
-            entity: "exam",
-            entity_id: Some(id),
-            before: Some(json!(before)),
-            after: Some(after_json),
-        };
-        work.audit().record(change).await?;
+        let before = service::visible_exam(&mut work, id, true).await?;
+        let fields: ExamUpdate = patch::apply(&before.update(), before.version, &before, &body)?;
+        let after = service::update_exam(&mut work, &ctx, before, fields).await?;
         work.commit().await?;
         Ok(Json(after))
     })
     .await
-}
-
-/// A practical test moved to a new future date, or put back to pending after a cancellation, is
-/// a booking again: the same eligibility rules (422 naming them), the same ADMIN override.
-/// Returns the override's reason when one was used.
-async fn check_rebooking(
-    conn: &mut PgConnection,
-    ctx: &Ctx,
-    before: &Exam,
-    fields: &ExamUpdate,
-) -> AppResult<Option<String>> {
-    let school = facts::school(conn, ctx.tenant_id).await?;
-    let (today, exam_date) = (school.today(), school.date_of(fields.scheduled_at));
-    let reopened = before.result == ExamResult::Cancelled;
-    let rebooked = before.kind == ExamKind::Practical
-        && fields.result == ExamResult::Pending
-        && exam_date >= today
-        && (reopened || fields.scheduled_at != before.scheduled_at);
-    if !rebooked {
-        return Ok(None);
-    }
-    if reopened {
-        no_other_booking(conn, ctx.tenant_id, before.student_id, school.tz).await?;
-    }
-    let student =
-        crate::students::repo::get(conn, ctx.tenant_id, before.student_id, false).await?.ok_or(AppError::NotFound)?;
-    let verdict = facts::eligibility(conn, ctx.tenant_id, &school, &student, (exam_date, today)).await?;
-    allowed(ctx.role == Role::Admin, &verdict, fields.override_reason.as_deref())
-}
-
-/// Takes a candidate out of a planned exam lesson; the last one out cancels it (by the
-/// school, never charged).
-async fn leave_accompaniment(work: &mut Work, lesson: Uuid, student: Uuid) -> AppResult<()> {
-    let tenant = work.tenant();
-    let Some(lesson) = planning::repo::get(work, tenant, lesson, true).await? else {
-        return Ok(());
-    };
-    if lesson.status != LessonStatus::Planned || !lesson.attendee_ids.contains(&student) {
-        return Ok(());
-    }
-    if lesson.attendee_ids.len() == 1 {
-        let reason = Some("Examen annulé");
-        planning::service::cancel(work, &lesson, reason, planning::CancelledBy::School, true).await?;
-    } else {
-        let mut input = lesson.input();
-        input.attendee_ids.retain(|s| *s != student);
-        planning::service::plan(work, input, Some(&lesson), None, false).await?;
-    }
-    Ok(())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

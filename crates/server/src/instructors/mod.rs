@@ -3,6 +3,7 @@
 
 pub mod repo;
 pub mod routes;
+pub mod service;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -183,3 +183,35 @@ pub async fn touch_availability(conn: &mut PgConnection, tenant: TenantId, id: U
     .await
     .map(|_| ())
 }
+
+/// The referent instructor of the student linked to a person's account, if any.
+pub async fn referent_of_student_account(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    user: UserId,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let referent: Option<Option<Uuid>> =
+        sqlx::query_scalar("SELECT referent_instructor_id FROM students WHERE tenant_id = $1 AND user_id = $2")
+            .bind(tenant.0)
+            .bind(user.0)
+            .fetch_optional(conn)
+            .await?;
+    Ok(referent.flatten())
+}
+
+/// The ids of an instructor's planned lessons that have not ended yet (unavailabilities
+/// aside), soonest first.
+pub async fn future_lesson_ids(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    instructor: Uuid,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM lessons WHERE tenant_id = $1 AND instructor_id = $2 AND status = 'planned'
+                AND kind <> 'unavailability' AND ends_at > now() ORDER BY starts_at",
+    )
+    .bind(tenant.0)
+    .bind(instructor)
+    .fetch_all(conn)
+    .await
+}

@@ -51,7 +51,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 async fn invite_student(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let id: Uuid = crate::http::path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::ManageStudents).await?;
-    let s = crate::students::routes::visible(&mut work, id, false).await?;
+    let s = crate::students::service::visible(&mut work, id, false).await?;
     let email =
         s.email.clone().ok_or_else(|| AppError::rule("email_required", "Le dossier n'a pas d'adresse e-mail."))?;
     if s.user_id.is_some() {

@@ -150,7 +150,7 @@ async fn get_availability(
 ) -> AppResult<Json<Availability>> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::ReadInstructors).await?;
-    instructors::routes::visible(&mut work, id, false).await?;
+    instructors::service::visible(&mut work, id, false).await?;
     let a = availability_of(&mut work, ctx.tenant_id, id).await?;
     work.commit().await?;
     Ok(Json(a))
@@ -167,7 +167,7 @@ async fn put_availability(
 ) -> AppResult<Json<Availability>> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::ManageAvailability).await?;
-    instructors::routes::visible(&mut work, id, true).await?;
+    instructors::service::visible(&mut work, id, true).await?;
     let before = availability_of(&mut work, ctx.tenant_id, id).await?;
     let wanted: Availability = body.parse()?;
     patch::expect_version(Some(i64::from(wanted.version)), before.version, &before)?;
@@ -188,7 +188,7 @@ async fn add_exception(
 ) -> AppResult<Response> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::DeclareUnavailability).await?;
-    instructors::routes::visible(&mut work, id, true).await?;
+    instructors::service::visible(&mut work, id, true).await?;
     let mut e: AvailabilityException = body.parse()?;
     e.id = None;
     let mut errors = FieldErrors::default();
@@ -220,7 +220,7 @@ async fn delete_exception(
     let id: Uuid = path_id(&id)?;
     let exception_id: Uuid = path_id(&exception_id)?;
     let mut work = ctx.begin(&state, Permission::DeclareUnavailability).await?;
-    instructors::routes::visible(&mut work, id, true).await?;
+    instructors::service::visible(&mut work, id, true).await?;
     let removed = cancel_exception(&mut work, id, exception_id).await?;
     repo::touch_availability(&mut work, ctx.tenant_id, id).await?;
     let change = Change {

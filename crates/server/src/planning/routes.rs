@@ -14,7 +14,8 @@ use uuid::Uuid;
 use volant_domain::recurrence::local_to_utc;
 
 use super::{
-    CancelledBy, Conflict, Lesson, LessonInput, LessonKind, LessonStatus, LessonUpdate, Planned, repo, series, service,
+    CancelledBy, Conflict, Lesson, LessonInput, LessonKind, LessonStatus, LessonUpdate, Planned, repo, series,
+    service::{self, visible},
 };
 use crate::{
     auth::{Ctx, Permission, Viewer},
@@ -44,18 +45,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(vehicle_stats))
         .merge(series::routes())
         .merge(super::availability::routes())
-}
-
-pub async fn visible(work: &mut Work, id: Uuid, lock: bool) -> AppResult<Lesson> {
-    let tenant = work.tenant();
-    let lesson = repo::get(work, tenant, id, lock).await?.ok_or(AppError::NotFound)?;
-    let ok = match work.viewer {
-        Viewer::Office => true,
-        Viewer::Instructor(i) => lesson.instructor_id == Some(i),
-        Viewer::Student(s) => lesson.students().contains(&s),
-        Viewer::Nobody => false,
-    };
-    if ok { Ok(lesson) } else { Err(AppError::NotFound) }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -465,7 +454,7 @@ async fn instructor_stats(
 ) -> AppResult<Json<series::Stats>> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::ReadInstructors).await?;
-    instructors::routes::visible(&mut work, id, false).await?;
+    instructors::service::visible(&mut work, id, false).await?;
     let q: StatsQuery = parse_query(&q.unwrap_or_default())?;
     let stats = series::stats(&mut work, ctx.tenant_id, "instructor_id", id, q.from, q.to).await?;
     work.commit().await?;

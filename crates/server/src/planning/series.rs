@@ -24,8 +24,8 @@ use volant_domain::{
 
 use super::{
     BlockReason, CancelledBy, Lesson, LessonInput, LessonKind, LessonStatus, repo,
-    routes::{ReplaceDayRequest, ReplaceDayResult, Skipped, StudentToCall, skip_report, visible},
-    service,
+    routes::{ReplaceDayRequest, ReplaceDayResult, Skipped, StudentToCall, skip_report},
+    service::{self, visible},
 };
 use crate::{
     agencies::Closure,

@@ -16,6 +16,7 @@ use volant_domain::{
 use super::{BlockReason, CancelledBy, Conflict, Lesson, LessonInput, LessonKind, LessonStatus, Planned, repo};
 use crate::{
     audit::Change,
+    auth::Viewer,
     error::{AppError, AppResult, FieldErrors, RuleViolation},
     school::{RuleMode, School},
     work::Work,
@@ -500,4 +501,18 @@ pub async fn block(
 /// The local date of an instant in the school's zone.
 pub fn local_date(tz: Tz, at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
+}
+
+/// The lesson, if the caller may see it: the office every lesson, an instructor their own, a
+/// student those they attend (the same 404 otherwise).
+pub async fn visible(work: &mut Work, id: Uuid, lock: bool) -> AppResult<Lesson> {
+    let tenant = work.tenant();
+    let lesson = repo::get(work, tenant, id, lock).await?.ok_or(AppError::NotFound)?;
+    let ok = match work.viewer {
+        Viewer::Office => true,
+        Viewer::Instructor(i) => lesson.instructor_id == Some(i),
+        Viewer::Student(s) => lesson.students().contains(&s),
+        Viewer::Nobody => false,
+    };
+    if ok { Ok(lesson) } else { Err(AppError::NotFound) }
 }

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod hours;
 pub mod repo;
 pub mod routes;
+pub mod service;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -389,3 +389,73 @@ pub async fn probable_duplicates(
     .fetch_all(conn)
     .await
 }
+
+/// Deactivates the person's membership of the school (an erased student signs in no more).
+pub async fn deactivate_membership(conn: &mut PgConnection, tenant: TenantId, user: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE memberships SET active = false, version = version + 1 WHERE tenant_id = $1 AND user_id = $2")
+        .bind(tenant.0)
+        .bind(user)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Revokes the person's open sessions in the school.
+pub async fn revoke_sessions(conn: &mut PgConnection, tenant: TenantId, user: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL")
+        .bind(tenant.0)
+        .bind(user)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// One event of a student's timeline.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct HistoryItem {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    /// A stable code, e.g. `student.create`, `student.status`, `student.hours.purchase`.
+    pub action: String,
+    /// The same in French.
+    #[sqlx(skip)]
+    pub label: String,
+    pub actor_name: Option<String>,
+    /// For a lesson event, when that lesson takes place (as the event left it).
+    pub lesson_starts_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub seq: i64,
+}
+
+/// The events of a student's file, its lessons and its exams, newest first: at most `limit`,
+/// before the audit sequence number `before_seq` when given (labels left empty).
+pub async fn history(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    student: Uuid,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<HistoryItem>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT l.id, l.occurred_at AS at, l.action, u.display_name AS actor_name, l.seq,
+                CASE WHEN l.entity = 'lesson' THEN coalesce((p.after ->> 'starts_at')::timestamptz,
+                                                            (p.after -> 'lesson' ->> 'starts_at')::timestamptz,
+                                                            les.starts_at) END AS lesson_starts_at
+           FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
+           LEFT JOIN audit_payloads p ON p.tenant_id = l.tenant_id AND p.audit_id = l.id
+           LEFT JOIN lessons les ON l.entity = 'lesson' AND les.tenant_id = l.tenant_id AND les.id = l.entity_id
+          WHERE l.tenant_id = $1 AND ($3::bigint IS NULL OR l.seq < $3)
+            AND ((l.entity = 'student' AND l.entity_id = $2)
+                 OR (l.entity = 'lesson' AND l.entity_id IN (SELECT p.lesson_id FROM lesson_participants p
+                                                              WHERE p.tenant_id = $1 AND p.student_id = $2))
+                 OR (l.entity = 'exam' AND l.entity_id IN (SELECT e.id FROM exams e
+                                                            WHERE e.tenant_id = $1 AND e.student_id = $2)))
+          ORDER BY l.seq DESC LIMIT $4",
+    )
+    .bind(tenant.0)
+    .bind(student)
+    .bind(before_seq)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}

@@ -4,35 +4,31 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
-use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
-use volant_domain::{ids::TenantId, student::StudentStatus};
+use volant_domain::student::StudentStatus;
 
 use super::{
-    Student, StudentInput, StudentUpdate, check_end_reason, check_status,
+    Student, StudentInput, StudentUpdate,
     documents::{self, Document, Documents},
     hours::{self, Hours, HoursEntry, NewHoursEntry},
-    repo, validate,
+    repo::{self, HistoryItem},
+    service::{self, visible},
 };
 use crate::{
-    agencies,
     audit::{self, Change},
     auth::{Ctx, Permission, Viewer},
-    error::{AppError, AppResult, on_constraint},
+    error::{AppError, AppResult},
     http::{
         created,
         json::{ApiQuery, JsonBody},
         page::{self, Page},
         patch, path_id,
     },
-    instructors, school,
     state::AppState,
-    work::Work,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -46,21 +42,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(document_file))
         .routes(routes!(get_hours, post_hours))
         .routes(routes!(history))
-}
-
-/// Who may reach which files: the office every file, an instructor the students they teach
-/// (their referent students, or those they have a lesson with), a student their own file.
-/// Anything else is the same 404.
-pub async fn visible(work: &mut Work, id: Uuid, lock: bool) -> AppResult<Student> {
-    let tenant = work.tenant();
-    let s = repo::get(work, tenant, id, lock).await?.ok_or(AppError::NotFound)?;
-    let ok = match work.viewer {
-        Viewer::Office => true,
-        Viewer::Instructor(i) => repo::is_taught_by(work, tenant, s.id, i).await?,
-        Viewer::Student(own) => own == s.id,
-        Viewer::Nobody => false,
-    };
-    if ok { Ok(s) } else { Err(AppError::NotFound) }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -111,100 +92,6 @@ async fn list(
     Ok(Json(page::paginate(rows, limit, |s| (volant_domain::search::sort_key(&s.last_name, &s.first_name), s.id))))
 }
 
-const CONSTRAINTS: &[(&str, &str, &str)] = &[
-    ("students_user_unique", "user_id", "Ce compte est déjà lié à un autre élève."),
-    ("students_neph_unique", "neph", "Ce NEPH est déjà celui d'un autre dossier de l'école."),
-];
-
-/// A NEPH names one person: a 400 naming the file that holds it. Then, unless the office
-/// confirmed it, a 409 when a file has the same names (case and accents aside) and birth date.
-/// An edit that keeps the names and birth date is not checked again.
-async fn check_identity(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    s: &StudentInput,
-    before: Option<&Student>,
-) -> AppResult<()> {
-    let except = before.map(|b| b.id);
-    if let Some(neph) = &s.neph
-        && let Some(holder) = repo::holder_of_neph(conn, tenant, neph, except).await?
-    {
-        let name = format!("{} {}", holder.first_name, holder.last_name);
-        return Err(AppError::field(
-            "neph",
-            format!("Ce NEPH est déjà celui du dossier {}.", volant_domain::french::de(&name)),
-        ));
-    }
-    let identity_changed = before
-        .is_none_or(|b| (&b.first_name, &b.last_name, b.birth_date) != (&s.first_name, &s.last_name, s.birth_date));
-    if s.confirm_duplicate || !identity_changed {
-        return Ok(());
-    }
-    let others = repo::probable_duplicates(conn, tenant, s, except).await?;
-    let Some(first) = others.first() else { return Ok(()) };
-    let name = format!("{} {}", first.first_name, first.last_name);
-    Err(AppError::Duplicate {
-        detail: format!(
-            "Un dossier existe déjà au nom {}, avec la même date de naissance ({}). Ouvrez-le, \
-             ou confirmez qu'il s'agit d'une autre personne.",
-            volant_domain::french::de(&name),
-            first.birth_date.format("%d/%m/%Y")
-        ),
-        conflicts: json!(others),
-    })
-}
-
-async fn check_links(conn: &mut PgConnection, tenant: TenantId, s: &StudentInput) -> AppResult<Uuid> {
-    let agency = agencies::repo::resolve(conn, tenant, s.agency_id).await?;
-    if let Some(i) = s.referent_instructor_id
-        && instructors::repo::get(conn, tenant, i, false).await?.is_none()
-    {
-        return Err(AppError::field("referent_instructor_id", "Ce moniteur n'existe pas dans l'école."));
-    }
-    Ok(agency)
-}
-
-/// Validates, stores and audits a new file (the API, the demo and imports).
-pub async fn create_student(work: &mut Work, input: StudentInput) -> AppResult<Student> {
-    let tenant = work.tenant();
-    let today = school::read(work, tenant).await?.today();
-    let input = validate(input, today, today)?;
-    if !matches!(input.status, StudentStatus::Prospect | StudentStatus::Active) {
-        return Err(AppError::rule("status_transition", "Un nouveau dossier est « prospect » ou « actif »."));
-    }
-    check_end_reason(&input)?;
-    let agency = check_links(work, tenant, &input).await?;
-    check_identity(work, tenant, &input, None).await?;
-    let id = repo::insert(work, tenant, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    let saved = repo::get(work, tenant, id, false).await?.ok_or(AppError::NotFound)?;
-    work.audit().created("student", id, &saved).await?;
-    Ok(saved)
-}
-
-/// Validates, stores and audits a change of a file read (and locked) as `before`.
-pub async fn update_student(work: &mut Work, before: Student, input: StudentInput) -> AppResult<Student> {
-    let tenant = work.tenant();
-    let school = school::read(work, tenant).await?;
-    let mut input = validate(input, school.today(), school.date_of(before.created_at))?;
-    check_status(&before, &mut input)?;
-    check_end_reason(&input)?;
-    let id = before.id;
-    let agency = check_links(work, tenant, &input).await?;
-    check_identity(work, tenant, &input, Some(&before)).await?;
-    repo::update(work, tenant, id, agency, &input).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    let after = repo::get(work, tenant, id, false).await?.ok_or(AppError::NotFound)?;
-    let action = if before.status != after.status { "student.status" } else { "student.update" };
-    let change = Change {
-        action,
-        entity: "student",
-        entity_id: Some(id),
-        before: Some(json!(before)),
-        after: Some(json!(after)),
-    };
-    work.audit().record(change).await?;
-    Ok(after)
-}
-
 /// Opens a student file.
 /// A probable duplicate (same names and birth date as another file) is a 409 whose `conflicts`
 /// list the other files; resend with `confirm_duplicate: true` to create it anyway.
@@ -213,7 +100,7 @@ pub async fn update_student(work: &mut Work, before: Student, input: StudentInpu
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
     let mut work = ctx.begin(&state, Permission::ManageStudents).await?;
     let input: StudentInput = body.parse()?;
-    let saved = create_student(&mut work, input).await?;
+    let saved = service::create_student(&mut work, input).await?;
     work.commit().await?;
     Ok(created(saved))
 }
@@ -244,7 +131,7 @@ async fn update(
     let mut work = ctx.begin(&state, Permission::ManageStudents).await?;
     let before = visible(&mut work, id, true).await?;
     let input = patch::apply(&before.input(), before.version, &before, &body)?;
-    let after = update_student(&mut work, before, input).await?;
+    let after = service::update_student(&mut work, before, input).await?;
     work.commit().await?;
     Ok(Json(after))
 }
@@ -253,30 +140,9 @@ async fn archive_or_restore(state: &AppState, ctx: &Ctx, id: &str, archived: boo
     let id: Uuid = path_id(id)?;
     let mut work = ctx.begin(state, Permission::ManageStudents).await?;
     let before = visible(&mut work, id, true).await?;
-    let after = set_archived(&mut work, before, archived).await?;
+    let after = service::set_archived(&mut work, before, archived).await?;
     work.commit().await?;
     Ok(Json(after))
-}
-
-/// Archives a file or restores it to the status it had, audited.
-pub async fn set_archived(work: &mut Work, before: Student, archived: bool) -> AppResult<Student> {
-    let tenant = work.tenant();
-    if (before.status == StudentStatus::Archived) == archived {
-        let message = if archived { "Ce dossier est déjà archivé." } else { "Ce dossier n'est pas archivé." };
-        return Err(AppError::rule("status_transition", message));
-    }
-    repo::set_archived(work, tenant, before.id, archived).await?;
-    let after = repo::get(work, tenant, before.id, false).await?.ok_or(AppError::NotFound)?;
-    let action = if archived { "student.archive" } else { "student.restore" };
-    let change = Change {
-        action,
-        entity: "student",
-        entity_id: Some(before.id),
-        before: Some(json!({"status": before.status})),
-        after: Some(json!({"status": after.status})),
-    };
-    work.audit().record(change).await?;
-    Ok(after)
 }
 
 /// Archives a file (hidden from daily lists); `restore` gives back the status it had.
@@ -305,20 +171,8 @@ async fn erase(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
     repo::anonymise(&mut work, ctx.tenant_id, id, &label).await?;
     audit::erase_payloads(&mut work, "student", id).await?;
     if let Some(user) = before.user_id {
-        sqlx::query(
-            "UPDATE memberships SET active = false, version = version + 1 WHERE tenant_id = $1 AND user_id = $2",
-        )
-        .bind(ctx.tenant_id.0)
-        .bind(user)
-        .execute(&mut *work)
-        .await?;
-        sqlx::query(
-            "UPDATE sessions SET revoked_at = now() WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(ctx.tenant_id.0)
-        .bind(user)
-        .execute(&mut *work)
-        .await?;
+        repo::deactivate_membership(&mut work, ctx.tenant_id, user).await?;
+        repo::revoke_sessions(&mut work, ctx.tenant_id, user).await?;
     }
     let after = repo::get(&mut work, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
     let change = Change { action: "student.erase", entity: "student", entity_id: Some(id), before: None, after: None };
@@ -461,23 +315,6 @@ async fn post_hours(
     Ok(created(entry))
 }
 
-/// One event of a student's timeline.
-#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
-pub struct HistoryItem {
-    pub id: Uuid,
-    pub at: DateTime<Utc>,
-    /// A stable code, e.g. `student.create`, `student.status`, `student.hours.purchase`.
-    pub action: String,
-    /// The same in French.
-    #[sqlx(skip)]
-    pub label: String,
-    pub actor_name: Option<String>,
-    /// For a lesson event, when that lesson takes place (as the event left it).
-    pub lesson_starts_at: Option<DateTime<Utc>>,
-    #[serde(skip)]
-    pub seq: i64,
-}
-
 fn history_label(action: &str) -> String {
     match action {
         "student.create" => "Création du dossier",
@@ -526,28 +363,7 @@ async fn history(
     let before_seq: Option<i64> = page::decode_cursor(q.cursor.as_deref())?;
     let mut work = ctx.begin(&state, Permission::ReadStudents).await?;
     visible(&mut work, id, false).await?;
-    let mut items: Vec<HistoryItem> = sqlx::query_as(
-        "SELECT l.id, l.occurred_at AS at, l.action, u.display_name AS actor_name, l.seq,
-                CASE WHEN l.entity = 'lesson' THEN coalesce((p.after ->> 'starts_at')::timestamptz,
-                                                            (p.after -> 'lesson' ->> 'starts_at')::timestamptz,
-                                                            les.starts_at) END AS lesson_starts_at
-           FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
-           LEFT JOIN audit_payloads p ON p.tenant_id = l.tenant_id AND p.audit_id = l.id
-           LEFT JOIN lessons les ON l.entity = 'lesson' AND les.tenant_id = l.tenant_id AND les.id = l.entity_id
-          WHERE l.tenant_id = $1 AND ($3::bigint IS NULL OR l.seq < $3)
-            AND ((l.entity = 'student' AND l.entity_id = $2)
-                 OR (l.entity = 'lesson' AND l.entity_id IN (SELECT p.lesson_id FROM lesson_participants p
-                                                              WHERE p.tenant_id = $1 AND p.student_id = $2))
-                 OR (l.entity = 'exam' AND l.entity_id IN (SELECT e.id FROM exams e
-                                                            WHERE e.tenant_id = $1 AND e.student_id = $2)))
-          ORDER BY l.seq DESC LIMIT $4",
-    )
-    .bind(ctx.tenant_id.0)
-    .bind(id)
-    .bind(before_seq)
-    .bind(limit + 1)
-    .fetch_all(&mut *work)
-    .await?;
+    let mut items = repo::history(&mut work, ctx.tenant_id, id, before_seq, limit + 1).await?;
     work.commit().await?;
     for item in &mut items {
         item.label = history_label(&item.action);

@@ -8,11 +8,10 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{Vehicle, VehicleInput, VehicleUpdate, repo, validate};
+use super::{Vehicle, VehicleInput, VehicleUpdate, repo, service};
 use crate::{
-    agencies,
     auth::{Ctx, Permission},
-    error::{AppError, AppResult, on_constraint},
+    error::{AppError, AppResult},
     http::{
         created,
         json::{ApiQuery, JsonBody},
@@ -20,11 +19,7 @@ use crate::{
         patch, path_id,
     },
     state::AppState,
-    work::Work,
 };
-
-const CONSTRAINTS: &[(&str, &str, &str)] =
-    &[("vehicles_plate_unique", "plate", "Un véhicule de l'école porte déjà cette immatriculation.")];
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update))
@@ -70,19 +65,9 @@ async fn list(
 async fn create(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
     let mut work = ctx.begin(&state, Permission::ManageVehicles).await?;
     let input: VehicleInput = body.parse()?;
-    let vehicle = create_vehicle(&mut work, input).await?;
+    let vehicle = service::create_vehicle(&mut work, input).await?;
     work.commit().await?;
     Ok(created(vehicle))
-}
-
-/// Validates, stores and audits a new vehicle (the API and the demo seed).
-pub async fn create_vehicle(work: &mut Work, input: VehicleInput) -> AppResult<Vehicle> {
-    let tenant = work.tenant();
-    let valid = validate(input)?;
-    let agency = agencies::repo::resolve(work, tenant, valid.input.agency_id).await?;
-    let vehicle = repo::insert(work, tenant, agency, &valid).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    work.audit().created("vehicle", vehicle.id, &vehicle).await?;
-    Ok(vehicle)
 }
 
 /// One vehicle.
@@ -108,11 +93,8 @@ async fn update(
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::ManageVehicles).await?;
     let before = repo::get(&mut work, ctx.tenant_id, id, true).await?.ok_or(AppError::NotFound)?;
-    let valid = validate(patch::apply(&before.input(), before.version, &before, &body)?)?;
-    let agency = agencies::repo::resolve(&mut work, ctx.tenant_id, valid.input.agency_id).await?;
-    let after =
-        repo::update(&mut work, ctx.tenant_id, id, agency, &valid).await.map_err(|e| on_constraint(e, CONSTRAINTS))?;
-    work.audit().updated("vehicle", id, &before, &after).await?;
+    let input = patch::apply(&before.input(), before.version, &before, &body)?;
+    let after = service::update_vehicle(&mut work, before, input).await?;
     work.commit().await?;
     Ok(Json(after))
 }

@@ -11,6 +11,8 @@ use std::{
 const LAYERS: &[&[&str]] = &[
     // Foundations: configuration, errors, connections, the shared state, the outbox, mail.
     &["config", "error", "metrics"],
+    // Secrets sealed at rest under the server's key.
+    &["sealed"],
     &["db", "state"],
     &["jobs"],
     &["mail"],
@@ -161,4 +163,55 @@ fn the_import_reader_sees_grouped_and_plain_paths_and_skips_macros() {
                #[cfg(test)]\nmod tests { use crate::demo; }";
     let found: Vec<String> = imported_modules(src).into_iter().collect();
     assert_eq!(found, ["audit", "db", "error", "planning"]);
+}
+
+/// The lines of a source file that use `sqlx::`, numbered from 1, test modules aside.
+fn sqlx_lines(src: &str) -> Vec<(usize, &str)> {
+    src.lines()
+        .enumerate()
+        .take_while(|(_, line)| !line.contains("#[cfg(test)]"))
+        .filter(|(_, line)| line.contains("sqlx::"))
+        .map(|(i, line)| (i + 1, line.trim()))
+        .collect()
+}
+
+fn files_named(dir: &Path, name: &str, found: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_named(&path, name, found);
+        } else if path.file_name().is_some_and(|n| n == name) {
+            found.push(path);
+        }
+    }
+}
+
+/// A `routes.rs` holds HTTP only: it extracts the parameters, calls a service or a repository
+/// function and maps the result to a response. SQL lives in `repo.rs`, business steps in
+/// `service.rs` (ARCHITECTURE.md § Style we admire).
+#[test]
+fn routes_speak_http_only() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![];
+    files_named(&root, "routes.rs", &mut files);
+    files.sort();
+    assert!(files.len() > 5, "the route files were found: {files:?}");
+    let mut faults = vec![];
+    for path in &files {
+        let src = std::fs::read_to_string(path).unwrap();
+        let relative = path.strip_prefix(&root).unwrap().display();
+        for (line, text) in sqlx_lines(&src) {
+            faults.push(format!(
+                "src/{relative}:{line} uses sqlx (`{text}`): move the statement to the feature's repo.rs, or the \
+                 step to its service.rs"
+            ));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
+
+#[test]
+fn the_sqlx_reader_numbers_lines_and_skips_test_modules() {
+    let src = "use axum::Json;\nuse sqlx::PgConnection;\nfn f() {}\n#[cfg(test)]\nmod tests { use sqlx::PgPool; }";
+    assert_eq!(sqlx_lines(src), [(2, "use sqlx::PgConnection;")]);
 }
