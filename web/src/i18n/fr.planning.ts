@@ -8,6 +8,7 @@ const planning = {
   loadingLessons: 'Chargement des séances…',
   keyboardHint:
     'Chaque séance est un bouton : Entrée l’ouvre. Flèches haut et bas : la séance précédente ou suivante du jour ; flèches gauche et droite : le jour voisin ; Début et Fin : la première et la dernière séance affichées.',
+  calendarGrid: 'Grille du planning (les flèches la font défiler)',
   toolbar: {
     label: 'Navigation dans le planning',
     previous: 'Période précédente',

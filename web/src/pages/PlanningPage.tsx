@@ -642,6 +642,7 @@ export default function PlanningPage() {
                 calendarRef={calendarRef}
                 label={title}
                 description={t('planning.keyboardHint')}
+                scrollerLabel={t('planning.calendarGrid')}
               />
             </Stack>
           </Card>

@@ -45,6 +45,8 @@ export interface EventCalendarProps {
   label?: string;
   /** How to move through it by keyboard, read by screen readers with the region's name. */
   description?: string;
+  /** Names the scrolling grid, which takes the focus so that the keyboard can scroll it. */
+  scrollerLabel: string;
 }
 
 /**
@@ -60,17 +62,31 @@ const BROKEN_SELECTOR = BROKEN_ROLES.map((role) => `[role="${role}"]`).join(',')
 const GRID_ATTRIBUTES = ['aria-colindex', 'aria-rowindex', 'aria-colcount', 'aria-rowcount', 'aria-colspan', 'aria-rowspan'];
 const GRID_SELECTOR = GRID_ATTRIBUTES.map((name) => `[${name}]`).join(',');
 
-function dropBrokenRoles(root: Element): void {
+function dropBrokenRoles(root: Element, scrollerLabel: string): void {
   for (const element of root.querySelectorAll(BROKEN_SELECTOR)) element.removeAttribute('role');
   for (const element of root.querySelectorAll(GRID_SELECTOR)) {
     for (const name of GRID_ATTRIBUTES) element.removeAttribute(name);
   }
+  makeScrollerFocusable(root, scrollerLabel);
+}
+
+/**
+ * The grid scrolls (a week of seven instructors is wider than a laptop, a day taller than a phone), and its lessons are
+ * one tab stop among many (see keyboard.ts): the scroller itself takes the focus, so that the arrow keys scroll it
+ * (WCAG 2.1.1; axe's scrollable-region-focusable). It is a plain focusable group, named, not a second landmark.
+ */
+function makeScrollerFocusable(root: Element, name: string): void {
+  for (const scroller of root.querySelectorAll('.ec-main:not([tabindex])')) {
+    scroller.setAttribute('tabindex', '0');
+    scroller.setAttribute('role', 'group');
+    scroller.setAttribute('aria-label', name);
+  }
 }
 
 /** Keeps `dropBrokenRoles` applied while the library renders (views, dates and events change). */
-function watchRoles(root: Element): () => void {
-  dropBrokenRoles(root);
-  const observer = new MutationObserver(() => dropBrokenRoles(root));
+function watchRoles(root: Element, scrollerLabel: string): () => void {
+  dropBrokenRoles(root, scrollerLabel);
+  const observer = new MutationObserver(() => dropBrokenRoles(root, scrollerLabel));
   observer.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['role', ...GRID_ATTRIBUTES] });
   return () => observer.disconnect();
 }
@@ -79,7 +95,16 @@ function setOption(calendar: Calendar, key: string, value: unknown): void {
   (calendar.setOption as (name: string, value: unknown) => Calendar)(key, value);
 }
 
-export function EventCalendar({ options, handlers, initialOptions, calendarRef, className, label, description }: EventCalendarProps) {
+export function EventCalendar({
+  options,
+  handlers,
+  initialOptions,
+  calendarRef,
+  className,
+  label,
+  description,
+  scrollerLabel,
+}: EventCalendarProps) {
   const descriptionId = useId();
   const elementRef = useRef<HTMLDivElement>(null);
   const instanceRef = useRef<Calendar | null>(null);
@@ -87,6 +112,7 @@ export function EventCalendar({ options, handlers, initialOptions, calendarRef, 
   const handlersRef = useRef<EventCalendarHandlers>(handlers);
   const sentRef = useRef<Options>({});
   const initialRef = useRef(initialOptions);
+  const scrollerLabelRef = useRef(scrollerLabel);
 
   useEffect(() => {
     handlersRef.current = handlers;
@@ -108,7 +134,7 @@ export function EventCalendar({ options, handlers, initialOptions, calendarRef, 
     instanceRef.current = calendar;
     sentRef.current = optionsRef.current;
     if (calendarRef) calendarRef.current = calendar;
-    const unwatch = watchRoles(element);
+    const unwatch = watchRoles(element, scrollerLabelRef.current);
     const removeKeys = installLessonKeys(element);
     return () => {
       unwatch();
