@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod booklet;
+pub mod device;
 pub mod documents;
 pub mod eligibility;
 pub mod email;
@@ -20,3 +21,4 @@ pub mod role;
 pub mod schedule;
 pub mod search;
 pub mod student;
+pub mod totp;

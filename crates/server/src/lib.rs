@@ -23,6 +23,7 @@ pub mod mail;
 pub mod metrics;
 pub mod planning;
 pub mod school;
+pub mod sealed;
 pub mod seed;
 pub mod state;
 pub mod students;

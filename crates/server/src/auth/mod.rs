@@ -1,6 +1,7 @@
 //! Who is calling: the session cookie becomes a `Ctx` (person, school, role), checked for CSRF on
 //! every state-changing request, and each handler states the permission it needs.
 
+pub mod account;
 pub mod idempotency;
 pub mod limiter;
 pub mod password;
@@ -8,6 +9,7 @@ pub mod rbac;
 pub mod routes;
 pub mod service;
 pub mod session;
+pub mod two_factor;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -101,16 +103,7 @@ impl FromRequestParts<AppState> for RequestMeta {
         let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let ip = peer.map(|p| client_ip(p, header("x-forwarded-for").as_deref(), &state.settings.trusted_proxies));
-        let cookie_name = state.settings.session_cookie_name();
-        let session_cookie = parts
-            .headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(k, _)| *k == cookie_name)
-            .map(|(_, v)| v.to_owned());
+        let session_cookie = cookie_value(&parts.headers, state.settings.session_cookie_name());
         Ok(RequestMeta {
             request_id: parts.headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned),
             ip,
@@ -118,6 +111,18 @@ impl FromRequestParts<AppState> for RequestMeta {
             session_cookie,
         })
     }
+}
+
+/// The value of the cookie `name` the request carries, if any.
+pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
 }
 
 /// The client address: the socket peer, unless the peer is a trusted proxy, in which case the

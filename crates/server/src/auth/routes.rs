@@ -1,20 +1,25 @@
 use axum::{
     Json,
-    extract::State,
-    http::{StatusCode, header::SET_COOKIE},
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header::SET_COOKIE},
     response::{AppendHeaders, IntoResponse, Response},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    Ctx, RequestMeta,
-    service::{self, Opened, SessionView},
-    session,
+    Ctx, RequestMeta, account, cookie_value,
+    service::{self, LoginOutcome, Opened, SessionView},
+    session::{self, SessionItem},
+    two_factor::{self, RecoveryCodes, TotpSetup},
 };
-use crate::{error::AppResult, http::json::ApiJson, state::AppState};
+use crate::{
+    error::AppResult,
+    http::{json::ApiJson, path_id},
+    state::AppState,
+};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,6 +30,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(change_password))
         .routes(routes!(forgot_password))
         .routes(routes!(reset_password))
+        .routes(routes!(login_second_factor))
+        .routes(routes!(begin_totp_setup))
+        .routes(routes!(confirm_totp))
+        .routes(routes!(disable_two_factor))
+        .routes(routes!(my_sessions, revoke_other_sessions))
+        .routes(routes!(revoke_session))
 }
 
 /// The session view with its cookie.
@@ -39,16 +50,129 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// Opens a session. Unknown e-mail and wrong password get the same 401.
+/// A right password with 2FA on: no session yet, a pending login in an HttpOnly cookie.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SecondFactorRequired {
+    /// Always true: send a code to `POST /auth/login/2fa` within five minutes.
+    pub two_factor_required: bool,
+}
+
+/// The answer of a login: the session, or the second step to take.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum LoginAnswer {
+    Session(Box<SessionView>),
+    SecondFactor(SecondFactorRequired),
+}
+
+/// Opens a session, or with 2FA on answers `{two_factor_required: true}` and no session until
+/// `POST /auth/login/2fa`. Unknown e-mail and wrong password get the same 401.
 #[utoipa::path(operation_id = "auth_login", post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = SessionView), (status = 400), (status = 401), (status = 429)))]
+    responses((status = 200, body = LoginAnswer), (status = 400), (status = 401), (status = 429)))]
 async fn login(
     State(state): State<AppState>,
     meta: RequestMeta,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Response> {
-    let opened = service::login(&state, &meta, &body.email, body.password).await?;
-    Ok(opened_response(&state, opened))
+    match service::login(&state, &meta, &body.email, body.password).await? {
+        LoginOutcome::Opened(opened) => Ok(opened_response(&state, *opened)),
+        LoginOutcome::SecondFactorRequired { challenge } => Ok(second_factor_response(&state, &challenge)),
+    }
+}
+
+/// `{two_factor_required: true}` with the pending login's cookie.
+pub fn second_factor_response(state: &AppState, challenge: &str) -> Response {
+    let cookie = two_factor::challenge_cookie(&state.settings, Some(challenge));
+    let body = SecondFactorRequired { two_factor_required: true };
+    (AppendHeaders([(SET_COOKIE, cookie)]), Json(body)).into_response()
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CodeRequest {
+    /// The 6 digits of the authenticator app, or a recovery code.
+    pub code: String,
+}
+
+/// The second step of a login with 2FA on: a code of the authenticator app or a recovery code
+/// (each usable once). Wrong codes count in the login limits.
+#[utoipa::path(operation_id = "auth_login_second_factor", post, path = "/auth/login/2fa", tag = "auth", request_body = CodeRequest,
+    responses((status = 200, body = SessionView), (status = 400), (status = 401), (status = 429)))]
+async fn login_second_factor(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CodeRequest>,
+) -> AppResult<Response> {
+    let challenge = cookie_value(&headers, two_factor::CHALLENGE_COOKIE);
+    let opened = service::login_second_factor(&state, &meta, challenge.as_deref(), &body.code).await?;
+    let mut response = opened_response(&state, opened);
+    response.headers_mut().append(SET_COOKIE, two_factor::challenge_cookie(&state.settings, None));
+    Ok(response)
+}
+
+/// Starts turning 2FA on: a new secret and its QR code, to confirm with a first code.
+#[utoipa::path(operation_id = "me_totp_setup", post, path = "/me/2fa/totp", tag = "auth",
+    responses((status = 200, body = TotpSetup), (status = 401), (status = 403), (status = 409)))]
+async fn begin_totp_setup(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<TotpSetup>> {
+    Ok(Json(account::begin_totp_setup(&state, &ctx).await?))
+}
+
+/// Turns 2FA on with a first code of the app; answers 10 recovery codes, shown this once.
+#[utoipa::path(operation_id = "me_totp_confirm", post, path = "/me/2fa/totp/confirm", tag = "auth", request_body = CodeRequest,
+    responses((status = 200, body = RecoveryCodes), (status = 400), (status = 401), (status = 403), (status = 409), (status = 422)))]
+async fn confirm_totp(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<CodeRequest>,
+) -> AppResult<Json<RecoveryCodes>> {
+    Ok(Json(account::confirm_totp(&state, &ctx, &body.code).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DisableTwoFactorRequest {
+    pub password: String,
+    /// A code of the app, or a recovery code.
+    pub code: String,
+}
+
+/// Turns 2FA off, with the password and a code.
+#[utoipa::path(operation_id = "me_two_factor_disable", delete, path = "/me/2fa", tag = "auth", request_body = DisableTwoFactorRequest,
+    responses((status = 204), (status = 400), (status = 401), (status = 403), (status = 422), (status = 429)))]
+async fn disable_two_factor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<DisableTwoFactorRequest>,
+) -> AppResult<StatusCode> {
+    account::disable_two_factor(&state, &ctx, body.password, &body.code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    pub items: Vec<SessionItem>,
+}
+
+/// The person's live sessions in every school (device, address, last use), this one first.
+#[utoipa::path(operation_id = "me_sessions_list", get, path = "/me/sessions", tag = "auth",
+    responses((status = 200, body = SessionList), (status = 401)))]
+async fn my_sessions(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<SessionList>> {
+    Ok(Json(SessionList { items: account::sessions(&state, &ctx).await? }))
+}
+
+/// Closes every session of the person but this one.
+#[utoipa::path(operation_id = "me_sessions_revoke_others", delete, path = "/me/sessions", tag = "auth",
+    responses((status = 204), (status = 401), (status = 403)))]
+async fn revoke_other_sessions(State(state): State<AppState>, ctx: Ctx) -> AppResult<StatusCode> {
+    account::revoke_other_sessions(&state, &ctx).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Closes one of the person's sessions; it stops working at its next request.
+#[utoipa::path(operation_id = "me_sessions_revoke", delete, path = "/me/sessions/{id}", tag = "auth",
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 401), (status = 403), (status = 404)))]
+async fn revoke_session(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<StatusCode> {
+    account::revoke_session(&state, &ctx, path_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Closes the current session.

@@ -11,7 +11,7 @@ use volant_domain::{
     role::Role,
 };
 
-use super::{Ctx, Persona, RequestMeta, limiter, password, persona, session};
+use super::{Ctx, Persona, RequestMeta, limiter, password, persona, session, two_factor};
 use crate::{
     audit::{self, Actor, Change},
     error::{AppError, AppResult},
@@ -58,6 +58,8 @@ pub struct SessionView {
     pub student_id: Option<Uuid>,
     /// The demo's mailbox (`/demo/mails`) is open: a local profile, never production.
     pub demo_mails: bool,
+    /// The person logs in with a second factor (an authenticator app).
+    pub two_factor_enabled: bool,
 }
 
 /// A session just opened: what to answer, and the cookie to set.
@@ -101,6 +103,7 @@ pub async fn session_view(
 ) -> AppResult<SessionView> {
     let mut tx = state.pool.begin().await?;
     let memberships = memberships_of(&mut tx, user).await?;
+    let two_factor_enabled = two_factor::enabled(&mut tx, user).await?;
     let (email, display_name): (String, String) =
         sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1").bind(user.0).fetch_one(&mut *tx).await?;
     let (name, timezone): (String, String) =
@@ -117,6 +120,7 @@ pub async fn session_view(
         instructor_id,
         student_id,
         demo_mails: state.settings.profile.is_local(),
+        two_factor_enabled,
     })
 }
 
@@ -159,12 +163,7 @@ pub async fn authenticate(
     password_text: String,
 ) -> AppResult<UserId> {
     let settings = &state.settings;
-    let email_key = limiter::email_key(email);
-    let ip_key = limiter::ip_key(meta.ip);
-    let mut limits = vec![(email_key.clone(), settings.login_limit_per_email)];
-    if let Some(k) = &ip_key {
-        limits.push((k.clone(), settings.login_limit_per_ip));
-    }
+    let limits = login_limits(state, meta, email);
     limiter::check(&state.pool, settings, &limits).await?;
     let user: Option<(Uuid, Option<String>)> = match Email::parse(email) {
         Ok(e) => {
@@ -178,26 +177,90 @@ pub async fn authenticate(
     let stored = user.as_ref().and_then(|(_, h)| h.clone());
     let ok = password::verify(password_text, stored, settings.argon2_memory_kib).await?;
     match user {
-        Some((id, _)) if ok => {
-            limiter::clear(&state.pool, &email_key).await?;
-            Ok(id.into())
-        }
+        Some((id, _)) if ok => Ok(id.into()),
         _ => {
-            let keys: Vec<String> = std::iter::once(email_key).chain(ip_key).collect();
-            limiter::record_failure(&state.pool, settings.login_window, &keys).await?;
+            limiter::record_failure(&state.pool, settings.login_window, &keys_of(&limits)).await?;
             Err(AppError::Unauthorized(BAD_CREDENTIALS.into()))
         }
     }
 }
 
-pub async fn login(state: &AppState, meta: &RequestMeta, email: &str, password_text: String) -> AppResult<Opened> {
+/// The failed-login limits a login attempt counts against: its e-mail's and its address's. A
+/// wrong second-factor code counts there too, so the code cannot be guessed beside the password.
+pub fn login_limits(state: &AppState, meta: &RequestMeta, email: &str) -> Vec<(String, u32)> {
+    let settings = &state.settings;
+    let mut limits = vec![(limiter::email_key(email), settings.login_limit_per_email)];
+    if let Some(k) = limiter::ip_key(meta.ip) {
+        limits.push((k, settings.login_limit_per_ip));
+    }
+    limits
+}
+
+fn keys_of(limits: &[(String, u32)]) -> Vec<String> {
+    limits.iter().map(|(k, _)| k.clone()).collect()
+}
+
+/// What a right password opens: a session, or, with 2FA on, a pending login (its cookie value).
+pub enum LoginOutcome {
+    Opened(Box<Opened>),
+    SecondFactorRequired { challenge: String },
+}
+
+pub async fn login(
+    state: &AppState,
+    meta: &RequestMeta,
+    email: &str,
+    password_text: String,
+) -> AppResult<LoginOutcome> {
     let user = authenticate(state, meta, email, password_text).await?;
     let mut tx = state.pool.begin().await?;
-    let first = memberships_of(&mut tx, user).await?.into_iter().next();
+    let first = first_membership(&mut tx, user).await?;
+    if two_factor::enabled(&mut tx, user).await? {
+        let challenge = two_factor::open_challenge(&mut tx, user).await?;
+        tx.commit().await?;
+        return Ok(LoginOutcome::SecondFactorRequired { challenge });
+    }
     tx.commit().await?;
-    // A person without an active membership cannot use Volant: same answer as a bad password.
-    let m = first.ok_or_else(|| AppError::Unauthorized(BAD_CREDENTIALS.into()))?;
-    open_session(state, meta, user, m.tenant_id.into(), m.role, "session.login").await
+    limiter::clear(&state.pool, &limiter::email_key(email)).await?;
+    let opened = open_session(state, meta, user, first.tenant_id.into(), first.role, "session.login").await?;
+    Ok(LoginOutcome::Opened(Box::new(opened)))
+}
+
+/// A person without an active membership cannot use Volant: same answer as a bad password.
+async fn first_membership(conn: &mut PgConnection, user: UserId) -> AppResult<MembershipView> {
+    let first = memberships_of(conn, user).await?.into_iter().next();
+    first.ok_or_else(|| AppError::Unauthorized(BAD_CREDENTIALS.into()))
+}
+
+/// The second step of a login with 2FA on: the pending login's cookie and a code (authenticator
+/// or recovery). A wrong code counts against the login limits; the pending login stays usable
+/// until it expires or the limits are reached.
+pub async fn login_second_factor(
+    state: &AppState,
+    meta: &RequestMeta,
+    challenge: Option<&str>,
+    code: &str,
+) -> AppResult<Opened> {
+    let expired = || AppError::Unauthorized(two_factor::CHALLENGE_EXPIRED.into());
+    let challenge = challenge.ok_or_else(expired)?;
+    let mut tx = state.pool.begin().await?;
+    let (user, email) = two_factor::challenged(&mut tx, challenge).await?.ok_or_else(expired)?;
+    let limits = login_limits(state, meta, &email);
+    limiter::check(&state.pool, &state.settings, &limits).await?;
+    let Some(factor) = two_factor::spend(&mut tx, &state.settings, user, code).await? else {
+        tx.rollback().await?;
+        limiter::record_failure(&state.pool, state.settings.login_window, &keys_of(&limits)).await?;
+        return Err(AppError::Unauthorized(two_factor::WRONG_CODE.into()));
+    };
+    two_factor::close_challenge(&mut tx, challenge).await?;
+    let first = first_membership(&mut tx, user).await?;
+    tx.commit().await?;
+    limiter::clear(&state.pool, &limiter::email_key(&email)).await?;
+    let action = match factor {
+        two_factor::Factor::Authenticator => "session.login",
+        two_factor::Factor::RecoveryCode => "session.login_with_recovery_code",
+    };
+    open_session(state, meta, user, first.tenant_id.into(), first.role, action).await
 }
 
 pub async fn switch_tenant(state: &AppState, ctx: &Ctx, tenant: Uuid) -> AppResult<Opened> {

@@ -137,3 +137,59 @@ pub fn clear_cookie(settings: &Settings) -> HeaderValue {
     let text = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", settings.session_cookie_name());
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
 }
+
+/// A live session of a person, as "Mes sessions" lists it.
+#[derive(Debug, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SessionItem {
+    pub id: uuid::Uuid,
+    /// The school the session is open in.
+    pub tenant_name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// To the minute (the server notes activity at most once a minute).
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The browser and system, in words ("Firefox sur Windows").
+    #[sqlx(skip)]
+    pub device: String,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// The person's live sessions in every school, the latest used first.
+pub async fn list_for_user(
+    conn: &mut PgConnection,
+    user: UserId,
+    current: &[u8],
+    idle_secs: f64,
+) -> Result<Vec<SessionItem>, AppError> {
+    let mut items: Vec<SessionItem> = sqlx::query_as(
+        "SELECT s.public_id AS id, t.name AS tenant_name, s.created_at, s.last_seen_at, s.ip, s.user_agent,
+                s.id_hash = $2 AS current
+           FROM sessions s JOIN tenants t ON t.id = s.tenant_id
+          WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+            AND s.last_seen_at > now() - make_interval(secs => $3)
+          ORDER BY s.id_hash = $2 DESC, s.last_seen_at DESC",
+    )
+    .bind(user.0)
+    .bind(current)
+    .bind(idle_secs)
+    .fetch_all(conn)
+    .await?;
+    for item in &mut items {
+        item.device = volant_domain::device::label(item.user_agent.as_deref());
+    }
+    Ok(items)
+}
+
+/// Revokes one of the person's live sessions by its public id; false when there is none.
+pub async fn revoke_by_public_id(conn: &mut PgConnection, user: UserId, id: uuid::Uuid) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND public_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(user.0)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

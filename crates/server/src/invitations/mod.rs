@@ -20,9 +20,9 @@ use crate::{
     audit::{self, Actor, Change},
     auth::{
         Ctx, Permission, RequestMeta, password,
-        routes::opened_response,
-        service::{self, SessionView, parse_role},
-        session,
+        routes::{LoginAnswer, opened_response, second_factor_response},
+        service::{self, parse_role},
+        session, two_factor,
     },
     db,
     error::{AppError, AppResult},
@@ -271,7 +271,7 @@ pub struct AcceptInvitation {
 
 /// Accepts an invitation and opens a session in the school.
 #[utoipa::path(operation_id = "invitations_accept", post, path = "/invitations/accept", tag = "users", request_body = AcceptInvitation,
-    responses((status = 200, body = SessionView), (status = 400), (status = 401), (status = 429)))]
+    responses((status = 200, body = LoginAnswer), (status = 400), (status = 401), (status = 429)))]
 async fn accept(
     State(state): State<AppState>,
     meta: RequestMeta,
@@ -317,6 +317,13 @@ async fn accept(
     let change =
         Change { action: "invitation.accept", entity: "invitation", entity_id: Some(p.id), before: None, after: None };
     audit::record(&mut tx, &actor, change).await?;
+    // A person with 2FA on proves the second factor too, as at any login: the membership is
+    // added, and the session opens at `POST /auth/login/2fa`.
+    if existing.is_some() && two_factor::enabled(&mut tx, user).await? {
+        let challenge = two_factor::open_challenge(&mut tx, user).await?;
+        tx.commit().await?;
+        return Ok(second_factor_response(&state, &challenge));
+    }
     tx.commit().await?;
     let opened = service::open_after_invitation(&state, &meta, user, p.tenant_id.into(), p.role).await?;
     Ok(opened_response(&state, opened))

@@ -488,6 +488,8 @@ pub struct Fixtures {
     pub change_request: String,
     pub exam: String,
     pub exam_place: String,
+    /// A session of the school's ADMIN (its public id).
+    pub session: String,
 }
 
 impl TestApp {
@@ -593,6 +595,7 @@ impl TestApp {
             change_request,
             exam,
             exam_place,
+            session: admin.json("/api/v1/me/sessions").await["items"][0]["id"].as_str().unwrap().to_owned(),
         }
     }
 }
@@ -642,6 +645,8 @@ impl Fixtures {
             &self.exam
         } else if template.starts_with("/api/v1/exam-places/") {
             &self.exam_place
+        } else if template.starts_with("/api/v1/me/sessions/") {
+            &self.session
         } else {
             panic!("no fixture for {template}: add one")
         };

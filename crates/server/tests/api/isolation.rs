@@ -7,7 +7,17 @@ use crate::helpers::*;
 
 /// Tables without a school: read before a school is known (login, cookie, tokens), or shared by
 /// the platform. Everything else carries `tenant_id`.
-const GLOBAL_TABLES: &[&str] = &["_sqlx_migrations", "tenants", "users", "login_failures", "password_resets"];
+const GLOBAL_TABLES: &[&str] = &[
+    "_sqlx_migrations",
+    "tenants",
+    "users",
+    "login_failures",
+    "password_resets",
+    "login_challenges", // a password checked, the second factor awaited: before any school
+    // A person's second factor, across their schools (narrowed by RLS to the person acting).
+    "user_totp",
+    "user_recovery_codes",
+];
 /// Tables that carry `tenant_id` yet are global (no RLS), each for a stated reason (ADR 0002).
 const GLOBAL_WITH_TENANT_ID: &[&str] = &[
     "sessions",    // looked up by cookie before the school is known

@@ -20,3 +20,4 @@ mod resources;
 mod seed;
 mod settings;
 mod students;
+mod two_factor;

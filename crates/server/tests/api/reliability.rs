@@ -675,6 +675,8 @@ async fn every_state_change_without_the_csrf_token_is_refused_and_changes_nothin
     // Requests without a session (no cookie to ride on) are exempt.
     let exempt = [
         "/api/v1/auth/login",
+        // Rides on the pending login's cookie, which is SameSite=Strict: no other site can send it.
+        "/api/v1/auth/login/2fa",
         "/api/v1/auth/password/forgot",
         "/api/v1/auth/password/reset",
         "/api/v1/invitations/accept",

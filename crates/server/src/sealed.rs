@@ -1,0 +1,103 @@
+//! Secrets the server must read back (a TOTP secret today, connector credentials later), sealed
+//! at rest: AES-256-GCM under a key derived from `VOLANT_SECRET_KEY` for one purpose
+//! (HKDF-SHA256), so a copy of the database alone opens nothing and one purpose's key opens no
+//! other's. The record a value belongs to is bound as associated data: a sealed value copied
+//! onto another person's row does not open there.
+//!
+//! Layout: one version byte (the key generation, for a future rotation), the 12-byte random
+//! nonce, then the ciphertext with its 16-byte tag.
+
+use aes_gcm::{
+    Aes256Gcm, KeyInit, Nonce,
+    aead::{Aead, Payload},
+};
+use hkdf::Hkdf;
+use rand::RngCore;
+use sha2::Sha256;
+
+use crate::error::AppError;
+
+const VERSION: u8 = 1;
+const NONCE_BYTES: usize = 12;
+
+/// What a sealed value is for: each purpose has its own key.
+#[derive(Clone, Copy, Debug)]
+pub enum Purpose {
+    TotpSecret,
+}
+
+impl Purpose {
+    fn label(self) -> &'static [u8] {
+        match self {
+            Purpose::TotpSecret => b"volant/sealed/totp-secret/v1",
+        }
+    }
+}
+
+pub struct Sealer {
+    cipher: Aes256Gcm,
+}
+
+impl Sealer {
+    pub fn new(secret_key: &str, purpose: Purpose) -> Sealer {
+        let mut key = [0u8; 32];
+        // 32 bytes is far below HKDF-SHA256's limit (255 × 32): expansion cannot fail.
+        let _ = Hkdf::<Sha256>::new(None, secret_key.as_bytes()).expand(purpose.label(), &mut key);
+        Sealer { cipher: Aes256Gcm::new(&key.into()) }
+    }
+
+    pub fn seal(&self, plaintext: &[u8], bound_to: &[u8]) -> Result<Vec<u8>, AppError> {
+        let mut nonce = [0u8; NONCE_BYTES];
+        rand::rng().fill_bytes(&mut nonce);
+        let sealed = self
+            .cipher
+            .encrypt(&Nonce::from(nonce), Payload { msg: plaintext, aad: bound_to })
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("sealing failed")))?;
+        Ok([&[VERSION][..], &nonce, &sealed].concat())
+    }
+
+    /// The plaintext, or an internal error: a value that does not open was altered, moved to
+    /// another record, or sealed under another `VOLANT_SECRET_KEY`.
+    pub fn open(&self, sealed: &[u8], bound_to: &[u8]) -> Result<Vec<u8>, AppError> {
+        let broken =
+            || AppError::Internal(anyhow::anyhow!("a sealed value does not open (altered, moved or another key)"));
+        let (&version, rest) = sealed.split_first().ok_or_else(broken)?;
+        if version != VERSION || rest.len() < NONCE_BYTES {
+            return Err(broken());
+        }
+        let (nonce, ciphertext) = rest.split_at(NONCE_BYTES);
+        let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| broken())?;
+        self.cipher.decrypt(&Nonce::from(nonce), Payload { msg: ciphertext, aad: bound_to }).map_err(|_| broken())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "a-test-key-of-at-least-thirty-two-characters";
+
+    #[test]
+    fn opens_what_it_sealed_and_nothing_moved_or_altered() {
+        let sealer = Sealer::new(KEY, Purpose::TotpSecret);
+        let sealed = sealer.seal(b"12345678901234567890", b"user-a").unwrap();
+        assert!(!sealed.windows(20).any(|w| w == b"12345678901234567890"), "the plaintext is not stored");
+        assert_eq!(sealer.open(&sealed, b"user-a").unwrap(), b"12345678901234567890");
+        assert!(sealer.open(&sealed, b"user-b").is_err(), "bound to its record");
+        let mut altered = sealed.clone();
+        *altered.last_mut().unwrap() ^= 1;
+        assert!(sealer.open(&altered, b"user-a").is_err());
+        assert!(
+            Sealer::new("another-key-of-at-least-thirty-two-chars", Purpose::TotpSecret)
+                .open(&sealed, b"user-a")
+                .is_err()
+        );
+        assert!(sealer.open(&[], b"user-a").is_err());
+    }
+
+    #[test]
+    fn never_seals_twice_alike() {
+        let sealer = Sealer::new(KEY, Purpose::TotpSecret);
+        assert_ne!(sealer.seal(b"same", b"x").unwrap(), sealer.seal(b"same", b"x").unwrap());
+    }
+}

@@ -1,0 +1,215 @@
+//! Staff two-factor authentication and sessions (SPEC § 6.11, issue #28): codes computed here from
+//! the secret the server gave, as an authenticator app would.
+
+use chrono::Utc;
+use reqwest::Method;
+use serde_json::{Value, json};
+use volant_domain::{role::Role, totp};
+
+use crate::helpers::*;
+
+fn secret_of(setup: &Value) -> Vec<u8> {
+    totp::from_base32(setup["secret"].as_str().unwrap()).unwrap()
+}
+
+/// The code of the current step, shifted by `steps` (what the app shows now, or 30 s later).
+fn code(secret: &[u8], steps: i64) -> String {
+    totp::code_at_step(secret, totp::step_at(Utc::now().timestamp()) + steps)
+}
+
+/// A code that is none of those accepted around now.
+fn wrong_code(secret: &[u8]) -> String {
+    let near: Vec<String> = (-1..=1).map(|s| code(secret, s)).collect();
+    (0..).map(|n| format!("{:06}", (n * 7919) % 1_000_000)).find(|c| !near.contains(c)).unwrap()
+}
+
+/// Turns 2FA on for `api`'s person; answers the secret and the recovery codes.
+async fn enable(api: &Api) -> (Vec<u8>, Vec<String>) {
+    let setup: Value = api.post("/api/v1/me/2fa/totp", &json!({})).await.json().await.unwrap();
+    let secret = secret_of(&setup);
+    let r = api.post("/api/v1/me/2fa/totp/confirm", &json!({"code": code(&secret, 0)})).await;
+    assert_eq!(r.status(), 200);
+    let codes: Value = r.json().await.unwrap();
+    let codes = codes["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+    (secret, codes)
+}
+
+/// Logs in with the password; asserts the second step is asked and no session is open yet.
+async fn first_step(app: &TestApp, email: &str) -> Api {
+    let api = app.anonymous();
+    let r = api.post("/api/v1/auth/login", &json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body, json!({"two_factor_required": true}), "no session, no CSRF token before the second step");
+    assert_eq!(api.get("/api/v1/me").await.status(), 401, "no session before the second step");
+    api
+}
+
+async fn second_step(mut api: Api, typed: &str) -> Result<Api, u16> {
+    let r = api.post("/api/v1/auth/login/2fa", &json!({"code": typed})).await;
+    if r.status() != 200 {
+        return Err(r.status().as_u16());
+    }
+    let body: Value = r.json().await.unwrap();
+    api.csrf = Some(body["csrf_token"].as_str().unwrap().to_owned());
+    assert_eq!(api.get("/api/v1/me").await.status(), 200);
+    Ok(api)
+}
+
+async fn audit_actions(app: &TestApp, tenant: volant_domain::ids::TenantId) -> Vec<String> {
+    let mut conn = app.owner_conn().await;
+    sqlx::query("SELECT set_config('app.tenant_id', $1, false)")
+        .bind(tenant.to_string())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT action FROM audit_log WHERE tenant_id = $1 ORDER BY seq")
+        .bind(tenant.0)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_turns_2fa_on_then_logs_in_in_two_steps_and_codes_are_spent_once() {
+    let app = spawn_app().await;
+    let schools = app.seed_schools().await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let setup: Value = admin.post("/api/v1/me/2fa/totp", &json!({})).await.json().await.unwrap();
+    let secret = secret_of(&setup);
+    assert_eq!(secret.len(), totp::SECRET_BYTES);
+    let uri = setup["otpauth_uri"].as_str().unwrap();
+    assert!(uri.starts_with("otpauth://totp/Volant:admin@a.test?secret="), "{uri}");
+    assert!(setup["qr_svg"].as_str().unwrap().contains("<svg"));
+    // Row-level security shows an authenticator only to work done for its person, and what is
+    // stored is sealed: the secret's bytes are not in it.
+    let mut conn = app.owner_conn().await;
+    let read = "SELECT sealed_secret FROM user_totp";
+    let stored: Vec<Vec<u8>> = sqlx::query_scalar(read).fetch_all(&mut conn).await.unwrap();
+    assert!(stored.is_empty(), "nobody's authenticator is visible without acting for them");
+    let me = admin.json("/api/v1/me").await["user"]["id"].as_str().unwrap().to_owned();
+    sqlx::query("SELECT set_config('app.user_id', $1, false)").bind(&me).execute(&mut conn).await.unwrap();
+    let stored: Vec<Vec<u8>> = sqlx::query_scalar(read).fetch_all(&mut conn).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].windows(secret.len()).any(|w| w == secret.as_slice()), "sealed at rest");
+
+    // A wrong first code keeps 2FA off, under the field.
+    let r = admin.post("/api/v1/me/2fa/totp/confirm", &json!({"code": wrong_code(&secret)})).await;
+    assert_eq!(problem(r, 400).await["errors"][0]["field"], "code");
+    assert_eq!(admin.json("/api/v1/me").await["two_factor_enabled"], false);
+    let r = admin.post("/api/v1/me/2fa/totp/confirm", &json!({"code": code(&secret, 0)})).await;
+    let codes: Value = r.json().await.unwrap();
+    let codes: Vec<String> = codes["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().into()).collect();
+    assert_eq!(codes.len(), 10);
+    assert_eq!(admin.json("/api/v1/me").await["two_factor_enabled"], true);
+    problem(admin.post("/api/v1/me/2fa/totp", &json!({})).await, 409).await;
+
+    // The password alone opens nothing; the code used to confirm (same step) is spent.
+    let pending = first_step(&app, "admin@a.test").await;
+    assert_eq!(second_step(pending, &code(&secret, 0)).await.err(), Some(401), "a replayed code is refused");
+    let pending = first_step(&app, "admin@a.test").await;
+    let logged = second_step(pending, &code(&secret, 1)).await.expect("the next step's code opens a session");
+    assert_eq!(logged.json("/api/v1/me").await["user"]["email"], "admin@a.test");
+    let pending = first_step(&app, "admin@a.test").await;
+    assert_eq!(second_step(pending, &code(&secret, 1)).await.err(), Some(401), "spent once");
+
+    // A recovery code, typed loosely, works once.
+    let pending = first_step(&app, "admin@a.test").await;
+    second_step(pending, &format!(" {} ", codes[0].to_lowercase())).await.expect("a recovery code");
+    let pending = first_step(&app, "admin@a.test").await;
+    assert_eq!(second_step(pending, &codes[0]).await.err(), Some(401), "a recovery code is single-use");
+
+    // Without the pending login's cookie there is nothing to complete.
+    let r = app.anonymous().post("/api/v1/auth/login/2fa", &json!({"code": code(&secret, 1)})).await;
+    assert!(problem(r, 401).await["detail"].as_str().unwrap().contains("expiré"));
+
+    let actions = audit_actions(&app, schools.a).await;
+    for action in ["user.two_factor_enabled", "session.login_with_recovery_code"] {
+        assert!(actions.iter().any(|a| a == action), "{action} audited: {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_codes_count_in_the_login_limits() {
+    let app = spawn_app_with(&[("VOLANT_LOGIN_LIMIT_PER_EMAIL", "3")], Default::default()).await;
+    app.seed_schools().await;
+    let (secret, _) = enable(&app.login_as(Role::Secretary, 'a').await).await;
+    let pending = first_step(&app, "secretary@a.test").await;
+    for _ in 0..3 {
+        let r = pending.post("/api/v1/auth/login/2fa", &json!({"code": wrong_code(&secret)})).await;
+        assert_eq!(r.status(), 401);
+    }
+    let r = pending.post("/api/v1/auth/login/2fa", &json!({"code": code(&secret, 1)})).await;
+    assert_eq!(r.status(), 429, "even a right code waits once the limit is reached");
+    assert!(r.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn turning_2fa_off_takes_the_password_and_a_code() {
+    let app = spawn_app().await;
+    let schools = app.seed_schools().await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let (secret, codes) = enable(&admin).await;
+    let off = |password: &str, code: &str| json!({"password": password, "code": code});
+    let r = admin.send(Method::DELETE, "/api/v1/me/2fa", Some(&off("faux", &code(&secret, 1)))).await;
+    assert_eq!(problem(r, 400).await["errors"][0]["field"], "password");
+    let r = admin.send(Method::DELETE, "/api/v1/me/2fa", Some(&off(PASSWORD, &wrong_code(&secret)))).await;
+    assert_eq!(problem(r, 400).await["errors"][0]["field"], "code");
+    assert_eq!(admin.json("/api/v1/me").await["two_factor_enabled"], true);
+    let r = admin.send(Method::DELETE, "/api/v1/me/2fa", Some(&off(PASSWORD, &codes[3]))).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(admin.json("/api/v1/me").await["two_factor_enabled"], false);
+    app.login("admin@a.test").await;
+    assert!(audit_actions(&app, schools.a).await.iter().any(|a| a == "user.two_factor_disabled"));
+}
+
+#[tokio::test]
+async fn an_invitation_does_not_skip_the_second_factor() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let (secret, _) = enable(&app.login_as(Role::Instructor, 'a').await).await;
+    let admin_b = app.login_as(Role::Admin, 'b').await;
+    let r = admin_b.post("/api/v1/invitations", &json!({"email": "instructor@a.test", "role": "SECRETARY"})).await;
+    assert_eq!(r.status(), 201);
+    let mail = app.smtp.wait_for("instructor@a.test").await;
+    let token = link_in(&mail, &app.base).split("token=").nth(1).unwrap().trim().to_owned();
+    let api = app.anonymous();
+    let r = api.post("/api/v1/invitations/accept", &json!({"token": token, "password": PASSWORD})).await;
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({"two_factor_required": true}));
+    assert_eq!(api.get("/api/v1/me").await.status(), 401);
+    let api = second_step(api, &code(&secret, 1)).await.expect("the second step");
+    let me = api.json("/api/v1/me").await;
+    assert_eq!(me["memberships"].as_array().unwrap().len(), 2, "the invitation was accepted");
+}
+
+#[tokio::test]
+async fn a_person_lists_their_sessions_and_revokes_one_or_all_others() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let phone = app.login("admin@a.test").await;
+    let laptop = app.login("admin@a.test").await;
+    let tablet = app.login("admin@a.test").await;
+    let list = laptop.json("/api/v1/me/sessions").await;
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0]["current"], true, "this one first");
+    assert!(items[1..].iter().all(|s| s["current"] == false));
+    assert_eq!(items[0]["tenant_name"], "École A");
+    assert!(items[0]["device"].is_string() && items[0]["last_seen_at"].is_string());
+    // Another person's session is not mine to close: 404, and it still works.
+    let other = app.login("admin@b.test").await;
+    let other_id = other.json("/api/v1/me/sessions").await["items"][0]["id"].as_str().unwrap().to_owned();
+    let r = laptop.send(Method::DELETE, &format!("/api/v1/me/sessions/{other_id}"), None).await;
+    problem(r, 404).await;
+    assert_eq!(other.get("/api/v1/me").await.status(), 200);
+    // Closing the phone's session takes effect on its next request.
+    let phone_id = phone.json("/api/v1/me/sessions").await["items"][0]["id"].as_str().unwrap().to_owned();
+    let r = laptop.send(Method::DELETE, &format!("/api/v1/me/sessions/{phone_id}"), None).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(phone.get("/api/v1/me").await.status(), 401);
+    problem(laptop.send(Method::DELETE, &format!("/api/v1/me/sessions/{phone_id}"), None).await, 404).await;
+    // All others.
+    assert_eq!(laptop.send(Method::DELETE, "/api/v1/me/sessions", None).await.status(), 204);
+    assert_eq!(tablet.get("/api/v1/me").await.status(), 401);
+    assert_eq!(laptop.json("/api/v1/me/sessions").await["items"].as_array().unwrap().len(), 1);
+}
