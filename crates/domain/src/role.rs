@@ -48,6 +48,30 @@ impl fmt::Display for Role {
     }
 }
 
+/// Which roles of a school must log in with a second factor (a school setting).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TwoFactorRule {
+    /// Each person chooses.
+    #[default]
+    Optional,
+    /// Administrators must: they read every file and, with billing, the money.
+    Admins,
+    /// Administrators and the secretariat must.
+    Office,
+}
+
+impl TwoFactorRule {
+    pub fn requires(self, role: Role) -> bool {
+        match self {
+            TwoFactorRule::Optional => false,
+            TwoFactorRule::Admins => role == Role::Admin,
+            TwoFactorRule::Office => role.is_office(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("rôle inconnu : {0}")]
 pub struct UnknownRole(String);
@@ -70,5 +94,18 @@ mod tests {
             assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{}\"", role.as_str()));
         }
         assert!("admin".parse::<Role>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod two_factor_rule_tests {
+    use super::*;
+
+    #[test]
+    fn names_who_must_use_a_second_factor() {
+        let who = |rule: TwoFactorRule| Role::ALL.into_iter().filter(|r| rule.requires(*r)).collect::<Vec<_>>();
+        assert!(who(TwoFactorRule::Optional).is_empty());
+        assert_eq!(who(TwoFactorRule::Admins), [Role::Admin]);
+        assert_eq!(who(TwoFactorRule::Office), [Role::Admin, Role::Secretary]);
     }
 }

@@ -56,6 +56,10 @@ pub enum AppError {
     Unauthorized(String),
     #[error("forbidden")]
     Forbidden(String),
+    /// The school requires a second factor for the caller's role, and this session was opened
+    /// without one: only the account's security pages answer until it is set up.
+    #[error("second factor required")]
+    SecondFactorRequired,
     #[error("not found")]
     NotFound,
     #[error("conflict")]
@@ -112,7 +116,7 @@ impl AppError {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::SecondFactorRequired => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } | AppError::Duplicate { .. } => StatusCode::CONFLICT,
             AppError::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
@@ -133,6 +137,12 @@ impl AppError {
             AppError::BadRequest { detail, .. } => ("invalid-input", "Requête invalide", detail.clone()),
             AppError::Unauthorized(d) => ("unauthenticated", "Non connecté", d.clone()),
             AppError::Forbidden(d) => ("forbidden", "Accès refusé", d.clone()),
+            AppError::SecondFactorRequired => (
+                "second-factor-required",
+                "Double authentification requise",
+                "Votre école exige la double authentification pour votre rôle : activez-la dans « Mon compte », puis continuez."
+                    .into(),
+            ),
             AppError::NotFound => {
                 ("not-found", "Introuvable", "Cette ressource n'existe pas ou ne vous est pas accessible.".into())
             }

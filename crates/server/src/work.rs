@@ -34,10 +34,16 @@ pub struct Work {
 
 impl Ctx {
     /// Refuses with 403 unless the caller's role holds `permission`, then opens the work.
+    /// Also refuses (403 `second-factor-required`) the work of a session opened without a second
+    /// factor when the school requires one for the caller's role; the account's own pages (`/me`,
+    /// 2FA setup, sessions) do not open work, so they stay reachable to set it up.
     pub async fn begin(&self, state: &AppState, permission: Permission) -> AppResult<Work> {
         self.require(permission)?;
         let mut tx = db::begin_tenant(&state.pool, self.tenant_id).await?;
         let (school, viewer) = load(&mut tx, self.tenant_id, self.role, Some(self.user_id.0)).await?;
+        if school.settings.two_factor.requires(self.role) && !self.second_factor {
+            return Err(AppError::SecondFactorRequired);
+        }
         Ok(Work { tx, viewer, school, actor: self.actor() })
     }
 }

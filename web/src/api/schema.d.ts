@@ -2734,6 +2734,11 @@ export interface components {
              *     ]
              */
             opening_hours: components["schemas"]["WeeklyRange"][];
+            /**
+             * @description Which roles must log in with a second factor (an authenticator app).
+             * @default optional
+             */
+            two_factor: components["schemas"]["TwoFactorRule"];
         };
         /** @description A right password with 2FA on: no session yet, a pending login in an HttpOnly cookie. */
         SecondFactorRequired: {
@@ -3083,6 +3088,11 @@ export interface components {
              *     ]
              */
             opening_hours: components["schemas"]["WeeklyRange"][];
+            /**
+             * @description Which roles must log in with a second factor (an authenticator app).
+             * @default optional
+             */
+            two_factor: components["schemas"]["TwoFactorRule"];
             /** Format: int32 */
             version: number;
         };
@@ -3229,6 +3239,11 @@ export interface components {
              *     ]
              */
             opening_hours: components["schemas"]["WeeklyRange"][];
+            /**
+             * @description Which roles must log in with a second factor (an authenticator app).
+             * @default optional
+             */
+            two_factor: components["schemas"]["TwoFactorRule"];
             /** Format: int32 */
             version: number;
         };
@@ -3423,6 +3438,11 @@ export interface components {
         };
         /** @enum {string} */
         TrainingMode: "traditional" | "aac" | "supervised";
+        /**
+         * @description Which roles of a school must log in with a second factor (a school setting).
+         * @enum {string}
+         */
+        TwoFactorRule: "optional" | "admins" | "office";
         UpdateMember: {
             active?: boolean | null;
             role?: components["schemas"]["Role"] | null;

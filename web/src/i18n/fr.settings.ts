@@ -7,6 +7,15 @@ const settings = {
   lateCancelHours: "Délai d'annulation sans frais (heures)",
   lateCancelHoursHelp: 'Une annulation par l’élève avec un préavis plus court est tardive.',
   chargeLate: 'Décompter les heures des annulations tardives et des absences',
+  security: 'Sécurité des comptes',
+  twoFactor: 'Double authentification (application de codes)',
+  twoFactorHelp:
+    "Obligatoire : à sa prochaine connexion, la personne concernée l'active dans « Mon compte » avant de pouvoir travailler.",
+  twoFactorRules: {
+    optional: 'Au choix de chacun',
+    admins: 'Obligatoire pour les administrateurs',
+    office: 'Obligatoire pour les administrateurs et le secrétariat',
+  },
   rules: 'Règles de réservation',
   antsRule: 'Dossier ANTS non validé',
   bookletRule: "Livret incomplet à l'examen pratique",

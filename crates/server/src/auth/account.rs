@@ -35,6 +35,8 @@ pub async fn begin_totp_setup(state: &AppState, ctx: &Ctx) -> AppResult<TotpSetu
 pub async fn confirm_totp(state: &AppState, ctx: &Ctx, code: &str) -> AppResult<RecoveryCodes> {
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     let codes = two_factor::confirm(&mut tx, &state.settings, ctx.user_id, code).await?;
+    // This session has just proved the authenticator: a school that requires 2FA lets it work.
+    session::set_second_factor(&mut tx, ctx.user_id, Some(&ctx.session_hash), true).await?;
     audit_security_event(&mut tx, ctx, "user.two_factor_enabled").await?;
     tx.commit().await?;
     Ok(codes)
@@ -64,6 +66,7 @@ pub async fn disable_two_factor(state: &AppState, ctx: &Ctx, password_text: Stri
         return Err(failed("code", two_factor::WRONG_CODE));
     }
     two_factor::remove(&mut tx, ctx.user_id).await?;
+    session::set_second_factor(&mut tx, ctx.user_id, None, false).await?;
     audit_security_event(&mut tx, ctx, "user.two_factor_disabled").await?;
     tx.commit().await?;
     Ok(())

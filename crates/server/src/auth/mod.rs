@@ -36,6 +36,8 @@ pub struct Ctx {
     pub role: Role,
     pub csrf_token: String,
     pub session_hash: Vec<u8>,
+    /// The session was opened with a second factor (see `work::Ctx::begin`).
+    pub second_factor: bool,
     pub meta: RequestMeta,
 }
 
@@ -166,6 +168,7 @@ impl FromRequestParts<AppState> for Ctx {
             role: found.role,
             csrf_token: found.csrf_token,
             session_hash: found.id_hash,
+            second_factor: found.second_factor,
             meta,
         })
     }

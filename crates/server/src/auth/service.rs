@@ -11,7 +11,11 @@ use volant_domain::{
     role::Role,
 };
 
-use super::{Ctx, Persona, RequestMeta, limiter, password, persona, session, two_factor};
+use super::{
+    Ctx, Persona, RequestMeta, limiter, password, persona,
+    session::{self, NewSession},
+    two_factor,
+};
 use crate::{
     audit::{self, Actor, Change},
     error::{AppError, AppResult},
@@ -126,19 +130,13 @@ pub async fn session_view(
 
 /// Opens a session in `tenant` (a new id every time: rotation), revoking the cookie the request
 /// came with, and audits it in that school.
-async fn open_session(
-    state: &AppState,
-    meta: &RequestMeta,
-    user: UserId,
-    tenant: TenantId,
-    role: Role,
-    action: &str,
-) -> AppResult<Opened> {
+async fn open_session(state: &AppState, new: NewSession<'_>, action: &str) -> AppResult<Opened> {
+    let NewSession { user, tenant, role, meta, .. } = new;
     let mut tx = state.pool.begin().await?;
     if let Some(old) = &meta.session_cookie {
         session::revoke(&mut tx, &session::token_hash(old)).await?;
     }
-    let (cookie, csrf) = session::create(&mut tx, &state.settings, user, tenant, role, meta).await?;
+    let (cookie, csrf) = session::create(&mut tx, &state.settings, &new).await?;
     sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1").bind(user.0).execute(&mut *tx).await?;
     crate::db::enter_tenant(&mut tx, tenant).await?;
     let actor = Actor {
@@ -222,7 +220,8 @@ pub async fn login(
     }
     tx.commit().await?;
     limiter::clear(&state.pool, &limiter::email_key(email)).await?;
-    let opened = open_session(state, meta, user, first.tenant_id.into(), first.role, "session.login").await?;
+    let new = NewSession { user, tenant: first.tenant_id.into(), role: first.role, second_factor: false, meta };
+    let opened = open_session(state, new, "session.login").await?;
     Ok(LoginOutcome::Opened(Box::new(opened)))
 }
 
@@ -260,7 +259,8 @@ pub async fn login_second_factor(
         two_factor::Factor::Authenticator => "session.login",
         two_factor::Factor::RecoveryCode => "session.login_with_recovery_code",
     };
-    open_session(state, meta, user, first.tenant_id.into(), first.role, action).await
+    let new = NewSession { user, tenant: first.tenant_id.into(), role: first.role, second_factor: true, meta };
+    open_session(state, new, action).await
 }
 
 pub async fn switch_tenant(state: &AppState, ctx: &Ctx, tenant: Uuid) -> AppResult<Opened> {
@@ -270,7 +270,14 @@ pub async fn switch_tenant(state: &AppState, ctx: &Ctx, tenant: Uuid) -> AppResu
     let m = target.ok_or(AppError::NotFound)?;
     let mut meta = ctx.meta.clone();
     meta.session_cookie = None;
-    let opened = open_session(state, &meta, ctx.user_id, m.tenant_id.into(), m.role, "session.switch_in").await?;
+    let new = NewSession {
+        user: ctx.user_id,
+        tenant: m.tenant_id.into(),
+        role: m.role,
+        second_factor: ctx.second_factor,
+        meta: &meta,
+    };
+    let opened = open_session(state, new, "session.switch_in").await?;
     let mut tx = state.pool.begin().await?;
     session::revoke(&mut tx, &ctx.session_hash).await?;
     tx.commit().await?;
@@ -406,5 +413,6 @@ pub async fn open_after_invitation(
     tenant: TenantId,
     role: Role,
 ) -> AppResult<Opened> {
-    open_session(state, meta, user, tenant, role, "session.login").await
+    // Only a person without 2FA gets here (see `invitations::accept`).
+    open_session(state, NewSession { user, tenant, role, second_factor: false, meta }, "session.login").await
 }

@@ -34,17 +34,18 @@ pub struct Found {
     pub tenant_id: TenantId,
     pub role: Role,
     pub csrf_token: String,
+    pub second_factor: bool,
 }
 
-/// A live session's row: user, school, role, CSRF token, and whether `last_seen_at` is due for
-/// a touch.
-pub type SessionRow = (uuid::Uuid, uuid::Uuid, String, String, bool);
+/// A live session's row: user, school, role, CSRF token, whether `last_seen_at` is due for a
+/// touch, and whether the session was opened with a second factor.
+pub type SessionRow = (uuid::Uuid, uuid::Uuid, String, String, bool, bool);
 
 /// The session lookup statement (also timed directly by the benchmark, to compare with HTTP).
 pub async fn find(pool: &sqlx::PgPool, id_hash: &[u8], idle_secs: f64) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.user_id, s.tenant_id, s.role, s.csrf_token,
-                s.last_seen_at < now() - make_interval(secs => $3)
+                s.last_seen_at < now() - make_interval(secs => $3), s.second_factor
            FROM sessions s JOIN tenants t ON t.id = s.tenant_id
           WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
             AND s.last_seen_at > now() - make_interval(secs => $2) AND t.suspended_at IS NULL",
@@ -60,7 +61,7 @@ pub async fn find(pool: &sqlx::PgPool, id_hash: &[u8], idle_secs: f64) -> Result
 pub async fn lookup(state: &AppState, cookie: &str) -> Result<Option<Found>, AppError> {
     let id_hash = token_hash(cookie);
     let row = find(&state.pool, &id_hash, state.settings.session_idle.as_secs_f64()).await?;
-    let Some((user_id, tenant_id, role, csrf_token, needs_touch)) = row else {
+    let Some((user_id, tenant_id, role, csrf_token, needs_touch, second_factor)) = row else {
         return Ok(None);
     };
     if needs_touch {
@@ -70,23 +71,31 @@ pub async fn lookup(state: &AppState, cookie: &str) -> Result<Option<Found>, App
             .await?;
     }
     let role = role.parse().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(Some(Found { id_hash, user_id: user_id.into(), tenant_id: tenant_id.into(), role, csrf_token }))
+    Ok(Some(Found { id_hash, user_id: user_id.into(), tenant_id: tenant_id.into(), role, csrf_token, second_factor }))
+}
+
+/// Who a new session is for, and how they proved it.
+pub struct NewSession<'a> {
+    pub user: UserId,
+    pub tenant: TenantId,
+    pub role: Role,
+    /// Opened with a second factor (or moved from a session that was).
+    pub second_factor: bool,
+    pub meta: &'a RequestMeta,
 }
 
 /// A new session; returns the cookie value and the CSRF token.
 pub async fn create(
     conn: &mut PgConnection,
     settings: &Settings,
-    user: UserId,
-    tenant: TenantId,
-    role: Role,
-    meta: &RequestMeta,
+    new: &NewSession<'_>,
 ) -> Result<(String, String), AppError> {
+    let NewSession { user, tenant, role, second_factor, meta } = *new;
     let cookie = random_token();
     let csrf = random_token();
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, tenant_id, role, csrf_token, expires_at, ip, user_agent)
-         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7, $8)",
+        "INSERT INTO sessions (id_hash, user_id, tenant_id, role, csrf_token, expires_at, ip, user_agent, second_factor)
+         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7, $8, $9)",
     )
     .bind(token_hash(&cookie))
     .bind(user.0)
@@ -96,6 +105,7 @@ pub async fn create(
     .bind(settings.session_absolute.as_secs_f64())
     .bind(meta.ip.map(|ip| ip.to_string()))
     .bind(&meta.user_agent)
+    .bind(second_factor)
     .execute(conn)
     .await?;
     Ok((cookie, csrf))
@@ -192,4 +202,24 @@ pub async fn revoke_by_public_id(conn: &mut PgConnection, user: UserId, id: uuid
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Marks whether sessions carry a second factor: the current one after 2FA is turned on in it,
+/// every session of the person after it is turned off.
+pub async fn set_second_factor(
+    conn: &mut PgConnection,
+    user: UserId,
+    only: Option<&[u8]>,
+    on: bool,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE sessions SET second_factor = $3
+          WHERE user_id = $1 AND revoked_at IS NULL AND ($2::bytea IS NULL OR id_hash = $2)",
+    )
+    .bind(user.0)
+    .bind(only)
+    .bind(on)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -16,6 +16,7 @@ use volant_domain::{
     eligibility,
     ids::TenantId,
     planning::DEFAULT_LATE_CANCEL_HOURS,
+    role::TwoFactorRule,
     schedule::{WeeklyRange, normalise_week},
 };
 
@@ -96,6 +97,8 @@ pub struct SchoolSettings {
     pub alerts: AlertSettings,
     /// The opening hours a new agency starts with (when it is created without its own).
     pub opening_hours: Vec<WeeklyRange>,
+    /// Which roles must log in with a second factor (an authenticator app).
+    pub two_factor: TwoFactorRule,
 }
 
 /// A trade's usual week: Monday to Friday 9:00–12:30 and 14:00–19:00, Saturday morning.
@@ -118,6 +121,7 @@ impl Default for SchoolSettings {
             booklet_labels: LevelLabels::default(),
             alerts: AlertSettings::default(),
             opening_hours: usual_opening_hours(),
+            two_factor: TwoFactorRule::Optional,
         }
     }
 }

@@ -213,3 +213,34 @@ async fn a_person_lists_their_sessions_and_revokes_one_or_all_others() {
     assert_eq!(tablet.get("/api/v1/me").await.status(), 401);
     assert_eq!(laptop.json("/api/v1/me/sessions").await["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_school_that_requires_2fa_for_admins_lets_them_work_only_once_it_is_on() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let mut settings = admin.json("/api/v1/settings").await;
+    settings["two_factor"] = json!("admins");
+    let r = admin.send(Method::PUT, "/api/v1/settings", Some(&settings)).await;
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+
+    // The session opened without a second factor: only the account's pages answer.
+    let refused = problem(admin.get("/api/v1/students").await, 403).await;
+    assert_eq!(refused["type"], "https://volant.app/problems/second-factor-required");
+    assert!(refused["detail"].as_str().unwrap().contains("Mon compte"));
+    assert_eq!(admin.get("/api/v1/me").await.status(), 200);
+    assert_eq!(admin.get("/api/v1/me/sessions").await.status(), 200);
+    // The secretariat is not concerned.
+    let secretary = app.login_as(Role::Secretary, 'a').await;
+    assert_eq!(secretary.get("/api/v1/students").await.status(), 200);
+
+    // Turning 2FA on in this session proves the second factor: work resumes.
+    let (secret, _) = enable(&admin).await;
+    assert_eq!(admin.get("/api/v1/students").await.status(), 200);
+    // A new login needs both steps, then works; the rule holds for every admin session.
+    let pending = first_step(&app, "admin@a.test").await;
+    let again = second_step(pending, &code(&secret, 1)).await.unwrap();
+    assert_eq!(again.get("/api/v1/students").await.status(), 200);
+    // Another school's admin is not concerned by school A's rule.
+    assert_eq!(app.login_as(Role::Admin, 'b').await.get("/api/v1/students").await.status(), 200);
+}

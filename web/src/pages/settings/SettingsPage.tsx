@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Group, NumberInput, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, NumberInput, Radio, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -20,6 +20,7 @@ type RuleMode = SchoolSettings['ants_rule'];
 type LevelKey = keyof SchoolSettings['booklet_labels'];
 
 const LEVELS: readonly LevelKey[] = ['non_aborde', 'aborde', 'traite', 'assimile'];
+const TWO_FACTOR_RULES: readonly SchoolSettings['two_factor'][] = ['optional', 'admins', 'office'];
 
 /** /reglages — the school's settings (ADMIN). The server validates every field; its messages land on the fields. */
 export default function SettingsPage() {
@@ -88,6 +89,21 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
             />
             <Switch label={t('schoolSettings.chargeLate')} {...form.getInputProps('charge_late_cancellations', { type: 'checkbox' })} />
           </Stack>
+        </SectionCard>
+
+        <SectionCard title={t('schoolSettings.security')}>
+          <Radio.Group
+            label={t('schoolSettings.twoFactor')}
+            description={t('schoolSettings.twoFactorHelp')}
+            value={form.values.two_factor}
+            onChange={(value) => form.setFieldValue('two_factor', value as SchoolSettings['two_factor'])}
+          >
+            <Stack gap="xs" mt="xs">
+              {TWO_FACTOR_RULES.map((rule) => (
+                <Radio key={rule} value={rule} label={t(`schoolSettings.twoFactorRules.${rule}`)} />
+              ))}
+            </Stack>
+          </Radio.Group>
         </SectionCard>
 
         <SectionCard title={t('schoolSettings.rules')}>
