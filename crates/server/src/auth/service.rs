@@ -136,6 +136,9 @@ async fn open_session(state: &AppState, new: NewSession<'_>, action: &str) -> Ap
     if let Some(old) = &meta.session_cookie {
         session::revoke(&mut tx, &session::token_hash(old)).await?;
     }
+    if action != SWITCH_IN {
+        warn_of_a_new_device(&mut tx, user, meta).await?;
+    }
     let (cookie, csrf) = session::create(&mut tx, &state.settings, &new).await?;
     sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1").bind(user.0).execute(&mut *tx).await?;
     crate::db::enter_tenant(&mut tx, tenant).await?;
@@ -150,6 +153,34 @@ async fn open_session(state: &AppState, new: NewSession<'_>, action: &str) -> Ap
     tx.commit().await?;
     let view = session_view(state, user, tenant, role, csrf).await?;
     Ok(Opened { view, cookie })
+}
+
+const SWITCH_IN: &str = "session.switch_in";
+
+/// Mails the person when a login comes from a device (browser and system) none of their earlier
+/// sessions used: someone else may hold their password. A first login ever is no news.
+async fn warn_of_a_new_device(conn: &mut PgConnection, user: UserId, meta: &RequestMeta) -> AppResult<()> {
+    let device = volant_domain::device::label(meta.user_agent.as_deref());
+    let known = session::devices_of(conn, user).await?;
+    if known.is_empty() || known.contains(&device) {
+        return Ok(());
+    }
+    let (email, name): (String, String) = sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    let at = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y à %H:%M");
+    let ip = meta.ip.map_or_else(|| "inconnue".to_owned(), |ip| ip.to_string());
+    let text = format!(
+        "Bonjour {name},\n\nUne connexion à votre compte Volant vient d'avoir lieu depuis un appareil \
+         que vous n'aviez pas encore utilisé :\n\n- appareil : {device}\n- adresse : {ip}\n- le {at} (heure de Paris)\n\n\
+         Si c'est vous, il n'y a rien à faire.\n\
+         Sinon, changez votre mot de passe tout de suite, puis fermez cette session dans « Mon compte » \
+         (Mes sessions) ; activez aussi la double authentification.\n\n— Volant"
+    );
+    let mail = OutgoingMail { to: email, subject: "Nouvelle connexion à votre compte".into(), text };
+    mail::enqueue(conn, None, &mail).await?;
+    Ok(())
 }
 
 /// Checks e-mail and password under the failed-login limits; the same 401 for an unknown
@@ -277,7 +308,7 @@ pub async fn switch_tenant(state: &AppState, ctx: &Ctx, tenant: Uuid) -> AppResu
         second_factor: ctx.second_factor,
         meta: &meta,
     };
-    let opened = open_session(state, new, "session.switch_in").await?;
+    let opened = open_session(state, new, SWITCH_IN).await?;
     let mut tx = state.pool.begin().await?;
     session::revoke(&mut tx, &ctx.session_hash).await?;
     tx.commit().await?;

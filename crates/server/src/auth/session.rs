@@ -223,3 +223,15 @@ pub async fn set_second_factor(
     .await?;
     Ok(())
 }
+
+/// The devices (see `volant_domain::device::label`) of the person's sessions of the last year,
+/// revoked and expired ones included.
+pub async fn devices_of(conn: &mut PgConnection, user: UserId) -> Result<Vec<String>, AppError> {
+    let agents: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT DISTINCT user_agent FROM sessions WHERE user_id = $1 AND created_at > now() - interval '1 year' LIMIT 200",
+    )
+    .bind(user.0)
+    .fetch_all(conn)
+    .await?;
+    Ok(agents.iter().map(|ua| volant_domain::device::label(ua.as_deref())).collect())
+}

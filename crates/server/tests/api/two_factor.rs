@@ -244,3 +244,29 @@ async fn a_school_that_requires_2fa_for_admins_lets_them_work_only_once_it_is_on
     // Another school's admin is not concerned by school A's rule.
     assert_eq!(app.login_as(Role::Admin, 'b').await.get("/api/v1/students").await.status(), 200);
 }
+
+async fn login_from(app: &TestApp, email: &str, user_agent: &str) {
+    let client = reqwest::Client::builder().cookie_store(true).user_agent(user_agent).build().unwrap();
+    let api = Api { base: app.base.clone(), client, csrf: None };
+    let r = api.post("/api/v1/auth/login", &json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn a_login_from_a_new_device_is_mailed_to_the_person_once() {
+    const FIREFOX_LINUX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+    const CHROME_ANDROID: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    login_from(&app, "secretary@a.test", FIREFOX_LINUX).await;
+    login_from(&app, "secretary@a.test", FIREFOX_LINUX).await;
+    login_from(&app, "secretary@a.test", CHROME_ANDROID).await;
+    let mail = app.smtp.wait_for("Nouvelle connexion").await;
+    assert!(mail.contains("To: secretary@a.test"), "{mail}");
+    let text = decode_qp(&mail);
+    assert!(text.contains("Chrome sur Android") && text.contains("Mes sessions"), "{text}");
+    login_from(&app, "secretary@a.test", CHROME_ANDROID).await;
+    app.wait_jobs_idle().await;
+    let warnings = app.smtp.messages().iter().filter(|m| m.contains("Nouvelle connexion")).count();
+    assert_eq!(warnings, 1, "the first login ever and a known device are no news");
+}
