@@ -1,13 +1,16 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { ApiError } from './api/problem.ts';
-import { SESSION_KEY } from './api/keys.ts';
+import { ApiError, isSecondFactorRequired } from './api/problem.ts';
+import { SECOND_FACTOR_DUE_KEY, SESSION_KEY } from './api/keys.ts';
 import { endSession } from './api/session.ts';
 
-/** A 401 anywhere means the session is gone: forget it, and the shell sends the user to /connexion. */
+/**
+ * A 401 anywhere means the session is gone: forget it, and the shell sends the user to /connexion. A 403
+ * `second-factor-required` means the school requires 2FA for the role: the shell sends the user to "Mon compte".
+ */
 function onAuthError(error: unknown): void {
-  if (error instanceof ApiError && error.status === 401) {
-    endSession(queryClient);
-  }
+  if (!(error instanceof ApiError)) return;
+  if (error.status === 401) endSession(queryClient);
+  if (error.status === 403 && isSecondFactorRequired(error)) queryClient.setQueryData(SECOND_FACTOR_DUE_KEY, true);
 }
 
 export const queryClient: QueryClient = new QueryClient({

@@ -17,6 +17,12 @@ export type ResponseBody<P extends keyof paths, M extends keyof paths[P], S exte
 
 export type Session = ResponseBody<'/api/v1/me', 'get', 200>;
 export type Role = Session['role'];
+/** The answer of login and invitation accept: a session, or "send a code of the second factor first". */
+export type LoginAnswer = ResponseBody<'/api/v1/auth/login', 'post', 200>;
+export type TotpSetup = ResponseBody<'/api/v1/me/2fa/totp', 'post', 200>;
+export type RecoveryCodes = ResponseBody<'/api/v1/me/2fa/totp/confirm', 'post', 200>;
+/** A live session of the person (device, school, address, last use), as "Mes sessions" lists it. */
+export type SessionItem = ResponseBody<'/api/v1/me/sessions', 'get', 200>['items'][number];
 export type Member = ResponseBody<'/api/v1/users/{id}', 'patch', 200>;
 export type Invitation = ResponseBody<'/api/v1/invitations', 'post', 201>;
 export type InvitationLookup = ResponseBody<'/api/v1/invitations/lookup', 'get', 200>;

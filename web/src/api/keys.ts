@@ -5,6 +5,14 @@
  */
 
 export const SESSION_KEY = ['session'] as const;
+/** The person's live sessions ("Mes sessions"). Outside the session's prefix: dropped with the session that read it. */
+export const MY_SESSIONS_KEY = ['my-sessions'] as const;
+/**
+ * Set (true) when the server refused work with `second-factor-required`: the school requires 2FA for the role and this
+ * session has none yet. Not fetched: the query cache is only where the shell reads it. Outside the session's prefix, so
+ * that a new session starts without it.
+ */
+export const SECOND_FACTOR_DUE_KEY = ['second-factor-due'] as const;
 
 export const AGENCIES_KEY = ['agencies'] as const;
 export const agencyKey = (id: string) => ['agencies', id] as const;

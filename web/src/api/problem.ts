@@ -77,6 +77,11 @@ export function toApiError(status: number, body: unknown, retryAfterHeader: stri
   return new ApiError(problem, parseRetryAfter(retryAfterHeader));
 }
 
+/** The school requires a second factor for the caller's role and this session has none (see ADR 0007). */
+export function isSecondFactorRequired(error: ApiError): boolean {
+  return error.status === 403 && (error.problem.type ?? '').endsWith('/second-factor-required');
+}
+
 export function networkError(): ApiError {
   return new ApiError({ status: 0 });
 }

@@ -2,7 +2,7 @@
  * The current session: GET /me decides who is logged in. `null` means "not logged in" (401).
  */
 import { useQuery, type QueryClient } from '@tanstack/react-query';
-import { api, setCsrfToken, unwrap, type Session } from './client.ts';
+import { api, setCsrfToken, unwrap, type LoginAnswer, type Session } from './client.ts';
 import { SESSION_KEY } from './keys.ts';
 import { ApiError } from './problem.ts';
 
@@ -51,4 +51,9 @@ export function endSession(queryClient: QueryClient): void {
   setCsrfToken(null);
   queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
   queryClient.setQueryData(SESSION_KEY, null);
+}
+
+/** Whether a login (or invitation accept) answer asks for the second factor instead of opening a session. */
+export function needsSecondFactor(answer: LoginAnswer): answer is Exclude<LoginAnswer, Session> {
+  return 'two_factor_required' in answer && answer.two_factor_required;
 }

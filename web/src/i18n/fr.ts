@@ -7,9 +7,11 @@ import planning from './fr.planning.ts';
 import booklet from './fr.booklet.ts';
 import examsMessages from './fr.exams.ts';
 import schoolSettings from './fr.settings.ts';
+import account from './fr.account.ts';
 
 const fr = {
   schoolSettings,
+  account,
   students,
   planning,
   booklet,
@@ -124,20 +126,23 @@ const fr = {
       missingToken: 'Ce lien d’invitation est incomplet.',
       welcome: 'Bienvenue dans {{tenant}} !',
       goLogin: 'Aller à la connexion',
+      secondFactor: 'Votre compte est protégé par la double authentification : saisissez un code pour rejoindre {{tenant}}.',
     },
-  },
-  account: {
-    title: 'Mon compte',
-    identity: 'Identité',
-    school: 'École : {{name}}',
-    role: 'Rôle : {{role}}',
-    changePassword: 'Changer de mot de passe',
-    changePasswordHint: 'Vos autres sessions ouvertes seront déconnectées.',
-    currentPassword: 'Mot de passe actuel',
-    newPassword: 'Nouveau mot de passe',
-    confirm: 'Confirmez le nouveau mot de passe',
-    submit: 'Changer le mot de passe',
-    changed: 'Votre mot de passe a été changé.',
+    /** The second step of a login with two-factor authentication on (login and invitation accept). */
+    secondFactor: {
+      title: 'Vérification en deux étapes',
+      intro: 'Votre compte est protégé par la double authentification.',
+      codeLabel: 'Code de votre application',
+      codeHint: 'Les 6 chiffres affichés maintenant par votre application d’authentification.',
+      recoveryLabel: 'Code de secours',
+      recoveryHint: 'Un des codes notés à l’activation, par exemple ABCDE-FGHJK. Chaque code ne sert qu’une fois.',
+      codeFormat: 'Saisissez les 6 chiffres affichés par votre application.',
+      useRecovery: 'Utiliser un code de secours',
+      useApp: 'Utiliser le code de l’application',
+      submit: 'Valider',
+      restart: 'Recommencer',
+      invalid: 'Ce code est incorrect.',
+    },
   },
   home: {
     title: 'Accueil',

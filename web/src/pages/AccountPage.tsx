@@ -1,9 +1,10 @@
-import { Button, Group, PasswordInput, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client.ts';
-import { SESSION_KEY } from '../api/keys.ts';
+import { MY_SESSIONS_KEY, SESSION_KEY } from '../api/keys.ts';
 import { useCurrentSession } from '../api/session.ts';
 import { FormError } from '../components/FormError.tsx';
 import { SectionCard } from '../components/SectionCard.tsx';
@@ -11,11 +12,17 @@ import { notifySuccess } from '../lib/notify.ts';
 import { useApiForm } from '../lib/useApiForm.ts';
 import { validateConfirmation, validateNewPassword } from '../lib/passwords.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
+import { SECOND_FACTOR_REQUIRED_PARAM } from './account/requirement.ts';
+import { SessionsCard } from './account/SessionsCard.tsx';
+import { TwoFactorCard } from './account/TwoFactorCard.tsx';
 
 export default function AccountPage() {
   const { t } = useTranslation();
   const session = useCurrentSession();
   const queryClient = useQueryClient();
+  const [params] = useSearchParams();
+  // Sent here by the shell: the school requires 2FA for this role, and this session has none yet.
+  const required = params.toString().includes(SECOND_FACTOR_REQUIRED_PARAM) && !session.two_factor_enabled;
   const form = useForm({
     mode: 'controlled',
     initialValues: { current_password: '', new_password: '', confirm: '' },
@@ -33,12 +40,19 @@ export default function AccountPage() {
       notifySuccess(t('account.changed'));
       // The server may rotate the session (and its CSRF token) on a password change.
       void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+      // The other sessions were closed.
+      void queryClient.invalidateQueries({ queryKey: MY_SESSIONS_KEY });
     },
   });
 
   return (
     <>
       <PageHeader title={t('account.title')} />
+      {required && (
+        <Alert color="orange" role="alert" mb="lg" title={t('account.twoFactorRequired.title')}>
+          {t('account.twoFactorRequired.body')}
+        </Alert>
+      )}
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <SectionCard title={t('account.identity')}>
           <Stack gap={4}>
@@ -74,7 +88,11 @@ export default function AccountPage() {
             </Stack>
           </form>
         </SectionCard>
+        <TwoFactorCard session={session} />
       </SimpleGrid>
+      <Stack mt="lg">
+        <SessionsCard session={session} />
+      </Stack>
     </>
   );
 }

@@ -1,13 +1,15 @@
+import { useState } from 'react';
 import { Alert, Anchor, Button, PasswordInput, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, type InvitationLookup } from '../api/client.ts';
+import { api, unwrap, type InvitationLookup, type Session } from '../api/client.ts';
 import { invitationLookupKey } from '../api/keys.ts';
-import { startSession } from '../api/session.ts';
+import { needsSecondFactor, startSession } from '../api/session.ts';
 import { FormError } from '../components/FormError.tsx';
 import { QueryView } from '../components/QueryView.tsx';
+import { SecondFactorForm } from '../components/SecondFactorForm.tsx';
 import { notifySuccess } from '../lib/notify.ts';
 import { validateConfirmation, validateNewPassword } from '../lib/passwords.ts';
 import { useApiForm } from '../lib/useApiForm.ts';
@@ -57,6 +59,8 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const existing = invitation.account_exists;
+  // An existing account with 2FA on: the password was right, a code is asked before the invitation is accepted.
+  const [secondStep, setSecondStep] = useState(false);
   const form = useForm({
     mode: 'controlled',
     initialValues: { password: '', confirm: '' },
@@ -65,15 +69,33 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
       confirm: (value, values) => (existing ? null : validateConfirmation(value, values.password, t)),
     },
   });
+  const welcome = (session: Session) => {
+    startSession(queryClient, session);
+    notifySuccess(t('auth.invitation.welcome', { tenant: session.tenant.name }));
+    void navigate('/', { replace: true });
+  };
   const accept = useApiForm(form, {
     mutationFn: (password: string) => unwrap(api.POST('/api/v1/invitations/accept', { body: { token, password } })),
     meta: { authForm: true },
-    onSuccess: (session) => {
-      startSession(queryClient, session);
-      notifySuccess(t('auth.invitation.welcome', { tenant: session.tenant.name }));
-      void navigate('/', { replace: true });
+    onSuccess: (answer) => {
+      if (needsSecondFactor(answer)) setSecondStep(true);
+      else welcome(answer);
     },
   });
+
+  if (secondStep) {
+    const restart = () => {
+      accept.reset();
+      form.setValues({ password: '', confirm: '' });
+      setSecondStep(false);
+    };
+    return (
+      <Stack gap="md">
+        <Text>{t('auth.invitation.secondFactor', { tenant: invitation.tenant_name })}</Text>
+        <SecondFactorForm onSession={welcome} onRestart={restart} />
+      </Stack>
+    );
+  }
 
   return (
     <form onSubmit={accept.onSubmit((values) => values.password)} noValidate>

@@ -85,4 +85,98 @@ describe('LoginPage', () => {
     expect(await screen.findByText('journal')).toBeInTheDocument();
     expect(getCsrfToken()).toBe('csrf-123');
   });
+
+  describe('with two-factor authentication on', () => {
+    async function passwordStep() {
+      const user = userEvent.setup();
+      renderLogin('/connexion?retour=%2Fjournal');
+      await user.type(screen.getByLabelText(/Adresse e-mail/), 'admin@demo.volant.test');
+      await user.type(screen.getByLabelText(/Mot de passe/), 'volant-demo');
+      await user.click(screen.getByRole('button', { name: 'Se connecter' }));
+      return user;
+    }
+
+    it('asks for a code after the password, then starts the session', async () => {
+      const { calls } = mockFetch({
+        'GET /api/v1/me': () => problemResponse(401, {}),
+        'POST /api/v1/auth/login': () => jsonResponse(200, { two_factor_required: true }),
+        'POST /api/v1/auth/login/2fa': () => jsonResponse(200, demoSession),
+      });
+      const user = await passwordStep();
+
+      expect(await screen.findByRole('heading', { name: 'Vérification en deux étapes' })).toBeInTheDocument();
+      const code = screen.getByLabelText(/Code de votre application/);
+      expect(code).toHaveFocus();
+      expect(code).toHaveAttribute('inputmode', 'numeric');
+      expect(code).toHaveAttribute('autocomplete', 'one-time-code');
+      // No session yet: no CSRF token.
+      expect(getCsrfToken()).toBeNull();
+
+      await user.type(code, '123 456');
+      await user.click(screen.getByRole('button', { name: 'Valider' }));
+
+      expect(await screen.findByText('journal')).toBeInTheDocument();
+      expect(getCsrfToken()).toBe('csrf-123');
+      const second = calls.find((r) => new URL(r.url).pathname === '/api/v1/auth/login/2fa');
+      expect(await second?.json()).toEqual({ code: '123456' });
+    });
+
+    it('shows the French detail of a refused code and keeps the form', async () => {
+      mockFetch({
+        'GET /api/v1/me': () => problemResponse(401, {}),
+        'POST /api/v1/auth/login': () => jsonResponse(200, { two_factor_required: true }),
+        'POST /api/v1/auth/login/2fa': () =>
+          problemResponse(401, { detail: 'Ce code est incorrect ou a déjà servi.' }),
+      });
+      const user = await passwordStep();
+      const code = await screen.findByLabelText(/Code de votre application/);
+      await user.type(code, '000000');
+      await user.click(screen.getByRole('button', { name: 'Valider' }));
+
+      expect(await screen.findByRole('alert')).toHaveTextContent('Ce code est incorrect ou a déjà servi.');
+      // Still on the second step, with what was typed, marked invalid, ready for the next code.
+      const field = screen.getByLabelText(/Code de votre application/);
+      expect(field).toHaveValue('000000');
+      expect(field).toHaveAttribute('aria-invalid', 'true');
+      expect(field).toHaveFocus();
+      expect(screen.getByRole('heading', { name: 'Vérification en deux étapes' })).toBeInTheDocument();
+      expect(getCsrfToken()).toBeNull();
+    });
+
+    it('takes a recovery code instead, and starts again from the password', async () => {
+      const { calls } = mockFetch({
+        'GET /api/v1/me': () => problemResponse(401, {}),
+        'POST /api/v1/auth/login': () => jsonResponse(200, { two_factor_required: true }),
+        'POST /api/v1/auth/login/2fa': () => problemResponse(429, { detail: 'Trop de tentatives.' }, { 'Retry-After': '60' }),
+      });
+      const user = await passwordStep();
+      await user.click(await screen.findByRole('button', { name: 'Utiliser un code de secours' }));
+      const recovery = screen.getByLabelText(/Code de secours/);
+      expect(recovery).toHaveFocus();
+      expect(recovery).not.toHaveAttribute('inputmode');
+      await user.type(recovery, 'ABCDE-FGHJK');
+      await user.click(screen.getByRole('button', { name: 'Valider' }));
+      expect(await screen.findByRole('alert')).toHaveTextContent('Trop de tentatives.');
+      const second = calls.find((r) => new URL(r.url).pathname === '/api/v1/auth/login/2fa');
+      expect(await second?.json()).toEqual({ code: 'ABCDE-FGHJK' });
+
+      await user.click(screen.getByRole('button', { name: 'Recommencer' }));
+      expect(await screen.findByRole('heading', { name: 'Connexion' })).toBeInTheDocument();
+      expect(screen.getByLabelText(/Adresse e-mail/)).toHaveValue('admin@demo.volant.test');
+      expect(screen.getByLabelText(/Mot de passe/)).toHaveValue('');
+      expect(screen.getByLabelText(/Mot de passe/)).toHaveFocus();
+    });
+
+    it('checks the 6 digits before calling the server', async () => {
+      const { calls } = mockFetch({
+        'GET /api/v1/me': () => problemResponse(401, {}),
+        'POST /api/v1/auth/login': () => jsonResponse(200, { two_factor_required: true }),
+      });
+      const user = await passwordStep();
+      await user.type(await screen.findByLabelText(/Code de votre application/), '12345');
+      await user.click(screen.getByRole('button', { name: 'Valider' }));
+      expect(await screen.findByText('Saisissez les 6 chiffres affichés par votre application.')).toBeInTheDocument();
+      expect(calls.filter((r) => new URL(r.url).pathname === '/api/v1/auth/login/2fa')).toHaveLength(0);
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
@@ -5,7 +6,8 @@ import { Link, Navigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
 import { ApiError, errorMessage } from '../api/problem.ts';
-import { startSession, useSession } from '../api/session.ts';
+import { needsSecondFactor, startSession, useSession } from '../api/session.ts';
+import { SecondFactorForm } from '../components/SecondFactorForm.tsx';
 import { safeReturnPath, validateEmail } from '../lib/passwords.ts';
 import { useApiForm } from '../lib/useApiForm.ts';
 import { PublicLayout } from '../shell/PublicLayout.tsx';
@@ -15,6 +17,8 @@ export default function LoginPage() {
   const queryClient = useQueryClient();
   const [params] = useSearchParams();
   const session = useSession();
+  // The password was right and the account has 2FA on: a code is asked before the session opens.
+  const [secondStep, setSecondStep] = useState(false);
   const form = useForm({
     mode: 'controlled',
     initialValues: { email: '', password: '' },
@@ -27,10 +31,26 @@ export default function LoginPage() {
     mutationFn: (values: { email: string; password: string }) =>
       unwrap(api.POST('/api/v1/auth/login', { body: { email: values.email.trim(), password: values.password } })),
     meta: { authForm: true },
-    onSuccess: (next) => startSession(queryClient, next),
+    onSuccess: (answer) => {
+      if (needsSecondFactor(answer)) setSecondStep(true);
+      else startSession(queryClient, answer);
+    },
   });
 
   if (session.data) return <Navigate to={safeReturnPath(params.get('retour'))} replace />;
+
+  if (secondStep) {
+    const restart = () => {
+      login.reset();
+      form.setFieldValue('password', '');
+      setSecondStep(false);
+    };
+    return (
+      <PublicLayout title={t('auth.secondFactor.title')} intro={t('auth.secondFactor.intro')}>
+        <SecondFactorForm onSession={(next) => startSession(queryClient, next)} onRestart={restart} />
+      </PublicLayout>
+    );
+  }
 
   // Wrong credentials: both fields are marked invalid (aria-invalid) and described by the alert.
   const error = login.failure;
@@ -53,7 +73,7 @@ export default function LoginPage() {
             autoComplete="username"
             inputMode="email"
             required
-            autoFocus
+            autoFocus={form.values.email === ''}
             {...form.getInputProps('email')}
             error={form.errors.email ?? rejected}
             {...invalidProps}
@@ -62,6 +82,8 @@ export default function LoginPage() {
             label={t('auth.password')}
             autoComplete="current-password"
             required
+            // Back from the second step ("Recommencer"), the e-mail is still there: the password takes the focus.
+            autoFocus={form.values.email !== ''}
             {...form.getInputProps('password')}
             error={form.errors.password ?? rejected}
             // Mantine's PasswordInput marks only its box: the field itself says it is invalid.

@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router';
+import { SECOND_FACTOR_DUE_KEY } from '../api/keys.ts';
 import { Authenticated } from './Authenticated.tsx';
 import { demoSession, jsonResponse, mockFetch, problemResponse, renderWithProviders } from '../test/render.tsx';
 
@@ -14,6 +15,19 @@ function renderApp(route = '/') {
 }
 
 describe('the authenticated shell', () => {
+  it('sends a person whose school requires 2FA to Mon compte, with the reason', async () => {
+    mockFetch({
+      'GET /api/v1/me': () => jsonResponse(200, demoSession),
+      'GET /api/v1/me/sessions': () => jsonResponse(200, { items: [] }),
+      'GET /api/v1/demo/mails': () => problemResponse(404, {}),
+    });
+    const { queryClient } = renderApp('/eleves');
+    await screen.findByRole('navigation', { name: 'Navigation principale' });
+    queryClient.setQueryData(SECOND_FACTOR_DUE_KEY, true);
+    expect(await screen.findByRole('heading', { name: 'Mon compte', level: 1 })).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent('Votre école exige la double authentification');
+  });
+
   it('sends a visitor without session to /connexion', async () => {
     mockFetch({ 'GET /api/v1/me': () => problemResponse(401, {}) });
     renderApp('/journal');

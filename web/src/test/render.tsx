@@ -52,6 +52,7 @@ export const demoSession = {
   memberships: [{ tenant_id: '00000000-0000-4000-8000-0000000000aa', tenant_name: 'Auto-École du Centre', role: 'ADMIN' as const }],
   csrf_token: 'csrf-123',
   demo_mails: false,
+  two_factor_enabled: false,
   instructor_id: null,
   student_id: null,
 };

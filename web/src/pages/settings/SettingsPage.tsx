@@ -96,7 +96,7 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
             label={t('schoolSettings.twoFactor')}
             description={t('schoolSettings.twoFactorHelp')}
             value={form.values.two_factor}
-            onChange={(value) => form.setFieldValue('two_factor', value as SchoolSettings['two_factor'])}
+            onChange={(value) => form.setFieldValue('two_factor', value)}
           >
             <Stack gap="xs" mt="xs">
               {TWO_FACTOR_RULES.map((rule) => (
