@@ -110,6 +110,7 @@ fn volant_bin(release: bool) -> PathBuf {
 }
 
 fn demo(release: bool, reset: bool) -> anyhow::Result<()> {
+    ensure_debian_packages(BUILD_PACKAGES)?;
     web_install()?;
     run("build the web app", npm(&["run", "build"]))?;
     let mut build = cargo();
@@ -213,19 +214,24 @@ fn validate_openapi() -> anyhow::Result<()> {
     })
 }
 
+/// Debian packages the server's build needs: OpenSSL's headers for the passkeys' WebAuthn library
+/// (through pkg-config).
+const BUILD_PACKAGES: &[(&str, &str)] =
+    &[("/usr/include/openssl/ssl.h", "libssl-dev"), ("/usr/bin/pkg-config", "pkg-config")];
+
 /// Debian packages the tests use: Chromium drives the browser tests (no browser download is
 /// possible here), poppler-utils' `pdftotext` reads generated PDFs back.
-fn ensure_debian_tools() -> anyhow::Result<()> {
-    let missing: Vec<&str> = [("/usr/bin/chromium", "chromium"), ("/usr/bin/pdftotext", "poppler-utils")]
-        .into_iter()
-        .filter(|(path, _)| !Path::new(path).exists())
-        .map(|(_, package)| package)
-        .collect();
+const TEST_PACKAGES: &[(&str, &str)] = &[("/usr/bin/chromium", "chromium"), ("/usr/bin/pdftotext", "poppler-utils")];
+
+/// Installs the Debian packages of `wanted` whose file is missing (as root), or says which to install.
+fn ensure_debian_packages(wanted: &[(&str, &str)]) -> anyhow::Result<()> {
+    let missing: Vec<&str> =
+        wanted.iter().filter(|(path, _)| !Path::new(path).exists()).map(|(_, package)| *package).collect();
     if missing.is_empty() {
         return Ok(());
     }
     if !is_root() {
-        bail!("the tests need Debian packages: run `sudo apt-get install {}`, then again", missing.join(" "));
+        bail!("Volant needs Debian packages: run `sudo apt-get install {}`, then again", missing.join(" "));
     }
     let mut update = Command::new("apt-get");
     update.arg("update");
@@ -237,6 +243,7 @@ fn ensure_debian_tools() -> anyhow::Result<()> {
 
 fn test() -> anyhow::Result<()> {
     let started = Instant::now();
+    ensure_debian_packages(BUILD_PACKAGES)?;
     let steps = std::cell::Cell::new(0);
     let step = |name: &str, cmd: Command| -> anyhow::Result<()> {
         run(name, cmd)?;
@@ -260,7 +267,7 @@ fn test() -> anyhow::Result<()> {
     step("web: lint", npm(&["run", "lint"]))?;
     step("web: unit tests", npm(&["run", "test"]))?;
     step("web: build", npm(&["run", "build"]))?;
-    ensure_debian_tools()?;
+    ensure_debian_packages(TEST_PACKAGES)?;
     step("Rust tests (unit and integration, real PostgreSQL)", {
         let mut c = cargo();
         c.args(["test", "--workspace"]);

@@ -4,7 +4,9 @@
 use uuid::Uuid;
 
 use super::{
-    Ctx, limiter, password,
+    Ctx, limiter,
+    passkeys::{self, PasskeyItem},
+    password,
     service::login_limits,
     session::{self, SessionItem},
     two_factor::{self, RecoveryCodes, TotpSetup},
@@ -99,6 +101,54 @@ pub async fn revoke_other_sessions(state: &AppState, ctx: &Ctx) -> AppResult<()>
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
     session::revoke_all_for_user(&mut tx, ctx.user_id, Some(&ctx.session_hash)).await?;
     audit_security_event(&mut tx, ctx, "session.revoked_others").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Starts adding a passkey: the options for the browser and the ceremony that names them.
+pub async fn start_passkey_registration(state: &AppState, ctx: &Ctx) -> AppResult<(serde_json::Value, String)> {
+    let rp = passkeys::relying_party(&state.public_url)?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let (email, name): (String, String) = sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1")
+        .bind(ctx.user_id.0)
+        .fetch_one(&mut *tx)
+        .await?;
+    let started = passkeys::start_registration(&mut tx, &rp, ctx.user_id, &email, &name).await?;
+    tx.commit().await?;
+    Ok(started)
+}
+
+pub async fn add_passkey(
+    state: &AppState,
+    ctx: &Ctx,
+    ceremony: &str,
+    name: &str,
+    credential: serde_json::Value,
+) -> AppResult<PasskeyItem> {
+    let rp = passkeys::relying_party(&state.public_url)?;
+    let name = passkeys::checked_name(name)?;
+    let ceremony = passkeys::take_registration(&mut *state.pool.acquire().await?, ceremony, ctx.user_id).await?;
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let item = passkeys::finish_registration(&mut tx, &rp, ctx.user_id, ceremony, name, credential).await?;
+    audit_security_event(&mut tx, ctx, "user.passkey_added").await?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+pub async fn passkey_list(state: &AppState, ctx: &Ctx) -> AppResult<Vec<PasskeyItem>> {
+    let mut tx = state.pool.begin().await?;
+    let items = passkeys::list(&mut tx, ctx.user_id).await?;
+    tx.commit().await?;
+    Ok(items)
+}
+
+/// Removes one of the person's passkeys (404 when it is not theirs).
+pub async fn remove_passkey(state: &AppState, ctx: &Ctx, id: Uuid) -> AppResult<()> {
+    let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    if !passkeys::remove(&mut tx, ctx.user_id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    audit_security_event(&mut tx, ctx, "user.passkey_removed").await?;
     tx.commit().await?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod idempotency;
 pub mod limiter;
+pub mod passkeys;
 pub mod password;
 pub mod rbac;
 pub mod routes;

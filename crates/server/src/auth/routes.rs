@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::{
     Ctx, RequestMeta, account, cookie_value,
+    passkeys::PasskeyItem,
     service::{self, LoginOutcome, Opened, SessionView},
     session::{self, SessionItem},
     two_factor::{self, RecoveryCodes, TotpSetup},
@@ -36,6 +37,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(disable_two_factor))
         .routes(routes!(my_sessions, revoke_other_sessions))
         .routes(routes!(revoke_session))
+        .routes(routes!(passkey_options))
+        .routes(routes!(my_passkeys, add_passkey))
+        .routes(routes!(remove_passkey))
+        .routes(routes!(passkey_login_options))
+        .routes(routes!(login_with_passkey))
 }
 
 /// The session view with its cookie.
@@ -254,4 +260,92 @@ async fn reset_password(
 ) -> AppResult<StatusCode> {
     service::reset_password(&state, &body.token, body.password).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The start of a WebAuthn ceremony: what to pass to the browser, and its name to send back.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasskeyCeremony {
+    /// Single-use, valid five minutes.
+    pub ceremony: String,
+    /// `{publicKey: …}` for `navigator.credentials.create` or `.get` (WebAuthn's JSON form).
+    #[schema(value_type = Object)]
+    pub options: serde_json::Value,
+}
+
+/// Starts adding a passkey to the account.
+#[utoipa::path(operation_id = "me_passkeys_options", post, path = "/me/passkeys/options", tag = "auth",
+    responses((status = 200, body = PasskeyCeremony), (status = 401), (status = 403)))]
+async fn passkey_options(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<PasskeyCeremony>> {
+    let (options, ceremony) = account::start_passkey_registration(&state, &ctx).await?;
+    Ok(Json(PasskeyCeremony { ceremony, options }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewPasskey {
+    pub ceremony: String,
+    /// The name the person gives it ("Téléphone").
+    pub name: String,
+    /// `PublicKeyCredential.toJSON()` of the created credential.
+    #[schema(value_type = Object)]
+    pub credential: serde_json::Value,
+}
+
+/// Adds the passkey the browser created.
+#[utoipa::path(operation_id = "me_passkeys_add", post, path = "/me/passkeys", tag = "auth", request_body = NewPasskey,
+    responses((status = 201, body = PasskeyItem), (status = 400), (status = 401), (status = 403), (status = 422)))]
+async fn add_passkey(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<NewPasskey>,
+) -> AppResult<Response> {
+    let item = account::add_passkey(&state, &ctx, &body.ceremony, &body.name, body.credential).await?;
+    Ok((StatusCode::CREATED, Json(item)).into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasskeyList {
+    pub items: Vec<PasskeyItem>,
+}
+
+/// The person's passkeys.
+#[utoipa::path(operation_id = "me_passkeys_list", get, path = "/me/passkeys", tag = "auth",
+    responses((status = 200, body = PasskeyList), (status = 401)))]
+async fn my_passkeys(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<PasskeyList>> {
+    Ok(Json(PasskeyList { items: account::passkey_list(&state, &ctx).await? }))
+}
+
+/// Removes a passkey from the account.
+#[utoipa::path(operation_id = "me_passkeys_remove", delete, path = "/me/passkeys/{id}", tag = "auth",
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 401), (status = 403), (status = 404)))]
+async fn remove_passkey(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<StatusCode> {
+    account::remove_passkey(&state, &ctx, path_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Starts a password-less login with a passkey (the browser offers the person's keys).
+#[utoipa::path(operation_id = "auth_passkey_options", post, path = "/auth/passkey/options", tag = "auth",
+    responses((status = 200, body = PasskeyCeremony)))]
+async fn passkey_login_options(State(state): State<AppState>) -> AppResult<Json<PasskeyCeremony>> {
+    let (options, ceremony) = service::start_passkey_login(&state).await?;
+    Ok(Json(PasskeyCeremony { ceremony, options }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasskeyLogin {
+    pub ceremony: String,
+    /// `PublicKeyCredential.toJSON()` of the assertion.
+    #[schema(value_type = Object)]
+    pub credential: serde_json::Value,
+}
+
+/// Opens a session with a passkey: a session with a second factor.
+#[utoipa::path(operation_id = "auth_login_with_passkey", post, path = "/auth/passkey", tag = "auth", request_body = PasskeyLogin,
+    responses((status = 200, body = SessionView), (status = 400), (status = 401), (status = 422), (status = 429)))]
+async fn login_with_passkey(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    ApiJson(body): ApiJson<PasskeyLogin>,
+) -> AppResult<Response> {
+    let opened = service::login_with_passkey(&state, &meta, &body.ceremony, body.credential).await?;
+    Ok(opened_response(&state, opened))
 }

@@ -12,7 +12,7 @@ use volant_domain::{
 };
 
 use super::{
-    Ctx, Persona, RequestMeta, limiter, password, persona,
+    Ctx, Persona, RequestMeta, limiter, passkeys, password, persona,
     session::{self, NewSession},
     two_factor,
 };
@@ -254,6 +254,43 @@ pub async fn login(
     let new = NewSession { user, tenant: first.tenant_id.into(), role: first.role, second_factor: false, meta };
     let opened = open_session(state, new, "session.login").await?;
     Ok(LoginOutcome::Opened(Box::new(opened)))
+}
+
+/// Starts a password-less login: the options for the browser and the ceremony that names them.
+pub async fn start_passkey_login(state: &AppState) -> AppResult<(serde_json::Value, String)> {
+    let rp = passkeys::relying_party(&state.public_url)?;
+    let mut tx = state.pool.begin().await?;
+    let started = passkeys::start_login(&mut tx, &rp).await?;
+    tx.commit().await?;
+    Ok(started)
+}
+
+/// Opens a session with a passkey: two factors in one gesture (the device and its unlocking).
+/// Refusals count against the address's login limit.
+pub async fn login_with_passkey(
+    state: &AppState,
+    meta: &RequestMeta,
+    ceremony: &str,
+    credential: serde_json::Value,
+) -> AppResult<Opened> {
+    let limits: Vec<(String, u32)> =
+        limiter::ip_key(meta.ip).map(|k| (k, state.settings.login_limit_per_ip)).into_iter().collect();
+    limiter::check(&state.pool, &state.settings, &limits).await?;
+    let rp = passkeys::relying_party(&state.public_url)?;
+    let ceremony = passkeys::take_login(&mut *state.pool.acquire().await?, ceremony).await?;
+    let mut tx = state.pool.begin().await?;
+    let user = match passkeys::finish_login(&mut tx, &rp, ceremony, credential).await {
+        Ok(user) => user,
+        Err(e) => {
+            tx.rollback().await?;
+            limiter::record_failure(&state.pool, state.settings.login_window, &keys_of(&limits)).await?;
+            return Err(e);
+        }
+    };
+    let first = first_membership(&mut tx, user).await?;
+    tx.commit().await?;
+    let new = NewSession { user, tenant: first.tenant_id.into(), role: first.role, second_factor: true, meta };
+    open_session(state, new, "session.login_with_passkey").await
 }
 
 /// A person without an active membership cannot use Volant: same answer as a bad password.

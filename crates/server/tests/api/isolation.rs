@@ -17,6 +17,9 @@ const GLOBAL_TABLES: &[&str] = &[
     // A person's second factor, across their schools (narrowed by RLS to the person acting).
     "user_totp",
     "user_recovery_codes",
+    "user_passkeys",
+    // The server's half of a WebAuthn ceremony: a login does not know its person, let alone a school.
+    "webauthn_ceremonies",
 ];
 /// Tables that carry `tenant_id` yet are global (no RLS), each for a stated reason (ADR 0002).
 const GLOBAL_WITH_TENANT_ID: &[&str] = &[

@@ -677,6 +677,9 @@ async fn every_state_change_without_the_csrf_token_is_refused_and_changes_nothin
         "/api/v1/auth/login",
         // Rides on the pending login's cookie, which is SameSite=Strict: no other site can send it.
         "/api/v1/auth/login/2fa",
+        // A passkey login rides on no cookie at all: the ceremony token is in the body.
+        "/api/v1/auth/passkey/options",
+        "/api/v1/auth/passkey",
         "/api/v1/auth/password/forgot",
         "/api/v1/auth/password/reset",
         "/api/v1/invitations/accept",

@@ -270,3 +270,43 @@ async fn a_login_from_a_new_device_is_mailed_to_the_person_once() {
     let warnings = app.smtp.messages().iter().filter(|m| m.contains("Nouvelle connexion")).count();
     assert_eq!(warnings, 1, "the first login ever and a known device are no news");
 }
+
+#[tokio::test]
+async fn passkey_ceremonies_ask_for_user_verification_and_refuse_what_they_cannot_check() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    // Adding: the options name the relying party (loopback → localhost), the person, and require
+    // a key the browser can find by itself, unlocked by the person.
+    let started: Value = admin.post("/api/v1/me/passkeys/options", &json!({})).await.json().await.unwrap();
+    let options = &started["options"]["publicKey"];
+    assert_eq!(options["rp"]["id"], "localhost");
+    assert_eq!(options["user"]["name"], "admin@a.test");
+    assert_eq!(options["authenticatorSelection"]["userVerification"], "required");
+    assert!(options["challenge"].as_str().unwrap().len() >= 40);
+    // An answer that is not a credential is refused in French, and spends the ceremony.
+    let ceremony = started["ceremony"].as_str().unwrap();
+    let body = json!({"ceremony": ceremony, "name": "Téléphone", "credential": {"id": "forged"}});
+    let refused = problem(admin.post("/api/v1/me/passkeys", &body).await, 422).await;
+    assert!(refused["detail"].as_str().unwrap().contains("clé d'accès"), "{refused}");
+    let again = problem(admin.post("/api/v1/me/passkeys", &body).await, 422).await;
+    assert!(again["detail"].as_str().unwrap().contains("recommencez depuis le début"), "single use: {again}");
+    // A nameless key is refused under its field before anything else.
+    let started: Value = admin.post("/api/v1/me/passkeys/options", &json!({})).await.json().await.unwrap();
+    let nameless = json!({"ceremony": started["ceremony"], "name": "  ", "credential": {}});
+    assert_eq!(problem(admin.post("/api/v1/me/passkeys", &nameless).await, 400).await["errors"][0]["field"], "name");
+    assert_eq!(admin.json("/api/v1/me/passkeys").await["items"], json!([]));
+    problem(admin.send(Method::DELETE, &format!("/api/v1/me/passkeys/{}", uuid::Uuid::new_v4()), None).await, 404)
+        .await;
+
+    // Logging in: anyone may start; a forged answer opens no session.
+    let visitor = app.anonymous();
+    let started: Value = visitor.post("/api/v1/auth/passkey/options", &json!({})).await.json().await.unwrap();
+    assert_eq!(started["options"]["publicKey"]["rpId"], "localhost");
+    let forged = json!({"ceremony": started["ceremony"], "credential": {"id": "AAAA", "rawId": "AAAA", "type": "public-key",
+        "response": {"authenticatorData": "AAAA", "clientDataJSON": "AAAA", "signature": "AAAA", "userHandle": "AAAA"}}});
+    problem(visitor.post("/api/v1/auth/passkey", &forged).await, 422).await;
+    assert_eq!(visitor.get("/api/v1/me").await.status(), 401);
+    let unknown = json!({"ceremony": "inconnue", "credential": {}});
+    problem(visitor.post("/api/v1/auth/passkey", &unknown).await, 422).await;
+}
