@@ -194,7 +194,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
       found.push(...(await audit(page, 'login page')));
       await page.getByLabel('Adresse e-mail').fill('admin@demo.volant.test');
       await page.getByLabel('Mot de passe').fill('not-the-password');
-      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
       await page.getByTestId('login-error').waitFor();
       found.push(...(await audit(page, 'login page, failed')));
       // A failed login marks the fields invalid, and the show-password toggle is a labelled, reachable button.

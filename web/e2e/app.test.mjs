@@ -28,7 +28,7 @@ describe('Volant web app', () => {
       assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
       assert.ok(await page.getByLabel('Adresse e-mail').isVisible());
       assert.ok(await page.getByLabel('Mot de passe').isVisible());
-      assert.ok(await page.getByRole('button', { name: 'Se connecter' }).isVisible());
+      assert.ok(await page.getByRole('button', { name: 'Se connecter', exact: true }).isVisible());
       assert.ok(await page.getByRole('link', { name: 'Mot de passe oublié ?' }).isVisible());
     });
   });
@@ -38,7 +38,7 @@ describe('Volant web app', () => {
       await page.goto('/connexion');
       await page.getByLabel('Adresse e-mail').fill('admin@demo.volant.test');
       await page.getByLabel('Mot de passe').fill('pas-le-bon-mot-de-passe');
-      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
       const alert = page.getByRole('alert');
       await alert.waitFor();
       assert.match(await alert.innerText(), /Adresse e-mail ou mot de passe incorrect/);
@@ -115,7 +115,7 @@ describe('Volant web app', () => {
       // The old password no longer works; the new one does.
       await page.getByLabel('Adresse e-mail').fill(email);
       await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
       await page.getByRole('alert').waitFor();
 
       await login(page, email, newPassword);

@@ -234,7 +234,7 @@ export async function login(page, email, password = DEMO_PASSWORD) {
   await page.goto('/connexion');
   await page.getByLabel('Adresse e-mail').fill(email);
   await page.getByLabel('Mot de passe').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
   await page.getByRole('navigation', { name: 'Navigation principale' }).waitFor();
 }
 

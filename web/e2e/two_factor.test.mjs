@@ -1,9 +1,11 @@
 /* global window, document -- in page.evaluate / addInitScript callbacks, which run in the browser */
-// Browser test of two-factor authentication and "Mes sessions": the ADMIN opens Mon compte, turns 2FA on (QR code,
-// secret read from the page, a code computed here as an authenticator app does, 10 recovery codes shown once), logs
-// out, and logs in again with the password then a code. On a 375 px phone, the secretary does the same with a recovery
-// code, and axe-core audits the account page (2FA off, setup panel open, refused code, recovery codes, 2FA on) and the
-// login's second step. Against the real server (`volant demo`, fresh data: its own server).
+// Browser test of two-factor authentication, passkeys and "Mes sessions": the ADMIN opens Mon compte, turns 2FA on (QR
+// code, secret read from the page, a code computed here as an authenticator app does, 10 recovery codes shown once),
+// logs out, and logs in again with the password then a code. On a 375 px phone, the secretary does the same with a
+// recovery code, and axe-core audits the account page (2FA off, setup panel open, refused code, recovery codes, 2FA
+// on) and the login's second step. On `localhost` (browsers refuse WebAuthn on 127.0.0.1) with Chromium's virtual
+// authenticator, the student adds a passkey and logs in with it, without a password (axe audits the passkeys card and
+// the login page). Against the real server (`volant demo`, fresh data: its own server).
 // Run: VOLANT_BIN=… node --test e2e/two_factor.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -118,7 +120,7 @@ async function passwordStep(page, email) {
   await page.goto('/connexion');
   await page.getByLabel('Adresse e-mail').fill(email);
   await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
   await page.getByRole('heading', { name: 'Vérification en deux étapes', level: 1 }).waitFor();
 }
 
@@ -149,9 +151,12 @@ async function assertFitsPhone(page, where) {
   assert.ok(scroll <= width, `${where}: the page is ${scroll} px wide on a ${width} px screen`);
 }
 
-/** A fresh context at `viewport` whose CSP is bypassed, so that axe's source can be injected (see accessibility). */
-async function withA11yPage(t, viewport, fn) {
-  const context = await stack.browser.newContext({ baseURL: stack.baseUrl, locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport, bypassCSP: true });
+/**
+ * A fresh context at `viewport` whose CSP is bypassed, so that axe's source can be injected (see accessibility); at
+ * `baseURL` (the stack's address unless told).
+ */
+async function withA11yPage(t, viewport, fn, baseURL = stack.baseUrl) {
+  const context = await stack.browser.newContext({ baseURL, locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport, bypassCSP: true });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   try {
@@ -165,6 +170,34 @@ async function withA11yPage(t, viewport, fn) {
   } finally {
     await context.close();
   }
+}
+
+// --- passkeys ----------------------------------------------------------------------------------------------------------
+
+/**
+ * The stack's address as `localhost`: browsers refuse WebAuthn on an IP address (127.0.0.1 included), and the server is
+ * then the relying party `localhost`. Its cookies are not 127.0.0.1's: a context opened here has its own session.
+ */
+const localhostUrl = () => stack.baseUrl.replace('//127.0.0.1', '//localhost');
+
+/**
+ * Chromium's virtual authenticator (through the DevTools protocol), built into the device like a fingerprint reader:
+ * it keeps discoverable keys, and says yes at once (presence and user verification) instead of showing a dialog.
+ */
+async function virtualAuthenticator(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials };
 }
 
 describe('two-factor authentication', () => {
@@ -186,6 +219,10 @@ describe('two-factor authentication', () => {
       await login(page, 'admin@demo.volant.test');
       const card = await openAccount(page);
       await card.getByRole('status').filter({ hasText: /:\s*désactivée/ }).waitFor();
+      // On 127.0.0.1, passkeys cannot work (an IP address): the card says where they do, this page at localhost.
+      const passkeys = page.getByRole('region', { name: "Clés d'accès" });
+      await passkeys.getByRole('link', { name: /^http:\/\/localhost:\d+\/mon-compte/ }).waitFor();
+      assert.equal(await passkeys.getByRole('button', { name: "Ajouter une clé d'accès" }).count(), 0);
 
       const { qr, secret } = await startSetup(card);
       // The QR code is an image from a data URL, allowed by the page's content security policy, and drawn.
@@ -211,6 +248,8 @@ describe('two-factor authentication', () => {
       assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'no content security policy violation');
 
       await logout(page);
+      await page.getByRole('button', { name: 'Se connecter', exact: true }).waitFor();
+      assert.equal(await page.getByRole('button', { name: "Se connecter avec une clé d'accès" }).count(), 0, 'no passkey login on 127.0.0.1');
       await passwordStep(page, 'admin@demo.volant.test');
       // No session until the code: the API still says "not logged in".
       assert.equal((await page.request.get('/api/v1/me')).status(), 401);
@@ -310,5 +349,76 @@ describe('two-factor authentication', () => {
         await other.close();
       }
     });
+  });
+
+  test('on localhost, the student adds a passkey in Mon compte and logs in with it, no password; axe finds nothing', async (t) => {
+    await withA11yPage(
+      t,
+      PHONE,
+      async (page) => {
+        const email = 'eleve@demo.volant.test';
+        const found = [];
+        const authenticator = await virtualAuthenticator(page);
+        await login(page, email);
+        assert.match(page.url(), /^http:\/\/localhost:\d+\//, 'the page is on localhost');
+
+        await openAccount(page);
+        const card = page.getByRole('region', { name: "Clés d'accès" });
+        await card.getByText("Aucune clé d'accès pour l'instant.").waitFor();
+        found.push(...(await audit(page, 'account page, no passkey')));
+        await assertFitsPhone(page, 'account page, passkeys card');
+
+        // A name, then the browser's ceremony (the virtual authenticator answers at once).
+        const name = card.getByLabel('Nom de la clé');
+        assert.equal(await name.inputValue(), 'Cet appareil');
+        await name.fill('Ordinateur');
+        const add = card.getByRole('button', { name: "Ajouter une clé d'accès" });
+        await add.click();
+        await card.getByRole('status').filter({ hasText: "La clé d'accès Ordinateur a été ajoutée." }).waitFor();
+        const rows = card.getByTestId('passkey-row');
+        await rows.filter({ hasText: 'Ordinateur' }).waitFor();
+        assert.equal(await rows.count(), 1);
+        await rows.first().getByText('jamais').waitFor();
+        assert.equal(
+          await card.getByRole('heading', { name: "Clés d'accès" }).evaluate((el) => el === document.activeElement),
+          true,
+          'the card heading has the focus',
+        );
+        // The key lives on the authenticator, discoverable: the login finds it without an e-mail.
+        const created = await authenticator.credentials();
+        assert.equal(created.length, 1);
+        assert.equal(created[0].isResidentCredential, true, 'a discoverable key');
+        const [kept] = (await apiGet(page, '/api/v1/me/passkeys')).items;
+        assert.equal(kept.name, 'Ordinateur');
+        assert.equal(kept.last_used_at, null);
+        found.push(...(await audit(page, 'account page, a passkey listed')));
+        await assertFitsPhone(page, 'account page, a passkey listed');
+
+        // Once more on the same device: the browser refuses (the server sent the key to exclude), the card says why.
+        await add.click();
+        await card.getByRole('alert').filter({ hasText: "Cet appareil a déjà une clé d'accès pour votre compte" }).waitFor();
+        assert.equal((await authenticator.credentials()).length, 1);
+        assert.equal(await rows.count(), 1);
+        found.push(...(await audit(page, 'account page, passkey already on this device')));
+
+        await logout(page);
+        const withPasskey = page.getByRole('button', { name: "Se connecter avec une clé d'accès" });
+        await withPasskey.waitFor();
+        found.push(...(await audit(page, 'login page, passkey button')));
+        await assertFitsPhone(page, 'login page, passkey button');
+        assert.equal((await page.request.get('/api/v1/me')).status(), 401);
+
+        // No e-mail, no password: the browser offers the key, the server opens the session.
+        await withPasskey.click();
+        await page.getByRole('navigation', { name: 'Navigation principale' }).waitFor();
+        const me = await page.evaluate(() => fetch('/api/v1/me').then((r) => r.json()));
+        assert.equal(me.user.email, email);
+        const [used] = (await apiGet(page, '/api/v1/me/passkeys')).items;
+        assert.ok(used.last_used_at, 'the last use is kept');
+        assert.ok((await authenticator.credentials())[0].signCount >= 1, 'the authenticator signed');
+        assertClean(found);
+      },
+      localhostUrl(),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import {
   createTheme,
   Menu,
+  Notification,
   PasswordInput,
   DEFAULT_THEME,
   defaultVariantColorsResolver,
@@ -81,6 +82,8 @@ export const theme = createTheme({
         visibilityToggleButtonProps: { 'aria-label': fr.auth.showPassword },
       },
     }),
+    // The cross of the toasts (notifySuccess…): a button, named in French (axe: button-name).
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': fr.common.close } } }),
   },
 });
 

@@ -23,6 +23,8 @@ export type TotpSetup = ResponseBody<'/api/v1/me/2fa/totp', 'post', 200>;
 export type RecoveryCodes = ResponseBody<'/api/v1/me/2fa/totp/confirm', 'post', 200>;
 /** A live session of the person (device, school, address, last use), as "Mes sessions" lists it. */
 export type SessionItem = ResponseBody<'/api/v1/me/sessions', 'get', 200>['items'][number];
+/** A passkey of the person (name, added, last used), as "Clés d'accès" lists it. */
+export type PasskeyItem = ResponseBody<'/api/v1/me/passkeys', 'get', 200>['items'][number];
 export type Member = ResponseBody<'/api/v1/users/{id}', 'patch', 200>;
 export type Invitation = ResponseBody<'/api/v1/invitations', 'post', 201>;
 export type InvitationLookup = ResponseBody<'/api/v1/invitations/lookup', 'get', 200>;

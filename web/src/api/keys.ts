@@ -7,6 +7,8 @@
 export const SESSION_KEY = ['session'] as const;
 /** The person's live sessions ("Mes sessions"). Outside the session's prefix: dropped with the session that read it. */
 export const MY_SESSIONS_KEY = ['my-sessions'] as const;
+/** The person's passkeys ("Clés d'accès"). Outside the session's prefix, like the sessions. */
+export const MY_PASSKEYS_KEY = ['my-passkeys'] as const;
 /**
  * Set (true) when the server refused work with `second-factor-required`: the school requires 2FA for the role and this
  * session has none yet. Not fetched: the query cache is only where the shell reads it. Outside the session's prefix, so

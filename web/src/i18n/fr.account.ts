@@ -1,5 +1,5 @@
 /**
- * French strings of "Mon compte": identity, password, two-factor authentication, the person's sessions.
+ * French strings of "Mon compte": identity, password, two-factor authentication, passkeys, the person's sessions.
  * Merged into `fr.ts` under `account`.
  */
 const account = {
@@ -76,6 +76,38 @@ const account = {
     revoked: 'La session {{device}} a été déconnectée.',
     revokedOthers: 'Vos autres sessions ont été déconnectées.',
     empty: 'Aucune session ouverte.',
+  },
+  passkeys: {
+    title: "Clés d'accès",
+    hint: "Connectez-vous sans mot de passe, avec l'empreinte, le visage ou le code de verrouillage de votre appareil.",
+    intro:
+      "Une clé d'accès reste sur votre appareil (téléphone, ordinateur ou clé de sécurité) et ne sert que pour Volant. Elle vaut à elle seule mot de passe et double authentification : sur la page de connexion, choisissez « Se connecter avec une clé d'accès ».",
+    list: "Vos clés d'accès",
+    name: 'Nom',
+    createdAt: 'Ajoutée le',
+    lastUsed: 'Dernière utilisation',
+    never: 'jamais',
+    actions: 'Actions',
+    remove: 'Supprimer',
+    removeOf: "Supprimer la clé d'accès {{name}}",
+    removed: "La clé d'accès {{name}} a été supprimée.",
+    empty: "Aucune clé d'accès pour l'instant.",
+    nameLabel: 'Nom de la clé',
+    nameHint: 'Pour la reconnaître dans la liste : « Téléphone », « Ordinateur du bureau »…',
+    defaultName: 'Cet appareil',
+    nameLength: 'Le nom compte au plus 60 caractères.',
+    add: "Ajouter une clé d'accès",
+    added: "La clé d'accès {{name}} a été ajoutée.",
+    cancelled:
+      "Aucune clé d'accès n'a été créée : la fenêtre a été fermée ou le délai est passé. Vous pouvez réessayer quand vous le souhaitez.",
+    exists: "Cet appareil a déjà une clé d'accès pour votre compte : elle figure dans la liste.",
+    failed: "Votre navigateur n'a pas pu créer la clé d'accès. Réessayez, ou essayez avec un autre appareil.",
+    unsupported:
+      "Ce navigateur ne sait pas créer de clé d'accès. Ouvrez Volant dans un navigateur à jour (Chrome, Edge, Firefox ou Safari) pour en ajouter une.",
+    ipAddress:
+      "Les clés d'accès ne fonctionnent pas quand Volant est ouvert par une adresse IP, comme ici. Pour en ajouter une, ouvrez-le par son nom (il faudra vous reconnecter) :",
+    ipAddressOther:
+      "Les clés d'accès ne fonctionnent pas quand Volant est ouvert par une adresse IP, comme ici : ouvrez-le par son nom de domaine pour en ajouter une.",
   },
 };
 

@@ -143,6 +143,14 @@ const fr = {
       restart: 'Recommencer',
       invalid: 'Ce code est incorrect.',
     },
+    /** A login with a passkey (WebAuthn): no e-mail, no password; the browser's own dialog does the rest. */
+    passkey: {
+      or: 'ou',
+      submit: "Se connecter avec une clé d'accès",
+      cancelled:
+        "Aucune clé d'accès n'a été utilisée : la fenêtre a été fermée ou le délai est passé. Vous pouvez réessayer, ou vous connecter avec votre mot de passe.",
+      failed: "Votre navigateur n'a pas pu utiliser de clé d'accès. Réessayez, ou connectez-vous avec votre mot de passe.",
+    },
   },
   home: {
     title: 'Accueil',

@@ -7,6 +7,7 @@ import { AppProviders } from '../AppProviders.tsx';
 import { SESSION_KEY } from '../api/keys.ts';
 import { setCsrfToken } from '../api/client.ts';
 import { demoSession, jsonResponse, mockFetch, problemResponse } from '../test/render.tsx';
+import { fakeCredential, notAllowed, stubWebAuthn } from '../test/webauthn.ts';
 
 const here = {
   id: 's-1',
@@ -27,6 +28,23 @@ const phone = {
   user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1',
   device: 'Safari sur iPhone',
   current: false,
+};
+const laptop = { id: 'pk-1', name: 'Ordinateur du bureau', created_at: '2026-03-01T08:00:00Z', last_used_at: '2026-03-11T17:30:00Z' };
+const phoneKey = { id: 'pk-2', name: 'Téléphone', created_at: '2026-03-05T08:00:00Z', last_used_at: null };
+const NO_PASSKEYS = { 'GET /api/v1/me/passkeys': () => jsonResponse(200, { items: [] }) };
+const creationOptions = {
+  challenge: 'Y2hhbGxlbmdl',
+  rp: { id: 'localhost', name: 'Volant' },
+  user: { id: 'dXNlcg', name: 'admin@demo.volant.test', displayName: 'Claire Martin' },
+  pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+  authenticatorSelection: { residentKey: 'discouraged', requireResidentKey: false, userVerification: 'required' },
+};
+const attestation = {
+  id: 'Y3JlZC0x',
+  rawId: 'Y3JlZC0x',
+  type: 'public-key',
+  response: { clientDataJSON: 'e30', attestationObject: 'YXR0', transports: ['internal'] },
+  clientExtensionResults: { credProps: { rk: true } },
 };
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const CODES = Array.from({ length: 10 }, (_, i) => `ABCD${i}-EFGH${i}`);
@@ -53,6 +71,7 @@ describe('AccountPage', () => {
     const { calls } = mockFetch({
       'GET /api/v1/me': () => jsonResponse(200, { ...demoSession, two_factor_enabled: enabled }),
       'GET /api/v1/me/sessions': () => jsonResponse(200, { items: [here] }),
+      ...NO_PASSKEYS,
       'POST /api/v1/me/2fa/totp': () =>
         jsonResponse(200, {
           secret: SECRET,
@@ -120,6 +139,7 @@ describe('AccountPage', () => {
     const { calls } = mockFetch({
       'GET /api/v1/me': () => jsonResponse(200, { ...demoSession, two_factor_enabled: enabled }),
       'GET /api/v1/me/sessions': () => jsonResponse(200, { items: [here] }),
+      ...NO_PASSKEYS,
       'DELETE /api/v1/me/2fa': async (request) => {
         const body = (await request.json()) as { password: string; code: string };
         sent.push(body);
@@ -154,6 +174,7 @@ describe('AccountPage', () => {
     let items = [here, phone];
     const { calls } = mockFetch({
       'GET /api/v1/me/sessions': () => jsonResponse(200, { items }),
+      ...NO_PASSKEYS,
       'DELETE /api/v1/me/sessions/s-2': () => {
         items = [here];
         return new Response(null, { status: 204 });
@@ -189,6 +210,7 @@ describe('AccountPage', () => {
     let items = [here, phone, { ...phone, id: 's-3', device: 'Chrome sur Android', tenant_name: 'Auto-École du Lac' }];
     const { calls } = mockFetch({
       'GET /api/v1/me/sessions': () => jsonResponse(200, { items }),
+      ...NO_PASSKEYS,
       'DELETE /api/v1/me/sessions': () => {
         items = [here];
         return new Response(null, { status: 204 });
@@ -203,5 +225,111 @@ describe('AccountPage', () => {
     await waitFor(() => expect(within(card).getAllByTestId('session-row')).toHaveLength(1));
     expect(within(card).getByRole('status')).toHaveTextContent('Vos autres sessions ont été déconnectées.');
     expect(calls.filter((r) => r.method === 'DELETE')).toHaveLength(1);
+  });
+
+  it('adds a passkey under the name given: the server’s options to the browser, its answer back, the list read again', async () => {
+    const webauthn = stubWebAuthn();
+    // The first time, the person closes the browser's dialog: nothing is sent, and the card says so calmly.
+    webauthn.create.mockRejectedValueOnce(notAllowed()).mockResolvedValue(fakeCredential(attestation));
+    let items: (typeof laptop | typeof phoneKey)[] = [];
+    let ceremonies = 0;
+    const sent: unknown[] = [];
+    const { calls } = mockFetch({
+      'GET /api/v1/me/sessions': () => jsonResponse(200, { items: [here] }),
+      'GET /api/v1/me/passkeys': () => jsonResponse(200, { items }),
+      'POST /api/v1/me/passkeys/options': () => {
+        ceremonies += 1;
+        return jsonResponse(200, { ceremony: `ceremony-${ceremonies}`, options: { publicKey: creationOptions } });
+      },
+      'POST /api/v1/me/passkeys': async (request) => {
+        const body = (await request.json()) as { name: string };
+        sent.push(body);
+        items = [{ ...laptop, name: body.name, last_used_at: null }];
+        return jsonResponse(201, items[0]);
+      },
+    });
+    const user = userEvent.setup();
+    renderAccount();
+
+    const card = await screen.findByRole('region', { name: "Clés d'accès" });
+    expect(await within(card).findByText("Aucune clé d'accès pour l'instant.")).toBeInTheDocument();
+    const name = within(card).getByLabelText(/Nom de la clé/);
+    expect(name).toHaveValue('Cet appareil');
+    const add = within(card).getByRole('button', { name: "Ajouter une clé d'accès" });
+
+    await user.click(add);
+    expect(await within(card).findByRole('alert')).toHaveTextContent(
+      "Aucune clé d'accès n'a été créée : la fenêtre a été fermée ou le délai est passé.",
+    );
+    expect(calls.filter((r) => r.method === 'POST' && new URL(r.url).pathname === '/api/v1/me/passkeys')).toHaveLength(0);
+    await waitFor(() => expect(add).toHaveFocus());
+
+    await user.clear(name);
+    await user.type(name, '  Ordinateur du bureau ');
+    await user.click(add);
+
+    const row = await within(card).findByTestId('passkey-row');
+    expect(within(row).getByText('Ordinateur du bureau')).toBeInTheDocument();
+    // Added on 1 March (the school's zone), never used yet.
+    expect(within(row).getByText('1 mars 2026')).toBeInTheDocument();
+    expect(within(row).getByText('jamais')).toBeInTheDocument();
+    expect(within(card).getByRole('status')).toHaveTextContent("La clé d'accès Ordinateur du bureau a été ajoutée.");
+    expect(within(card).getByRole('heading', { name: "Clés d'accès" })).toHaveFocus();
+    expect(within(card).queryByRole('alert')).toBeNull();
+    expect(name).toHaveValue('Cet appareil');
+
+    // The options as the server sent them, but a key the login can find without an e-mail (discoverable).
+    expect(webauthn.parseCreationOptionsFromJSON).toHaveBeenLastCalledWith({
+      ...creationOptions,
+      authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
+    });
+    expect(webauthn.create).toHaveBeenLastCalledWith({ publicKey: expect.objectContaining({ parsed: 'creation' }) as unknown });
+    expect(sent).toEqual([{ ceremony: 'ceremony-2', name: 'Ordinateur du bureau', credential: attestation }]);
+    for (const request of calls.filter((r) => r.method === 'POST')) expect(request.headers.get('X-CSRF-Token')).toBe('csrf-123');
+  });
+
+  it('lists the passkeys and removes one, named on its button', async () => {
+    stubWebAuthn();
+    let items = [laptop, phoneKey];
+    const { calls } = mockFetch({
+      'GET /api/v1/me/sessions': () => jsonResponse(200, { items: [here] }),
+      'GET /api/v1/me/passkeys': () => jsonResponse(200, { items }),
+      'DELETE /api/v1/me/passkeys/pk-2': () => {
+        items = [laptop];
+        return new Response(null, { status: 204 });
+      },
+    });
+    const user = userEvent.setup();
+    renderAccount();
+
+    const card = await screen.findByRole('region', { name: "Clés d'accès" });
+    const rows = await within(card).findAllByTestId('passkey-row');
+    expect(rows).toHaveLength(2);
+    // The last use in French, in the school's zone (17:30 UTC is 18 h 30 in Paris in March).
+    expect(within(rows[0] as HTMLElement).getByText(/mercredi 11 mars( 2026)?, 18 h 30/)).toBeInTheDocument();
+    expect(within(rows[1] as HTMLElement).getByText('jamais')).toBeInTheDocument();
+
+    await user.click(within(card).getByRole('button', { name: "Supprimer la clé d'accès Téléphone" }));
+
+    await waitFor(() => expect(within(card).getAllByTestId('passkey-row')).toHaveLength(1));
+    expect(within(card).getByText('Ordinateur du bureau')).toBeInTheDocument();
+    expect(within(card).getByRole('status')).toHaveTextContent("La clé d'accès Téléphone a été supprimée.");
+    expect(within(card).getByRole('heading', { name: "Clés d'accès" })).toHaveFocus();
+    const removed = calls.find((r) => r.method === 'DELETE');
+    expect(removed?.headers.get('X-CSRF-Token')).toBe('csrf-123');
+    expect(calls.filter((r) => r.method === 'GET' && new URL(r.url).pathname === '/api/v1/me/passkeys')).toHaveLength(2);
+  });
+
+  it('says so where the browser cannot use passkeys, and still lists and removes them', async () => {
+    mockFetch({
+      'GET /api/v1/me/sessions': () => jsonResponse(200, { items: [here] }),
+      'GET /api/v1/me/passkeys': () => jsonResponse(200, { items: [laptop] }),
+    });
+    renderAccount();
+    const card = await screen.findByRole('region', { name: "Clés d'accès" });
+    expect(await within(card).findByTestId('passkey-row')).toBeInTheDocument();
+    expect(within(card).getByText(/Ce navigateur ne sait pas créer de clé d'accès/)).toBeInTheDocument();
+    expect(within(card).queryByRole('button', { name: "Ajouter une clé d'accès" })).toBeNull();
+    expect(within(card).getByRole('button', { name: "Supprimer la clé d'accès Ordinateur du bureau" })).toBeInTheDocument();
   });
 });

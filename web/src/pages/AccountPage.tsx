@@ -12,6 +12,7 @@ import { notifySuccess } from '../lib/notify.ts';
 import { useApiForm } from '../lib/useApiForm.ts';
 import { validateConfirmation, validateNewPassword } from '../lib/passwords.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
+import { PasskeysCard } from './account/PasskeysCard.tsx';
 import { SECOND_FACTOR_REQUIRED_PARAM } from './account/requirement.ts';
 import { SessionsCard } from './account/SessionsCard.tsx';
 import { TwoFactorCard } from './account/TwoFactorCard.tsx';
@@ -89,6 +90,7 @@ export default function AccountPage() {
           </form>
         </SectionCard>
         <TwoFactorCard session={session} />
+        <PasskeysCard session={session} />
       </SimpleGrid>
       <Stack mt="lg">
         <SessionsCard session={session} />

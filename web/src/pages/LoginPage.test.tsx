@@ -1,9 +1,10 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import LoginPage from './LoginPage.tsx';
 import { getCsrfToken, setCsrfToken } from '../api/client.ts';
 import { demoSession, jsonResponse, mockFetch, problemResponse, renderWithProviders } from '../test/render.tsx';
+import { fakeCredential, notAllowed, stubWebAuthn } from '../test/webauthn.ts';
 
 function renderLogin(route = '/connexion') {
   return renderWithProviders(
@@ -27,6 +28,8 @@ describe('LoginPage', () => {
     expect(screen.getByLabelText(/Mot de passe/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Se connecter' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Mot de passe oublié ?' })).toHaveAttribute('href', '/mot-de-passe-oublie');
+    // jsdom has no WebAuthn: no passkey button where the browser cannot use one.
+    expect(screen.queryByRole('button', { name: /clé d'accès/ })).toBeNull();
   });
 
   it('shows the French error of a 401', async () => {
@@ -84,6 +87,85 @@ describe('LoginPage', () => {
     await user.click(screen.getByRole('button', { name: 'Se connecter' }));
     expect(await screen.findByText('journal')).toBeInTheDocument();
     expect(getCsrfToken()).toBe('csrf-123');
+  });
+
+  describe('with a passkey', () => {
+    const requestOptions = { challenge: 'Y2hhbGxlbmdl', rpId: 'localhost', timeout: 300000, userVerification: 'required', allowCredentials: [] };
+    const assertion = {
+      id: 'Y3JlZC0x',
+      rawId: 'Y3JlZC0x',
+      type: 'public-key',
+      response: { clientDataJSON: 'e30', authenticatorData: 'YXV0aA', signature: 'c2ln', userHandle: 'dXNlcg' },
+      clientExtensionResults: {},
+    };
+
+    it('logs in: the server’s options to the browser, its answer back, and the session starts', async () => {
+      const webauthn = stubWebAuthn();
+      webauthn.get.mockResolvedValue(fakeCredential(assertion));
+      const { calls } = mockFetch({
+        'GET /api/v1/me': () => problemResponse(401, {}),
+        'POST /api/v1/auth/passkey/options': () => jsonResponse(200, { ceremony: 'ceremony-1', options: { publicKey: requestOptions } }),
+        'POST /api/v1/auth/passkey': () => jsonResponse(200, demoSession),
+      });
+      const user = userEvent.setup();
+      renderLogin('/connexion?retour=%2Fjournal');
+
+      // No e-mail, no password: the browser finds the key.
+      await user.click(await screen.findByRole('button', { name: "Se connecter avec une clé d'accès" }));
+
+      expect(await screen.findByText('journal')).toBeInTheDocument();
+      expect(getCsrfToken()).toBe('csrf-123');
+      expect(webauthn.parseRequestOptionsFromJSON).toHaveBeenCalledWith(requestOptions);
+      expect(webauthn.get).toHaveBeenCalledWith({ publicKey: { parsed: 'request', json: requestOptions } });
+      const sent = calls.find((r) => new URL(r.url).pathname === '/api/v1/auth/passkey');
+      expect(await sent?.json()).toEqual({ ceremony: 'ceremony-1', credential: assertion });
+      expect(calls.filter((r) => new URL(r.url).pathname === '/api/v1/auth/login')).toHaveLength(0);
+    });
+
+    it('says calmly that the dialog was closed, and sends nothing', async () => {
+      const webauthn = stubWebAuthn();
+      webauthn.get.mockRejectedValue(notAllowed());
+      const { calls } = mockFetch({
+        'GET /api/v1/me': () => problemResponse(401, {}),
+        'POST /api/v1/auth/passkey/options': () => jsonResponse(200, { ceremony: 'ceremony-1', options: { publicKey: requestOptions } }),
+      });
+      const user = userEvent.setup();
+      renderLogin();
+      const button = await screen.findByRole('button', { name: "Se connecter avec une clé d'accès" });
+      await user.click(button);
+
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        "Aucune clé d'accès n'a été utilisée : la fenêtre a été fermée ou le délai est passé. Vous pouvez réessayer, ou vous connecter avec votre mot de passe.",
+      );
+      expect(calls.filter((r) => new URL(r.url).pathname === '/api/v1/auth/passkey')).toHaveLength(0);
+      expect(getCsrfToken()).toBeNull();
+      // Still the login page; the button has the focus again, to try once more; the fields are not marked invalid.
+      expect(screen.getByRole('heading', { name: 'Connexion' })).toBeInTheDocument();
+      await waitFor(() => expect(button).toHaveFocus());
+      expect(screen.getByLabelText(/Adresse e-mail/)).not.toHaveAttribute('aria-invalid', 'true');
+    });
+
+    it('shows the server’s French detail when it refuses the key, and the password still works after', async () => {
+      const webauthn = stubWebAuthn();
+      webauthn.get.mockResolvedValue(fakeCredential(assertion));
+      mockFetch({
+        'GET /api/v1/me': () => problemResponse(401, {}),
+        'POST /api/v1/auth/passkey/options': () => jsonResponse(200, { ceremony: 'ceremony-1', options: { publicKey: requestOptions } }),
+        'POST /api/v1/auth/passkey': () =>
+          problemResponse(422, { detail: "La clé d'accès n'a pas pu être vérifiée : recommencez, ou connectez-vous avec votre mot de passe." }),
+        'POST /api/v1/auth/login': () => jsonResponse(200, demoSession),
+      });
+      const user = userEvent.setup();
+      renderLogin('/connexion?retour=%2Fjournal');
+      await user.click(await screen.findByRole('button', { name: "Se connecter avec une clé d'accès" }));
+      expect(await screen.findByRole('alert')).toHaveTextContent("La clé d'accès n'a pas pu être vérifiée");
+      expect(getCsrfToken()).toBeNull();
+
+      await user.type(screen.getByLabelText(/Adresse e-mail/), 'admin@demo.volant.test');
+      await user.type(screen.getByLabelText(/Mot de passe/), 'volant-demo');
+      await user.click(screen.getByRole('button', { name: 'Se connecter' }));
+      expect(await screen.findByText('journal')).toBeInTheDocument();
+    });
   });
 
   describe('with two-factor authentication on', () => {

@@ -1,16 +1,25 @@
-import { useState } from 'react';
-import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import { Alert, Anchor, Button, Divider, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
 import { ApiError, errorMessage } from '../api/problem.ts';
 import { needsSecondFactor, startSession, useSession } from '../api/session.ts';
 import { SecondFactorForm } from '../components/SecondFactorForm.tsx';
+import { getPasskey, PasskeyError, passkeysSupported } from '../lib/passkeys.ts';
 import { safeReturnPath, validateEmail } from '../lib/passwords.ts';
 import { useApiForm } from '../lib/useApiForm.ts';
 import { PublicLayout } from '../shell/PublicLayout.tsx';
+
+/** Why the passkey login did not open a session: the browser's reason, or the server's French one. */
+function passkeyFailure(error: Error, t: TFunction): string {
+  if (error instanceof PasskeyError) return error.reason === 'cancelled' ? t('auth.passkey.cancelled') : t('auth.passkey.failed');
+  if (error instanceof ApiError && error.status === 401 && !error.problem.detail) return t('auth.passkey.failed');
+  return errorMessage(error, t);
+}
 
 export default function LoginPage() {
   const { t } = useTranslation();
@@ -36,6 +45,24 @@ export default function LoginPage() {
       else startSession(queryClient, answer);
     },
   });
+  // A passkey is both factors: no e-mail, no password, no code; the browser finds the person's key.
+  const supported = passkeysSupported();
+  const passkeyButton = useRef<HTMLButtonElement>(null);
+  const passkey = useMutation({
+    mutationFn: async () => {
+      const { ceremony, options } = await unwrap(api.POST('/api/v1/auth/passkey/options'));
+      const credential = await getPasskey(options);
+      // The schema types WebAuthn's JSON only as "an object".
+      return unwrap(api.POST('/api/v1/auth/passkey', { body: { ceremony, credential: credential as Record<string, never> } }));
+    },
+    // Refused answers 422 (or 401): that is not a lost session.
+    meta: { authForm: true },
+    onSuccess: (next) => startSession(queryClient, next),
+  });
+  // Cancelled or refused: the button (disabled while the browser's dialog was open) takes the focus back; the alert says why.
+  useEffect(() => {
+    if (passkey.error) passkeyButton.current?.focus();
+  }, [passkey.error]);
 
   if (session.data) return <Navigate to={safeReturnPath(params.get('retour'))} replace />;
 
@@ -55,15 +82,32 @@ export default function LoginPage() {
   // Wrong credentials: both fields are marked invalid (aria-invalid) and described by the alert.
   const error = login.failure;
   const rejected = error instanceof ApiError && error.status === 401;
-  const failure = error && (rejected && !error.problem.detail ? t('auth.login.invalid') : errorMessage(error, t));
+  const passwordFailure = error && (rejected && !error.problem.detail ? t('auth.login.invalid') : errorMessage(error, t));
+  // Only one of the two ways has been tried last (each one clears the other's failure).
+  const failure = passkey.error ? passkeyFailure(passkey.error, t) : passwordFailure;
+  // A cancelled passkey dialog is no error: orange.
+  const cancelled = passkey.error instanceof PasskeyError && passkey.error.reason === 'cancelled';
   const invalidProps = rejected ? { 'aria-describedby': 'login-error' } : {};
+  const submitPassword = login.onSubmit((values) => values);
+
+  const withPasskey = () => {
+    login.reset();
+    form.clearErrors();
+    passkey.mutate();
+  };
 
   return (
     <PublicLayout title={t('auth.login.title')} intro={t('auth.login.subtitle')}>
-      <form onSubmit={login.onSubmit((values) => values)} noValidate>
+      <form
+        onSubmit={(event) => {
+          passkey.reset();
+          submitPassword(event);
+        }}
+        noValidate
+      >
         <Stack gap="md">
           {failure && (
-            <Alert color="red" role="alert" id="login-error" data-testid="login-error">
+            <Alert color={cancelled ? 'orange' : 'red'} role="alert" id="login-error" data-testid="login-error">
               {failure}
             </Alert>
           )}
@@ -90,7 +134,7 @@ export default function LoginPage() {
             aria-invalid={rejected || form.errors.password !== undefined || undefined}
             {...invalidProps}
           />
-          <Button type="submit" loading={login.isPending} fullWidth>
+          <Button type="submit" loading={login.isPending} disabled={passkey.isPending} fullWidth>
             {t('auth.login.submit')}
           </Button>
           <Anchor component={Link} to="/mot-de-passe-oublie" size="sm" ta="center">
@@ -98,6 +142,23 @@ export default function LoginPage() {
           </Anchor>
         </Stack>
       </form>
+      {supported && (
+        <Stack gap="md" mt="md">
+          <Divider label={t('auth.passkey.or')} labelPosition="center" />
+          <Button
+            variant="default"
+            ref={passkeyButton}
+            loading={passkey.isPending}
+            disabled={login.isPending}
+            onClick={withPasskey}
+            fullWidth
+            // A long label: it wraps on a phone rather than being cut.
+            styles={{ root: { height: 'auto', minHeight: 'var(--button-height)', paddingBlock: 6 }, label: { whiteSpace: 'normal', textAlign: 'center', lineHeight: 1.35 } }}
+          >
+            {t('auth.passkey.submit')}
+          </Button>
+        </Stack>
+      )}
     </PublicLayout>
   );
 }

@@ -117,7 +117,17 @@ pub async fn start_registration(
         .start_passkey_registration(user.0, email, display_name, Some(exclude))
         .map_err(|e| AppError::Internal(anyhow::anyhow!("passkey registration: {e}")))?;
     let token = keep_ceremony(conn, Some(user), &json(&state)?).await?;
-    Ok((json(&options)?, token))
+    Ok((discoverable(json(&options)?), token))
+}
+
+/// The library asks for a key the browser may not find by itself (`residentKey: discouraged`);
+/// the login here only uses keys it finds (no e-mail typed), so the key must be discoverable.
+fn discoverable(mut options: Value) -> Value {
+    if let Some(selection) = options.pointer_mut("/publicKey/authenticatorSelection").and_then(Value::as_object_mut) {
+        selection.insert("residentKey".into(), "required".into());
+        selection.insert("requireResidentKey".into(), true.into());
+    }
+    options
 }
 
 /// A passkey the person has, as "Mon compte" lists it.

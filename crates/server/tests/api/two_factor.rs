@@ -283,6 +283,7 @@ async fn passkey_ceremonies_ask_for_user_verification_and_refuse_what_they_canno
     assert_eq!(options["rp"]["id"], "localhost");
     assert_eq!(options["user"]["name"], "admin@a.test");
     assert_eq!(options["authenticatorSelection"]["userVerification"], "required");
+    assert_eq!(options["authenticatorSelection"]["residentKey"], "required", "a key the browser finds by itself");
     assert!(options["challenge"].as_str().unwrap().len() >= 40);
     // An answer that is not a credential is refused in French, and spends the ceremony.
     let ceremony = started["ceremony"].as_str().unwrap();
