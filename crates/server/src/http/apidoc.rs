@@ -34,8 +34,12 @@ const API: &str = "/api/v1";
 
 /// The operations that need no session (the others need the session cookie, and the CSRF
 /// header unless they only read).
-const PUBLIC: [&str; 5] = [
+const PUBLIC: [&str; 8] = [
     "POST /auth/login",
+    // The second step rides on the pending login's cookie, not on a session.
+    "POST /auth/login/2fa",
+    "POST /auth/passkey/options",
+    "POST /auth/passkey",
     "POST /auth/password/forgot",
     "POST /auth/password/reset",
     "POST /invitations/accept",
@@ -511,7 +515,9 @@ mod tests {
         for (method, path, op) in operations(&doc) {
             let documents_401 = op["responses"]["401"].is_object();
             let public = op["security"] == json!([]);
-            let sign_in = path.ends_with("/auth/login") || path.ends_with("/invitations/accept");
+            let sign_in = ["/auth/login", "/auth/login/2fa", "/auth/passkey", "/invitations/accept"]
+                .iter()
+                .any(|end| path.ends_with(end));
             assert!(
                 public != documents_401 || sign_in,
                 "{method} {path}: public = {public}, but 401 = {documents_401}"
