@@ -7,7 +7,7 @@ use super::{
     Ctx, limiter,
     passkeys::{self, PasskeyItem},
     password,
-    service::login_limits,
+    service::{contact_of, login_limits, record_login_failure},
     session::{self, SessionItem},
     two_factor::{self, RecoveryCodes, TotpSetup},
 };
@@ -26,8 +26,7 @@ async fn audit_security_event(conn: &mut sqlx::PgConnection, ctx: &Ctx, action: 
 
 pub async fn begin_totp_setup(state: &AppState, ctx: &Ctx) -> AppResult<TotpSetup> {
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let email: String =
-        sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(ctx.user_id.0).fetch_one(&mut *tx).await?;
+    let (email, _) = contact_of(&mut tx, ctx.user_id).await?;
     let setup = two_factor::begin_setup(&mut tx, &state.settings, ctx.user_id, &email).await?;
     tx.commit().await?;
     Ok(setup)
@@ -55,7 +54,7 @@ pub async fn disable_two_factor(state: &AppState, ctx: &Ctx, password_text: Stri
     limiter::check(&state.pool, &state.settings, &limits).await?;
     let failed = |field: &str, message: &str| AppError::field(field, message);
     if !password::verify(password_text, stored, state.settings.argon2_memory_kib).await? {
-        record_failure(state, &limits).await?;
+        record_login_failure(state, &limits).await?;
         return Err(failed("password", "Le mot de passe est incorrect."));
     }
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
@@ -64,7 +63,7 @@ pub async fn disable_two_factor(state: &AppState, ctx: &Ctx, password_text: Stri
     }
     if two_factor::spend(&mut tx, &state.settings, ctx.user_id, code).await?.is_none() {
         tx.rollback().await?;
-        record_failure(state, &limits).await?;
+        record_login_failure(state, &limits).await?;
         return Err(failed("code", two_factor::WRONG_CODE));
     }
     two_factor::remove(&mut tx, ctx.user_id).await?;
@@ -72,11 +71,6 @@ pub async fn disable_two_factor(state: &AppState, ctx: &Ctx, password_text: Stri
     audit_security_event(&mut tx, ctx, "user.two_factor_disabled").await?;
     tx.commit().await?;
     Ok(())
-}
-
-async fn record_failure(state: &AppState, limits: &[(String, u32)]) -> AppResult<()> {
-    let keys: Vec<String> = limits.iter().map(|(k, _)| k.clone()).collect();
-    limiter::record_failure(&state.pool, state.settings.login_window, &keys).await
 }
 
 pub async fn sessions(state: &AppState, ctx: &Ctx) -> AppResult<Vec<SessionItem>> {
@@ -109,10 +103,7 @@ pub async fn revoke_other_sessions(state: &AppState, ctx: &Ctx) -> AppResult<()>
 pub async fn start_passkey_registration(state: &AppState, ctx: &Ctx) -> AppResult<(serde_json::Value, String)> {
     let rp = passkeys::relying_party(&state.public_url)?;
     let mut tx = db::begin_tenant(&state.pool, ctx.tenant_id).await?;
-    let (email, name): (String, String) = sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1")
-        .bind(ctx.user_id.0)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (email, name) = contact_of(&mut tx, ctx.user_id).await?;
     let started = passkeys::start_registration(&mut tx, &rp, ctx.user_id, &email, &name).await?;
     tx.commit().await?;
     Ok(started)

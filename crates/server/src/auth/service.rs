@@ -108,8 +108,7 @@ pub async fn session_view(
     let mut tx = state.pool.begin().await?;
     let memberships = memberships_of(&mut tx, user).await?;
     let two_factor_enabled = two_factor::enabled(&mut tx, user).await?;
-    let (email, display_name): (String, String) =
-        sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1").bind(user.0).fetch_one(&mut *tx).await?;
+    let (email, display_name) = contact_of(&mut tx, user).await?;
     let (name, timezone): (String, String) =
         sqlx::query_as("SELECT name, timezone FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(&mut *tx).await?;
     crate::db::enter_tenant(&mut tx, tenant).await?;
@@ -165,10 +164,7 @@ async fn warn_of_a_new_device(conn: &mut PgConnection, user: UserId, meta: &Requ
     if known.is_empty() || known.contains(&device) {
         return Ok(());
     }
-    let (email, name): (String, String) = sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1")
-        .bind(user.0)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (email, name) = contact_of(conn, user).await?;
     let at = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y à %H:%M");
     let ip = meta.ip.map_or_else(|| "inconnue".to_owned(), |ip| ip.to_string());
     let text = format!(
@@ -208,7 +204,7 @@ pub async fn authenticate(
     match user {
         Some((id, _)) if ok => Ok(id.into()),
         _ => {
-            limiter::record_failure(&state.pool, settings.login_window, &keys_of(&limits)).await?;
+            record_login_failure(state, &limits).await?;
             Err(AppError::Unauthorized(BAD_CREDENTIALS.into()))
         }
     }
@@ -225,8 +221,15 @@ pub fn login_limits(state: &AppState, meta: &RequestMeta, email: &str) -> Vec<(S
     limits
 }
 
-fn keys_of(limits: &[(String, u32)]) -> Vec<String> {
-    limits.iter().map(|(k, _)| k.clone()).collect()
+/// Counts a failed attempt (a password, a code, a passkey) under each of `limits`' keys.
+pub async fn record_login_failure(state: &AppState, limits: &[(String, u32)]) -> AppResult<()> {
+    let keys: Vec<String> = limits.iter().map(|(k, _)| k.clone()).collect();
+    limiter::record_failure(&state.pool, state.settings.login_window, &keys).await
+}
+
+/// A person's e-mail and display name.
+pub async fn contact_of(conn: &mut PgConnection, user: UserId) -> Result<(String, String), sqlx::Error> {
+    sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1").bind(user.0).fetch_one(conn).await
 }
 
 /// What a right password opens: a session, or, with 2FA on, a pending login (its cookie value).
@@ -283,7 +286,7 @@ pub async fn login_with_passkey(
         Ok(user) => user,
         Err(e) => {
             tx.rollback().await?;
-            limiter::record_failure(&state.pool, state.settings.login_window, &keys_of(&limits)).await?;
+            record_login_failure(state, &limits).await?;
             return Err(e);
         }
     };
@@ -316,7 +319,7 @@ pub async fn login_second_factor(
     limiter::check(&state.pool, &state.settings, &limits).await?;
     let Some(factor) = two_factor::spend(&mut tx, &state.settings, user, code).await? else {
         tx.rollback().await?;
-        limiter::record_failure(&state.pool, state.settings.login_window, &keys_of(&limits)).await?;
+        record_login_failure(state, &limits).await?;
         return Err(AppError::Unauthorized(two_factor::WRONG_CODE.into()));
     };
     two_factor::close_challenge(&mut tx, challenge).await?;
