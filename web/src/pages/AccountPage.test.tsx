@@ -1,12 +1,8 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { QueryClient } from '@tanstack/react-query';
-import { MemoryRouter } from 'react-router';
 import AccountPage from './AccountPage.tsx';
-import { AppProviders } from '../AppProviders.tsx';
-import { SESSION_KEY } from '../api/keys.ts';
 import { setCsrfToken } from '../api/client.ts';
-import { demoSession, jsonResponse, mockFetch, problemResponse } from '../test/render.tsx';
+import { demoSession, jsonResponse, mockFetch, problemResponse, renderWithProviders } from '../test/render.tsx';
 import { fakeCredential, notAllowed, stubWebAuthn } from '../test/webauthn.ts';
 
 const here = {
@@ -50,16 +46,7 @@ const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const CODES = Array.from({ length: 10 }, (_, i) => `ABCD${i}-EFGH${i}`);
 
 function renderAccount(session = demoSession) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
-  queryClient.setQueryData(SESSION_KEY, session);
-  setCsrfToken(session.csrf_token);
-  render(
-    <AppProviders queryClient={queryClient}>
-      <MemoryRouter>
-        <AccountPage />
-      </MemoryRouter>
-    </AppProviders>,
-  );
+  renderWithProviders(<AccountPage />, { session });
 }
 
 describe('AccountPage', () => {

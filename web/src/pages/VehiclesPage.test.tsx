@@ -1,12 +1,8 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { QueryClient } from '@tanstack/react-query';
-import { MemoryRouter } from 'react-router';
 import VehiclesPage from './VehiclesPage.tsx';
-import { AppProviders } from '../AppProviders.tsx';
-import { SESSION_KEY } from '../api/keys.ts';
 import { setCsrfToken, type Session } from '../api/client.ts';
-import { demoSession, jsonResponse, mockFetch, problemResponse } from '../test/render.tsx';
+import { demoSession, jsonResponse, mockFetch, problemResponse, renderWithProviders } from '../test/render.tsx';
 
 const agency = {
   id: 'a-1',
@@ -36,16 +32,7 @@ const polo = {
 };
 
 function renderVehicles(session: Session = demoSession) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
-  queryClient.setQueryData(SESSION_KEY, session);
-  setCsrfToken(session.csrf_token);
-  render(
-    <AppProviders queryClient={queryClient}>
-      <MemoryRouter>
-        <VehiclesPage />
-      </MemoryRouter>
-    </AppProviders>,
-  );
+  renderWithProviders(<VehiclesPage />, { session });
 }
 
 describe('VehiclesPage', () => {

@@ -3,11 +3,21 @@ import { render } from '@testing-library/react';
 import { QueryClient } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
 import { AppProviders } from '../AppProviders.tsx';
+import { setCsrfToken, type Session } from '../api/client.ts';
+import { SESSION_KEY } from '../api/keys.ts';
 
-export function renderWithProviders(ui: ReactElement, { route = '/' }: { route?: string } = {}) {
+/**
+ * Renders `ui` with the app's providers at `route`. With `session`, as a signed-in page: the session is in the cache
+ * and its CSRF token set (undo with `setCsrfToken(null)` after the test).
+ */
+export function renderWithProviders(ui: ReactElement, { route = '/', session }: { route?: string; session?: Session } = {}) {
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
+  if (session) {
+    queryClient.setQueryData(SESSION_KEY, session);
+    setCsrfToken(session.csrf_token);
+  }
   const result = render(
     <AppProviders queryClient={queryClient}>
       <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
