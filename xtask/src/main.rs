@@ -164,6 +164,8 @@ fn openapi(check: bool) -> anyhow::Result<()> {
 /// CLI (npm).
 const OPENAPI_SPEC_VALIDATOR: &str = "0.9.0";
 const REDOCLY_CLI: &str = "2.77.0";
+/// The iCalendar parser the API tests read the calendar feeds with (PyPI).
+const ICALENDAR: &str = "7.3.2";
 
 /// Validates `web/openapi.json` with `openapi-spec-validator` and `redocly lint --extends=minimal`;
 /// fails on any error (Redocly's warnings are shown, and allowed). The tools are installed, pinned,
@@ -268,9 +270,11 @@ fn test() -> anyhow::Result<()> {
     step("web: unit tests", npm(&["run", "test"]))?;
     step("web: build", npm(&["run", "build"]))?;
     ensure_debian_packages(TEST_PACKAGES)?;
+    // The calendar feeds are read back by a real iCalendar parser (Python's `icalendar`, pinned).
+    let icalendar = reliability::python_venv("icalendar-venv", "icalendar", ICALENDAR)?;
     step("Rust tests (unit and integration, real PostgreSQL)", {
         let mut c = cargo();
-        c.args(["test", "--workspace"]);
+        c.args(["test", "--workspace"]).env("VOLANT_ICALENDAR_PYTHON", icalendar.join("bin/python"));
         c
     })?;
     step("browser tests (Chromium)", {

@@ -11,6 +11,8 @@ use crate::{
     http,
     jobs::{self, JobRegistry},
     mail::Mailer,
+    notifications::{self, deliver::Senders, reminders},
+    sms::SmsGateway,
     state::AppState,
 };
 
@@ -31,7 +33,9 @@ impl Server {
         let addr = listener.local_addr()?;
         let public_url = settings.public_base_url(addr);
         let mailer = Mailer::from_settings(&settings)?;
-        let registry = mailer.handle_jobs(registry.unwrap_or_default());
+        let sms = SmsGateway::new(settings.sms_url.as_deref(), settings.sms_token.as_ref().map(|t| t.expose()))?;
+        let registry = mailer.clone().handle_jobs(registry.unwrap_or_default());
+        let registry = notifications::handle_jobs(registry, Senders { mailer, sms });
         let state = AppState::new(settings, pool, public_url);
         Ok(Server { addr, state, listener, registry })
     }
@@ -39,6 +43,8 @@ impl Server {
     /// Serves until `shutdown` turns true, then drains in-flight requests and stops the worker.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
         let worker = tokio::spawn(jobs::run_worker(self.state.clone(), self.registry, shutdown.clone()));
+        let every = self.state.settings.reminder_scan_interval;
+        let scheduler = tokio::spawn(reminders::run_scheduler(self.state.clone(), every, shutdown.clone()));
         let app = crate::features::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, app)
             .with_graceful_shutdown(async move {
@@ -46,6 +52,7 @@ impl Server {
             })
             .await?;
         let _ = tokio::time::timeout(http::GRACEFUL_SHUTDOWN, worker).await;
+        let _ = tokio::time::timeout(http::GRACEFUL_SHUTDOWN, scheduler).await;
         Ok(())
     }
 }

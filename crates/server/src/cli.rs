@@ -11,7 +11,7 @@ use crate::{
     audit,
     config::{Profile, Settings},
     db::{self, Database},
-    demo, jobs, tenancy,
+    demo, jobs, simulate, tenancy,
 };
 
 #[derive(Parser)]
@@ -40,6 +40,21 @@ pub enum Command {
     /// Platform operator tasks.
     #[command(subcommand)]
     Admin(Admin),
+    /// Play a remote platform locally, over real HTTP (for tests and demos).
+    #[command(subcommand)]
+    Simulate(Simulate),
+}
+
+#[derive(Subcommand)]
+pub enum Simulate {
+    /// The SMS provider (the API documented in `sms`): point VOLANT_SMS_URL at it.
+    Sms {
+        #[arg(long, default_value = "127.0.0.1:9300")]
+        addr: String,
+        /// The bearer token it expects (give the server the same VOLANT_SMS_TOKEN).
+        #[arg(long, env = "VOLANT_SMS_TOKEN", hide_env_values = true)]
+        token: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -111,6 +126,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if profile != "demo" && profile != "dev" {
                 bail!("`volant demo` runs only with the demo or dev profile");
             }
+            // The demo's SMS go to our simulator of the provider, in this process (its messages are
+            // also on the ADMIN's demo page), unless a provider is configured.
+            let _simulator = match vars.get("VOLANT_SMS_URL").filter(|u| !u.is_empty()) {
+                Some(_) => None,
+                None => {
+                    let token = uuid::Uuid::new_v4().simple().to_string();
+                    let sim = simulate::sms::SmsSimulator::start(token.clone()).await?;
+                    vars.insert("VOLANT_SMS_URL".into(), sim.url.clone());
+                    vars.insert("VOLANT_SMS_TOKEN".into(), token);
+                    Some(sim)
+                }
+            };
             serve(Settings::from_map(&vars)?, true, reset).await
         }
         Command::Migrate => {
@@ -118,6 +145,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied (latest {})", db::latest_migration());
             db.close().await;
             Ok(())
+        }
+        Command::Simulate(Simulate::Sms { addr, token }) => {
+            let listener =
+                tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            println!("volant: SMS simulator on http://{}", listener.local_addr()?);
+            let mut shutdown = app::shutdown_on_signals();
+            tokio::select! {
+                served = simulate::sms::serve(listener, token) => served,
+                _ = shutdown.changed() => Ok(()),
+            }
         }
         Command::Admin(admin) => {
             let settings = Settings::from_env()?;

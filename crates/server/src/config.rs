@@ -95,6 +95,11 @@ pub struct Settings {
     pub argon2_memory_kib: u32,
     pub job_backoff_base: Duration,
     pub job_poll_interval: Duration,
+    /// How often the scheduler looks for lesson reminders that are due.
+    pub reminder_scan_interval: Duration,
+    /// The SMS provider's API (`https://…`); without it, SMS are refused with a reason.
+    pub sms_url: Option<String>,
+    pub sms_token: Option<Secret>,
 }
 
 impl Settings {
@@ -157,6 +162,9 @@ impl Settings {
             argon2_memory_kib: u32::try_from(parse_num("VOLANT_ARGON2_MEMORY_KIB", 19 * 1024)?)?,
             job_backoff_base: Duration::from_millis(parse_num("VOLANT_JOB_BACKOFF_MS", 2_000)?),
             job_poll_interval: Duration::from_millis(parse_num("VOLANT_JOB_POLL_MS", 1_000)?),
+            reminder_scan_interval: Duration::from_secs(parse_num("VOLANT_REMINDER_SCAN_SECONDS", 60)?),
+            sms_url: get("VOLANT_SMS_URL").map(|s| s.trim_end_matches('/').to_owned()),
+            sms_token: get("VOLANT_SMS_TOKEN").map(Secret::new),
         };
         settings.validate()?;
         Ok(settings)

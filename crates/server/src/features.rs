@@ -10,7 +10,7 @@ use crate::{auth, http, state::AppState};
 /// The whole application: every feature's routes inside the HTTP edge.
 pub fn router(state: AppState) -> Router {
     let api = api_router().layer(middleware::from_fn_with_state(state.clone(), auth::idempotency::layer));
-    http::router(state, api)
+    http::router(state, api, crate::calendar::routes::feeds())
 }
 
 /// The API routes with their OpenAPI description.
@@ -44,4 +44,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::booklet::routes::routes())
         .merge(crate::change_requests::routes::routes())
         .merge(crate::exams::routes::routes())
+        .merge(crate::notifications::routes::routes())
+        .merge(crate::calendar::routes::routes())
 }

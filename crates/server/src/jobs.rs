@@ -5,6 +5,7 @@
 
 use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc, time::Duration};
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{FromRow, PgConnection, PgPool};
@@ -65,6 +66,34 @@ pub async fn enqueue(
         .execute(conn)
         .await?;
     Ok(id)
+}
+
+/// Adds a job that exists once per `key` and kind, inside the caller's transaction: a second call
+/// with the same key (a retried step, another server instance) adds nothing. `run_at` holds it
+/// back until then. Returns whether this call added it.
+pub async fn enqueue_once(
+    conn: &mut PgConnection,
+    tenant: Option<TenantId>,
+    kind: &str,
+    key: &str,
+    payload: &impl Serialize,
+    run_at: Option<DateTime<Utc>>,
+) -> Result<bool, sqlx::Error> {
+    let payload = serde_json::to_value(payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let added = sqlx::query(
+        "INSERT INTO jobs (id, tenant_id, kind, payload, idempotency_key, run_at)
+         VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()))
+         ON CONFLICT ON CONSTRAINT jobs_idempotency_key_unique DO NOTHING",
+    )
+    .bind(JobId::new().0)
+    .bind(tenant.map(|t| t.0))
+    .bind(kind)
+    .bind(payload)
+    .bind(key)
+    .bind(run_at)
+    .execute(conn)
+    .await?;
+    Ok(added.rows_affected() == 1)
 }
 
 /// Runs jobs until shutdown. Polls, and wakes early when this instance enqueued something.

@@ -6,8 +6,8 @@ use anyhow::{Context, bail};
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{
-        Mailbox, SinglePart,
-        header::{ContentTransferEncoding, ContentType},
+        Mailbox, MultiPart, SinglePart,
+        header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue},
     },
     transport::smtp::authentication::Credentials,
 };
@@ -24,6 +24,27 @@ pub struct OutgoingMail {
     pub to: String,
     pub subject: String,
     pub text: String,
+    /// The same message in HTML (sent as `multipart/alternative` with the text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The one-click unsubscribe address (RFC 8058) of a notification mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_url: Option<String>,
+}
+
+impl OutgoingMail {
+    /// A plain-text mail (account and security mails).
+    pub fn text(to: impl Into<String>, subject: impl Into<String>, text: impl Into<String>) -> OutgoingMail {
+        OutgoingMail { to: to.into(), subject: subject.into(), text: text.into(), html: None, unsubscribe_url: None }
+    }
+}
+
+/// What the mail server did with a message it answered about.
+#[derive(Debug)]
+pub enum MailOutcome {
+    Sent,
+    /// Refused for good (unknown mailbox, rejected address): retrying would not help.
+    Refused(String),
 }
 
 /// Puts a message in the outbox, inside the caller's transaction.
@@ -64,36 +85,86 @@ impl Mailer {
         Ok(Mailer { from, smtp, catcher })
     }
 
-    /// The `mail.send` job: SMTP first (a refusal fails the job, which is retried), then the catcher.
+    /// The `mail.send` job: a refusal for good is logged and dropped, anything else is retried.
     pub async fn send_job(&self, pool: &PgPool, job: jobs::Job) -> anyhow::Result<()> {
         let mail: OutgoingMail = serde_json::from_value(job.payload).context("bad mail payload")?;
+        let tenant = job.tenant_id.map(TenantId);
+        if let MailOutcome::Refused(reason) = self.deliver(pool, tenant, &mail).await? {
+            tracing::warn!(subject = %mail.subject, %reason, "mail refused for good");
+        }
+        Ok(())
+    }
+
+    /// Hands one message to SMTP, then to the catcher. `Err` is a fault worth retrying (the
+    /// server is down, busy or answered a temporary code); a permanent refusal is an outcome.
+    pub async fn deliver(
+        &self,
+        pool: &PgPool,
+        tenant: Option<TenantId>,
+        mail: &OutgoingMail,
+    ) -> anyhow::Result<MailOutcome> {
         if let Some(smtp) = &self.smtp {
-            let message = Message::builder()
-                .from(self.from.clone())
-                .to(mail.to.parse().context("bad recipient")?)
-                .subject(mail.subject.clone())
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .header(ContentTransferEncoding::QuotedPrintable)
-                        .body(mail.text.clone()),
-                )?;
-            smtp.send(message).await.context("SMTP refused the message")?;
+            let Ok(to) = mail.to.parse::<Mailbox>() else {
+                return Ok(MailOutcome::Refused(format!("Adresse e-mail invalide : {}", mail.to)));
+            };
+            match smtp.send(self.message(to, mail)?).await {
+                Ok(_) => {}
+                Err(e) if e.is_permanent() => {
+                    return Ok(MailOutcome::Refused(format!("Le serveur de messagerie a refusé l'adresse : {e}")));
+                }
+                Err(e) => return Err(anyhow::Error::new(e).context("SMTP refused the message")),
+            }
         }
         if self.catcher {
-            sqlx::query(
-                "INSERT INTO demo_mails (id, tenant_id, to_address, subject, body_text) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(job.tenant_id)
-            .bind(&mail.to)
-            .bind(&mail.subject)
-            .bind(&mail.text)
-            .execute(pool)
-            .await?;
-            for link in mail.text.split_whitespace().filter(|w| w.starts_with("http")) {
-                tracing::info!(to = %mail.to, subject = %mail.subject, "mail link: {link}");
-            }
+            self.catch(pool, tenant, mail).await?;
+        }
+        Ok(MailOutcome::Sent)
+    }
+
+    fn message(&self, to: Mailbox, mail: &OutgoingMail) -> anyhow::Result<Message> {
+        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(mail.subject.clone());
+        if let Some(url) = &mail.unsubscribe_url {
+            builder = builder
+                .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{url}>")))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let text = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .header(ContentTransferEncoding::QuotedPrintable)
+            .body(mail.text.clone());
+        let message = match &mail.html {
+            None => builder.singlepart(text)?,
+            Some(html) => builder.multipart(
+                MultiPart::alternative().singlepart(text).singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .header(ContentTransferEncoding::QuotedPrintable)
+                        .body(html.clone()),
+                ),
+            )?,
+        };
+        Ok(message)
+    }
+
+    /// The demo's catcher: the message as the ADMIN page shows it, and its links in the log.
+    async fn catch(&self, pool: &PgPool, tenant: Option<TenantId>, mail: &OutgoingMail) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO demo_mails (id, tenant_id, to_address, subject, body_text, body_html)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(tenant.map(|t| t.0))
+        .bind(&mail.to)
+        .bind(&mail.subject)
+        .bind(&mail.text)
+        .bind(&mail.html)
+        .execute(pool)
+        .await?;
+        for link in mail.text.split_whitespace().filter(|w| w.starts_with("http")) {
+            tracing::info!(to = %mail.to, subject = %mail.subject, "mail link: {link}");
         }
         Ok(())
     }

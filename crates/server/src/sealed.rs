@@ -11,6 +11,7 @@ use aes_gcm::{
     Aes256Gcm, KeyInit, Nonce,
     aead::{Aead, Payload},
 };
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use hkdf::Hkdf;
 use rand::RngCore;
 use sha2::Sha256;
@@ -71,6 +72,44 @@ impl Sealer {
     }
 }
 
+/// Tokens that carry their own proof: the data, then a 16-byte tag that only the server's key
+/// makes (HKDF-Expand under a key extracted for one purpose, which is HMAC-SHA256 of the data).
+/// A calendar feed's URL and a mail's unsubscribe link are such tokens: nothing secret is stored,
+/// and a token made for one purpose is worthless for another.
+pub struct TokenSigner {
+    key: Hkdf<Sha256>,
+}
+
+const TAG_BYTES: usize = 16;
+
+impl TokenSigner {
+    pub fn new(secret_key: &str, purpose: &str) -> TokenSigner {
+        TokenSigner { key: Hkdf::<Sha256>::new(Some(purpose.as_bytes()), secret_key.as_bytes()) }
+    }
+
+    fn tag(&self, data: &[u8]) -> [u8; TAG_BYTES] {
+        let mut tag = [0u8; TAG_BYTES];
+        // 16 bytes is far below HKDF-SHA256's limit: expansion cannot fail.
+        let _ = self.key.expand(data, &mut tag);
+        tag
+    }
+
+    /// `base64url(data ‖ tag)`.
+    pub fn sign(&self, data: &[u8]) -> String {
+        URL_SAFE_NO_PAD.encode([data, &self.tag(data)].concat())
+    }
+
+    /// The data of a token this signer made, or `None` (altered, another purpose or key).
+    pub fn verify(&self, token: &str) -> Option<Vec<u8>> {
+        let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
+        let split = bytes.len().checked_sub(TAG_BYTES)?;
+        let (data, tag) = bytes.split_at(split);
+        // Compared in constant time: the position of a first difference tells nothing.
+        let diff = self.tag(data).iter().zip(tag).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        (diff == 0).then(|| data.to_vec())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +138,18 @@ mod tests {
     fn never_seals_twice_alike() {
         let sealer = Sealer::new(KEY, Purpose::TotpSecret);
         assert_ne!(sealer.seal(b"same", b"x").unwrap(), sealer.seal(b"same", b"x").unwrap());
+    }
+
+    #[test]
+    fn a_token_proves_itself_for_its_purpose_only() {
+        let signer = TokenSigner::new(KEY, "calendar-feed");
+        let token = signer.sign(b"0123456789abcdef");
+        assert_eq!(signer.verify(&token).unwrap(), b"0123456789abcdef");
+        assert!(TokenSigner::new(KEY, "unsubscribe").verify(&token).is_none());
+        assert!(TokenSigner::new("another-key-of-at-least-thirty-two-chars", "calendar-feed").verify(&token).is_none());
+        let mut altered = token.into_bytes();
+        altered[3] = if altered[3] == b'A' { b'B' } else { b'A' };
+        assert!(signer.verify(&String::from_utf8(altered).unwrap()).is_none());
+        assert!(signer.verify("short").is_none());
     }
 }

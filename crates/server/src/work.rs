@@ -30,6 +30,9 @@ pub struct Work {
     pub school: School,
     /// The author of the changes made in this work, for the audit log.
     pub actor: Actor,
+    /// Whether the changes tell people (notifications). A person's work does; the system's
+    /// (the demo seed, the benchmark's direct path) does not, unless it asks.
+    pub tells: bool,
 }
 
 impl Ctx {
@@ -44,17 +47,17 @@ impl Ctx {
         if school.settings.two_factor.requires(self.role) && !self.second_factor {
             return Err(AppError::SecondFactorRequired);
         }
-        Ok(Work { tx, viewer, school, actor: self.actor() })
+        Ok(Work { tx, viewer, school, actor: self.actor(), tells: true })
     }
 }
 
 impl Work {
     /// Work done by the system in one school (the demo seed, the benchmark's direct path): it sees the
-    /// whole school and is audited without a person.
+    /// whole school, is audited without a person and tells nobody.
     pub async fn system(pool: &PgPool, tenant: TenantId) -> AppResult<Work> {
         let mut tx = db::begin_tenant(pool, tenant).await?;
         let (school, _) = load(&mut tx, tenant, Role::Admin, None).await?;
-        Ok(Work { tx, viewer: Viewer::Office, school, actor: Actor::system(tenant) })
+        Ok(Work { tx, viewer: Viewer::Office, school, actor: Actor::system(tenant), tells: false })
     }
 
     pub fn tenant(&self) -> TenantId {

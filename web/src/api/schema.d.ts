@@ -349,6 +349,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/demo/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SMS the demo (and dev) profile sent for this school (to its SMS simulator), newest first.
+         *     404 in staging and prod.
+         */
+        get: operations["demo_sms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-places": {
         parameters: {
             query?: never;
@@ -824,6 +844,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/calendar-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's calendar feed address (made on first use): instructors and students. */
+        get: operations["calendar_feed_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/calendar-feed/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new address for the caller's feed; the old one answers 404 from now on. */
+        post: operations["calendar_feed_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's choices: channels per event, quiet hours. */
+        get: operations["notification_preferences_get"];
+        /** Keeps the caller's choices (with the `version` read; 412 when they changed meanwhile). */
+        put: operations["notification_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/passkeys": {
         parameters: {
             query?: never;
@@ -909,6 +981,91 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What was sent to whom, on which channel, and what became of it (ADMIN), newest first. */
+        get: operations["notification_deliveries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications in this school, newest first. */
+        get: operations["notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks every notification of the caller read. */
+        post: operations["notifications_read_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller's notifications are unread (the bell's badge). */
+        get: operations["notifications_unread_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Marks one of the caller's notifications read or unread. */
+        patch: operations["notifications_mark"];
         trace?: never;
     };
     "/api/v1/planning/copy-week": {
@@ -1260,6 +1417,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/unsubscribe/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The page a mail's "unsubscribe" link opens: one button (a link alone must not unsubscribe,
+         *     mail scanners follow links).
+         */
+        get: operations["unsubscribe_page"];
+        put?: never;
+        /** One-click unsubscribe (RFC 8058): stops this kind of e-mail for the person; in-app stays. */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1539,6 +1717,15 @@ export interface components {
             level: components["schemas"]["Level"];
             title: string;
         };
+        /** @description The person's feed address. */
+        CalendarFeed: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description `https://…/ics/{token}`: to paste in a calendar application ("from URL"). */
+            url: string;
+            /** @description The same address as `webcal://`, which opens the calendar application directly. */
+            webcal_url: string;
+        };
         CancelRequest: {
             by?: components["schemas"]["CancelledBy"] | null;
             reason?: string | null;
@@ -1560,12 +1747,23 @@ export interface components {
             items: components["schemas"]["Candidate"][];
         };
         CaughtMail: {
+            /** @description The HTML part of a notification's mail. */
+            body_html?: string | null;
             body_text: string;
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
             id: string;
             subject: string;
+            to: string;
+        };
+        /** @description An SMS the demo sent (to its SMS simulator). */
+        CaughtSms: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            text: string;
             to: string;
         };
         ChangePasswordRequest: {
@@ -1611,6 +1809,13 @@ export interface components {
             /** Format: uuid */
             student_id?: string | null;
             student_name?: string | null;
+        };
+        /** @description The channels of one event. */
+        ChannelChoice: {
+            email: boolean;
+            /** @description Always kept: the in-app list is the record of what was said. */
+            in_app: boolean;
+            sms: boolean;
         };
         /** @enum {string} */
         CheckStatus: "ok" | "missing" | "expired" | "not_required";
@@ -2164,6 +2369,9 @@ export interface components {
             email: string;
             password: string;
         };
+        MarkRead: {
+            read: boolean;
+        };
         MeetingPoint: {
             address?: string | null;
             /**
@@ -2302,6 +2510,84 @@ export interface components {
             starts_at: string;
             template: components["schemas"]["SeriesTemplate"];
         };
+        /** @description A notification as its recipient reads it. */
+        Notification: {
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            event: components["schemas"]["NotificationEvent"];
+            /** Format: uuid */
+            id: string;
+            /** @description The app's page about it (`/mon-planning`), when there is one. */
+            link?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+            title: string;
+        };
+        /** @description One message on an outside channel, for the ADMIN's delivery log. */
+        NotificationDelivery: {
+            address: string;
+            /** Format: int32 */
+            attempts: number;
+            /** @description `email` or `sms`. */
+            channel: string;
+            /** Format: date-time */
+            created_at: string;
+            event: components["schemas"]["NotificationEvent"];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            notification_id: string;
+            reason?: string | null;
+            recipient_name: string;
+            /** Format: date-time */
+            send_after?: string | null;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /** @description `queued`, `sent`, `failed` or `skipped`. */
+            status: string;
+        };
+        /**
+         * @description Something that happened and that people must be told about.
+         * @enum {string}
+         */
+        NotificationEvent: "lesson_created" | "lesson_moved" | "lesson_cancelled" | "lesson_reminder" | "low_credit" | "exam_booked" | "exam_result" | "student_eligible" | "change_request_decided" | "invoice_issued" | "payment_received" | "document_expiring" | "waitlist_offer";
+        /** @description A person's notification choices in this school. */
+        NotificationPreferences: {
+            /** @description Per event (snake_case name): the channels. */
+            channels: {
+                [key: string]: components["schemas"]["ChannelChoice"];
+            };
+            /** @description The events this person can receive, in the order to show them. */
+            events: components["schemas"]["NotificationEvent"][];
+            quiet_hours: components["schemas"]["QuietHoursView"];
+            /** @description Whether SMS can reach this person (a mobile number in their file). */
+            sms_available: boolean;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description How the school's messages look and when reminders leave. */
+        NotificationSettings: {
+            /**
+             * @description The school's colour, as the band at the top of its e-mails (`#rrggbb`).
+             * @default #1971c2
+             */
+            colour: string;
+            /**
+             * @description When no e-mail or SMS leaves (school time), for the people who did not choose their own.
+             * @default {
+             *       "end": "08:00",
+             *       "start": "21:00"
+             *     }
+             */
+            quiet_hours: components["schemas"]["QuietHoursSetting"];
+            /**
+             * Format: int64
+             * @description The reminder of a lesson is sent this many hours before it (0: no reminders).
+             * @default 24
+             */
+            reminder_hours: number;
+        };
         Page_Agency: {
             items: {
                 address?: string | null;
@@ -2344,12 +2630,25 @@ export interface components {
         };
         Page_CaughtMail: {
             items: {
+                /** @description The HTML part of a notification's mail. */
+                body_html?: string | null;
                 body_text: string;
                 /** Format: date-time */
                 created_at: string;
                 /** Format: uuid */
                 id: string;
                 subject: string;
+                to: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_CaughtSms: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                text: string;
                 to: string;
             }[];
             next_cursor?: string | null;
@@ -2517,6 +2816,47 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        Page_Notification: {
+            items: {
+                body: string;
+                /** Format: date-time */
+                created_at: string;
+                event: components["schemas"]["NotificationEvent"];
+                /** Format: uuid */
+                id: string;
+                /** @description The app's page about it (`/mon-planning`), when there is one. */
+                link?: string | null;
+                /** Format: date-time */
+                read_at?: string | null;
+                title: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_NotificationDelivery: {
+            items: {
+                address: string;
+                /** Format: int32 */
+                attempts: number;
+                /** @description `email` or `sms`. */
+                channel: string;
+                /** Format: date-time */
+                created_at: string;
+                event: components["schemas"]["NotificationEvent"];
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                notification_id: string;
+                reason?: string | null;
+                recipient_name: string;
+                /** Format: date-time */
+                send_after?: string | null;
+                /** Format: date-time */
+                sent_at?: string | null;
+                /** @description `queued`, `sent`, `failed` or `skipped`. */
+                status: string;
+            }[];
+            next_cursor?: string | null;
+        };
         Page_Student: {
             items: {
                 aac?: components["schemas"]["Aac"] | null;
@@ -2625,6 +2965,15 @@ export interface components {
             lesson: components["schemas"]["Lesson"];
             warnings: components["schemas"]["Finding"][];
         };
+        /** @description The choices to keep, with the `version` read. */
+        PreferencesUpdate: {
+            channels: {
+                [key: string]: components["schemas"]["ChannelChoice"];
+            };
+            quiet_hours: components["schemas"]["QuietHoursView"];
+            /** Format: int32 */
+            version: number;
+        };
         /** @description RFC 9457 problem details, with Volant's extension members. */
         Problem: {
             conflicts?: unknown;
@@ -2636,6 +2985,30 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        /**
+         * @description A span of the day, `HH:MM` to `HH:MM` in the school's time (it may wrap past midnight; equal
+         *     bounds mean none).
+         */
+        QuietHoursSetting: {
+            /** @example 08:00 */
+            end: string;
+            /** @example 21:00 */
+            start: string;
+        };
+        /** @description Quiet hours as the API shows them: `HH:MM` in the school's time. */
+        QuietHoursView: {
+            /** @example 08:00 */
+            end: string;
+            /** @example 21:00 */
+            start: string;
+        };
+        ReadAll: {
+            /**
+             * Format: int64
+             * @description How many were unread.
+             */
+            updated: number;
         };
         RecoveryCodes: {
             /** @description Shown once and stored hashed: each one replaces a code once. */
@@ -2791,6 +3164,17 @@ export interface components {
              * @default 48
              */
             late_cancel_hours: number;
+            /**
+             * @default {
+             *       "colour": "#1971c2",
+             *       "quiet_hours": {
+             *         "end": "08:00",
+             *         "start": "21:00"
+             *       },
+             *       "reminder_hours": 24
+             *     }
+             */
+            notifications: components["schemas"]["NotificationSettings"];
             /**
              * @description The opening hours a new agency starts with (when it is created without its own).
              * @default [
@@ -3146,6 +3530,17 @@ export interface components {
              */
             late_cancel_hours: number;
             /**
+             * @default {
+             *       "colour": "#1971c2",
+             *       "quiet_hours": {
+             *         "end": "08:00",
+             *         "start": "21:00"
+             *       },
+             *       "reminder_hours": 24
+             *     }
+             */
+            notifications: components["schemas"]["NotificationSettings"];
+            /**
              * @description The opening hours a new agency starts with (when it is created without its own).
              * @default [
              *       {
@@ -3296,6 +3691,17 @@ export interface components {
              * @default 48
              */
             late_cancel_hours: number;
+            /**
+             * @default {
+             *       "colour": "#1971c2",
+             *       "quiet_hours": {
+             *         "end": "08:00",
+             *         "start": "21:00"
+             *       },
+             *       "reminder_hours": 24
+             *     }
+             */
+            notifications: components["schemas"]["NotificationSettings"];
             /**
              * @description The opening hours a new agency starts with (when it is created without its own).
              * @default [
@@ -3561,6 +3967,10 @@ export interface components {
          * @enum {string}
          */
         TwoFactorRule: "optional" | "admins" | "office";
+        UnreadCount: {
+            /** Format: int64 */
+            count: number;
+        };
         UpdateMember: {
             active?: boolean | null;
             role?: components["schemas"]["Role"] | null;
@@ -4944,6 +5354,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_CaughtMail"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    demo_sms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CaughtSms"];
                 };
             };
             /** @description Non connecté */
@@ -7439,6 +7896,180 @@ export interface operations {
             };
         };
     };
+    calendar_feed_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    calendar_feed_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notification_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notification_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesUpdate"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modification concurrente */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me_passkeys_list: {
         parameters: {
             query?: never;
@@ -7734,6 +8365,232 @@ export interface operations {
             };
             /** @description Introuvable */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notification_deliveries_list: {
+        parameters: {
+            query?: {
+                /** @description `queued`, `sent`, `failed` or `skipped`. */
+                status?: "queued" | "sent" | "failed" | "skipped";
+                /** @description `email` or `sms`. */
+                channel?: "email" | "sms";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NotificationDelivery"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notifications_list: {
+        parameters: {
+            query?: {
+                /** @description Only the unread ones. */
+                unread?: boolean;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Notification"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notifications_read_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAll"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notifications_unread_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notifications_mark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkRead"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9159,6 +10016,68 @@ export interface operations {
             };
             /** @description Action refusée */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsubscribe_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Introuvable */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

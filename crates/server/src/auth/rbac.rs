@@ -61,6 +61,12 @@ pub enum Permission {
     ReadAlerts,
     /// Read and change the school's settings (rules, delays, labels, thresholds).
     ManageSettings,
+    /// Read one's own notifications and choose their channels: everyone.
+    ReadNotifications,
+    /// Read what was sent to whom, on which channel, and what became of it.
+    ReadDeliveries,
+    /// Subscribe to one's own lessons as a calendar feed (those who have lessons).
+    SubscribeCalendar,
 }
 
 impl Permission {
@@ -73,7 +79,8 @@ impl Permission {
             | Permission::ManageAgencies
             | Permission::ManageInstructors
             | Permission::EraseStudents
-            | Permission::ManageSettings => &[Admin],
+            | Permission::ManageSettings
+            | Permission::ReadDeliveries => &[Admin],
             Permission::ManageAvailability
             | Permission::ManageVehicles
             | Permission::ManageStudents
@@ -81,7 +88,7 @@ impl Permission {
             | Permission::DecideChanges
             | Permission::ManageExams
             | Permission::ReadAlerts => &[Admin, Secretary],
-            Permission::RequestChanges => &[Instructor, Student],
+            Permission::RequestChanges | Permission::SubscribeCalendar => &[Instructor, Student],
             Permission::ReadStudentDocuments | Permission::UploadStudentDocuments => &[Admin, Secretary, Student],
             Permission::ReadVehicles
             | Permission::DeclareUnavailability
@@ -91,7 +98,8 @@ impl Permission {
             | Permission::ReadInstructors
             | Permission::ReadStudents
             | Permission::ReadPlanning
-            | Permission::ReadExams => &[Admin, Secretary, Instructor, Student],
+            | Permission::ReadExams
+            | Permission::ReadNotifications => &[Admin, Secretary, Instructor, Student],
         }
     }
 

@@ -174,7 +174,7 @@ async fn warn_of_a_new_device(conn: &mut PgConnection, user: UserId, meta: &Requ
          Sinon, changez votre mot de passe tout de suite, puis fermez cette session dans « Mon compte » \
          (Mes sessions) ; activez aussi la double authentification.\n\n— Volant"
     );
-    let mail = OutgoingMail { to: email, subject: "Nouvelle connexion à votre compte".into(), text };
+    let mail = OutgoingMail::text(email, "Nouvelle connexion à votre compte", text);
     mail::enqueue(conn, None, &mail).await?;
     Ok(())
 }
@@ -432,7 +432,7 @@ pub async fn forgot_password(state: &AppState, email: &str) -> AppResult<()> {
          Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe \
          reste inchangé.\n\n— Volant"
     );
-    let mail = OutgoingMail { to: email.to_string(), subject: "Réinitialisation de votre mot de passe".into(), text };
+    let mail = OutgoingMail::text(email.to_string(), "Réinitialisation de votre mot de passe", text);
     mail::enqueue(&mut tx, None, &mail).await?;
     tx.commit().await?;
     state.jobs_wake.notify_one();

@@ -1,8 +1,7 @@
 //! A change request's business steps: whether a request makes sense, the pending request to
-//! decide, the change made on approval, the decision recorded, audited and mailed.
+//! decide, the change made on approval, the decision recorded, audited and told to the requester.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -13,7 +12,7 @@ use crate::{
     audit::{self, Change},
     auth::Ctx,
     error::{AppError, AppResult},
-    mail::{self, OutgoingMail},
+    notifications::{self, About, Event, Raised},
     planning::{self, CancelledBy, Lesson, LessonKind, LessonStatus, service::Cancellation},
     work::Work,
 };
@@ -85,8 +84,8 @@ pub async fn apply(work: &mut Work, request: &ChangeRequest, lesson: &Lesson, wa
     Ok(())
 }
 
-/// Records the decision, audits it and tells the requester by mail (through the outbox, in the
-/// same transaction).
+/// Records the decision, audits it and tells the requester (a notification raised in the same
+/// transaction).
 pub async fn decide(
     conn: &mut PgConnection,
     ctx: &Ctx,
@@ -106,24 +105,23 @@ pub async fn decide(
         after: Some(json!(after)),
     };
     audit::record(conn, &ctx.actor(), change).await?;
-    if let Some(to) = repo::email_of(conn, request.requested_by).await? {
-        let tz = crate::school::read(conn, ctx.tenant_id).await?.tz;
-        mail::enqueue(conn, Some(ctx.tenant_id), &decision_mail(to, &after, tz)).await?;
-    }
-    Ok(after)
-}
-
-fn decision_mail(to: String, r: &ChangeRequest, tz: Tz) -> OutgoingMail {
-    let when = r.lesson_starts_at.with_timezone(&tz).format("%d/%m/%Y à %H:%M");
-    let what = match r.kind {
-        RequestKind::Cancel => "d'annulation",
-        RequestKind::Move => "de déplacement",
+    let raised = Raised {
+        event: Event::ChangeRequestDecided,
+        key: format!("change_request_decided:{}", after.id),
+        students: vec![],
+        instructor: None,
+        requester: Some(after.requested_by),
+        actor: Some(ctx.user_id.0),
+        about: About::Request {
+            kind: match after.kind {
+                RequestKind::Cancel => "cancel".into(),
+                RequestKind::Move => "move".into(),
+            },
+            approved: after.status == RequestStatus::Approved,
+            lesson_starts_at: after.lesson_starts_at,
+            note: after.decision_note.clone(),
+        },
     };
-    let verdict = if r.status == RequestStatus::Approved { "acceptée" } else { "refusée" };
-    let note = r.decision_note.as_deref().map(|n| format!("\nMessage du secrétariat : {n}\n")).unwrap_or_default();
-    OutgoingMail {
-        to,
-        subject: format!("Votre demande {what} a été {verdict}"),
-        text: format!("Bonjour,\n\nVotre demande {what} pour la séance du {when} a été {verdict}.\n{note}\n— Volant"),
-    }
+    notifications::raise_in(conn, ctx.tenant_id, &raised).await?;
+    Ok(after)
 }

@@ -2,6 +2,7 @@
 //! use (so the audit log is populated), into an empty database.
 
 pub mod exams;
+pub mod notifications;
 pub mod planning;
 pub mod repo;
 pub mod resources;
@@ -74,6 +75,7 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
     planning::seed(pool, centre, &seeded.instructors, &cars, seeded.code_room, today).await?;
     exams::seed(pool, centre, &seeded.instructors, &cars, today).await?;
     planning::seed_change_requests(pool, centre, account(Role::Student)?, account(Role::Instructor)?).await?;
+    notifications::seed(pool, centre).await?;
     let quais = tenancy::create_tenant(
         pool,
         &NewTenant {

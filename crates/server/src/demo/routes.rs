@@ -1,7 +1,7 @@
 use axum::{Json, extract::State};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::repo::{self, CaughtMail};
+use super::repo::{self, CaughtMail, CaughtSms};
 use crate::{
     auth::{Ctx, Permission},
     error::{AppError, AppResult},
@@ -10,7 +10,7 @@ use crate::{
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(mails))
+    OpenApiRouter::new().routes(routes!(mails)).routes(routes!(sms))
 }
 
 /// Mails caught by the demo (and dev) profile for this school's people, newest first.
@@ -23,6 +23,20 @@ async fn mails(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Page<C
     }
     let mut work = ctx.begin(&state, Permission::ReadDemoMails).await?;
     let items = repo::caught_mails(&mut work, ctx.tenant_id).await?;
+    work.commit().await?;
+    Ok(Json(Page { items, next_cursor: None }))
+}
+
+/// SMS the demo (and dev) profile sent for this school (to its SMS simulator), newest first.
+/// 404 in staging and prod.
+#[utoipa::path(operation_id = "demo_sms", get, path = "/demo/sms", tag = "demo",
+    responses((status = 200, body = Page<CaughtSms>), (status = 401), (status = 403), (status = 404)))]
+async fn sms(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Page<CaughtSms>>> {
+    if !state.settings.profile.is_local() {
+        return Err(AppError::NotFound);
+    }
+    let mut work = ctx.begin(&state, Permission::ReadDemoMails).await?;
+    let items = repo::caught_sms(&mut work, ctx.tenant_id).await?;
     work.commit().await?;
     Ok(Json(Page { items, next_cursor: None }))
 }

@@ -17,6 +17,7 @@ use crate::{
     audit::Change,
     auth::Ctx,
     error::{AppError, AppResult, RuleViolation, violated_constraint},
+    notifications::{self, About, Event, Raised},
     planning::{self, LessonInput, LessonKind, LessonStatus},
     students::{Student, service::visible},
     work::Work,
@@ -112,7 +113,42 @@ pub async fn record(
     let action = if override_reason.is_some() { "exam.create_override" } else { "exam.create" };
     let change = Change { action, entity: "exam", entity_id: Some(id), before: None, after: Some(json!(exam)) };
     work.audit().record(change).await?;
+    tell(work, None, &exam).await?;
     Ok(exam)
+}
+
+/// Tells the student a booking (a pending test still to come, new or moved) or a result (a
+/// pending test of the last month that got one; older history entered later tells nobody).
+async fn tell(work: &mut Work, before: Option<&Exam>, exam: &Exam) -> AppResult<()> {
+    let recent = exam.scheduled_at > chrono::Utc::now() - chrono::Duration::days(30);
+    let was_pending = recent && before.is_none_or(|b| b.result == ExamResult::Pending);
+    let event = match exam.result {
+        ExamResult::Passed | ExamResult::Failed | ExamResult::Absent if was_pending => Event::ExamResult,
+        ExamResult::Pending
+            if exam.scheduled_at > chrono::Utc::now()
+                && before.is_none_or(|b| b.scheduled_at != exam.scheduled_at || b.result != ExamResult::Pending) =>
+        {
+            Event::ExamBooked
+        }
+        _ => return Ok(()),
+    };
+    let result = serde_json::to_value(exam.result).ok().and_then(|v| v.as_str().map(str::to_owned));
+    let raised = Raised {
+        event,
+        key: format!("{}:{}:{}", event.as_str(), exam.id, exam.version),
+        students: vec![exam.student_id],
+        instructor: None,
+        requester: None,
+        actor: None,
+        about: About::Exam {
+            exam_id: exam.id,
+            kind: if exam.kind == ExamKind::Theory { "theory".into() } else { "practical".into() },
+            at: exam.scheduled_at,
+            centre: exam.centre.clone(),
+            result: (event == Event::ExamResult).then_some(result).flatten(),
+        },
+    };
+    notifications::raise(work, raised).await
 }
 
 /// One practical test booked at a time: the next one is booked once the result is known.
@@ -247,6 +283,7 @@ pub async fn update_exam(work: &mut Work, ctx: &Ctx, before: Exam, mut fields: E
         after: Some(after_json),
     };
     work.audit().record(change).await?;
+    tell(work, Some(&before), &after).await?;
     Ok(after)
 }
 

@@ -34,7 +34,7 @@ const API: &str = "/api/v1";
 
 /// The operations that need no session (the others need the session cookie, and the CSRF
 /// header unless they only read).
-const PUBLIC: [&str; 8] = [
+const PUBLIC: [&str; 10] = [
     "POST /auth/login",
     // The second step rides on the pending login's cookie, not on a session.
     "POST /auth/login/2fa",
@@ -44,6 +44,9 @@ const PUBLIC: [&str; 8] = [
     "POST /auth/password/reset",
     "POST /invitations/accept",
     "GET /invitations/lookup",
+    // A mail's one-click unsubscribe: the signed token in the path is the proof.
+    "GET /unsubscribe/{token}",
+    "POST /unsubscribe/{token}",
 ];
 
 /// The security schemes' names in `components.securitySchemes`.

@@ -53,7 +53,8 @@ pub struct ApiDoc;
 
 /// The edge around the API's routes: the API description and its docs, health, metrics, the
 /// web app, and the layers every request crosses. The routes come from `features`.
-pub fn router(state: AppState, api: OpenApiRouter<AppState>) -> Router {
+/// `outside` holds the routes served beside the API (calendar feeds), inside the same edge.
+pub fn router(state: AppState, api: OpenApiRouter<AppState>, outside: Router<AppState>) -> Router {
     let (api, doc) = api.split_for_parts();
     let doc = apidoc::complete(doc);
     let settings = &state.settings;
@@ -83,6 +84,7 @@ pub fn router(state: AppState, api: OpenApiRouter<AppState>) -> Router {
 
     Router::new()
         .merge(api)
+        .merge(outside)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -189,7 +189,7 @@ pub async fn invite(
          Ouvrez ce lien pour accepter l'invitation (valable {INVITATION_TTL_DAYS} jours) :\n\n{link}\n\n— Volant",
         role.label_fr()
     );
-    let mail = OutgoingMail { to: email.to_string(), subject: format!("Invitation : {school}"), text };
+    let mail = OutgoingMail::text(email.to_string(), format!("Invitation : {school}"), text);
     mail::enqueue(conn, Some(tenant), &mail).await?;
     let inv = invitation(row)?;
     let after = json!({"email": inv.email, "role": inv.role, "student_id": student_id});

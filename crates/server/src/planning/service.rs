@@ -18,6 +18,7 @@ use crate::{
     audit::Change,
     auth::Viewer,
     error::{AppError, AppResult, FieldErrors, RuleViolation},
+    notifications::{self, About, Event, Raised},
     school::{RuleMode, School},
     work::Work,
 };
@@ -299,6 +300,13 @@ pub async fn plan(
         Some(e) => work.audit().updated("lesson", id, e, &lesson).await?,
         None => work.audit().created("lesson", id, &lesson).await?,
     }
+    match existing {
+        None => tell(work, Event::LessonCreated, &lesson, None).await?,
+        Some(e) if (e.starts_at, e.ends_at) != (lesson.starts_at, lesson.ends_at) => {
+            tell(work, Event::LessonMoved, &lesson, Some(e.starts_at)).await?;
+        }
+        Some(_) => {}
+    }
     Ok(Planned { lesson, warnings })
 }
 
@@ -456,7 +464,40 @@ pub async fn cancel_as_asked(work: &mut Work, lesson: &Lesson, order: &Cancellat
     if charged {
         consume(work, lesson, "Annulation tardive par l'élève").await?;
     }
-    finish_change(work, lesson, "lesson.cancel").await
+    let after = finish_change(work, lesson, "lesson.cancel").await?;
+    tell(work, Event::LessonCancelled, &after, None).await?;
+    Ok(after)
+}
+
+/// Tells the lesson's students and instructor what happened to a lesson still to come (blocks
+/// and lessons entered afterwards concern nobody's agenda).
+async fn tell(work: &mut Work, event: Event, lesson: &Lesson, previous_start: Option<DateTime<Utc>>) -> AppResult<()> {
+    if lesson.kind == LessonKind::Unavailability || lesson.starts_at <= Utc::now() {
+        return Ok(());
+    }
+    let key = match event {
+        Event::LessonMoved => format!("lesson_moved:{}:{}", lesson.id, lesson.version),
+        _ => format!("{}:{}", event.as_str(), lesson.id),
+    };
+    let raised = Raised {
+        event,
+        key,
+        students: lesson.students(),
+        instructor: lesson.instructor_id,
+        requester: None,
+        actor: None,
+        about: About::Lesson {
+            lesson_id: lesson.id,
+            kind: lesson.kind.as_str(),
+            starts_at: lesson.starts_at,
+            ends_at: lesson.ends_at,
+            previous_starts_at: previous_start,
+            instructor_id: lesson.instructor_id,
+            meeting_point: lesson.meeting_point.clone(),
+            reason: lesson.cancel_reason.clone(),
+        },
+    };
+    notifications::raise(work, raised).await
 }
 
 /// The resource an unavailability block takes.

@@ -77,6 +77,46 @@ impl Default for AlertSettings {
 /// Bookable time under this is flagged, unless the school sets another threshold.
 pub const DEFAULT_LOW_HOURS_MINUTES: i64 = 120;
 
+/// How the school's messages look and when reminders leave.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// The reminder of a lesson is sent this many hours before it (0: no reminders).
+    pub reminder_hours: i64,
+    /// The school's colour, as the band at the top of its e-mails (`#rrggbb`).
+    pub colour: String,
+    /// When no e-mail or SMS leaves (school time), for the people who did not choose their own.
+    pub quiet_hours: QuietHoursSetting,
+}
+
+/// A span of the day, `HH:MM` to `HH:MM` in the school's time (it may wrap past midnight; equal
+/// bounds mean none).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHoursSetting {
+    #[schema(example = "21:00")]
+    pub start: String,
+    #[schema(example = "08:00")]
+    pub end: String,
+}
+
+impl QuietHoursSetting {
+    pub fn parse(&self) -> Option<volant_domain::notify::QuietHours> {
+        let time = |s: &str| chrono::NaiveTime::parse_from_str(s, "%H:%M").ok();
+        Some(volant_domain::notify::QuietHours { start: time(&self.start)?, end: time(&self.end)? })
+    }
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        NotificationSettings {
+            reminder_hours: volant_domain::notify::DEFAULT_REMINDER_HOURS,
+            colour: "#1971c2".into(),
+            quiet_hours: QuietHoursSetting { start: "21:00".into(), end: "08:00".into() },
+        }
+    }
+}
+
 /// Every setting of a school, with the regulation's or the trade's value by default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -99,6 +139,7 @@ pub struct SchoolSettings {
     pub opening_hours: Vec<WeeklyRange>,
     /// Which roles must log in with a second factor (an authenticator app).
     pub two_factor: TwoFactorRule,
+    pub notifications: NotificationSettings,
 }
 
 /// A trade's usual week: Monday to Friday 9:00–12:30 and 14:00–19:00, Saturday morning.
@@ -122,6 +163,7 @@ impl Default for SchoolSettings {
             alerts: AlertSettings::default(),
             opening_hours: usual_opening_hours(),
             two_factor: TwoFactorRule::Optional,
+            notifications: NotificationSettings::default(),
         }
     }
 }
@@ -142,6 +184,7 @@ impl SchoolSettings {
         settings.exams = merge_fields(&stored["exams"]);
         settings.booklet_labels = merge_fields(&stored["booklet_labels"]);
         settings.alerts = merge_fields(&stored["alerts"]);
+        settings.notifications = merge_fields(&stored["notifications"]);
         settings
     }
 
@@ -154,6 +197,17 @@ impl SchoolSettings {
         }
         if !(0..=100 * 60).contains(&self.alerts.low_hours_minutes) {
             errors.add("alerts.low_hours_minutes", "Le seuil d'alerte est compris entre 0 et 100 heures.");
+        }
+        if !(0..=7 * 24).contains(&self.notifications.reminder_hours) {
+            errors
+                .add("notifications.reminder_hours", "Le rappel part entre 0 et 168 heures (7 jours) avant la séance.");
+        }
+        let colour = &self.notifications.colour;
+        if !(colour.len() == 7 && colour.starts_with('#') && colour[1..].chars().all(|c| c.is_ascii_hexdigit())) {
+            errors.add("notifications.colour", "La couleur s'écrit #rrggbb (par exemple #1971c2).");
+        }
+        if self.notifications.quiet_hours.parse().is_none() {
+            errors.add("notifications.quiet_hours", "Les heures calmes s'écrivent HH:MM (par exemple 21:00 et 08:00).");
         }
         for level in Level::ALL {
             let label = self.booklet_labels.of(level).trim();

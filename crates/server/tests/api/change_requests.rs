@@ -28,6 +28,7 @@ async fn hours(admin: &Api, fx: &Fixtures) -> i64 {
 async fn a_students_cancellation_is_charged_by_the_notice_given_when_asking() {
     let app = spawn_app().await;
     app.seed_schools().await;
+    app.no_quiet_hours('a').await;
     let fx = app.fixtures('a').await;
     let admin = app.login_as(Role::Admin, 'a').await;
     let student = app.login_as(Role::Student, 'a').await;
@@ -75,6 +76,7 @@ async fn a_students_cancellation_is_charged_by_the_notice_given_when_asking() {
 async fn a_move_onto_a_busy_slot_is_a_409_and_the_request_waits_then_a_refusal_is_mailed() {
     let app = spawn_app().await;
     app.seed_schools().await;
+    app.no_quiet_hours('a').await;
     let fx = app.fixtures('a').await;
     let admin = app.login_as(Role::Admin, 'a').await;
     let instructor = app.login_as(Role::Instructor, 'a').await;

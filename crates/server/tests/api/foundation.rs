@@ -206,10 +206,7 @@ async fn a_rolled_back_change_sends_no_job() {
 async fn a_refused_mail_is_retried_by_the_outbox_and_arrives_once() {
     let app = spawn_app().await;
     app.smtp.refuse_next(2);
-    let mail =
-        volant::mail::OutgoingMail {
-            to: "lea@exemple.fr".into(), subject: "Essai".into(), text: "Bonjour Léa".into()
-        };
+    let mail = volant::mail::OutgoingMail::text("lea@exemple.fr", "Essai", "Bonjour Léa");
     let mut tx = app.pool.begin().await.unwrap();
     volant::mail::enqueue(&mut tx, None, &mail).await.unwrap();
     tx.commit().await.unwrap();

@@ -265,19 +265,33 @@ impl TestApp {
         self.db.owner.connect().await.unwrap()
     }
 
-    /// Runs jobs until the outbox is empty (the worker polls every 50 ms).
+    /// Runs jobs until none is running or due within seconds (the worker polls every 50 ms and
+    /// retries within milliseconds; a notification held back by quiet hours waits for hours).
     pub async fn wait_jobs_idle(&self) {
-        for _ in 0..200 {
-            let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')")
-                .fetch_one(&self.pool)
-                .await
-                .unwrap();
+        for _ in 0..400 {
+            let pending: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM jobs
+                  WHERE status = 'running' OR (status = 'queued' AND run_at <= now() + interval '10 seconds')",
+            )
+            .fetch_one(&self.pool)
+            .await
+            .unwrap();
             if pending == 0 {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("jobs still pending");
+    }
+
+    /// Lets mail and SMS leave at any hour in this school (its default quiet hours, 21:00–08:00,
+    /// would hold them back when the suite runs at night).
+    pub async fn no_quiet_hours(&self, school: char) {
+        let admin = self.login_as(Role::Admin, school).await;
+        let mut body = admin.json("/api/v1/settings").await;
+        body["notifications"]["quiet_hours"] = json!({"start": "00:00", "end": "00:00"});
+        let r = admin.send(reqwest::Method::PUT, "/api/v1/settings", Some(&body)).await;
+        assert_eq!(r.status(), 200, "{:?}", r.text().await);
     }
 }
 
@@ -361,6 +375,8 @@ pub struct SmtpSink {
     pub port: u16,
     messages: Arc<Mutex<Vec<String>>>,
     refuse_next: Arc<AtomicUsize>,
+    /// Mailboxes that do not exist: `RCPT TO` answers 550 (a permanent bounce).
+    unknown: Arc<Mutex<Vec<String>>>,
     arrived: Arc<Notify>,
 }
 
@@ -371,6 +387,7 @@ impl SmtpSink {
             port: listener.local_addr().unwrap().port(),
             messages: Arc::default(),
             refuse_next: Arc::default(),
+            unknown: Arc::default(),
             arrived: Arc::default(),
         };
         let s = sink.clone();
@@ -387,6 +404,11 @@ impl SmtpSink {
 
     pub fn refuse_next(&self, n: usize) {
         self.refuse_next.store(n, Ordering::SeqCst);
+    }
+
+    /// Answers 550 "no such user" to this address from now on.
+    pub fn refuse_recipient(&self, address: &str) {
+        self.unknown.lock().unwrap().push(address.to_lowercase());
     }
 
     pub fn messages(&self) -> Vec<String> {
@@ -412,6 +434,9 @@ impl SmtpSink {
             let verb = line.split_whitespace().next().unwrap_or_default().to_uppercase();
             match verb.as_str() {
                 "EHLO" | "HELO" => write.write_all(b"250 sink.test\r\n").await?,
+                "RCPT" if self.unknown.lock().unwrap().iter().any(|u| line.to_lowercase().contains(u.as_str())) => {
+                    write.write_all(b"550 5.1.1 no such user\r\n").await?
+                }
                 "MAIL" | "RCPT" | "RSET" | "NOOP" => write.write_all(b"250 OK\r\n").await?,
                 "DATA" => {
                     write.write_all(b"354 go ahead\r\n").await?;
@@ -490,6 +515,8 @@ pub struct Fixtures {
     pub exam_place: String,
     /// A session of the school's ADMIN (its public id).
     pub session: String,
+    /// A notification of the school's STUDENT account.
+    pub notification: String,
 }
 
 impl TestApp {
@@ -582,7 +609,11 @@ impl TestApp {
         let r = admin.post("/api/v1/exam-places", &json!({"starts_at": place_at, "centre": "Centre de Bron"})).await;
         assert_eq!(r.status(), 201, "{:?}", r.text().await);
         let exam_place = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        self.wait_jobs_idle().await;
+        let mine = self.login_as(Role::Student, school).await.json("/api/v1/notifications").await;
+        let notification = mine["items"][0]["id"].as_str().expect("the student was told of the lesson").to_owned();
         Fixtures {
+            notification,
             agency,
             instructor,
             exception,
@@ -645,6 +676,11 @@ impl Fixtures {
             &self.exam
         } else if template.starts_with("/api/v1/exam-places/") {
             &self.exam_place
+        } else if template.starts_with("/api/v1/notifications/") {
+            &self.notification
+        } else if template.starts_with("/api/v1/unsubscribe/") {
+            // Signed by the server for one person: a made-up token is unknown everywhere.
+            return template.replace("{token}", "AAAAjetoninconnuAAAA");
         } else if template.starts_with("/api/v1/me/sessions/") || template.starts_with("/api/v1/me/passkeys/") {
             // A person's own records: another person's id is a 404 like any other.
             &self.session

@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["sealed"],
     &["db", "state"],
     &["jobs"],
-    &["mail"],
+    &["mail", "sms"],
     // Core: the HTTP edge's helpers, the audit chain, who is calling, people, the log, settings.
     &["http"],
     &["audit"],
@@ -23,15 +23,17 @@ const LAYERS: &[&[&str]] = &[
     &["users", "audit_log", "school"],
     // The request context: permission, tenant transaction, school and viewer in one call.
     &["work"],
+    // Notifications: raised by any feature below the top, sent by jobs.
+    &["notifications"],
     // Resources.
     &["agencies", "instructors", "vehicles", "students"],
     // Schools and their members, which provision resources (a school's first agency, the
     // student linked to an accepted invitation).
     &["tenancy", "invitations"],
     &["planning"],
-    &["booklet", "exams", "change_requests"],
+    &["booklet", "exams", "change_requests", "calendar"],
     // The top: the assembled application, the operator's commands, the demo and the benchmark seed.
-    &["features", "demo", "seed", "app", "cli", "lib", "main"],
+    &["features", "demo", "seed", "app", "cli", "lib", "main", "simulate"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -13,6 +13,7 @@ mod foundation;
 mod idempotency;
 mod isolation;
 mod layers;
+mod notifications;
 mod planning;
 mod rbac;
 mod reliability;

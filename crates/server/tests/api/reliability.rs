@@ -683,6 +683,8 @@ async fn every_state_change_without_the_csrf_token_is_refused_and_changes_nothin
         "/api/v1/auth/password/forgot",
         "/api/v1/auth/password/reset",
         "/api/v1/invitations/accept",
+        // The token in the path is the proof (a mail's one-click unsubscribe, RFC 8058).
+        "/api/v1/unsubscribe/{token}",
     ];
     let tenant = app.seed_tenant("ecole-a").await;
     let mut api = app.login_as(Role::Admin, 'a').await;
