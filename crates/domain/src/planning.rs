@@ -35,6 +35,8 @@ pub struct InstructorFacts {
     pub active: bool,
     pub authorisation_expires_on: Option<NaiveDate>,
     pub weekly: Vec<WeeklyRange>,
+    /// What the instructor's external calendar says at that time, when it says they are busy.
+    pub external_busy: Option<String>,
 }
 
 /// A new car has dual controls unless the office says otherwise: a teaching car must have them
@@ -78,6 +80,8 @@ pub struct Facts {
     pub closure: Option<String>,
     /// School setting: the ANTS registration rule only warns.
     pub ants_rule_warns: bool,
+    /// School setting: a busy time in the instructor's external calendar blocks (else warns).
+    pub external_busy_blocks: bool,
 }
 
 /// Is `[start, end)` inside one of the ranges of this weekday?
@@ -112,6 +116,11 @@ pub fn check(f: &Facts) -> (Vec<Finding>, Vec<Finding>) {
                     format!("L'autorisation d'enseigner {} expire le {}, avant la séance.", de(&i.name), fr(d)),
                 )),
                 _ => {}
+            }
+            if let Some(what) = &i.external_busy {
+                let found =
+                    finding("external_busy", format!("{} est occupé selon son agenda externe ({what}).", i.name));
+                if f.external_busy_blocks { blocks.push(found) } else { warns.push(found) }
             }
             if !i.weekly.is_empty() && !within(&i.weekly, f.date, f.start, f.end) {
                 warns.push(finding("outside_availability", format!("En dehors des disponibilités {}.", de(&i.name))));
@@ -227,6 +236,7 @@ mod tests {
                 active: true,
                 authorisation_expires_on: Some(d("2030-01-01")),
                 weekly: vec![WeeklyRange { weekday: 3, start: "08:00".into(), end: "12:00".into() }],
+                external_busy: None,
             }),
             vehicle: Some(VehicleFacts {
                 plate: "AB-123-CD".into(),
@@ -250,7 +260,20 @@ mod tests {
             holiday: None,
             closure: None,
             ants_rule_warns: false,
+            external_busy_blocks: false,
         }
+    }
+
+    #[test]
+    fn an_external_busy_time_warns_or_blocks_by_setting() {
+        let mut f = base();
+        f.instructor.as_mut().unwrap().external_busy = Some("Dentiste".into());
+        let (blocks, warns) = check(&f);
+        assert!(blocks.is_empty());
+        assert_eq!(codes(&warns), vec!["external_busy"]);
+        assert!(warns[0].message.contains("Dentiste"));
+        f.external_busy_blocks = true;
+        assert_eq!(codes(&check(&f).0), vec!["external_busy"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     config::Settings,
-    http,
+    external_calendars, http,
     jobs::{self, JobRegistry},
     mail::Mailer,
     notifications::{self, deliver::Senders, reminders},
@@ -35,7 +35,8 @@ impl Server {
         let mailer = Mailer::from_settings(&settings)?;
         let sms = SmsGateway::new(settings.sms_url.as_deref(), settings.sms_token.as_ref().map(|t| t.expose()))?;
         let registry = mailer.clone().handle_jobs(registry.unwrap_or_default());
-        let registry = notifications::handle_jobs(registry, Senders { mailer, sms });
+        let registry = notifications::handle_jobs(registry, Senders { mailer, sms })
+            .register(external_calendars::REFRESH, external_calendars::service::refresh_job);
         let state = AppState::new(settings, pool, public_url);
         Ok(Server { addr, state, listener, registry })
     }
@@ -44,7 +45,7 @@ impl Server {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
         let worker = tokio::spawn(jobs::run_worker(self.state.clone(), self.registry, shutdown.clone()));
         let every = self.state.settings.reminder_scan_interval;
-        let scheduler = tokio::spawn(reminders::run_scheduler(self.state.clone(), every, shutdown.clone()));
+        let scheduler = tokio::spawn(run_scheduler(self.state.clone(), every, shutdown.clone()));
         let app = crate::features::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, app)
             .with_graceful_shutdown(async move {
@@ -54,6 +55,34 @@ impl Server {
         let _ = tokio::time::timeout(http::GRACEFUL_SHUTDOWN, worker).await;
         let _ = tokio::time::timeout(http::GRACEFUL_SHUTDOWN, scheduler).await;
         Ok(())
+    }
+}
+
+/// Volant's own clock (no cron outside): every instance, every `every`, raises the lesson
+/// reminders that are due and queues the refresh of external calendars; both are keyed, so that
+/// several instances do each thing once.
+async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        match reminders::scan(&state.pool).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(reminders = n, "lesson reminders raised");
+                state.jobs_wake.notify_one();
+            }
+            Err(e) => tracing::warn!(error = %e, "reminders: the pass failed, the next one catches up"),
+        }
+        match external_calendars::service::enqueue_due(&state.pool).await {
+            Ok(0) => {}
+            Ok(_) => state.jobs_wake.notify_one(),
+            Err(e) => tracing::warn!(error = %e, "external calendars: cannot queue the refreshes"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {},
+            _ = shutdown.changed() => {},
+        }
     }
 }
 

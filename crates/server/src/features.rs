@@ -45,5 +45,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::change_requests::routes::routes())
         .merge(crate::exams::routes::routes())
         .merge(crate::notifications::routes::routes())
+        .merge(crate::external_calendars::routes::routes())
         .merge(crate::calendar::routes::routes())
 }

@@ -15,6 +15,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod exams;
+pub mod external_calendars;
 pub mod features;
 pub mod http;
 pub mod instructors;

@@ -528,6 +528,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/instructors/{id}/busy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The instructor's busy times from their external calendars in `[from, to)` (at most 62 days),
+         *     shown as blocks in the planning.
+         */
+        get: operations["instructors_busy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/instructors/{id}/exceptions": {
         parameters: {
             query?: never;
@@ -557,6 +577,41 @@ export interface paths {
         post?: never;
         /** Removes an exception. */
         delete: operations["instructors_delete_exception"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instructors/{id}/external-calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An instructor's external calendars (the office, or the instructor for themself). */
+        get: operations["external_calendars_list"];
+        put?: never;
+        /** Adds an external calendar: an ICS address (refreshed every hour) or the text of a `.ics` file. */
+        post: operations["external_calendars_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instructors/{id}/external-calendars/{calendar_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes an external calendar and its busy times. */
+        delete: operations["external_calendars_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1717,6 +1772,15 @@ export interface components {
             level: components["schemas"]["Level"];
             title: string;
         };
+        /** @description A busy time, shown as a block in the planning. */
+        BusyTime: {
+            calendar_name: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: date-time */
+            starts_at: string;
+            summary?: string | null;
+        };
         /** @description The person's feed address. */
         CalendarFeed: {
             /** Format: date-time */
@@ -2064,6 +2128,27 @@ export interface components {
         ExamResult: "pending" | "passed" | "failed" | "absent" | "cancelled";
         /** @enum {string} */
         ExceptionKind: "leave" | "sickness" | "training" | "meeting" | "other";
+        /** @description An external calendar as the office and the instructor see it. */
+        ExternalCalendar: {
+            /**
+             * Format: int64
+             * @description How many busy times it holds from now on.
+             */
+            busy_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instructor_id: string;
+            /** @description Why the last refresh failed, in French. */
+            last_error?: string | null;
+            /** Format: date-time */
+            last_fetched_at?: string | null;
+            name: string;
+            /** @description The ICS address, or none for an uploaded file. */
+            url?: string | null;
+        };
         /** @description A field that failed validation. */
         FieldError: {
             field: string;
@@ -2482,6 +2567,13 @@ export interface components {
             /** Format: uuid */
             vehicle_id?: string | null;
         };
+        /** @description A new external calendar: an address to follow, or the text of an `.ics` file. */
+        NewExternalCalendar: {
+            /** @description The content of an uploaded `.ics` file (at most 1 MB). */
+            ics?: string | null;
+            name: string;
+            url?: string | null;
+        };
         NewHoursEntry: {
             /** @description `purchase`, `correction` or `transfer_in` (consumptions come from the planning). */
             kind: components["schemas"]["EntryKind"];
@@ -2734,6 +2826,29 @@ export interface components {
                 vehicle_id?: string | null;
                 /** Format: int32 */
                 version: number;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_ExternalCalendar: {
+            items: {
+                /**
+                 * Format: int64
+                 * @description How many busy times it holds from now on.
+                 */
+                busy_count: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                instructor_id: string;
+                /** @description Why the last refresh failed, in French. */
+                last_error?: string | null;
+                /** Format: date-time */
+                last_fetched_at?: string | null;
+                name: string;
+                /** @description The ICS address, or none for an uploaded file. */
+                url?: string | null;
             }[];
             next_cursor?: string | null;
         };
@@ -3159,6 +3274,11 @@ export interface components {
              */
             exams: components["schemas"]["Settings"];
             /**
+             * @description A lesson over a busy time of the instructor's external calendar: warned by default.
+             * @default warn
+             */
+            external_calendar_rule: components["schemas"]["RuleMode"];
+            /**
              * Format: int64
              * @description A student's cancellation with less notice than this (hours) is late.
              * @default 48
@@ -3524,6 +3644,11 @@ export interface components {
              */
             exams: components["schemas"]["Settings"];
             /**
+             * @description A lesson over a busy time of the instructor's external calendar: warned by default.
+             * @default warn
+             */
+            external_calendar_rule: components["schemas"]["RuleMode"];
+            /**
              * Format: int64
              * @description A student's cancellation with less notice than this (hours) is late.
              * @default 48
@@ -3685,6 +3810,11 @@ export interface components {
              *     }
              */
             exams: components["schemas"]["Settings"];
+            /**
+             * @description A lesson over a busy time of the instructor's external calendar: warned by default.
+             * @default warn
+             */
+            external_calendar_rule: components["schemas"]["RuleMode"];
             /**
              * Format: int64
              * @description A student's cancellation with less notice than this (hours) is late.
@@ -6355,6 +6485,69 @@ export interface operations {
             };
         };
     };
+    instructors_busy: {
+        parameters: {
+            query?: {
+                /** @description Default: now. */
+                from?: string;
+                /** @description Default: two weeks after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusyTime"][];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     instructors_add_exception: {
         parameters: {
             query?: never;
@@ -6451,6 +6644,183 @@ export interface operations {
             path: {
                 id: string;
                 exception_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Aucun contenu */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    external_calendars_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ExternalCalendar"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    external_calendars_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewExternalCalendar"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalCalendar"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    external_calendars_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                calendar_id: string;
             };
             cookie?: never;
         };

@@ -7,16 +7,13 @@
 //! A moved lesson gets a reminder for its new time; a server that was down catches up on its
 //! first pass for the lessons still to come.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgConnection, PgPool};
-use tokio::sync::watch;
 use uuid::Uuid;
 use volant_domain::ids::TenantId;
 
 use super::{About, Event, Raised};
-use crate::{db, school, state::AppState};
+use crate::{db, school};
 
 /// A lesson whose reminder is due.
 #[derive(Debug, FromRow)]
@@ -29,27 +26,6 @@ struct Due {
     meeting_point: Option<String>,
     students: Vec<Uuid>,
     key: String,
-}
-
-/// Runs passes until shutdown.
-pub async fn run_scheduler(state: AppState, every: Duration, mut shutdown: watch::Receiver<bool>) {
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        match scan(&state.pool).await {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::info!(reminders = n, "lesson reminders raised");
-                state.jobs_wake.notify_one();
-            }
-            Err(e) => tracing::warn!(error = %e, "reminders: the pass failed, the next one catches up"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {},
-            _ = shutdown.changed() => {},
-        }
-    }
 }
 
 /// One pass over every school; the number of reminders raised.

@@ -388,6 +388,7 @@ pub struct InstructorRow {
     pub active: bool,
     pub authorisation_expires_on: Option<chrono::NaiveDate>,
     pub weekly_availability: Vec<volant_domain::schedule::WeeklyRange>,
+    pub external_busy: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -433,13 +434,19 @@ pub struct Named<'a> {
     pub students: &'a [Uuid],
     pub room: Option<Uuid>,
     pub agency: Option<Uuid>,
+    /// The lesson's period (the instructor's external busy times are looked up in it).
+    pub period: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
 }
 
 /// Every fact of a booking in one round trip (it was eight): each record as JSON, so that a
 /// missing one is a null the caller turns into a field error.
 pub async fn facts(conn: &mut PgConnection, tenant: TenantId, named: &Named<'_>) -> Result<FactRows, sqlx::Error> {
     let Json(rows): Json<FactRows> = sqlx::query_scalar(
-        "WITH ins AS (SELECT first_name, last_name, active, authorisation_expires_on, weekly_availability, agency_id
+        "WITH ins AS (SELECT first_name, last_name, active, authorisation_expires_on, weekly_availability, agency_id,
+                             (SELECT coalesce(b.summary, 'occupé') FROM external_busy b
+                               WHERE b.tenant_id = $1 AND b.instructor_id = $2
+                                 AND tstzrange(b.starts_at, b.ends_at) && tstzrange($7, $8)
+                               ORDER BY b.starts_at LIMIT 1) AS external_busy
                         FROM instructors WHERE tenant_id = $1 AND id = $2),
               veh AS (SELECT plate, kind, dual_controls, status, gearbox, inspection_due_on, insurance_expires_on
                         FROM vehicles WHERE tenant_id = $1 AND id = $3),
@@ -473,6 +480,8 @@ pub async fn facts(conn: &mut PgConnection, tenant: TenantId, named: &Named<'_>)
     .bind(named.students)
     .bind(named.room)
     .bind(named.agency)
+    .bind(named.period.0)
+    .bind(named.period.1)
     .fetch_one(conn)
     .await?;
     Ok(rows)

@@ -104,6 +104,7 @@ async fn facts(
         students: &wanted,
         room: i.room_id,
         agency: i.agency_id,
+        period: (i.starts_at, i.ends_at),
     };
     let rows = repo::facts(conn, tenant, &named).await?;
     let mut errors = FieldErrors::default();
@@ -172,6 +173,7 @@ async fn facts(
             active: r.active,
             authorisation_expires_on: r.authorisation_expires_on,
             weekly: r.weekly_availability,
+            external_busy: r.external_busy,
         }),
         vehicle: rows.vehicle.map(|r| VehicleFacts {
             plate: r.plate,
@@ -187,6 +189,7 @@ async fn facts(
         holiday: holiday_name(date, agency.alsace_moselle).map(str::to_owned),
         closure,
         ants_rule_warns: school.settings.ants_rule == RuleMode::Warn,
+        external_busy_blocks: school.settings.external_calendar_rule == RuleMode::Block,
     };
     Ok((facts, agency.id, rows.room_capacity))
 }

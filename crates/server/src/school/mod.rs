@@ -140,6 +140,8 @@ pub struct SchoolSettings {
     /// Which roles must log in with a second factor (an authenticator app).
     pub two_factor: TwoFactorRule,
     pub notifications: NotificationSettings,
+    /// A lesson over a busy time of the instructor's external calendar: warned by default.
+    pub external_calendar_rule: RuleMode,
 }
 
 /// A trade's usual week: Monday to Friday 9:00–12:30 and 14:00–19:00, Saturday morning.
@@ -164,6 +166,7 @@ impl Default for SchoolSettings {
             opening_hours: usual_opening_hours(),
             two_factor: TwoFactorRule::Optional,
             notifications: NotificationSettings::default(),
+            external_calendar_rule: RuleMode::Warn,
         }
     }
 }

@@ -517,6 +517,8 @@ pub struct Fixtures {
     pub session: String,
     /// A notification of the school's STUDENT account.
     pub notification: String,
+    /// An external calendar (an uploaded file) of the fixture instructor.
+    pub external_calendar: String,
 }
 
 impl TestApp {
@@ -609,11 +611,20 @@ impl TestApp {
         let r = admin.post("/api/v1/exam-places", &json!({"starts_at": place_at, "centre": "Centre de Bron"})).await;
         assert_eq!(r.status(), 201, "{:?}", r.text().await);
         let exam_place = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let r = admin
+            .post(
+                &format!("/api/v1/instructors/{instructor}/external-calendars"),
+                &json!({"name": "Agenda personnel", "ics": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let external_calendar = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
         self.wait_jobs_idle().await;
         let mine = self.login_as(Role::Student, school).await.json("/api/v1/notifications").await;
         let notification = mine["items"][0]["id"].as_str().expect("the student was told of the lesson").to_owned();
         Fixtures {
             notification,
+            external_calendar,
             agency,
             instructor,
             exception,
@@ -687,7 +698,11 @@ impl Fixtures {
         } else {
             panic!("no fixture for {template}: add one")
         };
-        template.replace("{id}", id).replace("{exception_id}", &self.exception).replace("{doc_id}", &self.document)
+        template
+            .replace("{id}", id)
+            .replace("{exception_id}", &self.exception)
+            .replace("{doc_id}", &self.document)
+            .replace("{calendar_id}", &self.external_calendar)
     }
 }
 

@@ -27,6 +27,8 @@ const LAYERS: &[&[&str]] = &[
     &["notifications"],
     // Resources.
     &["agencies", "instructors", "vehicles", "students"],
+    // An instructor's external calendars (their busy times feed the planning's facts).
+    &["external_calendars"],
     // Schools and their members, which provision resources (a school's first agency, the
     // student linked to an accepted invitation).
     &["tenancy", "invitations"],

@@ -9,6 +9,7 @@ mod booklet;
 mod change_requests;
 mod day_one;
 mod exams;
+mod external_calendars;
 mod foundation;
 mod idempotency;
 mod isolation;
