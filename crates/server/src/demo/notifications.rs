@@ -10,12 +10,18 @@ use volant_domain::ids::TenantId;
 
 use crate::{
     planning::{CancelledBy, service},
+    school::{self, QuietHoursSetting},
     work::Work,
 };
 
 pub async fn seed(pool: &PgPool, tenant: TenantId) -> anyhow::Result<()> {
     let mut work = Work::system(pool, tenant).await?;
     work.tells = true;
+    // The demo is tried at any hour: its messages leave at once (a real school keeps its quiet
+    // hours, 21:00–08:00 by default).
+    let mut settings = work.settings().clone();
+    settings.notifications.quiet_hours = QuietHoursSetting { start: "00:00".into(), end: "00:00".into() };
+    school::write(&mut work, tenant, &settings).await?;
     let next: Vec<Uuid> = sqlx::query_scalar(
         "SELECT l.id FROM lessons l JOIN students s ON s.tenant_id = l.tenant_id AND s.id = l.student_id
           WHERE l.tenant_id = $1 AND s.user_id IS NOT NULL AND l.status = 'planned' AND l.starts_at > now()
@@ -24,25 +30,29 @@ pub async fn seed(pool: &PgPool, tenant: TenantId) -> anyhow::Result<()> {
     .bind(tenant.0)
     .fetch_all(&mut *work)
     .await?;
-    // The second lesson an hour later (if the hour is free), the third cancelled by the school.
+    // The second lesson moved to the first free hour around it, the third cancelled by the school.
     if let Some(id) = next.get(1) {
         let lesson = service::visible(&mut work, *id, true).await?;
-        let mut input = lesson.input();
-        input.starts_at += Duration::hours(1);
-        input.ends_at += Duration::hours(1);
-        let _ = service::plan(&mut work, input, Some(&lesson), None, false).await;
+        for hours in [2, -2, 3, 4, 24, 48] {
+            let mut input = lesson.input();
+            input.starts_at += Duration::hours(hours);
+            input.ends_at += Duration::hours(hours);
+            if service::plan(&mut work, input, Some(&lesson), None, false).await.is_ok() {
+                break;
+            }
+        }
     }
     if let Some(id) = next.get(2) {
         let lesson = service::visible(&mut work, *id, true).await?;
         let reason = Some("Véhicule au contrôle technique");
         let _ = service::cancel(&mut work, &lesson, reason, CancelledBy::School, true).await;
     }
-    // A new lesson in two weeks, the same hour as the first.
+    // A new lesson five weeks ahead (beyond the seeded weeks), the same hour as the first.
     if let Some(id) = next.first() {
         let lesson = service::visible(&mut work, *id, false).await?;
         let mut input = lesson.input();
-        input.starts_at += Duration::weeks(2);
-        input.ends_at += Duration::weeks(2);
+        input.starts_at += Duration::weeks(5);
+        input.ends_at += Duration::weeks(5);
         if input.starts_at > Utc::now() {
             let _ = service::plan(&mut work, input, None, None, false).await;
         }
