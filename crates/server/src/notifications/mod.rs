@@ -82,6 +82,15 @@ pub enum About {
         #[serde(default)]
         result: Option<String>,
     },
+    /// A student's bookable driving time after a booking took it under the school's threshold.
+    Credit { minutes_left: i64 },
+    /// A document of a student's file that expires soon.
+    Document {
+        /// The document's kind (`id_card`, `assr2`…).
+        kind: String,
+        expires_on: chrono::NaiveDate,
+        student_name: String,
+    },
     Request {
         /// `cancel` or `move`.
         kind: String,

@@ -5,7 +5,8 @@
 //! a second job with the same key, and the pass skips lessons whose key is already there. A
 //! second instance also skips a school another is scanning (a transaction-scoped advisory lock).
 //! A moved lesson gets a reminder for its new time; a server that was down catches up on its
-//! first pass for the lessons still to come.
+//! first pass for the lessons still to come. The same pass warns the student and the office, once,
+//! of a file's document that expires within a month.
 
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgConnection, PgPool};
@@ -67,8 +68,55 @@ async fn scan_school(pool: &PgPool, tenant: TenantId) -> anyhow::Result<usize> {
         };
         super::raise_in(&mut tx, tenant, &raised).await?;
     }
+    let documents = expiring_documents(&mut tx, tenant).await?;
+    for doc in &documents {
+        let raised = Raised {
+            event: Event::DocumentExpiring,
+            key: doc.key.clone(),
+            students: vec![doc.student_id],
+            instructor: None,
+            requester: None,
+            actor: None,
+            about: About::Document {
+                kind: doc.kind.clone(),
+                expires_on: doc.expires_on,
+                student_name: doc.student_name.clone(),
+            },
+        };
+        super::raise_in(&mut tx, tenant, &raised).await?;
+    }
     tx.commit().await?;
-    Ok(due.len())
+    Ok(due.len() + documents.len())
+}
+
+/// A document of an active student's file that expires within a month.
+#[derive(Debug, FromRow)]
+struct Expiring {
+    student_id: Uuid,
+    student_name: String,
+    kind: String,
+    expires_on: chrono::NaiveDate,
+    key: String,
+}
+
+/// The current documents (not replaced) of active students expiring in the next 30 days whose
+/// warning was not raised (once per document and expiry date).
+async fn expiring_documents(conn: &mut PgConnection, tenant: TenantId) -> Result<Vec<Expiring>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.* FROM (
+             SELECT doc.student_id, s.first_name || ' ' || s.last_name AS student_name, doc.kind, doc.expires_on,
+                    'document_expiring:' || doc.id || ':' || doc.expires_on AS key
+               FROM student_documents doc
+               JOIN students s ON s.tenant_id = doc.tenant_id AND s.id = doc.student_id AND s.status = 'active'
+              WHERE doc.tenant_id = $1 AND doc.replaced_at IS NULL
+                AND doc.expires_on BETWEEN current_date AND current_date + 30) d
+          WHERE NOT EXISTS (SELECT 1 FROM jobs j
+                             WHERE j.kind = $2 AND j.idempotency_key = $1::text || ':' || d.key)",
+    )
+    .bind(tenant.0)
+    .bind(super::DISPATCH)
+    .fetch_all(conn)
+    .await
 }
 
 /// Whether this pass may scan the school (no other instance is scanning it now).

@@ -122,6 +122,25 @@ pub fn words(raised: &Raised, reader: Reader, tz: Tz, instructor: Option<&str>) 
                 },
             }
         }
+        About::Credit { minutes_left } => Words {
+            title: "Crédit d'heures bas".into(),
+            body: format!(
+                "Il vous reste {} de conduite à réserver. Pensez à reprendre des heures auprès du secrétariat.",
+                duration(*minutes_left)
+            ),
+            link: Some("/mes-heures"),
+        },
+        About::Document { kind, expires_on, student_name } => {
+            let what = document_label(kind);
+            let on = expires_on.format("%d/%m/%Y");
+            let body = if reader == Reader::Student {
+                format!("Votre document « {what} » expire le {on} : déposez-en un nouveau dans votre dossier.")
+            } else {
+                format!("Le document « {what} » de {student_name} expire le {on}.")
+            };
+            let link = Some(if reader == Reader::Student { "/mon-dossier" } else { "/eleves" });
+            Words { title: "Document bientôt expiré".into(), body, link }
+        }
         About::Request { kind, approved, lesson_starts_at, note } => {
             let what = if kind == "cancel" { "d'annulation" } else { "de déplacement" };
             let verdict = if *approved { "acceptée" } else { "refusée" };
@@ -135,6 +154,29 @@ pub fn words(raised: &Raised, reader: Reader, tz: Tz, instructor: Option<&str>) 
                 link: Some("/mes-demandes"),
             }
         }
+    }
+}
+
+/// "1 h 30", "45 min", "0 min" (a negative balance reads as nothing left).
+fn duration(minutes: i64) -> String {
+    let m = minutes.max(0);
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02}"),
+    }
+}
+
+fn document_label(kind: &str) -> &str {
+    match kind {
+        "id_card" => "pièce d'identité",
+        "photo_signature" => "photo et signature",
+        "proof_of_address" => "justificatif de domicile",
+        "assr2" => "ASSR 2",
+        "jdc" => "certificat JDC",
+        "guardian_id" => "pièce d'identité du représentant légal",
+        "contract" => "contrat",
+        _ => "document",
     }
 }
 
@@ -254,6 +296,14 @@ mod tests {
         );
         assert_eq!(w.link, Some("/mon-planning"));
         assert_eq!(words(&moved(), Reader::Office, Paris, None).link, Some("/planning"));
+    }
+
+    #[test]
+    fn credit_reads_as_hours_and_minutes() {
+        assert_eq!(duration(90), "1 h 30");
+        assert_eq!(duration(120), "2 h");
+        assert_eq!(duration(45), "45 min");
+        assert_eq!(duration(-30), "0 min");
     }
 
     #[test]

@@ -303,6 +303,7 @@ pub async fn plan(
         Some(e) => work.audit().updated("lesson", id, e, &lesson).await?,
         None => work.audit().created("lesson", id, &lesson).await?,
     }
+    tell_low_credit(work, &lesson, &students, &facts).await?;
     match existing {
         None => tell(work, Event::LessonCreated, &lesson, None).await?,
         Some(e) if (e.starts_at, e.ends_at) != (lesson.starts_at, lesson.ends_at) => {
@@ -470,6 +471,36 @@ pub async fn cancel_as_asked(work: &mut Work, lesson: &Lesson, order: &Cancellat
     let after = finish_change(work, lesson, "lesson.cancel").await?;
     tell(work, Event::LessonCancelled, &after, None).await?;
     Ok(after)
+}
+
+/// Tells a student whose bookable time this driving lesson takes under the school's alert
+/// threshold (once per lesson that crosses it). `students` are in the order of `facts.students`.
+async fn tell_low_credit(
+    work: &mut Work,
+    lesson: &Lesson,
+    students: &[Uuid],
+    facts: &planning::Facts,
+) -> AppResult<()> {
+    if lesson.kind != LessonKind::Driving {
+        return Ok(());
+    }
+    let threshold = work.settings().alerts.low_hours_minutes;
+    for (id, student) in students.iter().zip(&facts.students) {
+        let left = student.bookable_minutes - lesson.minutes();
+        if student.bookable_minutes >= threshold && left < threshold {
+            let raised = Raised {
+                event: Event::LowCredit,
+                key: format!("low_credit:{id}:{}", lesson.id),
+                students: vec![*id],
+                instructor: None,
+                requester: None,
+                actor: None,
+                about: About::Credit { minutes_left: left },
+            };
+            notifications::raise(work, raised).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Tells the lesson's students and instructor what happened to a lesson still to come (blocks

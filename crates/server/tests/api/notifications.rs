@@ -443,3 +443,58 @@ async fn the_unsubscribe_link_stops_that_kind_of_mail_only() {
     assert_eq!(prefs["channels"]["lesson_moved"]["email"], true);
     let _ = f;
 }
+
+#[tokio::test]
+async fn a_booking_that_takes_the_credit_under_the_threshold_tells_the_student_once() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    app.no_quiet_hours('a').await;
+    let f = app.fixtures('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let r = admin
+        .post(&format!("/api/v1/students/{}/hours", f.student), &json!({"kind": "purchase", "minutes": 600}))
+        .await;
+    assert_eq!(r.status(), 201, "{:?}", r.text().await);
+    let bookable =
+        admin.json(&format!("/api/v1/students/{}/hours", f.student)).await["bookable_minutes"].as_i64().unwrap();
+    // A threshold just under what is left: the next one-hour lesson crosses it, the one after does not.
+    let mut settings = admin.json("/api/v1/settings").await;
+    settings["alerts"]["low_hours_minutes"] = json!(bookable - 30);
+    assert_eq!(admin.send(reqwest::Method::PUT, "/api/v1/settings", Some(&settings)).await.status(), 200);
+    plan_lesson(&admin, &f, 100).await;
+    plan_lesson(&admin, &f, 120).await;
+    app.wait_jobs_idle().await;
+    let student = app.login_as(Role::Student, 'a').await;
+    let page = student.json("/api/v1/notifications").await;
+    let low: Vec<&Value> = page["items"].as_array().unwrap().iter().filter(|n| n["event"] == "low_credit").collect();
+    assert_eq!(low.len(), 1, "{page}");
+    assert_eq!(low[0]["link"], "/mes-heures");
+    assert!(low[0]["body"].as_str().unwrap().contains(" de conduite à réserver"), "{}", low[0]);
+    let instructor = app.login_as(Role::Instructor, 'a').await;
+    assert!(!titles(&instructor).await.iter().any(|t| t.contains("Crédit")));
+}
+
+#[tokio::test]
+async fn a_document_expiring_within_a_month_is_told_once_to_the_student_and_the_office() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    app.no_quiet_hours('a').await;
+    let f = app.fixtures('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let soon = (Utc::now() + Days::days(20)).date_naive().to_string();
+    let r = upload(&admin, &f.student, "id_card", "cni.pdf", b"%PDF-1.4 cni", &[("expires_on", soon.as_str())]).await;
+    assert_eq!(r.status(), 201, "{:?}", r.text().await);
+    let (a, b) = tokio::join!(reminders::scan(&app.pool), reminders::scan(&app.pool));
+    a.unwrap();
+    b.unwrap();
+    reminders::scan(&app.pool).await.unwrap();
+    app.wait_jobs_idle().await;
+    let student = app.login_as(Role::Student, 'a').await;
+    let told: Vec<String> = titles(&student).await.into_iter().filter(|t| t == "Document bientôt expiré").collect();
+    assert_eq!(told.len(), 1);
+    let secretary = app.login_as(Role::Secretary, 'a').await;
+    let page = secretary.json("/api/v1/notifications").await;
+    let item = &page["items"][0];
+    assert_eq!(item["event"], "document_expiring", "{page}");
+    assert!(item["body"].as_str().unwrap().contains("« pièce d'identité » de Léa Élève a expire le"), "{item}");
+}
