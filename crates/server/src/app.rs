@@ -8,7 +8,7 @@ use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     config::Settings,
-    external_calendars, http,
+    exams, external_calendars, http,
     jobs::{self, JobRegistry},
     mail::Mailer,
     notifications::{self, deliver::Senders, reminders},
@@ -59,12 +59,23 @@ impl Server {
 }
 
 /// Volant's own clock (no cron outside): every instance, every `every`, raises the lesson
-/// reminders that are due and queues the refresh of external calendars; both are keyed, so that
-/// several instances do each thing once.
+/// reminders that are due and queues the refresh of external calendars, and hourly tells who
+/// became eligible for the practical test; all are keyed, so that several instances do each
+/// thing once.
 async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown: watch::Receiver<bool>) {
+    let mut eligibility_checked: Option<std::time::Instant> = None;
     loop {
         if *shutdown.borrow() {
             return;
+        }
+        // Eligibility is costlier (a few statements per candidate): once an hour.
+        if eligibility_checked.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(3600)) {
+            eligibility_checked = Some(std::time::Instant::now());
+            match exams::service::tell_newly_eligible(&state.pool).await {
+                Ok(0) => {}
+                Ok(_) => state.jobs_wake.notify_one(),
+                Err(e) => tracing::warn!(error = %e, "eligibility: the pass failed, the next one catches up"),
+            }
         }
         match reminders::scan(&state.pool).await {
             Ok(0) => {}

@@ -160,7 +160,7 @@ async fn low_hours(conn: &mut PgConnection, tenant: TenantId, active: &[Student]
 async fn eligible_without_place(conn: &mut PgConnection, ctx: &Ctx, school: &School) -> AppResult<Vec<Alert>> {
     let today = school.today();
     let mut out = vec![];
-    for id in plausible_candidates(conn, ctx, school, None).await? {
+    for id in plausible_candidates(conn, ctx.tenant_id, school, None).await? {
         let Some(s) = students::repo::get(conn, ctx.tenant_id, id, false).await? else { continue };
         if facts::eligibility(conn, ctx.tenant_id, school, &s, (today, today)).await?.eligible {
             let message =

@@ -12,7 +12,10 @@ use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
-use volant_domain::eligibility::{RuleCode, RuleStatus};
+use volant_domain::{
+    eligibility::{RuleCode, RuleStatus},
+    ids::TenantId,
+};
 
 use super::{
     ExamKind, ExamResult, NewExam, facts,
@@ -253,7 +256,7 @@ async fn candidates(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     let school = facts::school(&mut work, ctx.tenant_id).await?;
     let (today, exam_date) = (school.today(), school.date_of(place.starts_at));
     let mut items = vec![];
-    for student_id in plausible_candidates(&mut work, &ctx, &school, Some(&place.category)).await? {
+    for student_id in plausible_candidates(&mut work, ctx.tenant_id, &school, Some(&place.category)).await? {
         let Some(s) = students::repo::get(&mut work, ctx.tenant_id, student_id, false).await? else { continue };
         let verdict = facts::eligibility(&mut work, ctx.tenant_id, &school, &s, (exam_date, today)).await?;
         let with = |status| verdict.rules.iter().filter(|r| r.status == status).map(|r| r.code).collect();
@@ -276,7 +279,7 @@ async fn candidates(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 /// pending practical test: the only ones worth evaluating (at most 100).
 pub async fn plausible_candidates(
     conn: &mut PgConnection,
-    ctx: &Ctx,
+    tenant: TenantId,
     school: &facts::School,
     category: Option<&str>,
 ) -> AppResult<Vec<Uuid>> {
@@ -292,7 +295,7 @@ pub async fn plausible_candidates(
                 >= $2 * 60
           ORDER BY s.sort_key LIMIT 100",
     )
-    .bind(ctx.tenant_id.0)
+    .bind(tenant.0)
     .bind(school.settings.min_driving_minutes_automatic)
     .bind(category)
     .fetch_all(conn)

@@ -335,3 +335,44 @@ async fn leave_accompaniment(work: &mut Work, lesson: Uuid, student: Uuid) -> Ap
     }
     Ok(())
 }
+
+/// Tells the office, and the student, once, that a student now meets every condition of the
+/// practical test (the eligibility of the plausible candidates of each school; run hourly by the
+/// scheduler). A student told once is not told again.
+pub async fn tell_newly_eligible(pool: &sqlx::PgPool) -> anyhow::Result<usize> {
+    let tenants: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM tenants WHERE suspended_at IS NULL").fetch_all(pool).await?;
+    let mut told = 0;
+    for tenant in tenants.into_iter().map(volant_domain::ids::TenantId) {
+        let mut work = Work::system(pool, tenant).await?;
+        work.tells = true;
+        if !notifications::try_lock_school(&mut work, tenant, "eligibility").await? {
+            continue; // Another instance is on it.
+        }
+        let school = facts::school(&mut work, tenant).await?;
+        let today = school.today();
+        for id in super::places::plausible_candidates(&mut work, tenant, &school, None).await? {
+            let key = format!("student_eligible:{id}");
+            if notifications::was_raised(&mut work, tenant, &key).await? {
+                continue;
+            }
+            let Some(student) = crate::students::repo::get(&mut work, tenant, id, false).await? else { continue };
+            if !facts::eligibility(&mut work, tenant, &school, &student, (today, today)).await?.eligible {
+                continue;
+            }
+            let raised = Raised {
+                event: Event::StudentEligible,
+                key,
+                students: vec![id],
+                instructor: None,
+                requester: None,
+                actor: None,
+                about: About::Eligible { student_name: format!("{} {}", student.first_name, student.last_name) },
+            };
+            notifications::raise(&mut work, raised).await?;
+            told += 1;
+        }
+        work.commit().await?;
+    }
+    Ok(told)
+}

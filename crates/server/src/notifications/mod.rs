@@ -84,6 +84,8 @@ pub enum About {
     },
     /// A student's bookable driving time after a booking took it under the school's threshold.
     Credit { minutes_left: i64 },
+    /// A student who now meets every condition of the practical test.
+    Eligible { student_name: String },
     /// A document of a student's file that expires soon.
     Document {
         /// The document's kind (`id_card`, `assr2`…).
@@ -118,6 +120,25 @@ pub async fn raise_in(conn: &mut PgConnection, tenant: TenantId, raised: &Raised
     let key = format!("{}:{}", tenant.0, raised.key);
     jobs::enqueue_once(conn, Some(tenant), DISPATCH, &key, raised, None).await?;
     Ok(())
+}
+
+/// Whether this instance may run a scheduled pass (`purpose`) over the school now: false when
+/// another instance is doing it (a transaction-scoped advisory lock, released at commit).
+pub async fn try_lock_school(conn: &mut PgConnection, tenant: TenantId, purpose: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(hashtextextended('volant.' || $2 || ':' || $1::text, 0))")
+        .bind(tenant.0)
+        .bind(purpose)
+        .fetch_one(conn)
+        .await
+}
+
+/// Whether an event with this key was raised in this school already.
+pub async fn was_raised(conn: &mut PgConnection, tenant: TenantId, key: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND idempotency_key = $2)")
+        .bind(DISPATCH)
+        .bind(format!("{}:{key}", tenant.0))
+        .fetch_one(conn)
+        .await
 }
 
 /// Registers the two jobs of notifications.

@@ -43,7 +43,7 @@ pub async fn scan(pool: &PgPool) -> anyhow::Result<usize> {
 async fn scan_school(pool: &PgPool, tenant: TenantId) -> anyhow::Result<usize> {
     let mut tx = db::begin_tenant(pool, tenant).await?;
     let lead = school::read(&mut tx, tenant).await?.settings.notifications.reminder_hours;
-    if lead <= 0 || !try_lock_school(&mut tx, tenant).await? {
+    if lead <= 0 || !super::try_lock_school(&mut tx, tenant, "reminders").await? {
         return Ok(0);
     }
     let due = due_lessons(&mut tx, tenant, lead).await?;
@@ -117,14 +117,6 @@ async fn expiring_documents(conn: &mut PgConnection, tenant: TenantId) -> Result
     .bind(super::DISPATCH)
     .fetch_all(conn)
     .await
-}
-
-/// Whether this pass may scan the school (no other instance is scanning it now).
-async fn try_lock_school(conn: &mut PgConnection, tenant: TenantId) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(hashtextextended('volant.reminders:' || $1::text, 0))")
-        .bind(tenant.0)
-        .fetch_one(conn)
-        .await
 }
 
 /// Planned lessons (not blocks) starting within `lead` hours whose reminder was not raised, with

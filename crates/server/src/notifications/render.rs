@@ -130,6 +130,23 @@ pub fn words(raised: &Raised, reader: Reader, tz: Tz, instructor: Option<&str>) 
             ),
             link: Some("/mes-heures"),
         },
+        About::Eligible { student_name } => {
+            if reader == Reader::Student {
+                Words {
+                    title: "Vous pouvez passer l'examen pratique".into(),
+                    body: "Toutes les conditions de l'examen de conduite sont réunies : le secrétariat peut vous proposer une place.".into(),
+                    link: Some("/mes-examens"),
+                }
+            } else {
+                Words {
+                    title: "Élève présentable à l'examen".into(),
+                    body: format!(
+                        "{student_name} remplit toutes les conditions de l'examen pratique : proposez-lui une place."
+                    ),
+                    link: Some("/examens"),
+                }
+            }
+        }
         About::Document { kind, expires_on, student_name } => {
             let what = document_label(kind);
             let on = expires_on.format("%d/%m/%Y");

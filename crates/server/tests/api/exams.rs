@@ -148,6 +148,19 @@ async fn a_student_becomes_eligible_and_the_place_books_the_accompaniment() {
     let e = s.admin.json(&format!("/api/v1/students/{lea}/eligibility")).await;
     assert_eq!(e["eligible"], true, "{e}");
     assert_eq!(status_of(&e, "booklet"), "warn");
+    // The hourly pass tells the office once per student who became eligible (two passes at once).
+    let (one, two) = tokio::join!(
+        volant::exams::service::tell_newly_eligible(&app.pool),
+        volant::exams::service::tell_newly_eligible(&app.pool)
+    );
+    assert_eq!(one.unwrap() + two.unwrap(), 2, "Léa and Hugo, once each");
+    assert_eq!(volant::exams::service::tell_newly_eligible(&app.pool).await.unwrap(), 0);
+    app.wait_jobs_idle().await;
+    let told = app.login_as(Role::Secretary, 'a').await.json("/api/v1/notifications").await;
+    let eligible: Vec<&Value> =
+        told["items"].as_array().unwrap().iter().filter(|n| n["event"] == "student_eligible").collect();
+    assert_eq!(eligible.len(), 2, "{told}");
+    assert!(eligible.iter().any(|n| n["body"].as_str().unwrap().starts_with("Léa Candidat remplit")));
 
     // Two places at the same time with the same instructor and car: one exam lesson, two candidates.
     let first = place(&s, 20, true).await;
