@@ -5,34 +5,34 @@ const labels = (role: Role, features: ('demoMails')[] = []) => navFor(role, new 
 
 describe('navigation per role', () => {
   it('gives ADMIN the home page, the school resources, users and the audit log', () => {
-    expect(labels('ADMIN')).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'agencies', 'users', 'settings', 'audit']);
+    expect(labels('ADMIN')).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'agencies', 'users', 'settings', 'audit', 'deliveries']);
   });
 
   it('adds the demo mails to ADMIN only when the server offers them', () => {
-    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'agencies', 'users', 'settings', 'audit', 'demoMails']);
+    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'agencies', 'users', 'settings', 'audit', 'deliveries', 'demoMails']);
     expect(roleMayUse('ADMIN', 'demoMails')).toBe(true);
   });
 
   it('gives SECRETARY the students, the instructors and the vehicles', () => {
-    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles']);
-    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/planning', '/eleves', '/examens', '/demandes', '/moniteurs', '/vehicules']);
+    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'planning', 'students', 'exams', 'changeRequests', 'instructors', 'vehicles', 'notifications']);
+    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/planning', '/eleves', '/examens', '/demandes', '/moniteurs', '/vehicules', '/notifications']);
   });
 
   it('gives INSTRUCTOR their students, their own availability and the vehicles (read-only)', () => {
-    expect(labels('INSTRUCTOR', ['demoMails'])).toEqual(['home', 'myPlanning', 'myStudents', 'myChangeRequests', 'myAvailability', 'vehicles']);
-    expect(routesFor('INSTRUCTOR').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mes-eleves', '/mes-demandes', '/mes-disponibilites', '/vehicules']);
+    expect(labels('INSTRUCTOR', ['demoMails'])).toEqual(['home', 'myPlanning', 'myStudents', 'myChangeRequests', 'myAvailability', 'vehicles', 'notifications']);
+    expect(routesFor('INSTRUCTOR').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mes-eleves', '/mes-demandes', '/mes-disponibilites', '/vehicules', '/notifications']);
   });
 
   it.each<Role>(['SECRETARY', 'INSTRUCTOR', 'STUDENT'])('keeps the ADMIN pages and the demo mails from %s', (role) => {
     expect(roleMayUse(role, 'demoMails')).toBe(false);
-    for (const path of ['/utilisateurs', '/journal', '/agences', '/courriels-demo']) {
+    for (const path of ['/utilisateurs', '/journal', '/envois', '/agences', '/courriels-demo']) {
       expect(routesFor(role).map((e) => e.path)).not.toContain(path);
     }
   });
 
   it('gives STUDENT the home page, their file and their hours', () => {
-    expect(labels('STUDENT', ['demoMails'])).toEqual(['home', 'myPlanning', 'myFile', 'myHours', 'myBooklet', 'myExams', 'myChangeRequests']);
-    expect(routesFor('STUDENT').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mon-dossier', '/mes-heures', '/mon-livret', '/mes-examens', '/mes-demandes']);
+    expect(labels('STUDENT', ['demoMails'])).toEqual(['home', 'myPlanning', 'myFile', 'myHours', 'myBooklet', 'myExams', 'myChangeRequests', 'notifications']);
+    expect(routesFor('STUDENT').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mon-dossier', '/mes-heures', '/mon-livret', '/mes-examens', '/mes-demandes', '/notifications']);
   });
 
   it('keeps the feature-gated pages routable for their roles', () => {

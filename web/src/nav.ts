@@ -42,10 +42,12 @@ export const NAV: readonly NavEntry[] = [
   { label: 'myAvailability', path: '/mes-disponibilites', roles: ['INSTRUCTOR'], page: lazy(() => import('./pages/MyAvailabilityPage.tsx')) },
   { label: 'instructors', path: '/moniteurs', roles: OFFICE, nested: true, page: lazy(() => import('./pages/InstructorsPage.tsx')) },
   { label: 'vehicles', path: '/vehicules', roles: STAFF, page: lazy(() => import('./pages/VehiclesPage.tsx')) },
+  { label: 'notifications', path: '/notifications', roles: ALL_ROLES, nested: true, page: lazy(() => import('./pages/NotificationsPage.tsx')) },
   { label: 'agencies', path: '/agences', roles: ['ADMIN'], nested: true, page: lazy(() => import('./pages/AgenciesPage.tsx')) },
   { label: 'users', path: '/utilisateurs', roles: ['ADMIN'], page: lazy(() => import('./pages/UsersPage.tsx')) },
   { label: 'settings', path: '/reglages', roles: ['ADMIN'], page: lazy(() => import('./pages/settings/SettingsPage.tsx')) },
   { label: 'audit', path: '/journal', roles: ['ADMIN'], page: lazy(() => import('./pages/AuditLogPage.tsx')) },
+  { label: 'deliveries', path: '/envois', roles: ['ADMIN'], page: lazy(() => import('./pages/DeliveriesPage.tsx')) },
   { label: 'demoMails', path: '/courriels-demo', roles: ['ADMIN'], feature: 'demoMails', page: lazy(() => import('./pages/DemoMailsPage.tsx')) },
 ];
 

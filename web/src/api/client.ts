@@ -44,6 +44,17 @@ export type Vehicle = ResponseBody<'/api/v1/vehicles/{id}', 'get', 200>;
 export type VehicleKind = Vehicle['kind'];
 export type VehicleStatus = Vehicle['status'];
 export type Gearbox = Vehicle['gearbox'];
+/** A notification of the person (newest first), as the bell and "Notifications" list them. */
+export type Notification = ResponseBody<'/api/v1/notifications', 'get', 200>['items'][number];
+export type NotificationEvent = Notification['event'];
+export type NotificationPreferences = ResponseBody<'/api/v1/me/notification-preferences', 'get', 200>;
+export type ChannelChoice = NotificationPreferences['channels'][string];
+export type QuietHours = NotificationPreferences['quiet_hours'];
+/** One message sent (or to send) on one channel, as "Journal des envois" lists them (ADMIN). */
+export type NotificationDelivery = ResponseBody<'/api/v1/notification-deliveries', 'get', 200>['items'][number];
+/** The secret address of an instructor's or a student's planning, for their calendar app. */
+export type CalendarFeed = ResponseBody<'/api/v1/me/calendar-feed', 'get', 200>;
+export type CaughtSms = ResponseBody<'/api/v1/demo/sms', 'get', 200>['items'][number];
 
 let csrfToken: string | null = null;
 

@@ -80,3 +80,15 @@ export const invitationLookupKey = (token: string) => ['invitation-lookup', toke
 export const SETTINGS_KEY = ['settings'] as const;
 
 export const DEMO_MAILS_KEY = ['demo-mails'] as const;
+export const DEMO_SMS_KEY = ['demo-sms'] as const;
+
+/** Whatever lives under this prefix (the bell's count and list, the page's lists) is refreshed after each change. */
+export const NOTIFICATIONS_KEY = ['notifications'] as const;
+export const UNREAD_COUNT_KEY = ['notifications', 'unread-count'] as const;
+/** The bell's list: the latest 10. */
+export const LATEST_NOTIFICATIONS_KEY = ['notifications', 'latest'] as const;
+export const notificationListKey = (filter: 'unread' | 'all') => ['notifications', 'list', filter] as const;
+/** Outside the notifications' prefix: marking one read does not change the preferences. */
+export const NOTIFICATION_PREFERENCES_KEY = ['notification-preferences'] as const;
+export const deliveryListKey = (filters: { status: string | null; channel: string | null }) => ['notification-deliveries', filters] as const;
+export const CALENDAR_FEED_KEY = ['calendar-feed'] as const;

@@ -8,6 +8,8 @@ import booklet from './fr.booklet.ts';
 import examsMessages from './fr.exams.ts';
 import schoolSettings from './fr.settings.ts';
 import account from './fr.account.ts';
+import notificationMessages from './fr.notifications.ts';
+import externalCalendars from './fr.externalCalendars.ts';
 
 const fr = {
   schoolSettings,
@@ -16,6 +18,8 @@ const fr = {
   planning,
   booklet,
   ...examsMessages,
+  ...notificationMessages,
+  externalCalendars,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -49,6 +53,8 @@ const fr = {
     changeRequests: 'Demandes',
     myChangeRequests: 'Mes demandes',
     settings: 'Réglages',
+    notifications: 'Notifications',
+    deliveries: 'Journal des envois',
   },
   shell: {
     openNavigation: 'Ouvrir la navigation',
@@ -235,6 +241,18 @@ const fr = {
     sentAt: 'Envoyé le {{date}}',
     empty: 'Aucun courriel pour le moment.',
     refresh: 'Actualiser',
+    tabs: 'Messages envoyés (démo)',
+    mailsTab: 'Courriels',
+    smsTab: 'SMS (démo)',
+    htmlTitle: 'Version mise en forme du courriel « {{subject}} »',
+    htmlHeading: 'Version mise en forme',
+    textHeading: 'Version texte',
+    smsIntro: 'En démonstration, aucun SMS ne part vraiment : ils sont conservés ici.',
+    smsEmpty: 'Aucun SMS pour le moment.',
+    smsList: 'SMS envoyés',
+    smsTo: 'Destinataire',
+    smsAt: 'Envoyé le',
+    smsText: 'Texte',
   },
   weekdays: {
     monday: 'Lundi',

@@ -1,4 +1,4 @@
-import { formatDateTime, formatHour, formatMoment } from './format.ts';
+import { formatDateTime, formatHour, formatMoment, formatSince } from './format.ts';
 
 describe('formatDateTime', () => {
   it('shows the time in the school time zone, in French', () => {
@@ -19,5 +19,18 @@ describe('formatMoment', () => {
     expect(formatMoment('2026-12-08T13:00:00Z', 'Europe/Paris', now)).toBe('mardi 8 décembre, 14 h 00');
     expect(formatMoment('2027-01-05T07:30:00Z', 'Europe/Paris', now)).toBe('mardi 5 janvier 2027, 8 h 30');
     expect(formatHour('2026-12-08T13:05:00Z', 'Europe/Paris')).toBe('14 h 05');
+  });
+});
+
+describe('formatSince', () => {
+  it('says how long ago for the last hours, the moment itself in the school zone after', () => {
+    const now = new Date('2026-12-08T13:00:00Z');
+    expect(formatSince('2026-12-08T12:59:40Z', 'Europe/Paris', now)).toBe("à l'instant");
+    // A server clock a little ahead is still now.
+    expect(formatSince('2026-12-08T13:01:00Z', 'Europe/Paris', now)).toBe("à l'instant");
+    expect(formatSince('2026-12-08T12:55:00Z', 'Europe/Paris', now)).toBe('il y a 5 minutes');
+    expect(formatSince('2026-12-08T10:00:00Z', 'Europe/Paris', now)).toBe('il y a 3 heures');
+    expect(formatSince('2026-12-07T07:30:00Z', 'Europe/Paris', now)).toBe('lundi 7 décembre, 8 h 30');
+    expect(formatSince('pas une date', 'Europe/Paris', now)).toBe('pas une date');
   });
 });

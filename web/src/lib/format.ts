@@ -58,3 +58,21 @@ export function formatMoment(iso: string, timeZone: string, now: Date = new Date
   const day = formatter(timeZone, { weekday: 'long', day: 'numeric', month: 'long', ...(sameYear ? {} : { year: 'numeric' }) }).format(date);
   return `${day}, ${formatHour(iso, timeZone)}`;
 }
+
+const relative = new Intl.RelativeTimeFormat('fr-FR', { numeric: 'always' });
+
+/**
+ * How long ago, for what just happened: "à l'instant", "il y a 5 minutes", "il y a 3 heures" (up to 12 hours); older,
+ * the moment itself in the school's zone ("mardi 8 décembre, 14 h 00").
+ */
+export function formatSince(iso: string, timeZone: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const minutes = Math.floor((now.getTime() - date.getTime()) / 60_000);
+  // A clock a little ahead of the server's is still "now".
+  if (minutes < -5) return formatMoment(iso, timeZone, now);
+  if (minutes < 1) return "à l'instant";
+  if (minutes < 60) return relative.format(-minutes, 'minute');
+  if (minutes < 12 * 60) return relative.format(-Math.floor(minutes / 60), 'hour');
+  return formatMoment(iso, timeZone, now);
+}

@@ -34,6 +34,7 @@ import { LoadError } from '../shell/LoadError.tsx';
 import { PageLoader } from '../shell/PageLoader.tsx';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { eventContent, resourceLabelContent } from './planning/calendarContent.ts';
+import { CalendarFeedModal } from './planning/CalendarFeedModal.tsx';
 import { CopyWeekModal } from './planning/CopyWeekModal.tsx';
 import { usePlanningData } from './planning/data.ts';
 import { backgroundEvents, lessonEvents, monthSummaries, type ClosureDay, type EventContext, type SummaryProps } from './planning/events.ts';
@@ -146,7 +147,7 @@ export default function PlanningPage() {
   // `?seance=<id>` (with the lesson's `date`) opens its panel, e.g. from the instructor's home.
   const [openLessonId, setOpenLessonId] = useState<string | null>(() => params.get('seance'));
   const [draft, setDraft] = useState<LessonDraft | null>(null);
-  const [dialog, setDialog] = useState<'series' | 'copyWeek' | 'replaceDay' | null>(null);
+  const [dialog, setDialog] = useState<'series' | 'copyWeek' | 'replaceDay' | 'feed' | null>(null);
   const [pending, setPending] = useState<ReadonlySet<string>>(() => new Set());
   const calendarRef = useRef<Calendar | null>(null);
   const data = usePlanningData();
@@ -520,7 +521,7 @@ export default function PlanningPage() {
       <PageHeader
         title={title}
         actions={
-          office && (
+          office ? (
             <Group gap="xs">
               <Button onClick={() => openCreate(`${focusDay}T09:00`, `${focusDay}T10:00`, null)}>{t('planning.actions.new')}</Button>
               <Menu position="bottom-end" withinPortal>
@@ -534,6 +535,10 @@ export default function PlanningPage() {
                 </Menu.Dropdown>
               </Menu>
             </Group>
+          ) : (
+            <Button variant="light" onClick={() => setDialog('feed')}>
+              {t('calendarFeed.open')}
+            </Button>
           )
         }
       />
@@ -672,6 +677,7 @@ export default function PlanningPage() {
         role={role}
         timeZone={timeZone}
       />
+      {!office && <CalendarFeedModal opened={dialog === 'feed'} onClose={() => setDialog(null)} />}
       {office && (
         <>
           <LessonFormModal

@@ -5,6 +5,7 @@ import { NavLink as RouterNavLink } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { Session } from '../api/client.ts';
 import type { NavEntry } from '../nav.ts';
+import { NotificationBell } from './NotificationBell.tsx';
 import { resetPageFocus } from './pageFocus.ts';
 import { TenantSwitcher } from './TenantSwitcher.tsx';
 import { UserMenu } from './UserMenu.tsx';
@@ -44,7 +45,8 @@ export function AppLayout({ session, nav, children }: { session: Session; nav: N
               {session.tenant.name}
             </Text>
           </Group>
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            <NotificationBell session={session} />
             {showSwitcher && (
               <TenantSwitcher session={session} visibleFrom="sm" />
             )}

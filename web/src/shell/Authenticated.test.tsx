@@ -18,6 +18,7 @@ describe('the authenticated shell', () => {
   it('sends a person whose school requires 2FA to Mon compte, with the reason', async () => {
     mockFetch({
       'GET /api/v1/me': () => jsonResponse(200, demoSession),
+      'GET /api/v1/notifications/unread-count': () => jsonResponse(200, { count: 0 }),
       'GET /api/v1/me/sessions': () => jsonResponse(200, { items: [] }),
       'GET /api/v1/demo/mails': () => problemResponse(404, {}),
     });
@@ -37,6 +38,7 @@ describe('the authenticated shell', () => {
   it('shows the school, the ADMIN menu, and the demo mails only when the server has them', async () => {
     mockFetch({
       'GET /api/v1/me': () => jsonResponse(200, demoSession),
+      'GET /api/v1/notifications/unread-count': () => jsonResponse(200, { count: 0 }),
       'GET /api/v1/demo/mails': () => problemResponse(404, {}),
     });
     renderApp();
@@ -49,10 +51,12 @@ describe('the authenticated shell', () => {
       'Demandes',
       'Moniteurs',
       'Véhicules',
+      'Notifications',
       'Agences',
       'Utilisateurs',
       'Réglages',
       "Journal d'audit",
+      'Journal des envois',
     ]);
     expect(await screen.findByText('Bonjour Claire Martin')).toBeInTheDocument();
     expect(screen.getByTestId('school-name')).toHaveTextContent('Auto-École du Centre');
@@ -70,11 +74,12 @@ describe('the authenticated shell', () => {
     };
     const { fetchMock } = mockFetch({
       'GET /api/v1/me': () => jsonResponse(200, session),
+      'GET /api/v1/notifications/unread-count': () => jsonResponse(200, { count: 2 }),
       'GET /api/v1/demo/mails': () => jsonResponse(200, { items: [] }),
     });
     renderApp('/utilisateurs');
     const nav = await screen.findByRole('navigation', { name: 'Navigation principale' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Planning', 'Élèves', 'Examens', 'Demandes', 'Moniteurs', 'Véhicules']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Planning', 'Élèves', 'Examens', 'Demandes', 'Moniteurs', 'Véhicules', 'Notifications']);
     // A SECRETARY typing an ADMIN address gets the 404 page, and the demo mails are not even probed.
     expect(await screen.findByRole('heading', { name: 'Page introuvable' })).toBeInTheDocument();
     expect(screen.getAllByLabelText("Changer d'école").length).toBeGreaterThan(0);

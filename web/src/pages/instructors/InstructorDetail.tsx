@@ -12,6 +12,7 @@ import { QueryView } from '../../components/QueryView.tsx';
 import { PageHeader } from '../../shell/PageHeader.tsx';
 import NotFoundPage from '../NotFoundPage.tsx';
 import { AvailabilityPanel } from './AvailabilityPanel.tsx';
+import { ExternalCalendarsCard } from './ExternalCalendarsCard.tsx';
 import { IdentityForm } from './IdentityForm.tsx';
 
 type Tab = 'identite' | 'disponibilites';
@@ -35,8 +36,10 @@ export function InstructorDetail({ id, self = false }: { id: string; self?: bool
 
 function InstructorView({ instructor: data, self }: { instructor: Instructor; self: boolean }) {
   const { t } = useTranslation();
-  const { role } = useCurrentSession();
+  const { role, instructor_id: ownId } = useCurrentSession();
   const office = role === 'ADMIN' || role === 'SECRETARY';
+  // The external calendars: the office for any instructor, an instructor for their own record.
+  const calendars = office || (role === 'INSTRUCTOR' && ownId === data.id);
   const [params, setParams] = useSearchParams();
   const raw = params.get(TAB_PARAM);
   const tab: Tab = raw === 'identite' || raw === 'disponibilites' ? raw : self ? 'disponibilites' : 'identite';
@@ -89,7 +92,10 @@ function InstructorView({ instructor: data, self }: { instructor: Instructor; se
             <IdentityForm key={data.version} instructor={data} editable={role === 'ADMIN'} />
           </Tabs.Panel>
           <Tabs.Panel value="disponibilites">
-            <AvailabilityPanel instructorId={data.id} canEditWeekly={office} />
+            <Stack gap="lg">
+              <AvailabilityPanel instructorId={data.id} canEditWeekly={office} />
+              {calendars && <ExternalCalendarsCard instructorId={data.id} />}
+            </Stack>
           </Tabs.Panel>
         </Tabs>
       </Stack>

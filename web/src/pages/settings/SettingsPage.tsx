@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Group, NumberInput, Radio, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, ColorInput, Group, NumberInput, Radio, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -10,6 +10,7 @@ import { FormError } from '../../components/FormError.tsx';
 import { QueryView } from '../../components/QueryView.tsx';
 import { SectionCard } from '../../components/SectionCard.tsx';
 import { WeekGridEditor } from '../../components/WeekGridEditor.tsx';
+import { contrast } from '../../lib/contrast.ts';
 import { notifyStale, notifySuccess } from '../../lib/notify.ts';
 import { useApiForm } from '../../lib/useApiForm.ts';
 import { gridFromWeekly, useWeekGridErrors } from '../../lib/weekly.ts';
@@ -21,6 +22,9 @@ type LevelKey = keyof SchoolSettings['booklet_labels'];
 
 const LEVELS: readonly LevelKey[] = ['non_aborde', 'aborde', 'traite', 'assimile'];
 const TWO_FACTOR_RULES: readonly SchoolSettings['two_factor'][] = ['optional', 'admins', 'office'];
+/** The school's colour as the band of its e-mails, under white text. */
+const MAIL_COLOURS = ['#1971c2', '#237032', '#c92a2a', '#862e9c', '#b54708', '#0b7285', '#343a40'];
+const HEX = /^#[0-9a-f]{6}$/i;
 
 /** /reglages — the school's settings (ADMIN). The server validates every field; its messages land on the fields. */
 export default function SettingsPage() {
@@ -72,6 +76,8 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
   );
   const bands = form.values.exams.waiting_bands;
   const bandsError = form.errors['exams.waiting_bands'];
+  // The server names the pair (`notifications.quiet_hours`), not one of its two times.
+  const quietError = form.errors['notifications.quiet_hours'];
 
   return (
     <form onSubmit={submit} noValidate>
@@ -168,6 +174,51 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
 
         <SectionCard title={t('schoolSettings.alerts')}>
           <NumberInput label={t('schoolSettings.lowHours')} min={0} max={6000} step={30} allowDecimal={false} {...form.getInputProps('alerts.low_hours_minutes')} />
+        </SectionCard>
+
+        <SectionCard title={t('schoolSettings.notifications')} hint={t('schoolSettings.notificationsHint')}>
+          <Stack>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <NumberInput
+                label={t('schoolSettings.reminderHours')}
+                description={t('schoolSettings.reminderHoursHelp')}
+                min={0}
+                max={168}
+                allowDecimal={false}
+                {...form.getInputProps('notifications.reminder_hours')}
+              />
+              <ColorInput
+                label={t('schoolSettings.mailColour')}
+                description={t('schoolSettings.mailColourHelp')}
+                format="hex"
+                swatches={MAIL_COLOURS}
+                withEyeDropper={false}
+                {...form.getInputProps('notifications.colour')}
+              />
+            </SimpleGrid>
+            {HEX.test(form.values.notifications.colour) && contrast(form.values.notifications.colour, '#ffffff') < 4.5 && (
+              <Text c="orange.9" size="sm" role="status">
+                {t('schoolSettings.mailColourLight')}
+              </Text>
+            )}
+            <div>
+              <Text fw={500} size="sm" id="quiet-hours-label">
+                {t('schoolSettings.quietHours')}
+              </Text>
+              <Text size="sm" c="dimmed" id="quiet-hours-help">
+                {t('schoolSettings.quietHoursHelp')}
+              </Text>
+              <Group mt="xs" align="flex-start" role="group" aria-labelledby="quiet-hours-label" aria-describedby="quiet-hours-help">
+                <TextInput type="time" label={t('schoolSettings.quietStart')} w={210} {...form.getInputProps('notifications.quiet_hours.start')} />
+                <TextInput type="time" label={t('schoolSettings.quietEnd')} w={210} {...form.getInputProps('notifications.quiet_hours.end')} />
+              </Group>
+              {quietError && (
+                <Text c="red.9" size="sm" role="alert" mt={4}>
+                  {quietError}
+                </Text>
+              )}
+            </div>
+          </Stack>
         </SectionCard>
 
         <SectionCard title={t('schoolSettings.opening')} hint={t('schoolSettings.openingHint')}>

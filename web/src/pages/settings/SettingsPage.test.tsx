@@ -1,0 +1,88 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { setCsrfToken } from '../../api/client.ts';
+import SettingsPage, { type SchoolSettings } from './SettingsPage.tsx';
+import { demoSession, jsonResponse, mockFetch, problemResponse, renderWithProviders } from '../../test/render.tsx';
+
+const settings: SchoolSettings = {
+  alerts: { low_hours_minutes: 120 },
+  ants_rule: 'block',
+  booklet_labels: { non_aborde: 'Non abordé', aborde: 'Abordé', traite: 'Traité', assimile: 'Assimilé' },
+  booklet_rule: 'warn',
+  charge_late_cancellations: true,
+  external_calendar_rule: 'warn',
+  exams: {
+    aac_min_km: 3000,
+    aac_min_meetings: 2,
+    aac_min_months_after_affi: 12,
+    absence_days: 45,
+    ants_registration_blocks: true,
+    booklet_blocks: false,
+    late_cancellation_days: 45,
+    late_cancellation_notice_days: 7,
+    min_age_years: 17,
+    min_driving_minutes: 1200,
+    min_driving_minutes_automatic: 780,
+    theory_min_days_before_booking: 0,
+    theory_validity_years: 5,
+    unknown_score_days: 30,
+    waiting_bands: [],
+  },
+  late_cancel_hours: 48,
+  notifications: { reminder_hours: 24, colour: '#1971c2', quiet_hours: { start: '21:00', end: '08:00' } },
+  opening_hours: [],
+  two_factor: 'optional',
+  version: 3,
+};
+
+describe('SettingsPage, notifications', () => {
+  afterEach(() => setCsrfToken(null));
+
+  it('edits the reminder delay, the e-mails’ colour and the quiet hours, and sends them with the version', async () => {
+    const { calls } = mockFetch({
+      'GET /api/v1/settings': () => jsonResponse(200, settings),
+      'PUT /api/v1/settings': async (request) => jsonResponse(200, { ...((await request.clone().json()) as object), version: 4 }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<SettingsPage />, { session: demoSession });
+    const section = await screen.findByRole('region', { name: 'Notifications' });
+    const reminder = within(section).getByRole('textbox', { name: /Rappel avant une séance/ });
+    expect(reminder).toHaveValue('24');
+    await user.clear(reminder);
+    await user.type(reminder, '48');
+    const colour = within(section).getByRole('textbox', { name: /Couleur des e-mails/ });
+    await user.clear(colour);
+    await user.type(colour, '#ffe066');
+    // Too light for the white school name of the e-mails: said.
+    expect(await within(section).findByText(/Couleur trop claire/)).toBeInTheDocument();
+    await user.clear(colour);
+    await user.type(colour, '#862e9c');
+    expect(within(section).queryByText(/Couleur trop claire/)).not.toBeInTheDocument();
+    const start = within(section).getByLabelText('Début des heures calmes');
+    expect(start).toHaveValue('21:00');
+    await user.clear(start);
+    await user.type(start, '22:00');
+    await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
+
+    expect(await screen.findByText('Réglages enregistrés.')).toBeInTheDocument();
+    const body = (await calls.find((r) => r.method === 'PUT')?.json()) as SchoolSettings;
+    expect(body.version).toBe(3);
+    expect(body.notifications).toEqual({ reminder_hours: 48, colour: '#862e9c', quiet_hours: { start: '22:00', end: '08:00' } });
+  });
+
+  it('shows the server’s refusal of the quiet hours under them', async () => {
+    mockFetch({
+      'GET /api/v1/settings': () => jsonResponse(200, settings),
+      'PUT /api/v1/settings': () =>
+        problemResponse(400, {
+          detail: 'Certaines informations sont invalides.',
+          errors: [{ field: 'notifications.quiet_hours', message: "Les heures calmes s'écrivent HH:MM (par exemple 21:00 et 08:00)." }],
+        }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<SettingsPage />, { session: demoSession });
+    const section = await screen.findByRole('region', { name: 'Notifications' });
+    await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
+    expect(await within(section).findByText("Les heures calmes s'écrivent HH:MM (par exemple 21:00 et 08:00).")).toBeInTheDocument();
+  });
+});
