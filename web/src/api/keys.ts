@@ -53,6 +53,12 @@ export const PLANNING_NAMES_KEY = ['planning-names'] as const;
 export const lessonWindowKey = (from: string | undefined, to: string | undefined, filters: object) => ['lessons', 'window', from, to, filters] as const;
 export const lessonsOfDaysKey = (firstDay: string, days: number) => ['lessons', 'days', firstDay, days] as const;
 export const instructorStatsKey = (instructorId: string, monday: string) => ['lessons', 'instructor-stats', instructorId, monday] as const;
+/**
+ * Under the lessons' prefix: an instructor's busy times from their external calendars, drawn in the planning (refreshed
+ * with it; the external calendars' card refreshes one instructor's after adding or removing a calendar).
+ */
+export const instructorBusyPrefix = (instructorId: string) => ['lessons', 'busy', instructorId] as const;
+export const instructorBusyKey = (instructorId: string, from: string, to: string) => ['lessons', 'busy', instructorId, from, to] as const;
 /** Outside the lessons' prefix: a dry run answers for one body and is never refreshed. */
 export const lessonDryRunKey = (body: string | null) => ['lesson-dry-run', body] as const;
 

@@ -70,6 +70,11 @@ const planning = {
   daysOff: 'Jours particuliers : {{list}}',
   closure: 'Fermeture {{agency, de}}',
   closureWithLabel: '{{agency}} : {{label}}',
+  busy: {
+    label: 'Occupé (agenda externe)',
+    withSummary: 'Occupé (agenda externe) · {{summary}}',
+    loadError: "Les créneaux occupés des agendas externes n'ont pas pu être chargés.",
+  },
   moreLink_one: '+ {{count}} autre',
   moreLink_other: '+ {{count}} autres',
   kinds: {

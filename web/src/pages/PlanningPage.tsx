@@ -33,6 +33,7 @@ import { useNow } from '../lib/useNow.ts';
 import { LoadError } from '../shell/LoadError.tsx';
 import { PageLoader } from '../shell/PageLoader.tsx';
 import { PageHeader } from '../shell/PageHeader.tsx';
+import { cachedBusyEvents, type BusyContext } from './planning/busy.ts';
 import { eventContent, resourceLabelContent } from './planning/calendarContent.ts';
 import { CalendarFeedModal } from './planning/CalendarFeedModal.tsx';
 import { CopyWeekModal } from './planning/CopyWeekModal.tsx';
@@ -49,6 +50,7 @@ import {
   NO_FILTERS,
   replaceLessonInCache,
   UPCOMING_WEEKS,
+  useInstructorsBusy,
   useLessonsOfDays,
   useLessonsWindow,
   type PlanningFilters as Filters,
@@ -72,6 +74,7 @@ const EMPTY: Lesson[] = [];
 const ALL_DAYS: Calendar.dayOfWeek[] = [];
 const NO_SUNDAY: Calendar.dayOfWeek[] = [0];
 const NO_RESOURCES: Calendar.ResourceInput[] = [];
+const NO_IDS: string[] = [];
 /** Above this many lessons, the month shows one line per instructor and day instead of every lesson. */
 const MONTH_DETAIL_LIMIT = 250;
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -229,6 +232,26 @@ export default function PlanningPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [range, filters.agency_id, ownAgencyId, data.agencies, columnsKey, t]);
 
+  // The busy times of the instructors' external calendars, as background blocks of the day and week grids (not the
+  // month, not the list): an instructor's own on their planning; for the office, those of the instructor columns, or
+  // of the one instructor a merged view shows. A student never asks for them.
+  const busyIdsKey = useMemo(() => {
+    if ((mode !== 'day' && mode !== 'week') || role === 'STUDENT') return '';
+    if (role === 'INSTRUCTOR') return session.instructor_id ?? '';
+    if (!office) return '';
+    const shown = columns.filter((c) => c.id !== NO_INSTRUCTOR).map((c) => c.id);
+    return byInstructor || shown.length === 1 ? shown.join(',') : '';
+  }, [mode, role, office, session.instructor_id, columns, byInstructor]);
+  const busyIds = useMemo(() => (busyIdsKey === '' ? NO_IDS : busyIdsKey.split(',')), [busyIdsKey]);
+  // Only a day's or a week's window (while the view changes, the range may still be the month's).
+  const busyWindow = range && period && range.end <= addDays(range.start, 7) ? period : null;
+  const busy = useInstructorsBusy(busyIds, busyWindow);
+  const busyContext = useMemo<BusyContext>(() => ({ timeZone, t }), [timeZone, t]);
+  const busyShown = useMemo(
+    () => (busyWindow ? busyIds.flatMap((id, i) => cachedBusyEvents(busy.lists[i] ?? [], id, busyContext)) : []),
+    [busyWindow, busyIds, busy.lists, busyContext],
+  );
+
   const eventContext = useMemo<EventContext>(
     () => ({
       timeZone,
@@ -245,10 +268,10 @@ export default function PlanningPage() {
   // is an overview (one line per instructor and day).
   const overview = mode === 'month' && lessons.length > MONTH_DETAIL_LIMIT;
   const events = useMemo(() => {
-    if (!data.ready) return background.events;
+    if (!data.ready) return [...background.events, ...busyShown];
     const shown = overview ? monthSummaries(lessons, eventContext) : lessonEvents(lessons, eventContext, pending);
-    return [...background.events, ...shown];
-  }, [background.events, data.ready, overview, lessons, eventContext, pending]);
+    return [...background.events, ...busyShown, ...shown];
+  }, [background.events, busyShown, data.ready, overview, lessons, eventContext, pending]);
   // Sunday is hidden unless something happens on it.
   const sundayUsed = useMemo(() => lessons.some((l) => rruleDayOf(dayOf(l.starts_at, timeZone)) === 'SU'), [lessons, timeZone]);
 
@@ -278,8 +301,10 @@ export default function PlanningPage() {
     allDaySlot: false,
     slotMinTime: '07:00',
     slotMaxTime: '21:00',
-    // Lessons outside 07:00–21:00 widen the grid; day-long blocks (leave) do not.
-    flexibleSlotTimeLimits: { eventFilter: (event) => !event.classNames.includes('vl-kind-unavailability') },
+    // Lessons outside 07:00–21:00 widen the grid; day-long blocks (leave) and busy times (background) do not.
+    flexibleSlotTimeLimits: {
+      eventFilter: (event) => event.display !== 'background' && !event.classNames.includes('vl-kind-unavailability'),
+    },
     scrollTime: '07:00',
     slotDuration: '00:30',
     snapDuration: '00:15',
@@ -625,6 +650,11 @@ export default function PlanningPage() {
               {overview && (
                 <Text size="sm" c="dimmed">
                   {t('planning.summaryHint')}
+                </Text>
+              )}
+              {busyWindow && busy.failed && (
+                <Text size="sm" c="dimmed" role="status" data-testid="busy-error">
+                  {t('planning.busy.loadError')}
                 </Text>
               )}
               {background.daysOff.length > 0 && (

@@ -4,6 +4,7 @@ import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type ResponseBody } from '../../api/client.ts';
+import { instructorBusyPrefix } from '../../api/keys.ts';
 import { ApiError } from '../../api/problem.ts';
 import { useCurrentSession } from '../../api/session.ts';
 import { AppModal } from '../../components/AppModal.tsx';
@@ -114,6 +115,7 @@ export function ExternalCalendarsCard({ instructorId }: { instructorId: string }
       form.setValues({ name: '', url: '', file: null });
       form.clearErrors();
       void queryClient.invalidateQueries({ queryKey: key });
+      void queryClient.invalidateQueries({ queryKey: instructorBusyPrefix(instructorId) });
     },
   });
   const toNew = ({ source, name, url, file }: AddValues): NewCalendar | null => {
@@ -130,6 +132,8 @@ export function ExternalCalendarsCard({ instructorId }: { instructorId: string }
     queryClient.setQueryData<CalendarList>(key, (list) => (list ? { ...list, items: list.items.filter((c) => c.id !== calendar.id) } : list));
     heading.current?.focus();
     void queryClient.invalidateQueries({ queryKey: key });
+    // The planning's busy blocks of this instructor.
+    void queryClient.invalidateQueries({ queryKey: instructorBusyPrefix(instructorId) });
   };
   const remove = useMutation({
     mutationFn: (calendar: ExternalCalendar) =>

@@ -4,6 +4,7 @@
  */
 import type { Calendar } from '@event-calendar/core';
 import type { TFunction } from 'i18next';
+import { isBusyEventProps } from './busy.ts';
 import type { LessonEventProps } from './events.ts';
 import { dateToDay } from './time.ts';
 
@@ -19,8 +20,19 @@ export function eventContent(t: TFunction) {
   return (info: Calendar.EventContentInfo): Calendar.Content | undefined => {
     const title0 = typeof info.event.title === 'string' ? info.event.title : '';
     if (info.event.display === 'background') {
+      if (info.view.type === 'dayGridMonth') return undefined;
+      const busy = info.event.extendedProps;
+      if (isBusyEventProps(busy)) {
+        // A busy time of an external calendar: said in words (not by its hatching alone), then its time and summary.
+        const root = document.createElement('div');
+        root.className = 'vl-busy-block';
+        root.append(span('vl-busy-label', busy.label));
+        const detail = [info.timeText, busy.summary].filter(Boolean).join(' · ');
+        if (detail) root.append(span('vl-busy-detail', detail));
+        return { domNodes: [root] };
+      }
       // Holidays and closures: their name, small, at the top of the day (not in the month grid's cells).
-      return info.view.type === 'dayGridMonth' ? undefined : { domNodes: [span('vl-bg-label', title0)] };
+      return { domNodes: [span('vl-bg-label', title0)] };
     }
     const props = info.event.extendedProps as Partial<LessonEventProps>;
     const title = title0;

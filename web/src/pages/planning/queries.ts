@@ -2,10 +2,19 @@
  * The planning's queries: the lessons of a window, with the names the calendar writes on them (`include=names`: one
  * request, instead of paging through every student, instructor and car of the school).
  */
-import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { api, unwrap, type ResponseBody } from '../../api/client.ts';
-import { LESSONS_KEY, PLANNING_NAMES_KEY, STUDENTS_KEY, WINDOW_KEY, lessonWindowKey, lessonsOfDaysKey } from '../../api/keys.ts';
+import {
+  LESSONS_KEY,
+  PLANNING_NAMES_KEY,
+  STUDENTS_KEY,
+  WINDOW_KEY,
+  instructorBusyKey,
+  lessonWindowKey,
+  lessonsOfDaysKey,
+} from '../../api/keys.ts';
 import { addDays } from '../../lib/holidays.ts';
+import type { BusyTime } from './busy.ts';
 import { dayStartInstant } from './time.ts';
 import type { Lesson, LessonKind, Student } from './types.ts';
 
@@ -85,6 +94,42 @@ export function useLessonsWindow(window: Window | null, filters: PlanningFilters
     // The office works in it all day: keep it fresh without hammering the server.
     staleTime: 15_000,
     refetchInterval: 60_000,
+  });
+}
+
+/**
+ * The busy times of some instructors over a window: each one's list (empty until it arrives), in the order of the
+ * instructors asked for, and whether any request failed.
+ */
+export interface InstructorsBusy {
+  lists: BusyTime[][];
+  failed: boolean;
+}
+
+const NO_BUSY: BusyTime[] = [];
+
+/** Stable (module level), so that the combined value is computed again only when a result changes. */
+const combineBusy = (results: UseQueryResult<BusyTime[]>[]): InstructorsBusy => ({
+  lists: results.map((r) => r.data ?? NO_BUSY),
+  failed: results.some((r) => r.isError),
+});
+
+/**
+ * The busy times of the instructors shown, from their external calendars, one request per instructor (the office for
+ * any instructor, an instructor for themselves: the caller never asks for a student). Under the lessons' prefix:
+ * refreshed whenever the planning changes. The combined value keeps its identity while nothing changed.
+ */
+export function useInstructorsBusy(instructorIds: readonly string[], window: Window | null): InstructorsBusy {
+  return useQueries({
+    queries: instructorIds.map((id) => ({
+      queryKey: instructorBusyKey(id, window?.from ?? '', window?.to ?? ''),
+      queryFn: () =>
+        unwrap(api.GET('/api/v1/instructors/{id}/busy', { params: { path: { id }, query: { from: window?.from, to: window?.to } } })),
+      enabled: window !== null,
+      // External calendars are refreshed hourly on the server; a planning change refreshes them at once.
+      staleTime: 60_000,
+    })),
+    combine: combineBusy,
   });
 }
 
