@@ -498,3 +498,46 @@ async fn a_document_expiring_within_a_month_is_told_once_to_the_student_and_the_
     assert_eq!(item["event"], "document_expiring", "{page}");
     assert!(item["body"].as_str().unwrap().contains("« pièce d'identité » de Léa Élève a expire le"), "{item}");
 }
+
+#[tokio::test]
+async fn an_exam_booked_then_its_result_tell_the_student_only() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    app.no_quiet_hours('a').await;
+    let f = app.fixtures('a').await;
+    let secretary = app.login_as(Role::Secretary, 'a').await;
+    let booked = json!({"student_id": f.student, "kind": "theory", "scheduled_at": Utc::now() + Days::days(12),
+                        "centre": "La Poste Tours Nord"});
+    let r = secretary.post("/api/v1/exams", &booked).await;
+    assert_eq!(r.status(), 201, "{:?}", r.text().await);
+    let taken = json!({"student_id": f.student, "kind": "theory", "scheduled_at": Utc::now() - Days::days(2)});
+    let r = secretary.post("/api/v1/exams", &taken).await;
+    assert_eq!(r.status(), 201, "{:?}", r.text().await);
+    let exam: Value = r.json().await.unwrap();
+    let r = secretary
+        .patch(
+            &format!("/api/v1/exams/{}", exam["id"].as_str().unwrap()),
+            &json!({"result": "passed", "score": 36, "version": exam["version"]}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+    app.wait_jobs_idle().await;
+    let student = app.login_as(Role::Student, 'a').await;
+    let page = student.json("/api/v1/notifications").await;
+    let bodies: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["event"] == "exam_booked" || n["event"] == "exam_result")
+        .map(|n| n["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies.len(), 2, "{page}");
+    assert!(
+        bodies[0].starts_with("Résultat de l'examen du code du ") && bodies[0].ends_with(": favorable."),
+        "{bodies:?}"
+    );
+    assert!(bodies[1].contains("(La Poste Tours Nord)"), "{bodies:?}");
+    let instructor = app.login_as(Role::Instructor, 'a').await;
+    assert!(!titles(&instructor).await.iter().any(|t| t.contains("xamen")));
+    mail_to(&app, "student@a.test", "Résultat de l'examen du code").await;
+}
