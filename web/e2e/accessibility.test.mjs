@@ -7,15 +7,10 @@
 // (or just this file: VOLANT_BIN=… node --test e2e/accessibility.test.mjs). See docs/accessibility.md.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ARTIFACTS, DEMO_PASSWORD, apiGet, login, startStack } from './harness.mjs';
+import { AXE_PATH, FAILING, TAGS, withA11yPage } from './a11y.mjs';
+import { DEMO_PASSWORD, apiGet, login, startStack } from './harness.mjs';
 import { addDays, parisInstant, todayInParis, weekdayOf } from './paris.mjs';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const FAILING = new Set(['serious', 'critical']);
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
@@ -28,32 +23,6 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
-
-/** A fresh context (own cookies) at a viewport; the page's CSP is bypassed so that axe's source can be injected. */
-async function withA11yPage(t, viewport, fn) {
-  const context = await stack.browser.newContext({
-    baseURL: stack.baseUrl,
-    locale: 'fr-FR',
-    timezoneId: 'Europe/Paris',
-    viewport,
-    bypassCSP: true,
-  });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  try {
-    await fn(page);
-  } catch (error) {
-    await mkdir(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, `${t.name.replace(/[^\w.-]+/g, '_').slice(0, 100)}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    error.message += `\nscreenshot: ${file}\nurl: ${page.url()}${problems.length ? `\n${problems.join('\n')}` : ''}`;
-    throw error;
-  } finally {
-    await context.close();
-  }
-}
 
 /** Presses Tab until the focused element matches `predicate` (given the element's tag, role, name, label, classes). */
 async function tabUntil(page, what, predicate, max = 60) {
@@ -187,7 +156,7 @@ async function auditLessonPanel(page, role) {
 
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   test('the login page, empty and after a failed login', async (t) => {
-    await withA11yPage(t, DESKTOP, async (page) => {
+    await withA11yPage(stack, t, DESKTOP, async (page) => {
       const found = [];
       await page.goto('/connexion');
       await page.getByLabel('Adresse e-mail').waitFor();
@@ -210,7 +179,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   for (const email of ['admin@demo.volant.test', 'secretariat@demo.volant.test']) {
     const role = email.split('@')[0];
     test(`the office (${role}) on a desktop: every page of the menu, a student file, the planning`, async (t) => {
-      await withA11yPage(t, DESKTOP, async (page) => {
+      await withA11yPage(stack, t, DESKTOP, async (page) => {
         await login(page, email);
         const found = [];
         found.push(...(await auditMenu(page, role)));
@@ -231,7 +200,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   }
 
   test('the instructor on a phone: every page of the menu, a student file, the planning', async (t) => {
-    await withA11yPage(t, PHONE, async (page) => {
+    await withA11yPage(stack, t, PHONE, async (page) => {
       await login(page, 'moniteur@demo.volant.test');
       const found = [];
       await page.getByRole('button', { name: 'Ouvrir la navigation' }).click();
@@ -251,7 +220,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   });
 
   test('the student on a phone: every page of the menu, the planning, a lesson panel', async (t) => {
-    await withA11yPage(t, PHONE, async (page) => {
+    await withA11yPage(stack, t, PHONE, async (page) => {
       await login(page, 'eleve@demo.volant.test');
       const found = [];
       found.push(...(await auditMenu(page, 'eleve')));
@@ -276,7 +245,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   });
 
   test('keyboard only: log in, find a student, open their file', async (t) => {
-    await withA11yPage(t, DESKTOP, async (page) => {
+    await withA11yPage(stack, t, DESKTOP, async (page) => {
       const tabTo = (what, predicate, max) => tabUntil(page, what, predicate, max);
       const focusedHeading = () =>
         page.evaluate(() => (document.activeElement?.tagName === 'H1' ? document.activeElement.textContent : null));
@@ -331,7 +300,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   });
 
   test('keyboard only: plan a lesson, reach it in the calendar with the arrows, mark it done', async (t) => {
-    await withA11yPage(t, DESKTOP, async (page) => {
+    await withA11yPage(stack, t, DESKTOP, async (page) => {
       const tabTo = (what, predicate, max) => tabUntil(page, what, predicate, max);
       await login(page, 'secretariat@demo.volant.test');
       // Last Sunday (in the past, so the lesson can be marked done; the demo plans nothing on Sundays), 09:00–10:00,

@@ -1,4 +1,3 @@
-/* global window, document -- in page.evaluate callbacks, which run in the browser */
 // Browser test of notifications and calendar feeds (issue 16): the secretary moves a lesson of the demo student; the
 // student, on a 375 × 812 phone, sees the unread count in the bell, opens it and reads "Séance déplacée"; the mail to
 // the student reaches the real SMTP sink. axe-core audits the bell's popover, the notifications page, the preferences
@@ -7,15 +6,10 @@
 // data: its own server). Run: VOLANT_BIN=… node --test e2e/notifications.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ARTIFACTS, apiGet, csrfHeaders, login, startStack } from './harness.mjs';
+import { assertClean, assertFitsPhone, audit, withA11yPage } from './a11y.mjs';
+import { apiGet, csrfHeaders, login, startStack } from './harness.mjs';
 import { ZONE, parts } from './paris.mjs';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const FAILING = new Set(['serious', 'critical']);
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 800 };
 const STUDENT = 'eleve@demo.volant.test';
@@ -32,58 +26,6 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
-
-// --- axe-core (as in accessibility.test.mjs) ----------------------------------------------------------------------
-
-async function audit(page, where) {
-  await page.waitForLoadState('networkidle', { timeout: 8_000 }).catch(() => {});
-  await page.waitForTimeout(350);
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE_PATH });
-  const violations = await page.evaluate(
-    (tags) =>
-      window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }).then((r) =>
-        r.violations.map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          help: v.help,
-          nodes: v.nodes.map((n) => `${n.target.join(' ')}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`),
-        })),
-      ),
-    TAGS,
-  );
-  return violations.filter((v) => FAILING.has(v.impact)).map((v) => ({ ...v, where }));
-}
-
-function assertClean(found) {
-  const text = found.map((v) => `${v.where}: [${v.impact}] ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 8).join('\n    ')}`).join('\n');
-  assert.equal(found.length, 0, `axe found ${found.length} serious or critical violations:\n${text}`);
-}
-
-/** Nothing wider than the phone: no sideways scrolling at 375 px. */
-async function assertFitsPhone(page, where) {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  assert.ok(scroll <= width, `${where}: the page is ${scroll} px wide on a ${width} px screen`);
-}
-
-/** A fresh context (own cookies) at `viewport`, whose CSP is bypassed so that axe's source can be injected. */
-async function withA11yPage(t, viewport, fn) {
-  const context = await stack.browser.newContext({ baseURL: stack.baseUrl, locale: 'fr-FR', timezoneId: ZONE, viewport, bypassCSP: true });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  try {
-    await fn(page);
-  } catch (error) {
-    await mkdir(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, `${t.name.replace(/[^\w.-]+/g, '_').slice(0, 100)}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    error.message += `\nscreenshot: ${file}\nurl: ${page.url()}${problems.length ? `\n${problems.join('\n')}` : ''}`;
-    throw error;
-  } finally {
-    await context.close();
-  }
-}
 
 // --- API helpers ---------------------------------------------------------------------------------------------------
 
@@ -207,7 +149,7 @@ describe('notifications', () => {
       }
     });
 
-    await withA11yPage(t, PHONE, async (page) => {
+    await withA11yPage(stack, t, PHONE, async (page) => {
       const found = [];
       await login(page, STUDENT);
       const { count } = await apiGet(page, '/api/v1/notifications/unread-count');
@@ -254,7 +196,7 @@ describe('notifications', () => {
   });
 
   test('the notifications page, the preferences and the delivery log: usable on a phone, axe finds nothing', async (t) => {
-    await withA11yPage(t, PHONE, async (page) => {
+    await withA11yPage(stack, t, PHONE, async (page) => {
       const found = [];
       await login(page, STUDENT);
       // From the menu.
@@ -309,7 +251,7 @@ describe('notifications', () => {
       assertClean(found);
     });
 
-    await withA11yPage(t, DESKTOP, async (page) => {
+    await withA11yPage(stack, t, DESKTOP, async (page) => {
       const found = [];
       await login(page, ADMIN);
       await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Journal des envois' }).click();
@@ -341,7 +283,7 @@ describe('notifications', () => {
   });
 
   test('"Ajouter à mon agenda": the address answers text/calendar; after "Changer l’adresse" the old one answers 404', async (t) => {
-    await withA11yPage(t, PHONE, async (page) => {
+    await withA11yPage(stack, t, PHONE, async (page) => {
       const found = [];
       await login(page, STUDENT);
       await page.goto('/mon-planning');

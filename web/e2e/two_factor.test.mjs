@@ -10,14 +10,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFile, mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { ARTIFACTS, DEMO_PASSWORD, apiGet, login, startStack, withPage } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { assertClean, assertFitsPhone, audit, withA11yPage } from './a11y.mjs';
+import { DEMO_PASSWORD, apiGet, login, startStack, withPage } from './harness.mjs';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const FAILING = new Set(['serious', 'critical']);
 const PHONE = { width: 375, height: 812 };
 
 let stack;
@@ -122,54 +118,6 @@ async function passwordStep(page, email) {
   await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
   await page.getByRole('heading', { name: 'Vérification en deux étapes', level: 1 }).waitFor();
-}
-
-// --- axe-core (as in accessibility.test.mjs) ----------------------------------------------------------------------
-
-async function audit(page, where) {
-  await page.waitForLoadState('networkidle', { timeout: 8_000 }).catch(() => {});
-  await page.waitForTimeout(350);
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE_PATH });
-  const violations = await page.evaluate(
-    (tags) =>
-      window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }).then((r) =>
-        r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`) })),
-      ),
-    TAGS,
-  );
-  return violations.filter((v) => FAILING.has(v.impact)).map((v) => ({ ...v, where }));
-}
-
-function assertClean(found) {
-  const text = found.map((v) => `${v.where}: [${v.impact}] ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 8).join('\n    ')}`).join('\n');
-  assert.equal(found.length, 0, `axe found ${found.length} serious or critical violations:\n${text}`);
-}
-
-/** Nothing wider than the phone: no sideways scrolling at 375 px. */
-async function assertFitsPhone(page, where) {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  assert.ok(scroll <= width, `${where}: the page is ${scroll} px wide on a ${width} px screen`);
-}
-
-/**
- * A fresh context at `viewport` whose CSP is bypassed, so that axe's source can be injected (see accessibility); at
- * `baseURL` (the stack's address unless told).
- */
-async function withA11yPage(t, viewport, fn, baseURL = stack.baseUrl) {
-  const context = await stack.browser.newContext({ baseURL, locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport, bypassCSP: true });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  try {
-    await fn(page);
-  } catch (error) {
-    await mkdir(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, `${t.name.replace(/[^\w.-]+/g, '_').slice(0, 100)}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    error.message += `\nscreenshot: ${file}\nurl: ${page.url()}`;
-    throw error;
-  } finally {
-    await context.close();
-  }
 }
 
 // --- passkeys ----------------------------------------------------------------------------------------------------------
@@ -277,7 +225,7 @@ describe('two-factor authentication', () => {
   });
 
   test('on a 375 px phone, the secretary turns 2FA on and logs in with a recovery code; axe finds nothing', async (t) => {
-    await withA11yPage(t, PHONE, async (page) => {
+    await withA11yPage(stack, t, PHONE, async (page) => {
       const email = 'secretariat@demo.volant.test';
       const found = [];
       await login(page, email);
@@ -353,6 +301,7 @@ describe('two-factor authentication', () => {
 
   test('on localhost, the student adds a passkey in Mon compte and logs in with it, no password; axe finds nothing', async (t) => {
     await withA11yPage(
+      stack,
       t,
       PHONE,
       async (page) => {
