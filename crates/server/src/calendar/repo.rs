@@ -123,7 +123,3 @@ pub async fn lessons(
     .fetch_all(conn)
     .await
 }
-
-pub async fn school_name(conn: &mut PgConnection, tenant: TenantId) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await
-}

@@ -145,7 +145,7 @@ pub async fn feed_text(pool: &sqlx::PgPool, signer: &TokenSigner, token: &str) -
     let mut tx = crate::db::begin_tenant(pool, tenant).await?;
     let feed = repo::by_id(&mut tx, tenant, feed).await?.ok_or(AppError::NotFound)?;
     let school = crate::school::read(&mut tx, tenant).await?;
-    let name = repo::school_name(&mut tx, tenant).await?;
+    let name = crate::school::name(&mut tx, tenant).await?;
     let text = render(&mut tx, tenant, feed.user_id, &name, school.tz).await?;
     tx.commit().await?;
     Ok(text)

@@ -340,10 +340,9 @@ async fn leave_accompaniment(work: &mut Work, lesson: Uuid, student: Uuid) -> Ap
 /// practical test (the eligibility of the plausible candidates of each school; run hourly by the
 /// scheduler). A student told once is not told again.
 pub async fn tell_newly_eligible(pool: &sqlx::PgPool) -> anyhow::Result<usize> {
-    let tenants: Vec<Uuid> =
-        sqlx::query_scalar("SELECT id FROM tenants WHERE suspended_at IS NULL").fetch_all(pool).await?;
+    let tenants = crate::school::active_ids(pool).await?;
     let mut told = 0;
-    for tenant in tenants.into_iter().map(volant_domain::ids::TenantId) {
+    for tenant in tenants {
         let mut work = Work::system(pool, tenant).await?;
         work.tells = true;
         if !notifications::try_lock_school(&mut work, tenant, "eligibility").await? {

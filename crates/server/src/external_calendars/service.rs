@@ -147,11 +147,10 @@ async fn fetch(url: &str) -> anyhow::Result<String> {
 /// Queues the refresh of every address calendar not fetched for an hour (one job per calendar and
 /// hour, whatever the number of server instances).
 pub async fn enqueue_due(pool: &PgPool) -> anyhow::Result<usize> {
-    let tenants: Vec<Uuid> =
-        sqlx::query_scalar("SELECT id FROM tenants WHERE suspended_at IS NULL").fetch_all(pool).await?;
+    let tenants = school::active_ids(pool).await?;
     let hour = Utc::now().timestamp() / 3600;
     let mut queued = 0;
-    for tenant in tenants.into_iter().map(TenantId) {
+    for tenant in tenants {
         let mut tx = db::begin_tenant(pool, tenant).await?;
         for due in repo::due(&mut tx, tenant).await? {
             let key = format!("{}:{hour}", due.id);

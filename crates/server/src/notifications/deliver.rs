@@ -44,7 +44,7 @@ pub async fn run(state: AppState, senders: Senders, job: jobs::Job) -> anyhow::R
     if out.status != "queued" {
         return Ok(()); // Settled already: never sent twice.
     }
-    let school_name = repo::school_name(&mut tx, tenant).await?;
+    let school_name = school::name(&mut tx, tenant).await?;
     let settings = school::read(&mut tx, tenant).await?.settings.notifications;
     let attempt = match out.channel.as_str() {
         "email" => send_mail(&state, &senders.mailer, tenant, &out, &school_name, &settings.colour).await,

@@ -31,11 +31,10 @@ struct Due {
 
 /// One pass over every school; the number of reminders raised.
 pub async fn scan(pool: &PgPool) -> anyhow::Result<usize> {
-    let tenants: Vec<Uuid> =
-        sqlx::query_scalar("SELECT id FROM tenants WHERE suspended_at IS NULL ORDER BY id").fetch_all(pool).await?;
+    let tenants = school::active_ids(pool).await?;
     let mut raised = 0;
     for tenant in tenants {
-        raised += scan_school(pool, TenantId(tenant)).await?;
+        raised += scan_school(pool, tenant).await?;
     }
     Ok(raised)
 }

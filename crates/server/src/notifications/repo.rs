@@ -84,11 +84,6 @@ pub async fn instructor_name(
         .await
 }
 
-/// The school's name, for the messages' signature.
-pub async fn school_name(conn: &mut PgConnection, tenant: TenantId) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await
-}
-
 pub struct NewNotification<'a> {
     pub user_id: Uuid,
     pub event: &'a str,

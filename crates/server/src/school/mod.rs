@@ -287,6 +287,18 @@ impl School {
     }
 }
 
+/// The schools that are not suspended (the scheduler's passes walk them).
+pub async fn active_ids(pool: &sqlx::PgPool) -> Result<Vec<TenantId>, sqlx::Error> {
+    let ids: Vec<uuid::Uuid> =
+        sqlx::query_scalar("SELECT id FROM tenants WHERE suspended_at IS NULL ORDER BY id").fetch_all(pool).await?;
+    Ok(ids.into_iter().map(TenantId).collect())
+}
+
+/// A school's name (the signature of its messages and feeds).
+pub async fn name(conn: &mut PgConnection, tenant: TenantId) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(conn).await
+}
+
 /// The one reader of a school's zone and settings.
 pub async fn read(conn: &mut PgConnection, tenant: TenantId) -> AppResult<School> {
     let (tz, stored, version): (String, Value, i32) =
