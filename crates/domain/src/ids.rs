@@ -75,4 +75,12 @@ id_type!(
     DocumentId,
     /// An entry of the hours ledger.
     LedgerEntryId,
+    /// A product of a school's catalogue.
+    ProductId,
+    /// An invoice or a credit note.
+    InvoiceId,
+    /// A payment received (or refunded).
+    PaymentId,
+    /// A card payment asked of the payment provider.
+    CheckoutId,
 );

@@ -86,19 +86,89 @@ pub struct BookletDoc {
     pub assessments: Vec<AssessmentRow>,
 }
 
-/// The engine, built once: parsing the embedded fonts is the costly part.
-static BOOKLET: LazyLock<TypstEngine<TypstTemplateMainFile>> = LazyLock::new(|| {
+/// A party to an invoice: its name, then its lines (address lines, then identifiers such as
+/// « SIRET … », « N° TVA … », « Agrément … »).
+#[derive(Debug, Clone, Serialize)]
+pub struct Party {
+    pub name: String,
+    pub lines: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InvoiceLineRow {
+    pub label: String,
+    pub quantity: String,
+    pub unit_price_excl: String,
+    pub vat_rate: String,
+    pub total_excl: String,
+    pub total_incl: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VatRow {
+    pub rate: String,
+    pub base: String,
+    pub vat: String,
+}
+
+/// Everything an invoice (« Facture ») or a credit note (« Avoir ») shows, already formatted in
+/// French.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvoiceDoc {
+    /// « Facture » or « Avoir ».
+    pub title: String,
+    pub number: String,
+    pub issued_on: String,
+    /// The date of the service (the value only).
+    pub service_date: String,
+    /// For a credit note, the invoice it corrects (« Avoir sur la facture … du … »).
+    pub corrects: Option<String>,
+    /// For a credit note, why it was issued.
+    pub reason: Option<String>,
+    pub seller: Party,
+    pub customer: Party,
+    pub lines: Vec<InvoiceLineRow>,
+    pub vat_summary: Vec<VatRow>,
+    pub total_excl: String,
+    pub total_vat: String,
+    pub total_incl: String,
+    /// One line per payment received (may be empty).
+    pub payments: Vec<String>,
+    /// The amount still due (the value only).
+    pub amount_due: String,
+    pub payment_terms: String,
+    /// The mandatory mentions, one per line, printed small at the bottom.
+    pub legal_footer: Vec<String>,
+}
+
+type Engine = LazyLock<TypstEngine<TypstTemplateMainFile>>;
+
+/// The engines, built once: parsing the embedded fonts is the costly part.
+static BOOKLET: Engine = LazyLock::new(|| {
     TypstEngine::builder().main_file(include_str!("booklet.typ")).fonts(typst_assets::fonts()).build()
 });
+static INVOICE: Engine = LazyLock::new(|| {
+    TypstEngine::builder().main_file(include_str!("invoice.typ")).fonts(typst_assets::fonts()).build()
+});
 
-/// Renders the learning booklet as a PDF.
-pub fn booklet(doc: &BookletDoc) -> Result<Vec<u8>, PdfError> {
+/// Compiles `engine`'s template with `doc` as JSON in the `data` input, and exports the PDF.
+fn render(engine: &Engine, doc: &impl Serialize) -> Result<Vec<u8>, PdfError> {
     let data = serde_json::to_string(doc)?;
     let mut inputs = Dict::new();
     inputs.insert("data".into(), Value::Str(data.into()));
     let compiled: PagedDocument =
-        BOOKLET.compile_with_input(inputs).output.map_err(|e| PdfError::Compile(format!("{e:?}")))?;
+        engine.compile_with_input(inputs).output.map_err(|e| PdfError::Compile(format!("{e:?}")))?;
     typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default()).map_err(|e| PdfError::Export(format!("{e:?}")))
+}
+
+/// Renders the learning booklet as a PDF.
+pub fn booklet(doc: &BookletDoc) -> Result<Vec<u8>, PdfError> {
+    render(&BOOKLET, doc)
+}
+
+/// Renders an invoice or a credit note as a PDF.
+pub fn invoice(doc: &InvoiceDoc) -> Result<Vec<u8>, PdfError> {
+    render(&INVOICE, doc)
 }
 
 #[cfg(test)]
@@ -164,5 +234,104 @@ mod tests {
         let pdf = booklet(&sample()).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         assert!(pdf.len() > 10_000);
+    }
+
+    fn sample_invoice() -> InvoiceDoc {
+        let line = |label: &str, qty: &str, excl: &str, incl: &str| InvoiceLineRow {
+            label: label.into(),
+            quantity: qty.into(),
+            unit_price_excl: "45,00 €".into(),
+            vat_rate: "20 %".into(),
+            total_excl: excl.into(),
+            total_incl: incl.into(),
+        };
+        InvoiceDoc {
+            title: "Facture".into(),
+            number: "F2026-000012".into(),
+            issued_on: "06/12/2026".into(),
+            service_date: "06/12/2026".into(),
+            corrects: None,
+            reason: None,
+            seller: Party {
+                name: "Auto-École du Centre".into(),
+                lines: vec![
+                    "12 rue Nationale".into(),
+                    "37000 Tours".into(),
+                    "SIRET 123 456 789 00012".into(),
+                    "N° TVA FR12123456789".into(),
+                    "Agrément E 12 345 6789 0".into(),
+                ],
+            },
+            customer: Party {
+                name: "Éloïse Ménard".into(),
+                lines: vec!["3 place Plumereau".into(), "37000 Tours".into()],
+            },
+            lines: vec![
+                line("Leçon de conduite #B *1 h* _boîte_ @moniteur $x$ [a] \\ <b>", "2", "90,00 €", "108,00 €"),
+                line("Examen blanc", "1", "45,00 €", "54,00 €"),
+            ],
+            vat_summary: vec![VatRow { rate: "20 %".into(), base: "135,00 €".into(), vat: "27,00 €".into() }],
+            total_excl: "135,00 €".into(),
+            total_vat: "27,00 €".into(),
+            total_incl: "162,00 €".into(),
+            payments: vec!["06/12/2026 — Carte bancaire — 100,00 €".into()],
+            amount_due: "62,00 €".into(),
+            payment_terms: "Paiement à réception de la facture.".into(),
+            legal_footer: vec![
+                "Prestation de services : enseignement de la conduite.".into(),
+                "En cas de retard de paiement, pénalités au taux de 3 fois le taux d'intérêt légal et \
+                 indemnité forfaitaire pour frais de recouvrement de 40 € (art. L441-10 du code de commerce)."
+                    .into(),
+                "Pas d'escompte pour paiement anticipé.".into(),
+            ],
+        }
+    }
+
+    /// The PDF's text as `pdftotext` extracts it, whitespace collapsed; `None` without `pdftotext`.
+    fn pdf_text(pdf: &[u8]) -> Option<String> {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let mut child =
+            Command::new("pdftotext").args(["-", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().ok()?;
+        child.stdin.take().unwrap().write_all(pdf).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        Some(squash(&String::from_utf8(out.stdout).unwrap()))
+    }
+
+    fn squash(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn assert_shows(doc: &InvoiceDoc, extra: &[&str]) {
+        let pdf = invoice(doc).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let Some(text) = pdf_text(&pdf) else { return };
+        let mut expected: Vec<&str> =
+            vec![&doc.number, &doc.seller.lines[2], &doc.customer.name, &doc.lines[0].label, "Total TTC"];
+        expected.extend(doc.legal_footer.iter().map(String::as_str));
+        expected.extend(extra);
+        for s in expected {
+            assert!(text.contains(&squash(s)), "{s:?} missing from:\n{text}");
+        }
+    }
+
+    #[test]
+    fn renders_an_invoice() {
+        assert_shows(&sample_invoice(), &["Règlements", "Page 1 / 1"]);
+    }
+
+    #[test]
+    fn renders_a_credit_note() {
+        let doc = InvoiceDoc {
+            title: "Avoir".into(),
+            number: "A2026-000003".into(),
+            corrects: Some("Avoir sur la facture F2026-000012 du 01/12/2026".into()),
+            reason: Some("Leçon annulée par l'école".into()),
+            payments: vec![],
+            ..sample_invoice()
+        };
+        let corrects = doc.corrects.clone().unwrap();
+        assert_shows(&doc, &["Avoir", &corrects, "Leçon annulée par l'école"]);
     }
 }

@@ -55,6 +55,22 @@ pub enum Simulate {
         #[arg(long, env = "VOLANT_SMS_TOKEN", hide_env_values = true)]
         token: String,
     },
+    /// The card payment provider (Stripe's Checkout Sessions and signed webhooks, as documented in
+    /// `billing::provider`): point VOLANT_PAYMENTS_URL at it.
+    Payments {
+        #[arg(long, default_value = "127.0.0.1:8092")]
+        addr: String,
+        /// The secret key it expects (give the server the same VOLANT_PAYMENTS_SECRET_KEY).
+        #[arg(long, env = "VOLANT_PAYMENTS_SECRET_KEY", hide_env_values = true)]
+        secret_key: String,
+        /// The secret that signs its webhooks (give the server the same VOLANT_PAYMENTS_WEBHOOK_SECRET).
+        #[arg(long, env = "VOLANT_PAYMENTS_WEBHOOK_SECRET", hide_env_values = true)]
+        webhook_secret: String,
+        /// Where to send its events, e.g. http://127.0.0.1:8080/api/v1/webhooks/payments/stripe
+        /// (also settable later with POST /_simulator/webhook).
+        #[arg(long)]
+        webhook_url: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -119,7 +135,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", crate::http::constants::typescript());
             Ok(())
         }
-        Command::Serve => serve(Settings::from_env()?, false, false).await,
+        Command::Serve => serve(Settings::from_env()?, false, false, None).await,
         Command::Demo { reset } => {
             let mut vars: HashMap<String, String> = std::env::vars().collect();
             let profile = vars.entry("VOLANT_PROFILE".into()).or_insert_with(|| "demo".into());
@@ -138,13 +154,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     Some(sim)
                 }
             };
-            serve(Settings::from_map(&vars)?, true, reset).await
+            // The same for card payments: the simulator's payment page, and its webhooks to us once
+            // we know our address.
+            let payments = match vars.get("VOLANT_PAYMENTS_URL").filter(|u| !u.is_empty()) {
+                Some(_) => None,
+                None => {
+                    let secret_key = format!("sk_test_{}", uuid::Uuid::new_v4().simple());
+                    let webhook_secret = format!("whsec_{}", uuid::Uuid::new_v4().simple());
+                    let sim = simulate::payments::PaymentsSimulator::start(secret_key.clone(), webhook_secret.clone())
+                        .await?;
+                    vars.insert("VOLANT_PAYMENTS_URL".into(), sim.url.clone());
+                    vars.insert("VOLANT_PAYMENTS_SECRET_KEY".into(), secret_key);
+                    vars.insert("VOLANT_PAYMENTS_WEBHOOK_SECRET".into(), webhook_secret);
+                    Some(sim)
+                }
+            };
+            serve(Settings::from_map(&vars)?, true, reset, payments.as_ref()).await
         }
         Command::Migrate => {
             let db = Database::open(&Settings::from_env()?).await?;
             println!("migrations applied (latest {})", db::latest_migration());
             db.close().await;
             Ok(())
+        }
+        Command::Simulate(Simulate::Payments { addr, secret_key, webhook_secret, webhook_url }) => {
+            let listener =
+                tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            println!("volant: payment simulator on http://{}", listener.local_addr()?);
+            let mut shutdown = app::shutdown_on_signals();
+            tokio::select! {
+                served = simulate::payments::serve(listener, secret_key, webhook_secret, webhook_url) => served,
+                _ = shutdown.changed() => Ok(()),
+            }
         }
         Command::Simulate(Simulate::Sms { addr, token }) => {
             let listener =
@@ -166,9 +207,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(settings: Settings, demo_mode: bool, reset: bool) -> anyhow::Result<()> {
+/// `payments`: the demo's payment simulator, told where our webhook is once we are bound.
+async fn serve(
+    settings: Settings,
+    demo_mode: bool,
+    reset: bool,
+    payments: Option<&simulate::payments::PaymentsSimulator>,
+) -> anyhow::Result<()> {
     let mut db = Database::open(&settings).await?;
-    let result = prepare_and_run(&db, settings, demo_mode, reset).await;
+    let result = prepare_and_run(&db, settings, demo_mode, reset, payments).await;
     // Whatever happened (a failed seed included), the private cluster stops with us.
     let embedded = db.embedded.take();
     db.pool.close().await;
@@ -178,7 +225,13 @@ async fn serve(settings: Settings, demo_mode: bool, reset: bool) -> anyhow::Resu
     result
 }
 
-async fn prepare_and_run(db: &Database, settings: Settings, demo_mode: bool, reset: bool) -> anyhow::Result<()> {
+async fn prepare_and_run(
+    db: &Database,
+    settings: Settings,
+    demo_mode: bool,
+    reset: bool,
+    payments: Option<&simulate::payments::PaymentsSimulator>,
+) -> anyhow::Result<()> {
     if reset {
         demo::reset(&db.owner).await?;
         db::migrate(&db.owner).await?;
@@ -190,6 +243,10 @@ async fn prepare_and_run(db: &Database, settings: Settings, demo_mode: bool, res
     let shutdown = app::shutdown_on_signals();
     let server = Server::bind(settings, db.pool.clone(), None).await?;
     let url = server.state.public_url.clone();
+    if let Some(sim) = payments {
+        // The listener itself, not the public URL: a proxy in front may not route back to us.
+        sim.set_webhook_url(format!("http://{}/api/v1/webhooks/payments/stripe", server.addr));
+    }
     if demo_mode && server.state.settings.profile == Profile::Demo {
         println!("{}", demo::banner(&url));
     }

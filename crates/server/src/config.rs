@@ -100,6 +100,11 @@ pub struct Settings {
     /// The SMS provider's API (`https://…`); without it, SMS are refused with a reason.
     pub sms_url: Option<String>,
     pub sms_token: Option<Secret>,
+    /// The card payment provider's API (Stripe's, or `volant simulate payments`), its secret key
+    /// and the secret that signs its webhooks; without them, card payments are refused.
+    pub payments_url: Option<String>,
+    pub payments_secret_key: Option<Secret>,
+    pub payments_webhook_secret: Option<Secret>,
 }
 
 impl Settings {
@@ -165,6 +170,9 @@ impl Settings {
             reminder_scan_interval: Duration::from_secs(parse_num("VOLANT_REMINDER_SCAN_SECONDS", 60)?),
             sms_url: get("VOLANT_SMS_URL").map(|s| s.trim_end_matches('/').to_owned()),
             sms_token: get("VOLANT_SMS_TOKEN").map(Secret::new),
+            payments_url: get("VOLANT_PAYMENTS_URL").map(|s| s.trim_end_matches('/').to_owned()),
+            payments_secret_key: get("VOLANT_PAYMENTS_SECRET_KEY").map(Secret::new),
+            payments_webhook_secret: get("VOLANT_PAYMENTS_WEBHOOK_SECRET").map(Secret::new),
         };
         settings.validate()?;
         Ok(settings)

@@ -47,4 +47,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::notifications::routes::routes())
         .merge(crate::external_calendars::routes::routes())
         .merge(crate::calendar::routes::routes())
+        .merge(crate::billing::routes::routes())
 }

@@ -18,6 +18,8 @@ pub struct Shared {
     /// Base of the links put in e-mails (`http://127.0.0.1:8080`, `https://app.volant.fr`).
     pub public_url: String,
     pub jobs_wake: Arc<tokio::sync::Notify>,
+    /// The card payment provider, when configured.
+    pub payments: Option<crate::payments::PaymentProvider>,
 }
 
 impl Deref for AppState {
@@ -29,12 +31,18 @@ impl Deref for AppState {
 
 impl AppState {
     pub fn new(settings: Settings, pool: PgPool, public_url: String) -> Self {
+        let payments = crate::payments::PaymentProvider::new(
+            settings.payments_url.as_deref(),
+            settings.payments_secret_key.as_ref(),
+            settings.payments_webhook_secret.as_ref(),
+        );
         AppState(Arc::new(Shared {
             settings,
             pool,
             metrics: Metrics::default(),
             public_url,
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
+            payments,
         }))
     }
 }

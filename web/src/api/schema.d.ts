@@ -686,6 +686,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invoices and credit notes, newest first. */
+        get: operations["invoices_list"];
+        put?: never;
+        /**
+         * Issues an invoice at once (numbered, immutable); a product with driving time credits the
+         *     student's hours in the same transaction.
+         */
+        post: operations["invoices_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One invoice or credit note, with what was paid and what remains due. */
+        get: operations["invoices_get_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invoice as a PDF with every legal mention. */
+        get: operations["invoices_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Opens the card payment page of the provider for what remains due; the payment is recorded
+         *     when the provider's signed webhook says it is paid.
+         */
+        post: operations["invoices_checkout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Corrects an invoice by a credit note (the lines and quantities given, or all of it). */
+        post: operations["invoices_credit_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Splits what remains due into monthly instalments (replaces the previous plan). */
+        post: operations["invoices_schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/lesson-series": {
         parameters: {
             query?: never;
@@ -1123,6 +1232,24 @@ export interface paths {
         patch: operations["notifications_mark"];
         trace?: never;
     };
+    "/api/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payments received, newest first. */
+        get: operations["payments_list"];
+        put?: never;
+        /** Records a payment taken at the desk: cash, cheque, transfer, CPF, a card terminal, other. */
+        post: operations["payments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/planning/copy-week": {
         parameters: {
             query?: never;
@@ -1162,6 +1289,42 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalogue: products on sale first, by kind and name. */
+        get: operations["products_list"];
+        put?: never;
+        /** Adds a product (the fees the law forbids are refused: rule `forbidden_fee`). */
+        post: operations["products_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One product. */
+        get: operations["products_get_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes a product (its price applies to the next sales; issued invoices keep theirs). */
+        patch: operations["products_update"];
         trace?: never;
     };
     "/api/v1/settings": {
@@ -1229,6 +1392,23 @@ export interface paths {
          *     change is a 422 naming the rule).
          */
         patch: operations["students_update"];
+        trace?: never;
+    };
+    "/api/v1/students/{id}/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A student's account: invoiced, paid, balance (paid − invoiced), and its lines. */
+        get: operations["students_account"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/students/{id}/archive": {
@@ -1580,6 +1760,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/payments/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The payment provider's signed events (Stripe's scheme): the signature and its timestamp are
+         *     checked first, each event is handled once, and an amount we did not ask for is refused.
+         */
+        post: operations["payments_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1601,6 +1801,36 @@ export interface components {
             /** @description A new password (new person), or the account's current password (existing person). */
             password: string;
             token: string;
+        };
+        /** @description A student's account: `balance_cents` = paid − invoiced (negative: the student owes). */
+        Account: {
+            /** Format: int64 */
+            balance_cents: number;
+            entries: components["schemas"]["AccountEntry"][];
+            /** Format: int64 */
+            invoiced_cents: number;
+            /** Format: int64 */
+            paid_cents: number;
+        };
+        /** @description One line of a student's account, oldest first. */
+        AccountEntry: {
+            /**
+             * Format: int64
+             * @description + what the student owes (invoices), − what reduces it (credit notes, payments).
+             */
+            amount_cents: number;
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `invoice`, `credit_note` or `payment`. */
+            kind: string;
+            label: string;
+            /**
+             * Format: int64
+             * @description What the student owes after this line.
+             */
+            running_due_cents: number;
         };
         Agency: {
             address?: string | null;
@@ -1735,6 +1965,27 @@ export interface components {
             note?: string | null;
             /** Format: date-time */
             starts_at: string;
+        };
+        /**
+         * @description How the school bills: what its invoices say beyond the identity kept on the school itself
+         *     (name, address, SIRET, agrément).
+         */
+        BillingSettings: {
+            /**
+             * @description `SARL`, `SAS`, `EI`… with the share capital if the school wants it printed.
+             * @default
+             */
+            legal_form: string;
+            /**
+             * @description Printed on every invoice.
+             * @default Paiement à réception de la facture, sans escompte.
+             */
+            payment_terms: string;
+            /**
+             * @description The intra-community VAT number (`FR` + 11 characters); empty under the VAT franchise.
+             * @default
+             */
+            vat_number: string;
         };
         /** @enum {string} */
         BlockReason: "leave" | "sickness" | "training" | "meeting" | "maintenance" | "breakdown" | "other";
@@ -1889,6 +2140,12 @@ export interface components {
             message: string;
             status: components["schemas"]["CheckStatus"];
         };
+        /** @description A card payment's page at the provider. */
+        Checkout: {
+            /** Format: int64 */
+            amount_cents: number;
+            redirect_url: string;
+        };
         /** @enum {string} */
         Civility: "mme" | "m" | "autre";
         /** @description A day or a range of days the agency is closed. */
@@ -1946,6 +2203,26 @@ export interface components {
             created: components["schemas"]["Lesson"][];
             skipped: components["schemas"]["Skipped"][];
         };
+        CreditLine: {
+            /**
+             * Format: int32
+             * @description The line of the invoice, from 1.
+             */
+            position: number;
+            /** Format: int32 */
+            quantity: number;
+        };
+        /** @description Who is billed. Defaults to the student, or the guardian of a minor. */
+        Customer: {
+            address?: string | null;
+            kind: components["schemas"]["CustomerKind"];
+            name: string;
+            /** @description A business's SIREN (9 digits). */
+            siren?: string | null;
+            vat_number?: string | null;
+        };
+        /** @enum {string} */
+        CustomerKind: "person" | "business";
         Decision: {
             /** @description Shown to the requester. */
             note?: string | null;
@@ -2213,6 +2490,11 @@ export interface components {
             created_by?: string | null;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description The invoice (a sale) or credit note that posted it.
+             */
+            invoice_id?: string | null;
             kind: components["schemas"]["EntryKind"];
             /** Format: uuid */
             lesson_id?: string | null;
@@ -2222,6 +2504,14 @@ export interface components {
              */
             minutes: number;
             reason?: string | null;
+        };
+        Instalment: {
+            /** Format: int64 */
+            amount_cents: number;
+            /** Format: date */
+            due_on: string;
+            /** Format: int32 */
+            position: number;
         };
         Instructor: {
             active: boolean;
@@ -2321,6 +2611,85 @@ export interface components {
             email: string;
             role: components["schemas"]["Role"];
             tenant_name: string;
+        };
+        /** @description An invoice or a credit note, with what was paid on it. */
+        Invoice: {
+            /**
+             * Format: uuid
+             * @description The invoice a credit note corrects.
+             */
+            credit_of?: string | null;
+            /**
+             * Format: int64
+             * @description Credited by credit notes (as a positive amount).
+             */
+            credited_cents: number;
+            customer: components["schemas"]["Customer"];
+            /**
+             * Format: int64
+             * @description What remains to pay: total − credited − paid (never below zero).
+             */
+            due_cents: number;
+            /** Format: int64 */
+            excl_cents: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            incl_cents: number;
+            instalments: components["schemas"]["Instalment"][];
+            /** Format: date-time */
+            issued_at: string;
+            kind: components["schemas"]["DocumentKind"];
+            lines: components["schemas"]["InvoiceLine"][];
+            /** @description `F2026-000001` (invoices) or `A2026-000001` (credit notes): per school and year, without gaps. */
+            number: string;
+            /**
+             * Format: int64
+             * @description Paid on this invoice (payments naming it).
+             */
+            paid_cents: number;
+            payment_terms: string;
+            reason?: string | null;
+            seller: components["schemas"]["Seller"];
+            /** Format: date */
+            service_date: string;
+            /** Format: uuid */
+            student_id: string;
+            student_name: string;
+            vat_by_rate: components["schemas"]["VatLine"][];
+            /** Format: int64 */
+            vat_cents: number;
+        };
+        InvoiceLine: {
+            /** Format: int64 */
+            excl_cents: number;
+            /** Format: int64 */
+            incl_cents: number;
+            kind: string;
+            label: string;
+            /**
+             * Format: int32
+             * @description Driving time per unit.
+             */
+            minutes?: number | null;
+            /** Format: int32 */
+            position: number;
+            /** Format: uuid */
+            product_id?: string | null;
+            /**
+             * Format: int32
+             * @description Negative on a credit note.
+             */
+            quantity: number;
+            /**
+             * Format: int64
+             * @description VAT included.
+             */
+            unit_price_cents: number;
+            /** Format: int64 */
+            vat_cents: number;
+            /** Format: int32 */
+            vat_rate_bp: number;
         };
         Item: {
             code: string;
@@ -2448,6 +2817,12 @@ export interface components {
             non_aborde: string;
             traite: string;
         };
+        LineInput: {
+            /** Format: uuid */
+            product_id: string;
+            /** Format: int32 */
+            quantity?: number;
+        };
         /** @description The answer of a login: the session, or the second step to take. */
         LoginAnswer: components["schemas"]["SessionView"] | components["schemas"]["SecondFactorRequired"];
         LoginRequest: {
@@ -2524,6 +2899,11 @@ export interface components {
              */
             starts_at?: string | null;
         };
+        /** @description A correction: the lines (and quantities) to credit, the whole invoice when absent. */
+        NewCreditNote: {
+            lines?: components["schemas"]["CreditLine"][] | null;
+            reason: string;
+        };
         /**
          * @description A new exam. The office may record past ones (the history a student brings); a future
          *     practical test is checked against the eligibility rules.
@@ -2585,12 +2965,39 @@ export interface components {
             email: string;
             role: components["schemas"]["Role"];
         };
+        NewInvoice: {
+            customer?: components["schemas"]["Customer"] | null;
+            lines: components["schemas"]["LineInput"][];
+            /** Format: uuid */
+            student_id: string;
+        };
         NewPasskey: {
             ceremony: string;
             /** @description `PublicKeyCredential.toJSON()` of the created credential. */
             credential: Record<string, never>;
             /** @description The name the person gives it ("Téléphone"). */
             name: string;
+        };
+        NewPayment: {
+            /** Format: int64 */
+            amount_cents: number;
+            /** Format: uuid */
+            invoice_id?: string | null;
+            method: components["schemas"]["PaymentMethod"];
+            /** @description A cheque's number, a transfer's label. */
+            reference?: string | null;
+            /** Format: uuid */
+            student_id: string;
+        };
+        /** @description Splits what remains due into equal monthly instalments from `first_due_on` (default today). */
+        NewSchedule: {
+            /** Format: date */
+            first_due_on?: string | null;
+            /**
+             * Format: int32
+             * @description 1 to 12.
+             */
+            instalments: number;
         };
         NewSeries: {
             /** @description `FREQ=DAILY|WEEKLY`, `INTERVAL`, `BYDAY`, `COUNT` (≤ 200) or `UNTIL` (within 18 months). */
@@ -2913,6 +3320,56 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        Page_Invoice: {
+            items: {
+                /**
+                 * Format: uuid
+                 * @description The invoice a credit note corrects.
+                 */
+                credit_of?: string | null;
+                /**
+                 * Format: int64
+                 * @description Credited by credit notes (as a positive amount).
+                 */
+                credited_cents: number;
+                customer: components["schemas"]["Customer"];
+                /**
+                 * Format: int64
+                 * @description What remains to pay: total − credited − paid (never below zero).
+                 */
+                due_cents: number;
+                /** Format: int64 */
+                excl_cents: number;
+                /** Format: uuid */
+                id: string;
+                /** Format: int64 */
+                incl_cents: number;
+                instalments: components["schemas"]["Instalment"][];
+                /** Format: date-time */
+                issued_at: string;
+                kind: components["schemas"]["DocumentKind"];
+                lines: components["schemas"]["InvoiceLine"][];
+                /** @description `F2026-000001` (invoices) or `A2026-000001` (credit notes): per school and year, without gaps. */
+                number: string;
+                /**
+                 * Format: int64
+                 * @description Paid on this invoice (payments naming it).
+                 */
+                paid_cents: number;
+                payment_terms: string;
+                reason?: string | null;
+                seller: components["schemas"]["Seller"];
+                /** Format: date */
+                service_date: string;
+                /** Format: uuid */
+                student_id: string;
+                student_name: string;
+                vat_by_rate: components["schemas"]["VatLine"][];
+                /** Format: int64 */
+                vat_cents: number;
+            }[];
+            next_cursor?: string | null;
+        };
         Page_Member: {
             items: {
                 active: boolean;
@@ -2969,6 +3426,23 @@ export interface components {
                 sent_at?: string | null;
                 /** @description `queued`, `sent`, `failed` or `skipped`. */
                 status: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        Page_Payment: {
+            items: {
+                /** Format: int64 */
+                amount_cents: number;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                invoice_id?: string | null;
+                method: components["schemas"]["PaymentMethod"];
+                /** Format: date-time */
+                received_at: string;
+                reference?: string | null;
+                /** Format: uuid */
+                student_id: string;
             }[];
             next_cursor?: string | null;
         };
@@ -3072,6 +3546,22 @@ export interface components {
             /** @description `PublicKeyCredential.toJSON()` of the assertion. */
             credential: Record<string, never>;
         };
+        Payment: {
+            /** Format: int64 */
+            amount_cents: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoice_id?: string | null;
+            method: components["schemas"]["PaymentMethod"];
+            /** Format: date-time */
+            received_at: string;
+            reference?: string | null;
+            /** Format: uuid */
+            student_id: string;
+        };
+        /** @enum {string} */
+        PaymentMethod: "card" | "cash" | "cheque" | "transfer" | "cpf" | "other";
         Places: {
             items: components["schemas"]["ExamPlace"][];
         };
@@ -3100,6 +3590,67 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        Product: {
+            active: boolean;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ProductKind"];
+            /** Format: int32 */
+            minutes?: number | null;
+            name: string;
+            /** Format: int64 */
+            price_cents: number;
+            /** Format: int32 */
+            vat_rate_bp: number;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A product of the catalogue as the office writes it. */
+        ProductInput: {
+            active?: boolean;
+            kind: components["schemas"]["ProductKind"];
+            /**
+             * Format: int32
+             * @description Driving time credited to the student's hours on sale, per unit.
+             */
+            minutes?: number | null;
+            name: string;
+            /**
+             * Format: int64
+             * @description The price paid, VAT included, in cents.
+             */
+            price_cents: number;
+            /**
+             * Format: int32
+             * @description 2000 = 20 % (driving lessons, even paid through CPF).
+             */
+            vat_rate_bp?: number;
+        };
+        /** @enum {string} */
+        ProductKind: "hours_package" | "lesson" | "registration" | "start_evaluation" | "exam_accompaniment" | "code_pack" | "other";
+        /** @description The PATCH body: the fields to change, and the `version` read. */
+        ProductUpdate: {
+            active?: boolean;
+            kind?: components["schemas"]["ProductKind"];
+            /**
+             * Format: int32
+             * @description Driving time credited to the student's hours on sale, per unit.
+             */
+            minutes?: number | null;
+            name?: string;
+            /**
+             * Format: int64
+             * @description The price paid, VAT included, in cents.
+             */
+            price_cents?: number;
+            /**
+             * Format: int32
+             * @description 2000 = 20 % (driving lessons, even paid through CPF).
+             */
+            vat_rate_bp?: number;
+            /** Format: int32 */
+            version: number;
         };
         /**
          * @description A span of the day, `HH:MM` to `HH:MM` in the school's time (it may wrap past midnight; equal
@@ -3211,6 +3762,14 @@ export interface components {
              * @default block
              */
             ants_rule: components["schemas"]["RuleMode"];
+            /**
+             * @default {
+             *       "legal_form": "",
+             *       "payment_terms": "Paiement à réception de la facture, sans escompte.",
+             *       "vat_number": ""
+             *     }
+             */
+            billing: components["schemas"]["BillingSettings"];
             /**
              * @default {
              *       "aborde": "abordé",
@@ -3366,6 +3925,15 @@ export interface components {
         SecondFactorRequired: {
             /** @description Always true: send a code to `POST /auth/login/2fa` within five minutes. */
             two_factor_required: boolean;
+        };
+        /** @description The school as it bills, at the moment of issue. */
+        Seller: {
+            address?: string | null;
+            agrement?: string | null;
+            legal_form?: string | null;
+            name: string;
+            siret?: string | null;
+            vat_number?: string | null;
         };
         Series: {
             /** Format: uuid */
@@ -3583,6 +4151,14 @@ export interface components {
             ants_rule: components["schemas"]["RuleMode"];
             /**
              * @default {
+             *       "legal_form": "",
+             *       "payment_terms": "Paiement à réception de la facture, sans escompte.",
+             *       "vat_number": ""
+             *     }
+             */
+            billing: components["schemas"]["BillingSettings"];
+            /**
+             * @default {
              *       "aborde": "abordé",
              *       "assimile": "assimilé",
              *       "non_aborde": "non abordé",
@@ -3748,6 +4324,14 @@ export interface components {
              * @default block
              */
             ants_rule: components["schemas"]["RuleMode"];
+            /**
+             * @default {
+             *       "legal_form": "",
+             *       "payment_terms": "Paiement à réception de la facture, sans escompte.",
+             *       "vat_number": ""
+             *     }
+             */
+            billing: components["schemas"]["BillingSettings"];
             /**
              * @default {
              *       "aborde": "abordé",
@@ -4116,6 +4700,14 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        VatLine: {
+            /** Format: int64 */
+            base_cents: number;
+            /** Format: int32 */
+            rate_bp: number;
+            /** Format: int64 */
+            vat_cents: number;
+        };
         /** @description A vehicle as the API shows it. */
         Vehicle: {
             /** Format: uuid */
@@ -4216,6 +4808,11 @@ export interface components {
             max_score: number;
             /** Format: int32 */
             min_score: number;
+        };
+        WebhookAnswer: {
+            /** @description `paid`, `ignored` (a replay, or an event we do not act on) or `refused` (not the amount asked). */
+            outcome: string;
+            received: boolean;
         };
         WeekMinutes: components["schemas"]["Minutes"] & {
             /**
@@ -7162,6 +7759,489 @@ export interface operations {
             };
         };
     };
+    invoices_list: {
+        parameters: {
+            query?: {
+                student_id?: string;
+                /** @description `invoice` or `credit_note`. */
+                kind?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Invoice"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invoices_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInvoice"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invoices_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invoices_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": number[];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invoices_checkout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Checkout"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service indisponible */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invoices_credit_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCreditNote"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invoices_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSchedule"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     series_create: {
         parameters: {
             query?: never;
@@ -8970,6 +10050,145 @@ export interface operations {
             };
         };
     };
+    payments_list: {
+        parameters: {
+            query?: {
+                student_id?: string;
+                invoice_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Payment"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    payments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPayment"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     planning_copy_week: {
         parameters: {
             query?: never;
@@ -9108,6 +10327,281 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    products_list: {
+        parameters: {
+            query?: {
+                /** @description Only the products on sale (`true`) or withdrawn (`false`). */
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"][];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    products_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    products_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    products_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductUpdate"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modification concurrente */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9509,6 +11003,55 @@ export interface operations {
             };
             /** @description Action refusée */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    students_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10922,6 +12465,70 @@ export interface operations {
             };
             /** @description Introuvable */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    payments_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `stripe` */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        /** @description The provider's event, signed in the `Stripe-Signature` header. */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAnswer"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -67,6 +67,14 @@ pub enum Permission {
     ReadDeliveries,
     /// Subscribe to one's own lessons as a calendar feed (those who have lessons).
     SubscribeCalendar,
+    /// Read the catalogue, invoices, payments and accounts: the office all, a student their own.
+    ReadBilling,
+    /// Sell (issue invoices and credit notes), record payments and instalments.
+    ManageBilling,
+    /// Add and change the catalogue's products and prices.
+    ManageCatalogue,
+    /// Pay an invoice by card online (a student their own, the office for a student at the desk).
+    PayOnline,
 }
 
 impl Permission {
@@ -80,16 +88,21 @@ impl Permission {
             | Permission::ManageInstructors
             | Permission::EraseStudents
             | Permission::ManageSettings
-            | Permission::ReadDeliveries => &[Admin],
+            | Permission::ReadDeliveries
+            | Permission::ManageCatalogue => &[Admin],
             Permission::ManageAvailability
             | Permission::ManageVehicles
             | Permission::ManageStudents
             | Permission::ManagePlanning
             | Permission::DecideChanges
             | Permission::ManageExams
-            | Permission::ReadAlerts => &[Admin, Secretary],
+            | Permission::ReadAlerts
+            | Permission::ManageBilling => &[Admin, Secretary],
             Permission::RequestChanges | Permission::SubscribeCalendar => &[Instructor, Student],
-            Permission::ReadStudentDocuments | Permission::UploadStudentDocuments => &[Admin, Secretary, Student],
+            Permission::ReadStudentDocuments
+            | Permission::UploadStudentDocuments
+            | Permission::ReadBilling
+            | Permission::PayOnline => &[Admin, Secretary, Student],
             Permission::ReadVehicles
             | Permission::DeclareUnavailability
             | Permission::MarkLessons

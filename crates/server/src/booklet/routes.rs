@@ -19,7 +19,7 @@ use crate::{
     audit::Change,
     auth::{Ctx, Permission},
     error::{AppError, AppResult},
-    http::{created, json::JsonBody, path_id},
+    http::{created, json::JsonBody, path_id, pdf_response},
     instructors,
     planning::{self, Lesson},
     state::AppState,
@@ -230,10 +230,6 @@ fn duration_fr(minutes: i64) -> String {
 #[utoipa::path(get, path = "/students/{id}/booklet.pdf", operation_id = "booklet_pdf", tag = "booklet", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401), (status = 404)))]
 async fn booklet_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    use axum::{
-        http::{HeaderValue, header},
-        response::IntoResponse,
-    };
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::ReadStudents).await?;
     let student = visible(&mut work, id, false).await?;
@@ -330,13 +326,5 @@ async fn booklet_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| AppError::Internal(e.into()))?;
-    let file = format!("inline; filename=\"livret-{}.pdf\"", id.simple());
-    let mut resp = pdf.into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    resp.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&file).unwrap_or(HeaderValue::from_static("inline")),
-    );
-    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    Ok(resp)
+    Ok(pdf_response(pdf, &format!("livret-{}.pdf", id.simple())))
 }

@@ -6,7 +6,7 @@ use anyhow::anyhow;
 use chrono::{Datelike, Duration, NaiveDate};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
-use volant_domain::{ids::TenantId, ledger::EntryKind};
+use volant_domain::ids::TenantId;
 
 use super::planning::{at, lesson};
 use crate::{
@@ -16,10 +16,7 @@ use crate::{
         service::{ACCOMPANIMENT_MINUTES, Booker, record},
     },
     planning::{LessonKind, service},
-    students::{
-        self,
-        hours::{self, NewHoursEntry},
-    },
+    students,
     work::Work,
 };
 
@@ -65,12 +62,12 @@ async fn theory(work: &mut Work, by: &Booker, student: Uuid, on: NaiveDate, scor
 /// taken by someone's leave is skipped for the next day).
 async fn twenty_hours(
     work: &mut Work,
+    catalogue: &super::billing::Catalogue,
     student: Uuid,
     (instructor, car): (Uuid, Uuid),
     (today, hour): (NaiveDate, u32),
 ) -> anyhow::Result<()> {
-    let bought = NewHoursEntry { kind: EntryKind::Purchase, minutes: 1200, reason: Some("Forfait 20 heures".into()) };
-    hours::post(work, student, &bought).await.map_err(err)?;
+    super::billing::sell(work, student, &[catalogue.twenty_hours], super::billing::Paid::Cheque).await?;
     let mut done = 0;
     for k in 0..60i64 {
         if done == 20 {
@@ -119,6 +116,7 @@ pub async fn seed(
     tenant: TenantId,
     instructors: &[Uuid],
     cars: &[Uuid],
+    catalogue: &super::billing::Catalogue,
     today: NaiveDate,
 ) -> anyhow::Result<()> {
     let by = Booker { may_override: true };
@@ -142,10 +140,10 @@ pub async fn seed(
     };
     // Eligible, without a place: the office's alert suggests one.
     theory(&mut work, &by, eligible.0, today - Duration::days(60), 37).await?;
-    twenty_hours(&mut work, eligible.0, (eligible.1, car), (today, 8)).await?;
+    twenty_hours(&mut work, catalogue, eligible.0, (eligible.1, car), (today, 8)).await?;
     // Booked on a place with its accompaniment.
     theory(&mut work, &by, booked.0, today - Duration::days(45), 36).await?;
-    twenty_hours(&mut work, booked.0, (booked.1, other_car), (today, 10)).await?;
+    twenty_hours(&mut work, catalogue, booked.0, (booked.1, other_car), (today, 10)).await?;
     // 7:00 on a weekday in about two weeks, before the first lessons of the day, with an
     // instructor and a car free then (someone may be on leave).
     let mut exam_day = today + Duration::days(12);
@@ -163,7 +161,7 @@ pub async fn seed(
     // Failed four days ago with 22 points and an eliminatory fault: waits 10 days before a new
     // booking.
     theory(&mut work, &by, waiting.0, today - Duration::days(90), 38).await?;
-    twenty_hours(&mut work, waiting.0, (waiting.1, car), (today, 14)).await?;
+    twenty_hours(&mut work, catalogue, waiting.0, (waiting.1, car), (today, 14)).await?;
     let mut e = exam(waiting.0, ExamKind::Practical, at(today - Duration::days(4), 8), ExamResult::Failed);
     (e.score, e.eliminatory) = (Some(22), true);
     e.comment = Some("Manque d'anticipation en intersection.".into());

@@ -1,6 +1,7 @@
 //! The demo: two schools and one account per role, created through the same services as real
 //! use (so the audit log is populated), into an empty database.
 
+pub mod billing;
 pub mod exams;
 pub mod notifications;
 pub mod planning;
@@ -20,7 +21,7 @@ use crate::{
 
 pub const DEMO_PASSWORD: &str = "volant-demo";
 /// Bump when the demo data changes; `volant demo` then suggests `--reset`.
-pub const DEMO_VERSION: i64 = 7;
+pub const DEMO_VERSION: i64 = 8;
 
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.volant.test", "Claire Dubois", Role::Admin),
@@ -69,11 +70,12 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
     let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
     let seeded = resources::seed(pool, centre, account(Role::Instructor)?, today).await?;
     let referent = *seeded.instructors.first().ok_or_else(|| anyhow::anyhow!("no demo instructor"))?;
-    students::seed(pool, centre, &seeded.agencies, &seeded.instructors, referent, account(Role::Student)?, today)
-        .await?;
+    let catalogue = billing::seed_catalogue(pool, centre).await?;
+    let people = students::People { instructors: &seeded.instructors, referent, eleve_user: account(Role::Student)? };
+    students::seed(pool, centre, &seeded.agencies, people, &catalogue, today).await?;
     let cars: Vec<uuid::Uuid> = seeded.vehicles.iter().take(3).copied().collect();
     planning::seed(pool, centre, &seeded.instructors, &cars, seeded.code_room, today).await?;
-    exams::seed(pool, centre, &seeded.instructors, &cars, today).await?;
+    exams::seed(pool, centre, &seeded.instructors, &cars, &catalogue, today).await?;
     planning::seed_change_requests(pool, centre, account(Role::Student)?, account(Role::Instructor)?).await?;
     notifications::seed(pool, centre).await?;
     let quais = tenancy::create_tenant(

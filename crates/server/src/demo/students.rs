@@ -12,6 +12,7 @@ use volant_domain::{
     student::{EndReason, StudentStatus},
 };
 
+use super::billing::{self, Catalogue, Paid};
 use crate::{
     error::AppError,
     students::{
@@ -42,17 +43,25 @@ fn err(e: AppError) -> anyhow::Error {
     anyhow!("demo seed (students): {e:?}")
 }
 
+/// Who teaches the demo students, and the student account.
+pub struct People<'a> {
+    pub instructors: &'a [Uuid],
+    /// The demo instructor account's record.
+    pub referent: Uuid,
+    pub eleve_user: Uuid,
+}
+
 /// Seeds the students; `eleve_user` is linked to the first active one, whose referent (like a
-/// dozen others) is `referent` (the demo instructor account).
+/// dozen others) is `referent` (the demo instructor account). Their hours are sold from `catalogue`.
 pub async fn seed(
     pool: &PgPool,
     tenant: TenantId,
     agencies: &[Uuid],
-    instructors: &[Uuid],
-    referent: Uuid,
-    eleve_user: Uuid,
+    people: People<'_>,
+    catalogue: &Catalogue,
     today: NaiveDate,
 ) -> anyhow::Result<()> {
+    let People { instructors, referent, eleve_user } = people;
     let mut work = Work::system(pool, tenant).await?;
     for n in 0..60usize {
         let first = FIRST[n % FIRST.len()];
@@ -128,7 +137,7 @@ pub async fn seed(
             repo::link_user(&mut work, tenant, student.id, eleve_user).await?;
         }
         if signed_up {
-            seed_ledger(&mut work, student.id, n).await?;
+            seed_ledger(&mut work, student.id, n, catalogue).await?;
             seed_documents(&mut work, student.id, n, today, minor).await?;
         }
         if status_plan == StudentStatus::Finished || status_plan == StudentStatus::Archived {
@@ -145,12 +154,16 @@ pub async fn seed(
     Ok(())
 }
 
-async fn seed_ledger(work: &mut Work, student: Uuid, n: usize) -> anyhow::Result<()> {
+async fn seed_ledger(work: &mut Work, student: Uuid, n: usize, catalogue: &Catalogue) -> anyhow::Result<()> {
     let post = |kind, minutes, reason: Option<&str>| NewHoursEntry { kind, minutes, reason: reason.map(str::to_owned) };
-    let mut entries = vec![post(EntryKind::Purchase, 1200, Some("Forfait 20 heures"))];
+    let start = [catalogue.registration, catalogue.start_evaluation, catalogue.twenty_hours];
+    billing::sell(work, student, &start, Paid::of(n)).await?;
     if n.is_multiple_of(3) {
-        entries.push(post(EntryKind::Purchase, 600, Some("Pack 10 heures supplémentaires")));
+        // The demo student account has this one to pay online.
+        let paid = if n == 0 { Paid::Not } else { Paid::of(n + 1) };
+        billing::sell(work, student, &[catalogue.ten_hours], paid).await?;
     }
+    let mut entries = vec![];
     if n % 13 == 5 {
         entries.push(post(EntryKind::TransferIn, 420, Some("Heures reprises d'une autre auto-école")));
     }

@@ -127,8 +127,7 @@ pub async fn eligibility(
         booklet_acquired: u32::try_from(booklet.acquired).unwrap_or(0),
         practical_attempts,
         aac,
-        // Payments are not recorded yet (P3.3): the balance rule says so and never blocks.
-        balance_cents: None,
+        balance_cents: Some(crate::billing::service::balance(conn, tenant, s.id).await?),
     };
     Ok(eligibility::evaluate(&facts, &school.settings))
 }

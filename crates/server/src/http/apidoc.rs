@@ -34,7 +34,7 @@ const API: &str = "/api/v1";
 
 /// The operations that need no session (the others need the session cookie, and the CSRF
 /// header unless they only read).
-const PUBLIC: [&str; 10] = [
+const PUBLIC: [&str; 11] = [
     "POST /auth/login",
     // The second step rides on the pending login's cookie, not on a session.
     "POST /auth/login/2fa",
@@ -47,6 +47,8 @@ const PUBLIC: [&str; 10] = [
     // A mail's one-click unsubscribe: the signed token in the path is the proof.
     "GET /unsubscribe/{token}",
     "POST /unsubscribe/{token}",
+    // The payment provider's events: its signature is the proof.
+    "POST /webhooks/payments/{provider}",
 ];
 
 /// The security schemes' names in `components.securitySchemes`.

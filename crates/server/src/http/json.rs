@@ -21,6 +21,11 @@ impl JsonBody {
         }
         parse_json(&self.0)
     }
+
+    /// The body exactly as received (a signed webhook is verified over these bytes).
+    pub fn raw(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 impl<S: Send + Sync> FromRequest<S> for JsonBody {

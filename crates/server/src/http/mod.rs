@@ -180,6 +180,21 @@ pub fn path_id<T: From<uuid::Uuid>>(raw: &str) -> Result<T, AppError> {
     raw.parse::<uuid::Uuid>().map(T::from).map_err(|_| AppError::NotFound)
 }
 
+/// A PDF shown in the browser (`inline`), never cached outside the reader's own browser.
+pub fn pdf_response(pdf: Vec<u8>, filename: &str) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let disposition = format!("inline; filename=\"{filename}\"");
+    let mut resp = pdf.into_response();
+    let headers = resp.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("inline")),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    resp
+}
+
 /// 201 with the created resource.
 pub fn created<T: serde::Serialize>(body: T) -> axum::response::Response {
     (StatusCode::CREATED, Json(body)).into_response()

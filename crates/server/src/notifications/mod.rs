@@ -93,6 +93,15 @@ pub enum About {
         expires_on: chrono::NaiveDate,
         student_name: String,
     },
+    /// An invoice issued, or a payment received (on an invoice, or on the account).
+    Money {
+        #[serde(default)]
+        number: Option<String>,
+        amount_cents: i64,
+        /// The payment's method, as the student reads it ("Carte bancaire").
+        #[serde(default)]
+        method: Option<String>,
+    },
     Request {
         /// `cancel` or `move`.
         kind: String,

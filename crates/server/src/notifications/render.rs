@@ -158,6 +158,25 @@ pub fn words(raised: &Raised, reader: Reader, tz: Tz, instructor: Option<&str>) 
             let link = Some(if reader == Reader::Student { "/mon-dossier" } else { "/eleves" });
             Words { title: "Document bientôt expiré".into(), body, link }
         }
+        About::Money { number, amount_cents, method } => {
+            let amount = volant_domain::billing::euros(*amount_cents);
+            let link = Some(if reader == Reader::Student { "/mes-factures" } else { "/eleves" });
+            if raised.event == Event::PaymentReceived {
+                let how = method.as_deref().map(|m| format!(" ({m})")).unwrap_or_default();
+                Words {
+                    title: "Paiement reçu".into(),
+                    body: format!("Nous avons bien reçu votre paiement de {amount}{how}. Merci !"),
+                    link,
+                }
+            } else {
+                let number = number.as_deref().unwrap_or("");
+                Words {
+                    title: format!("Nouvelle facture {number}"),
+                    body: format!("Votre facture {number} d'un montant de {amount} est disponible dans votre espace."),
+                    link,
+                }
+            }
+        }
         About::Request { kind, approved, lesson_starts_at, note } => {
             let what = if kind == "cancel" { "d'annulation" } else { "de déplacement" };
             let verdict = if *approved { "acceptée" } else { "refusée" };

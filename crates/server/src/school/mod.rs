@@ -117,6 +117,29 @@ impl Default for NotificationSettings {
     }
 }
 
+/// How the school bills: what its invoices say beyond the identity kept on the school itself
+/// (name, address, SIRET, agrément).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct BillingSettings {
+    /// `SARL`, `SAS`, `EI`… with the share capital if the school wants it printed.
+    pub legal_form: String,
+    /// The intra-community VAT number (`FR` + 11 characters); empty under the VAT franchise.
+    pub vat_number: String,
+    /// Printed on every invoice.
+    pub payment_terms: String,
+}
+
+impl Default for BillingSettings {
+    fn default() -> Self {
+        BillingSettings {
+            legal_form: String::new(),
+            vat_number: String::new(),
+            payment_terms: "Paiement à réception de la facture, sans escompte.".into(),
+        }
+    }
+}
+
 /// Every setting of a school, with the regulation's or the trade's value by default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -142,6 +165,7 @@ pub struct SchoolSettings {
     pub notifications: NotificationSettings,
     /// A lesson over a busy time of the instructor's external calendar: warned by default.
     pub external_calendar_rule: RuleMode,
+    pub billing: BillingSettings,
 }
 
 /// A trade's usual week: Monday to Friday 9:00–12:30 and 14:00–19:00, Saturday morning.
@@ -167,6 +191,7 @@ impl Default for SchoolSettings {
             two_factor: TwoFactorRule::Optional,
             notifications: NotificationSettings::default(),
             external_calendar_rule: RuleMode::Warn,
+            billing: BillingSettings::default(),
         }
     }
 }
@@ -188,6 +213,7 @@ impl SchoolSettings {
         settings.booklet_labels = merge_fields(&stored["booklet_labels"]);
         settings.alerts = merge_fields(&stored["alerts"]);
         settings.notifications = merge_fields(&stored["notifications"]);
+        settings.billing = merge_fields(&stored["billing"]);
         settings
     }
 
@@ -211,6 +237,25 @@ impl SchoolSettings {
         }
         if self.notifications.quiet_hours.parse().is_none() {
             errors.add("notifications.quiet_hours", "Les heures calmes s'écrivent HH:MM (par exemple 21:00 et 08:00).");
+        }
+        let billing = &mut self.billing;
+        billing.legal_form = billing.legal_form.trim().to_owned();
+        billing.vat_number = billing.vat_number.split_whitespace().collect::<String>().to_uppercase();
+        billing.payment_terms = billing.payment_terms.trim().to_owned();
+        if billing.legal_form.chars().count() > 80 {
+            errors.add("billing.legal_form", "La forme juridique tient en 80 caractères au plus.");
+        }
+        let vat = &billing.vat_number;
+        let french_vat =
+            vat.len() == 13 && vat.starts_with("FR") && vat[2..].chars().all(|c| c.is_ascii_alphanumeric());
+        if !vat.is_empty() && !french_vat {
+            errors.add(
+                "billing.vat_number",
+                "Le numéro de TVA s'écrit FR suivi de 11 caractères (par exemple FR40123456789).",
+            );
+        }
+        if billing.payment_terms.is_empty() || billing.payment_terms.chars().count() > 300 {
+            errors.add("billing.payment_terms", "Les conditions de paiement tiennent en 1 à 300 caractères.");
         }
         for level in Level::ALL {
             let label = self.booklet_labels.of(level).trim();

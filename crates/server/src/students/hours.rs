@@ -23,6 +23,8 @@ pub struct HoursEntry {
     pub minutes: i32,
     pub reason: Option<String>,
     pub lesson_id: Option<Uuid>,
+    /// The invoice (a sale) or credit note that posted it.
+    pub invoice_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub created_by: Option<Uuid>,
 }
@@ -49,7 +51,7 @@ pub struct NewHoursEntry {
     pub reason: Option<String>,
 }
 
-type EntryRow = (Uuid, String, i32, Option<String>, Option<Uuid>, DateTime<Utc>, Option<Uuid>);
+type EntryRow = (Uuid, String, i32, Option<String>, Option<Uuid>, Option<Uuid>, DateTime<Utc>, Option<Uuid>);
 
 fn entry(r: EntryRow) -> Result<HoursEntry, sqlx::Error> {
     Ok(HoursEntry {
@@ -58,8 +60,9 @@ fn entry(r: EntryRow) -> Result<HoursEntry, sqlx::Error> {
         minutes: r.2,
         reason: r.3,
         lesson_id: r.4,
-        created_at: r.5,
-        created_by: r.6,
+        invoice_id: r.5,
+        created_at: r.6,
+        created_by: r.7,
     })
 }
 
@@ -91,7 +94,7 @@ pub async fn transfer_in_minutes(conn: &mut PgConnection, tenant: TenantId, stud
 
 pub async fn read(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<Hours, sqlx::Error> {
     let rows: Vec<EntryRow> = sqlx::query_as(
-        "SELECT id, kind, minutes, reason, lesson_id, created_at, created_by FROM hours_ledger
+        "SELECT id, kind, minutes, reason, lesson_id, invoice_id, created_at, created_by FROM hours_ledger
           WHERE tenant_id = $1 AND student_id = $2 ORDER BY created_at DESC, id DESC",
     )
     .bind(tenant.0)
@@ -127,7 +130,7 @@ pub async fn post(work: &mut Work, student: Uuid, new: &NewHoursEntry) -> Result
     let row: EntryRow = sqlx::query_as(
         "INSERT INTO hours_ledger (tenant_id, id, student_id, kind, minutes, reason, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id, kind, minutes, reason, lesson_id, created_at, created_by",
+         RETURNING id, kind, minutes, reason, lesson_id, invoice_id, created_at, created_by",
     )
     .bind(tenant.0)
     .bind(LedgerEntryId::new().0)
@@ -139,4 +142,31 @@ pub async fn post(work: &mut Work, student: Uuid, new: &NewHoursEntry) -> Result
     .fetch_one(&mut **work)
     .await?;
     Ok(entry(row)?)
+}
+
+/// The driving time of a sale (a purchase) or of a credit note (a negative correction), posted
+/// with the document that causes it: one entry per document (a unique index holds it).
+pub async fn post_sale(
+    work: &mut Work,
+    student: Uuid,
+    minutes: i32,
+    invoice: Uuid,
+    reason: &str,
+) -> Result<(), AppError> {
+    let kind = if minutes > 0 { EntryKind::Purchase } else { EntryKind::Correction };
+    sqlx::query(
+        "INSERT INTO hours_ledger (tenant_id, id, student_id, kind, minutes, reason, invoice_id, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(work.tenant().0)
+    .bind(LedgerEntryId::new().0)
+    .bind(student)
+    .bind(to_text(&kind))
+    .bind(minutes)
+    .bind(reason)
+    .bind(invoice)
+    .bind(work.actor.user_id)
+    .execute(&mut **work)
+    .await?;
+    Ok(())
 }

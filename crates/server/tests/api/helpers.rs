@@ -519,6 +519,8 @@ pub struct Fixtures {
     pub notification: String,
     /// An external calendar (an uploaded file) of the fixture instructor.
     pub external_calendar: String,
+    pub product: String,
+    pub invoice: String,
 }
 
 impl TestApp {
@@ -619,10 +621,28 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), 201, "{:?}", r.text().await);
         let external_calendar = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let r = admin
+            .post(
+                "/api/v1/products",
+                &json!({"name": "Forfait 20 heures", "kind": "hours_package", "price_cents": 120_000, "minutes": 1200}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let product = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let r = admin
+            .post(
+                "/api/v1/invoices",
+                &json!({"student_id": student, "lines": [{"product_id": product, "quantity": 1}]}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let invoice = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
         self.wait_jobs_idle().await;
         let mine = self.login_as(Role::Student, school).await.json("/api/v1/notifications").await;
         let notification = mine["items"][0]["id"].as_str().expect("the student was told of the lesson").to_owned();
         Fixtures {
+            product,
+            invoice,
             notification,
             external_calendar,
             agency,
@@ -687,6 +707,13 @@ impl Fixtures {
             &self.exam
         } else if template.starts_with("/api/v1/exam-places/") {
             &self.exam_place
+        } else if template.starts_with("/api/v1/products/") {
+            &self.product
+        } else if template.starts_with("/api/v1/invoices/") {
+            &self.invoice
+        } else if template.starts_with("/api/v1/webhooks/payments/") {
+            // No id: the provider's name (a school is named inside the signed event).
+            return template.replace("{provider}", "stripe");
         } else if template.starts_with("/api/v1/notifications/") {
             &self.notification
         } else if template.starts_with("/api/v1/unsubscribe/") {

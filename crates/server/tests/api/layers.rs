@@ -13,6 +13,8 @@ const LAYERS: &[&[&str]] = &[
     &["config", "error", "metrics"],
     // Secrets sealed at rest under the server's key.
     &["sealed"],
+    // The card payment provider's protocol (the shared state holds its client).
+    &["payments"],
     &["db", "state"],
     &["jobs"],
     &["mail", "sms"],
@@ -33,6 +35,8 @@ const LAYERS: &[&[&str]] = &[
     // student linked to an accepted invitation).
     &["tenancy", "invitations"],
     &["planning"],
+    // Billing: the catalogue, invoices, payments (the exams' `balance` rule reads the account).
+    &["billing"],
     &["booklet", "exams", "change_requests", "calendar"],
     // The top: the assembled application, the operator's commands, the demo and the benchmark seed.
     &["features", "demo", "seed", "app", "cli", "lib", "main", "simulate"],

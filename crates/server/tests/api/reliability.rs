@@ -685,6 +685,8 @@ async fn every_state_change_without_the_csrf_token_is_refused_and_changes_nothin
         "/api/v1/invitations/accept",
         // The token in the path is the proof (a mail's one-click unsubscribe, RFC 8058).
         "/api/v1/unsubscribe/{token}",
+        // Called by the payment provider, never by a browser: its signature is the proof.
+        "/api/v1/webhooks/payments/{provider}",
     ];
     let tenant = app.seed_tenant("ecole-a").await;
     let mut api = app.login_as(Role::Admin, 'a').await;

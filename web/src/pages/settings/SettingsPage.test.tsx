@@ -7,6 +7,7 @@ import { demoSession, jsonResponse, mockFetch, problemResponse, renderWithProvid
 const settings: SchoolSettings = {
   alerts: { low_hours_minutes: 120 },
   ants_rule: 'block',
+  billing: { legal_form: '', vat_number: '', payment_terms: 'Paiement à réception de la facture, sans escompte.' },
   booklet_labels: { non_aborde: 'Non abordé', aborde: 'Abordé', traite: 'Traité', assimile: 'Assimilé' },
   booklet_rule: 'warn',
   charge_late_cancellations: true,

@@ -1,0 +1,121 @@
+//! The demo's catalogue at a French school's 2026 prices, and the sales behind the demo
+//! students' hours: each purchase of hours is an invoice, paid in the ways a school is paid
+//! (card at the desk, cheque, transfer in instalments, cash on account, or still due).
+
+use anyhow::anyhow;
+use sqlx::PgPool;
+use uuid::Uuid;
+use volant_domain::ids::TenantId;
+
+use crate::{
+    billing::{LineInput, NewInvoice, NewPayment, NewSchedule, PaymentMethod, ProductInput, ProductKind, service},
+    error::AppError,
+    school::BillingSettings,
+    work::Work,
+};
+
+fn err(e: AppError) -> anyhow::Error {
+    anyhow!("demo seed (billing): {e:?}")
+}
+
+/// The products the demo sells.
+#[derive(Clone, Copy)]
+pub struct Catalogue {
+    pub registration: Uuid,
+    pub start_evaluation: Uuid,
+    pub twenty_hours: Uuid,
+    pub ten_hours: Uuid,
+}
+
+/// (name, kind, price in cents, minutes, on sale).
+const PRODUCTS: &[(&str, ProductKind, i64, Option<i32>, bool)] = &[
+    ("Frais d'inscription", ProductKind::Registration, 15_000, None, true),
+    ("Évaluation de départ", ProductKind::StartEvaluation, 6_000, None, true),
+    ("Forfait 20 heures", ProductKind::HoursPackage, 119_000, Some(1200), true),
+    ("Pack 10 heures supplémentaires", ProductKind::HoursPackage, 59_000, Some(600), true),
+    ("Leçon de conduite (1 h)", ProductKind::Lesson, 6_200, Some(60), true),
+    ("Forfait conduite accompagnée (AAC)", ProductKind::HoursPackage, 149_000, Some(1200), true),
+    ("Pack code en ligne", ProductKind::CodePack, 3_000, None, true),
+    ("Accompagnement à l'examen pratique", ProductKind::ExamAccompaniment, 6_200, None, true),
+    ("Pack 5 heures (tarif 2025)", ProductKind::HoursPackage, 27_500, Some(300), false),
+];
+
+pub async fn seed_catalogue(pool: &PgPool, tenant: TenantId) -> anyhow::Result<Catalogue> {
+    let mut work = Work::system(pool, tenant).await?;
+    let mut settings = work.settings().clone();
+    settings.billing = BillingSettings {
+        legal_form: "SARL au capital de 10 000 €".into(),
+        vat_number: "FR40123456789".into(),
+        ..BillingSettings::default()
+    };
+    crate::school::write(&mut work, tenant, &settings).await?;
+    work.school.settings = settings;
+    let mut ids = vec![];
+    for (name, kind, price_cents, minutes, active) in PRODUCTS {
+        let input = ProductInput {
+            name: (*name).into(),
+            kind: *kind,
+            price_cents: *price_cents,
+            vat_rate_bp: volant_domain::billing::DRIVING_LESSON_VAT_BP,
+            minutes: *minutes,
+            active: *active,
+        };
+        ids.push(service::create_product(&mut work, input).await.map_err(err)?.id);
+    }
+    work.commit().await?;
+    Ok(Catalogue { registration: ids[0], start_evaluation: ids[1], twenty_hours: ids[2], ten_hours: ids[3] })
+}
+
+/// How a demo sale was paid.
+#[derive(Clone, Copy)]
+pub enum Paid {
+    CardAtTheDesk,
+    Cheque,
+    /// Three monthly transfers, the first one received.
+    Instalments,
+    /// 300 € in cash on account.
+    Partly,
+    Not,
+}
+
+impl Paid {
+    pub fn of(n: usize) -> Paid {
+        match n % 5 {
+            0 => Paid::CardAtTheDesk,
+            1 => Paid::Cheque,
+            2 => Paid::Instalments,
+            3 => Paid::Partly,
+            _ => Paid::Not,
+        }
+    }
+}
+
+/// Sells `products` to a student (their hours are credited by the sale) and records how it was paid.
+pub async fn sell(work: &mut Work, student: Uuid, products: &[Uuid], paid: Paid) -> anyhow::Result<()> {
+    let lines = products.iter().map(|&product_id| LineInput { product_id, quantity: 1 }).collect();
+    let invoice =
+        service::issue_invoice(work, NewInvoice { student_id: student, lines, customer: None }).await.map_err(err)?;
+    let pay = |method, amount_cents, reference: &str| NewPayment {
+        student_id: student,
+        invoice_id: Some(invoice.id),
+        method,
+        amount_cents,
+        reference: Some(reference.to_owned()).filter(|r| !r.is_empty()),
+    };
+    let payment = match paid {
+        Paid::CardAtTheDesk => Some(pay(PaymentMethod::Card, invoice.incl_cents, "Terminal de paiement")),
+        Paid::Cheque => Some(pay(PaymentMethod::Cheque, invoice.incl_cents, "Chèque n° 0421337")),
+        Paid::Instalments => {
+            let plan = NewSchedule { instalments: 3, first_due_on: None };
+            let planned = service::schedule(work, invoice.id, plan).await.map_err(err)?;
+            let first = planned.instalments.first().map_or(invoice.incl_cents, |i| i.amount_cents);
+            Some(pay(PaymentMethod::Transfer, first, "Virement — 1re échéance"))
+        }
+        Paid::Partly => Some(pay(PaymentMethod::Cash, 30_000.min(invoice.incl_cents), "")),
+        Paid::Not => None,
+    };
+    if let Some(p) = payment {
+        service::record_payment(work, p, None).await.map_err(err)?;
+    }
+    Ok(())
+}
