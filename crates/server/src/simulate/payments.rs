@@ -579,21 +579,6 @@ enum Field {
     Cvc,
 }
 
-/// "1 234,56 €": a narrow no-break space between thousands, a no-break space before the sign.
-fn euros(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    let units = (abs / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped},{:02}\u{a0}€", abs % 100)
-}
-
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -673,7 +658,7 @@ fn already_paid_page(session: &Session) -> Response {
 
 /// The card form, with what was typed and the reason of a refusal, if any.
 fn card_page(status: StatusCode, session: &Session, form: &CardForm, error: Option<(Field, &str)>) -> Response {
-    let amount = euros(session.amount);
+    let amount = volant_domain::billing::euros(session.amount);
     let input = |field: Field, id: &str, value: &str, attrs: &str, hint: Option<&str>| {
         let invalid = error.is_some_and(|(f, _)| f == field);
         let hint_id = format!("{id}-hint");
@@ -1195,10 +1180,7 @@ mod tests {
     }
 
     #[test]
-    fn amounts_are_written_the_french_way() {
-        assert_eq!(euros(123_456), "1\u{202f}234,56\u{a0}€");
-        assert_eq!(euros(5), "0,05\u{a0}€");
-        assert_eq!(euros(10_000_000), "100\u{202f}000,00\u{a0}€");
+    fn text_is_escaped_in_the_page() {
         assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
     }
 }
