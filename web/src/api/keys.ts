@@ -85,6 +85,16 @@ export const invitationLookupKey = (token: string) => ['invitation-lookup', toke
 
 export const SETTINGS_KEY = ['settings'] as const;
 
+/** Billing: the catalogue, and each student's invoices, payments and account. */
+export const BILLING_KEY = ['billing'] as const;
+export const PRODUCTS_KEY = ['billing', 'products'] as const;
+export const productListKey = (active: boolean | null) => ['billing', 'products', active] as const;
+/** Everything billed to one student: refreshed together after a sale, a payment, a credit note or a schedule. */
+export const studentBillingKey = (studentId: string) => ['billing', 'student', studentId] as const;
+export const accountKey = (studentId: string) => ['billing', 'student', studentId, 'account'] as const;
+export const invoiceListKey = (studentId: string) => ['billing', 'student', studentId, 'invoices'] as const;
+export const paymentListKey = (studentId: string) => ['billing', 'student', studentId, 'payments'] as const;
+
 export const DEMO_MAILS_KEY = ['demo-mails'] as const;
 export const DEMO_SMS_KEY = ['demo-sms'] as const;
 

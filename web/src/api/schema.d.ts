@@ -2639,7 +2639,7 @@ export interface components {
             instalments: components["schemas"]["Instalment"][];
             /** Format: date-time */
             issued_at: string;
-            kind: components["schemas"]["DocumentKind"];
+            kind: components["schemas"]["InvoiceKind"];
             lines: components["schemas"]["InvoiceLine"][];
             /** @description `F2026-000001` (invoices) or `A2026-000001` (credit notes): per school and year, without gaps. */
             number: string;
@@ -2660,6 +2660,11 @@ export interface components {
             /** Format: int64 */
             vat_cents: number;
         };
+        /**
+         * @description `invoice` or `credit_note`.
+         * @enum {string}
+         */
+        InvoiceKind: "invoice" | "credit_note";
         InvoiceLine: {
             /** Format: int64 */
             excl_cents: number;
@@ -3347,7 +3352,7 @@ export interface components {
                 instalments: components["schemas"]["Instalment"][];
                 /** Format: date-time */
                 issued_at: string;
-                kind: components["schemas"]["DocumentKind"];
+                kind: components["schemas"]["InvoiceKind"];
                 lines: components["schemas"]["InvoiceLine"][];
                 /** @description `F2026-000001` (invoices) or `A2026-000001` (credit notes): per school and year, without gaps. */
                 number: string;

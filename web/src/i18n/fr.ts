@@ -10,6 +10,7 @@ import schoolSettings from './fr.settings.ts';
 import account from './fr.account.ts';
 import notificationMessages from './fr.notifications.ts';
 import externalCalendars from './fr.externalCalendars.ts';
+import billing from './fr.billing.ts';
 
 const fr = {
   schoolSettings,
@@ -20,6 +21,7 @@ const fr = {
   ...examsMessages,
   ...notificationMessages,
   externalCalendars,
+  billing,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -55,6 +57,8 @@ const fr = {
     settings: 'Réglages',
     notifications: 'Notifications',
     deliveries: 'Journal des envois',
+    catalogue: 'Catalogue',
+    myInvoices: 'Mes factures',
   },
   shell: {
     openNavigation: 'Ouvrir la navigation',

@@ -1,10 +1,16 @@
-import { formatDateTime, formatHour, formatMoment, formatSince } from './format.ts';
+import { formatDateTime, formatHour, formatMoment, formatShortDate, formatSince } from './format.ts';
 
 describe('formatDateTime', () => {
   it('shows the time in the school time zone, in French', () => {
     // 13:05 UTC is 14:05 in Paris in winter, 09:05 in Martinique.
     expect(formatDateTime('2026-01-15T13:05:09Z', 'Europe/Paris', true)).toBe('15/01/2026 14:05:09');
     expect(formatDateTime('2026-01-15T13:05:09Z', 'America/Martinique')).toBe('15/01/2026 09:05');
+  });
+
+  it('gives the day of an instant in the school time zone', () => {
+    // 23:30 UTC on 31 December is already 1 January in Paris.
+    expect(formatShortDate('2026-12-31T23:30:00Z', 'Europe/Paris')).toBe('01/01/2027');
+    expect(formatShortDate('pas une date', 'Europe/Paris')).toBe('pas une date');
   });
 
   it('survives an unknown zone or a bad date', () => {

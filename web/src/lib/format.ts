@@ -33,6 +33,13 @@ export function formatDate(iso: string, timeZone: string): string {
   return formatter(timeZone, { dateStyle: 'long' }).format(date);
 }
 
+/** "12/03/2026": the day of an instant, in the school's zone. */
+export function formatShortDate(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return formatter(timeZone, { dateStyle: 'short' }).format(date);
+}
+
 /** "07/12/2026" for a calendar date `YYYY-MM-DD` (no time zone involved). */
 export function formatCalendarDate(date: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);

@@ -48,6 +48,7 @@ describe('the authenticated shell', () => {
       'Planning',
       'Élèves',
       'Examens',
+      'Catalogue',
       'Demandes',
       'Moniteurs',
       'Véhicules',
@@ -79,7 +80,7 @@ describe('the authenticated shell', () => {
     });
     renderApp('/utilisateurs');
     const nav = await screen.findByRole('navigation', { name: 'Navigation principale' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Planning', 'Élèves', 'Examens', 'Demandes', 'Moniteurs', 'Véhicules', 'Notifications']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Planning', 'Élèves', 'Examens', 'Catalogue', 'Demandes', 'Moniteurs', 'Véhicules', 'Notifications']);
     // A SECRETARY typing an ADMIN address gets the 404 page, and the demo mails are not even probed.
     expect(await screen.findByRole('heading', { name: 'Page introuvable' })).toBeInTheDocument();
     expect(screen.getAllByLabelText("Changer d'école").length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
 use chrono_tz::Tz;
 use volant_domain::billing::{euros, rate};
 
-use super::{DocumentKind, Invoice, Payment};
+use super::{Invoice, InvoiceKind, Payment};
 use crate::error::{AppError, AppResult};
 
 fn fr_date(d: chrono::NaiveDate) -> String {
@@ -33,7 +33,7 @@ fn customer_party(i: &Invoice) -> volant_pdf::Party {
 
 /// The document's data, formatted in French.
 pub fn invoice_doc(i: &Invoice, credited: Option<&Invoice>, payments: &[Payment], tz: Tz) -> volant_pdf::InvoiceDoc {
-    let is_credit = i.kind == DocumentKind::CreditNote;
+    let is_credit = i.kind == InvoiceKind::CreditNote;
     let mut footer = vec![
         "Nature de l'opération : prestations de services (formation à la conduite).".to_owned(),
         "En cas de retard de paiement, pénalités au taux d'intérêt légal majoré de 10 points \

@@ -54,7 +54,7 @@ impl PaymentMethod {
 /// `invoice` or `credit_note`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum DocumentKind {
+pub enum InvoiceKind {
     Invoice,
     CreditNote,
 }
@@ -66,7 +66,7 @@ pub enum CustomerKind {
     Business,
 }
 
-crate::text_enum!(ProductKind, PaymentMethod, DocumentKind);
+crate::text_enum!(ProductKind, PaymentMethod, InvoiceKind);
 
 fn driving_vat() -> i32 {
     volant_domain::billing::DRIVING_LESSON_VAT_BP
@@ -203,7 +203,7 @@ pub struct Seller {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Invoice {
     pub id: Uuid,
-    pub kind: DocumentKind,
+    pub kind: InvoiceKind,
     /// `F2026-000001` (invoices) or `A2026-000001` (credit notes): per school and year, without gaps.
     pub number: String,
     pub student_id: Uuid,

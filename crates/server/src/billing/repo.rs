@@ -6,9 +6,7 @@ use volant_domain::{
     ids::{PaymentId, ProductId, TenantId},
 };
 
-use super::{
-    Customer, DocumentKind, Instalment, Invoice, InvoiceLine, Payment, Product, ProductInput, Seller, VatLine,
-};
+use super::{Customer, Instalment, Invoice, InvoiceKind, InvoiceLine, Payment, Product, ProductInput, Seller, VatLine};
 
 // ---- Catalogue ----
 
@@ -257,9 +255,9 @@ async fn complete(conn: &mut PgConnection, tenant: TenantId, heads: Vec<Head>) -
     .await?;
     let mut out = Vec::with_capacity(heads.len());
     for h in heads {
-        let kind: DocumentKind = crate::db::from_text(&h.series)?;
+        let kind: InvoiceKind = crate::db::from_text(&h.series)?;
         let due =
-            if kind == DocumentKind::Invoice { (h.incl_cents - h.credited_cents - h.paid_cents).max(0) } else { 0 };
+            if kind == InvoiceKind::Invoice { (h.incl_cents - h.credited_cents - h.paid_cents).max(0) } else { 0 };
         out.push(Invoice {
             id: h.id,
             kind,

@@ -10,9 +10,8 @@ use volant_domain::billing::{
 use volant_domain::ids::{CheckoutId, InvoiceId, TenantId};
 
 use super::{
-    Account, AccountEntry, Checkout, CreditLine, Customer, CustomerKind, DocumentKind, Instalment, Invoice,
-    InvoiceLine, NewCreditNote, NewInvoice, NewPayment, NewSchedule, Payment, PaymentMethod, Product, ProductInput,
-    Seller, repo,
+    Account, AccountEntry, Checkout, CreditLine, Customer, CustomerKind, Instalment, Invoice, InvoiceKind, InvoiceLine,
+    NewCreditNote, NewInvoice, NewPayment, NewSchedule, Payment, PaymentMethod, Product, ProductInput, Seller, repo,
 };
 use crate::payments::{self as provider, CheckoutRequest, PaymentProvider};
 use crate::{
@@ -320,7 +319,7 @@ pub async fn credit(work: &mut Work, invoice_id: Uuid, new: NewCreditNote) -> Ap
         return Err(AppError::NotFound);
     }
     let invoice = visible_invoice(work, invoice_id).await?;
-    if invoice.kind != DocumentKind::Invoice {
+    if invoice.kind != InvoiceKind::Invoice {
         return Err(AppError::rule(
             "credit_of_credit_note",
             "Un avoir ne se corrige pas par un avoir : émettez une facture.",
@@ -377,7 +376,7 @@ pub async fn schedule(work: &mut Work, invoice_id: Uuid, new: NewSchedule) -> Ap
         return Err(AppError::NotFound);
     }
     let before = visible_invoice(work, invoice_id).await?;
-    if before.kind != DocumentKind::Invoice || before.due_cents == 0 {
+    if before.kind != InvoiceKind::Invoice || before.due_cents == 0 {
         return Err(AppError::rule("nothing_due", "Cette facture est réglée : il n'y a rien à échelonner."));
     }
     let today = work.school.today();
@@ -422,7 +421,7 @@ pub async fn record_payment(work: &mut Work, new: NewPayment, provider_ref: Opti
         repo::lock_invoice(work, tenant, invoice_id).await?;
         let invoice = repo::invoice(work, tenant, invoice_id).await?;
         let invoice = invoice
-            .filter(|i| i.student_id == student.id && i.kind == DocumentKind::Invoice)
+            .filter(|i| i.student_id == student.id && i.kind == InvoiceKind::Invoice)
             .ok_or_else(|| AppError::field("invoice_id", "Cette facture n'est pas une facture de cet élève."))?;
         if new.amount_cents > invoice.due_cents {
             return Err(AppError::rule(
@@ -528,7 +527,7 @@ pub async fn start_checkout(
             "Le paiement par carte en ligne n'est pas configuré pour cette école.",
         )
     })?;
-    if invoice.kind != DocumentKind::Invoice || invoice.due_cents == 0 {
+    if invoice.kind != InvoiceKind::Invoice || invoice.due_cents == 0 {
         return Err(AppError::rule("nothing_due", "Cette facture est déjà réglée."));
     }
     let id = CheckoutId::new().0;

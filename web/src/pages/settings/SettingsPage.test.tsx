@@ -36,6 +36,13 @@ const settings: SchoolSettings = {
   version: 3,
 };
 
+// jsdom has no document.fonts, which Mantine's autosize Textarea listens to.
+beforeAll(() => {
+  if (!('fonts' in document)) {
+    Object.defineProperty(document, 'fonts', { configurable: true, value: { addEventListener: () => undefined, removeEventListener: () => undefined } });
+  }
+});
+
 describe('SettingsPage, notifications', () => {
   afterEach(() => setCsrfToken(null));
 
@@ -85,5 +92,41 @@ describe('SettingsPage, notifications', () => {
     const section = await screen.findByRole('region', { name: 'Notifications' });
     await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
     expect(await within(section).findByText("Les heures calmes s'écrivent HH:MM (par exemple 21:00 et 08:00).")).toBeInTheDocument();
+  });
+});
+
+describe('SettingsPage, billing', () => {
+  afterEach(() => setCsrfToken(null));
+
+  it('edits the legal mentions of the invoices and shows the server’s refusal under the VAT number', async () => {
+    let puts = 0;
+    const { calls } = mockFetch({
+      'GET /api/v1/settings': () => jsonResponse(200, settings),
+      'PUT /api/v1/settings': async (request) => {
+        puts += 1;
+        return puts === 1
+          ? problemResponse(400, {
+              detail: 'Certaines informations sont invalides.',
+              errors: [{ field: 'billing.vat_number', message: "Le numéro de TVA s'écrit FR suivi de 11 caractères (par exemple FR40123456789)." }],
+            })
+          : jsonResponse(200, { ...((await request.clone().json()) as object), version: 4 });
+      },
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<SettingsPage />, { session: demoSession });
+    const section = await screen.findByRole('region', { name: 'Facturation' });
+    expect(within(section).getByRole('textbox', { name: /Conditions de paiement/ })).toHaveValue('Paiement à réception de la facture, sans escompte.');
+    await user.type(within(section).getByRole('textbox', { name: /Forme juridique/ }), 'SARL au capital de 8 000 €');
+    const vat = within(section).getByRole('textbox', { name: /Numéro de TVA/ });
+    await user.type(vat, 'FR123');
+    await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
+    expect(await within(section).findByText(/Le numéro de TVA s'écrit FR suivi de 11 caractères/)).toBeInTheDocument();
+
+    await user.clear(vat);
+    await user.type(vat, 'FR40123456789');
+    await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
+    expect(await screen.findByText('Réglages enregistrés.')).toBeInTheDocument();
+    const body = (await calls.filter((r) => r.method === 'PUT')[1]?.json()) as SchoolSettings;
+    expect(body.billing).toEqual({ legal_form: 'SARL au capital de 8 000 €', vat_number: 'FR40123456789', payment_terms: 'Paiement à réception de la facture, sans escompte.' });
   });
 });

@@ -1,4 +1,4 @@
-import { ActionIcon, Button, ColorInput, Group, NumberInput, Radio, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, ColorInput, Group, NumberInput, Radio, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -218,6 +218,35 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
                 </Text>
               )}
             </div>
+          </Stack>
+        </SectionCard>
+
+        <SectionCard title={t('schoolSettings.billing')} hint={t('schoolSettings.billingHint')}>
+          <Stack>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput
+                label={t('schoolSettings.legalForm')}
+                description={t('schoolSettings.legalFormHelp')}
+                maxLength={80}
+                autoComplete="off"
+                {...form.getInputProps('billing.legal_form')}
+              />
+              <TextInput
+                label={t('schoolSettings.vatNumber')}
+                description={t('schoolSettings.vatNumberHelp')}
+                maxLength={20}
+                autoComplete="off"
+                {...form.getInputProps('billing.vat_number')}
+              />
+            </SimpleGrid>
+            <Textarea
+              label={t('schoolSettings.paymentTerms')}
+              description={t('schoolSettings.paymentTermsHelp')}
+              required
+              rows={2}
+              maxLength={300}
+              {...form.getInputProps('billing.payment_terms')}
+            />
           </Stack>
         </SectionCard>
 

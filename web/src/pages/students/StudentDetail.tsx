@@ -7,6 +7,7 @@ import { todayIn } from '../../lib/zonedTime.ts';
 import { QueryView } from '../../components/QueryView.tsx';
 import { PageHeader } from '../../shell/PageHeader.tsx';
 import NotFoundPage from '../NotFoundPage.tsx';
+import { BillingPanel } from '../billing/BillingPanel.tsx';
 import { BookletView } from '../booklet/BookletView.tsx';
 import { StudentExams } from '../exams/StudentExams.tsx';
 import { STATUS_COLOR, fullName, useStudent, type Student } from './api.ts';
@@ -17,14 +18,15 @@ import { StatusActions } from './StatusActions.tsx';
 import { StudentForm } from './StudentForm.tsx';
 import { ageOn, isMinor } from './studentForm.ts';
 
-type Tab = 'dossier' | 'documents' | 'heures' | 'livret' | 'examens' | 'historique';
-const TABS: readonly Tab[] = ['dossier', 'documents', 'heures', 'livret', 'examens', 'historique'];
+type Tab = 'dossier' | 'documents' | 'heures' | 'facturation' | 'livret' | 'examens' | 'historique';
+const TABS: readonly Tab[] = ['dossier', 'documents', 'heures', 'facturation', 'livret', 'examens', 'historique'];
 const TAB_PARAM = 'onglet';
 
 /**
- * A student's page, with the tabs Dossier, Documents, Heures, Livret, Historique (the tab is kept in the address).
- * The office edits and acts on the file; an instructor reads it (no documents) and evaluates the booklet; the student
- * (`self`, "Mon dossier") reads it and uploads documents, their hours and booklet being on "Mes heures", "Mon livret".
+ * A student's page, with the tabs Dossier, Documents, Heures, Facturation, Livret, Examens, Historique (the tab is kept
+ * in the address: `?onglet=facturation`). The office edits and acts on the file, sells and takes payments; an
+ * instructor reads it (no documents, no billing) and evaluates the booklet; the student (`self`, "Mon dossier") reads
+ * it and uploads documents, their hours, booklet and invoices being on "Mes heures", "Mon livret", "Mes factures".
  */
 export function StudentDetail({ id, base, self = false }: { id: string; base?: string; self?: boolean }) {
   const student = useStudent(id);
@@ -43,7 +45,12 @@ function StudentView({ student: data, base, self }: { student: Student; base: st
   const office = role === 'ADMIN' || role === 'SECRETARY';
   const today = todayIn(session.tenant.timezone);
   const [params, setParams] = useSearchParams();
-  const tabs = TABS.filter((tab) => (tab === 'documents' ? role !== 'INSTRUCTOR' : tab === 'heures' || tab === 'livret' || tab === 'examens' ? !self : true));
+  const tabs = TABS.filter((tab) => {
+    if (tab === 'documents') return role !== 'INSTRUCTOR';
+    if (tab === 'facturation') return office && !self;
+    if (tab === 'heures' || tab === 'livret' || tab === 'examens') return !self;
+    return true;
+  });
   const raw = params.get(TAB_PARAM);
   const tab: Tab = tabs.find((candidate) => candidate === raw) ?? 'dossier';
 
@@ -53,6 +60,7 @@ function StudentView({ student: data, base, self }: { student: Student; base: st
     dossier: t('students.tabs.file'),
     documents: t('students.tabs.documents'),
     heures: t('students.tabs.hours'),
+    facturation: t('billing.tab'),
     livret: t('booklet.tab'),
     examens: t('exams.tab'),
     historique: t('students.tabs.history'),
@@ -125,6 +133,11 @@ function StudentView({ student: data, base, self }: { student: Student; base: st
           {tabs.includes('heures') && (
             <Tabs.Panel value="heures">
               <HoursPanel studentId={id} canPost={office} />
+            </Tabs.Panel>
+          )}
+          {tabs.includes('facturation') && (
+            <Tabs.Panel value="facturation">
+              <BillingPanel studentId={id} studentName={name} />
             </Tabs.Panel>
           )}
           {tabs.includes('livret') && (

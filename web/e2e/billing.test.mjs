@@ -1,0 +1,277 @@
+// Browser test of billing (SPEC § 6.4): the ADMIN finds "Forfait 20 heures" in the catalogue (adding it there when the
+// demo has none, after a forbidden fee is refused in the form), opens the demo student's file, tab "Facturation",
+// sells the package at the desk, issues the invoice and pays it "par carte en ligne" on the payment provider's page
+// (the local simulator): back on the file, the notice says the payment arrived, the hours went up by 20 h and the
+// account shows the invoice paid. axe-core audits the catalogue, the tab and the sale's dialog. Then the student, on a
+// 375 px phone, sees the invoice on "Mes factures", pays a second one online, and nothing overflows.
+// Against the real server (`volant demo`, fresh data: its own server). Run: VOLANT_BIN=… node --test e2e/billing.test.mjs
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertClean, assertFitsPhone, audit, withA11yPage } from './a11y.mjs';
+import { apiGet, apiPost, login, startStack } from './harness.mjs';
+import { ZONE } from './paris.mjs';
+
+const PHONE = { width: 375, height: 812 };
+const DESKTOP = { width: 1280, height: 800 };
+const ADMIN = 'admin@demo.volant.test';
+const STUDENT = 'eleve@demo.volant.test';
+const PACKAGE = 'Forfait 20 heures';
+/** The price given to the package when the demo catalogue lacks it. */
+const PACKAGE_PRICE = '1 190,00';
+const PAYMENT_WAIT_MS = 30_000;
+
+let stack;
+
+before(async () => {
+  stack = await startStack();
+}, { timeout: 240_000 });
+
+after(async () => {
+  await stack?.stop();
+});
+
+const nav = (page) => page.getByRole('navigation', { name: 'Navigation principale' });
+/** Every kind of space as one plain space: the app writes "1 200,00 €" with no-break spaces. */
+const plain = (text) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Cents the way the app writes them (spaces made plain): 119000 → "1 190,00 €". */
+const euros = (cents) => {
+  const abs = Math.abs(cents);
+  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return `${cents < 0 ? '\u2212' : ''}${whole},${String(abs % 100).padStart(2, '0')} €`;
+};
+
+/** Minutes the way the app writes them: 1200 → "20 h", 90 → "1 h 30", 45 → "45 min". */
+const duration = (total) => {
+  const abs = Math.abs(total);
+  const [h, m] = [Math.floor(abs / 60), abs % 60];
+  const body = h === 0 && m > 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${String(m).padStart(2, '0')}`;
+  return `${total < 0 ? '\u2212' : ''}${body}`;
+};
+
+/**
+ * Waits until the element's text, spaces made plain, matches `expected` (a string it contains, or a RegExp); whatever
+ * the case, since badges are written in capitals by CSS.
+ */
+async function waitForText(locator, expected, timeout = PAYMENT_WAIT_MS) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const last = plain(await locator.innerText().catch(() => ''));
+    if (typeof expected === 'string' ? last.toLowerCase().includes(expected.toLowerCase()) : new RegExp(expected.source, 'i').test(last)) return last;
+    if (Date.now() > deadline) throw new Error(`waited ${timeout} ms for ${expected} in: ${last}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function withContext(viewport, fn) {
+  const context = await stack.browser.newContext({ baseURL: stack.baseUrl, locale: 'fr-FR', timezoneId: ZONE, viewport });
+  context.setDefaultTimeout(15_000);
+  try {
+    return await fn(await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+
+/** On the provider's page (the demo's simulator, another origin): pays with the test card it prefills. */
+async function payOnProviderPage(page) {
+  await page.waitForURL((url) => url.pathname.startsWith('/pay/'));
+  const pay = page.getByRole('button', { name: /^Payer/ });
+  await pay.waitFor();
+  await pay.click();
+}
+
+describe('billing', () => {
+  /** The file the demo student's account is linked to: the one sold to, so that the student sees the invoice. */
+  let student;
+  let invoiceNumber;
+
+  test('the ADMIN sells "Forfait 20 heures" at the desk, paid by card online: +20 h, the account follows; axe finds nothing', async (t) => {
+    await withContext(DESKTOP, async (page) => {
+      await login(page, STUDENT);
+      const me = await apiGet(page, '/api/v1/me');
+      assert.ok(me.student_id, 'the demo student account is linked to a file');
+      student = { id: me.student_id };
+    });
+
+    await withA11yPage(stack, t, DESKTOP, async (page) => {
+      const found = [];
+      await login(page, ADMIN);
+      const file = await apiGet(page, `/api/v1/students/${student.id}`);
+      student.name = `${file.first_name} ${file.last_name}`;
+
+      // The catalogue, from the menu.
+      await nav(page).getByRole('link', { name: 'Catalogue' }).click();
+      await page.getByRole('heading', { name: 'Catalogue', level: 1 }).waitFor();
+      await page.mouse.move(DESKTOP.width - 20, DESKTOP.height - 20);
+
+      // A fee the law forbids is refused, and the form says why.
+      await page.getByRole('button', { name: 'Nouveau produit' }).click();
+      let dialog = page.getByRole('dialog', { name: 'Nouveau produit' });
+      await dialog.getByRole('textbox', { name: /^Nom du produit/ }).fill("Frais de présentation à l'examen");
+      await dialog.getByRole('combobox', { name: 'Type' }).click();
+      await page.getByRole('option', { name: 'Autre', exact: true }).click();
+      await dialog.getByRole('textbox', { name: /^Prix TTC/ }).fill('80');
+      const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/products' && r.request().method() === 'POST');
+      await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+      const refusal = await refused;
+      assert.equal(refusal.status(), 422, await refusal.text());
+      const rule = (await refusal.json()).rules?.[0];
+      assert.equal(rule?.code, 'forbidden_fee');
+      await dialog.getByText(rule.message, { exact: false }).first().waitFor();
+      found.push(...(await audit(page, 'catalogue, a forbidden fee refused (desktop)')));
+      await dialog.getByRole('button', { name: 'Annuler' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      // "Forfait 20 heures": the demo's, or added here.
+      let product = (await apiGet(page, '/api/v1/products?active=true')).find((p) => p.name === PACKAGE);
+      if (!product) {
+        await page.getByRole('button', { name: 'Nouveau produit' }).click();
+        dialog = page.getByRole('dialog', { name: 'Nouveau produit' });
+        await dialog.getByRole('textbox', { name: /^Nom du produit/ }).fill(PACKAGE);
+        await dialog.getByRole('textbox', { name: /^Prix TTC/ }).fill(PACKAGE_PRICE);
+        await dialog.getByRole('textbox', { name: /: heures$/ }).fill('20');
+        const saved = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/products' && r.request().method() === 'POST');
+        await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+        const response = await saved;
+        assert.equal(response.status(), 201, await response.text());
+        product = await response.json();
+        assert.equal(product.price_cents, 119_000);
+        assert.equal(product.minutes, 1200);
+        assert.equal(product.vat_rate_bp, 2000);
+        assert.equal(product.kind, 'hours_package');
+        await page.getByText(`Le produit « ${PACKAGE} » a été ajouté.`).waitFor();
+      }
+      const row = page.getByRole('table', { name: 'Catalogue' }).getByTestId('product').filter({ hasText: PACKAGE });
+      await row.waitFor();
+      const rowText = plain(await row.innerText()).toLowerCase();
+      for (const expected of [euros(product.price_cents), '20 %', '20 h', 'En vente', 'Forfait d’heures']) {
+        assert.ok(rowText.includes(expected.toLowerCase()), `the catalogue row says ${expected}: ${rowText}`);
+      }
+      found.push(...(await audit(page, 'catalogue (desktop)')));
+      await row.getByRole('button', { name: `Modifier le produit ${PACKAGE}` }).click();
+      dialog = page.getByRole('dialog', { name: `Modifier « ${PACKAGE} »` });
+      assert.equal(await dialog.getByRole('textbox', { name: /^Prix TTC/ }).inputValue(), plain(euros(product.price_cents)).replace(' €', '').replace(/ /g, ''));
+      found.push(...(await audit(page, 'catalogue, product dialog (desktop)')));
+      await dialog.getByRole('button', { name: 'Annuler' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      // The student's file, tab "Facturation".
+      const hoursBefore = (await apiGet(page, `/api/v1/students/${student.id}/hours`)).remaining_minutes;
+      const accountBefore = await apiGet(page, `/api/v1/students/${student.id}/account`);
+      await page.goto(`/eleves/${student.id}?onglet=facturation`);
+      await page.getByRole('heading', { name: student.name, level: 1 }).waitFor();
+      await page.getByRole('tab', { name: 'Facturation', selected: true }).waitFor();
+      const summary = page.getByTestId('student-summary');
+      await waitForText(summary, `Restantes : ${duration(hoursBefore)}`);
+      await waitForText(page.getByTestId('account-invoiced'), euros(accountBefore.invoiced_cents));
+      await page.mouse.move(DESKTOP.width - 20, DESKTOP.height - 20);
+      found.push(...(await audit(page, 'student file, tab Facturation (desktop)')));
+
+      // "Vendre": one package; the total and the hours follow.
+      await page.getByRole('button', { name: 'Vendre', exact: true }).click();
+      dialog = page.getByRole('dialog', { name: `Vendre à ${student.name}` });
+      const quantity = dialog.getByRole('textbox', { name: `Quantité : ${PACKAGE}` });
+      await quantity.fill('1');
+      await waitForText(dialog.getByTestId('sale-total'), euros(product.price_cents), 5_000);
+      await waitForText(dialog.getByTestId('sale-hours'), '20 h', 5_000);
+      found.push(...(await audit(page, 'sale dialog (desktop)')));
+      const issuing = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/invoices' && r.request().method() === 'POST');
+      await dialog.getByRole('button', { name: 'Émettre la facture' }).click();
+      const issued = await issuing;
+      assert.equal(issued.status(), 201, await issued.text());
+      const invoice = await issued.json();
+      invoiceNumber = invoice.number;
+      assert.match(invoice.number, /^F\d{4}-\d{6}$/);
+      assert.equal(invoice.student_id, student.id);
+      assert.equal(invoice.incl_cents, product.price_cents);
+      assert.equal(invoice.due_cents, product.price_cents);
+
+      // Straight on to the payment, in the same dialog; behind it, the account and the hours already changed.
+      dialog = page.getByRole('dialog', { name: `Facture ${invoice.number} émise : règlement` });
+      await waitForText(dialog.getByTestId('payment-due'), `Reste à payer : ${euros(invoice.due_cents)}`, 5_000);
+      const owing = accountBefore.balance_cents - invoice.incl_cents;
+      await waitForText(page.getByTestId('account-balance'), `${euros(Math.abs(owing))} ${owing < 0 ? 'à régler' : owing > 0 ? 'd’avance' : 'à jour'}`, 10_000);
+      await waitForText(summary, `Restantes : ${duration(hoursBefore + 1200)}`, 10_000);
+      found.push(...(await audit(page, 'payment step of the sale (desktop)')));
+
+      // "Paiement par carte en ligne": the provider's page, paid with its test card, and back to the file.
+      await dialog.getByRole('button', { name: 'Paiement par carte en ligne' }).click();
+      await payOnProviderPage(page);
+      await page.waitForURL((url) => url.pathname === `/eleves/${student.id}` && url.searchParams.get('paiement') === 'ok', { timeout: PAYMENT_WAIT_MS });
+      await page.getByRole('tab', { name: 'Facturation', selected: true }).waitFor();
+      await page.getByText('Paiement reçu, merci ! Il apparaîtra dans quelques secondes.').waitFor();
+
+      // The payment shows (the provider's webhook may come a moment after the payer): paid, hours +20 h.
+      const invoiceRow = page.getByTestId('invoice').filter({ hasText: invoice.number });
+      await waitForText(invoiceRow, 'Réglée');
+      await waitForText(page.getByTestId('account-invoiced'), euros(accountBefore.invoiced_cents + invoice.incl_cents));
+      await waitForText(page.getByTestId('account-paid'), euros(accountBefore.paid_cents + invoice.incl_cents));
+      await waitForText(summary, `Restantes : ${duration(hoursBefore + 1200)}`);
+      await waitForText(page.getByTestId('payment').first(), new RegExp(`Carte bancaire.*${escape(euros(invoice.incl_cents))}.*${escape(invoice.number)}`));
+      const hoursAfter = (await apiGet(page, `/api/v1/students/${student.id}/hours`)).remaining_minutes;
+      assert.equal(hoursAfter - hoursBefore, 1200, 'the sale credited 20 h');
+      const accountAfter = await apiGet(page, `/api/v1/students/${student.id}/account`);
+      assert.equal(accountAfter.invoiced_cents - accountBefore.invoiced_cents, invoice.incl_cents);
+      assert.equal(accountAfter.paid_cents - accountBefore.paid_cents, invoice.incl_cents);
+      // The hours tab names the sale.
+      await page.getByRole('tab', { name: 'Heures', exact: true }).click();
+      await page.getByTestId('hours-ledger').getByRole('row').filter({ hasText: '+20 h' }).first().waitFor();
+
+      await page.getByRole('tab', { name: 'Facturation', exact: true }).click();
+      await waitForText(page.getByTestId('invoice').filter({ hasText: invoice.number }), 'Réglée');
+      await page.mouse.move(DESKTOP.width - 20, DESKTOP.height - 20);
+      found.push(...(await audit(page, 'tab Facturation after the payment (desktop)')));
+      await page.setViewportSize(PHONE);
+      await page.getByRole('list', { name: 'Factures et avoirs' }).waitFor();
+      found.push(...(await audit(page, 'tab Facturation (phone)')));
+      await assertFitsPhone(page, 'tab Facturation');
+
+      // A second invoice, left to pay: the student pays it online.
+      await apiPost(page, '/api/v1/invoices', { student_id: student.id, lines: [{ product_id: product.id, quantity: 1 }] });
+      assertClean(found);
+    });
+  });
+
+  test('the student sees the invoice on "Mes factures" on a phone and pays the other online; axe finds nothing', async (t) => {
+    assert.ok(invoiceNumber, 'the sale of the first test');
+    await withA11yPage(stack, t, PHONE, async (page) => {
+      const found = [];
+      await login(page, STUDENT);
+      await page.getByRole('button', { name: 'Ouvrir la navigation' }).click();
+      await nav(page).getByRole('link', { name: 'Mes factures' }).click();
+      await page.getByRole('heading', { name: 'Mes factures', level: 1 }).waitFor();
+
+      const list = page.getByRole('list', { name: 'Vos factures' });
+      const paid = list.getByTestId('my-invoice').filter({ hasText: invoiceNumber });
+      await paid.waitFor();
+      const paidText = plain(await paid.innerText());
+      assert.ok(paidText.toLowerCase().includes('réglée'), paidText);
+      assert.ok(paidText.includes('Télécharger (PDF)'), paidText);
+      assert.equal(await paid.getByRole('button', { name: /^Payer en ligne/ }).count(), 0, 'nothing to pay on a paid invoice');
+      const pdf = await paid.getByRole('link', { name: new RegExp(`^Télécharger \\(PDF\\).*${escape(invoiceNumber)}`) }).getAttribute('href');
+      const file = await page.request.get(pdf);
+      assert.equal(file.status(), 200, `GET ${pdf}`);
+      assert.match(file.headers()['content-type'] ?? '', /^application\/pdf/);
+      assert.equal((await file.body()).subarray(0, 5).toString(), '%PDF-');
+
+      const due = list.getByTestId('my-invoice').filter({ has: page.getByRole('button', { name: /^Payer en ligne/ }) }).first();
+      await due.waitFor();
+      const dueNumber = await due.getAttribute('data-number');
+      found.push(...(await audit(page, 'Mes factures (phone)')));
+      await assertFitsPhone(page, 'Mes factures');
+      await waitForText(page.getByTestId('account-balance'), 'à régler');
+
+      // "Payer en ligne": the provider's page, and back to "Mes factures".
+      await due.getByRole('button', { name: /^Payer en ligne/ }).click();
+      await payOnProviderPage(page);
+      await page.waitForURL((url) => url.pathname === '/mes-factures' && url.searchParams.get('paiement') === 'ok', { timeout: PAYMENT_WAIT_MS });
+      await page.getByText('Paiement reçu, merci ! Il apparaîtra dans quelques secondes.').waitFor();
+      await waitForText(page.getByRole('list', { name: 'Vos factures' }).getByTestId('my-invoice').filter({ hasText: dueNumber }), 'Réglée');
+      found.push(...(await audit(page, 'Mes factures after paying (phone)')));
+      await assertFitsPhone(page, 'Mes factures after paying');
+      assertClean(found);
+    });
+  });
+});

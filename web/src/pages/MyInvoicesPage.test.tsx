@@ -1,0 +1,60 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import MyInvoicesPage from './MyInvoicesPage.tsx';
+import { setCsrfToken } from '../api/client.ts';
+import { demoSession, jsonResponse, mockFetch, renderWithProviders } from '../test/render.tsx';
+import { browser } from './billing/api.ts';
+
+const student = { ...demoSession, role: 'STUDENT' as const, student_id: 's-1' };
+const base = {
+  kind: 'invoice',
+  student_id: 's-1',
+  student_name: 'Inès Martin',
+  credit_of: null,
+  service_date: '2026-12-07',
+  customer: { kind: 'person', name: 'Inès Martin', siren: null, vat_number: null, address: null },
+  seller: { name: 'Auto-École du Centre', legal_form: null, address: null, siret: null, vat_number: null, agrement: null },
+  lines: [],
+  vat_by_rate: [],
+  excl_cents: 0,
+  vat_cents: 0,
+  payment_terms: '',
+  reason: null,
+  credited_cents: 0,
+  instalments: [],
+};
+const due = { ...base, id: 'i-2', number: 'F2026-000008', issued_at: '2026-12-08T10:00:00Z', incl_cents: 4_990, paid_cents: 0, due_cents: 4_990 };
+const paid = { ...base, id: 'i-1', number: 'F2026-000007', issued_at: '2026-12-07T10:00:00Z', incl_cents: 119_000, paid_cents: 119_000, due_cents: 0 };
+
+describe('MyInvoicesPage', () => {
+  afterEach(() => {
+    setCsrfToken(null);
+    vi.restoreAllMocks();
+  });
+
+  it('lists the student’s invoices with the balance, and pays the one due online', async () => {
+    const leave = vi.spyOn(browser, 'leaveFor').mockImplementation(() => undefined);
+    const { calls } = mockFetch({
+      'GET /api/v1/students/s-1/account': () => jsonResponse(200, { invoiced_cents: 123_990, paid_cents: 119_000, balance_cents: -4_990, entries: [] }),
+      'GET /api/v1/invoices': () => jsonResponse(200, { items: [due, paid], next_cursor: null }),
+      'POST /api/v1/invoices/i-2/checkout': () => jsonResponse(201, { redirect_url: 'http://127.0.0.1:9/pay/cs_test_2', amount_cents: 4_990 }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<MyInvoicesPage />, { session: student });
+    expect(await screen.findByTestId('account-balance')).toHaveTextContent('49,90 € à régler');
+    const list = await screen.findByRole('list', { name: 'Vos factures' });
+    const cards = within(list).getAllByTestId('my-invoice');
+    expect(cards).toHaveLength(2);
+    const [first, second] = cards as [HTMLElement, HTMLElement];
+    expect(first).toHaveTextContent('Facture F2026-000008');
+    expect(first).toHaveTextContent('Reste à payer49,90 €');
+    expect(second).toHaveTextContent('Réglée');
+    expect(within(second).queryByRole('button', { name: /Payer en ligne/ })).not.toBeInTheDocument();
+    expect(within(second).getByRole('link', { name: 'Télécharger (PDF) : F2026-000007' })).toHaveAttribute('href', '/api/v1/invoices/i-1.pdf');
+    // Only the student's own: the server forces the filter, the page asks for it anyway.
+    expect(new URL(calls.find((r) => r.url.includes('/api/v1/invoices'))?.url ?? '').searchParams.get('student_id')).toBe('s-1');
+
+    await user.click(within(first).getByRole('button', { name: /^Payer en ligne la facture F2026-000008 \(49,90\s€\)$/ }));
+    await vi.waitFor(() => expect(leave).toHaveBeenCalledWith('http://127.0.0.1:9/pay/cs_test_2'));
+  });
+});
