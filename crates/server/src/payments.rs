@@ -11,6 +11,7 @@
 //!   Idempotency-Key: {our checkout id}
 //!   Content-Type: application/x-www-form-urlencoded
 //!   mode=payment
+//!   payment_method_types[0]=card
 //!   line_items[0][price_data][currency]=eur
 //!   line_items[0][price_data][unit_amount]={cents}
 //!   line_items[0][price_data][product_data][name]=Facture F2026-000001
@@ -96,6 +97,8 @@ impl PaymentProvider {
         let (checkout, tenant) = (req.checkout_id.to_string(), req.tenant_id.to_string());
         let mut form = vec![
             ("mode", "payment"),
+            // Card only: a delayed method (SEPA debit) would complete the page before the money arrives.
+            ("payment_method_types[0]", "card"),
             ("line_items[0][price_data][currency]", "eur"),
             ("line_items[0][price_data][unit_amount]", amount.as_str()),
             ("line_items[0][price_data][product_data][name]", req.label),
@@ -181,7 +184,8 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now: i64) -> Result<(), S
     if signatures.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now - timestamp).abs() > TOLERANCE_SECONDS {
+    // `abs_diff`: a forged `t=-9223372036854775808` must not overflow.
+    if now.abs_diff(timestamp) > TOLERANCE_SECONDS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let matches = signatures.iter().any(|s| mac(secret, timestamp, body).is_some_and(|m| m.verify_slice(s).is_ok()));

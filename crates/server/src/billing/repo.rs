@@ -119,8 +119,8 @@ pub async fn insert_document(conn: &mut PgConnection, tenant: TenantId, d: &NewD
         .collect();
     sqlx::query(
         "INSERT INTO invoices (tenant_id, id, series, number, student_id, credit_of, service_date, customer, seller,
-                               excl_cents, vat_cents, incl_cents, vat_by_rate, payment_terms, reason, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                               excl_cents, vat_cents, incl_cents, vat_by_rate, payment_terms, reason, created_by, issued_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, clock_timestamp())",
     )
     .bind(tenant.0)
     .bind(d.id)

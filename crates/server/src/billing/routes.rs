@@ -328,8 +328,10 @@ async fn webhook(
         tracing::warn!(reason = %e, "payment webhook refused");
         AppError::bad_request("Signature du fournisseur de paiement invalide ou expirée.")
     })?;
-    let event: provider::Event = serde_json::from_slice(body)
-        .map_err(|_| AppError::bad_request("Événement du fournisseur de paiement illisible."))?;
+    // Signed by the provider but not a shape we act on: answered 200 so that it is not resent.
+    let Ok(event) = serde_json::from_slice::<provider::Event>(body) else {
+        return Ok(Json(WebhookAnswer { received: true, outcome: "ignored".into() }));
+    };
     let Some(tenant) = service::event_school(&event) else {
         return Ok(Json(WebhookAnswer { received: true, outcome: "ignored".into() }));
     };

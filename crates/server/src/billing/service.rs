@@ -283,7 +283,14 @@ fn credited_lines(
         None => invoice.lines.iter().map(|l| (l.position, i32::try_from(left(l.position)).unwrap_or(0))).collect(),
     };
     let mut out = vec![];
+    let mut seen = std::collections::HashSet::new();
     for (i, (position, quantity)) in wanted.into_iter().enumerate() {
+        if !seen.insert(position) {
+            return Err(AppError::field(
+                &format!("lines[{i}].position"),
+                "Cette ligne est déjà reprise dans cet avoir.",
+            ));
+        }
         let Some(line) = invoice.lines.iter().find(|l| l.position == position) else {
             return Err(AppError::field(&format!("lines[{i}].position"), "Cette ligne n'existe pas sur la facture."));
         };
@@ -378,6 +385,12 @@ pub async fn schedule(work: &mut Work, invoice_id: Uuid, new: NewSchedule) -> Ap
     let before = visible_invoice(work, invoice_id).await?;
     if before.kind != InvoiceKind::Invoice || before.due_cents == 0 {
         return Err(AppError::rule("nothing_due", "Cette facture est réglée : il n'y a rien à échelonner."));
+    }
+    if before.due_cents < i64::try_from(count).unwrap_or(i64::MAX) {
+        return Err(AppError::field(
+            "instalments",
+            format!("Au plus {} échéances pour ce reste à payer.", before.due_cents),
+        ));
     }
     let today = work.school.today();
     let first = new.first_due_on.unwrap_or(today);
@@ -586,7 +599,9 @@ pub enum WebhookOutcome {
 pub async fn apply_event(work: &mut Work, event: &provider::Event) -> AppResult<WebhookOutcome> {
     let tenant = work.tenant();
     let session = &event.data.object;
-    let checkout = if event.kind == "checkout.session.completed" {
+    // A card payment completes the page; a delayed method reports its success afterwards.
+    let settles = ["checkout.session.completed", "checkout.session.async_payment_succeeded"];
+    let checkout = if settles.contains(&event.kind.as_str()) {
         repo::checkout_by_session(work, tenant, provider::STRIPE, &session.id).await?
     } else {
         None
@@ -606,6 +621,8 @@ pub async fn apply_event(work: &mut Work, event: &provider::Event) -> AppResult<
     match (checkout, outcome) {
         (Some(checkout), "paid") => {
             repo::set_checkout_status(work, tenant, checkout.id, "paid").await?;
+            // Locked before reading: a payment at the desk meanwhile is counted in what is due.
+            repo::lock_invoice(work, tenant, checkout.invoice_id).await?;
             let invoice = repo::invoice(work, tenant, checkout.invoice_id).await?.ok_or(AppError::NotFound)?;
             // Paid meanwhile at the desk: the money stays on the student's account, never lost.
             let on_invoice = checkout.amount_cents <= invoice.due_cents;
@@ -619,8 +636,18 @@ pub async fn apply_event(work: &mut Work, event: &provider::Event) -> AppResult<
             record_payment(work, new, Some(&session.id)).await?;
             Ok(WebhookOutcome::Paid)
         }
-        (Some(_), "amount_mismatch") => {
+        (Some(checkout), "amount_mismatch") => {
             tracing::warn!(event = %event.id, "card payment: the provider reported another amount than asked; nothing recorded");
+            repo::set_checkout_status(work, tenant, checkout.id, "refused").await?;
+            let change = Change {
+                action: "invoice.checkout_refused",
+                entity: "invoice",
+                entity_id: Some(checkout.invoice_id),
+                before: None,
+                after: Some(json!({"checkout_id": checkout.id, "asked_cents": checkout.amount_cents,
+                                   "reported_cents": session.amount_total, "event": event.id})),
+            };
+            work.audit().record(change).await?;
             Ok(WebhookOutcome::Refused)
         }
         _ => Ok(WebhookOutcome::Ignored),

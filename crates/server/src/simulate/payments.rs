@@ -71,8 +71,9 @@ const CURRENCY: &str = "line_items[0][price_data][currency]";
 const UNIT_AMOUNT: &str = "line_items[0][price_data][unit_amount]";
 const PRODUCT_NAME: &str = "line_items[0][price_data][product_data][name]";
 const QUANTITY: &str = "line_items[0][quantity]";
-const KNOWN_PARAMS: [&str; 9] = [
+const KNOWN_PARAMS: [&str; 10] = [
     "mode",
+    "payment_method_types[0]",
     CURRENCY,
     UNIT_AMOUNT,
     PRODUCT_NAME,

@@ -365,6 +365,11 @@ async fn a_student_pays_online_once_and_forged_or_replayed_webhooks_change_nothi
     let old = now - provider::TOLERANCE_SECONDS - 60;
     problem(send_event(&app, &payload, &provider::signature_header(WEBHOOK_SECRET, old, &payload)).await, 400).await;
     problem(send_event(&app, &payload, "").await, 400).await;
+    problem(send_event(&app, &payload, "t=-9223372036854775808,v1=00").await, 400).await;
+    // Signed, but not an event we read: answered 200 so that the provider stops resending it.
+    let odd = br#"{"id": "evt_odd", "type": "charge.updated", "data": {"object": {"amount": 5}}}"#;
+    let r = send_event(&app, odd, &provider::signature_header(WEBHOOK_SECRET, now, odd)).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["outcome"], "ignored");
 
     // A new invoice, and an event for its page claiming another amount: refused, nothing paid.
     let admin = app.login_as(Role::Admin, 'a').await;
@@ -384,4 +389,21 @@ async fn a_student_pays_online_once_and_forged_or_replayed_webhooks_change_nothi
     let account = student.json(&format!("/api/v1/students/{}/account", fx.student)).await;
     assert_eq!(account["paid_cents"], 120_000);
     assert_eq!(account["balance_cents"], -2_000);
+}
+
+#[tokio::test]
+async fn a_plan_never_has_an_empty_instalment_and_a_credit_note_takes_a_line_once() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let cheap = product(&admin, "Photocopie du livret", 2, None).await;
+    let invoice = sell(&admin, &fx.student, &cheap, 1).await;
+    let r = admin.post(&format!("/api/v1/invoices/{}/schedule", id(&invoice)), &json!({"instalments": 3})).await;
+    assert!(problem(r, 400).await.to_string().contains("Au plus 2 échéances"));
+    let planned = admin.post(&format!("/api/v1/invoices/{}/schedule", id(&invoice)), &json!({"instalments": 2})).await;
+    assert_eq!(planned.status(), 200);
+    let twice = json!({"lines": [{"position": 1, "quantity": 1}, {"position": 1, "quantity": 1}], "reason": "Doublon"});
+    let r = admin.post(&format!("/api/v1/invoices/{}/credit-notes", fx.invoice), &twice).await;
+    assert!(problem(r, 400).await.to_string().contains("déjà reprise"));
 }
