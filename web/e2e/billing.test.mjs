@@ -3,7 +3,9 @@
 // sells the package at the desk, issues the invoice and pays it "par carte en ligne" on the payment provider's page
 // (the local simulator): back on the file, the notice says the payment arrived, the hours went up by 20 h and the
 // account shows the invoice paid. axe-core audits the catalogue, the tab and the sale's dialog. Then the student, on a
-// 375 px phone, sees the invoice on "Mes factures", pays a second one online, and nothing overflows.
+// 375 px phone, sees the invoice on "Mes factures", pays a second one online, and nothing overflows. Last, at the desk,
+// the demo student's amendment (10 more hours) is signed with the code mailed to her: a wrong code is refused, the
+// right one signs, and the PDF is the signed copy.
 // Against the real server (`volant demo`, fresh data: its own server). Run: VOLANT_BIN=… node --test e2e/billing.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -271,6 +273,47 @@ describe('billing', () => {
       await waitForText(page.getByRole('list', { name: 'Vos factures' }).getByTestId('my-invoice').filter({ hasText: dueNumber }), 'Réglée');
       found.push(...(await audit(page, 'Mes factures after paying (phone)')));
       await assertFitsPhone(page, 'Mes factures after paying');
+      assertClean(found);
+    });
+  });
+
+  test('at the desk, the demo student signs her amendment with the code mailed to her; the PDF is the signed copy; axe finds nothing', async (t) => {
+    assert.ok(student, 'the demo student of the first test');
+    const studentId = student.id;
+    await withA11yPage(stack, t, DESKTOP, async (page) => {
+      const found = [];
+      await login(page, ADMIN);
+      await page.goto(`/eleves/${studentId}?onglet=contrat`);
+      const panel = page.getByTestId('contract-panel');
+      const amendment = panel.getByTestId('contract').filter({ hasText: 'Avenant n° 1' });
+      await amendment.waitFor();
+      assert.equal(await amendment.getAttribute('data-status'), 'awaiting_signature');
+      await waitForText(panel.getByTestId('contract').filter({ hasText: 'Contrat de formation' }), 'Signé le');
+      found.push(...(await audit(page, 'Contract tab')));
+
+      await amendment.getByRole('button', { name: 'Envoyer le code par e-mail' }).click();
+      await amendment.getByText(/Code envoyé par e-mail à .+, valable jusqu’à/).waitFor();
+      // The student reads the code in her mail (the demo's mailbox) and says it at the desk.
+      let code = null;
+      for (let i = 0; i < 50 && code === null; i += 1) {
+        const mails = (await apiGet(page, '/api/v1/demo/mails')).items;
+        const mail = mails.find((m) => m.subject.includes('code de signature de l’avenant n° 1') || m.subject.includes("code de signature de l'avenant n° 1"));
+        code = mail?.body_text.match(/ est (\d{6})/)?.[1] ?? null;
+        if (code === null) await page.waitForTimeout(200);
+      }
+      assert.ok(code, 'the signature mail arrived');
+      await amendment.getByLabel('Code reçu').fill('000000' === code ? '111111' : '000000');
+      await amendment.getByRole('button', { name: 'Signer' }).click();
+      await amendment.getByRole('alert').filter({ hasText: /pas le bon/ }).waitFor();
+      await amendment.getByLabel('Code reçu').fill(code);
+      await amendment.getByRole('button', { name: 'Signer' }).click();
+      const signed = panel.getByTestId('contract').filter({ hasText: 'Avenant n° 1' });
+      await waitForText(signed, 'Signé le');
+      const pdf = await signed.getByRole('link', { name: 'Voir l’exemplaire signé (PDF)' }).getAttribute('href');
+      const file = await page.request.get(pdf);
+      assert.equal(file.status(), 200, `GET ${pdf}`);
+      assert.match(file.headers()['content-disposition'] ?? '', /-signe\.pdf/);
+      found.push(...(await audit(page, 'Contract tab after signing')));
       assertClean(found);
     });
   });

@@ -129,6 +129,20 @@ pub fn rate(bp: i32) -> String {
     }
 }
 
+/// Driving time a sale would put beyond what the student's signed contract and amendments cover
+/// (R.213-3: hours beyond the contract's estimate need a written amendment), or `None` when it
+/// stays within. Without a signed contract nothing is covered.
+pub fn beyond_contract(covered_minutes: i64, sold_minutes: i64, selling_minutes: i64) -> Option<i64> {
+    let over = (sold_minutes + selling_minutes) - covered_minutes;
+    (selling_minutes > 0 && over > 0).then_some(over.min(selling_minutes))
+}
+
+/// How long a signature code stays valid, and how many wrong tries void it.
+pub const SIGNATURE_CODE_MINUTES: i64 = 15;
+pub const SIGNATURE_CODE_ATTEMPTS: i32 = 5;
+/// The least time between two codes sent for one document (a signer cannot be flooded).
+pub const SIGNATURE_CODE_RESEND_SECONDS: i64 = 60;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +208,14 @@ mod tests {
         assert_eq!(euros(-500), "-5,00\u{a0}€");
         assert_eq!(rate(2000), "20\u{a0}%");
         assert_eq!(rate(550), "5,5\u{a0}%");
+    }
+
+    #[test]
+    fn a_sale_beyond_the_contract_counts_only_what_goes_over() {
+        assert_eq!(beyond_contract(1800, 600, 1200), None);
+        assert_eq!(beyond_contract(1800, 1200, 1200), Some(600));
+        assert_eq!(beyond_contract(1800, 2400, 120), Some(120));
+        assert_eq!(beyond_contract(0, 0, 60), Some(60));
+        assert_eq!(beyond_contract(0, 0, 0), None);
     }
 }

@@ -83,4 +83,6 @@ id_type!(
     PaymentId,
     /// A card payment asked of the payment provider.
     CheckoutId,
+    /// A training contract or one of its amendments.
+    ContractId,
 );

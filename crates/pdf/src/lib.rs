@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use typst::foundations::{Dict, Value};
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 use typst_layout::PagedDocument;
@@ -88,7 +88,7 @@ pub struct BookletDoc {
 
 /// A party to an invoice: its name, then its lines (address lines, then identifiers such as
 /// « SIRET … », « N° TVA … », « Agrément … »).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Party {
     pub name: String,
     pub lines: Vec<String>,
@@ -141,6 +141,42 @@ pub struct InvoiceDoc {
     pub legal_footer: Vec<String>,
 }
 
+/// One product of a contract, its price written out.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContractLineRow {
+    pub label: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub total: String,
+}
+
+/// A numbered clause of the contract.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Clause {
+    pub title: String,
+    pub text: String,
+}
+
+/// A training contract or one of its amendments, already formatted in French. With `evidence`,
+/// the signed copy: the signature's evidence printed in a box at the end.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContractDoc {
+    pub title: String,
+    pub reference: String,
+    pub generated_on: String,
+    pub school: Party,
+    pub student: Party,
+    pub guardian: Option<Party>,
+    /// What the contract rests on: the start evaluation and its estimate, or what the amendment adds.
+    pub basis: Vec<String>,
+    pub lines: Vec<ContractLineRow>,
+    pub total: String,
+    pub clauses: Vec<Clause>,
+    /// "Léa Martin, l'élève", or the guardian for a minor.
+    pub signer: String,
+    pub evidence: Option<Vec<String>>,
+}
+
 type Engine = LazyLock<TypstEngine<TypstTemplateMainFile>>;
 
 /// The engines, built once: parsing the embedded fonts is the costly part.
@@ -149,6 +185,9 @@ static BOOKLET: Engine = LazyLock::new(|| {
 });
 static INVOICE: Engine = LazyLock::new(|| {
     TypstEngine::builder().main_file(include_str!("invoice.typ")).fonts(typst_assets::fonts()).build()
+});
+static CONTRACT: Engine = LazyLock::new(|| {
+    TypstEngine::builder().main_file(include_str!("contract.typ")).fonts(typst_assets::fonts()).build()
 });
 
 /// Compiles `engine`'s template with `doc` as JSON in the `data` input, and exports the PDF.
@@ -169,6 +208,11 @@ pub fn booklet(doc: &BookletDoc) -> Result<Vec<u8>, PdfError> {
 /// Renders an invoice or a credit note as a PDF.
 pub fn invoice(doc: &InvoiceDoc) -> Result<Vec<u8>, PdfError> {
     render(&INVOICE, doc)
+}
+
+/// Renders a training contract or an amendment as a PDF.
+pub fn contract(doc: &ContractDoc) -> Result<Vec<u8>, PdfError> {
+    render(&CONTRACT, doc)
 }
 
 #[cfg(test)]
@@ -333,5 +377,46 @@ mod tests {
         };
         let corrects = doc.corrects.clone().unwrap();
         assert_shows(&doc, &["Avoir", &corrects, "Leçon annulée par l'école"]);
+    }
+
+    fn sample_contract() -> ContractDoc {
+        ContractDoc {
+            title: "Contrat de formation à la conduite — permis B".into(),
+            reference: "C-5F3A2B".into(),
+            generated_on: "01/12/2026".into(),
+            school: Party { name: "Auto-école du Centre".into(), lines: vec!["Agrément E 12 069 0001 0".into()] },
+            student: Party { name: "Léa Martin".into(), lines: vec!["Née le 04/05/2009".into()] },
+            guardian: Some(Party { name: "Paul Martin".into(), lines: vec!["paul.martin@exemple.fr".into()] }),
+            basis: vec!["Évaluation de départ du 20/11/2026 : 30 h de conduite estimées.".into()],
+            lines: vec![ContractLineRow {
+                label: "Forfait 20 heures".into(),
+                quantity: "1".into(),
+                unit_price: "1 200,00 €".into(),
+                total: "1 200,00 €".into(),
+            }],
+            total: "1 200,00 €".into(),
+            clauses: vec![Clause { title: "Objet".into(), text: "La formation au permis B.".into() }],
+            signer: "Paul Martin, représentant légal de l'élève".into(),
+            evidence: None,
+        }
+    }
+
+    #[test]
+    fn renders_a_contract_to_sign_then_signed() {
+        let doc = sample_contract();
+        let unsigned = contract(&doc).unwrap();
+        let signed = contract(&ContractDoc {
+            evidence: Some(vec!["Signataire : Paul Martin".into(), "Empreinte SHA-256 : abc123".into()]),
+            ..doc
+        })
+        .unwrap();
+        let (Some(unsigned), Some(signed)) = (pdf_text(&unsigned), pdf_text(&signed)) else { return };
+        for text in [&unsigned, &signed] {
+            for expected in ["Contrat de formation", "Forfait 20 heures", "Paul Martin", "30 h de conduite estimées"] {
+                assert!(text.contains(&squash(expected)), "{expected:?} missing from {text}");
+            }
+        }
+        assert!(unsigned.contains(&squash("À signer électroniquement")));
+        assert!(signed.contains(&squash("Signé électroniquement")) && signed.contains("abc123"));
     }
 }

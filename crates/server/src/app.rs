@@ -35,6 +35,7 @@ impl Server {
         let mailer = Mailer::from_settings(&settings)?;
         let sms = SmsGateway::new(settings.sms_url.as_deref(), settings.sms_token.as_ref().map(|t| t.expose()))?;
         let registry = mailer.clone().handle_jobs(registry.unwrap_or_default());
+        let registry = sms.clone().handle_jobs(registry);
         let registry = notifications::handle_jobs(registry, Senders { mailer, sms })
             .register(external_calendars::REFRESH, external_calendars::service::refresh_job);
         let state = AppState::new(settings, pool, public_url);

@@ -94,6 +94,18 @@ impl TokenSigner {
         tag
     }
 
+    /// The tag alone, in hex: a keyed fingerprint of `data` (a seal, a code kept as a hash).
+    pub fn fingerprint(&self, data: &[u8]) -> String {
+        hex::encode(self.tag(data))
+    }
+
+    /// Whether `fingerprint` is this signer's of `data`, compared in constant time.
+    pub fn matches(&self, data: &[u8], fingerprint: &str) -> bool {
+        let expected = self.fingerprint(data);
+        expected.len() == fingerprint.len()
+            && expected.bytes().zip(fingerprint.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }
+
     /// `base64url(data ‖ tag)`.
     pub fn sign(&self, data: &[u8]) -> String {
         URL_SAFE_NO_PAD.encode([data, &self.tag(data)].concat())

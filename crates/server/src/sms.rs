@@ -130,6 +130,35 @@ impl SmsGateway {
     }
 }
 
+/// The outbox job that sends one SMS outside the notifications (a signature code).
+pub const SMS_SEND: &str = "sms.send";
+
+impl SmsGateway {
+    /// Registers the SMS job: every server runs it. A refusal for good is logged and dropped,
+    /// a fault is retried (the message's idempotency key keeps it sent once).
+    pub fn handle_jobs(self, registry: crate::jobs::JobRegistry) -> crate::jobs::JobRegistry {
+        registry.register(SMS_SEND, move |_state, job| {
+            let gateway = self.clone();
+            async move {
+                let msg: SmsMessage = serde_json::from_value(job.payload).context("bad SMS payload")?;
+                if let SmsOutcome::Refused { reason } = gateway.send(&msg).await? {
+                    tracing::warn!(to = %mask(&msg.to), %reason, "sms refused for good");
+                }
+                Ok(())
+            }
+        })
+    }
+}
+
+/// Puts an SMS in the outbox, inside the caller's transaction.
+pub async fn enqueue(
+    conn: &mut sqlx::PgConnection,
+    tenant: volant_domain::ids::TenantId,
+    msg: &SmsMessage,
+) -> Result<(), sqlx::Error> {
+    crate::jobs::enqueue(conn, Some(tenant), SMS_SEND, msg).await.map(|_| ())
+}
+
 /// The provider's HTTP API (see the module documentation).
 #[derive(Clone, Debug)]
 pub struct HttpSmsGateway {
@@ -239,7 +268,8 @@ fn refusal_reason(code: Option<&str>) -> String {
 }
 
 /// A number for logs: its last two digits only.
-fn mask(phone: &str) -> String {
+/// `***78`: enough for a person to recognise their number, too little to read it.
+pub fn mask(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
     match digits.len().checked_sub(2).and_then(|start| digits.get(start..)) {
         Some(last) => format!("***{}", last.iter().collect::<String>()),

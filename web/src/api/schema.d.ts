@@ -329,6 +329,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contracts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One contract or amendment, with its signature's evidence once signed. */
+        get: operations["contracts_get_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The PDF: the copy to sign, or the signed copy with the evidence once signed. */
+        get: operations["contracts_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs with the code the signer received: the signed copy carries the evidence (signer, time,
+         *     IP, channel, the copy's SHA-256) and the server's seal, and joins the student's documents.
+         *     422 `code_invalid` (the try is counted), `code_expired`, `code_exhausted`, `already_signed`.
+         */
+        post: operations["contracts_sign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{id}/signature-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends the signer a one-time code (6 digits, valid 15 minutes) by e-mail or SMS; a new code
+         *     replaces the previous one, at most one a minute.
+         */
+        post: operations["contracts_send_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/demo/mails": {
         parameters: {
             query?: never;
@@ -1411,6 +1486,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/students/{id}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Makes an amendment to sign for driving time beyond the signed contract. 422 `no_contract`
+         *     before the contract is signed.
+         */
+        post: operations["contracts_amend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/students/{id}/archive": {
         parameters: {
             query?: never;
@@ -1499,6 +1594,28 @@ export interface paths {
          *     levels imported from another school (`source: "transfer_in"`).
          */
         post: operations["booklet_evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A student's training contract and amendments, oldest first. */
+        get: operations["contracts_list"];
+        put?: never;
+        /**
+         * Makes the training contract to sign, from the start evaluation's estimate and the products
+         *     chosen (an unsigned copy is replaced). 422 `start_evaluation` without an evaluation,
+         *     `contract_signed` once signed, `guardian_required` for a minor without a guardian.
+         */
+        post: operations["contracts_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1972,6 +2089,12 @@ export interface components {
          */
         BillingSettings: {
             /**
+             * @description A sale of driving time beyond the signed contract and amendments is refused (otherwise a
+             *     warning).
+             * @default false
+             */
+            block_sale_beyond_contract: boolean;
+            /**
              * @description `SARL`, `SAS`, `EI`… with the share capital if the school wants it printed.
              * @default
              */
@@ -2185,6 +2308,70 @@ export interface components {
             /** Format: date-time */
             starts_at: string;
         };
+        Contract: {
+            /**
+             * Format: uuid
+             * @description The contract an amendment adds to.
+             */
+            amends?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            document_sha256: string;
+            evidence?: components["schemas"]["Evidence"] | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ContractKind"];
+            lines: components["schemas"]["ContractLine"][];
+            /**
+             * Format: int32
+             * @description The contract: the start evaluation's estimate; an amendment: the driving time it adds.
+             */
+            minutes: number;
+            pending_code?: components["schemas"]["SignatureCodeSent"] | null;
+            /**
+             * Format: int32
+             * @description 0 for the contract, 1, 2… for its amendments.
+             */
+            rank: number;
+            reason?: string | null;
+            /** Format: date-time */
+            signed_at?: string | null;
+            /** @description SHA-256 of the signed copy (`GET /contracts/{id}.pdf` once signed). */
+            signed_sha256?: string | null;
+            signer: components["schemas"]["Signer"];
+            status: components["schemas"]["ContractStatus"];
+            /** Format: uuid */
+            student_id: string;
+            /** Format: int64 */
+            total_cents: number;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @enum {string} */
+        ContractKind: "contract" | "amendment";
+        /** @description A product of the contract with the price agreed. */
+        ContractLine: {
+            kind: string;
+            label: string;
+            /**
+             * Format: int32
+             * @description Driving time per unit.
+             */
+            minutes?: number | null;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: int32 */
+            quantity: number;
+            /**
+             * Format: int64
+             * @description VAT included.
+             */
+            unit_price_cents: number;
+            /** Format: int32 */
+            vat_rate_bp: number;
+        };
+        /** @enum {string} */
+        ContractStatus: "awaiting_signature" | "signed" | "withdrawn";
         CopyWeekRequest: {
             /**
              * Format: date
@@ -2319,6 +2506,25 @@ export interface components {
             lesson_id?: string | null;
             level: components["schemas"]["Level"];
             source?: components["schemas"]["Source"] | null;
+        };
+        /** @description The proof of a signature, printed in the signed copy and kept in the audit log. */
+        Evidence: {
+            channel: components["schemas"]["SignatureChannel"];
+            /** @description SHA-256 of the copy that was signed. */
+            document_sha256: string;
+            ip?: string | null;
+            role: components["schemas"]["SignerRole"];
+            /** @description The server's keyed seal over the contract, the hash, the signer, the time and the IP. */
+            seal: string;
+            /** @description The address the code went to, masked (`l***@exemple.fr`, `+33 6** ** ** 78`). */
+            sent_to: string;
+            /**
+             * Format: uuid
+             * @description The account that gave the code back (the signer's own, or the office's at the desk).
+             */
+            signed_by?: string | null;
+            signer: string;
+            user_agent?: string | null;
         };
         Exam: {
             /** Format: date-time */
@@ -2659,6 +2865,11 @@ export interface components {
             vat_by_rate: components["schemas"]["VatLine"][];
             /** Format: int64 */
             vat_cents: number;
+            /**
+             * @description On the answer to a sale only: what the office should know (`contract_exceeded`: hours
+             *     sold beyond the signed contract without an amendment).
+             */
+            warnings: components["schemas"]["Finding"][];
         };
         /**
          * @description `invoice` or `credit_note`.
@@ -2877,6 +3088,11 @@ export interface components {
             /** Format: int64 */
             planned: number;
         };
+        /** @description `POST /students/{id}/amendments`: the products that add driving time, and why. */
+        NewAmendment: {
+            lines: components["schemas"]["LineInput"][];
+            reason?: string | null;
+        };
         NewAssessment: {
             comment?: string | null;
             /** Format: date */
@@ -2903,6 +3119,13 @@ export interface components {
              * @description Required for a move.
              */
             starts_at?: string | null;
+        };
+        /**
+         * @description `POST /students/{id}/contracts`: the products agreed (the estimate comes from the file's
+         *     start evaluation).
+         */
+        NewContract: {
+            lines: components["schemas"]["LineInput"][];
         };
         /** @description A correction: the lines (and quantities) to credit, the whole invoice when absent. */
         NewCreditNote: {
@@ -3372,6 +3595,11 @@ export interface components {
                 vat_by_rate: components["schemas"]["VatLine"][];
                 /** Format: int64 */
                 vat_cents: number;
+                /**
+                 * @description On the answer to a sale only: what the office should know (`contract_exceeded`: hours
+                 *     sold beyond the signed contract without an amendment).
+                 */
+                warnings: components["schemas"]["Finding"][];
             }[];
             next_cursor?: string | null;
         };
@@ -3769,6 +3997,7 @@ export interface components {
             ants_rule: components["schemas"]["RuleMode"];
             /**
              * @default {
+             *       "block_sale_beyond_contract": false,
              *       "legal_form": "",
              *       "payment_terms": "Paiement à réception de la facture, sans escompte.",
              *       "vat_number": ""
@@ -4156,6 +4385,7 @@ export interface components {
             ants_rule: components["schemas"]["RuleMode"];
             /**
              * @default {
+             *       "block_sale_beyond_contract": false,
              *       "legal_form": "",
              *       "payment_terms": "Paiement à réception de la facture, sans escompte.",
              *       "vat_number": ""
@@ -4331,6 +4561,7 @@ export interface components {
             ants_rule: components["schemas"]["RuleMode"];
             /**
              * @default {
+             *       "block_sale_beyond_contract": false,
              *       "legal_form": "",
              *       "payment_terms": "Paiement à réception de la facture, sans escompte.",
              *       "vat_number": ""
@@ -4492,6 +4723,34 @@ export interface components {
         };
         /** @enum {string} */
         Severity: "danger" | "warning" | "info";
+        SignRequest: {
+            /** @description The 6 digits received by the signer. */
+            code: string;
+        };
+        /**
+         * @description Where a signature code is sent.
+         * @enum {string}
+         */
+        SignatureChannel: "email" | "sms";
+        SignatureCodeRequest: {
+            channel: components["schemas"]["SignatureChannel"];
+        };
+        /** @description A signature code on its way: where it went and until when it holds. */
+        SignatureCodeSent: {
+            channel: components["schemas"]["SignatureChannel"];
+            /** Format: date-time */
+            expires_at: string;
+            sent_to: string;
+        };
+        /** @description Who signs, as the file said when the copy was made. */
+        Signer: {
+            email?: string | null;
+            name: string;
+            phone?: string | null;
+            role: components["schemas"]["SignerRole"];
+        };
+        /** @enum {string} */
+        SignerRole: "student" | "guardian";
         Skipped: {
             conflicts: components["schemas"]["Conflict"][];
             lesson: components["schemas"]["Lesson"];
@@ -6061,6 +6320,282 @@ export interface operations {
             };
             /** @description Non connecté */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contracts_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contracts_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": number[];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contracts_sign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignRequest"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contracts_send_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignatureCodeSent"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11066,6 +11601,95 @@ export interface operations {
             };
         };
     };
+    contracts_amend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAmendment"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     students_archive: {
         parameters: {
             query?: never;
@@ -11306,6 +11930,144 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Evaluation"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contracts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"][];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contracts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewContract"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
                 };
             };
             /** @description Requête invalide */

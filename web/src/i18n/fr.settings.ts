@@ -59,6 +59,8 @@ const settings = {
   vatNumberHelp: 'FR suivi de 11 caractères ; vide si l’école est en franchise de TVA.',
   paymentTerms: 'Conditions de paiement',
   paymentTermsHelp: 'Par exemple « Paiement à réception de la facture, sans escompte. »',
+  blockBeyondContract: 'Refuser la vente d’heures au-delà du contrat signé',
+  blockBeyondContractHelp: 'Sinon la vente passe avec un avertissement : des heures au-delà du contrat demandent un avenant signé (art. R.213-3).',
   save: 'Enregistrer les réglages',
   saved: 'Réglages enregistrés.',
   stale: "Les réglages ont été modifiés entre-temps par quelqu'un d'autre : voici leur état actuel, recommencez votre modification.",

@@ -14,3 +14,8 @@ export function notifyError(error: unknown, t: TFunction): void {
 export function notifyStale(message: string): void {
   notifications.show({ color: 'orange', message, autoClose: 10000 });
 }
+
+/** Done, but something deserves attention (a sale beyond the signed contract): orange, and it stays longer. */
+export function notifyWarning(message: string): void {
+  notifications.show({ color: 'orange', message, autoClose: 12000 });
+}

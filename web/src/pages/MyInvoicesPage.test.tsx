@@ -38,6 +38,7 @@ describe('MyInvoicesPage', () => {
       'GET /api/v1/students/s-1/account': () => jsonResponse(200, { invoiced_cents: 123_990, paid_cents: 119_000, balance_cents: -4_990, entries: [] }),
       'GET /api/v1/invoices': () => jsonResponse(200, { items: [due, paid], next_cursor: null }),
       'POST /api/v1/invoices/i-2/checkout': () => jsonResponse(201, { redirect_url: 'http://127.0.0.1:9/pay/cs_test_2', amount_cents: 4_990 }),
+      'GET /api/v1/students/s-1/contracts': () => jsonResponse(200, []),
     });
     const user = userEvent.setup();
     renderWithProviders(<MyInvoicesPage />, { session: student });
@@ -56,5 +57,58 @@ describe('MyInvoicesPage', () => {
 
     await user.click(within(first).getByRole('button', { name: /^Payer en ligne la facture F2026-000008 \(49,90\s€\)$/ }));
     await vi.waitFor(() => expect(leave).toHaveBeenCalledWith('http://127.0.0.1:9/pay/cs_test_2'));
+  });
+
+  it('signs the amendment waiting for the student with the code they received', async () => {
+    const amendment = {
+      id: 'c-2',
+      student_id: 's-1',
+      kind: 'amendment',
+      amends: 'c-1',
+      rank: 1,
+      minutes: 600,
+      lines: [],
+      total_cents: 59_000,
+      reason: 'Heures supplémentaires avant l’examen',
+      signer: { role: 'student', name: 'Inès Martin', email: 'ines@exemple.fr', phone: null },
+      status: 'awaiting_signature',
+      document_sha256: 'ab'.repeat(32),
+      signed_at: null,
+      evidence: null,
+      signed_sha256: null,
+      pending_code: null,
+      created_at: '2026-12-07T10:00:00Z',
+      version: 1,
+    };
+    const state = { contract: amendment as Record<string, unknown> };
+    const { calls } = mockFetch({
+      'GET /api/v1/students/s-1/account': () => jsonResponse(200, { invoiced_cents: 0, paid_cents: 0, balance_cents: 0, entries: [] }),
+      'GET /api/v1/invoices': () => jsonResponse(200, { items: [], next_cursor: null }),
+      'GET /api/v1/students/s-1/contracts': () => jsonResponse(200, [state.contract]),
+      'POST /api/v1/contracts/c-2/signature-code': () => {
+        const sent = { channel: 'email', sent_to: 'i***@exemple.fr', expires_at: '2026-12-07T10:15:00Z' };
+        state.contract = { ...amendment, pending_code: sent };
+        return jsonResponse(201, sent);
+      },
+      'POST /api/v1/contracts/c-2/sign': () => {
+        state.contract = { ...amendment, status: 'signed', signed_at: '2026-12-07T10:05:00Z' };
+        return jsonResponse(200, state.contract);
+      },
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<MyInvoicesPage />, { session: student });
+    const card = await screen.findByTestId('contract');
+    expect(card).toHaveTextContent('Avenant n° 1');
+    expect(card).toHaveTextContent('À signer');
+    expect(screen.queryByRole('button', { name: 'Ajouter un avenant' })).not.toBeInTheDocument();
+    await user.click(within(card).getByRole('button', { name: 'Envoyer le code par e-mail' }));
+    await user.type(await within(card).findByLabelText(/Code reçu/), '12345');
+    await user.click(within(card).getByRole('button', { name: 'Signer' }));
+    expect(await within(card).findByText('Le code compte 6 chiffres.')).toBeInTheDocument();
+    await user.type(within(card).getByLabelText(/Code reçu/), '6');
+    await user.click(within(card).getByRole('button', { name: 'Signer' }));
+    expect(await screen.findByText(/Signé le/)).toBeInTheDocument();
+    const sign = calls.find((r) => r.url.endsWith('/sign'));
+    expect(await sign?.clone().json()).toEqual({ code: '123456' });
   });
 });

@@ -7,6 +7,7 @@ import { formatDate } from '../lib/format.ts';
 import { formatEuros } from '../lib/money.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { AccountSummary, PaymentNotice } from './billing/AccountSummary.tsx';
+import { ContractPanel } from './billing/ContractPanel.tsx';
 import {
   invoicePdfUrl,
   useAccount,
@@ -18,7 +19,10 @@ import {
   type Invoice,
 } from './billing/api.ts';
 
-/** "Mes factures" (STUDENT, phone first): the balance, each invoice with its PDF and, while something is due, "Payer en ligne". */
+/**
+ * "Mes factures" (STUDENT, phone first): the balance, each invoice with its PDF and, while something is due, "Payer en
+ * ligne"; then the training contract and its amendments, signed here with the code the student received.
+ */
 export default function MyInvoicesPage() {
   const { t } = useTranslation();
   const { student_id: studentId } = useCurrentSession();
@@ -54,6 +58,7 @@ function MyInvoices({ studentId }: { studentId: string }) {
           )}
         </QueryView>
       </SectionCard>
+      <ContractPanel studentId={studentId} hasEvaluation canPrepare={false} />
     </Stack>
   );
 }

@@ -75,6 +75,9 @@ pub enum Permission {
     ManageCatalogue,
     /// Pay an invoice by card online (a student their own, the office for a student at the desk).
     PayOnline,
+    /// Ask for a signature code and sign a training contract or amendment (the student their own,
+    /// the office at the desk with the code the signer received).
+    SignContracts,
 }
 
 impl Permission {
@@ -102,7 +105,8 @@ impl Permission {
             Permission::ReadStudentDocuments
             | Permission::UploadStudentDocuments
             | Permission::ReadBilling
-            | Permission::PayOnline => &[Admin, Secretary, Student],
+            | Permission::PayOnline
+            | Permission::SignContracts => &[Admin, Secretary, Student],
             Permission::ReadVehicles
             | Permission::DeclareUnavailability
             | Permission::MarkLessons

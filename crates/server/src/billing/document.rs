@@ -6,12 +6,12 @@ use volant_domain::billing::{euros, rate};
 use super::{Invoice, InvoiceKind, Payment};
 use crate::error::{AppError, AppResult};
 
-fn fr_date(d: chrono::NaiveDate) -> String {
+pub fn fr_date(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-fn seller_party(i: &Invoice) -> volant_pdf::Party {
-    let s = &i.seller;
+/// The school as it bills: name, address and its identifiers.
+pub fn seller_party(s: &super::Seller) -> volant_pdf::Party {
     let mut lines: Vec<String> = s.address.iter().flat_map(|a| a.lines()).map(str::to_owned).collect();
     lines.extend(s.legal_form.clone());
     lines.extend(s.siret.as_ref().map(|x| format!("SIRET {x}")));
@@ -56,7 +56,7 @@ pub fn invoice_doc(i: &Invoice, credited: Option<&Invoice>, payments: &[Payment]
             format!("Avoir sur la facture {} du {}", c.number, fr_date(c.issued_at.with_timezone(&tz).date_naive()))
         }),
         reason: i.reason.clone(),
-        seller: seller_party(i),
+        seller: seller_party(&i.seller),
         customer: customer_party(i),
         lines: i
             .lines
@@ -96,7 +96,14 @@ pub fn invoice_doc(i: &Invoice, credited: Option<&Invoice>, payments: &[Payment]
 
 /// Renders the PDF off the async threads (typst takes tens of milliseconds).
 pub async fn render(doc: volant_pdf::InvoiceDoc) -> AppResult<Vec<u8>> {
-    tokio::task::spawn_blocking(move || volant_pdf::invoice(&doc))
+    off_thread(move || volant_pdf::invoice(&doc)).await
+}
+
+/// Runs a typst rendering on the blocking threads.
+pub async fn off_thread(
+    render: impl FnOnce() -> Result<Vec<u8>, volant_pdf::PdfError> + Send + 'static,
+) -> AppResult<Vec<u8>> {
+    tokio::task::spawn_blocking(render)
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| AppError::Internal(e.into()))

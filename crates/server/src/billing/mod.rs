@@ -5,6 +5,7 @@
 //! role cannot UPDATE or DELETE them); a correction is a credit note. A sale of a product with
 //! driving time credits the student's hours ledger in the same transaction.
 
+pub mod contracts;
 pub mod document;
 pub mod repo;
 pub mod routes;
@@ -228,6 +229,9 @@ pub struct Invoice {
     /// What remains to pay: total − credited − paid (never below zero).
     pub due_cents: i64,
     pub instalments: Vec<Instalment>,
+    /// On the answer to a sale only: what the office should know (`contract_exceeded`: hours
+    /// sold beyond the signed contract without an amendment).
+    pub warnings: Vec<volant_domain::planning::Finding>,
 }
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]

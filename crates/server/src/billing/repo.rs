@@ -284,6 +284,7 @@ async fn complete(conn: &mut PgConnection, tenant: TenantId, heads: Vec<Head>) -
                 .filter(|p| p.0 == h.id)
                 .map(|p| Instalment { position: p.1, due_on: p.2, amount_cents: p.3 })
                 .collect(),
+            warnings: vec![],
         });
     }
     Ok(out)
@@ -549,4 +550,19 @@ pub async fn school_identity(
         .bind(tenant.0)
         .fetch_one(conn)
         .await
+}
+
+/// The driving time sold to a student (packages and lessons), credit notes deducted.
+pub async fn sold_driving_minutes(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COALESCE(SUM(l.minutes::bigint * l.quantity), 0)::bigint
+           FROM invoice_lines l
+           JOIN invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
+          WHERE i.tenant_id = $1 AND i.student_id = $2 AND l.kind IN ('hours_package', 'lesson')
+            AND l.minutes IS NOT NULL",
+    )
+    .bind(tenant.0)
+    .bind(student)
+    .fetch_one(conn)
+    .await
 }

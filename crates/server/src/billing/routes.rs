@@ -41,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_payments, record_payment))
         .routes(routes!(account))
         .routes(routes!(webhook))
+        .merge(super::contracts::routes::routes())
 }
 
 // ---- Catalogue ----

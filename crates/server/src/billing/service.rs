@@ -133,7 +133,7 @@ fn default_customer(s: &Student, today: chrono::NaiveDate) -> Customer {
     Customer { kind: CustomerKind::Person, name, siren: None, vat_number: None, address: s.address.clone() }
 }
 
-async fn seller(work: &mut Work) -> AppResult<Seller> {
+pub async fn seller(work: &mut Work) -> AppResult<Seller> {
     let tenant = work.tenant();
     let (name, address, siret, agrement) = repo::school_identity(work, tenant).await?;
     let billing = &work.settings().billing;
@@ -187,7 +187,7 @@ fn minutes_of(lines: &[InvoiceLine]) -> i32 {
     lines.iter().map(|l| l.minutes.unwrap_or(0) * l.quantity).sum()
 }
 
-async fn sold_lines(work: &mut Work, lines: &[super::LineInput]) -> AppResult<Vec<InvoiceLine>> {
+pub async fn sold_lines(work: &mut Work, lines: &[super::LineInput]) -> AppResult<Vec<InvoiceLine>> {
     if lines.is_empty() || lines.len() > MAX_LINES {
         return Err(AppError::field("lines", "Une facture compte de 1 à 30 lignes."));
     }
@@ -233,6 +233,12 @@ pub async fn issue_invoice(work: &mut Work, new: NewInvoice) -> AppResult<Invoic
     };
     let seller = seller(work).await?;
     let totals = totals(&lines);
+    let driving: i64 = lines
+        .iter()
+        .filter(|l| matches!(l.kind.as_str(), "hours_package" | "lesson"))
+        .map(|l| i64::from(l.minutes.unwrap_or(0)) * i64::from(l.quantity))
+        .sum();
+    let warnings = super::contracts::service::check_sale(work, student.id, driving).await?;
     let tenant = work.tenant();
     let number = document_number(
         Series::Invoice,
@@ -261,9 +267,10 @@ pub async fn issue_invoice(work: &mut Work, new: NewInvoice) -> AppResult<Invoic
     if minutes > 0 {
         students::hours::post_sale(work, student.id, minutes, id, &format!("Facture {number}")).await?;
     }
-    let invoice = repo::invoice(work, tenant, id).await?.ok_or(AppError::NotFound)?;
+    let mut invoice = repo::invoice(work, tenant, id).await?.ok_or(AppError::NotFound)?;
     work.audit().created("invoice", id, &invoice).await?;
     tell(work, Event::InvoiceIssued, &invoice, invoice.incl_cents, None).await?;
+    invoice.warnings = warnings;
     Ok(invoice)
 }
 

@@ -8,7 +8,11 @@ use uuid::Uuid;
 use volant_domain::ids::TenantId;
 
 use crate::{
-    billing::{LineInput, NewInvoice, NewPayment, NewSchedule, PaymentMethod, ProductInput, ProductKind, service},
+    billing::{
+        LineInput, NewInvoice, NewPayment, NewSchedule, PaymentMethod, ProductInput, ProductKind,
+        contracts::{self, NewAmendment, NewContract, SignatureChannel},
+        service,
+    },
     error::AppError,
     school::BillingSettings,
     work::Work,
@@ -118,4 +122,66 @@ pub async fn sell(work: &mut Work, student: Uuid, products: &[Uuid], paid: Paid)
         service::record_payment(work, p, None).await.map_err(err)?;
     }
     Ok(())
+}
+
+/// Training contracts signed the way a student signs one: the office prepares it, a code goes
+/// to the student's mailbox (the demo's mail catcher), and the code read from that mail signs
+/// it. Then an amendment for 10 more hours waits for the demo student's own signature.
+pub async fn seed_contracts(
+    pool: &PgPool,
+    tenant: TenantId,
+    secret_key: &str,
+    catalogue: &Catalogue,
+    eleve_user: Uuid,
+) -> anyhow::Result<()> {
+    let mut work = Work::system(pool, tenant).await?;
+    let keys = contracts::service::Keys::new(secret_key);
+    // The demo student first (a minor: her guardian signs), then three others.
+    let signed_up: Vec<(Uuid, Option<Uuid>)> = sqlx::query_as(
+        "SELECT id, user_id FROM students
+          WHERE tenant_id = $1 AND start_evaluation IS NOT NULL AND status = 'active'
+            AND (email IS NOT NULL OR guardian->>'email' IS NOT NULL)
+          ORDER BY (user_id = $2) DESC NULLS LAST, created_at, id LIMIT 4",
+    )
+    .bind(tenant.0)
+    .bind(eleve_user)
+    .fetch_all(&mut *work)
+    .await?;
+    let lines = |products: &[Uuid]| products.iter().map(|&product_id| LineInput { product_id, quantity: 1 }).collect();
+    for (student, user) in signed_up {
+        let start = [catalogue.registration, catalogue.start_evaluation, catalogue.twenty_hours];
+        let contract = contracts::service::generate(&mut work, student, NewContract { lines: lines(&start) })
+            .await
+            .map_err(err)?;
+        contracts::service::send_code(&mut work, &keys, contract.id, SignatureChannel::Email, false)
+            .await
+            .map_err(err)?;
+        let to = contract.signer.email.clone().unwrap_or_default();
+        let code = mailed_code(&mut work, &to).await?;
+        let signed = contracts::service::sign(&mut work, &keys, contract.id, &code, Some("Démo Volant")).await;
+        signed.map_err(err)?.map_err(|refused| err(refused.0))?;
+        if user == Some(eleve_user) {
+            let more = NewAmendment {
+                lines: lines(&[catalogue.ten_hours]),
+                reason: Some("Heures supplémentaires avant l'examen".into()),
+            };
+            contracts::service::amend(&mut work, student, more).await.map_err(err)?;
+        }
+    }
+    work.commit().await?;
+    Ok(())
+}
+
+/// The code in the signature mail put in the outbox for `to`, as the signer reads it.
+async fn mailed_code(work: &mut Work, to: &str) -> anyhow::Result<String> {
+    let text: String = sqlx::query_scalar(
+        "SELECT payload->>'text' FROM jobs WHERE kind = $1 AND payload->>'to' = $2 AND payload->>'subject' LIKE '%signature%'
+          ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(crate::mail::MAIL_SEND)
+    .bind(to)
+    .fetch_one(&mut **work)
+    .await?;
+    let at = text.find(" est ").ok_or_else(|| anyhow!("no code in the signature mail"))? + " est ".len();
+    text.get(at..at + 6).map(str::to_owned).ok_or_else(|| anyhow!("no code in the signature mail"))
 }

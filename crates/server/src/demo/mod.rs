@@ -21,7 +21,7 @@ use crate::{
 
 pub const DEMO_PASSWORD: &str = "volant-demo";
 /// Bump when the demo data changes; `volant demo` then suggests `--reset`.
-pub const DEMO_VERSION: i64 = 8;
+pub const DEMO_VERSION: i64 = 9;
 
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.volant.test", "Claire Dubois", Role::Admin),
@@ -73,6 +73,8 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
     let catalogue = billing::seed_catalogue(pool, centre).await?;
     let people = students::People { instructors: &seeded.instructors, referent, eleve_user: account(Role::Student)? };
     students::seed(pool, centre, &seeded.agencies, people, &catalogue, today).await?;
+    let secret = settings.secret_key.expose();
+    billing::seed_contracts(pool, centre, secret, &catalogue, account(Role::Student)?).await?;
     let cars: Vec<uuid::Uuid> = seeded.vehicles.iter().take(3).copied().collect();
     planning::seed(pool, centre, &seeded.instructors, &cars, seeded.code_room, today).await?;
     exams::seed(pool, centre, &seeded.instructors, &cars, &catalogue, today).await?;

@@ -105,7 +105,7 @@ pub async fn seed(
                 last_name: last.into(),
                 relationship: Some("Mère".into()),
                 phone: Some("06 99 88 77 66".into()),
-                email: None,
+                email: Some(format!("parent.eleve{n}@exemple.fr")),
             }),
             neph: signed_up.then(|| format!("{:012}", 120_000_000_000u64 + n as u64 * 7_919)),
             ants_status: match (signed_up, n % 7) {

@@ -128,6 +128,9 @@ pub struct BillingSettings {
     pub vat_number: String,
     /// Printed on every invoice.
     pub payment_terms: String,
+    /// A sale of driving time beyond the signed contract and amendments is refused (otherwise a
+    /// warning).
+    pub block_sale_beyond_contract: bool,
 }
 
 impl Default for BillingSettings {
@@ -136,6 +139,7 @@ impl Default for BillingSettings {
             legal_form: String::new(),
             vat_number: String::new(),
             payment_terms: "Paiement à réception de la facture, sans escompte.".into(),
+            block_sale_beyond_contract: false,
         }
     }
 }

@@ -281,6 +281,22 @@ pub async fn set_archived(
     sqlx::query(sql).bind(tenant.0).bind(id).execute(conn).await.map(|_| ())
 }
 
+/// The day the training contract was signed (set by its electronic signature).
+pub async fn set_contract_signed_on(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+    on: chrono::NaiveDate,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE students SET contract_signed_on = $3, version = version + 1 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.0)
+        .bind(id)
+        .bind(on)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 pub async fn link_user(conn: &mut PgConnection, tenant: TenantId, id: Uuid, user: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE students SET user_id = $3, version = version + 1 WHERE tenant_id = $1 AND id = $2")
         .bind(tenant.0)

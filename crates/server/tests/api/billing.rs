@@ -282,21 +282,6 @@ async fn the_invoice_pdf_holds_every_mandatory_mention() {
     assert!(text.contains("Avoir") && text.contains(number) && text.contains("Erreur de client"), "{text}");
 }
 
-fn pdf_text(bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("volant-invoice-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("facture.pdf");
-    std::fs::write(&file, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (Debian package poppler-utils) is needed to read PDFs back");
-    let _ = std::fs::remove_dir_all(dir);
-    // Narrow and non-breaking spaces read as spaces.
-    String::from_utf8_lossy(&out.stdout).replace(['\u{202f}', '\u{a0}'], " ")
-}
-
 /// The app with the provider's simulator, its webhooks pointed back at the app.
 async fn app_with_card_payments() -> (TestApp, PaymentsSimulator) {
     let sim = PaymentsSimulator::start(SECRET_KEY, WEBHOOK_SECRET).await.unwrap();

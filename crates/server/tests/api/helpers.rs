@@ -521,6 +521,8 @@ pub struct Fixtures {
     pub external_calendar: String,
     pub product: String,
     pub invoice: String,
+    /// A training contract waiting for its signature (of a second student, who has a start evaluation).
+    pub contract: String,
 }
 
 impl TestApp {
@@ -637,10 +639,26 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), 201, "{:?}", r.text().await);
         let invoice = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let r = admin
+            .post(
+                "/api/v1/students",
+                &json!({"first_name": "Hugo", "last_name": format!("Contrat {school}"), "birth_date": "1999-03-02",
+                        "email": format!("hugo.{school}@exemple.fr"),
+                        "start_evaluation": {"date": "2026-11-02", "estimated_minutes": 1500}}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let signer = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let r = admin
+            .post(&format!("/api/v1/students/{signer}/contracts"), &json!({"lines": [{"product_id": product}]}))
+            .await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let contract = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
         self.wait_jobs_idle().await;
         let mine = self.login_as(Role::Student, school).await.json("/api/v1/notifications").await;
         let notification = mine["items"][0]["id"].as_str().expect("the student was told of the lesson").to_owned();
         Fixtures {
+            contract,
             product,
             invoice,
             notification,
@@ -711,6 +729,8 @@ impl Fixtures {
             &self.product
         } else if template.starts_with("/api/v1/invoices/") {
             &self.invoice
+        } else if template.starts_with("/api/v1/contracts/") {
+            &self.contract
         } else if template.starts_with("/api/v1/webhooks/payments/") {
             // No id: the provider's name (a school is named inside the signed event).
             return template.replace("{provider}", "stripe");
@@ -738,4 +758,20 @@ impl TestApp {
     pub async fn seed_tenant(&self, slug: &str) -> TenantId {
         volant::tenancy::find(&self.pool, slug).await.unwrap()
     }
+}
+
+/// A PDF read back by `pdftotext` (Debian's poppler-utils), narrow and non-breaking spaces as spaces.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("volant-invoice-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("facture.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is needed to read PDFs back");
+    let _ = std::fs::remove_dir_all(dir);
+    // Narrow and non-breaking spaces read as spaces.
+    String::from_utf8_lossy(&out.stdout).replace(['\u{202f}', '\u{a0}'], " ")
 }

@@ -8,6 +8,7 @@ mod auth;
 mod billing;
 mod booklet;
 mod change_requests;
+mod contracts;
 mod day_one;
 mod exams;
 mod external_calendars;

@@ -44,6 +44,7 @@ const invoice = {
   credited_cents: 0,
   due_cents: 119_000,
   instalments: [],
+  warnings: [],
 };
 
 function routes(state: { invoices: unknown[]; account: object }) {

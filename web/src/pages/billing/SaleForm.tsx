@@ -1,15 +1,15 @@
-import { Button, Checkbox, Group, NumberInput, Paper, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Checkbox, Group, Paper, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
 import { FormError } from '../../components/FormError.tsx';
 import { QueryView } from '../../components/QueryView.tsx';
 import { formatMinutes } from '../../lib/duration.ts';
 import { formatEuros } from '../../lib/money.ts';
-import { notifySuccess } from '../../lib/notify.ts';
+import { notifySuccess, notifyWarning } from '../../lib/notify.ts';
 import { useApiForm } from '../../lib/useApiForm.ts';
 import { useProducts, useRefreshStudentBilling, type Invoice, type Product } from './api.ts';
+import { ProductQuantities } from './ProductQuantities.tsx';
 import { emptySale, saleBody, saleTotals, validateSale, type SaleValues } from './sale.ts';
 
 /**
@@ -38,7 +38,6 @@ function SaleFields({
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const nothingId = useId();
   const refresh = useRefreshStudentBilling(studentId);
   const form = useForm<SaleValues>({
     mode: 'controlled',
@@ -50,53 +49,18 @@ function SaleFields({
     onSuccess: (invoice) => {
       refresh();
       notifySuccess(t('billing.sale.issued', { number: invoice.number }));
+      // Hours beyond the signed contract: sold, but the office is told an amendment is due.
+      for (const warning of invoice.warnings) notifyWarning(warning.message);
       onIssued(invoice);
     },
   });
   const totals = saleTotals(form.values, products);
-  const nothing = form.errors.quantities;
 
   return (
     <form onSubmit={issue.onSubmit((values) => saleBody(studentId, values, products))} noValidate>
       <Stack gap="md">
         <FormError error={issue.failure} />
-        <fieldset style={{ border: 0, margin: 0, padding: 0, minWidth: 0 }} aria-describedby={nothing ? nothingId : undefined}>
-          <Text component="legend" fw={600} mb="xs">
-            {t('billing.sale.products')}
-          </Text>
-          <Stack gap="xs" component="ul" style={{ listStyle: 'none', margin: 0, padding: 0 }} data-testid="sale-products">
-            {products.map((p) => (
-              <Paper key={p.id} component="li" withBorder p="xs" radius="md" data-testid="sale-product" data-name={p.name}>
-                <Group justify="space-between" wrap="nowrap" gap="sm">
-                  <div style={{ minWidth: 0 }}>
-                    <Text fw={500} style={{ overflowWrap: 'anywhere' }}>
-                      {p.name}
-                    </Text>
-                    <Text size="sm" c="dimmed">
-                      {t('billing.sale.unitPrice', { price: formatEuros(p.price_cents) })}
-                      {p.minutes ? ` · ${t('billing.sale.perUnit', { hours: formatMinutes(p.minutes) })}` : ''}
-                    </Text>
-                  </div>
-                  <NumberInput
-                    aria-label={t('billing.sale.quantityOf', { name: p.name })}
-                    min={0}
-                    max={99}
-                    allowDecimal={false}
-                    allowNegative={false}
-                    w={90}
-                    style={{ flexShrink: 0 }}
-                    {...form.getInputProps(`quantities.${p.id}`)}
-                  />
-                </Group>
-              </Paper>
-            ))}
-          </Stack>
-          {nothing && (
-            <Text id={nothingId} c="red.9" size="sm" role="alert" mt={4}>
-              {nothing}
-            </Text>
-          )}
-        </fieldset>
+        <ProductQuantities form={form} products={products} legend={t('billing.sale.products')} />
 
         <Paper withBorder p="sm" radius="md" bg="gray.0">
           <Group justify="space-between" gap="md" role="status" data-testid="sale-totals">

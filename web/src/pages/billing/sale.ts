@@ -32,7 +32,7 @@ function quantity(value: number | string | undefined): number {
 }
 
 /** The lines sold, in the catalogue's order. */
-export function saleLines(values: SaleValues, products: readonly Pick<Product, 'id'>[]): { product_id: string; quantity: number }[] {
+export function saleLines(values: Pick<SaleValues, 'quantities'>, products: readonly Pick<Product, 'id'>[]): { product_id: string; quantity: number }[] {
   return products.map((p) => ({ product_id: p.id, quantity: quantity(values.quantities[p.id]) })).filter((line) => line.quantity > 0);
 }
 

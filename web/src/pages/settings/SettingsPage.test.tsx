@@ -7,7 +7,7 @@ import { demoSession, jsonResponse, mockFetch, problemResponse, renderWithProvid
 const settings: SchoolSettings = {
   alerts: { low_hours_minutes: 120 },
   ants_rule: 'block',
-  billing: { legal_form: '', vat_number: '', payment_terms: 'Paiement à réception de la facture, sans escompte.' },
+  billing: { legal_form: '', vat_number: '', payment_terms: 'Paiement à réception de la facture, sans escompte.', block_sale_beyond_contract: false },
   booklet_labels: { non_aborde: 'Non abordé', aborde: 'Abordé', traite: 'Traité', assimile: 'Assimilé' },
   booklet_rule: 'warn',
   charge_late_cancellations: true,
@@ -127,6 +127,11 @@ describe('SettingsPage, billing', () => {
     await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
     expect(await screen.findByText('Réglages enregistrés.')).toBeInTheDocument();
     const body = (await calls.filter((r) => r.method === 'PUT')[1]?.json()) as SchoolSettings;
-    expect(body.billing).toEqual({ legal_form: 'SARL au capital de 8 000 €', vat_number: 'FR40123456789', payment_terms: 'Paiement à réception de la facture, sans escompte.' });
+    expect(body.billing).toEqual({
+      legal_form: 'SARL au capital de 8 000 €',
+      vat_number: 'FR40123456789',
+      payment_terms: 'Paiement à réception de la facture, sans escompte.',
+      block_sale_beyond_contract: false,
+    });
   });
 });

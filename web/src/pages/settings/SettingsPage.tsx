@@ -247,6 +247,11 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
               maxLength={300}
               {...form.getInputProps('billing.payment_terms')}
             />
+            <Switch
+              label={t('schoolSettings.blockBeyondContract')}
+              description={t('schoolSettings.blockBeyondContractHelp')}
+              {...form.getInputProps('billing.block_sale_beyond_contract', { type: 'checkbox' })}
+            />
           </Stack>
         </SectionCard>
 

@@ -8,6 +8,7 @@ import { QueryView } from '../../components/QueryView.tsx';
 import { PageHeader } from '../../shell/PageHeader.tsx';
 import NotFoundPage from '../NotFoundPage.tsx';
 import { BillingPanel } from '../billing/BillingPanel.tsx';
+import { ContractPanel } from '../billing/ContractPanel.tsx';
 import { BookletView } from '../booklet/BookletView.tsx';
 import { StudentExams } from '../exams/StudentExams.tsx';
 import { STATUS_COLOR, fullName, useStudent, type Student } from './api.ts';
@@ -18,12 +19,12 @@ import { StatusActions } from './StatusActions.tsx';
 import { StudentForm } from './StudentForm.tsx';
 import { ageOn, isMinor } from './studentForm.ts';
 
-type Tab = 'dossier' | 'documents' | 'heures' | 'facturation' | 'livret' | 'examens' | 'historique';
-const TABS: readonly Tab[] = ['dossier', 'documents', 'heures', 'facturation', 'livret', 'examens', 'historique'];
+type Tab = 'dossier' | 'documents' | 'heures' | 'facturation' | 'contrat' | 'livret' | 'examens' | 'historique';
+const TABS: readonly Tab[] = ['dossier', 'documents', 'heures', 'facturation', 'contrat', 'livret', 'examens', 'historique'];
 const TAB_PARAM = 'onglet';
 
 /**
- * A student's page, with the tabs Dossier, Documents, Heures, Facturation, Livret, Examens, Historique (the tab is kept
+ * A student's page, with the tabs Dossier, Documents, Heures, Facturation, Contrat, Livret, Examens, Historique (the tab is kept
  * in the address: `?onglet=facturation`). The office edits and acts on the file, sells and takes payments; an
  * instructor reads it (no documents, no billing) and evaluates the booklet; the student (`self`, "Mon dossier") reads
  * it and uploads documents, their hours, booklet and invoices being on "Mes heures", "Mon livret", "Mes factures".
@@ -47,7 +48,7 @@ function StudentView({ student: data, base, self }: { student: Student; base: st
   const [params, setParams] = useSearchParams();
   const tabs = TABS.filter((tab) => {
     if (tab === 'documents') return role !== 'INSTRUCTOR';
-    if (tab === 'facturation') return office && !self;
+    if (tab === 'facturation' || tab === 'contrat') return office && !self;
     if (tab === 'heures' || tab === 'livret' || tab === 'examens') return !self;
     return true;
   });
@@ -61,6 +62,7 @@ function StudentView({ student: data, base, self }: { student: Student; base: st
     documents: t('students.tabs.documents'),
     heures: t('students.tabs.hours'),
     facturation: t('billing.tab'),
+    contrat: t('billing.contracts.tab'),
     livret: t('booklet.tab'),
     examens: t('exams.tab'),
     historique: t('students.tabs.history'),
@@ -138,6 +140,11 @@ function StudentView({ student: data, base, self }: { student: Student; base: st
           {tabs.includes('facturation') && (
             <Tabs.Panel value="facturation">
               <BillingPanel studentId={id} studentName={name} />
+            </Tabs.Panel>
+          )}
+          {tabs.includes('contrat') && (
+            <Tabs.Panel value="contrat">
+              <ContractPanel studentId={id} hasEvaluation={Boolean(data.start_evaluation)} canPrepare />
             </Tabs.Panel>
           )}
           {tabs.includes('livret') && (
