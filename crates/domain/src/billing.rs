@@ -137,6 +137,20 @@ pub fn beyond_contract(covered_minutes: i64, sold_minutes: i64, selling_minutes:
     (selling_minutes > 0 && over > 0).then_some(over.min(selling_minutes))
 }
 
+/// What an invoice lacks of the identities the tax code requires (CGI art. 242 nonies A: the
+/// seller's name, address and SIRET, the customer's name and address), in French, for a warning.
+pub fn missing_mentions(seller_siret: bool, seller_address: bool, customer_address: bool) -> Vec<&'static str> {
+    [
+        (seller_siret, "le SIRET de l'école"),
+        (seller_address, "l'adresse de l'école"),
+        (customer_address, "l'adresse du client"),
+    ]
+    .into_iter()
+    .filter(|(present, _)| !present)
+    .map(|(_, what)| what)
+    .collect()
+}
+
 /// How long a signature code stays valid, and how many wrong tries void it.
 pub const SIGNATURE_CODE_MINUTES: i64 = 15;
 pub const SIGNATURE_CODE_ATTEMPTS: i32 = 5;
@@ -217,5 +231,11 @@ mod tests {
         assert_eq!(beyond_contract(1800, 2400, 120), Some(120));
         assert_eq!(beyond_contract(0, 0, 60), Some(60));
         assert_eq!(beyond_contract(0, 0, 0), None);
+    }
+
+    #[test]
+    fn missing_mentions_are_named() {
+        assert!(missing_mentions(true, true, true).is_empty());
+        assert_eq!(missing_mentions(false, true, false), ["le SIRET de l'école", "l'adresse du client"]);
     }
 }

@@ -1325,6 +1325,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gives money back on a payment (201: the refund, a negative payment record naming it); the
+         *     payment itself is never changed. 422 `not_refundable` for a refund, `nothing_to_refund` once
+         *     all is given back.
+         */
+        post: operations["payments_refund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/planning/copy-week": {
         parameters: {
             query?: never;
@@ -3217,6 +3238,15 @@ export interface components {
             /** Format: uuid */
             student_id: string;
         };
+        /** @description `POST /payments/{id}/refunds`: money given back on a payment, by the payment's own method. */
+        NewRefund: {
+            /**
+             * Format: int64
+             * @description What is given back, in cents (positive); all that remains refundable when absent.
+             */
+            amount_cents?: number | null;
+            reason: string;
+        };
         /** @description Splits what remains due into equal monthly instalments from `first_due_on` (default today). */
         NewSchedule: {
             /** Format: date */
@@ -3664,16 +3694,26 @@ export interface components {
         };
         Page_Payment: {
             items: {
-                /** Format: int64 */
+                /**
+                 * Format: int64
+                 * @description Negative for a refund.
+                 */
                 amount_cents: number;
                 /** Format: uuid */
                 id: string;
                 /** Format: uuid */
                 invoice_id?: string | null;
                 method: components["schemas"]["PaymentMethod"];
+                /** @description Why a refund was made. */
+                reason?: string | null;
                 /** Format: date-time */
                 received_at: string;
                 reference?: string | null;
+                /**
+                 * Format: uuid
+                 * @description The payment a refund gives back.
+                 */
+                refund_of?: string | null;
                 /** Format: uuid */
                 student_id: string;
             }[];
@@ -3780,16 +3820,26 @@ export interface components {
             credential: Record<string, never>;
         };
         Payment: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Negative for a refund.
+             */
             amount_cents: number;
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             invoice_id?: string | null;
             method: components["schemas"]["PaymentMethod"];
+            /** @description Why a refund was made. */
+            reason?: string | null;
             /** Format: date-time */
             received_at: string;
             reference?: string | null;
+            /**
+             * Format: uuid
+             * @description The payment a refund gives back.
+             */
+            refund_of?: string | null;
             /** Format: uuid */
             student_id: string;
         };
@@ -10652,6 +10702,95 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["NewPayment"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    payments_refund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRefund"];
             };
         };
         responses: {

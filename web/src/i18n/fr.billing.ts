@@ -4,6 +4,19 @@
  * `billing`.
  */
 const billing = {
+  /** Money given back on a payment: a new, negative record. */
+  refund: {
+    open: 'Rembourser',
+    of: 'Rembourser le paiement de {{amount}}',
+    title: 'Rembourser un paiement de {{amount}}',
+    hint: 'Le remboursement est enregistré comme un nouveau paiement négatif ({{method}}) ; le paiement d’origine reste tel quel.',
+    amount: 'Montant remboursé',
+    reason: 'Motif',
+    submit: 'Enregistrer le remboursement',
+    done: 'Remboursement de {{amount}} enregistré.',
+    tooHigh: 'Au plus {{paid}}, le montant du paiement.',
+    label: 'Remboursement ({{method}})',
+  },
   /** The training contract and its amendments, and their signature by a one-time code. */
   contracts: {
     tab: 'Contrat',
@@ -198,6 +211,9 @@ const billing = {
     onlineHint: 'Ouvre la page de paiement sécurisée pour saisir la carte.',
     later: 'Plus tard',
     or: 'ou',
+    deposit: 'Acompte',
+    depositTitle: 'Acompte — {{name}}',
+    depositHint: 'Un règlement sans facture : il figure au crédit du compte de l’élève et s’impute sur ses prochaines factures.',
   },
   credit: {
     title: 'Avoir sur la facture {{number}}',

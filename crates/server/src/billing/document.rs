@@ -85,7 +85,8 @@ pub fn invoice_doc(i: &Invoice, credited: Option<&Invoice>, payments: &[Payment]
             .iter()
             .map(|p| {
                 let day = fr_date(p.received_at.with_timezone(&tz).date_naive());
-                format!("{day} — {} — {}", p.method.label(), euros(p.amount_cents))
+                let what = if p.refund_of.is_some() { "Remboursement" } else { p.method.label() };
+                format!("{day} — {what} — {}", euros(p.amount_cents))
             })
             .collect(),
         amount_due: euros(i.due_cents),

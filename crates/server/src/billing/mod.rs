@@ -288,9 +288,24 @@ pub struct Payment {
     pub invoice_id: Option<Uuid>,
     #[sqlx(try_from = "String")]
     pub method: PaymentMethod,
+    /// Negative for a refund.
     pub amount_cents: i64,
     pub received_at: DateTime<Utc>,
     pub reference: Option<String>,
+    /// The payment a refund gives back.
+    pub refund_of: Option<Uuid>,
+    /// Why a refund was made.
+    pub reason: Option<String>,
+}
+
+/// `POST /payments/{id}/refunds`: money given back on a payment, by the payment's own method.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRefund {
+    /// What is given back, in cents (positive); all that remains refundable when absent.
+    #[serde(default)]
+    pub amount_cents: Option<i64>,
+    pub reason: String,
 }
 
 /// A card payment's page at the provider.

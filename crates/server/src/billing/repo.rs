@@ -362,7 +362,8 @@ pub async fn replace_instalments(
 
 // ---- Payments ----
 
-const PAYMENT_COLUMNS: &str = "id, student_id, invoice_id, method, amount_cents, received_at, reference";
+const PAYMENT_COLUMNS: &str =
+    "id, student_id, invoice_id, method, amount_cents, received_at, reference, refund_of, reason";
 
 pub struct NewPaymentRow<'a> {
     pub student_id: Uuid,
@@ -371,13 +372,16 @@ pub struct NewPaymentRow<'a> {
     pub amount_cents: i64,
     pub reference: Option<&'a str>,
     pub provider_ref: Option<&'a str>,
+    /// A refund: the payment it gives back, and why.
+    pub refund: Option<(Uuid, &'a str)>,
     pub created_by: Option<Uuid>,
 }
 
 pub async fn insert_payment(conn: &mut PgConnection, tenant: TenantId, p: &NewPaymentRow<'_>) -> sqlx::Result<Payment> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO payments (tenant_id, id, student_id, invoice_id, method, amount_cents, reference, provider_ref, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {PAYMENT_COLUMNS}"
+        "INSERT INTO payments (tenant_id, id, student_id, invoice_id, method, amount_cents, reference, provider_ref,
+                               created_by, refund_of, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {PAYMENT_COLUMNS}"
     )))
     .bind(tenant.0)
     .bind(PaymentId::new().0)
@@ -388,6 +392,40 @@ pub async fn insert_payment(conn: &mut PgConnection, tenant: TenantId, p: &NewPa
     .bind(p.reference)
     .bind(p.provider_ref)
     .bind(p.created_by)
+    .bind(p.refund.map(|r| r.0))
+    .bind(p.refund.map(|r| r.1))
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn payment(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> sqlx::Result<Option<Payment>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE tenant_id = $1 AND id = $2"
+    )))
+    .bind(tenant.0)
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Locks a payment's refunds until the transaction ends: two refunds of one payment never both
+/// take what remains.
+pub async fn lock_refunds(conn: &mut PgConnection, tenant: TenantId, payment: Uuid) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('refunds:' || $1::text || ':' || $2::text, 0))")
+        .bind(tenant.0)
+        .bind(payment)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// What was already given back on a payment (positive).
+pub async fn refunded_cents(conn: &mut PgConnection, tenant: TenantId, payment: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT (-coalesce(sum(amount_cents), 0))::bigint FROM payments WHERE tenant_id = $1 AND refund_of = $2",
+    )
+    .bind(tenant.0)
+    .bind(payment)
     .fetch_one(conn)
     .await
 }

@@ -11,8 +11,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    Account, Checkout, Invoice, NewCreditNote, NewInvoice, NewPayment, NewSchedule, Payment, Product, ProductInput,
-    ProductUpdate, document, repo, service,
+    Account, Checkout, Invoice, NewCreditNote, NewInvoice, NewPayment, NewRefund, NewSchedule, Payment, Product,
+    ProductInput, ProductUpdate, document, repo, service,
 };
 use crate::{
     auth::{Ctx, Permission, Viewer},
@@ -39,6 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(schedule))
         .routes(routes!(checkout))
         .routes(routes!(list_payments, record_payment))
+        .routes(routes!(refund))
         .routes(routes!(account))
         .routes(routes!(webhook))
         .merge(super::contracts::routes::routes())
@@ -288,6 +289,26 @@ async fn record_payment(State(state): State<AppState>, ctx: Ctx, body: JsonBody)
     work.commit().await?;
     state.jobs_wake.notify_one();
     Ok(created(payment))
+}
+
+/// Gives money back on a payment (201: the refund, a negative payment record naming it); the
+/// payment itself is never changed. 422 `not_refundable` for a refund, `nothing_to_refund` once
+/// all is given back.
+#[utoipa::path(operation_id = "payments_refund", post, path = "/payments/{id}/refunds", tag = "billing",
+    params(("id" = Uuid, Path)), request_body = NewRefund,
+    responses((status = 201, body = Payment), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn refund(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> AppResult<Response> {
+    let id: Uuid = path_id(&id)?;
+    let mut work = ctx.begin(&state, Permission::ManageBilling).await?;
+    repo::payment(&mut work, ctx.tenant_id, id).await?.ok_or(AppError::NotFound)?;
+    let refund = service::refund(&mut work, id, body.parse()?).await?;
+    work.commit().await?;
+    Ok(created(refund))
 }
 
 /// A student's account: invoiced, paid, balance (paid − invoiced), and its lines.

@@ -8,10 +8,12 @@ use volant_domain::billing::{
     self as rules, MAX_AMOUNT_CENTS, MAX_INSTALMENTS, Priced, Series, document_number, is_forbidden_fee,
 };
 use volant_domain::ids::{CheckoutId, InvoiceId, TenantId};
+use volant_domain::planning::Finding;
 
 use super::{
     Account, AccountEntry, Checkout, CreditLine, Customer, CustomerKind, Instalment, Invoice, InvoiceKind, InvoiceLine,
-    NewCreditNote, NewInvoice, NewPayment, NewSchedule, Payment, PaymentMethod, Product, ProductInput, Seller, repo,
+    NewCreditNote, NewInvoice, NewPayment, NewRefund, NewSchedule, Payment, PaymentMethod, Product, ProductInput,
+    Seller, repo,
 };
 use crate::payments::{self as provider, CheckoutRequest, PaymentProvider};
 use crate::{
@@ -238,7 +240,18 @@ pub async fn issue_invoice(work: &mut Work, new: NewInvoice) -> AppResult<Invoic
         .filter(|l| matches!(l.kind.as_str(), "hours_package" | "lesson"))
         .map(|l| i64::from(l.minutes.unwrap_or(0)) * i64::from(l.quantity))
         .sum();
-    let warnings = super::contracts::service::check_sale(work, student.id, driving).await?;
+    let mut warnings = super::contracts::service::check_sale(work, student.id, driving).await?;
+    let missing = rules::missing_mentions(seller.siret.is_some(), seller.address.is_some(), customer.address.is_some());
+    if !missing.is_empty() {
+        warnings.push(Finding {
+            code: "missing_mentions".into(),
+            message: format!(
+                "Mentions obligatoires absentes de cette facture : {} (art. 242 nonies A du CGI). \
+                 Complétez-les pour les prochaines factures.",
+                missing.join(", ")
+            ),
+        });
+    }
     let tenant = work.tenant();
     let number = document_number(
         Series::Invoice,
@@ -461,6 +474,7 @@ pub async fn record_payment(work: &mut Work, new: NewPayment, provider_ref: Opti
         amount_cents: new.amount_cents,
         reference,
         provider_ref,
+        refund: None,
         created_by: work.actor.user_id,
     };
     let payment = repo::insert_payment(work, tenant, &row).await?;
@@ -480,6 +494,45 @@ pub async fn record_payment(work: &mut Work, new: NewPayment, provider_ref: Opti
     };
     notifications::raise(work, raised).await?;
     Ok(payment)
+}
+
+/// Gives money back on a payment: a new, negative payment record naming it (the payment itself is
+/// never changed), by the same method, at most what remains of it; the invoice it paid is due again
+/// by as much.
+pub async fn refund(work: &mut Work, payment_id: Uuid, new: NewRefund) -> AppResult<Payment> {
+    let tenant = work.tenant();
+    repo::lock_refunds(work, tenant, payment_id).await?;
+    let paid = repo::payment(work, tenant, payment_id).await?.ok_or(AppError::NotFound)?;
+    if paid.refund_of.is_some() {
+        return Err(AppError::rule("not_refundable", "Un remboursement ne se rembourse pas."));
+    }
+    let left = paid.amount_cents - repo::refunded_cents(work, tenant, payment_id).await?;
+    if left <= 0 {
+        return Err(AppError::rule("nothing_to_refund", "Ce paiement est déjà entièrement remboursé."));
+    }
+    let amount = new.amount_cents.unwrap_or(left);
+    let mut errors = FieldErrors::default();
+    if !(1..=left).contains(&amount) {
+        errors.add("amount_cents", format!("Le remboursement est compris entre 0,01 € et {}.", rules::euros(left)));
+    }
+    let reason = new.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 300 {
+        errors.add("reason", "Le motif du remboursement tient en 1 à 300 caractères.");
+    }
+    errors.finish()?;
+    let row = repo::NewPaymentRow {
+        student_id: paid.student_id,
+        invoice_id: paid.invoice_id,
+        method: paid.method,
+        amount_cents: -amount,
+        reference: None,
+        provider_ref: None,
+        refund: Some((paid.id, reason)),
+        created_by: work.actor.user_id,
+    };
+    let refund = repo::insert_payment(work, tenant, &row).await?;
+    work.audit().created("payment", refund.id, &refund).await?;
+    Ok(refund)
 }
 
 async fn tell(
@@ -524,7 +577,11 @@ pub async fn account(work: &mut Work, student_id: Uuid) -> AppResult<Account> {
         let label = match kind.as_str() {
             "invoice" => format!("Facture {text}"),
             "credit_note" => format!("Avoir {text}"),
-            _ => format!("Règlement — {}", crate::db::from_text::<PaymentMethod>(&text).map_or("", |m| m.label())),
+            _ => {
+                // A payment lowers what is due; a refund (a negative payment) raises it again.
+                let what = if amount > 0 { "Remboursement" } else { "Règlement" };
+                format!("{what} — {}", crate::db::from_text::<PaymentMethod>(&text).map_or("", |m| m.label()))
+            }
         };
         entries.push(AccountEntry { kind, id, at, label, amount_cents: amount, running_due_cents: due });
     }

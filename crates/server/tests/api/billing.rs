@@ -392,3 +392,80 @@ async fn a_plan_never_has_an_empty_instalment_and_a_credit_note_takes_a_line_onc
     let r = admin.post(&format!("/api/v1/invoices/{}/credit-notes", fx.invoice), &twice).await;
     assert!(problem(r, 400).await.to_string().contains("déjà reprise"));
 }
+
+#[tokio::test]
+async fn a_refund_is_a_new_negative_record_and_the_invoice_is_due_again() {
+    let app = spawn_app().await;
+    let schools = app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let account_path = format!("/api/v1/students/{}/account", fx.student);
+    let before = admin.json(&account_path).await["balance_cents"].as_i64().unwrap();
+    let body = json!({"student_id": fx.student, "invoice_id": fx.invoice, "method": "cheque", "amount_cents": 50_000});
+    let cheque = created(admin.post("/api/v1/payments", &body).await).await;
+    let path = format!("/api/v1/payments/{}/refunds", id(&cheque));
+
+    // A reason is needed, and no more than what was paid is given back.
+    let p = problem(admin.post(&path, &json!({"amount_cents": 2_000, "reason": " "})).await, 400).await;
+    assert_eq!(p["errors"][0]["field"], "reason");
+    let p = problem(admin.post(&path, &json!({"amount_cents": 50_001, "reason": "Trop perçu"})).await, 400).await;
+    assert!(p["errors"][0]["message"].as_str().unwrap().contains("500,00"), "{p}");
+    let refund = created(admin.post(&path, &json!({"amount_cents": 20_000, "reason": "Leçons annulées"})).await).await;
+    assert_eq!(refund["amount_cents"], -20_000);
+    assert_eq!(refund["refund_of"], cheque["id"]);
+    assert_eq!(refund["method"], "cheque");
+
+    // The cheque is unchanged; the invoice is due again by what was given back.
+    let listed = admin.json(&format!("/api/v1/payments?invoice_id={}", fx.invoice)).await;
+    let amounts: Vec<i64> =
+        listed["items"].as_array().unwrap().iter().map(|p| p["amount_cents"].as_i64().unwrap()).collect();
+    assert_eq!(amounts, [-20_000, 50_000]);
+    let invoice = admin.json(&format!("/api/v1/invoices/{}", fx.invoice)).await;
+    assert_eq!((invoice["paid_cents"].as_i64(), invoice["due_cents"].as_i64()), (Some(30_000), Some(90_000)));
+    let account = admin.json(&account_path).await;
+    assert_eq!(account["balance_cents"].as_i64().unwrap(), before + 30_000);
+    assert!(account.to_string().contains("Remboursement — Chèque"), "{account}");
+
+    // The rest, then nothing more; a refund is not refunded.
+    let rest = created(admin.post(&path, &json!({"reason": "Abandon de la formation"})).await).await;
+    assert_eq!(rest["amount_cents"], -30_000);
+    let p = problem(admin.post(&path, &json!({"reason": "Encore"})).await, 422).await;
+    assert_eq!(p["rules"][0]["code"], "nothing_to_refund");
+    let p = problem(admin.post(&format!("/api/v1/payments/{}/refunds", id(&rest)), &json!({"reason": "x"})).await, 422)
+        .await;
+    assert_eq!(p["rules"][0]["code"], "not_refundable");
+
+    // The database itself refuses a refund without its reason or with the wrong sign.
+    let mut tx = volant::db::begin_tenant(&app.pool, schools.a).await.unwrap();
+    let e = sqlx::query(
+        "INSERT INTO payments (tenant_id, id, student_id, method, amount_cents, refund_of)
+         SELECT tenant_id, gen_random_uuid(), student_id, method, 100, id FROM payments WHERE id = $1::uuid",
+    )
+    .bind(id(&cheque))
+    .execute(&mut *tx)
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("payments_amount_sign"), "{e}");
+}
+
+#[tokio::test]
+async fn a_sale_warns_of_the_mandatory_mentions_it_lacks() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let code = product(&admin, "Pack code", 2_000, None).await;
+    // The test school has neither SIRET nor address, the student no address.
+    let invoice = sell(&admin, &fx.student, &code, 1).await;
+    let warning = invoice["warnings"].as_array().unwrap().iter().find(|w| w["code"] == "missing_mentions").unwrap();
+    let message = warning["message"].as_str().unwrap();
+    for expected in ["SIRET de l'école", "adresse de l'école", "adresse du client"] {
+        assert!(message.contains(expected), "{message}");
+    }
+    // A business customer with its address: only the school's mentions remain.
+    let body = json!({"student_id": fx.student, "lines": [{"product_id": code}],
+                      "customer": {"kind": "business", "name": "Transports Martin", "siren": "123456789", "address": "1 rue du Port, Lyon"}});
+    let invoice = created(admin.post("/api/v1/invoices", &body).await).await;
+    let message = invoice["warnings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("SIRET") && !message.contains("adresse du client"), "{message}");
+}

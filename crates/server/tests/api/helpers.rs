@@ -523,6 +523,8 @@ pub struct Fixtures {
     pub invoice: String,
     /// A training contract waiting for its signature (of a second student, who has a start evaluation).
     pub contract: String,
+    /// A payment on account of that second student.
+    pub payment: String,
 }
 
 impl TestApp {
@@ -654,11 +656,17 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), 201, "{:?}", r.text().await);
         let contract = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let r = admin
+            .post("/api/v1/payments", &json!({"student_id": signer, "method": "cash", "amount_cents": 5_000}))
+            .await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let payment = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
         self.wait_jobs_idle().await;
         let mine = self.login_as(Role::Student, school).await.json("/api/v1/notifications").await;
         let notification = mine["items"][0]["id"].as_str().expect("the student was told of the lesson").to_owned();
         Fixtures {
             contract,
+            payment,
             product,
             invoice,
             notification,
@@ -731,6 +739,8 @@ impl Fixtures {
             &self.invoice
         } else if template.starts_with("/api/v1/contracts/") {
             &self.contract
+        } else if template.starts_with("/api/v1/payments/") {
+            &self.payment
         } else if template.starts_with("/api/v1/webhooks/payments/") {
             // No id: the provider's name (a school is named inside the signed event).
             return template.replace("{provider}", "stripe");
@@ -774,4 +784,30 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     let _ = std::fs::remove_dir_all(dir);
     // Narrow and non-breaking spaces read as spaces.
     String::from_utf8_lossy(&out.stdout).replace(['\u{202f}', '\u{a0}'], " ")
+}
+
+const SMS_TOKEN: &str = "jeton-de-test";
+
+/// The app with the SMS provider's simulator as its provider.
+pub async fn spawn_app_with_sms() -> (TestApp, volant::simulate::sms::SmsSimulator) {
+    let sim = volant::simulate::sms::SmsSimulator::start(SMS_TOKEN).await.unwrap();
+    let app = spawn_app_with(
+        &[("VOLANT_SMS_URL", sim.url.as_str()), ("VOLANT_SMS_TOKEN", SMS_TOKEN)],
+        JobRegistry::default(),
+    )
+    .await;
+    (app, sim)
+}
+
+/// What the SMS simulator was given, newest first (`{items: [{to, text, …}]}`).
+pub async fn sms_sent(sim: &volant::simulate::sms::SmsSimulator) -> Value {
+    Client::new()
+        .get(format!("{}/v1/messages", sim.url))
+        .bearer_auth(SMS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }

@@ -223,3 +223,62 @@ fn the_sqlx_reader_numbers_lines_and_skips_test_modules() {
     let src = "use axum::Json;\nuse sqlx::PgConnection;\nfn f() {}\n#[cfg(test)]\nmod tests { use sqlx::PgPool; }";
     assert_eq!(sqlx_lines(src), [(2, "use sqlx::PgConnection;")]);
 }
+
+fn rust_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+/// The names of the types a source file derives `ToSchema` for (under their `#[schema(as)]` name
+/// when they have one).
+fn schema_names(src: &str) -> Vec<String> {
+    let mut names = vec![];
+    let mut pending: Option<Option<String>> = None;
+    for line in src.lines().map(str::trim) {
+        if (line.starts_with("#[derive(") || line.starts_with("#[cfg_attr(")) && line.contains("ToSchema") {
+            pending = Some(None);
+        } else if let (Some(renamed), Some(rest)) = (&mut pending, line.strip_prefix("#[schema(as = ")) {
+            *renamed = Some(identifier(rest).to_owned());
+        } else if let Some(renamed) = &pending
+            && let Some(rest) =
+                ["pub struct ", "pub enum ", "struct ", "enum "].iter().find_map(|k| line.strip_prefix(k))
+        {
+            names.push(renamed.clone().unwrap_or_else(|| identifier(rest).to_owned()));
+            pending = None;
+        }
+    }
+    names
+}
+
+/// utoipa keys the document's schemas by name: two types of one name silently become one (the
+/// second replaces the first, and a client is generated for the wrong shape).
+#[test]
+fn no_two_api_types_share_a_schema_name() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![];
+    rust_files(&manifest.join("src"), &mut files);
+    rust_files(&manifest.join("../domain/src"), &mut files);
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for file in files {
+        for name in schema_names(&std::fs::read_to_string(&file).unwrap()) {
+            seen.entry(name).or_default().push(file.display().to_string());
+        }
+    }
+    assert!(seen.len() > 50, "the types were read: {}", seen.len());
+    let twice: Vec<String> =
+        seen.iter().filter(|(_, at)| at.len() > 1).map(|(name, at)| format!("{name}: {}", at.join(", "))).collect();
+    assert!(twice.is_empty(), "schema names used twice:\n{}", twice.join("\n"));
+}
+
+#[test]
+fn the_schema_reader_sees_renames() {
+    let src = "#[derive(Debug, ToSchema)]\n#[serde(rename_all = \"snake_case\")]\npub enum Kind { A }\n\
+               #[derive(ToSchema)]\n#[schema(as = OtherName)]\nstruct Hidden;\n#[derive(Debug)]\npub struct Plain;";
+    assert_eq!(schema_names(src), ["Kind", "OtherName"]);
+}

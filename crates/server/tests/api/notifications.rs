@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{Duration as Days, Utc};
 use serde_json::{Value, json};
-use volant::{jobs::JobRegistry, notifications::reminders, simulate::sms::SmsSimulator};
+use volant::notifications::reminders;
 use volant_domain::role::Role;
 
 use crate::helpers::*;
@@ -258,12 +258,7 @@ async fn a_refusing_mail_server_loses_nothing_and_a_bouncing_address_is_marked_f
 
 #[tokio::test]
 async fn sms_go_through_the_provider_once_even_when_it_fails_at_first() {
-    let sim = SmsSimulator::start("jeton-de-test").await.unwrap();
-    let app = spawn_app_with(
-        &[("VOLANT_SMS_URL", sim.url.as_str()), ("VOLANT_SMS_TOKEN", "jeton-de-test")],
-        JobRegistry::default(),
-    )
-    .await;
+    let (app, sim) = spawn_app_with_sms().await;
     app.seed_schools().await;
     app.no_quiet_hours('a').await;
     let f = app.fixtures('a').await;
@@ -284,15 +279,7 @@ async fn sms_go_through_the_provider_once_even_when_it_fails_at_first() {
     let r = office.post(&format!("/api/v1/lessons/{}/cancel", lesson["id"].as_str().unwrap()), &json!({})).await;
     assert_eq!(r.status(), 200);
     app.wait_jobs_idle().await;
-    let sent: Value = client
-        .get(format!("{}/v1/messages", sim.url))
-        .bearer_auth("jeton-de-test")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sent = sms_sent(&sim).await;
     let cancellations: Vec<&Value> =
         sent["items"].as_array().unwrap().iter().filter(|m| m["text"].as_str().unwrap().contains("annulée")).collect();
     assert_eq!(cancellations.len(), 1, "{sent} {:?}", deliveries(&office, "?channel=sms").await);

@@ -161,4 +161,58 @@ describe('BillingPanel', () => {
     await user.click(screen.getByRole('button', { name: 'Fermer le message' }));
     expect(screen.queryByText(/Paiement reçu/)).not.toBeInTheDocument();
   });
+
+  it('refunds part of a payment with its reason: a new negative record, the payment row kept', async () => {
+    const cheque = { id: 'pay-1', student_id: STUDENT, invoice_id: 'i-1', method: 'cheque', amount_cents: 50_000, received_at: '2026-12-07T10:05:00Z', reference: 'Chèque 0001234', refund_of: null, reason: null };
+    const state = { payments: [cheque] as unknown[] };
+    const { calls } = mockFetch({
+      ...routes({ invoices: [invoice], account: { invoiced_cents: 119_000, paid_cents: 50_000, balance_cents: -69_000, entries: [] } }),
+      'GET /api/v1/payments': () => jsonResponse(200, { items: state.payments, next_cursor: null }),
+      'POST /api/v1/payments/pay-1/refunds': async (request) => {
+        const body = (await request.clone().json()) as { amount_cents: number; reason: string };
+        const refund = { ...cheque, id: 'pay-2', amount_cents: -body.amount_cents, reference: null, refund_of: 'pay-1', reason: body.reason };
+        state.payments = [refund, cheque];
+        return jsonResponse(201, refund);
+      },
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<BillingPanel studentId={STUDENT} studentName="Inès Martin" />, { session: demoSession });
+    await user.click(await screen.findByRole('button', { name: /^Rembourser le paiement de 500,00\s€$/ }));
+    const dialog = await screen.findByRole('dialog', { name: /^Rembourser un paiement de 500,00\s€$/ });
+    const amount = within(dialog).getByRole('textbox', { name: /Montant remboursé/ });
+    await user.clear(amount);
+    await user.type(amount, '600');
+    await user.click(within(dialog).getByRole('button', { name: 'Enregistrer le remboursement' }));
+    expect(await within(dialog).findByText(/^Au plus 500,00\s€, le montant du paiement\.$/)).toBeInTheDocument();
+    expect(within(dialog).getByText('Ce champ est obligatoire.')).toBeInTheDocument();
+    await user.clear(amount);
+    await user.type(amount, '200');
+    await user.type(within(dialog).getByRole('textbox', { name: /Motif/ }), 'Leçons annulées');
+    await user.click(within(dialog).getByRole('button', { name: 'Enregistrer le remboursement' }));
+    expect(await screen.findByText(/^Remboursement de 200,00\s€ enregistré\.$/)).toBeInTheDocument();
+    const sent = (await calls.find((r) => r.url.endsWith('/refunds'))?.json()) as unknown;
+    expect(sent).toEqual({ amount_cents: 20_000, reason: 'Leçons annulées' });
+    const rows = await screen.findAllByTestId('payment');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveTextContent('Remboursement (Chèque)');
+    expect(rows[0]).toHaveTextContent('Leçons annulées');
+    // A refund is not refunded.
+    expect(within(rows[0] as HTMLElement).queryByRole('button', { name: /Rembourser/ })).not.toBeInTheDocument();
+  });
+
+  it('takes a deposit on the account, with no invoice', async () => {
+    const { calls } = mockFetch({
+      ...routes({ invoices: [], account: { invoiced_cents: 0, paid_cents: 0, balance_cents: 0, entries: [] } }),
+      'POST /api/v1/payments': async (request) => jsonResponse(201, { id: 'pay-9', received_at: '2026-12-07T10:05:00Z', refund_of: null, reason: null, ...((await request.clone().json()) as object) }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<BillingPanel studentId={STUDENT} studentName="Inès Martin" />, { session: demoSession });
+    await user.click(await screen.findByRole('button', { name: 'Acompte' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Acompte — Inès Martin' });
+    await user.type(within(dialog).getByRole('textbox', { name: /Montant/ }), '150');
+    await user.click(within(dialog).getByRole('button', { name: 'Enregistrer le règlement' }));
+    expect(await screen.findByText(/^Règlement de 150,00\s€ enregistré\.$/)).toBeInTheDocument();
+    const sent = (await calls.find((r) => r.method === 'POST' && r.url.endsWith('/api/v1/payments'))?.json()) as unknown;
+    expect(sent).toEqual({ student_id: STUDENT, method: 'cash', amount_cents: 15_000, reference: null });
+  });
 });

@@ -22,7 +22,8 @@ import {
   type Payment,
 } from './api.ts';
 import { CreditNoteForm } from './CreditNoteForm.tsx';
-import { PaymentForm } from './PaymentForm.tsx';
+import { AccountPaymentForm, PaymentForm } from './PaymentForm.tsx';
+import { RefundForm } from './RefundForm.tsx';
 import { SaleForm } from './SaleForm.tsx';
 import { ScheduleForm } from './ScheduleForm.tsx';
 
@@ -32,6 +33,8 @@ type Dialog =
   | { kind: 'pay'; invoice: Invoice; afterSale: boolean }
   | { kind: 'credit'; invoice: Invoice }
   | { kind: 'schedule'; invoice: Invoice }
+  | { kind: 'refund'; payment: Payment }
+  | { kind: 'deposit' }
   | null;
 
 /** What is left of an invoice once its credit notes are deducted: what an "Avoir" may still cancel. */
@@ -71,6 +74,10 @@ export function BillingPanel({ studentId, studentName }: { studentId: string; st
         return t('billing.credit.title', { number: dialog.invoice.number });
       case 'schedule':
         return t('billing.schedule.title', { number: dialog.invoice.number });
+      case 'deposit':
+        return t('billing.payment.depositTitle', { name: studentName });
+      case 'refund':
+        return t('billing.refund.title', { amount: formatEuros(dialog.payment.amount_cents) });
       default:
         return '';
     }
@@ -84,7 +91,14 @@ export function BillingPanel({ studentId, studentName }: { studentId: string; st
           <AccountSummary
             account={data}
             title={t('billing.account.title')}
-            actions={<Button onClick={() => open({ kind: 'sale' })}>{t('billing.sale.open')}</Button>}
+            actions={
+              <Group gap="sm">
+                <Button onClick={() => open({ kind: 'sale' })}>{t('billing.sale.open')}</Button>
+                <Button variant="default" onClick={() => open({ kind: 'deposit' })}>
+                  {t('billing.payment.deposit')}
+                </Button>
+              </Group>
+            }
           />
         )}
       </QueryView>
@@ -97,7 +111,7 @@ export function BillingPanel({ studentId, studentName }: { studentId: string; st
 
       <SectionCard title={t('billing.payments.title')}>
         <QueryView query={payments} empty={t('billing.payments.empty')}>
-          {(list) => <PaymentTable payments={list} numbers={numbers} />}
+          {(list) => <PaymentTable payments={list} numbers={numbers} onRefund={(payment) => open({ kind: 'refund', payment })} />}
         </QueryView>
       </SectionCard>
 
@@ -108,6 +122,8 @@ export function BillingPanel({ studentId, studentName }: { studentId: string; st
         {dialog?.kind === 'pay' && <PaymentForm key={dialog.invoice.id} invoice={dialog.invoice} afterSale={dialog.afterSale} onDone={close} />}
         {dialog?.kind === 'credit' && <CreditNoteForm invoice={dialog.invoice} onDone={close} />}
         {dialog?.kind === 'schedule' && <ScheduleForm invoice={dialog.invoice} onDone={close} />}
+        {dialog?.kind === 'refund' && <RefundForm payment={dialog.payment} onDone={close} />}
+        {dialog?.kind === 'deposit' && <AccountPaymentForm studentId={studentId} onDone={close} />}
       </AppModal>
     </Stack>
   );
@@ -235,7 +251,7 @@ function InvoiceTable({ invoices, numbers, onAction }: { invoices: Invoice[]; nu
   );
 }
 
-function PaymentTable({ payments, numbers }: { payments: Payment[]; numbers: Map<string, string> }) {
+function PaymentTable({ payments, numbers, onRefund }: { payments: Payment[]; numbers: Map<string, string>; onRefund: (payment: Payment) => void }) {
   const { t } = useTranslation();
   const zone = useCurrentSession().tenant.timezone;
   return (
@@ -247,7 +263,11 @@ function PaymentTable({ payments, numbers }: { payments: Payment[]; numbers: Map
       label={t('billing.payments.title')}
       columns={[
         { key: 'date', header: t('billing.payments.date'), primary: true, nowrap: true, cell: (payment) => formatDateTime(payment.received_at, zone) },
-        { key: 'method', header: t('billing.payments.method'), cell: (payment) => t(`billing.methods.${payment.method}`) },
+        {
+          key: 'method',
+          header: t('billing.payments.method'),
+          cell: (payment) => (payment.refund_of ? t('billing.refund.label', { method: t(`billing.methods.${payment.method}`) }) : t(`billing.methods.${payment.method}`)),
+        },
         { key: 'amount', header: t('billing.payments.amount'), align: 'right', nowrap: true, cell: (payment) => formatEuros(payment.amount_cents) },
         {
           key: 'invoice',
@@ -255,7 +275,19 @@ function PaymentTable({ payments, numbers }: { payments: Payment[]; numbers: Map
           nowrap: true,
           cell: (payment) => (payment.invoice_id ? (numbers.get(payment.invoice_id) ?? t('common.none')) : t('common.none')),
         },
-        { key: 'reference', header: t('billing.payments.reference'), cell: (payment) => payment.reference ?? t('common.none') },
+        { key: 'reference', header: t('billing.payments.reference'), cell: (payment) => payment.reason ?? payment.reference ?? t('common.none') },
+        {
+          key: 'actions',
+          header: t('billing.invoices.actions'),
+          action: true,
+          // A refund is not refunded.
+          cell: (payment) =>
+            payment.refund_of ? null : (
+              <Button size="compact-sm" variant="default" onClick={() => onRefund(payment)} aria-label={t('billing.refund.of', { amount: formatEuros(payment.amount_cents) })}>
+                {t('billing.refund.open')}
+              </Button>
+            ),
+        },
       ]}
     />
   );

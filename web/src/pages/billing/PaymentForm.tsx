@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Button, Divider, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { useForm, type UseFormReturnType } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
 import { FormError } from '../../components/FormError.tsx';
@@ -17,15 +17,93 @@ interface PaymentValues {
   reference: string;
 }
 
-/** The body of POST /payments for the invoice. */
-function paymentBody(invoice: Pick<Invoice, 'id' | 'student_id'>, values: PaymentValues) {
+/** The body of POST /payments: for an invoice, or on the student's account (a deposit) without one. */
+function paymentBody(studentId: string, invoiceId: string | null, values: PaymentValues) {
   return {
-    student_id: invoice.student_id,
-    invoice_id: invoice.id,
+    student_id: studentId,
+    ...(invoiceId ? { invoice_id: invoiceId } : {}),
     method: values.method,
     amount_cents: parseEuros(values.amount) ?? 0,
     reference: optional(values.reference),
   };
+}
+
+/** Amount, method and reference of a payment taken at the desk. */
+function DeskPaymentFields({ form }: { form: UseFormReturnType<PaymentValues> }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+        <TextInput
+          label={t('billing.payment.amount')}
+          required
+          inputMode="decimal"
+          autoComplete="off"
+          rightSection="€"
+          {...form.getInputProps('amount')}
+        />
+        <Select
+          label={t('billing.payment.method')}
+          data={DESK_METHODS.map((value) => ({ value, label: t(`billing.deskMethods.${value}`) }))}
+          allowDeselect={false}
+          comboboxProps={{ withinPortal: false }}
+          {...form.getInputProps('method')}
+        />
+      </SimpleGrid>
+      <TextInput
+        label={t('billing.payment.reference')}
+        description={t('billing.payment.referenceHint')}
+        autoComplete="off"
+        maxLength={120}
+        {...form.getInputProps('reference')}
+      />
+    </>
+  );
+}
+
+/**
+ * "Acompte": money taken on the student's account before (or without) an invoice. The account shows it to their credit;
+ * later invoices are settled against the balance.
+ */
+export function AccountPaymentForm({ studentId, onDone }: { studentId: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const refresh = useRefreshStudentBilling(studentId);
+  const form = useForm<PaymentValues>({
+    mode: 'controlled',
+    initialValues: { amount: '', method: 'cash', reference: '' },
+    validate: {
+      amount: (value) => {
+        const cents = parseEuros(value);
+        return cents === null || cents === 0 ? t('billing.payment.amountInvalid') : null;
+      },
+    },
+  });
+  const record = useApiForm(form, {
+    mutationFn: (body: ReturnType<typeof paymentBody>) => unwrap(api.POST('/api/v1/payments', { body })),
+    onSuccess: (payment) => {
+      refresh();
+      notifySuccess(t('billing.payment.recorded', { amount: formatEuros(payment.amount_cents) }));
+      onDone();
+    },
+    rename: { amount_cents: 'amount' },
+  });
+  return (
+    <form onSubmit={record.onSubmit((values) => paymentBody(studentId, null, values))} noValidate>
+      <Stack gap="sm">
+        <FormError error={record.failure} />
+        <Text size="sm">{t('billing.payment.depositHint')}</Text>
+        <DeskPaymentFields form={form} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={record.isPending}>
+            {t('billing.payment.submit')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
 }
 
 /**
@@ -70,33 +148,10 @@ export function PaymentForm({ invoice, afterSale = false, onDone }: { invoice: I
       <Text ref={summaryRef} tabIndex={-1} fw={600} size="lg" data-testid="payment-due" style={{ outlineOffset: 2 }}>
         {t('billing.payment.summary', { due: formatEuros(invoice.due_cents) })}
       </Text>
-      <form onSubmit={record.onSubmit((values) => paymentBody(invoice, values))} noValidate>
+      <form onSubmit={record.onSubmit((values) => paymentBody(invoice.student_id, invoice.id, values))} noValidate>
         <Stack gap="sm">
           <FormError error={record.failure} />
-          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-            <TextInput
-              label={t('billing.payment.amount')}
-              required
-              inputMode="decimal"
-              autoComplete="off"
-              rightSection="€"
-              {...form.getInputProps('amount')}
-            />
-            <Select
-              label={t('billing.payment.method')}
-              data={DESK_METHODS.map((value) => ({ value, label: t(`billing.deskMethods.${value}`) }))}
-              allowDeselect={false}
-              comboboxProps={{ withinPortal: false }}
-              {...form.getInputProps('method')}
-            />
-          </SimpleGrid>
-          <TextInput
-            label={t('billing.payment.reference')}
-            description={t('billing.payment.referenceHint')}
-            autoComplete="off"
-            maxLength={120}
-            {...form.getInputProps('reference')}
-          />
+          <DeskPaymentFields form={form} />
           <Group justify="flex-end">
             <Button type="submit" loading={record.isPending} disabled={leaving}>
               {t('billing.payment.submit')}

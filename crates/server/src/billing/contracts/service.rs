@@ -129,7 +129,23 @@ struct Draft {
     contract_signed_on: Option<chrono::NaiveDate>,
 }
 
-/// Renders, stores and audits a copy to sign, withdrawing the unsigned copy it replaces.
+/// Withdraws the copies of `kind` still waiting for a signature: a new copy replaces them.
+async fn withdraw_unsigned(work: &mut Work, student: Uuid, kind: ContractKind) -> AppResult<()> {
+    let tenant = work.tenant();
+    for withdrawn in repo::withdraw_unsigned(work, tenant, student, kind).await? {
+        let change = Change {
+            action: "contract.withdraw",
+            entity: "contract",
+            entity_id: Some(withdrawn),
+            before: None,
+            after: None,
+        };
+        work.audit().record(change).await?;
+    }
+    Ok(())
+}
+
+/// Renders, stores and audits a copy to sign.
 async fn make_copy(work: &mut Work, student: &Student, draft: Draft) -> AppResult<Contract> {
     let tenant = work.tenant();
     let today = work.school.today();
@@ -154,16 +170,6 @@ async fn make_copy(work: &mut Work, student: &Student, draft: Draft) -> AppResul
     let printed = content.clone();
     let pdf = off_thread(move || volant_pdf::contract(&printed)).await?;
     let sha = hex::encode(Sha256::digest(&pdf));
-    for withdrawn in repo::withdraw_unsigned(work, tenant, student.id, draft.kind).await? {
-        let change = Change {
-            action: "contract.withdraw",
-            entity: "contract",
-            entity_id: Some(withdrawn),
-            before: None,
-            after: None,
-        };
-        work.audit().record(change).await?;
-    }
     let total_cents = draft.lines.iter().map(|l| l.unit_price_cents * i64::from(l.quantity)).sum();
     let row = repo::NewRow {
         id,
@@ -207,6 +213,7 @@ pub async fn generate(work: &mut Work, student_id: Uuid, new: NewContract) -> Ap
     }
     let lines = agreed_lines(work, &new.lines).await?;
     let minutes = evaluation.estimated_minutes;
+    withdraw_unsigned(work, student.id, ContractKind::Contract).await?;
     let draft = Draft {
         kind: ContractKind::Contract,
         amends: None,
@@ -242,7 +249,7 @@ pub async fn amend(work: &mut Work, student_id: Uuid, new: NewAmendment) -> AppR
     if reason.as_ref().is_some_and(|r| r.chars().count() > 300) {
         return Err(AppError::field("reason", "Le motif tient en 300 caractères."));
     }
-    repo::withdraw_unsigned(work, tenant, student.id, ContractKind::Amendment).await?;
+    withdraw_unsigned(work, student.id, ContractKind::Amendment).await?;
     let rank = repo::next_rank(work, tenant, contract.id).await?;
     let contract_signed_on = contract.signed_at.map(|at| work.school.date_of(at));
     let draft = Draft {
@@ -255,6 +262,15 @@ pub async fn amend(work: &mut Work, student_id: Uuid, new: NewAmendment) -> AppR
         contract_signed_on,
     };
     make_copy(work, &student, draft).await
+}
+
+/// The contract, read again once its student's contracts are locked (a signature or a new code
+/// being made meanwhile has then ended).
+async fn locked(work: &mut Work, id: Uuid) -> AppResult<Contract> {
+    let tenant = work.tenant();
+    let student = visible(work, id).await?.student_id;
+    repo::lock_student(work, tenant, student).await?;
+    visible(work, id).await
 }
 
 fn awaiting(contract: &Contract) -> AppResult<()> {
@@ -285,8 +301,7 @@ pub async fn send_code(
     sms_enabled: bool,
 ) -> AppResult<SignatureCodeSent> {
     let tenant = work.tenant();
-    let contract = visible(work, id).await?;
-    repo::lock_student(work, tenant, contract.student_id).await?;
+    let contract = locked(work, id).await?;
     awaiting(&contract)?;
     if let Some(previous) = repo::code(work, tenant, id).await?
         && Utc::now() - previous.sent_at < Duration::seconds(SIGNATURE_CODE_RESEND_SECONDS)
@@ -365,8 +380,7 @@ pub async fn sign(
     user_agent: Option<&str>,
 ) -> AppResult<Result<Contract, Refused>> {
     let tenant = work.tenant();
-    let contract = visible(work, id).await?;
-    repo::lock_student(work, tenant, contract.student_id).await?;
+    let contract = locked(work, id).await?;
     awaiting(&contract)?;
     let Some(stored) = repo::code(work, tenant, id).await? else {
         return Err(AppError::rule("no_code", "Demandez d'abord un code de signature."));
