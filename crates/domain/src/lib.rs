@@ -9,6 +9,7 @@ pub mod documents;
 pub mod eligibility;
 pub mod email;
 pub mod exam;
+pub mod fiscal;
 pub mod french;
 pub mod holidays;
 pub mod ics;

@@ -1325,6 +1325,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verifies the school's fiscal chain: every invoice, credit note, payment and refund still gives
+         *     the hash it was linked with when written, no link is missing, and no record was written around
+         *     it (CGI art. 286 I 3° bis).
+         */
+        get: operations["payments_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/{id}/refunds": {
         parameters: {
             query?: never;
@@ -2167,6 +2188,19 @@ export interface components {
             level: components["schemas"]["Level"];
             title: string;
         };
+        /** @description Where a chain stops verifying, and why. */
+        Break: {
+            kind: string;
+            /**
+             * @description `altered` (the record no longer gives its hash), `missing` (the record is gone), `gap`
+             *     (a link is missing before this one).
+             */
+            problem: string;
+            /** Format: uuid */
+            record_id: string;
+            /** Format: int64 */
+            seq: number;
+        };
         /** @description A busy time, shown as a block in the planning. */
         BusyTime: {
             calendar_name: string;
@@ -2224,6 +2258,15 @@ export interface components {
             id: string;
             text: string;
             to: string;
+        };
+        /** @description The verification of a school's fiscal chain. */
+        ChainCheck: {
+            /** @description Links walked. */
+            checked: number;
+            first_break?: components["schemas"]["Break"] | null;
+            ok: boolean;
+            /** @description Records that have no link: written around the application. */
+            unchained: string[];
         };
         ChangePasswordRequest: {
             current_password: string;
@@ -10770,6 +10813,44 @@ export interface operations {
             };
             /** @description Action refusée */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    payments_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainCheck"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

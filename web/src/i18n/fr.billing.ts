@@ -4,6 +4,18 @@
  * `billing`.
  */
 const billing = {
+  /** The fiscal chain of invoices and payments, verified by the ADMIN. */
+  chain: {
+    hint: 'Factures, avoirs, règlements et remboursements sont chaînés à leur écriture : toute modification ou suppression se voit.',
+    verify: 'Vérifier les enregistrements comptables',
+    ok: 'Enregistrements comptables intacts : {{count}} contrôlés.',
+    broken: {
+      altered: 'L’enregistrement n° {{seq}} a été modifié après son écriture.',
+      missing: 'L’enregistrement n° {{seq}} a été supprimé.',
+      gap: 'Un maillon manque dans la chaîne avant l’enregistrement n° {{seq}}.',
+    },
+    unchained: '{{count}} enregistrement(s) écrit(s) hors de Volant, sans maillon dans la chaîne.',
+  },
   /** Money given back on a payment: a new, negative record. */
   refund: {
     open: 'Rembourser',

@@ -12,6 +12,7 @@ import { QueryView } from '../components/QueryView.tsx';
 import { ResponsiveTable } from '../components/ResponsiveTable.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
+import { FiscalChainCard } from './billing/FiscalChainCard.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -58,6 +59,7 @@ export default function AuditLogPage() {
       <PageHeader title={t('audit.title')} intro={t('audit.intro')} />
       <Stack gap="lg">
         <VerifyCard />
+        <FiscalChainCard />
         <Card withBorder padding="lg">
           <form onSubmit={form.onSubmit(applyFilters)}>
             <Group align="flex-end" gap="sm" mb="md" wrap="wrap">

@@ -5,6 +5,7 @@
 //! role cannot UPDATE or DELETE them); a correction is a credit note. A sale of a product with
 //! driving time credits the student's hours ledger in the same transaction.
 
+pub mod chain;
 pub mod contracts;
 pub mod document;
 pub mod repo;

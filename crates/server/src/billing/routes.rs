@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{
     Account, Checkout, Invoice, NewCreditNote, NewInvoice, NewPayment, NewRefund, NewSchedule, Payment, Product,
-    ProductInput, ProductUpdate, document, repo, service,
+    ProductInput, ProductUpdate, chain, document, repo, service,
 };
 use crate::{
     auth::{Ctx, Permission, Viewer},
@@ -40,6 +40,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(checkout))
         .routes(routes!(list_payments, record_payment))
         .routes(routes!(refund))
+        .routes(routes!(verify_chain))
         .routes(routes!(account))
         .routes(routes!(webhook))
         .merge(super::contracts::routes::routes())
@@ -289,6 +290,18 @@ async fn record_payment(State(state): State<AppState>, ctx: Ctx, body: JsonBody)
     work.commit().await?;
     state.jobs_wake.notify_one();
     Ok(created(payment))
+}
+
+/// Verifies the school's fiscal chain: every invoice, credit note, payment and refund still gives
+/// the hash it was linked with when written, no link is missing, and no record was written around
+/// it (CGI art. 286 I 3° bis).
+#[utoipa::path(operation_id = "payments_verify", get, path = "/payments/verify", tag = "billing",
+    responses((status = 200, body = chain::ChainCheck), (status = 401), (status = 403)))]
+async fn verify_chain(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<chain::ChainCheck>> {
+    let mut work = ctx.begin(&state, Permission::ReadAudit).await?;
+    let check = chain::verify(&mut work, ctx.tenant_id).await?;
+    work.commit().await?;
+    Ok(Json(check))
 }
 
 /// Gives money back on a payment (201: the refund, a negative payment record naming it); the

@@ -281,6 +281,7 @@ pub async fn issue_invoice(work: &mut Work, new: NewInvoice) -> AppResult<Invoic
         students::hours::post_sale(work, student.id, minutes, id, &format!("Facture {number}")).await?;
     }
     let mut invoice = repo::invoice(work, tenant, id).await?.ok_or(AppError::NotFound)?;
+    super::chain::append_invoice(work, tenant, &invoice).await?;
     work.audit().created("invoice", id, &invoice).await?;
     tell(work, Event::InvoiceIssued, &invoice, invoice.incl_cents, None).await?;
     invoice.warnings = warnings;
@@ -388,6 +389,7 @@ pub async fn credit(work: &mut Work, invoice_id: Uuid, new: NewCreditNote) -> Ap
         students::hours::post_sale(work, invoice.student_id, minutes, id, &label).await?;
     }
     let note = repo::invoice(work, tenant, id).await?.ok_or(AppError::NotFound)?;
+    super::chain::append_invoice(work, tenant, &note).await?;
     work.audit().created("credit_note", id, &note).await?;
     Ok(note)
 }
@@ -478,6 +480,7 @@ pub async fn record_payment(work: &mut Work, new: NewPayment, provider_ref: Opti
         created_by: work.actor.user_id,
     };
     let payment = repo::insert_payment(work, tenant, &row).await?;
+    super::chain::append_payment(work, tenant, &payment).await?;
     work.audit().created("payment", payment.id, &payment).await?;
     let raised = Raised {
         event: Event::PaymentReceived,
@@ -531,6 +534,7 @@ pub async fn refund(work: &mut Work, payment_id: Uuid, new: NewRefund) -> AppRes
         created_by: work.actor.user_id,
     };
     let refund = repo::insert_payment(work, tenant, &row).await?;
+    super::chain::append_payment(work, tenant, &refund).await?;
     work.audit().created("payment", refund.id, &refund).await?;
     Ok(refund)
 }

@@ -1,22 +1,9 @@
 //! The audit chain: written with every change, append-only, and verifiable.
 
 use serde_json::json;
-use sqlx::Connection;
 use volant_domain::role::Role;
 
 use crate::helpers::*;
-
-async fn as_owner_in(app: &TestApp, tenant: volant_domain::ids::TenantId, sql: &str) {
-    let mut conn = app.owner_conn().await;
-    let mut tx = conn.begin().await.unwrap();
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-        .bind(tenant.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut *tx).await.unwrap();
-    tx.commit().await.unwrap();
-}
 
 #[tokio::test]
 async fn every_change_is_audited_and_the_chain_verifies() {

@@ -469,3 +469,51 @@ async fn a_sale_warns_of_the_mandatory_mentions_it_lacks() {
     let message = invoice["warnings"][0]["message"].as_str().unwrap();
     assert!(message.contains("SIRET") && !message.contains("adresse du client"), "{message}");
 }
+
+#[tokio::test]
+async fn the_fiscal_chain_detects_a_record_changed_removed_or_written_around_it() {
+    let app = spawn_app().await;
+    let schools = app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let body = json!({"student_id": fx.student, "invoice_id": fx.invoice, "method": "cheque", "amount_cents": 10_000});
+    let cheque = id(&created(admin.post("/api/v1/payments", &body).await).await);
+    let refund = json!({"amount_cents": 1_000, "reason": "Trop perçu"});
+    created(admin.post(&format!("/api/v1/payments/{cheque}/refunds"), &refund).await).await;
+    let note = json!({"reason": "Erreur de saisie"});
+    created(admin.post(&format!("/api/v1/invoices/{}/credit-notes", fx.invoice), &note).await).await;
+    let verify = || admin.json("/api/v1/payments/verify");
+    let check = verify().await;
+    assert_eq!(check["ok"], true, "{check}");
+    // The fixtures' invoice and payment, the cheque, its refund, the credit note.
+    assert_eq!(check["checked"], 5, "{check}");
+
+    // Someone with the database's owner role lowers the cheque: the chain names it.
+    let tenant = schools.a;
+    as_owner_in(&app, tenant, &format!("UPDATE payments SET amount_cents = 1 WHERE id = '{cheque}'")).await;
+    let check = verify().await;
+    assert_eq!(check["ok"], false);
+    assert_eq!(check["first_break"]["record_id"], cheque.as_str());
+    assert_eq!(check["first_break"]["problem"], "altered");
+    as_owner_in(&app, tenant, &format!("UPDATE payments SET amount_cents = 10000 WHERE id = '{cheque}'")).await;
+    assert_eq!(verify().await["ok"], true, "put back as it was, it verifies again");
+
+    // A payment written around the application has no link.
+    as_owner_in(
+        &app,
+        tenant,
+        &format!(
+            "INSERT INTO payments (tenant_id, id, student_id, method, amount_cents)
+             VALUES ('{}', gen_random_uuid(), '{}', 'cash', 500)",
+            tenant.0, fx.student
+        ),
+    )
+    .await;
+    let check = verify().await;
+    assert_eq!((check["ok"].as_bool(), check["unchained"].as_array().map(Vec::len)), (Some(false), Some(1)), "{check}");
+
+    // The last link removed: the head is ahead of the chain.
+    as_owner_in(&app, tenant, "DELETE FROM fiscal_chain WHERE seq = (SELECT max(seq) FROM fiscal_chain)").await;
+    let check = verify().await;
+    assert_eq!(check["first_break"]["problem"], "gap", "{check}");
+}

@@ -811,3 +811,16 @@ pub async fn sms_sent(sim: &volant::simulate::sms::SmsSimulator) -> Value {
         .await
         .unwrap()
 }
+
+/// Runs `sql` as the database owner within a school: what someone with the server's disk could do.
+pub async fn as_owner_in(app: &TestApp, tenant: volant_domain::ids::TenantId, sql: &str) {
+    let mut conn = app.owner_conn().await;
+    let mut tx = conn.begin().await.unwrap();
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind(tenant.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+}
