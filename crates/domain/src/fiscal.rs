@@ -5,6 +5,7 @@
 //! gives its link's hash; a record removed leaves its link without a record; a link removed breaks
 //! the sequence; a record written around the chain has no link.
 
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -67,6 +68,48 @@ pub fn first_break(links: &[StoredLink]) -> Option<Break> {
     None
 }
 
+/// The periods a closure covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Day,
+    Month,
+    Year,
+}
+
+/// The most days one pass closes: a long downtime is caught up over several passes.
+pub const MAX_DAYS_PER_PASS: usize = 400;
+
+/// What is due for closing, in order, before `today` (school time): every day from `from`, each
+/// month and year as soon as its last day is closed.
+pub fn periods_to_close(from: NaiveDate, today: NaiveDate) -> Vec<(Period, NaiveDate, NaiveDate)> {
+    let mut out = vec![];
+    let mut day = from;
+    let mut days = 0;
+    while day < today && days < MAX_DAYS_PER_PASS {
+        out.push((Period::Day, day, day));
+        let Some(next) = day.succ_opt() else { break };
+        if next.month() != day.month() {
+            out.push((Period::Month, day.with_day(1).unwrap_or(day), day));
+        }
+        if next.year() != day.year() {
+            out.push((Period::Year, day.with_ordinal(1).unwrap_or(day), day));
+        }
+        day = next;
+        days += 1;
+    }
+    out
+}
+
+/// The next closure's hash: chained to the previous one over its canonical text.
+pub fn closure_hash(prev: &Hash, text: &str) -> Hash {
+    let mut h = Sha256::new();
+    h.update(prev);
+    h.update(text.as_bytes());
+    h.finalize().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +154,27 @@ mod tests {
     fn a_field_cannot_pose_as_a_separator() {
         assert_eq!(field("a|b"), "a\\|b");
         assert_ne!(field("a|b"), format!("{}|{}", field("a"), field("b")));
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn days_then_their_month_and_year_are_due_once_complete() {
+        assert!(periods_to_close(d(2026, 12, 6), d(2026, 12, 6)).is_empty(), "today is not over");
+        assert_eq!(periods_to_close(d(2026, 12, 5), d(2026, 12, 6)), [(Period::Day, d(2026, 12, 5), d(2026, 12, 5))]);
+        let due = periods_to_close(d(2026, 12, 30), d(2027, 1, 2));
+        assert_eq!(
+            due,
+            [
+                (Period::Day, d(2026, 12, 30), d(2026, 12, 30)),
+                (Period::Day, d(2026, 12, 31), d(2026, 12, 31)),
+                (Period::Month, d(2026, 12, 1), d(2026, 12, 31)),
+                (Period::Year, d(2026, 1, 1), d(2026, 12, 31)),
+                (Period::Day, d(2027, 1, 1), d(2027, 1, 1)),
+            ]
+        );
+        assert_eq!(periods_to_close(d(2020, 1, 1), d(2026, 1, 1)).iter().filter(|p| p.0 == Period::Day).count(), 400);
     }
 }

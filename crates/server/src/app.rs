@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
+    billing,
     config::Settings,
     exams, external_calendars, http,
     jobs::{self, JobRegistry},
@@ -65,6 +66,7 @@ impl Server {
 /// thing once.
 async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown: watch::Receiver<bool>) {
     let mut eligibility_checked: Option<std::time::Instant> = None;
+    let mut closures_checked: Option<std::time::Instant> = None;
     loop {
         if *shutdown.borrow() {
             return;
@@ -76,6 +78,14 @@ async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown
                 Ok(0) => {}
                 Ok(_) => state.jobs_wake.notify_one(),
                 Err(e) => tracing::warn!(error = %e, "eligibility: the pass failed, the next one catches up"),
+            }
+        }
+        // Closures are due once a day per school: a pass every ten minutes closes them soon after
+        // midnight, school time, and catches up after downtime.
+        if closures_checked.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(600)) {
+            closures_checked = Some(std::time::Instant::now());
+            if let Err(e) = billing::closures::close_due(&state.pool, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "fiscal closures: the pass failed, the next one catches up");
             }
         }
         match reminders::scan(&state.pool).await {

@@ -93,6 +93,7 @@ export const productListKey = (active: boolean | null) => ['billing', 'products'
 export const studentBillingKey = (studentId: string) => ['billing', 'student', studentId] as const;
 export const accountKey = (studentId: string) => ['billing', 'student', studentId, 'account'] as const;
 export const invoiceListKey = (studentId: string) => ['billing', 'student', studentId, 'invoices'] as const;
+export const closuresKey = (period: string) => ['billing', 'closures', period] as const;
 export const contractsKey = (studentId: string) => ['billing', 'student', studentId, 'contracts'] as const;
 export const paymentListKey = (studentId: string) => ['billing', 'student', studentId, 'payments'] as const;
 

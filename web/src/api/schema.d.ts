@@ -312,6 +312,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/closures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The school's closures of one kind, newest first: made after each day, month and year (school
+         *     time), with the totals by VAT rate and by method, the period's total and the grand total.
+         */
+        get: operations["closures_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/competencies": {
         parameters: {
             query?: never;
@@ -2705,6 +2725,41 @@ export interface components {
             code: string;
             message: string;
         };
+        FiscalClosure: {
+            by_method: components["schemas"]["MethodTotal"][];
+            by_vat: components["schemas"]["VatTotal"][];
+            /**
+             * Format: int64
+             * @description Payments less refunds received in the period.
+             */
+            collected_cents: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            ends_on: string;
+            /**
+             * Format: int64
+             * @description Everything invoiced since the school began, to the end of the period.
+             */
+            grand_total_cents: number;
+            /** @description SHA-256 chaining this closure to the previous one, in hex. */
+            hash: string;
+            /**
+             * Format: int64
+             * @description Invoices less credit notes issued in the period, VAT included.
+             */
+            invoiced_cents: number;
+            /**
+             * Format: int64
+             * @description The last link of the fiscal chain the closure covers.
+             */
+            last_seq: number;
+            period: components["schemas"]["Period"];
+            /** Format: int64 */
+            seq: number;
+            /** Format: date */
+            starts_on: string;
+        };
         ForgotPasswordRequest: {
             email: string;
         };
@@ -3141,6 +3196,11 @@ export interface components {
             /** Format: uuid */
             tenant_id: string;
             tenant_name: string;
+        };
+        MethodTotal: {
+            /** Format: int64 */
+            amount_cents: number;
+            method: components["schemas"]["PaymentMethod"];
         };
         Minutes: {
             /** Format: int64 */
@@ -3888,6 +3948,11 @@ export interface components {
         };
         /** @enum {string} */
         PaymentMethod: "card" | "cash" | "cheque" | "transfer" | "cpf" | "other";
+        /**
+         * @description The periods a closure covers.
+         * @enum {string}
+         */
+        Period: "day" | "month" | "year";
         Places: {
             items: components["schemas"]["ExamPlace"][];
         };
@@ -5060,6 +5125,16 @@ export interface components {
         VatLine: {
             /** Format: int64 */
             base_cents: number;
+            /** Format: int32 */
+            rate_bp: number;
+            /** Format: int64 */
+            vat_cents: number;
+        };
+        VatTotal: {
+            /** Format: int64 */
+            excl_cents: number;
+            /** Format: int64 */
+            incl_cents: number;
             /** Format: int32 */
             rate_bp: number;
             /** Format: int64 */
@@ -6384,6 +6459,57 @@ export interface operations {
             };
             /** @description Action refusée */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closures_list: {
+        parameters: {
+            query?: {
+                /** @description `day` (default), `month` or `year`. */
+                period?: components["schemas"]["Period"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FiscalClosure"][];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,15 @@
  * `billing`.
  */
 const billing = {
+  /** The fiscal closures (ADMIN). */
+  closures: {
+    title: 'Clôtures',
+    hint: 'Faites chaque nuit pour la veille, puis pour chaque mois et chaque année écoulés ; jamais modifiées, chacune chaînée à la précédente.',
+    period: 'Période des clôtures',
+    periods: { day: 'Jours', month: 'Mois', year: 'Années' },
+    empty: 'Aucune clôture pour l’instant : la première est faite après la première journée d’encaissement.',
+    columns: { period: 'Période', invoiced: 'Facturé TTC', collected: 'Encaissé', grandTotal: 'Total perpétuel', hash: 'Empreinte' },
+  },
   /** The fiscal chain of invoices and payments, verified by the ADMIN. */
   chain: {
     hint: 'Factures, avoirs, règlements et remboursements sont chaînés à leur écriture : toute modification ou suppression se voit.',

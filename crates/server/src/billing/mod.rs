@@ -6,6 +6,7 @@
 //! driving time credits the student's hours ledger in the same transaction.
 
 pub mod chain;
+pub mod closures;
 pub mod contracts;
 pub mod document;
 pub mod repo;

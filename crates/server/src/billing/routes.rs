@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{
     Account, Checkout, Invoice, NewCreditNote, NewInvoice, NewPayment, NewRefund, NewSchedule, Payment, Product,
-    ProductInput, ProductUpdate, chain, document, repo, service,
+    ProductInput, ProductUpdate, chain, closures, document, repo, service,
 };
 use crate::{
     auth::{Ctx, Permission, Viewer},
@@ -41,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_payments, record_payment))
         .routes(routes!(refund))
         .routes(routes!(verify_chain))
+        .routes(routes!(list_closures))
         .routes(routes!(account))
         .routes(routes!(webhook))
         .merge(super::contracts::routes::routes())
@@ -302,6 +303,31 @@ async fn verify_chain(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json
     let check = chain::verify(&mut work, ctx.tenant_id).await?;
     work.commit().await?;
     Ok(Json(check))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClosureQuery {
+    /// `day` (default), `month` or `year`.
+    pub period: Option<volant_domain::fiscal::Period>,
+    pub limit: Option<i64>,
+}
+
+/// The school's closures of one kind, newest first: made after each day, month and year (school
+/// time), with the totals by VAT rate and by method, the period's total and the grand total.
+#[utoipa::path(operation_id = "closures_list", get, path = "/closures", tag = "billing", params(ClosureQuery),
+    responses((status = 200, body = Vec<closures::FiscalClosure>), (status = 400), (status = 401), (status = 403)))]
+async fn list_closures(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<ClosureQuery>,
+) -> AppResult<Json<Vec<closures::FiscalClosure>>> {
+    let limit = page::limit(q.limit)?;
+    let mut work = ctx.begin(&state, Permission::ReadAudit).await?;
+    let period = q.period.unwrap_or(volant_domain::fiscal::Period::Day);
+    let list = closures::list(&mut work, ctx.tenant_id, period, limit).await?;
+    work.commit().await?;
+    Ok(Json(list))
 }
 
 /// Gives money back on a payment (201: the refund, a negative payment record naming it); the

@@ -517,3 +517,55 @@ async fn the_fiscal_chain_detects_a_record_changed_removed_or_written_around_it(
     let check = verify().await;
     assert_eq!(check["first_break"]["problem"], "gap", "{check}");
 }
+
+#[tokio::test]
+async fn closures_are_made_once_per_period_caught_up_after_downtime_and_add_up() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let body = json!({"student_id": fx.student, "invoice_id": fx.invoice, "method": "cheque", "amount_cents": 20_000});
+    created(admin.post("/api/v1/payments", &body).await).await;
+    let now = chrono::Utc::now();
+    // Nothing closes before the day is over.
+    volant::billing::closures::close_due(&app.pool, now).await.unwrap();
+    assert_eq!(admin.json("/api/v1/closures").await, json!([]));
+
+    // Two instances after midnight: today is closed once.
+    let tomorrow = now + chrono::Duration::days(1);
+    let (a, b) = tokio::join!(
+        volant::billing::closures::close_due(&app.pool, tomorrow),
+        volant::billing::closures::close_due(&app.pool, tomorrow)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let days = admin.json("/api/v1/closures?period=day").await;
+    assert_eq!(days.as_array().unwrap().len(), 1, "{days}");
+    assert!(a + b >= 1, "{a} {b}");
+    let day = &days[0];
+    let invoices = admin.json("/api/v1/invoices").await;
+    let invoiced: i64 = invoices["items"].as_array().unwrap().iter().map(|i| i["incl_cents"].as_i64().unwrap()).sum();
+    let payments = admin.json("/api/v1/payments").await;
+    let collected: i64 =
+        payments["items"].as_array().unwrap().iter().map(|p| p["amount_cents"].as_i64().unwrap()).sum();
+    assert_eq!(day["invoiced_cents"].as_i64(), Some(invoiced), "{day}");
+    assert_eq!(day["collected_cents"].as_i64(), Some(collected), "{day}");
+    assert_eq!(day["grand_total_cents"].as_i64(), Some(invoiced));
+    let by_vat: i64 = day["by_vat"].as_array().unwrap().iter().map(|v| v["incl_cents"].as_i64().unwrap()).sum();
+    assert_eq!(by_vat, invoiced);
+    assert!(day["by_method"].to_string().contains("cheque"), "{day}");
+    // Run again: nothing more.
+    assert_eq!(volant::billing::closures::close_due(&app.pool, tomorrow).await.unwrap(), 0);
+
+    // Forty days of downtime: every day is closed, each month that ended too, nothing twice.
+    let later = now + chrono::Duration::days(41);
+    volant::billing::closures::close_due(&app.pool, later).await.unwrap();
+    let days = admin.json("/api/v1/closures?period=day&limit=100").await;
+    assert_eq!(days.as_array().unwrap().len(), 41, "one per day since the first record");
+    let months = admin.json("/api/v1/closures?period=month").await;
+    assert!(!months.as_array().unwrap().is_empty(), "a month ended within forty days");
+    for closure in days.as_array().unwrap().iter().chain(months.as_array().unwrap()) {
+        assert_eq!(closure["grand_total_cents"].as_i64(), Some(invoiced), "the grand total carries on: {closure}");
+    }
+    let month_collected: i64 = months.as_array().unwrap().iter().map(|m| m["collected_cents"].as_i64().unwrap()).sum();
+    assert!(month_collected <= collected);
+}

@@ -85,6 +85,7 @@ fn matrix() -> HashMap<(&'static str, &'static str), Access> {
         (("POST", "/api/v1/invoices/{id}/checkout"), FILE_KEEPERS),
         (("POST", "/api/v1/payments/{id}/refunds"), OFFICE),
         (("GET", "/api/v1/payments/verify"), ADMIN),
+        (("GET", "/api/v1/closures"), ADMIN),
         (("GET", "/api/v1/students/{id}/contracts"), FILE_KEEPERS),
         (("POST", "/api/v1/students/{id}/contracts"), OFFICE),
         (("POST", "/api/v1/students/{id}/amendments"), OFFICE),
