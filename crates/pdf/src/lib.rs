@@ -2,6 +2,8 @@
 //! breaks, page numbers), fonts embedded in the binary, nothing fetched at run time. The data
 //! go in as JSON; the templates are `.typ` files next to this one.
 
+pub mod facturx;
+
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +19,8 @@ pub enum PdfError {
     Export(String),
     #[error("bad data: {0}")]
     Data(#[from] serde_json::Error),
+    #[error("Factur-X metadata: {0}")]
+    FacturX(#[from] facturx::XmpError),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -192,12 +196,45 @@ static CONTRACT: Engine = LazyLock::new(|| {
 
 /// Compiles `engine`'s template with `doc` as JSON in the `data` input, and exports the PDF.
 fn render(engine: &Engine, doc: &impl Serialize) -> Result<Vec<u8>, PdfError> {
+    export(compile(engine, doc, Dict::new())?, &typst_pdf::PdfOptions::default())
+}
+
+fn compile(engine: &Engine, doc: &impl Serialize, mut inputs: Dict) -> Result<PagedDocument, PdfError> {
     let data = serde_json::to_string(doc)?;
-    let mut inputs = Dict::new();
     inputs.insert("data".into(), Value::Str(data.into()));
-    let compiled: PagedDocument =
-        engine.compile_with_input(inputs).output.map_err(|e| PdfError::Compile(format!("{e:?}")))?;
-    typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default()).map_err(|e| PdfError::Export(format!("{e:?}")))
+    engine.compile_with_input(inputs).output.map_err(|e| PdfError::Compile(format!("{e:?}")))
+}
+
+fn export(compiled: PagedDocument, options: &typst_pdf::PdfOptions) -> Result<Vec<u8>, PdfError> {
+    typst_pdf::pdf(&compiled, options).map_err(|e| PdfError::Export(format!("{e:?}")))
+}
+
+/// The XML of a Factur-X invoice and the day it was issued (the PDF's date).
+pub struct FacturX<'a> {
+    pub xml: &'a str,
+    pub file_name: &'a str,
+    /// `EN 16931`.
+    pub level: &'a str,
+    pub issued: (i32, u8, u8),
+}
+
+/// Renders an invoice as Factur-X: a PDF/A-3b with the XML attached and declared in its XMP.
+pub fn facturx_invoice(doc: &InvoiceDoc, fx: &FacturX<'_>) -> Result<Vec<u8>, PdfError> {
+    let mut inputs = Dict::new();
+    inputs.insert("facturx".into(), Value::Str(fx.xml.into()));
+    inputs.insert("facturx_name".into(), Value::Str(fx.file_name.into()));
+    let compiled = compile(&INVOICE, doc, inputs)?;
+    let (y, m, d) = fx.issued;
+    let date = typst::foundations::Datetime::from_ymd_hms(y, m, d, 0, 0, 0)
+        .ok_or_else(|| PdfError::Export("bad issue date".into()))?;
+    let options = typst_pdf::PdfOptions {
+        standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_3b])
+            .map_err(|e| PdfError::Export(format!("{e:?}")))?,
+        timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
+        ..typst_pdf::PdfOptions::default()
+    };
+    let pdf = export(compiled, &options)?;
+    Ok(facturx::add_extension(&pdf, &facturx::Conformance { file_name: fx.file_name, level: fx.level })?)
 }
 
 /// Renders the learning booklet as a PDF.
@@ -363,6 +400,21 @@ mod tests {
     #[test]
     fn renders_an_invoice() {
         assert_shows(&sample_invoice(), &["Règlements", "Page 1 / 1"]);
+    }
+
+    #[test]
+    fn renders_a_facturx_invoice_as_pdf_a3_with_its_xml_and_metadata() {
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rsm:CrossIndustryInvoice/>";
+        let fx = FacturX { xml, file_name: "factur-x.xml", level: "EN 16931", issued: (2026, 12, 6) };
+        let pdf = facturx_invoice(&sample_invoice(), &fx).unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        for part in
+            ["pdfaid:part", "<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>", "/AFRelationship", "factur-x.xml"]
+        {
+            assert!(text.contains(part), "{part} missing");
+        }
+        // The update is appended: what typst wrote is still there, byte for byte.
+        assert_eq!(text.matches("%%EOF").count(), 2);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::{
     config::Settings,
     exams, external_calendars, http,
     jobs::{self, JobRegistry},
+    journal::{self, EventKind},
     mail::Mailer,
     notifications::{self, deliver::Senders, reminders},
     sms::SmsGateway,
@@ -45,6 +46,11 @@ impl Server {
 
     /// Serves until `shutdown` turns true, then drains in-flight requests and stops the worker.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+        let started = serde_json::json!({"version": env!("CARGO_PKG_VERSION"), "address": self.addr.to_string()});
+        if let Err(e) = journal::record_installation(&self.state.pool, EventKind::Startup, started).await {
+            tracing::warn!(error = %e, "technical journal: the start-up is not recorded");
+        }
+        let pool = self.state.pool.clone();
         let worker = tokio::spawn(jobs::run_worker(self.state.clone(), self.registry, shutdown.clone()));
         let every = self.state.settings.reminder_scan_interval;
         let scheduler = tokio::spawn(run_scheduler(self.state.clone(), every, shutdown.clone()));
@@ -56,6 +62,10 @@ impl Server {
             .await?;
         let _ = tokio::time::timeout(http::GRACEFUL_SHUTDOWN, worker).await;
         let _ = tokio::time::timeout(http::GRACEFUL_SHUTDOWN, scheduler).await;
+        let stopped = serde_json::json!({"version": env!("CARGO_PKG_VERSION")});
+        if let Err(e) = journal::record_installation(&pool, EventKind::Shutdown, stopped).await {
+            tracing::warn!(error = %e, "technical journal: the stop is not recorded");
+        }
         Ok(())
     }
 }
@@ -67,9 +77,17 @@ impl Server {
 async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown: watch::Receiver<bool>) {
     let mut eligibility_checked: Option<std::time::Instant> = None;
     let mut closures_checked: Option<std::time::Instant> = None;
+    let mut clock = ClockWatch::start();
     loop {
         if *shutdown.borrow() {
             return;
+        }
+        if let Some(drift) = clock.jumped() {
+            let detail = serde_json::json!({"drift_seconds": drift, "now": chrono::Utc::now()});
+            tracing::warn!(drift_seconds = drift, "the wall clock jumped");
+            if let Err(e) = journal::record_installation(&state.pool, EventKind::ClockJump, detail).await {
+                tracing::warn!(error = %e, "technical journal: the clock jump is not recorded");
+            }
         }
         // Eligibility is costlier (a few statements per candidate): once an hour.
         if eligibility_checked.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(3600)) {
@@ -86,6 +104,9 @@ async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown
             closures_checked = Some(std::time::Instant::now());
             if let Err(e) = billing::closures::close_due(&state.pool, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "fiscal closures: the pass failed, the next one catches up");
+            }
+            if let Err(e) = billing::archives::archive_closed_years(&state.pool, &state.settings.secret_key).await {
+                tracing::warn!(error = %e, "fiscal archives: the pass failed, the next one catches up");
             }
         }
         match reminders::scan(&state.pool).await {
@@ -130,4 +151,31 @@ pub fn shutdown_on_signals() -> watch::Receiver<bool> {
         let _ = tx.send(true);
     });
     rx
+}
+
+/// Notices when the wall clock moves apart from the monotonic clock (set by hand, a bad NTP
+/// step, a virtual machine resumed): the dates of the fiscal records come from the wall clock.
+struct ClockWatch {
+    wall: chrono::DateTime<chrono::Utc>,
+    mono: std::time::Instant,
+}
+
+/// A drift below this is ordinary scheduling jitter and NTP slewing.
+const CLOCK_JUMP_SECONDS: i64 = 120;
+
+impl ClockWatch {
+    fn start() -> ClockWatch {
+        ClockWatch { wall: chrono::Utc::now(), mono: std::time::Instant::now() }
+    }
+
+    /// The drift in seconds (positive: the wall clock went forward) since the last look, if it
+    /// is a jump; the watch restarts from now either way.
+    fn jumped(&mut self) -> Option<i64> {
+        let now = ClockWatch::start();
+        let wall = (now.wall - self.wall).num_seconds();
+        let mono = i64::try_from(now.mono.duration_since(self.mono).as_secs()).unwrap_or(i64::MAX);
+        *self = now;
+        let drift = wall.saturating_sub(mono);
+        (drift.abs() >= CLOCK_JUMP_SECONDS).then_some(drift)
+    }
 }

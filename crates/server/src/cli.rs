@@ -107,6 +107,14 @@ pub enum Admin {
         #[arg(long)]
         tenant: Option<String>,
     },
+    /// Verify a fiscal archive offline (no database): its signature, then every file and CSV
+    /// record; prints the verdict as JSON, naming the first altered file or line, and fails if any.
+    VerifyArchive {
+        file: std::path::PathBuf,
+        /// The school's public key (base64, from the archives page): the archive must be signed by it.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
     /// List jobs of the outbox (e.g. --status dead).
     Jobs {
         #[arg(long)]
@@ -197,6 +205,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 _ = shutdown.changed() => Ok(()),
             }
         }
+        Command::Admin(Admin::VerifyArchive { file, public_key }) => verify_archive(&file, public_key.as_deref()),
         Command::Admin(admin) => {
             let settings = Settings::from_env()?;
             let db = Database::open(&settings).await?;
@@ -205,6 +214,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             result
         }
     }
+}
+
+fn verify_archive(file: &std::path::Path, public_key: Option<&str>) -> anyhow::Result<()> {
+    use base64::Engine;
+    let archive = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let expected = public_key
+        .map(|k| base64::engine::general_purpose::STANDARD.decode(k.trim()))
+        .transpose()
+        .context("--public-key is not base64")?;
+    let verdict = crate::billing::archives::format::verify(&archive, expected.as_deref());
+    println!("{}", serde_json::to_string(&verdict)?);
+    if !verdict.ok {
+        bail!("{}", verdict.first_problem.unwrap_or_default());
+    }
+    Ok(())
 }
 
 /// `payments`: the demo's payment simulator, told where our webhook is once we are bound.
@@ -300,6 +324,7 @@ async fn run_admin(db: &Database, settings: &Settings, admin: Admin) -> anyhow::
                 bail!("the audit chain is broken");
             }
         }
+        Admin::VerifyArchive { file, public_key } => verify_archive(&file, public_key.as_deref())?,
         Admin::Jobs { status } => {
             for j in jobs::list(pool, status.as_deref()).await? {
                 println!("{}", serde_json::to_string(&j)?);

@@ -35,6 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::school::routes::routes())
         .merge(crate::invitations::routes())
         .merge(crate::audit_log::routes())
+        .merge(crate::journal::routes())
         .merge(crate::demo::routes::routes())
         .merge(crate::agencies::routes::routes())
         .merge(crate::instructors::routes::routes())

@@ -22,6 +22,7 @@ pub mod http;
 pub mod instructors;
 pub mod invitations;
 pub mod jobs;
+pub mod journal;
 pub mod mail;
 pub mod metrics;
 pub mod notifications;

@@ -25,12 +25,15 @@ const NONCE_BYTES: usize = 12;
 #[derive(Clone, Copy, Debug)]
 pub enum Purpose {
     TotpSecret,
+    /// A school's Ed25519 key signing its fiscal archives.
+    ArchiveKey,
 }
 
 impl Purpose {
     fn label(self) -> &'static [u8] {
         match self {
             Purpose::TotpSecret => b"volant/sealed/totp-secret/v1",
+            Purpose::ArchiveKey => b"volant/sealed/archive-key/v1",
         }
     }
 }

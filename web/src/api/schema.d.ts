@@ -566,6 +566,45 @@ export interface paths {
         patch: operations["exams_update"];
         trace?: never;
     };
+    "/api/v1/fiscal-archives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The school's fiscal archives, newest first, and the public key that signs them (ADMIN). */
+        get: operations["fiscal_archives_list"];
+        put?: never;
+        /**
+         * Archives a year (201: the zip, its record at `Location`): CSV files of the invoices, lines,
+         *     payments, closures, fiscal chain and technical journal, a manifest and its Ed25519 signature,
+         *     readable without Volant. 422 `nothing_closed` before the year's first closure.
+         */
+        post: operations["fiscal_archives_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fiscal-archives/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One archive's zip, as it was made (each download is an export in the technical journal). */
+        get: operations["fiscal_archives_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/instructors": {
         parameters: {
             query?: never;
@@ -826,7 +865,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The invoice as a PDF with every legal mention. */
+        /**
+         * The invoice as a PDF with every legal mention; to a business (SIREN given), a Factur-X
+         *     EN 16931: a PDF/A-3 carrying the invoice as CII XML (`factur-x.xml`).
+         */
         get: operations["invoices_pdf"];
         put?: never;
         post?: never;
@@ -1684,6 +1726,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/students/{id}/cpf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A student's CPF dossier: its EDOF number, status (with the day it was entered and whether it
+         *     stayed there too long), amounts and warnings. 404 when the student has none.
+         */
+        get: operations["cpf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Opens the student's CPF dossier (a whole dossier, `submitted` by default) or changes it (a
+         *     merge patch with `version`, 412 when stale). The status moves one step forward as on EDOF,
+         *     or to `cancelled` before the service is done: 422 `cpf_status` otherwise.
+         */
+        patch: operations["cpf_patch"];
+        trace?: never;
+    };
     "/api/v1/students/{id}/documents": {
         parameters: {
             query?: never;
@@ -1825,6 +1892,26 @@ export interface paths {
         put?: never;
         /** Restores an archived file to the status it had before. */
         post: operations["students_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/technical-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The journal of technical events (ADMIN), newest first: start-ups and stops of the software,
+         *     closures, archives, exports, restores and clock jumps.
+         */
+        get: operations["technical_events_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2056,7 +2143,7 @@ export interface components {
         Alert: {
             /**
              * @description `theory_expiring`, `low_hours`, `eligible_without_place`, `authorisation_expiring`,
-             *     `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`.
+             *     `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`, `cpf_stuck`.
              */
             code: string;
             /**
@@ -2086,6 +2173,16 @@ export interface components {
         };
         /** @enum {string} */
         AntsStatus: "not_started" | "submitted" | "validated" | "rejected";
+        /** @description The school's archives and the key that signs them. */
+        ArchivesOverview: {
+            archives: components["schemas"]["FiscalArchive"][];
+            /** @description Its short fingerprint, printed by `volant admin verify-archive`. */
+            fingerprint: string;
+            /** @description The school's archive key: raw Ed25519 public key, base64 (as in each manifest). */
+            public_key: string;
+            /** @description The same key as a PEM file for `openssl pkeyutl -pubin`. */
+            public_key_pem: string;
+        };
         Assessment: {
             comment?: string | null;
             /** Format: date */
@@ -2474,6 +2571,104 @@ export interface components {
             created: components["schemas"]["Lesson"][];
             skipped: components["schemas"]["Skipped"][];
         };
+        /** @description The dossier as the office reads it. */
+        CpfDossier: {
+            /**
+             * Format: int64
+             * @description What the CPF funds, VAT included.
+             */
+            amount_cents: number;
+            /**
+             * Format: int64
+             * @description What a third party adds (employer, France Travail…).
+             */
+            co_financing_cents: number;
+            /** @description The dossier's number on EDOF. */
+            edof_number: string;
+            /** @description The student is a job seeker (the 2026 rule does not ask for a co-financing then). */
+            job_seeker: boolean;
+            /** @description The statuses it may go to next. */
+            next_statuses: components["schemas"]["CpfStatus"][];
+            note?: string | null;
+            status: components["schemas"]["CpfStatus"];
+            /**
+             * Format: date
+             * @description The day (school time) the dossier entered its status.
+             */
+            status_since: string;
+            /**
+             * Format: int64
+             * @description Days in its status beyond the school's limit (an alert), if so.
+             */
+            stuck_days?: number | null;
+            /** Format: uuid */
+            student_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+            /** @description What the office should know (`cpf_co_financing`). */
+            warnings: components["schemas"]["Finding"][];
+        };
+        /** @description What the office enters; a new dossier starts `submitted` unless told otherwise. */
+        CpfInput: {
+            /** Format: int64 */
+            amount_cents: number;
+            /** Format: int64 */
+            co_financing_cents?: number;
+            edof_number: string;
+            job_seeker?: boolean;
+            note?: string | null;
+            status?: components["schemas"]["CpfStatus"];
+        };
+        /**
+         * @description How long a dossier may stay in a status before the office is alerted, in days. The trade's
+         *     habits, not the law: a school sets its own.
+         */
+        CpfSettings: {
+            /**
+             * Format: int32
+             * @description Accepted and the training not started.
+             * @default 30
+             */
+            accepted_days: number;
+            /**
+             * Format: int32
+             * @description In training and the service not declared done.
+             * @default 180
+             */
+            in_training_days: number;
+            /**
+             * Format: int32
+             * @description Invoiced and not paid.
+             * @default 45
+             */
+            invoiced_days: number;
+            /**
+             * Format: int64
+             * @description [C] The 2026 finance law restricts CPF for permis B to job seekers or to a co-financing by a
+             *     third party of at least this much (a draft decree says €100), in cents; 0: no check.
+             * @default 10000
+             */
+            min_co_financing_cents: number;
+            /**
+             * Format: int32
+             * @description Service done and not invoiced.
+             * @default 15
+             */
+            service_done_days: number;
+            /**
+             * Format: int32
+             * @description A dossier submitted and not answered (EDOF gives the school a couple of working days).
+             * @default 3
+             */
+            submitted_days: number;
+        };
+        /**
+         * @description The statuses of a dossier, in their order on EDOF.
+         * @enum {string}
+         */
+        CpfStatus: "submitted" | "accepted" | "in_training" | "service_done" | "invoiced" | "paid" | "cancelled";
         CreditLine: {
             /**
              * Format: int32
@@ -2591,6 +2786,8 @@ export interface components {
             level: components["schemas"]["Level"];
             source?: components["schemas"]["Source"] | null;
         };
+        /** @enum {string} */
+        EventKind: "startup" | "shutdown" | "closure" | "archive" | "export" | "restore" | "clock_jump";
         /** @description The proof of a signature, printed in the signed copy and kept in the audit log. */
         Evidence: {
             channel: components["schemas"]["SignatureChannel"];
@@ -2725,9 +2922,37 @@ export interface components {
             code: string;
             message: string;
         };
+        FiscalArchive: {
+            /** @description The year was closed when the archive was made; otherwise it covers the days closed so far. */
+            complete: boolean;
+            /** Format: date */
+            covers_from: string;
+            /** Format: date */
+            covers_to: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description SHA-256 of the zip, in hex. */
+            sha256: components["schemas"]["Hex"];
+            /** Format: int32 */
+            size_bytes: number;
+            /** Format: int32 */
+            year: number;
+        };
         FiscalClosure: {
             by_method: components["schemas"]["MethodTotal"][];
             by_vat: components["schemas"]["VatTotal"][];
+            /**
+             * Format: int64
+             * @description The first link found broken then.
+             */
+            chain_first_broken?: number | null;
+            /**
+             * @description The fiscal chain verified when the closure was made (false: a record was altered, removed
+             *     or written around the application before it).
+             */
+            chain_intact: boolean;
             /**
              * Format: int64
              * @description Payments less refunds received in the period.
@@ -2775,6 +3000,8 @@ export interface components {
             phone?: string | null;
             relationship?: string | null;
         };
+        /** @description Bytes shown in hexadecimal. */
+        Hex: string;
         /** @description One event of a student's timeline. */
         HistoryItem: {
             /** @description A stable code, e.g. `student.create`, `student.status`, `student.hours.purchase`. */
@@ -3216,6 +3443,13 @@ export interface components {
         NewAmendment: {
             lines: components["schemas"]["LineInput"][];
             reason?: string | null;
+        };
+        NewArchive: {
+            /**
+             * Format: int32
+             * @description The year archived: its days closed so far (all of them once the year is closed).
+             */
+            year: number;
         };
         NewAssessment: {
             comment?: string | null;
@@ -3872,6 +4106,20 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        Page_TechnicalEvent: {
+            items: {
+                /** @description What the event is about (a closure's period, an archive's year, the clock's drift…). */
+                detail: Record<string, never>;
+                /** Format: int64 */
+                id: number;
+                /** @description The event concerns the whole installation (a start-up), not this school alone. */
+                installation: boolean;
+                kind: components["schemas"]["EventKind"];
+                /** Format: date-time */
+                occurred_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
         Page_Vehicle: {
             items: {
                 /** Format: uuid */
@@ -4181,6 +4429,18 @@ export interface components {
              * @default true
              */
             charge_late_cancellations: boolean;
+            /**
+             * @description When a CPF dossier is stuck in a status, and the 2026 co-financing rule.
+             * @default {
+             *       "accepted_days": 30,
+             *       "in_training_days": 180,
+             *       "invoiced_days": 45,
+             *       "min_co_financing_cents": 10000,
+             *       "service_done_days": 15,
+             *       "submitted_days": 3
+             *     }
+             */
+            cpf: components["schemas"]["CpfSettings"];
             /**
              * @description The practical test's thresholds and delays (the `ants_registration_blocks` and
              *     `booklet_blocks` inside follow `ants_rule` and `booklet_rule`).
@@ -4570,6 +4830,18 @@ export interface components {
              */
             charge_late_cancellations: boolean;
             /**
+             * @description When a CPF dossier is stuck in a status, and the 2026 co-financing rule.
+             * @default {
+             *       "accepted_days": 30,
+             *       "in_training_days": 180,
+             *       "invoiced_days": 45,
+             *       "min_co_financing_cents": 10000,
+             *       "service_done_days": 15,
+             *       "submitted_days": 3
+             *     }
+             */
+            cpf: components["schemas"]["CpfSettings"];
+            /**
              * @description The practical test's thresholds and delays (the `ants_registration_blocks` and
              *     `booklet_blocks` inside follow `ants_rule` and `booklet_rule`).
              * @default {
@@ -4745,6 +5017,18 @@ export interface components {
              * @default true
              */
             charge_late_cancellations: boolean;
+            /**
+             * @description When a CPF dossier is stuck in a status, and the 2026 co-financing rule.
+             * @default {
+             *       "accepted_days": 30,
+             *       "in_training_days": 180,
+             *       "invoiced_days": 45,
+             *       "min_co_financing_cents": 10000,
+             *       "service_done_days": 15,
+             *       "submitted_days": 3
+             *     }
+             */
+            cpf: components["schemas"]["CpfSettings"];
             /**
              * @description The practical test's thresholds and delays (the `ants_registration_blocks` and
              *     `booklet_blocks` inside follow `ants_rule` and `booklet_rule`).
@@ -5080,6 +5364,17 @@ export interface components {
         SwitchTenantRequest: {
             /** Format: uuid */
             tenant_id: string;
+        };
+        TechnicalEvent: {
+            /** @description What the event is about (a closure's period, an archive's year, the clock's drift…). */
+            detail: Record<string, never>;
+            /** Format: int64 */
+            id: number;
+            /** @description The event concerns the whole installation (a start-up), not this school alone. */
+            installation: boolean;
+            kind: components["schemas"]["EventKind"];
+            /** Format: date-time */
+            occurred_at: string;
         };
         TenantView: {
             /** Format: uuid */
@@ -7444,6 +7739,171 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fiscal_archives_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchivesOverview"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fiscal_archives_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewArchive"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": number[];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fiscal_archives_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": number[];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12481,6 +12941,153 @@ export interface operations {
             };
         };
     };
+    cpf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CpfDossier"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cpf_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CpfInput"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CpfDossier"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modification concurrente */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     students_documents: {
         parameters: {
             query?: never;
@@ -13042,6 +13649,56 @@ export interface operations {
             };
             /** @description Action refusée */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    technical_events_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TechnicalEvent"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,8 +14,12 @@ use volant_domain::fiscal::{GENESIS, Hash, Period, closure_hash, periods_to_clos
 use volant_domain::ids::TenantId;
 use volant_domain::recurrence::local_to_utc;
 
-use super::PaymentMethod;
-use crate::{db, notifications, school};
+use super::{PaymentMethod, chain};
+use crate::{
+    db,
+    journal::{self, EventKind},
+    notifications, school,
+};
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
 pub struct VatTotal {
@@ -49,6 +53,11 @@ pub struct FiscalClosure {
     pub last_seq: i64,
     /// SHA-256 chaining this closure to the previous one, in hex.
     pub hash: String,
+    /// The fiscal chain verified when the closure was made (false: a record was altered, removed
+    /// or written around the application before it).
+    pub chain_intact: bool,
+    /// The first link found broken then.
+    pub chain_first_broken: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -69,8 +78,20 @@ async fn close_school(pool: &PgPool, tenant: TenantId, now: DateTime<Utc>) -> an
     let tz = school::read(&mut tx, tenant).await?.tz;
     let Some(from) = first_open_day(&mut tx, tenant, tz).await? else { return Ok(0) };
     let due = periods_to_close(from, now.with_timezone(&tz).date_naive());
+    if due.is_empty() {
+        return Ok(0);
+    }
+    // Each closure says whether the records it totals are still those written: a record edited
+    // or removed in the database since is reported by the next closure (and its journal event).
+    let check = chain::verify(&mut tx, tenant).await?;
+    let integrity = Integrity { intact: check.ok, first_broken: check.first_break.map(|b| b.seq) };
     for (period, starts_on, ends_on) in &due {
-        close(&mut tx, tenant, tz, *period, *starts_on, *ends_on).await?;
+        let seq = close(&mut tx, tenant, tz, (*period, *starts_on, *ends_on), integrity).await?;
+        let detail = serde_json::json!({
+            "seq": seq, "period": period, "starts_on": starts_on, "ends_on": ends_on,
+            "chain_intact": integrity.intact, "chain_first_broken": integrity.first_broken,
+        });
+        journal::record(&mut tx, tenant, EventKind::Closure, detail).await?;
     }
     tx.commit().await?;
     Ok(due.len())
@@ -94,18 +115,25 @@ async fn first_open_day(conn: &mut PgConnection, tenant: TenantId, tz: Tz) -> sq
     Ok(first.map(|at| at.with_timezone(&tz).date_naive()))
 }
 
-fn midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+/// What the closure found of the fiscal chain when it was made.
+#[derive(Clone, Copy, Debug)]
+struct Integrity {
+    intact: bool,
+    first_broken: Option<i64>,
+}
+
+pub(super) fn midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
     local_to_utc(tz, day.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
+/// Makes one closure; its number.
 async fn close(
     conn: &mut PgConnection,
     tenant: TenantId,
     tz: Tz,
-    period: Period,
-    starts_on: NaiveDate,
-    ends_on: NaiveDate,
-) -> sqlx::Result<()> {
+    (period, starts_on, ends_on): (Period, NaiveDate, NaiveDate),
+    integrity: Integrity,
+) -> sqlx::Result<i64> {
     let from = midnight(tz, starts_on);
     let to = midnight(tz, ends_on.succ_opt().unwrap_or(ends_on));
     let by_vat: Vec<VatTotal> = sqlx::query_as(
@@ -151,18 +179,20 @@ async fn close(
     let invoiced: i64 = by_vat.iter().map(|v| v.incl_cents).sum();
     let collected: i64 = by_method.iter().map(|m| m.amount_cents).sum();
     let text = format!(
-        "{}|{}|{period:?}|{starts_on}|{ends_on}|{}|{}|{invoiced}|{collected}|{grand_total}|{last_seq}",
+        "{}|{}|{period:?}|{starts_on}|{ends_on}|{}|{}|{invoiced}|{collected}|{grand_total}|{last_seq}|{}|{}",
         tenant.0,
         seq + 1,
         serde_json::to_string(&by_vat).unwrap_or_default(),
         serde_json::to_string(&by_method).unwrap_or_default(),
+        integrity.intact,
+        integrity.first_broken.unwrap_or(0),
     );
     let prev: Hash = prev.and_then(|p| p.try_into().ok()).unwrap_or(GENESIS);
     let hash = closure_hash(&prev, &text);
     sqlx::query(
         "INSERT INTO fiscal_closures (tenant_id, seq, period, starts_on, ends_on, by_vat, by_method, invoiced_cents,
-                                      collected_cents, grand_total_cents, last_seq, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                      collected_cents, grand_total_cents, last_seq, hash, chain_intact, chain_first_broken)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT ON CONSTRAINT fiscal_closures_once_per_period DO NOTHING",
     )
     .bind(tenant.0)
@@ -177,9 +207,11 @@ async fn close(
     .bind(grand_total)
     .bind(last_seq)
     .bind(hash.as_slice())
+    .bind(integrity.intact)
+    .bind(integrity.first_broken)
     .execute(conn)
     .await
-    .map(|_| ())
+    .map(|_| seq + 1)
 }
 
 #[derive(sqlx::FromRow)]
@@ -195,6 +227,8 @@ struct Row {
     grand_total_cents: i64,
     last_seq: i64,
     hash: Vec<u8>,
+    chain_intact: bool,
+    chain_first_broken: Option<i64>,
     created_at: DateTime<Utc>,
 }
 
@@ -207,7 +241,7 @@ pub async fn list(
 ) -> sqlx::Result<Vec<FiscalClosure>> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT seq, period, starts_on, ends_on, by_vat, by_method, invoiced_cents, collected_cents, grand_total_cents,
-                last_seq, hash, created_at
+                last_seq, hash, chain_intact, chain_first_broken, created_at
            FROM fiscal_closures WHERE tenant_id = $1 AND period = $2 ORDER BY starts_on DESC LIMIT $3",
     )
     .bind(tenant.0)
@@ -229,6 +263,8 @@ pub async fn list(
             grand_total_cents: r.grand_total_cents,
             last_seq: r.last_seq,
             hash: hex::encode(r.hash),
+            chain_intact: r.chain_intact,
+            chain_first_broken: r.chain_first_broken,
             created_at: r.created_at,
         })
         .collect())

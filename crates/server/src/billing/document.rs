@@ -1,9 +1,10 @@
 //! The printed invoice: every mention the tax code asks for (CGI art. 242 nonies A), in French.
 
+use chrono::Datelike;
 use chrono_tz::Tz;
 use volant_domain::billing::{euros, rate};
 
-use super::{Invoice, InvoiceKind, Payment};
+use super::{Invoice, InvoiceKind, Payment, facturx};
 use crate::error::{AppError, AppResult};
 
 pub fn fr_date(d: chrono::NaiveDate) -> String {
@@ -95,9 +96,21 @@ pub fn invoice_doc(i: &Invoice, credited: Option<&Invoice>, payments: &[Payment]
     }
 }
 
-/// Renders the PDF off the async threads (typst takes tens of milliseconds).
-pub async fn render(doc: volant_pdf::InvoiceDoc) -> AppResult<Vec<u8>> {
-    off_thread(move || volant_pdf::invoice(&doc)).await
+/// Renders the PDF off the async threads (typst takes tens of milliseconds): Factur-X for a
+/// business customer, a plain PDF otherwise.
+pub async fn render(i: &Invoice, credited: Option<&Invoice>, payments: &[Payment], tz: Tz) -> AppResult<Vec<u8>> {
+    let doc = invoice_doc(i, credited, payments, tz);
+    if !facturx::applies(i) {
+        return off_thread(move || volant_pdf::invoice(&doc)).await;
+    }
+    let xml = facturx::cii_xml(i, credited, tz);
+    let day = i.issued_at.with_timezone(&tz).date_naive();
+    let issued = (day.year(), u8::try_from(day.month()).unwrap_or(1), u8::try_from(day.day()).unwrap_or(1));
+    off_thread(move || {
+        let fx = volant_pdf::FacturX { xml: &xml, file_name: facturx::FILE_NAME, level: "EN 16931", issued };
+        volant_pdf::facturx_invoice(&doc, &fx)
+    })
+    .await
 }
 
 /// Runs a typst rendering on the blocking threads.

@@ -5,10 +5,13 @@
 //! role cannot UPDATE or DELETE them); a correction is a credit note. A sale of a product with
 //! driving time credits the student's hours ledger in the same transaction.
 
+pub mod archives;
 pub mod chain;
 pub mod closures;
 pub mod contracts;
+pub mod cpf;
 pub mod document;
+pub mod facturx;
 pub mod repo;
 pub mod routes;
 pub mod service;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{
     Account, Checkout, Invoice, NewCreditNote, NewInvoice, NewPayment, NewRefund, NewSchedule, Payment, Product,
-    ProductInput, ProductUpdate, chain, closures, document, repo, service,
+    ProductInput, ProductUpdate, archives, chain, closures, document, repo, service,
 };
 use crate::{
     auth::{Ctx, Permission, Viewer},
@@ -42,9 +42,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(refund))
         .routes(routes!(verify_chain))
         .routes(routes!(list_closures))
+        .routes(routes!(list_archives, create_archive))
+        .routes(routes!(download_archive))
         .routes(routes!(account))
         .routes(routes!(webhook))
         .merge(super::contracts::routes::routes())
+        .merge(super::cpf::routes::routes())
 }
 
 // ---- Catalogue ----
@@ -183,7 +186,8 @@ async fn get_invoice(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
     Ok(Json(invoice).into_response())
 }
 
-/// The invoice as a PDF with every legal mention.
+/// The invoice as a PDF with every legal mention; to a business (SIREN given), a Factur-X
+/// EN 16931: a PDF/A-3 carrying the invoice as CII XML (`factur-x.xml`).
 #[utoipa::path(operation_id = "invoices_pdf", get, path = "/invoices/{id}.pdf", tag = "billing", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401), (status = 403), (status = 404)))]
 async fn invoice_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
@@ -199,7 +203,7 @@ async fn invoice_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Str
     payments.reverse();
     let tz = work.tz();
     work.commit().await?;
-    let pdf = document::render(document::invoice_doc(&invoice, credited.as_ref(), &payments, tz)).await?;
+    let pdf = document::render(&invoice, credited.as_ref(), &payments, tz).await?;
     Ok(pdf_response(pdf, &format!("{}.pdf", invoice.number)))
 }
 
@@ -328,6 +332,66 @@ async fn list_closures(
     let list = closures::list(&mut work, ctx.tenant_id, period, limit).await?;
     work.commit().await?;
     Ok(Json(list))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewArchive {
+    /// The year archived: its days closed so far (all of them once the year is closed).
+    pub year: i32,
+}
+
+/// The school's fiscal archives, newest first, and the public key that signs them (ADMIN).
+#[utoipa::path(operation_id = "fiscal_archives_list", get, path = "/fiscal-archives", tag = "billing",
+    responses((status = 200, body = archives::ArchivesOverview), (status = 401), (status = 403)))]
+async fn list_archives(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<archives::ArchivesOverview>> {
+    let mut work = ctx.begin(&state, Permission::ReadAudit).await?;
+    let overview = archives::overview(&mut work, &state.settings.secret_key).await?;
+    work.commit().await?;
+    Ok(Json(overview))
+}
+
+/// Archives a year (201: the zip, its record at `Location`): CSV files of the invoices, lines,
+/// payments, closures, fiscal chain and technical journal, a manifest and its Ed25519 signature,
+/// readable without Volant. 422 `nothing_closed` before the year's first closure.
+#[utoipa::path(operation_id = "fiscal_archives_create", post, path = "/fiscal-archives", tag = "billing",
+    request_body = NewArchive,
+    responses((status = 201, content_type = "application/zip", body = Vec<u8>), (status = 400), (status = 401), (status = 403), (status = 422)))]
+async fn create_archive(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Response> {
+    let mut work = ctx.begin(&state, Permission::ReadAudit).await?;
+    let new: NewArchive = body.parse()?;
+    let (archive, zip) = archives::create(&mut work, new.year, &state.settings.secret_key).await?;
+    work.commit().await?;
+    let mut response = zip_response(zip, &archives::file_name(&archive));
+    *response.status_mut() = axum::http::StatusCode::CREATED;
+    if let Ok(location) = axum::http::HeaderValue::from_str(&format!("/api/v1/fiscal-archives/{}", archive.id)) {
+        response.headers_mut().insert(axum::http::header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// One archive's zip, as it was made (each download is an export in the technical journal).
+#[utoipa::path(operation_id = "fiscal_archives_download", get, path = "/fiscal-archives/{id}", tag = "billing",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 401), (status = 403), (status = 404)))]
+async fn download_archive(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let id: Uuid = path_id(&id)?;
+    let mut work = ctx.begin(&state, Permission::ReadAudit).await?;
+    let (archive, zip) = archives::content(&mut work, id).await?;
+    work.commit().await?;
+    Ok(zip_response(zip, &archives::file_name(&archive)))
+}
+
+fn zip_response(zip: Vec<u8>, filename: &str) -> Response {
+    use axum::http::{HeaderValue, header};
+    let mut response = zip.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    response
 }
 
 /// Gives money back on a payment (201: the refund, a negative payment record naming it); the

@@ -5,12 +5,14 @@
 use anyhow::anyhow;
 use sqlx::PgPool;
 use uuid::Uuid;
-use volant_domain::ids::TenantId;
+use volant_domain::{cpf::CpfStatus, ids::TenantId};
 
 use crate::{
     billing::{
-        LineInput, NewInvoice, NewPayment, NewSchedule, PaymentMethod, ProductInput, ProductKind,
+        Customer, CustomerKind, LineInput, NewInvoice, NewPayment, NewSchedule, PaymentMethod, ProductInput,
+        ProductKind,
         contracts::{self, NewAmendment, NewContract, SignatureChannel},
+        cpf::{self, CpfInput},
         service,
     },
     error::AppError,
@@ -168,6 +170,54 @@ pub async fn seed_contracts(
             contracts::service::amend(&mut work, student, more).await.map_err(err)?;
         }
     }
+    work.commit().await?;
+    Ok(())
+}
+
+/// A sale billed to an employer (a Factur-X invoice: open its PDF) and three CPF dossiers, one of
+/// them accepted forty days ago and not started (an alert on the home page).
+pub async fn seed_business_and_cpf(pool: &PgPool, tenant: TenantId, catalogue: &Catalogue) -> anyhow::Result<()> {
+    let mut work = Work::system(pool, tenant).await?;
+    let students: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM students WHERE tenant_id = $1 AND status = 'active' AND user_id IS NULL
+          ORDER BY created_at DESC, id LIMIT 4",
+    )
+    .bind(tenant.0)
+    .fetch_all(&mut *work)
+    .await?;
+    let [employer_paid, cpf_stuck, cpf_training, cpf_new] = students[..] else { return Ok(()) };
+    let customer = Customer {
+        kind: CustomerKind::Business,
+        name: "Transports Martin SAS".into(),
+        siren: Some("552100554".into()),
+        vat_number: Some("FR83552100554".into()),
+        address: Some("12 quai Saint-Antoine\n69002 Lyon".into()),
+    };
+    let lines = vec![LineInput { product_id: catalogue.twenty_hours, quantity: 1 }];
+    let sale = NewInvoice { student_id: employer_paid, lines, customer: Some(customer) };
+    service::issue_invoice(&mut work, sale).await.map_err(err)?;
+    let dossiers = [
+        (cpf_stuck, "202611000421", CpfStatus::Accepted, 0, true),
+        (cpf_training, "202610000188", CpfStatus::InTraining, 15_000, false),
+        (cpf_new, "202612000907", CpfStatus::Submitted, 0, false),
+    ];
+    for (student, number, status, co_financing_cents, job_seeker) in dossiers {
+        let input = CpfInput {
+            edof_number: number.into(),
+            status,
+            amount_cents: 149_000,
+            co_financing_cents,
+            job_seeker,
+            note: None,
+        };
+        cpf::open(&mut work, student, input).await.map_err(err)?;
+    }
+    // Entered forty days ago: EDOF's acceptance is that old.
+    sqlx::query("UPDATE cpf_dossiers SET status_since = status_since - 40 WHERE tenant_id = $1 AND student_id = $2")
+        .bind(tenant.0)
+        .bind(cpf_stuck)
+        .execute(&mut *work)
+        .await?;
     work.commit().await?;
     Ok(())
 }

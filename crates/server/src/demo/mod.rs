@@ -21,7 +21,7 @@ use crate::{
 
 pub const DEMO_PASSWORD: &str = "volant-demo";
 /// Bump when the demo data changes; `volant demo` then suggests `--reset`.
-pub const DEMO_VERSION: i64 = 9;
+pub const DEMO_VERSION: i64 = 10;
 
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.volant.test", "Claire Dubois", Role::Admin),
@@ -75,6 +75,7 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
     students::seed(pool, centre, &seeded.agencies, people, &catalogue, today).await?;
     let secret = settings.secret_key.expose();
     billing::seed_contracts(pool, centre, secret, &catalogue, account(Role::Student)?).await?;
+    billing::seed_business_and_cpf(pool, centre, &catalogue).await?;
     let cars: Vec<uuid::Uuid> = seeded.vehicles.iter().take(3).copied().collect();
     planning::seed(pool, centre, &seeded.instructors, &cars, seeded.code_room, today).await?;
     exams::seed(pool, centre, &seeded.instructors, &cars, &catalogue, today).await?;

@@ -21,6 +21,7 @@ use super::{
 };
 use crate::{
     auth::{Ctx, Permission},
+    billing,
     error::AppResult,
     state::AppState,
     students::{self, Student},
@@ -43,7 +44,7 @@ pub enum Severity {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Alert {
     /// `theory_expiring`, `low_hours`, `eligible_without_place`, `authorisation_expiring`,
-    /// `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`.
+    /// `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`, `cpf_stuck`.
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -87,9 +88,29 @@ pub async fn alerts(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<A
     items.extend(vehicle_papers(&mut work, ctx.tenant_id, today).await?);
     items.extend(lessons_to_mark(&mut work, ctx.tenant_id).await?);
     items.extend(documents(&mut work, ctx.tenant_id, &active, today).await?);
+    let cpf = work.settings().cpf.clone();
+    items.extend(cpf_stuck(&mut work, ctx.tenant_id, today, &cpf).await?);
     work.commit().await?;
     items.sort_by_key(|a| (a.severity, a.due_on.unwrap_or(NaiveDate::MAX)));
     Ok(Json(Alerts { items }))
+}
+
+/// CPF dossiers that stayed in a status longer than the school allows.
+async fn cpf_stuck(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    today: NaiveDate,
+    settings: &volant_domain::cpf::CpfSettings,
+) -> AppResult<Vec<Alert>> {
+    let stuck = billing::cpf::stuck(conn, tenant, today, settings).await?;
+    Ok(stuck
+        .into_iter()
+        .map(|(id, name, status, days)| {
+            let message =
+                format!("{name} : dossier CPF « {} » depuis {days} jours, à relancer sur EDOF.", status.label());
+            Alert::new("cpf_stuck", Severity::Warning, message).student(id)
+        })
+        .collect())
 }
 
 async fn active_students(conn: &mut PgConnection, tenant: TenantId) -> AppResult<Vec<Student>> {

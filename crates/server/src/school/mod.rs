@@ -170,6 +170,8 @@ pub struct SchoolSettings {
     /// A lesson over a busy time of the instructor's external calendar: warned by default.
     pub external_calendar_rule: RuleMode,
     pub billing: BillingSettings,
+    /// When a CPF dossier is stuck in a status, and the 2026 co-financing rule.
+    pub cpf: volant_domain::cpf::CpfSettings,
 }
 
 /// A trade's usual week: Monday to Friday 9:00–12:30 and 14:00–19:00, Saturday morning.
@@ -196,6 +198,7 @@ impl Default for SchoolSettings {
             notifications: NotificationSettings::default(),
             external_calendar_rule: RuleMode::Warn,
             billing: BillingSettings::default(),
+            cpf: volant_domain::cpf::CpfSettings::default(),
         }
     }
 }
@@ -218,6 +221,7 @@ impl SchoolSettings {
         settings.alerts = merge_fields(&stored["alerts"]);
         settings.notifications = merge_fields(&stored["notifications"]);
         settings.billing = merge_fields(&stored["billing"]);
+        settings.cpf = merge_fields(&stored["cpf"]);
         settings
     }
 
@@ -227,6 +231,21 @@ impl SchoolSettings {
         let mut errors = FieldErrors::default();
         if !(0..=7 * 24).contains(&self.late_cancel_hours) {
             errors.add("late_cancel_hours", "Le délai d'annulation est compris entre 0 et 168 heures (7 jours).");
+        }
+        let cpf = &self.cpf;
+        for (field, days) in [
+            ("cpf.submitted_days", cpf.submitted_days),
+            ("cpf.accepted_days", cpf.accepted_days),
+            ("cpf.in_training_days", cpf.in_training_days),
+            ("cpf.service_done_days", cpf.service_done_days),
+            ("cpf.invoiced_days", cpf.invoiced_days),
+        ] {
+            if !(1..=730).contains(&days) {
+                errors.add(field, "Le délai d'alerte est compris entre 1 et 730 jours.");
+            }
+        }
+        if !(0..=1_000_000).contains(&cpf.min_co_financing_cents) {
+            errors.add("cpf.min_co_financing_cents", "Le cofinancement minimal est compris entre 0 et 10 000 €.");
         }
         if !(0..=100 * 60).contains(&self.alerts.low_hours_minutes) {
             errors.add("alerts.low_hours_minutes", "Le seuil d'alerte est compris entre 0 et 100 heures.");

@@ -241,8 +241,20 @@ async fn the_invoice_pdf_holds_every_mandatory_mention() {
     let r = admin.get(&format!("/api/v1/invoices/{}.pdf", id(&invoice))).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/pdf");
-    let text = pdf_text(&r.bytes().await.unwrap());
+    let pdf = r.bytes().await.unwrap();
+    let text = pdf_text(&pdf);
     let number = invoice["number"].as_str().unwrap();
+    // To a business: a Factur-X EN 16931, valid for its XSD and schematron, in a PDF/A-3.
+    let check = facturx_check(&pdf);
+    assert_eq!(check["ok"], true, "{check:#}");
+    assert_eq!(check["file_name"], "factur-x.xml");
+    assert_eq!((check["pdfa_part"].as_str(), check["fx_document_type"].as_str()), (Some("3"), Some("INVOICE")));
+    let xml = check["xml"].as_str().unwrap();
+    for part in
+        [number, "<ram:TypeCode>380</ram:TypeCode>", "552100554", "<ram:GrandTotalAmount>60.00</ram:GrandTotalAmount>"]
+    {
+        assert!(xml.contains(part), "{part} missing: {xml}");
+    }
     for mention in [
         "Facture",
         number,
@@ -278,8 +290,15 @@ async fn the_invoice_pdf_holds_every_mandatory_mention() {
     )
     .await;
     let r = admin.get(&format!("/api/v1/invoices/{}.pdf", id(&note))).await;
-    let text = pdf_text(&r.bytes().await.unwrap());
+    let pdf = r.bytes().await.unwrap();
+    let text = pdf_text(&pdf);
     assert!(text.contains("Avoir") && text.contains(number) && text.contains("Erreur de client"), "{text}");
+    let check = facturx_check(&pdf);
+    assert_eq!(check["ok"], true, "a credit note is a Factur-X too: {check:#}");
+    assert!(check["xml"].as_str().unwrap().contains("<ram:TypeCode>381</ram:TypeCode>"));
+    // To a person: a plain PDF, nothing attached.
+    let r = admin.get(&format!("/api/v1/invoices/{}.pdf", fx.invoice)).await;
+    assert_eq!(facturx_check(&r.bytes().await.unwrap())["file_name"], Value::Null);
 }
 
 /// The app with the provider's simulator, its webhooks pointed back at the app.
@@ -495,6 +514,17 @@ async fn the_fiscal_chain_detects_a_record_changed_removed_or_written_around_it(
     assert_eq!(check["ok"], false);
     assert_eq!(check["first_break"]["record_id"], cheque.as_str());
     assert_eq!(check["first_break"]["problem"], "altered");
+    // The next closure reports it too, and so does its event in the technical journal.
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    volant::billing::closures::close_due(&app.pool, tomorrow).await.unwrap();
+    let day = &admin.json("/api/v1/closures?period=day").await[0];
+    assert_eq!(
+        (day["chain_intact"].as_bool(), day["chain_first_broken"].as_i64()),
+        (Some(false), check["first_break"]["seq"].as_i64()),
+        "{day}"
+    );
+    let events = admin.json("/api/v1/technical-events").await;
+    assert_eq!(events["items"][0]["detail"]["chain_intact"], false, "{events}");
     as_owner_in(&app, tenant, &format!("UPDATE payments SET amount_cents = 10000 WHERE id = '{cheque}'")).await;
     assert_eq!(verify().await["ok"], true, "put back as it was, it verifies again");
 

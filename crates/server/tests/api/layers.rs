@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["http"],
     &["audit"],
     &["auth"],
-    &["users", "audit_log", "school"],
+    &["users", "audit_log", "school", "journal"],
     // The request context: permission, tenant transaction, school and viewer in one call.
     &["work"],
     // Notifications: raised by any feature below the top, sent by jobs.
