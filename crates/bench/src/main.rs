@@ -44,16 +44,19 @@ enum Scenario {
     StudentSearch,
     StudentFileWithHours,
     Login,
+    /// The ADMIN's analytics overview of the last twelve months.
+    AnalyticsOverview,
     /// The create request of `CreateAndCancelLesson`, timed alone (reported, never run by itself).
     CreateLesson,
 }
 
-const SCENARIOS: [Scenario; 5] = [
+const SCENARIOS: [Scenario; 6] = [
     Scenario::WeekOfPlanning,
     Scenario::CreateAndCancelLesson,
     Scenario::StudentSearch,
     Scenario::StudentFileWithHours,
     Scenario::Login,
+    Scenario::AnalyticsOverview,
 ];
 
 #[derive(Debug, Serialize)]
@@ -250,6 +253,11 @@ async fn operate(
         }
         Scenario::Login => {
             login(args).await?;
+        }
+        Scenario::AnalyticsOverview => {
+            let o = get(s, format!("{base}/api/v1/analytics/overview")).await?;
+            ensure!(o["attendance"]["lessons"].as_i64().unwrap_or(0) > 0, "an overview without lessons");
+            ensure!(o["weeks"].as_array().is_some_and(|w| !w.is_empty()), "an overview without weeks");
         }
         Scenario::CreateLesson => bail!("the create is timed within CreateAndCancelLesson"),
     }

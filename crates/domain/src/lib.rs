@@ -1,10 +1,12 @@
 //! Volant's pure rules: types whose constructors refuse invalid values, and computations
 //! without I/O. This is the code a regulator or a new engineer reads first.
 
+pub mod analytics;
 pub mod audit;
 pub mod billing;
 pub mod booklet;
 pub mod cpf;
+pub mod csv;
 pub mod device;
 pub mod documents;
 pub mod eligibility;

@@ -49,4 +49,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::external_calendars::routes::routes())
         .merge(crate::calendar::routes::routes())
         .merge(crate::billing::routes::routes())
+        .merge(crate::analytics::routes::routes())
 }

@@ -2,6 +2,7 @@
 //! (routes → service → repository).
 
 pub mod agencies;
+pub mod analytics;
 pub mod app;
 pub mod audit;
 pub mod audit_log;

@@ -60,6 +60,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report of the period as CSV for Excel (`;`, UTF-8 with a byte-order mark), ADMIN. */
+        get: operations["analytics_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/instructors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each instructor's figures over a period (ADMIN), or one's own (INSTRUCTOR): lessons and time
+         *     done, no-shows, cancellations, the busiest week against the legal 35 hours, first-attempt
+         *     results of the practical tests accompanied.
+         */
+        get: operations["analytics_instructors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How the school did over a period (ADMIN): pass rates, driving time per week, cancellations
+         *     and no-shows, hours to the first practical test, revenue, and the funnel from registration to
+         *     licence. Definitions: docs/analytics.md.
+         */
+        get: operations["analytics_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-log": {
         parameters: {
             query?: never;
@@ -1429,6 +1488,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The month's teaching time per instructor and kind of lesson, for payroll (CSV for Excel,
+         *     ADMIN): lessons done, hours done, hours of no-shows (the instructor was there).
+         */
+        get: operations["payroll_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/planning/copy-week": {
         parameters: {
             query?: never;
@@ -2200,6 +2279,32 @@ export interface components {
             override_reason?: string | null;
             /** Format: uuid */
             student_id: string;
+        };
+        /** @description Driving lessons of the period and what became of them. */
+        Attendance: {
+            /**
+             * Format: int64
+             * @description Cancelled over all lessons of the period.
+             */
+            cancellation_rate_bp?: number | null;
+            /** Format: int64 */
+            cancelled_by_school: number;
+            /** Format: int64 */
+            cancelled_by_student: number;
+            /** Format: int64 */
+            done: number;
+            /**
+             * Format: int64
+             * @description Driving lessons that started in the period, whatever became of them.
+             */
+            lessons: number;
+            /**
+             * Format: int64
+             * @description No-shows over the lessons that were due (done or no-show).
+             */
+            no_show_rate_bp?: number | null;
+            /** Format: int64 */
+            no_shows: number;
         };
         /** @description One entry as the audit-log page shows it. */
         AuditEntry: {
@@ -2990,6 +3095,18 @@ export interface components {
         };
         /** @enum {string} */
         Funding: "personal" | "cpf" | "permis_1_euro" | "employer" | "france_travail" | "other";
+        /**
+         * @description The students registered in the period: how many became students (left the prospect status)
+         *     and how many have passed the practical test since.
+         */
+        Funnel: {
+            /** Format: int64 */
+            became_students: number;
+            /** Format: int64 */
+            licensed: number;
+            /** Format: int64 */
+            registered: number;
+        };
         /** @enum {string} */
         Gearbox: "manual" | "automatic";
         /** @description The legal guardian of a minor. */
@@ -3057,6 +3174,18 @@ export interface components {
             minutes: number;
             reason?: string | null;
         };
+        HoursToExam: {
+            /**
+             * Format: int64
+             * @description Their average driving time done before it.
+             */
+            average_minutes?: number | null;
+            /**
+             * Format: int64
+             * @description Students whose first practical test fell in the period.
+             */
+            students: number;
+        };
         Instalment: {
             /** Format: int64 */
             amount_cents: number;
@@ -3088,6 +3217,28 @@ export interface components {
             version: number;
             /** Format: int32 */
             weekly_contract_minutes?: number | null;
+        };
+        InstructorFigures: {
+            /**
+             * Format: int64
+             * @description Driving time planned or done in the instructor's busiest week of the period.
+             */
+            busiest_week_minutes: number;
+            /** Format: int64 */
+            cancellations: number;
+            /** Format: uuid */
+            instructor_id: string;
+            /** Format: int64 */
+            lessons_done: number;
+            /** Format: int64 */
+            minutes_done: number;
+            name: string;
+            /** Format: int64 */
+            no_shows: number;
+            /** @description That week went past the legal 35 hours. */
+            overbooked: boolean;
+            /** @description The practical tests the instructor accompanied: first attempts. */
+            practical_first_attempt: components["schemas"]["Rate"];
         };
         InstructorInput: {
             active?: boolean;
@@ -3439,6 +3590,20 @@ export interface components {
             /** Format: int64 */
             planned: number;
         };
+        MonthRevenue: {
+            /**
+             * Format: int64
+             * @description Payments less refunds received.
+             */
+            collected_cents: number;
+            /**
+             * Format: int64
+             * @description Invoices less credit notes issued, VAT included.
+             */
+            invoiced_cents: number;
+            /** @description `YYYY-MM`. */
+            month: string;
+        };
         /** @description `POST /students/{id}/amendments`: the products that add driving time, and why. */
         NewAmendment: {
             lines: components["schemas"]["LineInput"][];
@@ -3681,6 +3846,21 @@ export interface components {
              * @default 24
              */
             reminder_hours: number;
+        };
+        Overview: {
+            /** Format: uuid */
+            agency_id?: string | null;
+            attendance: components["schemas"]["Attendance"];
+            /** Format: date */
+            from: string;
+            funnel: components["schemas"]["Funnel"];
+            hours_to_first_practical: components["schemas"]["HoursToExam"];
+            practical: components["schemas"]["PassRates"];
+            revenue: components["schemas"]["Revenue"];
+            theory: components["schemas"]["PassRates"];
+            /** Format: date */
+            to: string;
+            weeks: components["schemas"]["WeekHours"][];
         };
         Page_Agency: {
             items: {
@@ -4145,6 +4325,16 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        PassRates: {
+            /** @description Attempts that were the student's first of that kind. */
+            first_attempt: components["schemas"]["Rate"];
+            /**
+             * Format: int64
+             * @description The national rate for comparison, when a source for it is held (none yet).
+             */
+            national_rate_bp?: number | null;
+            overall: components["schemas"]["Rate"];
+        };
         /** @description The start of a WebAuthn ceremony: what to pass to the browser, and its name to send back. */
         PasskeyCeremony: {
             /** @description Single-use, valid five minutes. */
@@ -4308,6 +4498,21 @@ export interface components {
             /** @example 21:00 */
             start: string;
         };
+        /**
+         * @description Passed over attempts (a result entered as passed or failed; absences and cancellations are
+         *     not attempts).
+         */
+        Rate: {
+            /** Format: int64 */
+            attempts: number;
+            /** Format: int64 */
+            passed: number;
+            /**
+             * Format: int64
+             * @description Basis points (10 000 = 100 %); none without attempts.
+             */
+            rate_bp?: number | null;
+        };
         ReadAll: {
             /**
              * Format: int64
@@ -4348,6 +4553,13 @@ export interface components {
         ResetPasswordRequest: {
             password: string;
             token: string;
+        };
+        Revenue: {
+            /** Format: int64 */
+            collected_cents: number;
+            /** Format: int64 */
+            invoiced_cents: number;
+            months: components["schemas"]["MonthRevenue"][];
         };
         /** @enum {string} */
         Role: "ADMIN" | "SECRETARY" | "INSTRUCTOR" | "STUDENT";
@@ -5541,6 +5753,21 @@ export interface components {
             outcome: string;
             received: boolean;
         };
+        WeekHours: {
+            /** Format: int64 */
+            cancelled_minutes: number;
+            /** Format: int64 */
+            done_minutes: number;
+            /** Format: int64 */
+            no_show_minutes: number;
+            /** Format: int64 */
+            planned_minutes: number;
+            /**
+             * Format: date
+             * @description The Monday of the week (school time).
+             */
+            week_start: string;
+        };
         WeekMinutes: components["schemas"]["Minutes"] & {
             /**
              * Format: date
@@ -5824,6 +6051,167 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Alerts"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    analytics_export: {
+        parameters: {
+            query?: {
+                /** @description `weeks` (driving time per week), `revenue` (by month), `instructors` or `pass_rates`. */
+                report?: string;
+                from?: string;
+                to?: string;
+                agency_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    analytics_instructors: {
+        parameters: {
+            query?: {
+                /** @description First day (school time), included; default: a year before `to`. */
+                from?: string;
+                /** @description Last day, included; default: today. */
+                to?: string;
+                /** @description Only this agency's students and lessons. */
+                agency_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstructorFigures"][];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    analytics_overview: {
+        parameters: {
+            query?: {
+                /** @description First day (school time), included; default: a year before `to`. */
+                from?: string;
+                /** @description Last day, included; default: today. */
+                to?: string;
+                /** @description Only this agency's students and lessons. */
+                agency_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Non connecté */
@@ -11526,6 +11914,56 @@ export interface operations {
             };
             /** @description Action refusée */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    payroll_export: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM`, a month of the school's time. */
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -78,6 +78,10 @@ pub enum Permission {
     /// Ask for a signature code and sign a training contract or amendment (the student their own,
     /// the office at the desk with the code the signer received).
     SignContracts,
+    /// Read the school's analytics and exports (pass rates, hours, revenue, payroll).
+    ReadAnalytics,
+    /// Read instructors' figures: the ADMIN all of them, an instructor their own.
+    ReadInstructorFigures,
 }
 
 impl Permission {
@@ -92,7 +96,9 @@ impl Permission {
             | Permission::EraseStudents
             | Permission::ManageSettings
             | Permission::ReadDeliveries
-            | Permission::ManageCatalogue => &[Admin],
+            | Permission::ManageCatalogue
+            | Permission::ReadAnalytics => &[Admin],
+            Permission::ReadInstructorFigures => &[Admin, Instructor],
             Permission::ManageAvailability
             | Permission::ManageVehicles
             | Permission::ManageStudents

@@ -195,6 +195,19 @@ pub fn pdf_response(pdf: Vec<u8>, filename: &str) -> axum::response::Response {
     resp
 }
 
+/// A CSV file to download (an export for a spreadsheet).
+pub fn csv_response(text: String, filename: &str) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let mut resp = text.into_response();
+    let headers = resp.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    resp
+}
+
 /// 201 with the created resource.
 pub fn created<T: serde::Serialize>(body: T) -> axum::response::Response {
     (StatusCode::CREATED, Json(body)).into_response()

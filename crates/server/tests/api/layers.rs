@@ -38,6 +38,8 @@ const LAYERS: &[&[&str]] = &[
     // Billing: the catalogue, invoices, payments (the exams' `balance` rule reads the account).
     &["billing"],
     &["booklet", "exams", "change_requests", "calendar"],
+    // Analytics read the planning, the exams, the students and the fiscal records.
+    &["analytics"],
     // The top: the assembled application, the operator's commands, the demo and the benchmark seed.
     &["features", "demo", "seed", "app", "cli", "lib", "main", "simulate"],
 ];

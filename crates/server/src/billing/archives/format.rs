@@ -1,7 +1,7 @@
 //! The fiscal archive's layout, meant to be read and checked without Volant:
 //!
-//! - CSV files (UTF-8, `;` between fields, `"` around a field holding `;`, `"` or a line break,
-//!   `\n` after each record), whose last column `empreinte` chains the records: the SHA-256 (hex)
+//! - CSV files (`volant_domain::csv`: UTF-8, `;` between fields, `"` around a field holding `;`,
+//!   `"` or a line break; `\n` after each record), whose last column `empreinte` chains the records: the SHA-256 (hex)
 //!   of the previous record's `empreinte` (for the first record: of the header line), a line
 //!   feed, and the record's text before its last `;`. The first altered record is thus named.
 //! - `manifest.json`: the school, the period, and each file's SHA-256, record count and last link.
@@ -169,14 +169,6 @@ fn link(previous: &str, record: &str) -> String {
     sha256_hex(format!("{previous}\n{record}").as_bytes())
 }
 
-fn csv_field(value: &str) -> String {
-    if value.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
-}
-
 /// The CSV text, its record count and its last link.
 fn chained_csv(table: &Table) -> (String, usize, String) {
     let header: Vec<&str> = table.header.iter().copied().chain([LINK_COLUMN]).collect();
@@ -184,7 +176,7 @@ fn chained_csv(table: &Table) -> (String, usize, String) {
     let mut previous = sha256_hex(header.as_bytes());
     let mut text = format!("{header}\n");
     for row in &table.rows {
-        let record = row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(";");
+        let record = volant_domain::csv::record(row);
         previous = link(&previous, &record);
         text.push_str(&format!("{record};{previous}\n"));
     }
