@@ -5,7 +5,10 @@
 // account shows the invoice paid. axe-core audits the catalogue, the tab and the sale's dialog. Then the student, on a
 // 375 px phone, sees the invoice on "Mes factures", pays a second one online, and nothing overflows. Last, at the desk,
 // the demo student's amendment (10 more hours) is signed with the code mailed to her: a wrong code is refused, the
-// right one signs, and the PDF is the signed copy.
+// right one signs, and the PDF is the signed copy. Then "Conformité": the chain check, the closures, the yearly archive
+// (made and downloaded, or refused while no day of the year is closed) with the school's key, and the technical journal
+// that names the server's start-up; and a CPF dossier stuck for forty days, reached from the home page's alert, moved on
+// to "En formation" from the student's "Facturation" tab.
 // Against the real server (`volant demo`, fresh data: its own server). Run: VOLANT_BIN=… node --test e2e/billing.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -314,6 +317,113 @@ describe('billing', () => {
       assert.equal(file.status(), 200, `GET ${pdf}`);
       assert.match(file.headers()['content-disposition'] ?? '', /-signe\.pdf/);
       found.push(...(await audit(page, 'Contract tab after signing')));
+      assertClean(found);
+    });
+  });
+
+  test('"Conformité" gathers the chain check, the closures, the archives and the technical journal; axe finds nothing', async (t) => {
+    await withA11yPage(stack, t, DESKTOP, async (page) => {
+      const found = [];
+      await login(page, ADMIN);
+      await nav(page).getByRole('link', { name: 'Conformité' }).click();
+      await page.getByRole('heading', { name: 'Conformité', level: 1 }).waitFor();
+      for (const name of ['Enregistrements comptables', 'Clôtures', 'Archives fiscales', 'Journal des événements techniques']) {
+        await page.getByRole('heading', { name, level: 2 }).waitFor();
+      }
+      const archives = page.getByTestId('archives');
+      await archives.getByRole('heading', { name: 'Clé publique de l’école', level: 3 }).waitFor();
+      const overview = await apiGet(page, '/api/v1/fiscal-archives');
+      await waitForText(archives.getByTestId('archive-fingerprint'), overview.fingerprint, 5_000);
+      assert.match(await archives.getByTestId('archive-pem').innerText(), /-----BEGIN PUBLIC KEY-----/);
+
+      // The technical journal names the server's start-up (an event of the whole installation).
+      const journal = page.getByTestId('technical-journal');
+      const startup = journal.getByTestId('technical-event').filter({ hasText: 'Démarrage' }).first();
+      await startup.waitFor();
+      await waitForText(startup, 'installation', 5_000);
+      await waitForText(startup, /Version \d+\.\d+/, 5_000);
+
+      // The chain check answers in words.
+      await page.getByRole('button', { name: 'Vérifier les enregistrements comptables' }).click();
+      await waitForText(page.getByTestId('fiscal-verify-result'), /Enregistrements comptables intacts/);
+      await page.mouse.move(DESKTOP.width - 20, DESKTOP.height - 20);
+      found.push(...(await audit(page, 'Conformité (desktop)')));
+
+      // "Archiver l'année": the zip is saved, or the server says no day of the year is closed yet.
+      const year = await archives.getByRole('combobox', { name: 'Année à archiver' }).inputValue();
+      assert.match(year, /^\d{4}$/);
+      const download = page.waitForEvent('download', { timeout: 20_000 }).catch(() => null);
+      const refusal = archives.getByTestId('archive-refused');
+      await archives.getByRole('button', { name: 'Archiver l’année' }).click();
+      const outcome = await Promise.race([download, refusal.waitFor({ timeout: 20_000 }).then(() => 'refused')]);
+      if (outcome === 'refused') {
+        t.diagnostic(`no day of ${year} closed yet: the archive is refused`);
+        await waitForText(refusal, `Aucune journée de ${year}`, 5_000);
+      } else {
+        t.diagnostic(`archive of ${year} downloaded: ${outcome?.suggestedFilename()}`);
+        assert.ok(outcome, 'the archive was downloaded');
+        assert.match(outcome.suggestedFilename(), new RegExp(`^archive-fiscale-${year}-\\d{8}\\.zip$`));
+        await archives.getByTestId('archive').filter({ hasText: year }).first().waitFor();
+        await journal.getByTestId('technical-event').filter({ hasText: `Archive de l’année ${year}` }).first().waitFor();
+      }
+      found.push(...(await audit(page, 'Conformité after archiving (desktop)')));
+
+      await page.setViewportSize(PHONE);
+      await page.getByRole('heading', { name: 'Journal des événements techniques', level: 2 }).waitFor();
+      found.push(...(await audit(page, 'Conformité (phone)')));
+      await assertFitsPhone(page, 'Conformité');
+      assertClean(found);
+    });
+  });
+
+  test('a CPF dossier stuck for forty days, reached from the home page’s alert, moves on to "En formation"; axe finds nothing', async (t) => {
+    await withA11yPage(stack, t, DESKTOP, async (page) => {
+      const found = [];
+      await login(page, ADMIN);
+      const alert = (await apiGet(page, '/api/v1/alerts')).items.find((a) => a.code === 'cpf_stuck');
+      assert.ok(alert?.student_id, 'the demo has a stuck CPF dossier');
+      const before = await apiGet(page, `/api/v1/students/${alert.student_id}/cpf`);
+      assert.equal(before.status, 'accepted');
+      assert.ok(before.stuck_days >= 40, JSON.stringify(before));
+
+      // From the home page's alert to the student's "Facturation" tab.
+      await page.goto('/');
+      const alerts = page.getByTestId('alerts');
+      await alerts.waitFor();
+      // In its severity's group, maybe past the first five ("Afficher les N autres alertes").
+      const group = alerts.locator(`section[data-severity="${alert.severity}"]`);
+      await group.waitFor();
+      const item = group.locator('li[data-code="cpf_stuck"]').first();
+      if ((await item.count()) === 0) await group.getByRole('button', { name: /^Afficher/ }).click();
+      await item.getByRole('link', { name: "Ouvrir le dossier de l'élève" }).click();
+      await page.waitForURL((url) => url.pathname === `/eleves/${alert.student_id}` && url.searchParams.get('onglet') === 'facturation');
+      await page.getByRole('tab', { name: 'Facturation', selected: true }).waitFor();
+
+      const panel = page.getByTestId('cpf-panel');
+      await panel.getByRole('heading', { name: 'Dossier CPF', level: 2 }).waitFor();
+      await waitForText(panel.getByTestId('cpf-stuck'), `Dossier bloqué depuis ${before.stuck_days} jours : à relancer sur EDOF`, 5_000);
+      await waitForText(panel.getByTestId('cpf-status'), 'Accepté depuis le', 5_000);
+      assert.ok(plain(await panel.innerText()).includes(before.edof_number));
+      await page.mouse.move(DESKTOP.width - 20, DESKTOP.height - 20);
+      found.push(...(await audit(page, 'tab Facturation, CPF dossier stuck (desktop)')));
+
+      const saved = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/students/${alert.student_id}/cpf` && r.request().method() === 'PATCH');
+      await panel.getByRole('button', { name: 'Passer à « En formation »' }).click();
+      const response = await saved;
+      assert.equal(response.status(), 200, await response.text());
+      assert.equal((await response.json()).status, 'in_training');
+      await page.getByText('Dossier CPF : statut « En formation » enregistré.').waitFor();
+      await waitForText(panel.getByTestId('cpf-status'), 'En formation depuis le', 5_000);
+      await panel.getByTestId('cpf-stuck').waitFor({ state: 'detached' });
+      await panel.getByRole('button', { name: 'Passer à « Service fait »' }).waitFor();
+      assert.equal((await apiGet(page, `/api/v1/students/${alert.student_id}/cpf`)).status, 'in_training');
+      assert.ok(!(await apiGet(page, '/api/v1/alerts')).items.some((a) => a.code === 'cpf_stuck' && a.student_id === alert.student_id), 'the alert is gone');
+      found.push(...(await audit(page, 'tab Facturation, CPF dossier in training (desktop)')));
+
+      await page.setViewportSize(PHONE);
+      await panel.getByRole('list', { name: 'Étapes du dossier sur EDOF' }).waitFor();
+      found.push(...(await audit(page, 'tab Facturation, CPF dossier (phone)')));
+      await assertFitsPhone(page, 'tab Facturation with the CPF dossier');
       assertClean(found);
     });
   });

@@ -49,6 +49,7 @@ export const NAV: readonly NavEntry[] = [
   { label: 'users', path: '/utilisateurs', roles: ['ADMIN'], page: lazy(() => import('./pages/UsersPage.tsx')) },
   { label: 'settings', path: '/reglages', roles: ['ADMIN'], page: lazy(() => import('./pages/settings/SettingsPage.tsx')) },
   { label: 'audit', path: '/journal', roles: ['ADMIN'], page: lazy(() => import('./pages/AuditLogPage.tsx')) },
+  { label: 'compliance', path: '/conformite', roles: ['ADMIN'], page: lazy(() => import('./pages/CompliancePage.tsx')) },
   { label: 'deliveries', path: '/envois', roles: ['ADMIN'], page: lazy(() => import('./pages/DeliveriesPage.tsx')) },
   { label: 'demoMails', path: '/courriels-demo', roles: ['ADMIN'], feature: 'demoMails', page: lazy(() => import('./pages/DemoMailsPage.tsx')) },
 ];

@@ -96,6 +96,13 @@ export const invoiceListKey = (studentId: string) => ['billing', 'student', stud
 export const closuresKey = (period: string) => ['billing', 'closures', period] as const;
 export const contractsKey = (studentId: string) => ['billing', 'student', studentId, 'contracts'] as const;
 export const paymentListKey = (studentId: string) => ['billing', 'student', studentId, 'payments'] as const;
+/** Under the student's billing: a sale or a payment refreshes the CPF dossier too (it is cheap). */
+export const cpfKey = (studentId: string) => ['billing', 'student', studentId, 'cpf'] as const;
+/** The fiscal archives and the school's archive key (ADMIN). */
+export const ARCHIVES_KEY = ['billing', 'archives'] as const;
+/** The journal of technical events, page by page (ADMIN); an archive or a download adds an event. */
+export const TECHNICAL_EVENTS_KEY = ['technical-events'] as const;
+export const technicalEventsKey = (cursor: string | null) => ['technical-events', cursor] as const;
 
 export const DEMO_MAILS_KEY = ['demo-mails'] as const;
 export const DEMO_SMS_KEY = ['demo-sms'] as const;

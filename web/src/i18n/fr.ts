@@ -11,6 +11,7 @@ import account from './fr.account.ts';
 import notificationMessages from './fr.notifications.ts';
 import externalCalendars from './fr.externalCalendars.ts';
 import billing from './fr.billing.ts';
+import compliance from './fr.compliance.ts';
 
 const fr = {
   schoolSettings,
@@ -22,6 +23,7 @@ const fr = {
   ...notificationMessages,
   externalCalendars,
   billing,
+  compliance,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -38,6 +40,7 @@ const fr = {
     home: 'Accueil',
     users: 'Utilisateurs',
     audit: "Journal d'audit",
+    compliance: 'Conformité',
     demoMails: 'Courriels envoyés (démo)',
     myAvailability: 'Mes disponibilités',
     instructors: 'Moniteurs',

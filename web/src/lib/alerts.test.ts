@@ -22,6 +22,7 @@ describe('alerts', () => {
       { kind: 'student', to: '/eleves/s1?onglet=examens' },
       { kind: 'places', to: '/examens?onglet=places' },
     ]);
+    expect(alertTargets({ code: 'cpf_stuck', student_id: 's1' })).toEqual([{ kind: 'student', to: '/eleves/s1?onglet=facturation' }]);
     expect(alertTargets({ code: 'authorisation_expiring', instructor_id: 'i1' })).toEqual([{ kind: 'instructor', to: '/moniteurs/i1' }]);
     expect(alertTargets({ code: 'vehicle_insurance', vehicle_id: 'v1' })).toEqual([{ kind: 'vehicles', to: '/vehicules' }]);
     expect(alertTargets({ code: 'lessons_to_mark', instructor_id: null })).toEqual([]);

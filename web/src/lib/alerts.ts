@@ -21,6 +21,7 @@ const STUDENT_TAB: Partial<Record<string, string>> = {
   eligible_without_place: 'examens',
   low_hours: 'heures',
   documents: 'documents',
+  cpf_stuck: 'facturation',
 };
 
 export type AlertTarget = { kind: 'student' | 'instructor' | 'vehicles' | 'places'; to: string };

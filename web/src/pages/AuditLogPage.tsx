@@ -12,8 +12,6 @@ import { QueryView } from '../components/QueryView.tsx';
 import { ResponsiveTable } from '../components/ResponsiveTable.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
-import { ClosuresCard } from './billing/ClosuresCard.tsx';
-import { FiscalChainCard } from './billing/FiscalChainCard.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -60,8 +58,6 @@ export default function AuditLogPage() {
       <PageHeader title={t('audit.title')} intro={t('audit.intro')} />
       <Stack gap="lg">
         <VerifyCard />
-        <FiscalChainCard />
-        <ClosuresCard />
         <Card withBorder padding="lg">
           <form onSubmit={form.onSubmit(applyFilters)}>
             <Group align="flex-end" gap="sm" mb="md" wrap="wrap">

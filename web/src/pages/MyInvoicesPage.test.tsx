@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import MyInvoicesPage from './MyInvoicesPage.tsx';
 import { setCsrfToken } from '../api/client.ts';
-import { demoSession, jsonResponse, mockFetch, renderWithProviders } from '../test/render.tsx';
+import { demoSession, jsonResponse, mockFetch, problemResponse, renderWithProviders } from '../test/render.tsx';
 import { browser } from './billing/api.ts';
 
 const student = { ...demoSession, role: 'STUDENT' as const, student_id: 's-1' };
@@ -24,6 +24,21 @@ const base = {
   instalments: [],
 };
 const due = { ...base, id: 'i-2', number: 'F2026-000008', issued_at: '2026-12-08T10:00:00Z', incl_cents: 4_990, paid_cents: 0, due_cents: 4_990 };
+const CPF_DOSSIER = {
+  student_id: 's-1',
+  edof_number: '202610000188',
+  status: 'in_training',
+  status_since: '2026-11-02',
+  amount_cents: 120_000,
+  co_financing_cents: 15_000,
+  job_seeker: false,
+  note: 'Relancé par téléphone',
+  version: 2,
+  stuck_days: 40,
+  next_statuses: ['service_done', 'cancelled'],
+  warnings: [{ code: 'cpf_co_financing', message: 'Avertissement pour le secrétariat' }],
+  updated_at: '2026-11-02T09:00:00Z',
+};
 const paid = { ...base, id: 'i-1', number: 'F2026-000007', issued_at: '2026-12-07T10:00:00Z', incl_cents: 119_000, paid_cents: 119_000, due_cents: 0 };
 
 describe('MyInvoicesPage', () => {
@@ -39,6 +54,7 @@ describe('MyInvoicesPage', () => {
       'GET /api/v1/invoices': () => jsonResponse(200, { items: [due, paid], next_cursor: null }),
       'POST /api/v1/invoices/i-2/checkout': () => jsonResponse(201, { redirect_url: 'http://127.0.0.1:9/pay/cs_test_2', amount_cents: 4_990 }),
       'GET /api/v1/students/s-1/contracts': () => jsonResponse(200, []),
+      'GET /api/v1/students/s-1/cpf': () => jsonResponse(200, CPF_DOSSIER),
     });
     const user = userEvent.setup();
     renderWithProviders(<MyInvoicesPage />, { session: student });
@@ -54,6 +70,15 @@ describe('MyInvoicesPage', () => {
     expect(within(second).getByRole('link', { name: 'Télécharger (PDF) : F2026-000007' })).toHaveAttribute('href', '/api/v1/invoices/i-1.pdf');
     // Only the student's own: the server forces the filter, the page asks for it anyway.
     expect(new URL(calls.find((r) => r.url.includes('/api/v1/invoices'))?.url ?? '').searchParams.get('student_id')).toBe('s-1');
+
+    // Their CPF dossier, read-only: no buttons, nor the office's alerts and note.
+    const cpf = await screen.findByRole('region', { name: 'Mon dossier CPF' });
+    expect(within(cpf).getByTestId('cpf-status')).toHaveTextContent('En formation depuis le 02/11/2026');
+    expect(cpf).toHaveTextContent('202610000188');
+    expect(within(cpf).queryByRole('button')).not.toBeInTheDocument();
+    expect(cpf).not.toHaveTextContent('bloqué');
+    expect(cpf).not.toHaveTextContent('Avertissement');
+    expect(cpf).not.toHaveTextContent('Relancé');
 
     await user.click(within(first).getByRole('button', { name: /^Payer en ligne la facture F2026-000008 \(49,90\s€\)$/ }));
     await vi.waitFor(() => expect(leave).toHaveBeenCalledWith('http://127.0.0.1:9/pay/cs_test_2'));
@@ -85,6 +110,7 @@ describe('MyInvoicesPage', () => {
       'GET /api/v1/students/s-1/account': () => jsonResponse(200, { invoiced_cents: 0, paid_cents: 0, balance_cents: 0, entries: [] }),
       'GET /api/v1/invoices': () => jsonResponse(200, { items: [], next_cursor: null }),
       'GET /api/v1/students/s-1/contracts': () => jsonResponse(200, [state.contract]),
+      'GET /api/v1/students/s-1/cpf': () => problemResponse(404, {}),
       'POST /api/v1/contracts/c-2/signature-code': () => {
         const sent = { channel: 'email', sent_to: 'i***@exemple.fr', expires_at: '2026-12-07T10:15:00Z' };
         state.contract = { ...amendment, pending_code: sent };

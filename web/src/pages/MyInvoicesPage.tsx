@@ -8,6 +8,8 @@ import { formatEuros } from '../lib/money.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { AccountSummary, PaymentNotice } from './billing/AccountSummary.tsx';
 import { ContractPanel } from './billing/ContractPanel.tsx';
+import { useCpfDossier } from './billing/cpf.ts';
+import { CpfDossierView } from './billing/CpfDossierView.tsx';
 import {
   invoicePdfUrl,
   useAccount,
@@ -21,7 +23,8 @@ import {
 
 /**
  * "Mes factures" (STUDENT, phone first): the balance, each invoice with its PDF and, while something is due, "Payer en
- * ligne"; then the training contract and its amendments, signed here with the code the student received.
+ * ligne"; their CPF dossier when they have one; then the training contract and its amendments, signed here with the code
+ * the student received.
  */
 export default function MyInvoicesPage() {
   const { t } = useTranslation();
@@ -58,8 +61,21 @@ function MyInvoices({ studentId }: { studentId: string }) {
           )}
         </QueryView>
       </SectionCard>
+      <MyCpfDossier studentId={studentId} />
       <ContractPanel studentId={studentId} hasEvaluation canPrepare={false} />
     </Stack>
+  );
+}
+
+/** The student's CPF dossier, read-only, when the school follows one for them (nothing otherwise). */
+function MyCpfDossier({ studentId }: { studentId: string }) {
+  const { t } = useTranslation();
+  const dossier = useCpfDossier(studentId);
+  if (!dossier.data) return null;
+  return (
+    <SectionCard title={t('billing.cpf.mine.title')} hint={t('billing.cpf.mine.intro')} data-testid="my-cpf">
+      <CpfDossierView dossier={dossier.data} office={false} />
+    </SectionCard>
   );
 }
 

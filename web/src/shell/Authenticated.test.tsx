@@ -57,6 +57,7 @@ describe('the authenticated shell', () => {
       'Utilisateurs',
       'Réglages',
       "Journal d'audit",
+      'Conformité',
       'Journal des envois',
     ]);
     expect(await screen.findByText('Bonjour Claire Martin')).toBeInTheDocument();

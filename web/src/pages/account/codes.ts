@@ -1,6 +1,7 @@
 /** Small helpers of the two-factor card: the secret by groups, copying and downloading text. */
 import type { TFunction } from 'i18next';
 import { notifications } from '@mantine/notifications';
+import { saveBlob } from '../../lib/download.ts';
 import { notifySuccess } from '../../lib/notify.ts';
 
 /** "JBSW Y3DP EHPK 3PXP": the secret by groups of 4, easier to type into an app by hand. */
@@ -20,13 +21,5 @@ export async function copyText(text: string, done: string, t: TFunction): Promis
 
 /** Saves `text` as a file named `name` (a plain-text download, made in the browser). */
 export function downloadText(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // Once the download has started.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveBlob(name, new Blob([text], { type: 'text/plain;charset=utf-8' }));
 }

@@ -15,6 +15,8 @@ const closure = (period: string, starts_on: string, ends_on: string, invoiced: n
   grand_total_cents: 240_000,
   last_seq: 4,
   hash: 'ab'.repeat(32),
+  chain_intact: true,
+  chain_first_broken: null,
   created_at: '2026-12-07T00:10:00Z',
 });
 
@@ -34,8 +36,22 @@ describe('ClosuresCard', () => {
     expect(day).toHaveTextContent('06/12/2026');
     expect(within(day).getByText(/^1\s200,00\s€$/)).toBeInTheDocument();
     expect(day).toHaveTextContent('abababababababab…');
+    expect(day).toHaveTextContent('Chaîne intacte');
     await user.click(screen.getByText('Mois'));
     expect(await screen.findByText('01/11/2026 – 30/11/2026')).toBeInTheDocument();
     expect(calls.some((r) => new URL(r.url).searchParams.get('period') === 'month')).toBe(true);
+  });
+
+  it('says in words when the fiscal chain was broken at a closure', async () => {
+    mockFetch({
+      'GET /api/v1/closures': () =>
+        jsonResponse(200, [
+          { ...closure('day', '2026-12-06', '2026-12-06', 120_000), seq: 2, chain_intact: false, chain_first_broken: 7 },
+          { ...closure('day', '2026-12-05', '2026-12-05', 100_000), chain_intact: false, chain_first_broken: null },
+        ]),
+    });
+    renderWithProviders(<ClosuresCard />, { session: demoSession });
+    const broken = await screen.findAllByTestId('closure-chain-broken');
+    expect(broken.map((b) => b.textContent)).toEqual(['Chaîne rompue au n° 7', 'Chaîne rompue']);
   });
 });

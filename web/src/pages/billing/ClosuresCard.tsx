@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Code, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Badge, Code, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type ResponseBody } from '../../api/client.ts';
@@ -16,7 +16,8 @@ const PERIODS: readonly Period[] = ['day', 'month', 'year'];
 
 /**
  * The fiscal closures (ADMIN): made after each day, month and year, never edited, each chained to the previous one.
- * Per period: what was invoiced and collected, the perpetual grand total, and the closure's fingerprint.
+ * Per period: what was invoiced and collected, the perpetual grand total, whether the fiscal chain was intact when it
+ * was made, and the closure's fingerprint.
  */
 export function ClosuresCard() {
   const { t } = useTranslation();
@@ -41,7 +42,7 @@ export function ClosuresCard() {
               rows={list}
               rowKey={(c) => String(c.seq)}
               rowProps={() => ({ 'data-testid': 'closure' })}
-              minWidth={720}
+              minWidth={860}
               label={t('billing.closures.title')}
               columns={[
                 {
@@ -54,6 +55,7 @@ export function ClosuresCard() {
                 { key: 'invoiced', header: t('billing.closures.columns.invoiced'), align: 'right', nowrap: true, cell: (c) => formatEuros(c.invoiced_cents) },
                 { key: 'collected', header: t('billing.closures.columns.collected'), align: 'right', nowrap: true, cell: (c) => formatEuros(c.collected_cents) },
                 { key: 'grand', header: t('billing.closures.columns.grandTotal'), align: 'right', nowrap: true, cell: (c) => formatEuros(c.grand_total_cents) },
+                { key: 'chain', header: t('billing.closures.columns.chain'), cell: (c) => <ChainBadge closure={c} /> },
                 {
                   key: 'hash',
                   header: t('billing.closures.columns.hash'),
@@ -69,5 +71,23 @@ export function ClosuresCard() {
         </QueryView>
       </Stack>
     </SectionCard>
+  );
+}
+
+/** Whether the records were still those written when the closure was made: said in words, not by the colour alone. */
+function ChainBadge({ closure }: { closure: Closure }) {
+  const { t } = useTranslation();
+  if (closure.chain_intact) {
+    return (
+      <Badge color="green" variant="light" style={{ minWidth: 'max-content' }}>
+        {t('billing.closures.chainIntact')}
+      </Badge>
+    );
+  }
+  const seq = closure.chain_first_broken;
+  return (
+    <Badge color="red" variant="filled" title={t('billing.closures.chainBrokenHint')} data-testid="closure-chain-broken" style={{ minWidth: 'max-content' }}>
+      {typeof seq === 'number' ? t('billing.closures.chainBrokenAt', { seq }) : t('billing.closures.chainBroken')}
+    </Badge>
   );
 }

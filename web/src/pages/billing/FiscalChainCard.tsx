@@ -1,8 +1,9 @@
-import { Alert, Button, Card, Group, Text } from '@mantine/core';
+import { Alert, Button } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client.ts';
 import { FormError } from '../../components/FormError.tsx';
+import { SectionCard } from '../../components/SectionCard.tsx';
 
 /**
  * "Vérifier les enregistrements comptables" (ADMIN): every invoice, credit note, payment and refund still gives the hash
@@ -13,15 +14,20 @@ export function FiscalChainCard() {
   const verify = useMutation({ mutationFn: () => unwrap(api.GET('/api/v1/payments/verify')) });
   const data = verify.data;
   return (
-    <Card withBorder padding="lg">
-      <Group justify="space-between" align="center" gap="sm">
-        <Text size="sm" style={{ flex: '1 1 20rem' }}>
-          {t('billing.chain.hint')}
-        </Text>
-        <Button variant="light" onClick={() => verify.mutate()} loading={verify.isPending}>
-          {t('billing.chain.verify')}
-        </Button>
-      </Group>
+    <SectionCard title={t('billing.chain.title')} hint={t('billing.chain.hint')} data-testid="fiscal-chain">
+      {/* Its label wraps on a phone rather than overflowing the card. */}
+      <Button
+        variant="light"
+        onClick={() => verify.mutate()}
+        loading={verify.isPending}
+        h="auto"
+        mih={36}
+        py={6}
+        styles={{ label: { whiteSpace: 'normal' } }}
+        style={{ alignSelf: 'flex-start' }}
+      >
+        {t('billing.chain.verify')}
+      </Button>
       <div aria-live="polite">
         {data &&
           (data.ok ? (
@@ -39,6 +45,6 @@ export function FiscalChainCard() {
           ))}
         <FormError error={verify.error} />
       </div>
-    </Card>
+    </SectionCard>
   );
 }

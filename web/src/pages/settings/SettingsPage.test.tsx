@@ -11,6 +11,7 @@ const settings: SchoolSettings = {
   booklet_labels: { non_aborde: 'Non abordé', aborde: 'Abordé', traite: 'Traité', assimile: 'Assimilé' },
   booklet_rule: 'warn',
   charge_late_cancellations: true,
+  cpf: { submitted_days: 3, accepted_days: 30, in_training_days: 180, service_done_days: 15, invoiced_days: 45, min_co_financing_cents: 10_000 },
   external_calendar_rule: 'warn',
   exams: {
     aac_min_km: 3000,
@@ -133,5 +134,33 @@ describe('SettingsPage, billing', () => {
       payment_terms: 'Paiement à réception de la facture, sans escompte.',
       block_sale_beyond_contract: false,
     });
+  });
+});
+
+describe('SettingsPage, CPF', () => {
+  afterEach(() => setCsrfToken(null));
+
+  it('edits the days before a dossier is stuck and the minimum co-financing, typed in euros and sent in cents', async () => {
+    const { calls } = mockFetch({
+      'GET /api/v1/settings': () => jsonResponse(200, settings),
+      'PUT /api/v1/settings': async (request) => jsonResponse(200, { ...((await request.clone().json()) as object), version: 4 }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<SettingsPage />, { session: demoSession });
+    const section = await screen.findByRole('region', { name: 'CPF' });
+    expect(within(section).getByText(/loi de finances 2026/)).toBeInTheDocument();
+    const accepted = within(section).getByRole('textbox', { name: 'Accepté, formation non commencée' });
+    expect(accepted).toHaveValue('30');
+    await user.clear(accepted);
+    await user.type(accepted, '21');
+    const minimum = within(section).getByRole('textbox', { name: /Cofinancement minimum/ });
+    expect(minimum).toHaveValue('100');
+    await user.clear(minimum);
+    await user.type(minimum, '150,5');
+    await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
+
+    expect(await screen.findByText('Réglages enregistrés.')).toBeInTheDocument();
+    const body = (await calls.find((r) => r.method === 'PUT')?.json()) as SchoolSettings;
+    expect(body.cpf).toEqual({ submitted_days: 3, accepted_days: 21, in_training_days: 180, service_done_days: 15, invoiced_days: 45, min_co_financing_cents: 15_050 });
   });
 });

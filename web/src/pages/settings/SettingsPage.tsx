@@ -62,9 +62,12 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
       void queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
     },
   });
+  // The minimum co-financing is typed in euros (the API counts cents).
+  const [coFinancing, setCoFinancing] = useState<number | string>(current.cpf.min_co_financing_cents / 100);
   const submit = save.onSubmit((values) => {
     const weekly = openingErrors.toWeekly(opening);
-    return weekly ? { ...values, opening_hours: weekly } : null;
+    const cpf = { ...values.cpf, min_co_financing_cents: Math.round(Number(coFinancing || 0) * 100) };
+    return weekly ? { ...values, cpf, opening_hours: weekly } : null;
   });
 
   /** A whole number of days (0 to a year), or a practical test's score (its scale comes from the server's rules). */
@@ -251,6 +254,38 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
               label={t('schoolSettings.blockBeyondContract')}
               description={t('schoolSettings.blockBeyondContractHelp')}
               {...form.getInputProps('billing.block_sale_beyond_contract', { type: 'checkbox' })}
+            />
+          </Stack>
+        </SectionCard>
+
+        <SectionCard title={t('schoolSettings.cpf')} hint={t('schoolSettings.cpfHint')}>
+          <Stack>
+            <div>
+              <Text fw={500} size="sm" id="cpf-days-label">
+                {t('schoolSettings.cpfDays')}
+              </Text>
+              <Text size="sm" c="dimmed" id="cpf-days-help">
+                {t('schoolSettings.cpfDaysHelp')}
+              </Text>
+              <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" role="group" aria-labelledby="cpf-days-label" aria-describedby="cpf-days-help">
+                {days('cpf.submitted_days', t('schoolSettings.cpfSubmittedDays'))}
+                {days('cpf.accepted_days', t('schoolSettings.cpfAcceptedDays'))}
+                {days('cpf.in_training_days', t('schoolSettings.cpfInTrainingDays'))}
+                {days('cpf.service_done_days', t('schoolSettings.cpfServiceDoneDays'))}
+                {days('cpf.invoiced_days', t('schoolSettings.cpfInvoicedDays'))}
+              </SimpleGrid>
+            </div>
+            <NumberInput
+              label={t('schoolSettings.cpfMinCoFinancing')}
+              description={t('schoolSettings.cpfMinCoFinancingHelp')}
+              min={0}
+              max={100_000}
+              decimalScale={2}
+              decimalSeparator=","
+              allowNegative={false}
+              value={coFinancing}
+              onChange={setCoFinancing}
+              error={form.errors['cpf.min_co_financing_cents']}
             />
           </Stack>
         </SectionCard>

@@ -9,6 +9,7 @@ import { PageHeader } from '../../shell/PageHeader.tsx';
 import NotFoundPage from '../NotFoundPage.tsx';
 import { BillingPanel } from '../billing/BillingPanel.tsx';
 import { ContractPanel } from '../billing/ContractPanel.tsx';
+import { CpfPanel } from '../billing/CpfPanel.tsx';
 import { BookletView } from '../booklet/BookletView.tsx';
 import { StudentExams } from '../exams/StudentExams.tsx';
 import { STATUS_COLOR, fullName, useStudent, type Student } from './api.ts';
@@ -139,7 +140,10 @@ function StudentView({ student: data, base, self }: { student: Student; base: st
           )}
           {tabs.includes('facturation') && (
             <Tabs.Panel value="facturation">
-              <BillingPanel studentId={id} studentName={name} />
+              <Stack gap="lg">
+                <BillingPanel studentId={id} studentName={name} />
+                <CpfPanel studentId={id} />
+              </Stack>
             </Tabs.Panel>
           )}
           {tabs.includes('contrat') && (
