@@ -115,6 +115,14 @@ pub enum Admin {
         #[arg(long)]
         public_key: Option<String>,
     },
+    /// Route a custom domain to a school's public site, once its owner has pointed the name at
+    /// this server (check it resolves here first; TLS is the reverse proxy's, docs/operations.md).
+    AddSiteDomain {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        host: String,
+    },
     /// List jobs of the outbox (e.g. --status dead).
     Jobs {
         #[arg(long)]
@@ -325,6 +333,19 @@ async fn run_admin(db: &Database, settings: &Settings, admin: Admin) -> anyhow::
             }
         }
         Admin::VerifyArchive { file, public_key } => verify_archive(&file, public_key.as_deref())?,
+        Admin::AddSiteDomain { tenant, host } => {
+            let tenant = tenancy::find(pool, &tenant).await?;
+            let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+            sqlx::query(
+                "INSERT INTO site_domains (host, tenant_id, verified_at) VALUES ($1, $2, now())
+                 ON CONFLICT (host) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, verified_at = now()",
+            )
+            .bind(&host)
+            .bind(tenant.0)
+            .execute(pool)
+            .await?;
+            println!("{host} → {tenant}");
+        }
         Admin::Jobs { status } => {
             for j in jobs::list(pool, status.as_deref()).await? {
                 println!("{}", serde_json::to_string(&j)?);

@@ -78,6 +78,8 @@ pub struct Settings {
     pub secret_key: Secret,
     /// The address users reach (links in e-mails). Defaults to `http://{addr}`.
     pub public_url: Option<String>,
+    /// The domain under which each school's site answers as `{slug}.{domain}` (`VOLANT_SITE_DOMAIN`).
+    pub site_domain: Option<String>,
     pub cookie_secure: bool,
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -152,6 +154,7 @@ impl Settings {
             app_database_url: get("VOLANT_APP_DATABASE_URL").map(Secret::new),
             secret_key: Secret::new(get("VOLANT_SECRET_KEY").unwrap_or(DEV_SECRET_KEY)),
             public_url: get("VOLANT_PUBLIC_URL").map(|s| s.trim_end_matches('/').to_owned()),
+            site_domain: get("VOLANT_SITE_DOMAIN").map(|s| s.trim_matches('.').to_ascii_lowercase()),
             cookie_secure,
             smtp_url: get("VOLANT_SMTP_URL").map(str::to_owned),
             mail_from: get("VOLANT_MAIL_FROM").unwrap_or("Volant <no-reply@volant.test>").to_owned(),

@@ -10,7 +10,8 @@ use crate::{auth, http, state::AppState};
 /// The whole application: every feature's routes inside the HTTP edge.
 pub fn router(state: AppState) -> Router {
     let api = api_router().layer(middleware::from_fn_with_state(state.clone(), auth::idempotency::layer));
-    http::router(state, api, crate::calendar::routes::feeds())
+    let outside = crate::calendar::routes::feeds().merge(crate::site::routes::routes());
+    http::router(state, api, outside, crate::site::routes::front)
 }
 
 /// The API routes with their OpenAPI description.

@@ -33,6 +33,7 @@ pub mod school;
 pub mod sealed;
 pub mod seed;
 pub mod simulate;
+pub mod site;
 pub mod sms;
 pub mod state;
 pub mod students;

@@ -4780,6 +4780,16 @@ export interface components {
              */
             opening_hours: components["schemas"]["WeeklyRange"][];
             /**
+             * @default {
+             *       "email": "",
+             *       "headline": "",
+             *       "intro": "",
+             *       "published": false,
+             *       "template": "classique"
+             *     }
+             */
+            site: components["schemas"]["SiteSettings"];
+            /**
              * @description Which roles must log in with a second factor (an authenticator app).
              * @default optional
              */
@@ -5180,6 +5190,16 @@ export interface components {
              */
             opening_hours: components["schemas"]["WeeklyRange"][];
             /**
+             * @default {
+             *       "email": "",
+             *       "headline": "",
+             *       "intro": "",
+             *       "published": false,
+             *       "template": "classique"
+             *     }
+             */
+            site: components["schemas"]["SiteSettings"];
+            /**
              * @description Which roles must log in with a second factor (an authenticator app).
              * @default optional
              */
@@ -5368,6 +5388,16 @@ export interface components {
              */
             opening_hours: components["schemas"]["WeeklyRange"][];
             /**
+             * @default {
+             *       "email": "",
+             *       "headline": "",
+             *       "intro": "",
+             *       "published": false,
+             *       "template": "classique"
+             *     }
+             */
+            site: components["schemas"]["SiteSettings"];
+            /**
              * @description Which roles must log in with a second factor (an authenticator app).
              * @default optional
              */
@@ -5405,6 +5435,34 @@ export interface components {
         };
         /** @enum {string} */
         SignerRole: "student" | "guardian";
+        /** @description The school's public website (its pages show the products, agencies and legal data). */
+        SiteSettings: {
+            /**
+             * @description The contact address shown on the site.
+             * @default
+             */
+            email: string;
+            /**
+             * @description The home page's title (default: "{school}, votre auto-école").
+             * @default
+             */
+            headline: string;
+            /**
+             * @description The home page's introduction, also its description for search engines.
+             * @default
+             */
+            intro: string;
+            /**
+             * @description The site answers (otherwise its address is a 404).
+             * @default false
+             */
+            published: boolean;
+            /**
+             * @description `classique`, `moderne` or `sobre`.
+             * @default classique
+             */
+            template: string;
+        };
         Skipped: {
             conflicts: components["schemas"]["Conflict"][];
             lesson: components["schemas"]["Lesson"];

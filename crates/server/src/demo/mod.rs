@@ -16,6 +16,7 @@ use volant_domain::role::Role;
 
 use crate::{
     config::Settings,
+    school::SiteSettings,
     tenancy::{self, NewTenant},
 };
 
@@ -81,6 +82,20 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
     exams::seed(pool, centre, &seeded.instructors, &cars, &catalogue, today).await?;
     planning::seed_change_requests(pool, centre, account(Role::Student)?, account(Role::Instructor)?).await?;
     notifications::seed(pool, centre).await?;
+    publish_site(
+        pool,
+        centre,
+        SiteSettings {
+            published: true,
+            template: "moderne".into(),
+            headline: "Votre permis à Tours, sans stress".into(),
+            intro: "Permis B en boîte manuelle ou automatique, conduite accompagnée dès 15 ans, code en ligne : \
+                    deux agences au cœur de Tours et des moniteurs diplômés d'État."
+                .into(),
+            email: "contact@auto-ecole-du-centre.fr".into(),
+        },
+    )
+    .await?;
     let quais = tenancy::create_tenant(
         pool,
         &NewTenant {
@@ -94,11 +109,27 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
     )
     .await?;
     tenancy::create_member(pool, quais, QUAIS_ADMIN.0, QUAIS_ADMIN.1, DEMO_PASSWORD, Role::Admin, kib).await?;
+    let quais_site = SiteSettings {
+        published: true,
+        template: "sobre".into(),
+        headline: "L'Auto-École des Quais, à Nantes".into(),
+        ..SiteSettings::default()
+    };
+    publish_site(pool, quais, quais_site).await?;
     sqlx::query("UPDATE tenants SET settings = settings || jsonb_build_object('demo_version', $1::bigint)")
         .bind(DEMO_VERSION)
         .execute(pool)
         .await?;
     Ok(true)
+}
+
+/// Publishes a demo school's public site.
+async fn publish_site(pool: &PgPool, tenant: volant_domain::ids::TenantId, site: SiteSettings) -> anyhow::Result<()> {
+    let mut work = crate::work::Work::system(pool, tenant).await?;
+    let settings = crate::school::SchoolSettings { site, ..work.settings().clone() };
+    crate::school::write(&mut work, tenant, &settings).await?;
+    work.commit().await?;
+    Ok(())
 }
 
 /// Empties the database (as its owner) so that the demo is seeded again.
@@ -115,6 +146,7 @@ pub fn banner(url: &str) -> String {
         out.push_str(&format!("    {:<32} {}\n", email, role.label_fr()));
     }
     out.push_str(&format!("    {:<32} Administrateur (Auto-École des Quais)\n", QUAIS_ADMIN.0));
-    out.push_str(&format!("\n  Documentation de l'API : {url}/api/docs\n"));
+    out.push_str(&format!("\n  Sites publics : {url}/sites/auto-ecole-du-centre/ et {url}/sites/auto-ecole-des-quais/\n"));
+    out.push_str(&format!("  Documentation de l'API : {url}/api/docs\n"));
     out
 }

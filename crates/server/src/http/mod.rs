@@ -54,7 +54,12 @@ pub struct ApiDoc;
 /// The edge around the API's routes: the API description and its docs, health, metrics, the
 /// web app, and the layers every request crosses. The routes come from `features`.
 /// `outside` holds the routes served beside the API (calendar feeds), inside the same edge.
-pub fn router(state: AppState, api: OpenApiRouter<AppState>, outside: Router<AppState>) -> Router {
+/// `front` answers what no route claims (the web app, or a school's public site).
+pub fn router<H, T>(state: AppState, api: OpenApiRouter<AppState>, outside: Router<AppState>, front: H) -> Router
+where
+    H: axum::handler::Handler<T, AppState>,
+    T: 'static,
+{
     let (api, doc) = api.split_for_parts();
     let doc = apidoc::complete(doc);
     let settings = &state.settings;
@@ -89,7 +94,7 @@ pub fn router(state: AppState, api: OpenApiRouter<AppState>, outside: Router<App
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
-        .fallback(web::serve)
+        .fallback(front)
         // One body limit for the whole API (uploads included), set by RequestBodyLimitLayer.
         .layer(axum::extract::DefaultBodyLimit::disable())
         // A panic in a handler answers a 500 problem (logged) instead of dropping the connection.

@@ -117,6 +117,37 @@ impl Default for NotificationSettings {
     }
 }
 
+/// The school's public website (its pages show the products, agencies and legal data).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteSettings {
+    /// The site answers (otherwise its address is a 404).
+    pub published: bool,
+    /// `classique`, `moderne` or `sobre`.
+    pub template: String,
+    /// The home page's title (default: "{school}, votre auto-école").
+    pub headline: String,
+    /// The home page's introduction, also its description for search engines.
+    pub intro: String,
+    /// The contact address shown on the site.
+    pub email: String,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        SiteSettings {
+            published: false,
+            template: "classique".into(),
+            headline: String::new(),
+            intro: String::new(),
+            email: String::new(),
+        }
+    }
+}
+
+/// The site's looks.
+pub const SITE_TEMPLATES: [&str; 3] = ["classique", "moderne", "sobre"];
+
 /// How the school bills: what its invoices say beyond the identity kept on the school itself
 /// (name, address, SIRET, agrément).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -172,6 +203,7 @@ pub struct SchoolSettings {
     pub billing: BillingSettings,
     /// When a CPF dossier is stuck in a status, and the 2026 co-financing rule.
     pub cpf: volant_domain::cpf::CpfSettings,
+    pub site: SiteSettings,
 }
 
 /// A trade's usual week: Monday to Friday 9:00–12:30 and 14:00–19:00, Saturday morning.
@@ -199,6 +231,7 @@ impl Default for SchoolSettings {
             external_calendar_rule: RuleMode::Warn,
             billing: BillingSettings::default(),
             cpf: volant_domain::cpf::CpfSettings::default(),
+            site: SiteSettings::default(),
         }
     }
 }
@@ -222,6 +255,7 @@ impl SchoolSettings {
         settings.notifications = merge_fields(&stored["notifications"]);
         settings.billing = merge_fields(&stored["billing"]);
         settings.cpf = merge_fields(&stored["cpf"]);
+        settings.site = merge_fields(&stored["site"]);
         settings
     }
 
@@ -231,6 +265,22 @@ impl SchoolSettings {
         let mut errors = FieldErrors::default();
         if !(0..=7 * 24).contains(&self.late_cancel_hours) {
             errors.add("late_cancel_hours", "Le délai d'annulation est compris entre 0 et 168 heures (7 jours).");
+        }
+        let site = &mut self.site;
+        site.headline = site.headline.trim().to_owned();
+        site.intro = site.intro.trim().to_owned();
+        site.email = site.email.trim().to_owned();
+        if !SITE_TEMPLATES.contains(&site.template.as_str()) {
+            errors.add("site.template", "Le modèle du site est « classique », « moderne » ou « sobre ».");
+        }
+        if site.headline.chars().count() > 120 {
+            errors.add("site.headline", "Le titre du site tient en 120 caractères au plus.");
+        }
+        if site.intro.chars().count() > 600 {
+            errors.add("site.intro", "La présentation tient en 600 caractères au plus.");
+        }
+        if !site.email.is_empty() && !site.email.contains('@') {
+            errors.add("site.email", "L'adresse de contact n'est pas une adresse e-mail.");
         }
         let cpf = &self.cpf;
         for (field, days) in [

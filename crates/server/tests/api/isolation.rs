@@ -23,10 +23,11 @@ const GLOBAL_TABLES: &[&str] = &[
 ];
 /// Tables that carry `tenant_id` yet are global (no RLS), each for a stated reason (ADR 0002).
 const GLOBAL_WITH_TENANT_ID: &[&str] = &[
-    "sessions",    // looked up by cookie before the school is known
-    "invitations", // looked up by token before any session exists
-    "jobs",        // the worker serves every school
-    "demo_mails",  // a reset mail belongs to a person, not a school
+    "sessions",     // looked up by cookie before the school is known
+    "invitations",  // looked up by token before any session exists
+    "jobs",         // the worker serves every school
+    "demo_mails",   // a reset mail belongs to a person, not a school
+    "site_domains", // looked up by a request's host before any school is known
 ];
 
 /// Tables under row-level security whose rows may belong to no school: each school sees its own

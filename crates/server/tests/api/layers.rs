@@ -40,6 +40,8 @@ const LAYERS: &[&[&str]] = &[
     &["booklet", "exams", "change_requests", "calendar"],
     // Analytics read the planning, the exams, the students and the fiscal records.
     &["analytics"],
+    // Each school's public website: its products, agencies and legal data.
+    &["site"],
     // The top: the assembled application, the operator's commands, the demo and the benchmark seed.
     &["features", "demo", "seed", "app", "cli", "lib", "main", "simulate"],
 ];

@@ -26,5 +26,6 @@ mod reliability;
 mod resources;
 mod seed;
 mod settings;
+mod site;
 mod students;
 mod two_factor;

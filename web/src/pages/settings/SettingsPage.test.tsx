@@ -12,6 +12,7 @@ const settings: SchoolSettings = {
   booklet_rule: 'warn',
   charge_late_cancellations: true,
   cpf: { submitted_days: 3, accepted_days: 30, in_training_days: 180, service_done_days: 15, invoiced_days: 45, min_co_financing_cents: 10_000 },
+  site: { published: false, template: 'classique', headline: '', intro: '', email: '' },
   external_calendar_rule: 'warn',
   exams: {
     aac_min_km: 3000,

@@ -1,0 +1,82 @@
+//! The site's HTTP side: `/sites/{slug}/…` (the local demo), and the fallback that answers a
+//! school's host name with its site and anything else with the web app.
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, Uri, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use volant_domain::ids::TenantId;
+
+use super::{Page, load, pages, school_of_host, school_of_slug};
+use crate::{error::AppError, http::web, state::AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sites/{slug}", get(home_by_path))
+        .route("/sites/{slug}/", get(home_by_path))
+        .route("/sites/{slug}/{page}", get(page_by_path))
+}
+
+async fn home_by_path(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    page_by_path(State(state), Path((slug, String::new()))).await
+}
+
+async fn page_by_path(State(state): State<AppState>, Path((slug, page)): Path<(String, String)>) -> Response {
+    match school_of_slug(&state.pool, &slug).await {
+        Ok(Some(tenant)) => {
+            let base = format!("{}/sites/{slug}", state.public_url);
+            serve(&state, tenant, base, &page).await
+        }
+        Ok(None) => AppError::NotFound.into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// What answers a path no route claims: a school's site when the host names one, else the web
+/// app. The app's own host never costs a lookup.
+pub async fn front(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_owned();
+    if host.is_empty() || is_app_host(&state.public_url, &host) {
+        return web::serve(uri).await;
+    }
+    match school_of_host(&state.pool, &host, state.settings.site_domain.as_deref()).await {
+        Ok(Some(tenant)) => {
+            let scheme = if state.public_url.starts_with("https://") { "https" } else { "http" };
+            serve(&state, tenant, format!("{scheme}://{host}"), uri.path()).await
+        }
+        Ok(None) if state.settings.site_domain.as_deref().is_some_and(|d| host.ends_with(d)) => {
+            AppError::NotFound.into_response()
+        }
+        Ok(None) => web::serve(uri).await,
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+fn is_app_host(public_url: &str, host: &str) -> bool {
+    public_url.split("://").nth(1).is_some_and(|rest| rest.split('/').next() == Some(host))
+}
+
+async fn serve(state: &AppState, tenant: TenantId, base: String, path: &str) -> Response {
+    let site = match load(&state.pool, tenant, base).await {
+        Ok(Some(site)) => site,
+        Ok(None) => return AppError::NotFound.into_response(),
+        Err(e) => return AppError::Internal(e).into_response(),
+    };
+    let path = path.trim_matches('/');
+    let (body, content_type) = match path {
+        "sitemap.xml" => (pages::sitemap(&site), "application/xml; charset=utf-8"),
+        "robots.txt" => (pages::robots(&site), "text/plain; charset=utf-8"),
+        _ => match Page::of_path(path) {
+            Some(page) => (pages::render(&site, page), "text/html; charset=utf-8"),
+            None => return AppError::NotFound.into_response(),
+        },
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    response
+}

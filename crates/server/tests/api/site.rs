@@ -1,0 +1,130 @@
+//! Each school's public site: server-rendered, found by its host name or under /sites/{slug},
+//! never another school's.
+
+use serde_json::{Value, json};
+use volant::jobs::JobRegistry;
+use volant_domain::role::Role;
+
+use crate::helpers::*;
+
+async fn publish(admin: &Api, headline: &str) {
+    let mut settings = admin.json("/api/v1/settings").await;
+    settings["site"] = json!({"published": true, "template": "moderne", "headline": headline,
+                              "intro": "Permis B en boîte manuelle ou automatique.", "email": "contact@ecole.fr"});
+    let r = admin.send(reqwest::Method::PUT, "/api/v1/settings", Some(&settings)).await;
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+}
+
+async fn page(app: &TestApp, host: Option<&str>, path: &str) -> (u16, String) {
+    let mut req = new_client().get(app.url(path));
+    if let Some(host) = host {
+        req = req.header("host", host);
+    }
+    let r = req.send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+fn json_ld(html: &str) -> Value {
+    let start = html.find("<script type=\"application/ld+json\">").expect("JSON-LD") + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+#[tokio::test]
+async fn a_published_site_shows_the_school_its_offers_and_its_legal_data() {
+    let app = spawn_app().await;
+    let schools = app.seed_schools().await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    assert_eq!(page(&app, None, "/sites/ecole-a/").await.0, 404, "not published yet");
+    publish(&admin, "Le permis <sans> stress").await;
+    as_owner_in(
+        &app,
+        schools.a,
+        &format!(
+            "UPDATE tenants SET legal_name = 'Auto-École A SARL', siret = '12345678900012', agrement = 'E 12 069 0001 0' WHERE id = '{}'",
+            schools.a.0
+        ),
+    )
+    .await;
+    let body = json!({"name": "Forfait 20 heures", "kind": "hours_package", "price_cents": 129_000, "minutes": 1200});
+    created(admin.post("/api/v1/products", &body).await).await;
+    let old = created(
+        admin
+            .post("/api/v1/products", &json!({"name": "Ancien forfait", "kind": "registration", "price_cents": 10_000}))
+            .await,
+    )
+    .await;
+    admin.patch(&format!("/api/v1/products/{}", id(&old)), &json!({"active": false, "version": 1})).await;
+
+    let (status, home) = page(&app, None, "/sites/ecole-a/").await;
+    assert_eq!(status, 200);
+    for part in [
+        "<html lang=\"fr\">",
+        "Le permis &lt;sans&gt; stress",
+        "<meta name=\"description\"",
+        "rel=\"canonical\"",
+        "og:title",
+        "Forfait 20 heures",
+    ] {
+        assert!(home.contains(part), "{part} missing: {home}");
+    }
+    let ld = json_ld(&home);
+    assert_eq!((ld["@type"].as_str(), ld["name"].as_str()), (Some("DrivingSchool"), Some("École A")));
+    assert!(ld["openingHoursSpecification"].as_array().is_some_and(|h| !h.is_empty()), "{ld}");
+
+    let (_, offers) = page(&app, None, "/sites/ecole-a/formations").await;
+    assert!(
+        offers.contains("Forfait 20 heures")
+            && offers.contains("20 h de conduite")
+            && !offers.contains("Ancien forfait"),
+        "{offers}"
+    );
+    let (_, legal) = page(&app, None, "/sites/ecole-a/mentions-legales").await;
+    for part in ["Auto-École A SARL", "SIRET 12345678900012", "Agrément préfectoral E 12 069 0001 0"] {
+        assert!(legal.contains(part), "{part} missing: {legal}");
+    }
+    let (_, agencies) = page(&app, None, "/sites/ecole-a/agences").await;
+    assert!(agencies.contains("Horaires d'ouverture") && agencies.contains("Lundi"), "{agencies}");
+    let (_, sitemap) = page(&app, None, "/sites/ecole-a/sitemap.xml").await;
+    assert_eq!(sitemap.matches("<loc>").count(), 5, "{sitemap}");
+    let (_, robots) = page(&app, None, "/sites/ecole-a/robots.txt").await;
+    assert!(robots.contains("Sitemap: ") && robots.contains("/sites/ecole-a/sitemap.xml"), "{robots}");
+    assert_eq!(page(&app, None, "/sites/ecole-a/inconnue").await.0, 404);
+    assert_eq!(page(&app, None, "/sites/ecole-b/").await.0, 404, "school B has not published its site");
+    assert_eq!(page(&app, None, "/sites/nulle-part/").await.0, 404);
+}
+
+#[tokio::test]
+async fn a_host_name_reaches_its_own_school_only() {
+    let app = spawn_app_with(&[("VOLANT_SITE_DOMAIN", "sites.test")], JobRegistry::default()).await;
+    let schools = app.seed_schools().await;
+    publish(&app.login_as(Role::Admin, 'a').await, "École A en ligne").await;
+
+    let (status, a) = page(&app, Some("ecole-a.sites.test"), "/").await;
+    assert_eq!(status, 200);
+    assert!(a.contains("École A en ligne") && a.contains("href=\"http://ecole-a.sites.test/formations\""), "{a}");
+    assert_eq!(page(&app, Some("ecole-a.sites.test"), "/formations").await.0, 200);
+    assert_eq!(page(&app, Some("ecole-b.sites.test"), "/").await.0, 404, "B is not published: never A's site");
+    assert_eq!(page(&app, Some("inconnue.sites.test"), "/").await.0, 404);
+    assert_eq!(page(&app, Some("x.ecole-a.sites.test"), "/").await.0, 404);
+
+    publish(&app.login_as(Role::Admin, 'b').await, "École B en ligne").await;
+    let (_, b) = page(&app, Some("ecole-b.sites.test"), "/").await;
+    assert!(b.contains("École B en ligne") && !b.contains("École A en ligne"));
+
+    // A custom domain routes once verified by the operator.
+    assert!(!page(&app, Some("www.ecole-a.fr"), "/").await.1.contains("École A en ligne"));
+    as_owner_in(
+        &app,
+        schools.a,
+        &format!("INSERT INTO site_domains (host, tenant_id) VALUES ('www.ecole-a.fr', '{}')", schools.a.0),
+    )
+    .await;
+    assert!(!page(&app, Some("www.ecole-a.fr"), "/").await.1.contains("École A en ligne"), "not verified yet");
+    as_owner_in(&app, schools.a, "UPDATE site_domains SET verified_at = now() WHERE host = 'www.ecole-a.fr'").await;
+    let (status, custom) = page(&app, Some("www.ecole-a.fr"), "/").await;
+    assert_eq!(status, 200);
+    assert!(custom.contains("École A en ligne") && custom.contains("http://www.ecole-a.fr/"), "{custom}");
+    // The API is unchanged on any host.
+    assert_eq!(page(&app, Some("ecole-a.sites.test"), "/healthz").await.0, 200);
+}
