@@ -26,6 +26,8 @@ pub enum Event {
     PaymentReceived,
     DocumentExpiring,
     WaitlistOffer,
+    /// Someone registered on the school's public website: the office calls them back.
+    ProspectRegistered,
 }
 
 /// The parties an event concerns. A student party includes the student's guardians when the
@@ -39,7 +41,7 @@ pub enum Party {
 }
 
 impl Event {
-    pub const ALL: [Event; 13] = [
+    pub const ALL: [Event; 14] = [
         Event::LessonCreated,
         Event::LessonMoved,
         Event::LessonCancelled,
@@ -53,6 +55,7 @@ impl Event {
         Event::PaymentReceived,
         Event::DocumentExpiring,
         Event::WaitlistOffer,
+        Event::ProspectRegistered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +73,7 @@ impl Event {
             Event::PaymentReceived => "payment_received",
             Event::DocumentExpiring => "document_expiring",
             Event::WaitlistOffer => "waitlist_offer",
+            Event::ProspectRegistered => "prospect_registered",
         }
     }
 
@@ -86,6 +90,7 @@ impl Event {
             }
             Event::StudentEligible | Event::DocumentExpiring => &[Party::Student, Party::Office],
             Event::ChangeRequestDecided => &[Party::Requester],
+            Event::ProspectRegistered => &[Party::Office],
             Event::LowCredit
             | Event::ExamBooked
             | Event::ExamResult
@@ -212,7 +217,7 @@ mod tests {
         let instructor = Event::for_role(Role::Instructor);
         assert!(instructor.contains(&Event::LessonReminder) && !instructor.contains(&Event::InvoiceIssued));
         let office = Event::for_role(Role::Secretary);
-        assert_eq!(office, vec![Event::StudentEligible, Event::DocumentExpiring]);
+        assert_eq!(office, vec![Event::StudentEligible, Event::DocumentExpiring, Event::ProspectRegistered]);
     }
 
     #[test]

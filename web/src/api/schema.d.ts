@@ -3810,7 +3810,7 @@ export interface components {
          * @description Something that happened and that people must be told about.
          * @enum {string}
          */
-        NotificationEvent: "lesson_created" | "lesson_moved" | "lesson_cancelled" | "lesson_reminder" | "low_credit" | "exam_booked" | "exam_result" | "student_eligible" | "change_request_decided" | "invoice_issued" | "payment_received" | "document_expiring" | "waitlist_offer";
+        NotificationEvent: "lesson_created" | "lesson_moved" | "lesson_cancelled" | "lesson_reminder" | "low_credit" | "exam_booked" | "exam_result" | "student_eligible" | "change_request_decided" | "invoice_issued" | "payment_received" | "document_expiring" | "waitlist_offer" | "prospect_registered";
         /** @description A person's notification choices in this school. */
         NotificationPreferences: {
             /** @description Per event (snake_case name): the channels. */

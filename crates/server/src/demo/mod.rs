@@ -146,7 +146,9 @@ pub fn banner(url: &str) -> String {
         out.push_str(&format!("    {:<32} {}\n", email, role.label_fr()));
     }
     out.push_str(&format!("    {:<32} Administrateur (Auto-École des Quais)\n", QUAIS_ADMIN.0));
-    out.push_str(&format!("\n  Sites publics : {url}/sites/auto-ecole-du-centre/ et {url}/sites/auto-ecole-des-quais/\n"));
+    out.push_str(&format!(
+        "\n  Sites publics : {url}/sites/auto-ecole-du-centre/ et {url}/sites/auto-ecole-des-quais/\n"
+    ));
     out.push_str(&format!("  Documentation de l'API : {url}/api/docs\n"));
     out
 }

@@ -82,6 +82,8 @@ pub enum About {
         #[serde(default)]
         result: Option<String>,
     },
+    /// A person who registered on the school's public website.
+    Prospect { student_name: String },
     /// A student's bookable driving time after a booking took it under the school's threshold.
     Credit { minutes_left: i64 },
     /// A student who now meets every condition of the practical test.

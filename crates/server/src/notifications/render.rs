@@ -122,6 +122,14 @@ pub fn words(raised: &Raised, reader: Reader, tz: Tz, instructor: Option<&str>) 
                 },
             }
         }
+        About::Prospect { student_name } => Words {
+            title: "Nouvelle inscription sur le site".into(),
+            body: format!(
+                "{student_name} s'est inscrit(e) sur le site internet de l'école : rappelez cette personne pour \
+                 fixer son évaluation de départ."
+            ),
+            link: Some("/eleves"),
+        },
         About::Credit { minutes_left } => Words {
             title: "Crédit d'heures bas".into(),
             body: format!(

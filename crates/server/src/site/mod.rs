@@ -5,6 +5,7 @@
 //! 404, never another school's site.
 
 pub mod pages;
+pub mod registration;
 pub mod routes;
 
 use sqlx::PgPool;
@@ -20,10 +21,17 @@ pub enum Page {
     Agencies,
     Legal,
     Privacy,
+    Registration,
+    /// After a registration (not indexed).
+    Thanks,
 }
 
 impl Page {
-    pub const ALL: [Page; 5] = [Page::Home, Page::Offers, Page::Agencies, Page::Legal, Page::Privacy];
+    pub const ALL: [Page; 7] =
+        [Page::Home, Page::Offers, Page::Agencies, Page::Legal, Page::Privacy, Page::Registration, Page::Thanks];
+    /// The pages search engines are given.
+    pub const INDEXED: [Page; 6] =
+        [Page::Home, Page::Offers, Page::Agencies, Page::Legal, Page::Privacy, Page::Registration];
 
     pub fn path(self) -> &'static str {
         match self {
@@ -32,6 +40,8 @@ impl Page {
             Page::Agencies => "agences",
             Page::Legal => "mentions-legales",
             Page::Privacy => "confidentialite",
+            Page::Registration => "inscription",
+            Page::Thanks => "merci",
         }
     }
 
@@ -42,6 +52,8 @@ impl Page {
             Page::Agencies => "Agences et horaires",
             Page::Legal => "Mentions légales",
             Page::Privacy => "Confidentialité",
+            Page::Registration => "S'inscrire",
+            Page::Thanks => "Merci",
         }
     }
 

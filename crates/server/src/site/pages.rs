@@ -7,7 +7,10 @@ use std::fmt::Write;
 
 use volant_domain::{billing::euros, schedule::WeeklyRange};
 
-use super::{Page, SiteData};
+use super::{
+    Page, SiteData,
+    registration::{CONSENT, Form},
+};
 
 /// HTML-escapes a text value (element content and attribute values alike).
 pub fn esc(s: &str) -> String {
@@ -16,9 +19,17 @@ pub fn esc(s: &str) -> String {
 
 const DAYS: [&str; 7] = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"];
 
-/// The whole page.
+/// The whole page (the registration form empty).
 pub fn render(site: &SiteData, page: Page) -> String {
     let (title, description, body) = match page {
+        Page::Registration => return registration(site, &Form::default(), &[]),
+        Page::Thanks => (
+            format!("Merci — {}", site.name),
+            format!("Votre demande d'inscription à {} est bien reçue.", site.name),
+            "<h1>Merci !</h1><p class=\"lead\">Votre demande est bien reçue : l'auto-école vous recontacte très vite \
+             pour fixer votre évaluation de départ.</p>"
+                .to_owned(),
+        ),
         Page::Home => (format!("{} — auto-école", site.name), site.intro_or_default(), home(site)),
         Page::Offers => (
             format!("Formations et tarifs — {}", site.name),
@@ -39,13 +50,24 @@ pub fn render(site: &SiteData, page: Page) -> String {
             privacy(site),
         ),
     };
+    layout(site, page, &title, &description, &body)
+}
+
+/// The registration form, filled with what was sent and the errors to correct.
+pub fn registration(site: &SiteData, form: &Form, errors: &[(&str, String)]) -> String {
+    let title = format!("Inscription — {}", site.name);
+    let description = format!("Inscrivez-vous en ligne à {} : l'école vous rappelle.", site.name);
+    layout(site, Page::Registration, &title, &description, &registration_body(site, form, errors))
+}
+
+fn layout(site: &SiteData, page: Page, title: &str, description: &str, body: &str) -> String {
     let canonical = site.url(page);
     let json_ld = if page == Page::Home {
         format!("<script type=\"application/ld+json\">{}</script>", json_ld(site))
     } else {
         String::new()
     };
-    let nav = [Page::Home, Page::Offers, Page::Agencies]
+    let nav = [Page::Home, Page::Offers, Page::Agencies, Page::Registration]
         .iter()
         .map(|p| {
             let current = if *p == page { " aria-current=\"page\"" } else { "" };
@@ -66,8 +88,8 @@ pub fn render(site: &SiteData, page: Page) -> String {
          <main id=\"contenu\">{body}</main>\
          <footer><p>{name}{siret}</p><ul><li><a href=\"{legal}\">Mentions légales</a></li>\
          <li><a href=\"{privacy}\">Confidentialité</a></li></ul></footer></body></html>\n",
-        title = esc(&title),
-        description = esc(&description),
+        title = esc(title),
+        description = esc(description),
         canonical = esc(&canonical),
         colour = esc(&site.colour),
         css = css(&site.colour),
@@ -91,7 +113,10 @@ fn css(colour: &str) -> String {
          h1{{font-size:2rem;line-height:1.25}}.lead{{font-size:1.2rem}}.cards{{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem;padding:0;list-style:none}}\
          .cards li{{border:1px solid #c9c9c9;border-radius:.5rem;padding:1rem;border-top:4px solid var(--accent)}}.price{{font-size:1.4rem;font-weight:700}}\
          table{{border-collapse:collapse}}th,td{{text-align:left;padding:.25rem 1rem .25rem 0}}footer{{border-top:1px solid #c9c9c9;font-size:.95rem}}\
-         .moderne h1{{color:#fff;background:var(--accent);padding:1.5rem;border-radius:.5rem;text-shadow:0 1px 2px #000}}.sobre header{{border-bottom-width:1px}}"
+         .moderne h1{{color:#fff;background:var(--accent);padding:1.5rem;border-radius:.5rem;text-shadow:0 1px 2px #000}}.sobre header{{border-bottom-width:1px}}\
+         form p{{margin:0 0 1rem}}label{{display:block;font-weight:600}}input,textarea{{font:inherit;width:100%;max-width:30rem;padding:.5rem;border:1px solid #6b6b6b;border-radius:.25rem}}\
+         input[type=checkbox]{{width:auto;margin-right:.5rem}}.check label{{display:inline;font-weight:400}}button{{font:inherit;font-weight:700;padding:.75rem 1.5rem;border:0;border-radius:.25rem;background:#0b4a8b;color:#fff;cursor:pointer}}\
+         .error{{color:#a51d1d;font-weight:600}}.summary{{border:2px solid #a51d1d;padding:1rem;border-radius:.25rem}}.hp{{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}}"
     )
 }
 
@@ -259,7 +284,7 @@ fn urlencode(s: &str) -> String {
 
 /// `sitemap.xml`: every page with its canonical address.
 pub fn sitemap(site: &SiteData) -> String {
-    let urls: String = Page::ALL.iter().map(|p| format!("<url><loc>{}</loc></url>", esc(&site.url(*p)))).collect();
+    let urls: String = Page::INDEXED.iter().map(|p| format!("<url><loc>{}</loc></url>", esc(&site.url(*p)))).collect();
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{urls}</urlset>\n"
     )
@@ -267,4 +292,73 @@ pub fn sitemap(site: &SiteData) -> String {
 
 pub fn robots(site: &SiteData) -> String {
     format!("User-agent: *\nAllow: /\nSitemap: {}\n", site.sitemap_url())
+}
+
+fn registration_body(site: &SiteData, form: &Form, errors: &[(&str, String)]) -> String {
+    let error_of = |field: &str| errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str());
+    let mut out = String::from(
+        "<h1>Inscription en ligne</h1><p class=\"lead\">Laissez vos coordonnées : l'auto-école vous \
+        rappelle pour fixer votre évaluation de départ.</p>",
+    );
+    if !errors.is_empty() {
+        out.push_str(
+            "<div class=\"summary\" role=\"alert\" tabindex=\"-1\" id=\"erreurs\"><h2>Merci de corriger :</h2><ul>",
+        );
+        for (field, message) in errors {
+            let _ = write!(out, "<li><a href=\"#{field}\">{}</a></li>", esc(message));
+        }
+        out.push_str("</ul></div>");
+    }
+    let _ = write!(out, "<form method=\"post\" action=\"{}\" novalidate>", esc(&site.url(Page::Registration)));
+    let field = |out: &mut String,
+                 name: &str,
+                 label: &str,
+                 kind: &str,
+                 value: &str,
+                 autocomplete: &str,
+                 required: bool| {
+        let error = error_of(name);
+        let described =
+            error.map(|_| format!(" aria-invalid=\"true\" aria-describedby=\"{name}-erreur\"")).unwrap_or_default();
+        let mark = if required { " <span aria-hidden=\"true\">*</span>" } else { "" };
+        let req = if required { " required" } else { "" };
+        let _ = write!(
+            out,
+            "<p><label for=\"{name}\">{label}{mark}</label>{}<input id=\"{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\" autocomplete=\"{autocomplete}\"{req}{described}></p>",
+            error.map(|m| format!("<span class=\"error\" id=\"{name}-erreur\">{}</span>", esc(m))).unwrap_or_default(),
+            esc(value)
+        );
+    };
+    out.push_str("<p>Les champs marqués d'un astérisque (*) sont obligatoires.</p>");
+    field(&mut out, "prenom", "Prénom", "text", &form.prenom, "given-name", true);
+    field(&mut out, "nom", "Nom", "text", &form.nom, "family-name", true);
+    field(&mut out, "naissance", "Date de naissance", "date", &form.naissance, "bday", true);
+    field(&mut out, "email", "E-mail", "email", &form.email, "email", false);
+    field(&mut out, "telephone", "Téléphone", "tel", &form.telephone, "tel", false);
+    let message_error = error_of("message");
+    let _ = write!(
+        out,
+        "<p><label for=\"message\">Votre message (facultatif)</label>{}<textarea id=\"message\" name=\"message\" rows=\"4\" maxlength=\"1000\">{}</textarea></p>",
+        message_error.map(|m| format!("<span class=\"error\">{}</span>", esc(m))).unwrap_or_default(),
+        esc(&form.message)
+    );
+    // The honeypot: out of sight and out of the tab order; a person leaves it empty.
+    out.push_str(
+        "<div class=\"hp\" aria-hidden=\"true\"><label for=\"site_web\">Ne pas remplir</label>\
+        <input id=\"site_web\" name=\"site_web\" type=\"text\" tabindex=\"-1\" autocomplete=\"off\"></div>",
+    );
+    let consent_error = error_of("consentement");
+    let _ = write!(
+        out,
+        "<p class=\"check\">{}<input id=\"consentement\" name=\"consentement\" type=\"checkbox\" value=\"oui\"{}{}><label for=\"consentement\">{} <a href=\"{}\">Confidentialité</a></label></p>",
+        consent_error
+            .map(|m| format!("<span class=\"error\" id=\"consentement-erreur\">{}</span><br>", esc(m)))
+            .unwrap_or_default(),
+        if form.consentement.is_some() { " checked" } else { "" },
+        if consent_error.is_some() { " aria-invalid=\"true\" aria-describedby=\"consentement-erreur\"" } else { "" },
+        esc(CONSENT),
+        esc(&site.url(Page::Privacy)),
+    );
+    out.push_str("<p><button type=\"submit\">Envoyer ma demande</button></p></form>");
+    out
 }

@@ -86,7 +86,8 @@ async fn a_published_site_shows_the_school_its_offers_and_its_legal_data() {
     let (_, agencies) = page(&app, None, "/sites/ecole-a/agences").await;
     assert!(agencies.contains("Horaires d'ouverture") && agencies.contains("Lundi"), "{agencies}");
     let (_, sitemap) = page(&app, None, "/sites/ecole-a/sitemap.xml").await;
-    assert_eq!(sitemap.matches("<loc>").count(), 5, "{sitemap}");
+    assert_eq!(sitemap.matches("<loc>").count(), 6, "{sitemap}");
+    assert!(!sitemap.contains("/merci"), "the thanks page is not indexed");
     let (_, robots) = page(&app, None, "/sites/ecole-a/robots.txt").await;
     assert!(robots.contains("Sitemap: ") && robots.contains("/sites/ecole-a/sitemap.xml"), "{robots}");
     assert_eq!(page(&app, None, "/sites/ecole-a/inconnue").await.0, 404);
@@ -127,4 +128,92 @@ async fn a_host_name_reaches_its_own_school_only() {
     assert!(custom.contains("École A en ligne") && custom.contains("http://www.ecole-a.fr/"), "{custom}");
     // The API is unchanged on any host.
     assert_eq!(page(&app, Some("ecole-a.sites.test"), "/healthz").await.0, 200);
+}
+
+async fn send_form(app: &TestApp, fields: &[(&str, &str)]) -> (u16, String, String) {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = client.post(app.url("/sites/ecole-a/inscription")).form(fields).send().await.unwrap();
+    let location = r.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
+    (r.status().as_u16(), location, r.text().await.unwrap())
+}
+
+async fn prospects(admin: &Api) -> Vec<Value> {
+    admin.json("/api/v1/students?status=prospect").await["items"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_registration_form_makes_one_prospect_tells_the_office_and_keeps_nothing_refused() {
+    let app = spawn_app().await;
+    let schools = app.seed_schools().await;
+    app.no_quiet_hours('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    publish(&admin, "École A").await;
+    let (status, form) = page(&app, None, "/sites/ecole-a/inscription").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("method=\"post\"") && form.contains("name=\"consentement\""), "{form}");
+
+    // Bad input: the form again, in French, and nothing written.
+    let (status, _, body) =
+        send_form(&app, &[("prenom", ""), ("nom", "Durand"), ("naissance", "2090-01-01"), ("email", "pas-un-mail")])
+            .await;
+    assert_eq!(status, 422);
+    for message in ["Indiquez votre prénom.", "14 ans", "Cette adresse e-mail", "Cochez la case"] {
+        assert!(body.contains(message), "{message} missing: {body}");
+    }
+    assert!(body.contains("value=\"Durand\""), "what was typed is kept");
+    // A bot fills the hidden field: thanked, nothing kept.
+    let bot = [
+        ("prenom", "Bot"),
+        ("nom", "Robot"),
+        ("naissance", "2000-01-01"),
+        ("email", "bot@exemple.fr"),
+        ("consentement", "oui"),
+        ("site_web", "http://spam"),
+    ];
+    let (status, location, _) = send_form(&app, &bot).await;
+    assert_eq!((status, location.ends_with("/merci")), (303, true));
+    assert!(prospects(&admin).await.is_empty());
+
+    // A person: one prospect, the consent recorded, the office told.
+    let person = [
+        ("prenom", "Inès"),
+        ("nom", "Durand"),
+        ("naissance", "15/04/2008"),
+        ("email", "ines.durand@exemple.fr"),
+        ("telephone", "06 12 34 56 78"),
+        ("message", "Je voudrais commencer en janvier."),
+        ("consentement", "oui"),
+        ("site_web", ""),
+    ];
+    let (status, location, _) = send_form(&app, &person).await;
+    assert_eq!((status, location.as_str()), (303, app.url("/sites/ecole-a/merci").as_str()));
+    let found = prospects(&admin).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0]["first_name"].as_str(), found[0]["birth_date"].as_str()), (Some("Inès"), Some("2008-04-15")));
+    let mut tx = volant::db::begin_tenant(&app.pool, schools.a).await.unwrap();
+    let (consent, message): (String, Option<String>) =
+        sqlx::query_as("SELECT consent_text, message FROM site_registrations WHERE tenant_id = $1")
+            .bind(schools.a.0)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    assert!(consent.starts_with("J'accepte que l'auto-école"));
+    assert_eq!(message.as_deref(), Some("Je voudrais commencer en janvier."));
+    app.wait_jobs_idle().await;
+    let told = admin.json("/api/v1/notifications").await;
+    assert!(told.to_string().contains("Inès Durand"), "{told}");
+    assert!(app.smtp.messages().iter().any(|m| m.contains("Nouvelle inscription sur le site")));
+    let (_, thanks) = page(&app, None, "/sites/ecole-a/merci").await;
+    assert!(thanks.contains("Merci"));
+
+    // Sent again: the school already has the file (no second prospect).
+    send_form(&app, &person).await;
+    assert_eq!(prospects(&admin).await.len(), 1);
+    // Too many from one address: slowed down.
+    let mut last = 0;
+    for _ in 0..4 {
+        last = send_form(&app, &person).await.0;
+    }
+    assert_eq!(last, 429);
 }
