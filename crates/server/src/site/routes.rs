@@ -23,6 +23,19 @@ pub fn routes() -> Router<AppState> {
         .route("/sites/{slug}", get(home_by_path))
         .route("/sites/{slug}/", get(home_by_path))
         .route("/sites/{slug}/{page}", get(page_by_path).post(register_by_path))
+        .route("/robots.txt", get(robots))
+}
+
+/// The app's own robots.txt keeps crawlers to the schools' sites; a school's host gets its site's.
+async fn robots(state: State<AppState>, method: Method, headers: HeaderMap, meta: RequestMeta) -> Response {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    if !host.is_empty() && !is_app_host(&state.public_url, host) {
+        let uri = Uri::from_static("/robots.txt");
+        return front(state, method, headers, uri, meta, Bytes::new()).await;
+    }
+    let mut response = "User-agent: *\nAllow: /sites/\nDisallow: /\n".into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
 }
 
 async fn register_by_path(
@@ -82,6 +95,7 @@ pub async fn front(
         Ok(None) if state.settings.site_domain.as_deref().is_some_and(|d| host.ends_with(d)) => {
             AppError::NotFound.into_response()
         }
+        Ok(None) if uri.path() == "/robots.txt" => robots_for_unknown_host(),
         Ok(None) => web::serve(uri).await,
         Err(e) => AppError::from(e).into_response(),
     }
@@ -141,5 +155,11 @@ async fn register(state: &AppState, tenant: TenantId, base: String, meta: &Reque
 fn html(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
+
+fn robots_for_unknown_host() -> Response {
+    let mut response = "User-agent: *\nDisallow: /\n".into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     response
 }

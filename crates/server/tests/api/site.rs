@@ -90,6 +90,8 @@ async fn a_published_site_shows_the_school_its_offers_and_its_legal_data() {
     assert!(!sitemap.contains("/merci"), "the thanks page is not indexed");
     let (_, robots) = page(&app, None, "/sites/ecole-a/robots.txt").await;
     assert!(robots.contains("Sitemap: ") && robots.contains("/sites/ecole-a/sitemap.xml"), "{robots}");
+    let (_, app_robots) = page(&app, None, "/robots.txt").await;
+    assert!(app_robots.contains("Allow: /sites/") && app_robots.contains("Disallow: /\n"), "{app_robots}");
     assert_eq!(page(&app, None, "/sites/ecole-a/inconnue").await.0, 404);
     assert_eq!(page(&app, None, "/sites/ecole-b/").await.0, 404, "school B has not published its site");
     assert_eq!(page(&app, None, "/sites/nulle-part/").await.0, 404);
@@ -105,6 +107,8 @@ async fn a_host_name_reaches_its_own_school_only() {
     assert_eq!(status, 200);
     assert!(a.contains("École A en ligne") && a.contains("href=\"http://ecole-a.sites.test/formations\""), "{a}");
     assert_eq!(page(&app, Some("ecole-a.sites.test"), "/formations").await.0, 200);
+    let (_, robots) = page(&app, Some("ecole-a.sites.test"), "/robots.txt").await;
+    assert!(robots.contains("Sitemap: http://ecole-a.sites.test/sitemap.xml"), "{robots}");
     assert_eq!(page(&app, Some("ecole-b.sites.test"), "/").await.0, 404, "B is not published: never A's site");
     assert_eq!(page(&app, Some("inconnue.sites.test"), "/").await.0, 404);
     assert_eq!(page(&app, Some("x.ecole-a.sites.test"), "/").await.0, 404);
