@@ -51,4 +51,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::calendar::routes::routes())
         .merge(crate::billing::routes::routes())
         .merge(crate::analytics::routes::routes())
+        .merge(crate::site::api::routes())
 }

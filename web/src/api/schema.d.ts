@@ -1609,6 +1609,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/site-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The home page of the school's site as it would look with these site settings, not saved
+         *     (ADMIN): the settings page shows it while the texts are typed.
+         */
+        post: operations["site_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site-registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registrations received on the school's public site, newest first (the office). */
+        get: operations["site_registrations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/students": {
         parameters: {
             query?: never;
@@ -4236,6 +4273,26 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        Page_SiteRegistration: {
+            items: {
+                /**
+                 * Format: date-time
+                 * @description When the visitor gave their consent (the registration's time).
+                 */
+                consented_at: string;
+                email?: string | null;
+                /** Format: uuid */
+                id: string;
+                message?: string | null;
+                phone?: string | null;
+                /** Format: uuid */
+                student_id: string;
+                student_name: string;
+                /** @description The file's status now (`prospect` until the office converts it). */
+                student_status: string;
+            }[];
+            next_cursor?: string | null;
+        };
         Page_Student: {
             items: {
                 aac?: components["schemas"]["Aac"] | null;
@@ -5435,6 +5492,24 @@ export interface components {
         };
         /** @enum {string} */
         SignerRole: "student" | "guardian";
+        /** @description A registration received on the public site. */
+        SiteRegistration: {
+            /**
+             * Format: date-time
+             * @description When the visitor gave their consent (the registration's time).
+             */
+            consented_at: string;
+            email?: string | null;
+            /** Format: uuid */
+            id: string;
+            message?: string | null;
+            phone?: string | null;
+            /** Format: uuid */
+            student_id: string;
+            student_name: string;
+            /** @description The file's status now (`prospect` until the office converts it). */
+            student_status: string;
+        };
         /** @description The school's public website (its pages show the products, agencies and legal data). */
         SiteSettings: {
             /**
@@ -12560,6 +12635,125 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    site_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteSettings"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    site_registrations_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SiteRegistration"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,14 +4,18 @@
 //! `/sites/{slug}/` (the local demo). An unknown host or a school without a published site is a
 //! 404, never another school's site.
 
+pub mod api;
 pub mod pages;
 pub mod registration;
 pub mod routes;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use volant_domain::{ids::TenantId, schedule::WeeklyRange};
 
-use crate::{agencies, billing, db, school};
+use crate::{
+    agencies, billing, db,
+    school::{self, SchoolSettings},
+};
 
 /// The pages of a site, by their path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,20 +153,31 @@ pub async fn school_of_slug(pool: &PgPool, slug: &str) -> sqlx::Result<Option<Te
 /// The site's data, or none when the school has not published its site.
 pub async fn load(pool: &PgPool, tenant: TenantId, base: String) -> anyhow::Result<Option<SiteData>> {
     let mut tx = db::begin_tenant(pool, tenant).await?;
-    let school = school::read(&mut tx, tenant).await?;
-    let settings = &school.settings;
+    let settings = school::read(&mut tx, tenant).await?.settings;
     if !settings.site.published {
         return Ok(None);
     }
-    let (legal_name, address, siret, agrement) = billing::repo::school_identity(&mut tx, tenant).await?;
+    let site = data(&mut tx, tenant, base, &settings).await?;
+    tx.commit().await?;
+    Ok(Some(site))
+}
+
+/// What the site shows with these settings (the saved ones, or those of a preview).
+pub async fn data(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    base: String,
+    settings: &SchoolSettings,
+) -> anyhow::Result<SiteData> {
+    let (legal_name, address, siret, agrement) = billing::repo::school_identity(&mut *conn, tenant).await?;
     let name: String =
-        sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(&mut *tx).await?;
-    let products = billing::repo::products(&mut tx, tenant, Some(true))
+        sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(&mut *conn).await?;
+    let products = billing::repo::products(&mut *conn, tenant, Some(true))
         .await?
         .into_iter()
         .map(|p| Offer { name: p.name, price_cents: p.price_cents, minutes: p.minutes })
         .collect();
-    let agencies = agencies::repo::list(&mut tx, tenant)
+    let agencies = agencies::repo::list(&mut *conn, tenant)
         .await?
         .into_iter()
         .map(|a| Place {
@@ -173,9 +188,8 @@ pub async fn load(pool: &PgPool, tenant: TenantId, base: String) -> anyhow::Resu
             opening_hours: if a.opening_hours.is_empty() { settings.opening_hours.clone() } else { a.opening_hours },
         })
         .collect();
-    tx.commit().await?;
     let filled = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
-    Ok(Some(SiteData {
+    Ok(SiteData {
         base,
         name,
         legal_name,
@@ -191,5 +205,5 @@ pub async fn load(pool: &PgPool, tenant: TenantId, base: String) -> anyhow::Resu
         intro: settings.site.intro.clone(),
         products,
         agencies,
-    }))
+    })
 }

@@ -96,6 +96,8 @@ fn matrix() -> HashMap<(&'static str, &'static str), Access> {
         (("GET", "/api/v1/analytics/instructors"), Access::Only(&[Role::Admin, Role::Instructor])),
         (("GET", "/api/v1/analytics/export.csv"), ADMIN),
         (("GET", "/api/v1/payroll"), ADMIN),
+        (("GET", "/api/v1/site-registrations"), OFFICE),
+        (("POST", "/api/v1/site-preview"), ADMIN),
         (("GET", "/api/v1/students/{id}/contracts"), FILE_KEEPERS),
         (("POST", "/api/v1/students/{id}/contracts"), OFFICE),
         (("POST", "/api/v1/students/{id}/amendments"), OFFICE),

@@ -94,6 +94,15 @@ async fn a_published_site_shows_the_school_its_offers_and_its_legal_data() {
     assert!(app_robots.contains("Allow: /sites/") && app_robots.contains("Disallow: /\n"), "{app_robots}");
     assert_eq!(page(&app, None, "/sites/ecole-a/inconnue").await.0, 404);
     assert_eq!(page(&app, None, "/sites/ecole-b/").await.0, 404, "school B has not published its site");
+    // The editor's preview: settings not saved yet, the page as it would be.
+    let draft = json!({"published": false, "template": "sobre", "headline": "Titre en cours de frappe", "intro": "", "email": ""});
+    let r = admin.post("/api/v1/site-preview", &draft).await;
+    assert_eq!(r.status(), 200);
+    let preview = r.text().await.unwrap();
+    assert!(preview.contains("Titre en cours de frappe") && preview.contains("class=\"sobre\""), "{preview}");
+    let bad = json!({"published": true, "template": "baroque", "headline": "", "intro": "", "email": ""});
+    assert!(problem(admin.post("/api/v1/site-preview", &bad).await, 400).await.to_string().contains("site.template"));
+    assert!(page(&app, None, "/sites/ecole-a/").await.1.contains("Le permis &lt;sans&gt; stress"), "nothing saved");
     assert_eq!(page(&app, None, "/sites/nulle-part/").await.0, 404);
 }
 
@@ -208,6 +217,13 @@ async fn the_registration_form_makes_one_prospect_tells_the_office_and_keeps_not
     let told = admin.json("/api/v1/notifications").await;
     assert!(told.to_string().contains("Inès Durand"), "{told}");
     assert!(app.smtp.messages().iter().any(|m| m.contains("Nouvelle inscription sur le site")));
+    let registrations = admin.json("/api/v1/site-registrations").await;
+    let first = &registrations["items"][0];
+    assert_eq!(
+        (first["student_name"].as_str(), first["student_status"].as_str()),
+        (Some("Inès Durand"), Some("prospect"))
+    );
+    assert_eq!(first["message"], "Je voudrais commencer en janvier.");
     let (_, thanks) = page(&app, None, "/sites/ecole-a/merci").await;
     assert!(thanks.contains("Merci"));
 
