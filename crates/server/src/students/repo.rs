@@ -333,6 +333,12 @@ pub async fn anonymise(conn: &mut PgConnection, tenant: TenantId, id: Uuid, labe
     sqlx::query("UPDATE student_documents SET file_name = 'effacé', replaced_at = coalesce(replaced_at, now()) WHERE tenant_id = $1 AND student_id = $2")
         .bind(tenant.0)
         .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    // A registration on the public site keeps when consent was given, not who gave it from where.
+    sqlx::query("UPDATE site_registrations SET ip = NULL, user_agent = NULL, message = NULL WHERE tenant_id = $1 AND student_id = $2")
+        .bind(tenant.0)
+        .bind(id)
         .execute(conn)
         .await
         .map(|_| ())

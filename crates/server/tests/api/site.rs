@@ -218,7 +218,7 @@ async fn the_registration_form_makes_one_prospect_tells_the_office_and_keeps_not
     assert!(told.to_string().contains("Inès Durand"), "{told}");
     assert!(app.smtp.messages().iter().any(|m| m.contains("Nouvelle inscription sur le site")));
     let registrations = admin.json("/api/v1/site-registrations").await;
-    let first = &registrations["items"][0];
+    let first = registrations["items"][0].clone();
     assert_eq!(
         (first["student_name"].as_str(), first["student_status"].as_str()),
         (Some("Inès Durand"), Some("prospect"))
@@ -236,4 +236,10 @@ async fn the_registration_form_makes_one_prospect_tells_the_office_and_keeps_not
         last = send_form(&app, &person).await.0;
     }
     assert_eq!(last, 429);
+
+    // Erased at the person's request: the registration keeps its date, not the message.
+    let student = first["student_id"].as_str().unwrap().to_owned();
+    admin.post(&format!("/api/v1/students/{student}/erase"), &json!({})).await;
+    let erased = &admin.json("/api/v1/site-registrations").await["items"][0];
+    assert_eq!((erased["message"].clone(), erased["email"].clone()), (Value::Null, Value::Null), "{erased}");
 }
