@@ -546,6 +546,19 @@ async fn the_fiscal_chain_detects_a_record_changed_removed_or_written_around_it(
     as_owner_in(&app, tenant, "DELETE FROM fiscal_chain WHERE seq = (SELECT max(seq) FROM fiscal_chain)").await;
     let check = verify().await;
     assert_eq!(check["first_break"]["problem"], "gap", "{check}");
+
+    // A payment deleted by the owner: its link names it missing, and so does the next closure.
+    as_owner_in(&app, tenant, &format!("DELETE FROM payments WHERE id = '{}'", fx.payment)).await;
+    let check = verify().await;
+    assert_eq!(
+        (check["first_break"]["record_id"].as_str(), check["first_break"]["problem"].as_str()),
+        (Some(fx.payment.as_str()), Some("missing")),
+        "{check}"
+    );
+    let later = chrono::Utc::now() + chrono::Duration::days(2);
+    volant::billing::closures::close_due(&app.pool, later).await.unwrap();
+    let day = &admin.json("/api/v1/closures?period=day").await[0];
+    assert_eq!(day["chain_intact"], false, "{day}");
 }
 
 #[tokio::test]
