@@ -1,5 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import '@mantine/charts/styles.css';
 import './styles.css';
 import './i18n/index.ts';
 import { StrictMode } from 'react';

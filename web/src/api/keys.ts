@@ -117,3 +117,13 @@ export const notificationListKey = (filter: 'unread' | 'all') => ['notifications
 export const NOTIFICATION_PREFERENCES_KEY = ['notification-preferences'] as const;
 export const deliveryListKey = (filters: { status: string | null; channel: string | null }) => ['notification-deliveries', filters] as const;
 export const CALENDAR_FEED_KEY = ['calendar-feed'] as const;
+
+/** The school's figures over a period (ADMIN), and the instructors' (an instructor's own on their home). */
+export const ANALYTICS_KEY = ['analytics'] as const;
+export interface AnalyticsFilters {
+  from: string;
+  to: string;
+  agency: string | null;
+}
+export const analyticsOverviewKey = (filters: AnalyticsFilters) => ['analytics', 'overview', filters] as const;
+export const analyticsInstructorsKey = (filters: AnalyticsFilters) => ['analytics', 'instructors', filters] as const;

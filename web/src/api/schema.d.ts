@@ -5725,6 +5725,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+            /** @description The school's short name in addresses (its public site is at `/sites/{slug}/`). */
+            slug: string;
             /** @description IANA time zone of the school (local times are computed in it). */
             timezone: string;
         };

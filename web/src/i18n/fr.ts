@@ -12,6 +12,8 @@ import notificationMessages from './fr.notifications.ts';
 import externalCalendars from './fr.externalCalendars.ts';
 import billing from './fr.billing.ts';
 import compliance from './fr.compliance.ts';
+import siteRegistrations from './fr.site.ts';
+import analytics from './fr.analytics.ts';
 
 const fr = {
   schoolSettings,
@@ -24,6 +26,8 @@ const fr = {
   externalCalendars,
   billing,
   compliance,
+  siteRegistrations,
+  analytics,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -41,6 +45,8 @@ const fr = {
     users: 'Utilisateurs',
     audit: "Journal d'audit",
     compliance: 'Conformité',
+    siteRegistrations: 'Inscriptions en ligne',
+    statistics: 'Statistiques',
     demoMails: 'Courriels envoyés (démo)',
     myAvailability: 'Mes disponibilités',
     instructors: 'Moniteurs',

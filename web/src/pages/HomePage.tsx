@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useCurrentSession } from '../api/session.ts';
 import { AlertsPanel } from '../components/AlertsPanel.tsx';
 import { useHeadingFocus } from '../shell/pageFocus.ts';
+import { MyFiguresCard } from './analytics/MyFiguresCard.tsx';
 import { InstructorDay } from './planning/InstructorDay.tsx';
 
 export default function HomePage() {
@@ -30,6 +31,7 @@ export default function HomePage() {
       </Card>
       {office && <AlertsPanel />}
       {session.role === 'INSTRUCTOR' && session.instructor_id && <InstructorDay instructorId={session.instructor_id} />}
+      {session.role === 'INSTRUCTOR' && <MyFiguresCard />}
     </Stack>
   );
 }

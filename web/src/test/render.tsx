@@ -58,7 +58,7 @@ export function mockFetch(routes: Record<string, Handler>) {
 export const demoSession = {
   user: { id: '00000000-0000-4000-8000-000000000001', email: 'admin@demo.volant.test', display_name: 'Claire Martin' },
   role: 'ADMIN' as const,
-  tenant: { id: '00000000-0000-4000-8000-0000000000aa', name: 'Auto-École du Centre', timezone: 'Europe/Paris' },
+  tenant: { id: '00000000-0000-4000-8000-0000000000aa', name: 'Auto-École du Centre', slug: 'auto-ecole-du-centre', timezone: 'Europe/Paris' },
   memberships: [{ tenant_id: '00000000-0000-4000-8000-0000000000aa', tenant_name: 'Auto-École du Centre', role: 'ADMIN' as const }],
   csrf_token: 'csrf-123',
   demo_mails: false,

@@ -37,6 +37,8 @@ pub struct UserView {
 pub struct TenantView {
     pub id: Uuid,
     pub name: String,
+    /// The school's short name in addresses (its public site is at `/sites/{slug}/`).
+    pub slug: String,
     /// IANA time zone of the school (local times are computed in it).
     pub timezone: String,
 }
@@ -109,15 +111,18 @@ pub async fn session_view(
     let memberships = memberships_of(&mut tx, user).await?;
     let two_factor_enabled = two_factor::enabled(&mut tx, user).await?;
     let (email, display_name) = contact_of(&mut tx, user).await?;
-    let (name, timezone): (String, String) =
-        sqlx::query_as("SELECT name, timezone FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(&mut *tx).await?;
+    let (name, slug, timezone): (String, String, String) =
+        sqlx::query_as("SELECT name, slug, timezone FROM tenants WHERE id = $1")
+            .bind(tenant.0)
+            .fetch_one(&mut *tx)
+            .await?;
     crate::db::enter_tenant(&mut tx, tenant).await?;
     let Persona { instructor_id, student_id } = persona(&mut tx, tenant, user).await?;
     tx.commit().await?;
     Ok(SessionView {
         user: UserView { id: user.0, email, display_name },
         role,
-        tenant: TenantView { id: tenant.0, name, timezone },
+        tenant: TenantView { id: tenant.0, name, slug, timezone },
         memberships,
         csrf_token: csrf,
         instructor_id,

@@ -165,3 +165,87 @@ describe('SettingsPage, CPF', () => {
     expect(body.cpf).toEqual({ submitted_days: 3, accepted_days: 21, in_training_days: 180, service_done_days: 15, invoiced_days: 45, min_co_financing_cents: 15_050 });
   });
 });
+
+describe('SettingsPage, public site', () => {
+  afterEach(() => setCsrfToken(null));
+
+  const published = { ...settings, site: { published: true, template: 'classique', headline: 'Le permis sans stress', intro: 'Depuis 1998.', email: 'contact@centre.test' } };
+  /** A session whose school has a slug (when the server names it). */
+  const withSlug = { ...demoSession, tenant: { ...demoSession.tenant, slug: 'auto-ecole-du-centre' } };
+
+  it('publishes the site with a template, a headline, an introduction (counted) and a contact address', async () => {
+    const { calls } = mockFetch({
+      'GET /api/v1/settings': () => jsonResponse(200, settings),
+      'PUT /api/v1/settings': async (request) => jsonResponse(200, { ...((await request.clone().json()) as object), version: 4 }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<SettingsPage />, { session: demoSession });
+    const section = await screen.findByRole('region', { name: 'Site internet' });
+    const publish = within(section).getByRole('switch', { name: /Publier le site/ });
+    expect(publish).not.toBeChecked();
+    await user.click(publish);
+    await user.selectOptions(within(section).getByRole('combobox', { name: /Modèle/ }), 'Moderne');
+    await user.type(within(section).getByRole('textbox', { name: /Titre de la page d’accueil/ }), 'Le permis sans stress');
+    const intro = within(section).getByRole('textbox', { name: /Présentation de l’école/ });
+    expect(intro).toHaveAccessibleDescription(/^0 \/ 600 caractères/);
+    await user.type(intro, 'Depuis 1998.');
+    expect(within(section).getByText(/^12 \/ 600 caractères/)).toBeInTheDocument();
+    expect(intro).toHaveAttribute('maxlength', '600');
+    await user.type(within(section).getByRole('textbox', { name: /E-mail de contact/ }), 'contact@centre.test');
+    await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
+
+    expect(await screen.findByText('Réglages enregistrés.')).toBeInTheDocument();
+    const body = (await calls.find((r) => r.method === 'PUT')?.json()) as SchoolSettings;
+    expect(body.site).toEqual({ published: true, template: 'moderne', headline: 'Le permis sans stress', intro: 'Depuis 1998.', email: 'contact@centre.test' });
+  });
+
+  it('shows the server’s refusals under the site’s fields', async () => {
+    mockFetch({
+      'GET /api/v1/settings': () => jsonResponse(200, published),
+      'PUT /api/v1/settings': () =>
+        problemResponse(400, {
+          detail: 'Certaines informations sont invalides.',
+          errors: [
+            { field: 'site.template', message: 'Le modèle est classique, moderne ou sobre.' },
+            { field: 'site.headline', message: 'Le titre fait 120 caractères au plus.' },
+            { field: 'site.intro', message: 'La présentation fait 600 caractères au plus.' },
+            { field: 'site.email', message: "L'adresse e-mail n'est pas valide." },
+          ],
+        }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<SettingsPage />, { session: demoSession });
+    const section = await screen.findByRole('region', { name: 'Site internet' });
+    await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
+    expect(await within(section).findByText('Le modèle est classique, moderne ou sobre.')).toBeInTheDocument();
+    expect(within(section).getByRole('combobox', { name: /Modèle/ })).toHaveAccessibleDescription(/Le modèle est classique, moderne ou sobre\./);
+    expect(within(section).getByRole('textbox', { name: /Titre de la page d’accueil/ })).toHaveAccessibleDescription(/Le titre fait 120 caractères au plus\./);
+    expect(within(section).getByRole('textbox', { name: /Présentation de l’école/ })).toHaveAccessibleDescription(/La présentation fait 600 caractères au plus\./);
+    expect(within(section).getByRole('textbox', { name: /E-mail de contact/ })).toHaveAccessibleDescription(/L'adresse e-mail n'est pas valide\./);
+  });
+
+  it('links to the published site in a new tab when the school’s address is known', async () => {
+    mockFetch({ 'GET /api/v1/settings': () => jsonResponse(200, published) });
+    const { unmount } = renderWithProviders(<SettingsPage />, { session: withSlug });
+    const section = await screen.findByRole('region', { name: 'Site internet' });
+    const link = within(section).getByRole('link', { name: 'Voir le site (nouvel onglet)' });
+    expect(link).toHaveAttribute('href', '/sites/auto-ecole-du-centre/');
+    expect(link).toHaveAttribute('target', '_blank');
+    expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+    unmount();
+
+    // Not published: no link, the address would answer "page introuvable".
+    mockFetch({ 'GET /api/v1/settings': () => jsonResponse(200, settings) });
+    const second = renderWithProviders(<SettingsPage />, { session: withSlug });
+    expect(await screen.findByRole('region', { name: 'Site internet' })).toBeInTheDocument();
+    expect(screen.getByTitle(/Aperçu de la page d’accueil/)).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /Voir le site/ })).not.toBeInTheDocument();
+    second.unmount();
+
+    // A slug that is not one: no address to build, no link.
+    mockFetch({ 'GET /api/v1/settings': () => jsonResponse(200, published) });
+    renderWithProviders(<SettingsPage />, { session: { ...demoSession, tenant: { ...demoSession.tenant, slug: '' } } });
+    expect(await screen.findByRole('region', { name: 'Site internet' })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /Voir le site/ })).not.toBeInTheDocument();
+  });
+});

@@ -1,4 +1,4 @@
-import { ActionIcon, Button, ColorInput, Group, NumberInput, Radio, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
+import { ActionIcon, Anchor, Button, ColorInput, Group, NativeSelect, NumberInput, Radio, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, type ResponseBody } from '../../api/client.ts';
 import { EXAM_SCORES } from '../../api/constants.gen.ts';
 import { SETTINGS_KEY } from '../../api/keys.ts';
+import { useCurrentSession } from '../../api/session.ts';
 import { FormError } from '../../components/FormError.tsx';
 import { QueryView } from '../../components/QueryView.tsx';
 import { SectionCard } from '../../components/SectionCard.tsx';
@@ -15,6 +16,8 @@ import { notifyStale, notifySuccess } from '../../lib/notify.ts';
 import { useApiForm } from '../../lib/useApiForm.ts';
 import { gridFromWeekly, useWeekGridErrors } from '../../lib/weekly.ts';
 import { PageHeader } from '../../shell/PageHeader.tsx';
+import { SitePreview } from './SitePreview.tsx';
+import { siteAddress } from './site.ts';
 
 export type SchoolSettings = ResponseBody<'/api/v1/settings', 'get', 200>;
 type RuleMode = SchoolSettings['ants_rule'];
@@ -25,7 +28,9 @@ const TWO_FACTOR_RULES: readonly SchoolSettings['two_factor'][] = ['optional', '
 /** The school's colour as the band of its e-mails, under white text. */
 const MAIL_COLOURS = ['#1971c2', '#237032', '#c92a2a', '#862e9c', '#b54708', '#0b7285', '#343a40'];
 const HEX = /^#[0-9a-f]{6}$/i;
-
+const SITE_TEMPLATES = ['classique', 'moderne', 'sobre'] as const;
+const SITE_HEADLINE_MAX = 120;
+const SITE_INTRO_MAX = 600;
 /** /reglages — the school's settings (ADMIN). The server validates every field; its messages land on the fields. */
 export default function SettingsPage() {
   const { t } = useTranslation();
@@ -46,6 +51,8 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const form = useForm<SchoolSettings>({ initialValues: current });
+  const session = useCurrentSession();
+  const siteUrl = siteAddress(session.tenant);
   // The opening hours are edited as a week grid (ranges being typed included), sent as a list.
   const [opening, setOpening] = useState(() => gridFromWeekly(current.opening_hours));
   const openingErrors = useWeekGridErrors('opening_hours');
@@ -287,6 +294,53 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
               onChange={setCoFinancing}
               error={form.errors['cpf.min_co_financing_cents']}
             />
+          </Stack>
+        </SectionCard>
+
+        <SectionCard title={t('schoolSettings.site.title')} hint={t('schoolSettings.site.hint')} data-testid="site-settings">
+          <Stack>
+            <Switch
+              label={t('schoolSettings.site.published')}
+              description={t('schoolSettings.site.publishedHelp')}
+              {...form.getInputProps('site.published', { type: 'checkbox' })}
+            />
+            {current.site.published && siteUrl && (
+              <Text size="sm">
+                <Anchor href={siteUrl} target="_blank" rel="noopener noreferrer" data-testid="site-link">
+                  {t('schoolSettings.site.view')}
+                </Anchor>
+              </Text>
+            )}
+            <NativeSelect
+              label={t('schoolSettings.site.template')}
+              description={t('schoolSettings.site.templateHelp')}
+              data={SITE_TEMPLATES.map((value) => ({ value, label: t(`schoolSettings.site.templates.${value}`) }))}
+              {...form.getInputProps('site.template')}
+            />
+            <TextInput
+              label={t('schoolSettings.site.headline')}
+              description={t('schoolSettings.site.headlineHelp', { school: session.tenant.name })}
+              maxLength={SITE_HEADLINE_MAX}
+              autoComplete="off"
+              {...form.getInputProps('site.headline')}
+            />
+            <Textarea
+              label={t('schoolSettings.site.intro')}
+              description={t('schoolSettings.site.introCount', { count: form.values.site.intro.length, max: SITE_INTRO_MAX })}
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              rows={4}
+              maxLength={SITE_INTRO_MAX}
+              {...form.getInputProps('site.intro')}
+            />
+            <TextInput
+              type="email"
+              label={t('schoolSettings.site.email')}
+              description={t('schoolSettings.site.emailHelp')}
+              autoComplete="off"
+              maxLength={254}
+              {...form.getInputProps('site.email')}
+            />
+            <SitePreview site={form.values.site} />
           </Stack>
         </SectionCard>
 
