@@ -28,6 +28,16 @@ pub enum CpfStatus {
 }
 
 impl CpfStatus {
+    pub const ALL: [CpfStatus; 7] = [
+        CpfStatus::Submitted,
+        CpfStatus::Accepted,
+        CpfStatus::InTraining,
+        CpfStatus::ServiceDone,
+        CpfStatus::Invoiced,
+        CpfStatus::Paid,
+        CpfStatus::Cancelled,
+    ];
+
     /// The statuses a dossier may go to from this one: forward one step, or cancelled before
     /// the service is done (a cancelled or paid dossier is final).
     pub fn can_become(self, next: CpfStatus) -> bool {

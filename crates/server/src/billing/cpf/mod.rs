@@ -114,7 +114,7 @@ async fn row(conn: &mut PgConnection, tenant: TenantId, student: Uuid, lock: boo
 fn view(work: &Work, r: Row) -> AppResult<CpfDossier> {
     let status: CpfStatus = db::from_text(&r.status)?;
     let settings = &work.settings().cpf;
-    let next_statuses = ALL.into_iter().filter(|s| status.can_become(*s)).collect();
+    let next_statuses = CpfStatus::ALL.into_iter().filter(|s| status.can_become(*s)).collect();
     let warnings = match status {
         CpfStatus::Cancelled => vec![],
         _ => cpf::co_financing_finding(r.job_seeker, r.co_financing_cents, settings).into_iter().collect(),
@@ -135,16 +135,6 @@ fn view(work: &Work, r: Row) -> AppResult<CpfDossier> {
         updated_at: r.updated_at,
     })
 }
-
-const ALL: [CpfStatus; 7] = [
-    CpfStatus::Submitted,
-    CpfStatus::Accepted,
-    CpfStatus::InTraining,
-    CpfStatus::ServiceDone,
-    CpfStatus::Invoiced,
-    CpfStatus::Paid,
-    CpfStatus::Cancelled,
-];
 
 /// The student's dossier; 404 when the student has none.
 pub async fn get(work: &mut Work, student: Uuid) -> AppResult<CpfDossier> {
