@@ -27,5 +27,7 @@ pub mod recurrence;
 pub mod role;
 pub mod schedule;
 pub mod search;
+pub mod slots;
 pub mod student;
 pub mod totp;
+pub mod travel;

@@ -26,6 +26,8 @@ pub enum Event {
     PaymentReceived,
     DocumentExpiring,
     WaitlistOffer,
+    /// A freed slot offered to a student was taken by another.
+    WaitlistTaken,
     /// Someone registered on the school's public website: the office calls them back.
     ProspectRegistered,
 }
@@ -41,7 +43,7 @@ pub enum Party {
 }
 
 impl Event {
-    pub const ALL: [Event; 14] = [
+    pub const ALL: [Event; 15] = [
         Event::LessonCreated,
         Event::LessonMoved,
         Event::LessonCancelled,
@@ -55,6 +57,7 @@ impl Event {
         Event::PaymentReceived,
         Event::DocumentExpiring,
         Event::WaitlistOffer,
+        Event::WaitlistTaken,
         Event::ProspectRegistered,
     ];
 
@@ -73,6 +76,7 @@ impl Event {
             Event::PaymentReceived => "payment_received",
             Event::DocumentExpiring => "document_expiring",
             Event::WaitlistOffer => "waitlist_offer",
+            Event::WaitlistTaken => "waitlist_taken",
             Event::ProspectRegistered => "prospect_registered",
         }
     }
@@ -96,7 +100,8 @@ impl Event {
             | Event::ExamResult
             | Event::InvoiceIssued
             | Event::PaymentReceived
-            | Event::WaitlistOffer => &[Party::Student],
+            | Event::WaitlistOffer
+            | Event::WaitlistTaken => &[Party::Student],
         }
     }
 

@@ -2,10 +2,10 @@
 //! Facts are gathered by the server in the same transaction as the write; this code decides.
 
 use crate::french::de;
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::schedule::{WeeklyRange, parse_hhmm};
+use crate::schedule::{WeeklyRange, covers};
 
 /// A student cancelling with less notice than this (hours) is charged unless the office waives.
 pub const DEFAULT_LATE_CANCEL_HOURS: i64 = 48;
@@ -82,15 +82,11 @@ pub struct Facts {
     pub ants_rule_warns: bool,
     /// School setting: a busy time in the instructor's external calendar blocks (else warns).
     pub external_busy_blocks: bool,
-}
-
-/// Is `[start, end)` inside one of the ranges of this weekday?
-fn within(ranges: &[WeeklyRange], date: NaiveDate, start: NaiveTime, end: NaiveTime) -> bool {
-    let weekday = date.weekday().number_from_monday();
-    ranges.iter().filter(|r| u32::from(r.weekday) == weekday).any(|r| {
-        let (Ok(s), Ok(e)) = (parse_hhmm(&r.start), parse_hhmm(&r.end)) else { return false };
-        s <= start && (end <= e || (r.end == "24:00"))
-    })
+    /// The instructor's trips to this lesson from the previous one and from it to the next, on
+    /// the same day at a different meeting point.
+    pub travel: Vec<crate::travel::Leg>,
+    /// School setting: a trip longer than the gap blocks (else warns).
+    pub travel_blocks: bool,
 }
 
 fn fr(d: NaiveDate) -> String {
@@ -122,11 +118,25 @@ pub fn check(f: &Facts) -> (Vec<Finding>, Vec<Finding>) {
                     finding("external_busy", format!("{} est occupé selon son agenda externe ({what}).", i.name));
                 if f.external_busy_blocks { blocks.push(found) } else { warns.push(found) }
             }
-            if !i.weekly.is_empty() && !within(&i.weekly, f.date, f.start, f.end) {
+            if !i.weekly.is_empty() && !covers(&i.weekly, f.date, f.start, f.end) {
                 warns.push(finding("outside_availability", format!("En dehors des disponibilités {}.", de(&i.name))));
             }
         }
-        if !f.opening_hours.is_empty() && !within(&f.opening_hours, f.date, f.start, f.end) {
+        for leg in f.travel.iter().filter(|l| l.too_short()) {
+            let message = format!(
+                "Trajet de {} min entre « {} » et « {} » : {} min seulement entre les deux séances.",
+                leg.needed,
+                leg.from,
+                leg.to,
+                leg.available.max(0)
+            );
+            if f.travel_blocks {
+                blocks.push(finding("travel_time", message))
+            } else {
+                warns.push(finding("travel_time", message))
+            }
+        }
+        if !f.opening_hours.is_empty() && !covers(&f.opening_hours, f.date, f.start, f.end) {
             warns.push(finding("outside_opening_hours", "En dehors des heures d'ouverture de l'agence."));
         }
         if let Some(h) = &f.holiday {
@@ -212,6 +222,7 @@ pub fn is_late_cancellation(minutes_before_start: i64, notice_hours: i64) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schedule::parse_hhmm;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -261,7 +272,28 @@ mod tests {
             closure: None,
             ants_rule_warns: false,
             external_busy_blocks: false,
+            travel: vec![],
+            travel_blocks: false,
         }
+    }
+
+    #[test]
+    fn a_trip_longer_than_the_gap_warns_or_blocks_by_setting() {
+        use crate::travel::Leg;
+        let mut f = base();
+        let leg = |available| Leg { from: "Gare".into(), to: "Lycée".into(), needed: 20, available };
+        f.travel = vec![leg(30), leg(20)];
+        assert_eq!(check(&f), (vec![], vec![]));
+        f.travel = vec![leg(5)];
+        let (blocks, warns) = check(&f);
+        assert!(blocks.is_empty());
+        assert_eq!(codes(&warns), vec!["travel_time"]);
+        assert_eq!(
+            warns[0].message,
+            "Trajet de 20 min entre « Gare » et « Lycée » : 5 min seulement entre les deux séances."
+        );
+        f.travel_blocks = true;
+        assert_eq!(codes(&check(&f).0), vec!["travel_time"]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Weekly time ranges (opening hours, instructors' availability): a weekday (1 = Monday … 7)
 //! and a local wall-clock range `HH:MM`–`HH:MM`, interpreted in the school's time zone.
 
-use chrono::NaiveTime;
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +70,24 @@ pub fn normalise_week(ranges: &[WeeklyRange]) -> Result<Vec<WeeklyRange>, (usize
             end: ranges.get(i).map(|r| r.end.clone()).unwrap_or_else(|| end.format("%H:%M").to_string()),
         })
         .collect())
+}
+
+/// The ranges of a date's weekday as times, in order (unparsable ranges are skipped: stored
+/// ranges were checked when written).
+pub fn ranges_on(ranges: &[WeeklyRange], date: NaiveDate) -> Vec<(NaiveTime, NaiveTime)> {
+    let weekday = date.weekday().number_from_monday();
+    let mut day: Vec<(NaiveTime, NaiveTime)> = ranges
+        .iter()
+        .filter(|r| u32::from(r.weekday) == weekday)
+        .filter_map(|r| Some((parse_hhmm(&r.start).ok()?, parse_hhmm(&r.end).ok()?)))
+        .collect();
+    day.sort();
+    day
+}
+
+/// Is `[start, end)` inside one of the ranges of this date's weekday?
+pub fn covers(ranges: &[WeeklyRange], date: NaiveDate, start: NaiveTime, end: NaiveTime) -> bool {
+    ranges_on(ranges, date).into_iter().any(|(s, e)| s <= start && end <= e)
 }
 
 #[cfg(test)]

@@ -123,6 +123,13 @@ impl Audit<'_> {
         self.record(Change { action: &action, entity, entity_id: Some(id), before, after }).await
     }
 
+    /// `{entity}.delete`, with the state before.
+    pub async fn deleted(self, entity: &str, id: Uuid, before: &impl Serialize) -> AppResult<()> {
+        let action = format!("{entity}.delete");
+        let change = Change { action: &action, entity, entity_id: Some(id), before: Some(json(before)?), after: None };
+        self.record(change).await
+    }
+
     /// Any other change, described by the caller.
     pub async fn record(self, change: Change<'_>) -> AppResult<()> {
         audit::record(&mut self.work.tx, &self.work.actor, change).await?;

@@ -2014,6 +2014,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/students/{id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Free driving-lesson slots for a student, ranked (referent instructor first, then the
+         *     soonest), each one accepted by the planning's rules in a dry run: availability, the student's
+         *     waitlist windows, a free car of the right gearbox, travel time, closures, holidays.
+         */
+        get: operations["students_suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/suggestions/book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Books a suggested slot for the student: 201 `{lesson, warnings}`. A student books for
+         *     themself when the school allows it (403 otherwise), within their bookable hours and without
+         *     any warning about the slot (422 naming it); the planning's 409 when someone was faster.
+         */
+        post: operations["students_suggestions_book"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/technical-events": {
         parameters: {
             query?: never;
@@ -2026,6 +2068,27 @@ export interface paths {
          *     closures, archives, exports, restores and clock jumps.
          */
         get: operations["technical_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/travel-gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The trips between consecutive lessons of each instructor, per day, for lessons at two known
+         *     and different meeting points (at most 31 days). The office reads every instructor's, an
+         *     instructor their own.
+         */
+        get: operations["travel_gaps"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2137,6 +2200,105 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The waiting students, with their windows and next practical test: the office all of them, a
+         *     student their own entry.
+         */
+        get: operations["waitlist_list"];
+        put?: never;
+        /**
+         * Puts a student on the waitlist (201) or replaces their windows and instructors (200). A
+         *     student puts only themself.
+         */
+        post: operations["waitlist_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/waitlist/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The freed slots offered over the last 30 days, with their state (`expired` once the answer
+         *     time has passed): the office all of them, a student theirs.
+         */
+        get: operations["waitlist_offers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/waitlist/offers/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Takes the freed slot: 201 with the new lesson. 409 "déjà pris" when another student was
+         *     faster; 422 `waitlist_offer_expired` or `waitlist_offer_closed`; the planning's own 409/422
+         *     when the slot no longer fits the student.
+         */
+        post: operations["waitlist_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/waitlist/offers/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lets the slot go to the other waiting students. */
+        post: operations["waitlist_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/waitlist/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Takes a student off the waitlist; their open offers are withdrawn. */
+        delete: operations["waitlist_leave"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3582,6 +3744,18 @@ export interface components {
         MarkRead: {
             read: boolean;
         };
+        /** @description A trip the school measured, in either direction. */
+        MeasuredLeg: {
+            /**
+             * Format: uuid
+             * @description Meeting point ids (of any agency).
+             */
+            from: string;
+            /** Format: int64 */
+            minutes: number;
+            /** Format: uuid */
+            to: string;
+        };
         MeetingPoint: {
             address?: string | null;
             /**
@@ -3590,6 +3764,13 @@ export interface components {
              */
             id?: string | null;
             label: string;
+            /**
+             * Format: double
+             * @description WGS 84 decimal degrees, for the travel time between meeting points.
+             */
+            latitude?: number | null;
+            /** Format: double */
+            longitude?: number | null;
         };
         Member: {
             active: boolean;
@@ -3847,7 +4028,7 @@ export interface components {
          * @description Something that happened and that people must be told about.
          * @enum {string}
          */
-        NotificationEvent: "lesson_created" | "lesson_moved" | "lesson_cancelled" | "lesson_reminder" | "low_credit" | "exam_booked" | "exam_result" | "student_eligible" | "change_request_decided" | "invoice_issued" | "payment_received" | "document_expiring" | "waitlist_offer" | "prospect_registered";
+        NotificationEvent: "lesson_created" | "lesson_moved" | "lesson_cancelled" | "lesson_reminder" | "low_credit" | "exam_booked" | "exam_result" | "student_eligible" | "change_request_decided" | "invoice_issued" | "payment_received" | "document_expiring" | "waitlist_offer" | "waitlist_taken" | "prospect_registered";
         /** @description A person's notification choices in this school. */
         NotificationPreferences: {
             /** @description Per event (snake_case name): the channels. */
@@ -3884,6 +4065,8 @@ export interface components {
              */
             reminder_hours: number;
         };
+        /** @enum {string} */
+        OfferStatus: "offered" | "accepted" | "declined" | "taken" | "withdrawn" | "expired";
         Overview: {
             /** Format: uuid */
             agency_id?: string | null;
@@ -4456,6 +4639,57 @@ export interface components {
             lesson: components["schemas"]["Lesson"];
             warnings: components["schemas"]["Finding"][];
         };
+        /**
+         * @description The smart planning: travel time between meeting points, the waitlist's offers, and whether
+         *     students book free slots themselves.
+         */
+        PlanningSettings: {
+            /**
+             * Format: int64
+             * @description Road distance ÷ straight-line distance, in percent (130 = roads 30 % longer).
+             * @default 130
+             */
+            detour_percent: number;
+            /**
+             * Format: int64
+             * @description The length of a suggested driving lesson (minutes).
+             * @default 60
+             */
+            lesson_minutes: number;
+            /**
+             * Format: int64
+             * @description How many waiting students a freed slot is offered to at most (in the offer order).
+             * @default 20
+             */
+            max_offers: number;
+            /**
+             * @description Trips the school measured (they win over the estimate), in either direction.
+             * @default []
+             */
+            measured_legs: components["schemas"]["MeasuredLeg"][];
+            /**
+             * Format: int64
+             * @description How long a student has to accept a freed slot (hours; never past an hour before it).
+             * @default 12
+             */
+            offer_hours: number;
+            /**
+             * Format: int64
+             * @description Mean speed of a car in town, km/h.
+             * @default 25
+             */
+            speed_kmh: number;
+            /**
+             * @description Students book a suggested free slot themselves (within their bookable hours).
+             * @default false
+             */
+            student_self_booking: boolean;
+            /**
+             * @description An instructor's trip longer than the gap between two lessons: warned by default.
+             * @default warn
+             */
+            travel_rule: components["schemas"]["RuleMode"];
+        };
         /** @description The choices to keep, with the `version` read. */
         PreferencesUpdate: {
             channels: {
@@ -4836,6 +5070,19 @@ export interface components {
              *     ]
              */
             opening_hours: components["schemas"]["WeeklyRange"][];
+            /**
+             * @default {
+             *       "detour_percent": 130,
+             *       "lesson_minutes": 60,
+             *       "max_offers": 20,
+             *       "measured_legs": [],
+             *       "offer_hours": 12,
+             *       "speed_kmh": 25,
+             *       "student_self_booking": false,
+             *       "travel_rule": "warn"
+             *     }
+             */
+            planning: components["schemas"]["PlanningSettings"];
             /**
              * @default {
              *       "email": "",
@@ -5248,6 +5495,19 @@ export interface components {
             opening_hours: components["schemas"]["WeeklyRange"][];
             /**
              * @default {
+             *       "detour_percent": 130,
+             *       "lesson_minutes": 60,
+             *       "max_offers": 20,
+             *       "measured_legs": [],
+             *       "offer_hours": 12,
+             *       "speed_kmh": 25,
+             *       "student_self_booking": false,
+             *       "travel_rule": "warn"
+             *     }
+             */
+            planning: components["schemas"]["PlanningSettings"];
+            /**
+             * @default {
              *       "email": "",
              *       "headline": "",
              *       "intro": "",
@@ -5444,6 +5704,19 @@ export interface components {
              *     ]
              */
             opening_hours: components["schemas"]["WeeklyRange"][];
+            /**
+             * @default {
+             *       "detour_percent": 130,
+             *       "lesson_minutes": 60,
+             *       "max_offers": 20,
+             *       "measured_legs": [],
+             *       "offer_hours": 12,
+             *       "speed_kmh": 25,
+             *       "student_self_booking": false,
+             *       "travel_rule": "warn"
+             *     }
+             */
+            planning: components["schemas"]["PlanningSettings"];
             /**
              * @default {
              *       "email": "",
@@ -5706,6 +5979,37 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        /** @description A free slot for the student. */
+        Suggestion: {
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            instructor_id: string;
+            instructor_name: string;
+            /** @description Where the student met their last lesson, if anywhere. */
+            meeting_point?: string | null;
+            /** @description With the student's referent instructor. */
+            referent: boolean;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: uuid */
+            vehicle_id: string;
+            vehicle_plate: string;
+            /** @description What the office should know about the student when booking (no contract…). */
+            warnings: components["schemas"]["Finding"][];
+        };
+        /** @description A slot the office or the student picked among the suggestions. */
+        SuggestionBooking: {
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            instructor_id: string;
+            meeting_point?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: uuid */
+            vehicle_id: string;
+        };
         SwitchTenantRequest: {
             /** Format: uuid */
             tenant_id: string;
@@ -5740,6 +6044,39 @@ export interface components {
         };
         /** @enum {string} */
         TrainingMode: "traditional" | "aac" | "supervised";
+        /** @description A trip between two consecutive lessons of an instructor, as the calendar draws it. */
+        TravelGap: {
+            /**
+             * Format: int64
+             * @description The minutes between the two lessons.
+             */
+            available_minutes: number;
+            /**
+             * Format: date-time
+             * @description The start of the second.
+             */
+            ends_at: string;
+            from: string;
+            /** Format: uuid */
+            from_lesson_id: string;
+            /** Format: uuid */
+            instructor_id: string;
+            /**
+             * Format: int64
+             * @description The trip's minutes.
+             */
+            needed_minutes: number;
+            /**
+             * Format: date-time
+             * @description The end of the first lesson.
+             */
+            starts_at: string;
+            to: string;
+            /** Format: uuid */
+            to_lesson_id: string;
+            /** @description The trip does not fit in the gap. */
+            too_short: boolean;
+        };
         /**
          * @description Which roles of a school must log in with a second factor (a school setting).
          * @enum {string}
@@ -5882,6 +6219,68 @@ export interface components {
             max_score: number;
             /** Format: int32 */
             min_score: number;
+        };
+        /** @description A student waiting for a freed slot. */
+        WaitlistEntry: {
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Their next practical test, which puts them first.
+             */
+            exam_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Only these instructors (all when empty). */
+            instructor_ids: string[];
+            note?: string | null;
+            /** Format: uuid */
+            student_id: string;
+            student_name: string;
+            /** Format: int32 */
+            version: number;
+            /** @description When the student may take a lesson (local times of the school). */
+            windows: components["schemas"]["WeeklyRange"][];
+        };
+        /** @description What the office (or the student) states; a second one for the same student replaces the first. */
+        WaitlistInput: {
+            instructor_ids?: string[];
+            note?: string | null;
+            /** Format: uuid */
+            student_id: string;
+            windows: components["schemas"]["WeeklyRange"][];
+        };
+        /** @description A freed slot offered to one student. */
+        WaitlistOffer: {
+            /** Format: uuid */
+            booked_lesson_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: uuid */
+            freed_lesson_id: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instructor_id: string;
+            instructor_name: string;
+            meeting_point?: string | null;
+            /**
+             * Format: int32
+             * @description 1 = offered first.
+             */
+            rank: number;
+            /** Format: date-time */
+            starts_at: string;
+            status: components["schemas"]["OfferStatus"];
+            /** Format: uuid */
+            student_id: string;
+            student_name: string;
+            /** Format: uuid */
+            vehicle_id?: string | null;
         };
         WebhookAnswer: {
             /** @description `paid`, `ignored` (a replay, or an event we do not act on) or `refused` (not the amount asked). */
@@ -14350,6 +14749,169 @@ export interface operations {
             };
         };
     };
+    students_suggestions: {
+        parameters: {
+            query?: {
+                /** @description Default: now. */
+                from?: string;
+                /** @description Default: 14 days after `from`; at most 31 days after it. */
+                to?: string;
+                /** @description 1 to 20, default 5. */
+                count?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestion"][];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    students_suggestions_book: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuggestionBooking"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Planned"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     technical_events_list: {
         parameters: {
             query?: {
@@ -14369,6 +14931,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_TechnicalEvent"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    travel_gaps: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                instructor_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TravelGap"][];
                 };
             };
             /** @description Requête invalide */
@@ -14906,6 +15519,350 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    waitlist_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntry"][];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    waitlist_join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaitlistInput"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntry"];
+                };
+            };
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntry"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    waitlist_offers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistOffer"][];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    waitlist_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Planned"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    waitlist_decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistOffer"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    waitlist_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Aucun contenu */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Non connecté */
             401: {

@@ -18,6 +18,7 @@ const events = {
   payment_received: 'Paiement reçu',
   document_expiring: 'Document bientôt expiré',
   waitlist_offer: "Créneau proposé (liste d'attente)",
+  waitlist_taken: "Créneau déjà pris (liste d'attente)",
   prospect_registered: 'Inscription sur le site internet',
 };
 

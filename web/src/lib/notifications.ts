@@ -28,6 +28,7 @@ export const NOTIFICATION_EVENTS = [
   'payment_received',
   'document_expiring',
   'waitlist_offer',
+  'waitlist_taken',
   'prospect_registered',
 ] as const;
 export type KnownEvent = (typeof NOTIFICATION_EVENTS)[number];

@@ -34,6 +34,17 @@ pub struct MeetingPoint {
     pub label: String,
     #[serde(default)]
     pub address: Option<String>,
+    /// WGS 84 decimal degrees, for the travel time between meeting points.
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    #[serde(default)]
+    pub longitude: Option<f64>,
+}
+
+impl MeetingPoint {
+    pub fn coordinates(&self) -> Option<volant_domain::travel::Coordinates> {
+        volant_domain::travel::Coordinates::new(self.latitude?, self.longitude?)
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, sqlx::FromRow)]
@@ -140,6 +151,12 @@ pub fn validate(mut a: AgencyInput) -> Result<AgencyInput, AppError> {
         m.label = m.label.trim().to_owned();
         if m.label.is_empty() {
             errors.add(&format!("meeting_points[{i}].label"), "Le nom du point de rendez-vous est obligatoire.");
+        }
+        if (m.latitude.is_some() || m.longitude.is_some()) && m.coordinates().is_none() {
+            errors.add(
+                &format!("meeting_points[{i}].latitude"),
+                "Les coordonnées vont par deux : latitude entre -90 et 90, longitude entre -180 et 180 (par exemple 47.2184 et -1.5536).",
+            );
         }
         m.id.get_or_insert_with(Uuid::now_v7);
     }

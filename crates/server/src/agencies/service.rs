@@ -43,3 +43,20 @@ pub async fn update_agency(work: &mut Work, before: Agency, input: AgencyInput) 
     work.audit().updated("agency", id, &before, &after).await?;
     Ok(after)
 }
+
+/// Every meeting point of the school as the travel rule sees it (the lesson's agency's first, so
+/// that a label two agencies share resolves to the nearer one).
+pub async fn places(conn: &mut PgConnection, tenant: TenantId) -> AppResult<Vec<(Uuid, volant_domain::travel::Place)>> {
+    let agencies = repo::list(conn, tenant).await?;
+    Ok(agencies
+        .into_iter()
+        .flat_map(|a| {
+            let agency = a.id;
+            a.meeting_points.into_iter().filter_map(move |m| {
+                let place =
+                    volant_domain::travel::Place { id: m.id?, label: m.label.clone(), coordinates: m.coordinates() };
+                Some((agency, place))
+            })
+        })
+        .collect())
+}

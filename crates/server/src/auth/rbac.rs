@@ -82,6 +82,14 @@ pub enum Permission {
     ReadAnalytics,
     /// Read instructors' figures: the ADMIN all of them, an instructor their own.
     ReadInstructorFigures,
+    /// Join and leave the waitlist, answer its offers (a student for themself, the office for
+    /// any student).
+    UseWaitlist,
+    /// Read the instructors' trips between lessons (an instructor their own).
+    ReadTravelTimes,
+    /// Read free slots for a student and book one (a student for themself when the school allows
+    /// self-booking).
+    FindSlots,
 }
 
 impl Permission {
@@ -112,11 +120,14 @@ impl Permission {
             | Permission::UploadStudentDocuments
             | Permission::ReadBilling
             | Permission::PayOnline
-            | Permission::SignContracts => &[Admin, Secretary, Student],
+            | Permission::SignContracts
+            | Permission::UseWaitlist
+            | Permission::FindSlots => &[Admin, Secretary, Student],
             Permission::ReadVehicles
             | Permission::DeclareUnavailability
             | Permission::MarkLessons
-            | Permission::EvaluateStudents => &[Admin, Secretary, Instructor],
+            | Permission::EvaluateStudents
+            | Permission::ReadTravelTimes => &[Admin, Secretary, Instructor],
             Permission::ReadAgencies
             | Permission::ReadInstructors
             | Permission::ReadStudents

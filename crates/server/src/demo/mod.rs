@@ -82,6 +82,7 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
     exams::seed(pool, centre, &seeded.instructors, &cars, &catalogue, today).await?;
     planning::seed_change_requests(pool, centre, account(Role::Student)?, account(Role::Instructor)?).await?;
     notifications::seed(pool, centre).await?;
+    planning::seed_waitlist(pool, centre, account(Role::Student)?).await?;
     publish_site(
         pool,
         centre,

@@ -254,3 +254,53 @@ pub async fn seed_change_requests(pool: &PgPool, tenant: TenantId, eleve: Uuid, 
     tx.commit().await?;
     Ok(())
 }
+
+/// The waitlist: Léa Martin (the demo student) waits for any free hour of the week, two others
+/// for their evenings and Saturdays; then the school cancels a lesson of another student, which
+/// offers its slot to them at once (Léa finds the offer on "Liste d'attente").
+pub async fn seed_waitlist(pool: &PgPool, tenant: TenantId, eleve_user: Uuid) -> anyhow::Result<()> {
+    use crate::planning::waitlist::{self, WaitlistInput};
+    use volant_domain::schedule::WeeklyRange;
+    let mut work = Work::system(pool, tenant).await?;
+    work.tells = true;
+    let range = |weekday: u8, start: &str, end: &str| WeeklyRange { weekday, start: start.into(), end: end.into() };
+    let lea: Option<Uuid> = sqlx::query_scalar("SELECT id FROM students WHERE tenant_id = $1 AND user_id = $2")
+        .bind(tenant.0)
+        .bind(eleve_user)
+        .fetch_optional(&mut *work)
+        .await?;
+    let others: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM students WHERE tenant_id = $1 AND status = 'active' AND ants_status = 'validated'
+            AND user_id IS NULL ORDER BY last_name, first_name LIMIT 2",
+    )
+    .bind(tenant.0)
+    .fetch_all(&mut *work)
+    .await?;
+    let week = (1..=6).map(|d| range(d, "08:00", "20:00")).collect();
+    let evenings =
+        [(1..=5).map(|d| range(d, "17:00", "20:00")).collect::<Vec<_>>(), vec![range(6, "08:00", "13:00")]].concat();
+    let wishes = lea.map(|l| (l, week)).into_iter().chain(others.into_iter().map(|o| (o, evenings.clone())));
+    for (student_id, windows) in wishes {
+        let input = WaitlistInput { student_id, windows, instructor_ids: vec![], note: None };
+        waitlist::join(&mut work, input).await.map_err(|e| anyhow::anyhow!("demo waitlist: {e:?}"))?;
+    }
+    // The next lesson two days ahead or more of a student with no account, cancelled by the school.
+    let freed: Option<Uuid> = sqlx::query_scalar(
+        "SELECT l.id FROM lessons l JOIN students s ON s.tenant_id = l.tenant_id AND s.id = l.student_id
+          WHERE l.tenant_id = $1 AND s.user_id IS NULL AND l.kind = 'driving' AND l.status = 'planned'
+            AND l.starts_at > now() + interval '2 days'
+          ORDER BY l.starts_at LIMIT 1",
+    )
+    .bind(tenant.0)
+    .fetch_optional(&mut *work)
+    .await?;
+    if let Some(id) = freed {
+        let lesson = service::visible(&mut work, id, true).await?;
+        let reason = Some("Élève malade");
+        service::cancel(&mut work, &lesson, reason, CancelledBy::Student, true)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo waitlist: {e:?}"))?;
+    }
+    work.commit().await?;
+    Ok(())
+}

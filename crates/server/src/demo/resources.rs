@@ -28,8 +28,15 @@ fn week(days: &[u8], ranges: &[(&str, &str)]) -> Vec<WeeklyRange> {
         .collect()
 }
 
-fn point(label: &str, address: &str) -> MeetingPoint {
-    MeetingPoint { id: None, label: label.into(), address: Some(address.into()) }
+/// A meeting point with its place on the map (for the travel time between lessons).
+fn point(label: &str, address: &str, (latitude, longitude): (f64, f64)) -> MeetingPoint {
+    MeetingPoint {
+        id: None,
+        label: label.into(),
+        address: Some(address.into()),
+        latitude: Some(latitude),
+        longitude: Some(longitude),
+    }
 }
 
 /// Paris wall-clock time on a day, as an instant.
@@ -71,9 +78,9 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
                 label: Some("Fermeture de Noël".into()),
             }],
             meeting_points: vec![
-                point("Agence", "12 rue Nationale, Tours"),
-                point("Gare de Tours", "Place du Général Leclerc, Tours"),
-                point("Lycée Choiseul", "78 rue des Douets, Tours"),
+                point("Agence", "12 rue Nationale, Tours", (47.3930, 0.6877)),
+                point("Gare de Tours", "Place du Général Leclerc, Tours", (47.3897, 0.6941)),
+                point("Lycée Choiseul", "78 rue des Douets, Tours", (47.4135, 0.6820)),
             ],
             rooms: vec![Room { id: None, name: "Salle de code".into(), capacity: 20 }],
             alsace_moselle: false,
@@ -91,8 +98,8 @@ pub async fn seed(pool: &PgPool, tenant: TenantId, moniteur_user: Uuid, today: N
             opening_hours: week(&[2, 3, 4, 5, 6], &[("10:00", "12:00"), ("14:00", "18:30")]),
             closures: vec![],
             meeting_points: vec![
-                point("Agence Nord", "45 avenue de la Tranchée, Tours"),
-                point("Parking Monconseil", "Rue Daniel Mayer, Tours"),
+                point("Agence Nord", "45 avenue de la Tranchée, Tours", (47.4040, 0.6870)),
+                point("Parking Monconseil", "Rue Daniel Mayer, Tours", (47.4230, 0.6740)),
             ],
             rooms: vec![Room { id: None, name: "Petite salle".into(), capacity: 12 }],
             alsace_moselle: false,

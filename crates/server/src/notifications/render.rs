@@ -39,6 +39,11 @@ impl Reader {
     }
 }
 
+/// The waitlist's page of a reader (the office's list, the student's offers).
+fn waitlist_page(reader: Reader) -> &'static str {
+    if reader == Reader::Student { "/ma-liste-attente" } else { "/liste-attente" }
+}
+
 /// "lundi 7 décembre à 14 h 30", in the school's time.
 pub fn when(at: DateTime<Utc>, tz: Tz) -> String {
     const DAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
@@ -99,6 +104,21 @@ pub fn words(raised: &Raised, reader: Reader, tz: Tz, instructor: Option<&str>) 
                 }
                 Event::LessonReminder => {
                     (format!("Rappel : {what} {at}"), format!("Rappel : {what}{with} le {at}.{place}"))
+                }
+                Event::WaitlistOffer => {
+                    let title = "Un créneau s'est libéré".to_owned();
+                    let body = format!(
+                        "Une {what}{with} le {at} s'est libérée.{place} Le premier élève qui l'accepte l'obtient : \
+                         répondez vite dans « Liste d'attente »."
+                    );
+                    return Words { title, body, link: Some(waitlist_page(reader)) };
+                }
+                Event::WaitlistTaken => {
+                    let title = "Créneau déjà pris".to_owned();
+                    let body = format!(
+                        "La {what}{with} du {at} a été prise par un autre élève. Vous restez sur la liste d'attente."
+                    );
+                    return Words { title, body, link: Some(waitlist_page(reader)) };
                 }
                 _ => (format!("Nouvelle {what}"), format!("Une {what}{with} est prévue le {at}.{place}")),
             };

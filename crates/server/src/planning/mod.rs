@@ -8,6 +8,9 @@ pub mod repo;
 pub mod routes;
 pub mod series;
 pub mod service;
+pub mod suggestions;
+pub mod travel;
+pub mod waitlist;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

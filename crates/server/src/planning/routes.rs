@@ -45,6 +45,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(vehicle_stats))
         .merge(series::routes())
         .merge(super::availability::routes())
+        .merge(super::travel::routes())
+        .merge(super::waitlist::routes::routes())
+        .merge(super::suggestions::routes::routes())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -157,6 +157,19 @@ async fn facts(
         .iter()
         .find(|c| c.date <= date && date <= c.end_date.unwrap_or(c.date))
         .map(|c| c.label.clone().unwrap_or_else(|| "fermeture".into()));
+    let travel = match (i.kind, i.instructor_id) {
+        (LessonKind::Unavailability | LessonKind::Code, _) | (_, None) => vec![],
+        (_, Some(instructor)) => {
+            let planned = super::travel::Planned {
+                id: existing.map(|e| e.id),
+                instructor,
+                period: (i.starts_at, i.ends_at),
+                meeting_point: i.meeting_point.as_deref(),
+                agency: agency.id,
+            };
+            super::travel::legs(conn, tenant, tz, &planned, &school.settings.planning).await?
+        }
+    };
     let facts = Facts {
         kind: i.kind.domain(),
         date,
@@ -190,6 +203,8 @@ async fn facts(
         closure,
         ants_rule_warns: school.settings.ants_rule == RuleMode::Warn,
         external_busy_blocks: school.settings.external_calendar_rule == RuleMode::Block,
+        travel,
+        travel_blocks: school.settings.planning.travel_rule == RuleMode::Block,
     };
     Ok((facts, agency.id, rows.room_capacity))
 }
@@ -470,6 +485,8 @@ pub async fn cancel_as_asked(work: &mut Work, lesson: &Lesson, order: &Cancellat
     }
     let after = finish_change(work, lesson, "lesson.cancel").await?;
     tell(work, Event::LessonCancelled, &after, None).await?;
+    // In the same transaction: a freed slot is never lost for the students waiting for one.
+    super::waitlist::offer_freed_slot(work, &after).await?;
     Ok(after)
 }
 

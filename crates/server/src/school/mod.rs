@@ -175,6 +175,76 @@ impl Default for BillingSettings {
     }
 }
 
+/// The smart planning: travel time between meeting points, the waitlist's offers, and whether
+/// students book free slots themselves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlanningSettings {
+    /// An instructor's trip longer than the gap between two lessons: warned by default.
+    pub travel_rule: RuleMode,
+    /// Road distance ÷ straight-line distance, in percent (130 = roads 30 % longer).
+    pub detour_percent: i64,
+    /// Mean speed of a car in town, km/h.
+    pub speed_kmh: i64,
+    /// Trips the school measured (they win over the estimate), in either direction.
+    pub measured_legs: Vec<volant_domain::travel::MeasuredLeg>,
+    /// How long a student has to accept a freed slot (hours; never past an hour before it).
+    pub offer_hours: i64,
+    /// How many waiting students a freed slot is offered to at most (in the offer order).
+    pub max_offers: i64,
+    /// Students book a suggested free slot themselves (within their bookable hours).
+    pub student_self_booking: bool,
+    /// The length of a suggested driving lesson (minutes).
+    pub lesson_minutes: i64,
+}
+
+impl Default for PlanningSettings {
+    fn default() -> Self {
+        PlanningSettings {
+            travel_rule: RuleMode::Warn,
+            detour_percent: volant_domain::travel::DEFAULT_DETOUR_PERCENT,
+            speed_kmh: volant_domain::travel::DEFAULT_SPEED_KMH,
+            measured_legs: vec![],
+            offer_hours: 12,
+            max_offers: 20,
+            student_self_booking: false,
+            lesson_minutes: 60,
+        }
+    }
+}
+
+impl PlanningSettings {
+    pub fn estimate(&self) -> volant_domain::travel::Estimate {
+        volant_domain::travel::Estimate { detour_percent: self.detour_percent, speed_kmh: self.speed_kmh }
+    }
+
+    fn check(&self, errors: &mut FieldErrors) {
+        if !(100..=300).contains(&self.detour_percent) {
+            errors.add("planning.detour_percent", "Le facteur de détour est compris entre 100 % et 300 %.");
+        }
+        if !(5..=130).contains(&self.speed_kmh) {
+            errors.add("planning.speed_kmh", "La vitesse moyenne est comprise entre 5 et 130 km/h.");
+        }
+        for (i, leg) in self.measured_legs.iter().enumerate() {
+            if !(0..=240).contains(&leg.minutes) {
+                errors.add(&format!("planning.measured_legs[{i}].minutes"), "Un trajet dure de 0 à 240 minutes.");
+            }
+            if leg.from == leg.to {
+                errors.add(&format!("planning.measured_legs[{i}].to"), "Un trajet relie deux lieux différents.");
+            }
+        }
+        if !(1..=7 * 24).contains(&self.offer_hours) {
+            errors.add("planning.offer_hours", "Le délai pour accepter est compris entre 1 et 168 heures.");
+        }
+        if !(1..=100).contains(&self.max_offers) {
+            errors.add("planning.max_offers", "Un créneau est proposé à 1 à 100 élèves.");
+        }
+        if !(30..=240).contains(&self.lesson_minutes) {
+            errors.add("planning.lesson_minutes", "Une leçon proposée dure de 30 à 240 minutes.");
+        }
+    }
+}
+
 /// Every setting of a school, with the regulation's or the trade's value by default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -204,6 +274,7 @@ pub struct SchoolSettings {
     /// When a CPF dossier is stuck in a status, and the 2026 co-financing rule.
     pub cpf: volant_domain::cpf::CpfSettings,
     pub site: SiteSettings,
+    pub planning: PlanningSettings,
 }
 
 /// A trade's usual week: Monday to Friday 9:00–12:30 and 14:00–19:00, Saturday morning.
@@ -232,6 +303,7 @@ impl Default for SchoolSettings {
             billing: BillingSettings::default(),
             cpf: volant_domain::cpf::CpfSettings::default(),
             site: SiteSettings::default(),
+            planning: PlanningSettings::default(),
         }
     }
 }
@@ -256,6 +328,7 @@ impl SchoolSettings {
         settings.billing = merge_fields(&stored["billing"]);
         settings.cpf = merge_fields(&stored["cpf"]);
         settings.site = merge_fields(&stored["site"]);
+        settings.planning = merge_fields(&stored["planning"]);
         settings
     }
 
@@ -344,6 +417,7 @@ impl SchoolSettings {
             Ok(week) => self.opening_hours = week,
             Err((i, problem)) => errors.add(&format!("opening_hours[{i}]"), problem.to_string()),
         }
+        self.planning.check(&mut errors);
         for (field, message) in eligibility::check_settings(&self.exams) {
             errors.add(&field, message);
         }

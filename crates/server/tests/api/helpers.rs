@@ -527,6 +527,8 @@ pub struct Fixtures {
     pub payment: String,
     /// A fiscal archive's record (its content is not read by the checks of ids).
     pub archive: String,
+    pub waitlist_entry: String,
+    pub waitlist_offer: String,
 }
 
 impl TestApp {
@@ -676,6 +678,31 @@ impl TestApp {
             ),
         )
         .await;
+        let r = self
+            .login_as(Role::Student, school)
+            .await
+            .post(
+                "/api/v1/waitlist",
+                &json!({"student_id": student, "windows": [{"weekday": 1, "start": "08:00", "end": "20:00"}]}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let waitlist_entry = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        // An offer is made by a cancellation (tests/api/smart_planning.rs); this one only gives the
+        // routes an id of this school (its lesson is not cancelled: accepting it is a 422).
+        let waitlist_offer = uuid::Uuid::now_v7().to_string();
+        as_owner_in(
+            self,
+            tenant,
+            &format!(
+                "INSERT INTO waitlist_offers (tenant_id, id, freed_lesson_id, student_id, rank, starts_at, ends_at,
+                                              instructor_id, agency_id, expires_at)
+                 SELECT tenant_id, '{waitlist_offer}', id, '{student}', 1, starts_at, ends_at, instructor_id, agency_id,
+                        now() + interval '1 day'
+                   FROM lessons WHERE id = '{lesson}'"
+            ),
+        )
+        .await;
         self.wait_jobs_idle().await;
         let mine = self.login_as(Role::Student, school).await.json("/api/v1/notifications").await;
         let notification = mine["items"][0]["id"].as_str().expect("the student was told of the lesson").to_owned();
@@ -683,6 +710,8 @@ impl TestApp {
             contract,
             payment,
             archive,
+            waitlist_entry,
+            waitlist_offer,
             product,
             invoice,
             notification,
@@ -762,6 +791,10 @@ impl Fixtures {
         } else if template.starts_with("/api/v1/webhooks/payments/") {
             // No id: the provider's name (a school is named inside the signed event).
             return template.replace("{provider}", "stripe");
+        } else if template.starts_with("/api/v1/waitlist/offers/") {
+            &self.waitlist_offer
+        } else if template.starts_with("/api/v1/waitlist/") {
+            &self.waitlist_entry
         } else if template.starts_with("/api/v1/notifications/") {
             &self.notification
         } else if template.starts_with("/api/v1/unsubscribe/") {

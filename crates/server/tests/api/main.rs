@@ -27,5 +27,6 @@ mod resources;
 mod seed;
 mod settings;
 mod site;
+mod smart_planning;
 mod students;
 mod two_factor;
