@@ -378,6 +378,14 @@ async fn suggested_slots_are_never_refused_when_booked_over_a_generated_week() {
     settings["planning"]["travel_rule"] = json!("block");
     assert_eq!(admin.send(reqwest::Method::PUT, "/api/v1/settings", Some(&settings)).await.status(), 200);
     let monday = next(Weekday::Mon, 7, 0, 0);
+    // Sophie's Wednesday afternoon off, and a code session (lessons with no student of their own).
+    let leave = json!({"kind": "unavailability", "starts_at": monday + Duration::days(2) + Duration::hours(13),
+                       "ends_at": monday + Duration::days(2) + Duration::hours(18), "instructor_id": sophie,
+                       "block_reason": "leave"});
+    assert_eq!(admin.post("/api/v1/lessons", &leave).await.status(), 201);
+    let code = json!({"kind": "code", "starts_at": monday + Duration::days(1) + Duration::hours(17),
+                      "ends_at": monday + Duration::days(1) + Duration::hours(18), "capacity": 12});
+    assert_eq!(admin.post("/api/v1/lessons", &code).await.status(), 201);
     let mut rng = Lcg(20_261_206);
     let others: Vec<String> = join_all((0..4).map(|n| student(admin, ["Ana", "Ben", "Cléo", "Dan"][n], 3000))).await;
     let places = ["Agence", "Gare", "Lycée", "Parking"];

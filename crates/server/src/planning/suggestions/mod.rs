@@ -129,7 +129,7 @@ async fn read_week(work: &mut Work, student: &students::Student, asked: &Asked) 
     .await?;
     let busy: Vec<Busy> = sqlx::query_as(
         "SELECT l.instructor_id, l.vehicle_id,
-                (l.student_id = $4 OR EXISTS (SELECT FROM lesson_participants p WHERE p.tenant_id = l.tenant_id
+                (l.student_id IS NOT DISTINCT FROM $4 OR EXISTS (SELECT FROM lesson_participants p WHERE p.tenant_id = l.tenant_id
                    AND p.lesson_id = l.id AND p.student_id = $4)) AS with_student,
                 l.starts_at, l.ends_at
            FROM lessons l
