@@ -468,12 +468,7 @@ pub async fn offers(work: &mut Work) -> AppResult<Vec<WaitlistOffer>> {
 
 /// The offer, if the viewer may answer it (the office for anyone, a student their own).
 async fn offer(work: &mut Work, id: Uuid) -> AppResult<WaitlistOffer> {
-    let row: Option<OfferRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{OFFERS} AND o.id = $2")))
-        .bind(work.tenant().0)
-        .bind(id)
-        .fetch_optional(&mut **work)
-        .await?;
-    let offer = row.ok_or(AppError::NotFound)?.view(Utc::now())?;
+    let offer = offer_after(work, id).await?;
     match work.viewer {
         Viewer::Office => Ok(offer),
         Viewer::Student(me) if me == offer.student_id => Ok(offer),
@@ -548,6 +543,7 @@ pub async fn accept(work: &mut Work, id: Uuid) -> AppResult<Planned> {
     Ok(planned)
 }
 
+/// The offer as it stands, whoever asks.
 async fn offer_after(work: &mut Work, id: Uuid) -> AppResult<WaitlistOffer> {
     let row: Option<OfferRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{OFFERS} AND o.id = $2")))
         .bind(work.tenant().0)
