@@ -39,7 +39,8 @@ impl Server {
         let registry = mailer.clone().handle_jobs(registry.unwrap_or_default());
         let registry = sms.clone().handle_jobs(registry);
         let registry = notifications::handle_jobs(registry, Senders { mailer, sms })
-            .register(external_calendars::REFRESH, external_calendars::service::refresh_job);
+            .register(external_calendars::REFRESH, external_calendars::service::refresh_job)
+            .register(crate::imports::RUN, crate::imports::run);
         let state = AppState::new(settings, pool, public_url);
         Ok(Server { addr, state, listener, registry })
     }

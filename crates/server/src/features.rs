@@ -52,4 +52,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::billing::routes::routes())
         .merge(crate::analytics::routes::routes())
         .merge(crate::site::api::routes())
+        .merge(crate::school_jobs::routes())
+        .merge(crate::imports::routes::routes())
 }

@@ -87,6 +87,8 @@ pub enum Permission {
     UseWaitlist,
     /// Read the instructors' trips between lessons (an instructor their own).
     ReadTravelTimes,
+    /// Import files from the previous software and follow the school's long jobs.
+    ImportData,
     /// Read free slots for a student and book one (a student for themself when the school allows
     /// self-booking).
     FindSlots,
@@ -105,7 +107,8 @@ impl Permission {
             | Permission::ManageSettings
             | Permission::ReadDeliveries
             | Permission::ManageCatalogue
-            | Permission::ReadAnalytics => &[Admin],
+            | Permission::ReadAnalytics
+            | Permission::ImportData => &[Admin],
             Permission::ReadInstructorFigures => &[Admin, Instructor],
             Permission::ManageAvailability
             | Permission::ManageVehicles

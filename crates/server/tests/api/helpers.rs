@@ -529,6 +529,7 @@ pub struct Fixtures {
     pub archive: String,
     pub waitlist_entry: String,
     pub waitlist_offer: String,
+    pub job: String,
 }
 
 impl TestApp {
@@ -703,6 +704,14 @@ impl TestApp {
             ),
         )
         .await;
+        let form = reqwest::multipart::Form::new()
+            .text("kind", "students")
+            .text("dry_run", "true")
+            .part("file", reqwest::multipart::Part::bytes(b"Nom;Pr\xc3\xa9nom\n".to_vec()).file_name("vide.csv"));
+        let r = admin.client.post(format!("{}/api/v1/imports", admin.base)).multipart(form);
+        let r = r.header("X-CSRF-Token", admin.csrf.clone().unwrap_or_default()).send().await.unwrap();
+        assert_eq!(r.status(), 202, "{:?}", r.text().await);
+        let job = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
         self.wait_jobs_idle().await;
         let mine = self.login_as(Role::Student, school).await.json("/api/v1/notifications").await;
         let notification = mine["items"][0]["id"].as_str().expect("the student was told of the lesson").to_owned();
@@ -712,6 +721,7 @@ impl TestApp {
             archive,
             waitlist_entry,
             waitlist_offer,
+            job,
             product,
             invoice,
             notification,
@@ -791,6 +801,8 @@ impl Fixtures {
         } else if template.starts_with("/api/v1/webhooks/payments/") {
             // No id: the provider's name (a school is named inside the signed event).
             return template.replace("{provider}", "stripe");
+        } else if template.starts_with("/api/v1/jobs/") {
+            &self.job
         } else if template.starts_with("/api/v1/waitlist/offers/") {
             &self.waitlist_offer
         } else if template.starts_with("/api/v1/waitlist/") {

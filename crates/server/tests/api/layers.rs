@@ -25,6 +25,8 @@ const LAYERS: &[&[&str]] = &[
     &["users", "audit_log", "school", "journal"],
     // The request context: permission, tenant transaction, school and viewer in one call.
     &["work"],
+    // A school's long jobs (imports, exports) and their progress.
+    &["school_jobs"],
     // Notifications: raised by any feature below the top, sent by jobs.
     &["notifications"],
     // Resources.
@@ -42,6 +44,8 @@ const LAYERS: &[&[&str]] = &[
     &["analytics"],
     // Each school's public website: its products, agencies and legal data.
     &["site"],
+    // Imports from the previous software (students, balances), run as school jobs.
+    &["imports"],
     // The top: the assembled application, the operator's commands, the demo and the benchmark seed.
     &["features", "demo", "seed", "app", "cli", "lib", "main", "simulate"],
 ];

@@ -17,6 +17,7 @@ mod external_calendars;
 mod fiscal_archives;
 mod foundation;
 mod idempotency;
+mod imports;
 mod isolation;
 mod layers;
 mod notifications;

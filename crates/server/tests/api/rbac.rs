@@ -49,6 +49,8 @@ fn matrix() -> HashMap<(&'static str, &'static str), Access> {
         (("POST", "/api/v1/auth/passkey"), Access::Public),
         (("GET", "/api/v1/users"), ADMIN),
         (("GET", "/api/v1/travel-gaps"), STAFF),
+        (("POST", "/api/v1/imports"), ADMIN),
+        (("GET", "/api/v1/jobs/{id}"), ADMIN),
         (("GET", "/api/v1/waitlist"), FILE_KEEPERS),
         (("POST", "/api/v1/waitlist"), FILE_KEEPERS),
         (("DELETE", "/api/v1/waitlist/{id}"), FILE_KEEPERS),

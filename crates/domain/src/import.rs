@@ -1,0 +1,255 @@
+//! Reading what another software exported (SPEC § 6.9): spreadsheets as French offices save them
+//! (UTF-8 or Windows-1252, `;` or `,` between fields, `JJ/MM/AAAA` dates, French or English
+//! headers), turned into rows of named fields, each problem named by row, column and a French
+//! message. No I/O: the server reads the file and writes the records.
+
+use chrono::NaiveDate;
+
+use crate::search::words;
+
+/// The text of a file: UTF-8 (with or without its byte-order mark), else Windows-1252, which is
+/// what Excel saves as "CSV (séparateur : point-virgule)" on a French Windows.
+pub fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes.iter().map(|b| windows_1252(*b)).collect(),
+    }
+}
+
+/// A Windows-1252 byte as a character: Latin-1 but for the 0x80–0x9F block (€, œ, ’, …).
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// The records of a CSV text: the separator is the header line's most frequent of `;`, `,` and
+/// tab; fields may be quoted (`""` inside for a quote) and hold separators and line breaks.
+/// Blank lines are dropped.
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let first_line = text.lines().next().unwrap_or_default();
+    let separator = [';', ',', '\t'].into_iter().max_by_key(|s| first_line.matches(*s).count()).unwrap_or(';');
+    let mut records = vec![];
+    let (mut record, mut field) = (vec![], String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, c) if c == separator => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records.retain(|r| r.iter().any(|f| !f.trim().is_empty()));
+    records
+}
+
+/// A header as compared: lower case, no accents, words joined by `_` ("Date de naissance" →
+/// `date_de_naissance`).
+pub fn header_key(header: &str) -> String {
+    words(header).join("_")
+}
+
+/// A date as offices write it: `JJ/MM/AAAA` (or with `-` or `.`), ISO `AAAA-MM-JJ`, or an Excel
+/// serial day number (what a spreadsheet cell holds).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Some(d);
+    }
+    for format in ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(t, format) {
+            return Some(d);
+        }
+    }
+    // Excel counts days from 30 December 1899 (its 1900 leap-year bug included).
+    let serial: f64 = t.parse().ok()?;
+    if (1.0..=2_958_465.0).contains(&serial) {
+        return NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(serial.trunc() as u64));
+    }
+    None
+}
+
+/// A number of hours as offices write it ("12", "12,5", "1h30", "12 h"), in minutes.
+pub fn parse_minutes(text: &str) -> Option<i64> {
+    let t = text.trim().to_lowercase().replace(' ', "");
+    if let Some((h, m)) = t.split_once('h') {
+        let hours: i64 = if h.is_empty() { 0 } else { h.parse().ok()? };
+        let minutes: i64 = if m.is_empty() { 0 } else { m.parse().ok()? };
+        return (minutes < 60).then_some(hours * 60 + minutes);
+    }
+    let hours: f64 = t.replace(',', ".").parse().ok()?;
+    hours.is_finite().then(|| (hours * 60.0).round() as i64)
+}
+
+/// A column an import understands, and the headers that name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// The field's name in Volant (and in the mapping the office sends).
+    pub field: &'static str,
+    /// Header keys (see `header_key`) that mean this field, French and English.
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+const fn col(field: &'static str, aliases: &'static [&'static str], required: bool) -> Column {
+    Column { field, aliases, required }
+}
+
+/// The student file's columns.
+pub const STUDENT_COLUMNS: &[Column] = &[
+    col("last_name", &["nom", "nom_de_famille", "last_name", "lastname", "surname", "nom_usage"], true),
+    col("first_name", &["prenom", "prenoms", "first_name", "firstname", "given_name"], true),
+    col(
+        "birth_date",
+        &["date_de_naissance", "naissance", "ne_le", "nee_le", "birth_date", "birthdate", "date_of_birth", "dob"],
+        true,
+    ),
+    col("email", &["email", "e_mail", "mail", "courriel", "adresse_email", "adresse_mail"], false),
+    col("phone", &["telephone", "tel", "portable", "mobile", "phone", "phone_number"], false),
+    col("address", &["adresse", "adresse_postale", "address"], false),
+    col("birth_place", &["lieu_de_naissance", "birth_place", "place_of_birth"], false),
+    col("neph", &["neph", "numero_neph", "n_neph"], false),
+    col("category", &["categorie", "formation", "category", "licence"], false),
+];
+
+/// A student's balances: bookable hours left (and what was consumed before, for the record).
+pub const BALANCE_COLUMNS: &[Column] = &[
+    col("last_name", &["nom", "last_name", "lastname"], true),
+    col("first_name", &["prenom", "first_name", "firstname"], true),
+    col("birth_date", &["date_de_naissance", "naissance", "birth_date", "birthdate"], false),
+    col("email", &["email", "e_mail", "mail", "courriel"], false),
+    col("neph", &["neph", "numero_neph"], false),
+    col(
+        "hours",
+        &["heures_restantes", "solde_heures", "solde", "heures", "credit", "hours", "hours_left", "balance"],
+        true,
+    ),
+];
+
+/// Where each field is in a file: the column index of every known field, from the headers or
+/// from the office's mapping (header → field, which wins; `""` ignores a column). The headers
+/// no field claims are returned so that the office can map them.
+pub fn locate<'a>(
+    headers: &'a [String],
+    columns: &[Column],
+    mapping: &[(String, String)],
+) -> (Vec<(&'static str, usize)>, Vec<&'a str>) {
+    let mut found: Vec<(&'static str, usize)> = vec![];
+    let mut unknown = vec![];
+    for (i, header) in headers.iter().enumerate() {
+        let mapped = mapping.iter().find(|(h, _)| h.trim() == header.trim()).map(|(_, f)| f.as_str());
+        let column = match mapped {
+            Some(field) => columns.iter().find(|c| c.field == field),
+            None => columns.iter().find(|c| c.aliases.contains(&header_key(header).as_str())),
+        };
+        match column {
+            Some(c) if !found.iter().any(|(f, _)| *f == c.field) => found.push((c.field, i)),
+            Some(_) => {}
+            None if mapped.is_some() || header.trim().is_empty() => {}
+            None => unknown.push(header.as_str()),
+        }
+    }
+    (found, unknown)
+}
+
+/// The columns a file lacks.
+pub fn missing(found: &[(&'static str, usize)], columns: &[Column]) -> Vec<&'static str> {
+    columns.iter().filter(|c| c.required && !found.iter().any(|(f, _)| *f == c.field)).map(|c| c.field).collect()
+}
+
+/// The French name of a field, for the messages.
+pub fn label(field: &str) -> &'static str {
+    match field {
+        "last_name" => "Nom",
+        "first_name" => "Prénom",
+        "birth_date" => "Date de naissance",
+        "email" => "E-mail",
+        "phone" => "Téléphone",
+        "address" => "Adresse",
+        "birth_place" => "Lieu de naissance",
+        "neph" => "NEPH",
+        "category" => "Catégorie",
+        "hours" => "Heures restantes",
+        _ => "Colonne",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_accents_survive_and_utf8_keeps_its_own() {
+        // "Éloïse;Cœur" saved by Excel on a French Windows.
+        let cp1252 = b"\xC9lo\xEFse;C\x9Cur \x80";
+        assert_eq!(decode(cp1252), "Éloïse;Cœur €");
+        assert_eq!(decode("\u{feff}Éloïse".as_bytes()), "Éloïse");
+        assert_eq!(decode("Noël".as_bytes()), "Noël");
+    }
+
+    #[test]
+    fn csv_fields_are_split_on_the_headers_separator_with_quotes() {
+        let rows = parse_csv(
+            "Nom;Prénom;Adresse\r\nMartin;Léa;\"3 rue A; bât. B\"\r\n\r\n\"Du \"\"Pont\"\"\";Jean;\"ligne 1\nligne 2\"\n",
+        );
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1], ["Martin", "Léa", "3 rue A; bât. B"]);
+        assert_eq!(rows[2], ["Du \"Pont\"", "Jean", "ligne 1\nligne 2"]);
+        assert_eq!(parse_csv("a,b\n1,2")[1], ["1", "2"]);
+        assert_eq!(parse_csv("a\tb\n1\t2")[1], ["1", "2"]);
+    }
+
+    #[test]
+    fn dates_and_hours_as_offices_write_them() {
+        let d = NaiveDate::from_ymd_opt(2004, 2, 3);
+        assert_eq!(parse_date("03/02/2004"), d);
+        assert_eq!(parse_date("2004-02-03"), d);
+        assert_eq!(parse_date("03.02.2004"), d);
+        assert_eq!(parse_date("38020"), d, "Excel's serial day");
+        assert_eq!(parse_date("31/02/2004"), None);
+        assert_eq!(parse_date("demain"), None);
+        assert_eq!(parse_minutes("12"), Some(720));
+        assert_eq!(parse_minutes("12,5"), Some(750));
+        assert_eq!(parse_minutes("1h30"), Some(90));
+        assert_eq!(parse_minutes("2 h"), Some(120));
+        assert_eq!(parse_minutes("1h75"), None);
+        assert_eq!(parse_minutes("beaucoup"), None);
+    }
+
+    #[test]
+    fn headers_are_found_in_french_or_english_and_the_mapping_wins() {
+        let headers: Vec<String> =
+            ["NOM", "Prénom", "Date de naissance", "E-mail", "Code client"].iter().map(|s| s.to_string()).collect();
+        let (found, unknown) = locate(&headers, STUDENT_COLUMNS, &[]);
+        assert_eq!(found, [("last_name", 0), ("first_name", 1), ("birth_date", 2), ("email", 3)]);
+        assert_eq!(unknown, ["Code client"]);
+        let mapping = [("Code client".to_string(), "neph".to_string()), ("E-mail".to_string(), String::new())];
+        let (found, unknown) = locate(&headers, STUDENT_COLUMNS, &mapping);
+        assert!(found.contains(&("neph", 4)) && !found.iter().any(|(f, _)| *f == "email"), "{found:?}");
+        assert!(unknown.is_empty());
+        let english: Vec<String> = ["first_name", "last_name"].iter().map(|s| s.to_string()).collect();
+        let (found, _) = locate(&english, STUDENT_COLUMNS, &[]);
+        assert_eq!(missing(&found, STUDENT_COLUMNS), ["birth_date"]);
+    }
+}

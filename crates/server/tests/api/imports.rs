@@ -1,0 +1,177 @@
+//! Imports from the previous software: a job with progress whose report names every row; a
+//! refused row writes nothing (unless partial); a second run changes nothing; Windows-1252 and
+//! XLSX read as a French office saves them.
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+use volant_domain::role::Role;
+
+use crate::helpers::*;
+
+/// Sends an import and waits for its job to finish; the job.
+pub async fn import(app: &TestApp, api: &Api, kind: &str, name: &str, bytes: &[u8], extra: &[(&str, &str)]) -> Value {
+    let mut form = reqwest::multipart::Form::new()
+        .text("kind", kind.to_owned())
+        .part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
+    for (k, v) in extra {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    let mut req = api.client.post(format!("{}/api/v1/imports", api.base)).multipart(form);
+    if let Some(t) = &api.csrf {
+        req = req.header("X-CSRF-Token", t);
+    }
+    let r = req.send().await.unwrap();
+    assert_eq!(r.status(), 202, "{:?}", r.text().await);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let job: Value = r.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/jobs/{}", id(&job)));
+    app.wait_jobs_idle().await;
+    let done = api.json(&location).await;
+    assert_eq!(done["status"], "done", "{done}");
+    done
+}
+
+fn windows_1252(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            'œ' => 0x9C,
+            c if (c as u32) < 256 => c as u32 as u8,
+            _ => b'?',
+        })
+        .collect()
+}
+
+async fn count(api: &Api, q: &str) -> usize {
+    api.json(&format!("/api/v1/students?q={q}")).await["items"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn a_bad_row_writes_nothing_is_named_and_a_second_import_changes_nothing() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let bad = windows_1252(
+        "NOM;Prénom;Date de naissance;E-mail;Code client\r\n\
+         Ménard;Éloïse;03/02/2004;eloise.menard@exemple.fr;C-001\r\n\
+         Cœur;Noël;31/02/2004;;C-002\r\n\
+         Durand;;1999-12-01;;C-003\r\n",
+    );
+    let job = import(&app, &admin, "students", "eleves.csv", &bad, &[]).await;
+    let r = &job["result"];
+    assert_eq!((r["rows"].as_u64(), r["created"].as_u64(), r["errors"].as_u64()), (Some(3), Some(1), Some(2)), "{r}");
+    assert_eq!(r["written"], false);
+    assert_eq!(r["unknown_columns"], json!(["Code client"]));
+    assert_eq!((job["progress"]["done"].as_u64(), job["progress"]["total"].as_u64()), (Some(3), Some(3)));
+    let rows = r["report"].as_array().unwrap();
+    assert_eq!(rows[1]["row"], 3);
+    assert_eq!(rows[1]["errors"][0]["column"], "Date de naissance");
+    assert!(rows[1]["errors"][0]["message"].as_str().unwrap().contains("« 31/02/2004 » n'est pas une date"), "{r}");
+    assert_eq!(rows[2]["errors"][0]["column"], "Prénom");
+    assert_eq!(count(&admin, "menard").await, 0, "nothing written");
+
+    // Partial: the good row is written; the accents of Windows-1252 survive.
+    let job = import(&app, &admin, "students", "eleves.csv", &bad, &[("partial", "true")]).await;
+    assert_eq!((job["result"]["written"].as_bool(), job["result"]["created"].as_u64()), (Some(true), Some(1)));
+    let found = admin.json("/api/v1/students?q=menard").await;
+    assert_eq!(found["items"][0]["first_name"], "Éloïse");
+
+    // Fixed and imported whole (the unknown column mapped to the NEPH): Éloïse is updated, the
+    // others created; the same file again changes nothing.
+    let good = "Nom;Prénom;Date de naissance;E-mail;Code client\n\
+                Ménard;Éloïse;03/02/2004;eloise.menard@exemple.fr;123456789012\n\
+                Cœur;Noël;28/02/2004;;\n\
+                Durand;Paul;1999-12-01;;\n";
+    let mapping = [("mapping", r#"{"Code client": "neph"}"#)];
+    let job = import(&app, &admin, "students", "eleves.csv", good.as_bytes(), &mapping).await;
+    let r = &job["result"];
+    assert_eq!(
+        (r["created"].as_u64(), r["updated"].as_u64(), r["errors"].as_u64()),
+        (Some(2), Some(1), Some(0)),
+        "{r}"
+    );
+    let audit_before = admin.json("/api/v1/audit-log?entity=student").await["items"].as_array().unwrap().len();
+    let job = import(&app, &admin, "students", "eleves.csv", good.as_bytes(), &mapping).await;
+    assert_eq!(job["result"]["skipped"], 3, "{}", job["result"]);
+    let audit_after = admin.json("/api/v1/audit-log?entity=student").await["items"].as_array().unwrap().len();
+    assert_eq!(audit_before, audit_after, "a second import writes nothing");
+    assert_eq!(count(&admin, "coeur").await, 1);
+
+    // A dry run reports and writes nothing; another school sees none of it.
+    let more = "Nom;Prénom;Date de naissance\nNouveau;Test;01/01/2001\n";
+    let job = import(&app, &admin, "students", "eleves.csv", more.as_bytes(), &[("dry_run", "true")]).await;
+    assert_eq!((job["result"]["created"].as_u64(), job["result"]["written"].as_bool()), (Some(1), Some(false)));
+    assert_eq!(count(&admin, "nouveau").await, 0);
+    let other = app.login_as(Role::Admin, 'b').await;
+    assert_eq!(other.get(&format!("/api/v1/jobs/{}", id(&job))).await.status(), 404);
+    assert_eq!(app.login_as(Role::Secretary, 'a').await.get(&format!("/api/v1/jobs/{}", id(&job))).await.status(), 403);
+}
+
+/// A minimal workbook as Excel writes one: shared strings and a first sheet.
+fn workbook(rows: &[&[&str]]) -> Vec<u8> {
+    let mut strings: Vec<String> = vec![];
+    let mut sheet =
+        String::from("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>");
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!("<row r=\"{}\">", r + 1));
+        for (c, cell) in row.iter().enumerate() {
+            let reference = format!("{}{}", (b'A' + c as u8) as char, r + 1);
+            if let Ok(n) = cell.parse::<f64>() {
+                sheet.push_str(&format!("<c r=\"{reference}\"><v>{n}</v></c>"));
+            } else {
+                strings.push(cell.replace('&', "&amp;"));
+                sheet.push_str(&format!("<c r=\"{reference}\" t=\"s\"><v>{}</v></c>", strings.len() - 1));
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let shared = format!(
+        "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">{}</sst>",
+        strings.iter().map(|s| format!("<si><t>{s}</t></si>")).collect::<String>()
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("xl/sharedStrings.xml", options).unwrap();
+    zip.write_all(shared.as_bytes()).unwrap();
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    zip.write_all(sheet.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn an_excel_workbook_and_the_hour_balances_import_once() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    // English headers, a date as Excel stores it (a serial day number).
+    let book = workbook(&[
+        &["Last name", "First name", "Birth date", "Email"],
+        &["Martin", "Léa", "38020", "lea.martin@exemple.fr"],
+        &["Petit & Fils", "Hugo", "12/05/2001", ""],
+    ]);
+    let job = import(&app, &admin, "students", "export.xlsx", &book, &[]).await;
+    assert_eq!(job["result"]["created"], 2, "{}", job["result"]);
+    let lea = admin.json("/api/v1/students?q=martin").await["items"][0].clone();
+    assert_eq!(lea["birth_date"], "2004-02-03");
+
+    let balances = "Nom;Prénom;Date de naissance;Heures restantes\n\
+                    Martin;Léa;03/02/2004;12,5\n\
+                    Petit & Fils;Hugo;12/05/2001;1h30\n\
+                    Inconnu;Personne;01/01/2000;4\n";
+    let job = import(&app, &admin, "balances", "soldes.csv", balances.as_bytes(), &[("partial", "true")]).await;
+    let r = &job["result"];
+    assert_eq!((r["updated"].as_u64(), r["errors"].as_u64()), (Some(2), Some(1)), "{r}");
+    assert!(r["report"][2]["errors"][0]["message"].as_str().unwrap().starts_with("Aucun élève"), "{r}");
+    let hours = admin.json(&format!("/api/v1/students/{}/hours", id(&lea))).await;
+    assert_eq!(hours["remaining_minutes"], 750);
+    let job = import(&app, &admin, "balances", "soldes.csv", balances.as_bytes(), &[("partial", "true")]).await;
+    assert_eq!(job["result"]["skipped"], 2, "{}", job["result"]);
+    assert_eq!(admin.json(&format!("/api/v1/students/{}/hours", id(&lea))).await["remaining_minutes"], 750);
+
+    // A file without the columns it needs names them; nothing is read further.
+    let job = import(&app, &admin, "balances", "soldes.csv", b"Nom;Solde\nMartin;3\n", &[]).await;
+    assert_eq!(job["result"]["missing_columns"], json!(["Prénom"]), "{}", job["result"]);
+    let r = problem(admin.post("/api/v1/imports", &json!({"kind": "students"})).await, 415).await;
+    assert!(r["detail"].as_str().unwrap().contains("multipart"), "{r}");
+}
