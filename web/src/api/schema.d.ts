@@ -664,6 +664,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts an import from the previous software: 202 with the job to follow on
+         *     `GET /jobs/{id}`; its result reports every row (`created`, `updated`, `skipped`, `error`
+         *     with the column and a French message), the unknown headers and the missing columns.
+         */
+        post: operations["imports_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/instructors": {
         parameters: {
             query?: never;
@@ -985,6 +1006,23 @@ export interface paths {
         put?: never;
         /** Splits what remains due into monthly instalments (replaces the previous plan). */
         post: operations["invoices_schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A long job of the school (an import, an export): its status, progress and result. */
+        get: operations["jobs_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3385,6 +3423,30 @@ export interface components {
              */
             students: number;
         };
+        /** @enum {string} */
+        ImportKind: "students" | "balances";
+        /** @description The form of an import (`multipart/form-data`). */
+        ImportUpload: {
+            /** @description `true`: check every row and report, write nothing. */
+            dry_run?: boolean | null;
+            /**
+             * Format: binary
+             * @description The file: CSV (`;` or `,`, UTF-8 or Windows-1252) or XLSX (its first sheet).
+             */
+            file: string;
+            /** @description `students` or `balances`. */
+            kind: components["schemas"]["ImportKind"];
+            /**
+             * @description A JSON object `{"header in the file": "field"}` for the headers the import does not know
+             *     (`""` ignores a column).
+             */
+            mapping?: string | null;
+            /**
+             * @description `true`: write the good rows even if others are refused (by default one refused row
+             *     writes nothing).
+             */
+            partial?: boolean | null;
+        };
         Instalment: {
             /** Format: int64 */
             amount_cents: number;
@@ -3607,6 +3669,8 @@ export interface components {
             code: string;
             title: string;
         };
+        /** @enum {string} */
+        JobStatus: "queued" | "running" | "done" | "failed";
         /** @description A lesson or a block, as the API shows it. */
         Lesson: {
             /** Format: uuid */
@@ -4772,6 +4836,13 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        /** @description How far a job is. */
+        Progress: {
+            /** Format: int32 */
+            done: number;
+            /** Format: int32 */
+            total: number;
+        };
         /**
          * @description A span of the day, `HH:MM` to `HH:MM` in the school's time (it may wrap past midnight; equal
          *     bounds mean none).
@@ -4889,6 +4960,27 @@ export interface components {
         RuleViolation: {
             code: string;
             message: string;
+        };
+        /** @description A job as the office follows it. */
+        SchoolJob: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description Why it failed, in French. */
+            errors: string[];
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The input file's name. */
+            input_name?: string | null;
+            /** @description `import` or `export`. */
+            kind: string;
+            progress: components["schemas"]["Progress"];
+            /** @description What the job made (an import's report). */
+            result: Record<string, never>;
+            /** @description Where to download what it made, if it made a file. */
+            result_url?: string | null;
+            status: components["schemas"]["JobStatus"];
         };
         /** @description Every setting of a school, with the regulation's or the trade's value by default. */
         SchoolSettings: {
@@ -8835,6 +8927,75 @@ export interface operations {
             };
         };
     };
+    imports_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Accepté */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolJob"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     instructors_list: {
         parameters: {
             query?: {
@@ -10374,6 +10535,55 @@ export interface operations {
             };
             /** @description Action refusée */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jobs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolJob"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
