@@ -13,6 +13,9 @@ CREATE TABLE school_jobs (
     input_name  text,
     input       bytea,
     result      jsonb,
+    -- What an export made (a zip), downloaded by `GET /jobs/{id}/file`.
+    result_file bytea,
+    result_name text,
     errors      jsonb NOT NULL DEFAULT '[]',
     created_by  uuid,
     created_at  timestamptz NOT NULL DEFAULT now(),

@@ -90,9 +90,12 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     None
 }
 
-/// A number of hours as offices write it ("12", "12,5", "1h30", "12 h"), in minutes.
+/// A number of hours as offices write it ("12", "12,5", "1h30", "12 h", "-1h30"), in minutes.
 pub fn parse_minutes(text: &str) -> Option<i64> {
     let t = text.trim().to_lowercase().replace(' ', "");
+    if let Some(positive) = t.strip_prefix('-') {
+        return parse_minutes(positive).map(|m| -m);
+    }
     if let Some((h, m)) = t.split_once('h') {
         let hours: i64 = if h.is_empty() { 0 } else { h.parse().ok()? };
         let minutes: i64 = if m.is_empty() { 0 } else { m.parse().ok()? };
@@ -147,6 +150,31 @@ pub const BALANCE_COLUMNS: &[Column] = &[
     ),
 ];
 
+/// Booklet levels (REMC B items) reached in the previous school or software.
+pub const BOOKLET_COLUMNS: &[Column] = &[
+    col("last_name", &["nom", "last_name", "lastname"], true),
+    col("first_name", &["prenom", "first_name", "firstname"], true),
+    col("birth_date", &["date_de_naissance", "naissance", "birth_date", "birthdate"], false),
+    col("email", &["email", "e_mail", "mail", "courriel"], false),
+    col("neph", &["neph", "numero_neph"], false),
+    col("item", &["item", "code", "code_item", "competence", "objectif", "item_code"], true),
+    col("level", &["niveau", "level", "etat", "acquisition"], true),
+    col("evaluated_on", &["date", "date_evaluation", "evalue_le", "evaluated_on"], false),
+];
+
+/// A booklet level as offices write it: the REMC's words (or the school's usual ones), English,
+/// or 0 to 3.
+pub fn parse_level(text: &str) -> Option<crate::booklet::Level> {
+    use crate::booklet::Level;
+    match header_key(text).as_str() {
+        "non_aborde" | "0" | "not_started" | "non_vu" => Some(Level::NonAborde),
+        "aborde" | "1" | "started" | "vu" => Some(Level::Aborde),
+        "traite" | "2" | "covered" | "en_cours" => Some(Level::Traite),
+        "assimile" | "3" | "acquis" | "acquired" | "mastered" => Some(Level::Assimile),
+        _ => None,
+    }
+}
+
 /// Where each field is in a file: the column index of every known field, from the headers or
 /// from the office's mapping (header → field, which wins; `""` ignores a column). The headers
 /// no field claims are returned so that the office can map them.
@@ -191,6 +219,9 @@ pub fn label(field: &str) -> &'static str {
         "neph" => "NEPH",
         "category" => "Catégorie",
         "hours" => "Heures restantes",
+        "item" => "Item",
+        "level" => "Niveau",
+        "evaluated_on" => "Date",
         _ => "Colonne",
     }
 }
@@ -234,7 +265,18 @@ mod tests {
         assert_eq!(parse_minutes("1h30"), Some(90));
         assert_eq!(parse_minutes("2 h"), Some(120));
         assert_eq!(parse_minutes("1h75"), None);
+        assert_eq!(parse_minutes("-1h30"), Some(-90), "an overdrawn balance, as the export writes it");
         assert_eq!(parse_minutes("beaucoup"), None);
+    }
+
+    #[test]
+    fn booklet_levels_in_words_or_numbers() {
+        use crate::booklet::Level;
+        assert_eq!(parse_level("Non abordé"), Some(Level::NonAborde));
+        assert_eq!(parse_level("ASSIMILÉ"), Some(Level::Assimile));
+        assert_eq!(parse_level("2"), Some(Level::Traite));
+        assert_eq!(parse_level("covered"), Some(Level::Traite));
+        assert_eq!(parse_level("presque"), None);
     }
 
     #[test]

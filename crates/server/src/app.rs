@@ -40,7 +40,8 @@ impl Server {
         let registry = sms.clone().handle_jobs(registry);
         let registry = notifications::handle_jobs(registry, Senders { mailer, sms })
             .register(external_calendars::REFRESH, external_calendars::service::refresh_job)
-            .register(crate::imports::RUN, crate::imports::run);
+            .register(crate::imports::RUN, crate::imports::run)
+            .register(crate::exports::RUN, crate::exports::run);
         let state = AppState::new(settings, pool, public_url);
         Ok(Server { addr, state, listener, registry })
     }

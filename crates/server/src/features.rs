@@ -54,4 +54,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::site::api::routes())
         .merge(crate::school_jobs::routes())
         .merge(crate::imports::routes::routes())
+        .merge(crate::exports::routes::routes())
 }

@@ -17,6 +17,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod exams;
+pub mod exports;
 pub mod external_calendars;
 pub mod features;
 pub mod http;

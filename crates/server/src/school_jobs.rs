@@ -7,6 +7,8 @@
 use axum::{
     Json,
     extract::{Path, State},
+    http::header,
+    response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -73,6 +75,7 @@ struct Row {
     total: i32,
     input_name: Option<String>,
     result: Option<Value>,
+    has_file: bool,
     errors: Value,
     created_at: DateTime<Utc>,
     finished_at: Option<DateTime<Utc>>,
@@ -94,7 +97,7 @@ impl Row {
             progress: Progress { done: self.done, total: self.total },
             input_name: self.input_name,
             result: self.result,
-            result_url: None,
+            result_url: self.has_file.then(|| format!("/api/v1/jobs/{}/file", self.id)),
             errors,
             created_at: self.created_at,
             finished_at: self.finished_at,
@@ -136,7 +139,8 @@ pub async fn create(work: &mut Work, new: NewJob<'_>) -> AppResult<SchoolJob> {
 
 pub async fn get(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> AppResult<SchoolJob> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, kind, status, done, total, input_name, result, errors, created_at, finished_at
+        "SELECT id, kind, status, done, total, input_name, result, result_file IS NOT NULL AS has_file, errors,
+                created_at, finished_at
            FROM school_jobs WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tenant.0)
@@ -212,8 +216,46 @@ pub async fn finish(
     Ok(())
 }
 
+/// Keeps the file a job made.
+pub async fn attach_file(pool: &PgPool, tenant: TenantId, id: Uuid, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut tx = db::begin_tenant(pool, tenant).await?;
+    sqlx::query("UPDATE school_jobs SET result_file = $3, result_name = $4 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.0)
+        .bind(id)
+        .bind(bytes)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_job))
+    OpenApiRouter::new().routes(routes!(get_job)).routes(routes!(job_file))
+}
+
+/// The file a job made (a school export's zip); 404 while there is none.
+#[utoipa::path(operation_id = "jobs_file", get, path = "/jobs/{id}/file", tag = "imports", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 401), (status = 403), (status = 404)))]
+async fn job_file(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let id: Uuid = path_id(&id)?;
+    let mut work = ctx.begin(&state, Permission::TransferData).await?;
+    let file: Option<(Option<Vec<u8>>, Option<String>)> =
+        sqlx::query_as("SELECT result_file, result_name FROM school_jobs WHERE tenant_id = $1 AND id = $2")
+            .bind(work.tenant().0)
+            .bind(id)
+            .fetch_optional(&mut *work)
+            .await?;
+    work.commit().await?;
+    let Some((Some(bytes), name)) = file else { return Err(AppError::NotFound) };
+    Ok(zip_response(bytes, &name.unwrap_or_else(|| "export.zip".into())))
+}
+
+/// A zip to download.
+pub fn zip_response(bytes: Vec<u8>, name: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
 }
 
 /// A long job of the school (an import, an export): its status, progress and result.
@@ -221,7 +263,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses((status = 200, body = SchoolJob), (status = 401), (status = 403), (status = 404)))]
 async fn get_job(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<SchoolJob>> {
     let id: Uuid = path_id(&id)?;
-    let mut work = ctx.begin(&state, Permission::ImportData).await?;
+    let mut work = ctx.begin(&state, Permission::TransferData).await?;
     let tenant = work.tenant();
     let job = get(&mut work, tenant, id).await?;
     work.commit().await?;

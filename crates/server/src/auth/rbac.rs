@@ -87,8 +87,8 @@ pub enum Permission {
     UseWaitlist,
     /// Read the instructors' trips between lessons (an instructor their own).
     ReadTravelTimes,
-    /// Import files from the previous software and follow the school's long jobs.
-    ImportData,
+    /// Import files from the previous software, export the whole school, follow those jobs.
+    TransferData,
     /// Read free slots for a student and book one (a student for themself when the school allows
     /// self-booking).
     FindSlots,
@@ -108,7 +108,7 @@ impl Permission {
             | Permission::ReadDeliveries
             | Permission::ManageCatalogue
             | Permission::ReadAnalytics
-            | Permission::ImportData => &[Admin],
+            | Permission::TransferData => &[Admin],
             Permission::ReadInstructorFigures => &[Admin, Instructor],
             Permission::ManageAvailability
             | Permission::ManageVehicles

@@ -89,6 +89,25 @@ pub fn validate(list: &[EvaluationInput], field: &str) -> AppResult<()> {
     errors.finish()
 }
 
+/// The level a student reached on an item (the latest evaluation), if any.
+pub async fn current_level(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    student: Uuid,
+    item: &str,
+) -> AppResult<Option<Level>> {
+    let level: Option<String> = sqlx::query_scalar(
+        "SELECT level FROM booklet_evaluations WHERE tenant_id = $1 AND student_id = $2 AND item_code = $3
+          ORDER BY evaluated_on DESC, created_at DESC LIMIT 1",
+    )
+    .bind(tenant.0)
+    .bind(student)
+    .bind(item)
+    .fetch_optional(conn)
+    .await?;
+    Ok(level.as_deref().map(from_text).transpose()?)
+}
+
 /// Records evaluations (already validated) in the caller's transaction, audited.
 pub async fn record(
     work: &mut Work,
@@ -286,4 +305,120 @@ pub async fn check_lessons(
         }
     }
     Ok(())
+}
+
+/// The printable booklet of a student (A4): school, student and NEPH, every item's level and
+/// date, lessons with dates, durations and instructors, assessments.
+pub async fn pdf_document(work: &mut Work, id: Uuid) -> AppResult<volant_pdf::BookletDoc> {
+    let tenant = work.tenant();
+    let student = crate::students::service::visible(work, id, false).await?;
+    let b = read(work, tenant, id).await?;
+    let tz = work.tz();
+    let school = repo::letterhead(work, tenant).await?;
+    let lessons = repo::done_lessons(work, tenant, id).await?;
+    let instructor_names = repo::instructor_names(work, tenant).await?;
+    let label = |level| b.labels.iter().find(|l| l.level == level).map(|l| l.label.clone()).unwrap_or_default();
+    let doc = volant_pdf::BookletDoc {
+        school: volant_pdf::School {
+            name: school.name,
+            address: school.address.unwrap_or_default(),
+            agrement: school.agrement.unwrap_or_default(),
+        },
+        student: volant_pdf::StudentIdentity {
+            name: format!("{} {}", student.first_name, student.last_name),
+            birth_date: fr_date(student.birth_date),
+            neph: student.neph.clone().unwrap_or_else(|| "non attribué".into()),
+            category: crate::db::to_text(&student.category).to_uppercase(),
+            training_mode: match crate::db::to_text(&student.training_mode).as_str() {
+                "aac" => "apprentissage anticipé (AAC)",
+                "supervised" => "conduite supervisée",
+                _ => "traditionnelle",
+            }
+            .into(),
+        },
+        generated_on: fr_date(chrono::Utc::now().with_timezone(&tz).date_naive()),
+        reference: b.reference.clone(),
+        version: b.version.clone(),
+        progress: b.progress,
+        acquired: b.acquired,
+        acquired_label: label(Level::Assimile),
+        item_count: b.item_count,
+        competencies: b
+            .competencies
+            .iter()
+            .map(|c| volant_pdf::CompetencyBlock {
+                code: c.code.clone(),
+                title: c.title.clone(),
+                progress: c.progress,
+                items: c
+                    .items
+                    .iter()
+                    .map(|i| volant_pdf::ItemRow {
+                        code: i.code.clone(),
+                        title: i.title.clone(),
+                        level: label(i.level),
+                        date: i.evaluated_at.map(fr_date).unwrap_or_else(|| "—".into()),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        lessons: lessons
+            .into_iter()
+            .map(|repo::DoneLesson { starts_at: start, ends_at: end, kind, instructor_name: instructor }| {
+                let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
+                volant_pdf::LessonRow {
+                    date: fr_date(s.date_naive()),
+                    time: format!("{}–{}", s.format("%H:%M"), e.format("%H:%M")),
+                    duration: duration_fr((end - start).num_minutes()),
+                    instructor: instructor.unwrap_or_else(|| "—".into()),
+                    kind: match kind.as_str() {
+                        "driving" => "Conduite",
+                        "code" => "Code",
+                        "exam" => "Examen",
+                        "evaluation" => "Évaluation de départ",
+                        _ => "Autre",
+                    }
+                    .into(),
+                }
+            })
+            .collect(),
+        assessments: b
+            .assessments
+            .iter()
+            .map(|a| volant_pdf::AssessmentRow {
+                kind: if a.kind == "affi" {
+                    "Attestation de fin de formation initiale (AFFI)".into()
+                } else {
+                    "Bilan de compétences".into()
+                },
+                date: fr_date(a.date),
+                instructor: a
+                    .instructor_id
+                    .and_then(|i| instructor_names.get(&i).cloned())
+                    .unwrap_or_else(|| "—".into()),
+                result: [a.result.clone(), a.comment.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — "),
+            })
+            .collect(),
+    };
+    Ok(doc)
+}
+
+/// The PDF of a booklet (off the async threads: typst takes a while).
+pub async fn render(doc: volant_pdf::BookletDoc) -> AppResult<Vec<u8>> {
+    tokio::task::spawn_blocking(move || volant_pdf::booklet(&doc))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+fn fr_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn duration_fr(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02}"),
+    }
 }

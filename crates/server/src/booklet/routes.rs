@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 use volant_domain::{
-    booklet::{Level, Reference, remc_b},
+    booklet::{Reference, remc_b},
     role::Role,
 };
 
@@ -213,18 +213,6 @@ async fn assess(
     Ok(created(saved))
 }
 
-fn fr_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
-fn duration_fr(minutes: i64) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m:02}"),
-    }
-}
-
 /// The printable booklet (A4 PDF): school, student and NEPH, every item's level and date,
 /// lessons with dates, durations and instructors, assessments, page numbers.
 #[utoipa::path(get, path = "/students/{id}/booklet.pdf", operation_id = "booklet_pdf", tag = "booklet", params(("id" = Uuid, Path)),
@@ -232,99 +220,9 @@ fn duration_fr(minutes: i64) -> String {
 async fn booklet_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::ReadStudents).await?;
-    let student = visible(&mut work, id, false).await?;
-    let b = read(&mut work, ctx.tenant_id, id).await?;
-    let tz = work.tz();
-    let school = repo::letterhead(&mut work, ctx.tenant_id).await?;
-    let lessons = repo::done_lessons(&mut work, ctx.tenant_id, id).await?;
-    let instructor_names = repo::instructor_names(&mut work, ctx.tenant_id).await?;
+    visible(&mut work, id, false).await?;
+    let doc = super::pdf_document(&mut work, id).await?;
     work.commit().await?;
-    let label = |level| b.labels.iter().find(|l| l.level == level).map(|l| l.label.clone()).unwrap_or_default();
-    let doc = volant_pdf::BookletDoc {
-        school: volant_pdf::School {
-            name: school.name,
-            address: school.address.unwrap_or_default(),
-            agrement: school.agrement.unwrap_or_default(),
-        },
-        student: volant_pdf::StudentIdentity {
-            name: format!("{} {}", student.first_name, student.last_name),
-            birth_date: fr_date(student.birth_date),
-            neph: student.neph.clone().unwrap_or_else(|| "non attribué".into()),
-            category: crate::db::to_text(&student.category).to_uppercase(),
-            training_mode: match crate::db::to_text(&student.training_mode).as_str() {
-                "aac" => "apprentissage anticipé (AAC)",
-                "supervised" => "conduite supervisée",
-                _ => "traditionnelle",
-            }
-            .into(),
-        },
-        generated_on: fr_date(chrono::Utc::now().with_timezone(&tz).date_naive()),
-        reference: b.reference.clone(),
-        version: b.version.clone(),
-        progress: b.progress,
-        acquired: b.acquired,
-        acquired_label: label(Level::Assimile),
-        item_count: b.item_count,
-        competencies: b
-            .competencies
-            .iter()
-            .map(|c| volant_pdf::CompetencyBlock {
-                code: c.code.clone(),
-                title: c.title.clone(),
-                progress: c.progress,
-                items: c
-                    .items
-                    .iter()
-                    .map(|i| volant_pdf::ItemRow {
-                        code: i.code.clone(),
-                        title: i.title.clone(),
-                        level: label(i.level),
-                        date: i.evaluated_at.map(fr_date).unwrap_or_else(|| "—".into()),
-                    })
-                    .collect(),
-            })
-            .collect(),
-        lessons: lessons
-            .into_iter()
-            .map(|repo::DoneLesson { starts_at: start, ends_at: end, kind, instructor_name: instructor }| {
-                let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
-                volant_pdf::LessonRow {
-                    date: fr_date(s.date_naive()),
-                    time: format!("{}–{}", s.format("%H:%M"), e.format("%H:%M")),
-                    duration: duration_fr((end - start).num_minutes()),
-                    instructor: instructor.unwrap_or_else(|| "—".into()),
-                    kind: match kind.as_str() {
-                        "driving" => "Conduite",
-                        "code" => "Code",
-                        "exam" => "Examen",
-                        "evaluation" => "Évaluation de départ",
-                        _ => "Autre",
-                    }
-                    .into(),
-                }
-            })
-            .collect(),
-        assessments: b
-            .assessments
-            .iter()
-            .map(|a| volant_pdf::AssessmentRow {
-                kind: if a.kind == "affi" {
-                    "Attestation de fin de formation initiale (AFFI)".into()
-                } else {
-                    "Bilan de compétences".into()
-                },
-                date: fr_date(a.date),
-                instructor: a
-                    .instructor_id
-                    .and_then(|i| instructor_names.get(&i).cloned())
-                    .unwrap_or_else(|| "—".into()),
-                result: [a.result.clone(), a.comment.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — "),
-            })
-            .collect(),
-    };
-    let pdf = tokio::task::spawn_blocking(move || volant_pdf::booklet(&doc))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let pdf = super::render(doc).await?;
     Ok(pdf_response(pdf, &format!("livret-{}.pdf", id.simple())))
 }

@@ -18,11 +18,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use volant_domain::{
     ids::TenantId,
-    import::{self, BALANCE_COLUMNS, Column, STUDENT_COLUMNS},
+    import::{self, BALANCE_COLUMNS, BOOKLET_COLUMNS, Column, STUDENT_COLUMNS},
     xlsx,
 };
 
 use crate::{
+    booklet,
     error::AppError,
     jobs::Job,
     school_jobs::{self, Started},
@@ -45,6 +46,8 @@ pub enum ImportKind {
     Students,
     /// Each student's driving hours left, as the previous software counted them.
     Balances,
+    /// Booklet levels (REMC B items) reached before.
+    Booklet,
 }
 
 crate::text_enum!(ImportKind);
@@ -54,6 +57,7 @@ impl ImportKind {
         match self {
             ImportKind::Students => STUDENT_COLUMNS,
             ImportKind::Balances => BALANCE_COLUMNS,
+            ImportKind::Booklet => BOOKLET_COLUMNS,
         }
     }
 }
@@ -210,6 +214,7 @@ async fn import(state: &AppState, tenant: TenantId, id: Uuid, started: Started) 
         let outcome = match options.kind {
             ImportKind::Students => student_row(&mut work, &fields).await,
             ImportKind::Balances => balance_row(&mut work, &fields).await,
+            ImportKind::Booklet => booklet_row(&mut work, &fields).await,
         };
         let name = format!("{} {}", fields.get("last_name").unwrap_or(&""), fields.get("first_name").unwrap_or(&""));
         let row = match outcome {
@@ -282,8 +287,8 @@ fn refused(field: &str, message: impl Into<String>) -> RowError {
     RowError::Refused(vec![(field.to_owned(), message.into())])
 }
 
-/// The student a row names: by NEPH, else e-mail, else name and birth date (or name alone when
-/// one student only bears it and the row has no birth date).
+/// The student a row names: by NEPH, else e-mail, else name (accents and case aside) and birth
+/// date (or name alone when one student only bears it and the row has no birth date).
 async fn find_student(work: &mut Work, f: &HashMap<&str, &str>) -> Result<Option<Uuid>, RowError> {
     let some = |key: &str| f.get(key).copied().filter(|v| !v.is_empty());
     let birth = some("birth_date").and_then(import::parse_date);
@@ -292,15 +297,17 @@ async fn find_student(work: &mut Work, f: &HashMap<&str, &str>) -> Result<Option
           WHERE tenant_id = $1 AND (
                 ($2::text IS NOT NULL AND neph = $2)
              OR ($3::text IS NOT NULL AND lower(email) = lower($3))
-             OR (lower(last_name) = lower($4) AND lower(first_name) = lower($5) AND ($6::date IS NULL OR birth_date = $6)))
+             OR (sort_key = $4 AND ($5::date IS NULL OR birth_date = $5)))
           ORDER BY ($2::text IS NOT NULL AND neph = $2) DESC, ($3::text IS NOT NULL AND lower(email) = lower($3)) DESC
           LIMIT 2",
     )
     .bind(work.tenant().0)
     .bind(some("neph"))
     .bind(some("email"))
-    .bind(f.get("last_name").copied().unwrap_or_default())
-    .bind(f.get("first_name").copied().unwrap_or_default())
+    .bind(volant_domain::search::sort_key(
+        f.get("last_name").copied().unwrap_or_default(),
+        f.get("first_name").copied().unwrap_or_default(),
+    ))
     .bind(birth)
     .fetch_all(&mut **work)
     .await?;
@@ -372,7 +379,7 @@ async fn student_row(work: &mut Work, f: &HashMap<&str, &str>) -> Result<(RowSta
 /// difference (none when they already match: a second import changes nothing).
 async fn balance_row(work: &mut Work, f: &HashMap<&str, &str>) -> Result<(RowStatus, Uuid), RowError> {
     let text = f.get("hours").copied().unwrap_or_default();
-    let Some(target) = import::parse_minutes(text).filter(|m| (0..=1000 * 60).contains(m)) else {
+    let Some(target) = import::parse_minutes(text).filter(|m| (-1000 * 60..=1000 * 60).contains(m)) else {
         return Err(refused(
             "hours",
             format!("« {text} » n'est pas un nombre d'heures (par exemple 12, 12,5 ou 1h30)."),
@@ -406,5 +413,49 @@ async fn balance_row(work: &mut Work, f: &HashMap<&str, &str>) -> Result<(RowSta
             after: Some(json!({"remaining_minutes": target})),
         })
         .await?;
+    Ok((RowStatus::Updated, id))
+}
+
+/// Records a booklet level reached before (source `transfer_in`), unless the student is already
+/// at that level on that item.
+async fn booklet_row(work: &mut Work, f: &HashMap<&str, &str>) -> Result<(RowStatus, Uuid), RowError> {
+    let item = f.get("item").copied().unwrap_or_default().to_uppercase();
+    let text = f.get("level").copied().unwrap_or_default();
+    let Some(level) = import::parse_level(text) else {
+        return Err(refused(
+            "level",
+            format!("« {text} » n'est pas un niveau (non abordé, abordé, traité, assimilé ou 0 à 3)."),
+        ));
+    };
+    let evaluated_on = match f.get("evaluated_on").copied().filter(|v| !v.is_empty()) {
+        Some(v) => Some(
+            import::parse_date(v)
+                .ok_or_else(|| refused("evaluated_on", format!("« {v} » n'est pas une date (JJ/MM/AAAA).")))?,
+        ),
+        None => None,
+    };
+    let Some(id) = find_student(work, f).await? else {
+        return Err(refused(
+            "last_name",
+            "Aucun élève de l'école ne correspond (NEPH, e-mail, ou nom et date de naissance).",
+        ));
+    };
+    let evaluation = booklet::EvaluationInput {
+        item_code: item.clone(),
+        level,
+        lesson_id: None,
+        comment: Some("Niveau repris de l'ancien logiciel".into()),
+        source: Some(booklet::Source::TransferIn),
+        evaluated_on,
+    };
+    booklet::validate(std::slice::from_ref(&evaluation), "item")
+        .map_err(|_| refused("item", format!("« {item} » n'est pas un item du référentiel (C1.1 à C4.7).")))?;
+    students::service::visible(work, id, true).await?;
+    let tenant = work.tenant();
+    if booklet::current_level(work, tenant, id, &item).await? == Some(level) {
+        return Ok((RowStatus::Skipped, id));
+    }
+    let today = work.school.today();
+    booklet::record(work, id, None, &[evaluation], today).await?;
     Ok((RowStatus::Updated, id))
 }

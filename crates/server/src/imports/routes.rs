@@ -25,7 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ImportUpload {
-    /// `students` or `balances`.
+    /// `students`, `balances` or `booklet`.
     kind: ImportKind,
     /// The file: CSV (`;` or `,`, UTF-8 or Windows-1252) or XLSX (its first sheet).
     #[schema(value_type = String, format = Binary)]
@@ -48,12 +48,12 @@ pub struct ImportUpload {
     responses((status = 202, body = SchoolJob), (status = 400), (status = 401), (status = 403), (status = 413), (status = 415)))]
 async fn start(State(state): State<AppState>, ctx: Ctx, req: Request) -> AppResult<Response> {
     // The role is checked before the body is read, in a work of its own.
-    ctx.begin(&state, Permission::ImportData).await?.commit().await?;
+    ctx.begin(&state, Permission::TransferData).await?.commit().await?;
     let form = Multipart::from_request(req, &state).await.map_err(|_| {
         AppError::UnsupportedMediaType("Envoyez le fichier en multipart/form-data (champs kind et file).".into())
     })?;
     let upload = read_upload(form).await?;
-    let mut work = ctx.begin(&state, Permission::ImportData).await?;
+    let mut work = ctx.begin(&state, Permission::TransferData).await?;
     let new = NewJob {
         kind: "import",
         runner: super::RUN,

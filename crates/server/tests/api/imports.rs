@@ -175,3 +175,140 @@ async fn an_excel_workbook_and_the_hour_balances_import_once() {
     let r = problem(admin.post("/api/v1/imports", &json!({"kind": "students"})).await, 415).await;
     assert!(r["detail"].as_str().unwrap().contains("multipart"), "{r}");
 }
+
+fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = vec![];
+        f.read_to_end(&mut data).unwrap();
+        out.insert(f.name().unwrap().into_owned(), data);
+    }
+    out
+}
+
+/// The items a student has reached, with their level.
+async fn levels(api: &Api, student: &str) -> Vec<(String, String)> {
+    let booklet = api.json(&format!("/api/v1/students/{student}/booklet")).await;
+    let mut out = vec![];
+    for c in booklet["competencies"].as_array().unwrap() {
+        for i in c["items"].as_array().unwrap() {
+            if i["level"] != "non_aborde" {
+                out.push((i["code"].as_str().unwrap().to_owned(), i["level"].as_str().unwrap().to_owned()));
+            }
+        }
+    }
+    out
+}
+
+async fn students_by_name(api: &Api) -> Vec<(String, String)> {
+    let list = api.json("/api/v1/students?limit=200").await;
+    let mut out: Vec<(String, String)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (format!("{} {} {}", s["last_name"], s["first_name"], s["birth_date"]), id(s)))
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn the_school_export_reimports_into_an_empty_school_to_the_same_figures() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    // Booklet levels reached elsewhere, through the booklet import.
+    let livret = "Nom;Prénom;Date de naissance;Item;Niveau\n\
+                  Élève a;Léa;04/05/2000;C1.1;assimilé\n\
+                  Élève a;Léa;04/05/2000;c2.3;2\n\
+                  Élève a;Léa;04/05/2000;C9.9;2\n\
+                  Élève a;Léa;04/05/2000;C1.2;peut-être\n";
+    let job = import(&app, &admin, "booklet", "livret.csv", livret.as_bytes(), &[("partial", "true")]).await;
+    let r = &job["result"];
+    assert_eq!((r["updated"].as_u64(), r["errors"].as_u64()), (Some(2), Some(2)), "{r}");
+    assert_eq!(r["report"][2]["errors"][0]["column"], "Item");
+    assert_eq!(r["report"][3]["errors"][0]["column"], "Niveau");
+    let job = import(&app, &admin, "booklet", "livret.csv", livret.as_bytes(), &[("partial", "true")]).await;
+    assert_eq!(job["result"]["skipped"], 2, "the same levels again change nothing");
+
+    let r = admin.post("/api/v1/exports", &json!({"kind": "school"})).await;
+    assert_eq!(r.status(), 202, "{:?}", r.text().await);
+    let job: Value = r.json().await.unwrap();
+    app.wait_jobs_idle().await;
+    let job = admin.json(&format!("/api/v1/jobs/{}", id(&job))).await;
+    assert_eq!(job["status"], "done", "{job}");
+    let url = job["result_url"].as_str().expect("a file to download").to_owned();
+    let r = admin.get(&url).await;
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let files = unzip(&r.bytes().await.unwrap());
+    for name in [
+        "eleves.csv",
+        "soldes.csv",
+        "livret.csv",
+        "heures.csv",
+        "lecons.csv",
+        "examens.csv",
+        "factures.csv",
+        "reglements.csv",
+        "moniteurs.csv",
+        "vehicules.csv",
+        "LISEZMOI.txt",
+    ] {
+        assert!(files.contains_key(name), "{name} in {:?}", files.keys());
+    }
+    let invoice_pdf =
+        files.iter().find(|(n, _)| n.starts_with("factures/") && n.ends_with(".pdf")).expect("an invoice PDF");
+    assert!(pdf_text(invoice_pdf.1).contains("FACTURE") || pdf_text(invoice_pdf.1).contains("Facture"));
+    let booklet_pdf = files.iter().find(|(n, _)| n.starts_with("livrets/eleve-a-lea-")).expect("Léa's booklet PDF");
+    assert!(pdf_text(booklet_pdf.1).contains("Léa"));
+    assert_eq!(app.login_as(Role::Admin, 'b').await.get(&url).await.status(), 404);
+
+    // Into the empty school B, in the README's order: the same students, balances and levels.
+    let other = app.login_as(Role::Admin, 'b').await;
+    for (kind, name) in [("students", "eleves.csv"), ("balances", "soldes.csv"), ("booklet", "livret.csv")] {
+        let job = import(&app, &other, kind, name, &files[name], &[]).await;
+        assert_eq!(job["result"]["errors"], 0, "{name}: {}", job["result"]);
+        assert_eq!(job["result"]["written"], true, "{name}");
+    }
+    let (before, after) = (students_by_name(&admin).await, students_by_name(&other).await);
+    assert_eq!(before.iter().map(|s| &s.0).collect::<Vec<_>>(), after.iter().map(|s| &s.0).collect::<Vec<_>>());
+    for ((_, a), (_, b)) in before.iter().zip(&after) {
+        let hours_a = admin.json(&format!("/api/v1/students/{a}/hours")).await["remaining_minutes"].clone();
+        let hours_b = other.json(&format!("/api/v1/students/{b}/hours")).await["remaining_minutes"].clone();
+        assert_eq!(hours_a, hours_b);
+        assert_eq!(levels(&admin, a).await, levels(&other, b).await);
+    }
+    assert_eq!(
+        levels(&admin, &fx.student).await,
+        [("C1.1".into(), "assimile".into()), ("C2.3".into(), "traite".into())]
+    );
+}
+
+#[tokio::test]
+async fn a_student_downloads_their_portable_dossier() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let student = app.login_as(Role::Student, 'a').await;
+    let path = format!("/api/v1/students/{}/dossier.zip", fx.student);
+    let r = student.get(&path).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("dossier-"), "{:?}", r.headers());
+    let files = unzip(&r.bytes().await.unwrap());
+    for name in
+        ["LISEZMOI.txt", "livret.pdf", "heures.csv", "lecons.csv", "examens.csv", "factures.csv", "reglements.csv"]
+    {
+        assert!(files.contains_key(name), "{name} in {:?}", files.keys());
+    }
+    assert!(String::from_utf8_lossy(&files["LISEZMOI.txt"]).contains("Changer d'auto-école"));
+    let eleves = String::from_utf8_lossy(&files["eleves.csv"]).to_string();
+    assert_eq!(eleves.lines().count(), 2, "only this student: {eleves}");
+    assert!(pdf_text(&files["livret.pdf"]).contains("Léa"));
+    assert!(String::from_utf8_lossy(&files["examens.csv"]).contains("La Poste Lyon 3"));
+    assert_eq!(app.login_as(Role::Admin, 'b').await.get(&path).await.status(), 404);
+    assert_eq!(app.login_as(Role::Instructor, 'a').await.get(&path).await.status(), 403);
+}

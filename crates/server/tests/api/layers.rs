@@ -44,8 +44,8 @@ const LAYERS: &[&[&str]] = &[
     &["analytics"],
     // Each school's public website: its products, agencies and legal data.
     &["site"],
-    // Imports from the previous software (students, balances), run as school jobs.
-    &["imports"],
+    // Imports from the previous software and exports of the school and of a student's dossier.
+    &["imports", "exports"],
     // The top: the assembled application, the operator's commands, the demo and the benchmark seed.
     &["features", "demo", "seed", "app", "cli", "lib", "main", "simulate"],
 ];
