@@ -625,6 +625,27 @@ export interface paths {
         patch: operations["exams_update"];
         trace?: never;
     };
+    "/api/v1/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exports the whole school (ADMIN): 202 with the job to follow on `GET /jobs/{id}`; once done,
+         *     its `result_url` downloads the zip (CSV files, one per kind, in the import's format where one
+         *     exists, and the invoices' and booklets' PDFs).
+         */
+        post: operations["exports_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/fiscal-archives": {
         parameters: {
             query?: never;
@@ -1021,6 +1042,23 @@ export interface paths {
         };
         /** A long job of the school (an import, an export): its status, progress and result. */
         get: operations["jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file a job made (a school export's zip); 404 while there is none. */
+        get: operations["jobs_file"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1935,6 +1973,27 @@ export interface paths {
         };
         /** Downloads a document's file. */
         get: operations["students_document_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/dossier.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A student's portable dossier (a zip): the booklet PDF, the hours ledger, lessons, exams,
+         *     invoices and payments, and the steps of a transfer to another school. The office, and the
+         *     student for themself (the GDPR portability answer).
+         */
+        get: operations["students_dossier"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3234,6 +3293,10 @@ export interface components {
         ExamResult: "pending" | "passed" | "failed" | "absent" | "cancelled";
         /** @enum {string} */
         ExceptionKind: "leave" | "sickness" | "training" | "meeting" | "other";
+        ExportRequest: {
+            /** @description `school`: every record of the school. */
+            kind: string;
+        };
         /** @description An external calendar as the office and the instructor see it. */
         ExternalCalendar: {
             /**
@@ -3424,7 +3487,7 @@ export interface components {
             students: number;
         };
         /** @enum {string} */
-        ImportKind: "students" | "balances";
+        ImportKind: "students" | "balances" | "booklet";
         /** @description The form of an import (`multipart/form-data`). */
         ImportUpload: {
             /** @description `true`: check every row and report, write nothing. */
@@ -3434,7 +3497,7 @@ export interface components {
              * @description The file: CSV (`;` or `,`, UTF-8 or Windows-1252) or XLSX (its first sheet).
              */
             file: string;
-            /** @description `students` or `balances`. */
+            /** @description `students`, `balances` or `booklet`. */
             kind: components["schemas"]["ImportKind"];
             /**
              * @description A JSON object `{"header in the file": "field"}` for the headers the import does not know
@@ -8762,6 +8825,75 @@ export interface operations {
             };
         };
     };
+    exports_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepté */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolJob"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     fiscal_archives_list: {
         parameters: {
             query?: never;
@@ -10562,6 +10694,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchoolJob"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jobs_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": number[];
                 };
             };
             /** @description Non connecté */
@@ -14539,6 +14720,55 @@ export interface operations {
                     "application/pdf": number[];
                     "image/jpeg": number[];
                     "image/png": number[];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    students_dossier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": number[];
                 };
             };
             /** @description Non connecté */
