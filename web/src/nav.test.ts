@@ -5,17 +5,17 @@ const labels = (role: Role, features: ('demoMails')[] = []) => navFor(role, new 
 
 describe('navigation per role', () => {
   it('gives ADMIN the home page, the school resources, users and the audit log', () => {
-    expect(labels('ADMIN')).toEqual(['home', 'planning', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'audit', 'compliance', 'deliveries']);
+    expect(labels('ADMIN')).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'audit', 'compliance', 'deliveries']);
   });
 
   it('adds the demo mails to ADMIN only when the server offers them', () => {
-    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'audit', 'compliance', 'deliveries', 'demoMails']);
+    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'audit', 'compliance', 'deliveries', 'demoMails']);
     expect(roleMayUse('ADMIN', 'demoMails')).toBe(true);
   });
 
   it('gives SECRETARY the students, the instructors and the vehicles', () => {
-    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'planning', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications']);
-    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/planning', '/eleves', '/inscriptions-en-ligne', '/examens', '/catalogue', '/demandes', '/moniteurs', '/vehicules', '/notifications']);
+    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications']);
+    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/planning', '/liste-attente', '/eleves', '/inscriptions-en-ligne', '/examens', '/catalogue', '/demandes', '/moniteurs', '/vehicules', '/notifications']);
   });
 
   it('gives INSTRUCTOR their students, their own availability and the vehicles (read-only)', () => {
@@ -31,8 +31,8 @@ describe('navigation per role', () => {
   });
 
   it('gives STUDENT the home page, their file and their hours', () => {
-    expect(labels('STUDENT', ['demoMails'])).toEqual(['home', 'myPlanning', 'myFile', 'myHours', 'myBooklet', 'myExams', 'myInvoices', 'myChangeRequests', 'notifications']);
-    expect(routesFor('STUDENT').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mon-dossier', '/mes-heures', '/mon-livret', '/mes-examens', '/mes-factures', '/mes-demandes', '/notifications']);
+    expect(labels('STUDENT', ['demoMails'])).toEqual(['home', 'myPlanning', 'myWaitlist', 'myFile', 'myHours', 'myBooklet', 'myExams', 'myInvoices', 'myChangeRequests', 'notifications']);
+    expect(routesFor('STUDENT').map((e) => e.path)).toEqual(['/', '/mon-planning', '/ma-liste-attente', '/mon-dossier', '/mes-heures', '/mon-livret', '/mes-examens', '/mes-factures', '/mes-demandes', '/notifications']);
   });
 
   it('keeps the feature-gated pages routable for their roles', () => {

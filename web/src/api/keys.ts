@@ -59,6 +59,10 @@ export const instructorStatsKey = (instructorId: string, monday: string) => ['le
  */
 export const instructorBusyPrefix = (instructorId: string) => ['lessons', 'busy', instructorId] as const;
 export const instructorBusyKey = (instructorId: string, from: string, to: string) => ['lessons', 'busy', instructorId, from, to] as const;
+/** Under the lessons' prefix: the trips between an instructor's lessons, refreshed whenever the planning changes. */
+export const travelGapsKey = (from: string, to: string, instructorId: string | null) => ['lessons', 'travel-gaps', from, to, instructorId] as const;
+/** Under the lessons' prefix: a student's free slots change with every lesson planned, moved or cancelled. */
+export const suggestionsKey = (studentId: string) => ['lessons', 'suggestions', studentId] as const;
 /** Outside the lessons' prefix: a dry run answers for one body and is never refreshed. */
 export const lessonDryRunKey = (body: string | null) => ['lesson-dry-run', body] as const;
 
@@ -70,6 +74,11 @@ export const PLACES_KEY = ['exams', 'places'] as const;
 export const candidatesKey = (placeId: string) => ['exams', 'places', 'candidates', placeId] as const;
 
 export const ALERTS_KEY = ['alerts'] as const;
+
+/** The waitlist: its entries and the offers of freed slots (an accept, a decline or a removal refreshes both). */
+export const WAITLIST_KEY = ['waitlist'] as const;
+export const WAITLIST_ENTRIES_KEY = ['waitlist', 'entries'] as const;
+export const WAITLIST_OFFERS_KEY = ['waitlist', 'offers'] as const;
 
 export const CHANGE_REQUESTS_KEY = ['change-requests'] as const;
 export const changeRequestListKey = (filter: string) => ['change-requests', 'list', filter] as const;

@@ -14,6 +14,7 @@ import billing from './fr.billing.ts';
 import compliance from './fr.compliance.ts';
 import siteRegistrations from './fr.site.ts';
 import analytics from './fr.analytics.ts';
+import waitlist from './fr.waitlist.ts';
 
 const fr = {
   schoolSettings,
@@ -28,6 +29,7 @@ const fr = {
   compliance,
   siteRegistrations,
   analytics,
+  waitlist,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -59,6 +61,8 @@ const fr = {
     myBooklet: 'Mon livret',
     planning: 'Planning',
     myPlanning: 'Mon planning',
+    waitlist: "Liste d'attente",
+    myWaitlist: "Liste d'attente",
     exams: 'Examens',
     myExams: 'Mes examens',
     changeRequests: 'Demandes',
@@ -342,6 +346,12 @@ const fr = {
     addMeetingPoint: 'Ajouter un point de rendez-vous',
     removeMeetingPoint: 'Supprimer le point de rendez-vous {{n}}',
     noMeetingPoint: 'Aucun point de rendez-vous.',
+    meetingPointLatitude: 'Latitude (facultatif)',
+    meetingPointLatitudeOf: 'Point de rendez-vous {{n}}, latitude',
+    meetingPointLongitude: 'Longitude (facultatif)',
+    meetingPointLongitudeOf: 'Point de rendez-vous {{n}}, longitude',
+    meetingPointsHint: 'Coordonnées GPS, pour calculer le temps de trajet entre deux leçons : en degrés décimaux (par exemple 47.3930 et 0.6877), les deux ou aucune.',
+    coordinatesBoth: 'Indiquez la latitude et la longitude, ou aucune des deux.',
     alsaceMoselle: 'Alsace-Moselle',
     alsaceMoselleHint: 'Ajoute les deux jours fériés locaux : Vendredi saint et 26 décembre.',
     created: "L'agence {{name}} a été créée.",

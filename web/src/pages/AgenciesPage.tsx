@@ -108,6 +108,16 @@ interface MeetingPointValues {
   id: string | null;
   label: string;
   address: string;
+  /** WGS 84 decimal degrees; '' when not given (both or none). */
+  latitude: number | string;
+  longitude: number | string;
+}
+
+/** A coordinate typed in a NumberInput: '' (or unreadable) is none. */
+function coordinate(value: number | string): number | null {
+  if (value === '') return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : null;
 }
 interface AgencyValues {
   name: string;
@@ -144,7 +154,13 @@ function toValues(agency: Agency | undefined): AgencyValues {
     opening: gridFromWeekly(agency.opening_hours),
     closures: agency.closures.map((c) => ({ date: c.date, end_date: c.end_date ?? '', label: c.label ?? '' })),
     rooms: agency.rooms.map((r) => ({ id: r.id ?? null, name: r.name, capacity: r.capacity })),
-    meeting_points: agency.meeting_points.map((m) => ({ id: m.id ?? null, label: m.label, address: m.address ?? '' })),
+    meeting_points: agency.meeting_points.map((m) => ({
+      id: m.id ?? null,
+      label: m.label,
+      address: m.address ?? '',
+      latitude: m.latitude ?? '',
+      longitude: m.longitude ?? '',
+    })),
   };
 }
 
@@ -162,7 +178,13 @@ function toBody(values: AgencyValues, openingHours: WeeklyRange[]) {
       name: r.name.trim(),
       capacity: typeof r.capacity === 'number' ? r.capacity : Number(r.capacity),
     })),
-    meeting_points: values.meeting_points.map((m) => ({ ...(m.id ? { id: m.id } : {}), label: m.label.trim(), address: optional(m.address) })),
+    meeting_points: values.meeting_points.map((m) => ({
+      ...(m.id ? { id: m.id } : {}),
+      label: m.label.trim(),
+      address: optional(m.address),
+      latitude: coordinate(m.latitude),
+      longitude: coordinate(m.longitude),
+    })),
   };
 }
 
@@ -182,7 +204,18 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
         name: required,
         capacity: (value) => (value === '' ? t('validation.required') : null),
       },
-      meeting_points: { label: required },
+      meeting_points: {
+        label: required,
+        // Both coordinates or none: the missing one says so.
+        latitude: (value, values, path) => {
+          const point = values.meeting_points[Number(path.split('.')[1])];
+          return coordinate(value) === null && point && coordinate(point.longitude) !== null ? t('agencies.coordinatesBoth') : null;
+        },
+        longitude: (value, values, path) => {
+          const point = values.meeting_points[Number(path.split('.')[1])];
+          return coordinate(value) === null && point && coordinate(point.latitude) !== null ? t('agencies.coordinatesBoth') : null;
+        },
+      },
     },
   });
 
@@ -328,7 +361,7 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
             </Stack>
           </SectionCard>
 
-          <SectionCard title={t('agencies.meetingPoints')}>
+          <SectionCard title={t('agencies.meetingPoints')} hint={t('agencies.meetingPointsHint')}>
             <Stack gap="sm">
               {form.values.meeting_points.length === 0 && <Text c="dimmed">{t('agencies.noMeetingPoint')}</Text>}
               {form.values.meeting_points.map((point, i) => {
@@ -348,6 +381,28 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
                       style={{ flex: '2 1 240px' }}
                       {...form.getInputProps(`meeting_points.${i}.address`)}
                     />
+                    <NumberInput
+                      label={t('agencies.meetingPointLatitude')}
+                      aria-label={t('agencies.meetingPointLatitudeOf', { n })}
+                      min={-90}
+                      max={90}
+                      decimalScale={6}
+                      inputMode="decimal"
+                      hideControls
+                      w={140}
+                      {...form.getInputProps(`meeting_points.${i}.latitude`)}
+                    />
+                    <NumberInput
+                      label={t('agencies.meetingPointLongitude')}
+                      aria-label={t('agencies.meetingPointLongitudeOf', { n })}
+                      min={-180}
+                      max={180}
+                      decimalScale={6}
+                      inputMode="decimal"
+                      hideControls
+                      w={140}
+                      {...form.getInputProps(`meeting_points.${i}.longitude`)}
+                    />
                     <RemoveButton
                       label={t('agencies.removeMeetingPoint', { n })}
                       onClick={() => form.removeListItem('meeting_points', i)}
@@ -356,7 +411,7 @@ function AgencyEditor({ agency }: { agency?: Agency }) {
                 );
               })}
               <Group>
-                <Button variant="light" onClick={() => form.insertListItem('meeting_points', { id: null, label: '', address: '' })}>
+                <Button variant="light" onClick={() => form.insertListItem('meeting_points', { id: null, label: '', address: '', latitude: '', longitude: '' })}>
                   + {t('agencies.addMeetingPoint')}
                 </Button>
               </Group>

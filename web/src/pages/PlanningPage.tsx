@@ -52,12 +52,14 @@ import {
   UPCOMING_WEEKS,
   useInstructorsBusy,
   useLessonsOfDays,
+  useTravelGaps,
   useLessonsWindow,
   type PlanningFilters as Filters,
 } from './planning/queries.ts';
 import { ReplaceDayModal } from './planning/ReplaceDayModal.tsx';
 import { rruleDayOf } from './planning/rrule.ts';
 import { SeriesModal } from './planning/SeriesModal.tsx';
+import { cachedTravelEvents, tooShortLines, type TravelContext, type TravelEventProps } from './planning/travel.ts';
 import {
   calendarDateToInstant,
   dateToDay,
@@ -252,6 +254,26 @@ export default function PlanningPage() {
     [busyWindow, busyIds, busy.lists, busyContext],
   );
 
+  // The instructors' trips between two lessons at different meeting points (day and week grids): for the office and an
+  // instructor (their own), never a student. Asked for, like the busy times, where a band has one column: an
+  // instructor's own planning, the office's columns by instructor or its one filtered instructor (the merged week of
+  // every instructor keeps its first load light). The trips too short for their gap are also listed in words.
+  const travelOn = (mode === 'day' || mode === 'week') && (office || role === 'INSTRUCTOR') && busyIds.length > 0;
+  const travel = useTravelGaps(busyWindow, office ? filters.instructor_id : null, travelOn);
+  const travelContext = useMemo<TravelContext>(() => ({ timeZone, t }), [timeZone, t]);
+  const travelShown = useMemo(() => {
+    if (busyIds.length === 0) return [];
+    const shown = new Set(busyIds);
+    return cachedTravelEvents(travel.gaps, travelContext).filter((e) => shown.has((e.extendedProps as TravelEventProps).instructorId));
+  }, [travel.gaps, travelContext, busyIds]);
+  const tooShort = useMemo(() => {
+    const shown = new Set(columns.map((c) => c.id));
+    const gaps = office ? travel.gaps.filter((g) => shown.has(g.instructor_id)) : travel.gaps;
+    const names = office ? new Map(columns.map((c) => [c.id, c.name])) : null;
+    return tooShortLines(gaps, names, (iso) => formatShort(iso, timeZone), t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [travel.gaps, office, columnsKey, timeZone, t]);
+
   const eventContext = useMemo<EventContext>(
     () => ({
       timeZone,
@@ -268,10 +290,10 @@ export default function PlanningPage() {
   // is an overview (one line per instructor and day).
   const overview = mode === 'month' && lessons.length > MONTH_DETAIL_LIMIT;
   const events = useMemo(() => {
-    if (!data.ready) return [...background.events, ...busyShown];
+    if (!data.ready) return [...background.events, ...busyShown, ...travelShown];
     const shown = overview ? monthSummaries(lessons, eventContext) : lessonEvents(lessons, eventContext, pending);
-    return [...background.events, ...busyShown, ...shown];
-  }, [background.events, busyShown, data.ready, overview, lessons, eventContext, pending]);
+    return [...background.events, ...busyShown, ...travelShown, ...shown];
+  }, [background.events, busyShown, travelShown, data.ready, overview, lessons, eventContext, pending]);
   // Sunday is hidden unless something happens on it.
   const sundayUsed = useMemo(() => lessons.some((l) => rruleDayOf(dayOf(l.starts_at, timeZone)) === 'SU'), [lessons, timeZone]);
 
@@ -655,6 +677,16 @@ export default function PlanningPage() {
               {busyWindow && busy.failed && (
                 <Text size="sm" c="dimmed" role="status" data-testid="busy-error">
                   {t('planning.busy.loadError')}
+                </Text>
+              )}
+              {travelOn && busyWindow && travel.failed && (
+                <Text size="sm" c="dimmed" role="status" data-testid="travel-error">
+                  {t('planning.travel.loadError')}
+                </Text>
+              )}
+              {travelOn && busyWindow && tooShort.length > 0 && (
+                <Text size="sm" c="red.9" data-testid="travel-too-short">
+                  {t('planning.travel.summary', { list: tooShort.join(' · ') })}
                 </Text>
               )}
               {background.daysOff.length > 0 && (

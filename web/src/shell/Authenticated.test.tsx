@@ -46,6 +46,7 @@ describe('the authenticated shell', () => {
     expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual([
       'Accueil',
       'Planning',
+      "Liste d'attente",
       'Élèves',
       'Inscriptions en ligne',
       'Examens',
@@ -83,7 +84,7 @@ describe('the authenticated shell', () => {
     });
     renderApp('/utilisateurs');
     const nav = await screen.findByRole('navigation', { name: 'Navigation principale' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Planning', 'Élèves', 'Inscriptions en ligne', 'Examens', 'Catalogue', 'Demandes', 'Moniteurs', 'Véhicules', 'Notifications']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Planning', "Liste d'attente", 'Élèves', 'Inscriptions en ligne', 'Examens', 'Catalogue', 'Demandes', 'Moniteurs', 'Véhicules', 'Notifications']);
     // A SECRETARY typing an ADMIN address gets the 404 page, and the demo mails are not even probed.
     expect(await screen.findByRole('heading', { name: 'Page introuvable' })).toBeInTheDocument();
     expect(screen.getAllByLabelText("Changer d'école").length).toBeGreaterThan(0);

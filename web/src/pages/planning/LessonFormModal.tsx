@@ -31,6 +31,7 @@ import { BOOKABLE_STATUSES, instructorOptions, vehicleOptions, type PlanningData
 import { RefusalAlert, WarningList } from './FeedbackAlerts.tsx';
 import { notifyWarnings } from './feedback.tsx';
 import { invalidateLessons, invalidateStudentFiles, replaceLessonInCache } from './queries.ts';
+import { SuggestionPicker } from './SuggestionPicker.tsx';
 import { formatShort } from './time.ts';
 import { BLOCK_REASONS, LESSON_KINDS, type BlockReason, type Lesson, type LessonKind } from './types.ts';
 
@@ -349,6 +350,28 @@ function LessonForm({
             knownNames={data.studentNames}
             statuses={BOOKABLE_STATUSES}
             required
+          />
+        )}
+        {values.kind === 'driving' && values.student_id && (
+          <SuggestionPicker
+            key={values.student_id}
+            studentId={values.student_id}
+            timeZone={timeZone}
+            isPicked={(s) =>
+              values.starts === instantToLocalInput(s.starts_at, timeZone) &&
+              values.ends === instantToLocalInput(s.ends_at, timeZone) &&
+              values.instructor_id === s.instructor_id &&
+              values.vehicle_id === s.vehicle_id
+            }
+            onPick={(s) =>
+              form.setValues({
+                starts: instantToLocalInput(s.starts_at, timeZone),
+                ends: instantToLocalInput(s.ends_at, timeZone),
+                instructor_id: s.instructor_id,
+                vehicle_id: s.vehicle_id,
+                meeting_point: s.meeting_point ?? values.meeting_point,
+              })
+            }
           />
         )}
         {withAttendees && (

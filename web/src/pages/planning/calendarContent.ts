@@ -6,6 +6,7 @@ import type { Calendar } from '@event-calendar/core';
 import type { TFunction } from 'i18next';
 import { isBusyEventProps } from './busy.ts';
 import type { LessonEventProps } from './events.ts';
+import { isTravelEventProps } from './travel.ts';
 import { dateToDay } from './time.ts';
 
 function span(className: string, text: string): HTMLSpanElement {
@@ -29,6 +30,17 @@ export function eventContent(t: TFunction) {
         root.append(span('vl-busy-label', busy.label));
         const detail = [info.timeText, busy.summary].filter(Boolean).join(' · ');
         if (detail) root.append(span('vl-busy-detail', detail));
+        return { domNodes: [root] };
+      }
+      const travel = info.event.extendedProps;
+      if (isTravelEventProps(travel)) {
+        // A trip between two lessons: "Trajet 8 min", and "trajet trop court" in words when it does not fit.
+        const root = document.createElement('div');
+        root.className = 'vl-travel-block';
+        root.title = travel.description;
+        root.append(span('vl-travel-label', travel.label));
+        if (travel.warning) root.append(span('vl-travel-warn', travel.warning));
+        root.append(span('vl-travel-detail', travel.detail));
         return { domNodes: [root] };
       }
       // Holidays and closures: their name, small, at the top of the day (not in the month grid's cells).

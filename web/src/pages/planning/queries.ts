@@ -11,10 +11,12 @@ import {
   WINDOW_KEY,
   instructorBusyKey,
   lessonWindowKey,
+  travelGapsKey,
   lessonsOfDaysKey,
 } from '../../api/keys.ts';
 import { addDays } from '../../lib/holidays.ts';
 import type { BusyTime } from './busy.ts';
+import type { TravelGap } from './travel.ts';
 import { dayStartInstant } from './time.ts';
 import type { Lesson, LessonKind, Student } from './types.ts';
 
@@ -131,6 +133,28 @@ export function useInstructorsBusy(instructorIds: readonly string[], window: Win
     })),
     combine: combineBusy,
   });
+}
+
+const NO_GAPS: TravelGap[] = [];
+
+/**
+ * The instructors' trips between consecutive lessons over a window (the office every instructor's, or one's; an
+ * instructor their own: the caller never asks for a student). Under the lessons' prefix: refreshed with the planning.
+ */
+export function useTravelGaps(window: Window | null, instructorId: string | null, enabled: boolean) {
+  const query = useQuery({
+    queryKey: travelGapsKey(window?.from ?? '', window?.to ?? '', instructorId),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/travel-gaps', {
+          params: { query: { from: window?.from, to: window?.to, ...(instructorId ? { instructor_id: instructorId } : {}) } },
+        }),
+      ),
+    enabled: enabled && window !== null,
+    placeholderData: keepPreviousData,
+    staleTime: 15_000,
+  });
+  return { gaps: enabled ? (query.data ?? NO_GAPS) : NO_GAPS, failed: enabled && query.isError };
 }
 
 /** How far "À venir" looks ahead. */

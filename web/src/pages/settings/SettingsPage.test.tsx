@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setCsrfToken } from '../../api/client.ts';
 import SettingsPage, { type SchoolSettings } from './SettingsPage.tsx';
@@ -34,6 +34,16 @@ const settings: SchoolSettings = {
   late_cancel_hours: 48,
   notifications: { reminder_hours: 24, colour: '#1971c2', quiet_hours: { start: '21:00', end: '08:00' } },
   opening_hours: [],
+  planning: {
+    travel_rule: 'warn',
+    detour_percent: 130,
+    speed_kmh: 25,
+    measured_legs: [],
+    offer_hours: 12,
+    max_offers: 20,
+    student_self_booking: false,
+    lesson_minutes: 60,
+  },
   two_factor: 'optional',
   version: 3,
 };
@@ -247,5 +257,72 @@ describe('SettingsPage, public site', () => {
     renderWithProviders(<SettingsPage />, { session: { ...demoSession, tenant: { ...demoSession.tenant, slug: '' } } });
     expect(await screen.findByRole('region', { name: 'Site internet' })).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: /Voir le site/ })).not.toBeInTheDocument();
+  });
+});
+
+describe('SettingsPage, smart planning', () => {
+  afterEach(() => setCsrfToken(null));
+
+  const agency = {
+    id: '00000000-0000-4000-8000-0000000000c1',
+    name: 'Tours Centre',
+    meeting_points: [
+      { id: '00000000-0000-4000-8000-0000000000d1', label: 'Agence', address: '12 rue Nationale', latitude: 47.393, longitude: 0.6877 },
+      { id: '00000000-0000-4000-8000-0000000000d2', label: 'Gare de Tours', address: null, latitude: null, longitude: null },
+    ],
+    rooms: [],
+    closures: [],
+    opening_hours: [],
+  };
+
+  it('edits the travel rule, the estimate, the offers, the students’ booking and a measured trip', async () => {
+    const { calls } = mockFetch({
+      'GET /api/v1/settings': () => jsonResponse(200, settings),
+      'GET /api/v1/agencies': () => jsonResponse(200, { items: [agency] }),
+      'PUT /api/v1/settings': async (request) => jsonResponse(200, { ...((await request.clone().json()) as object), version: 4 }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<SettingsPage />, { session: demoSession });
+    const section = await screen.findByRole('region', { name: 'Planning intelligent' });
+    expect(within(section).getByRole('radio', { name: 'Avertir seulement' })).toBeChecked();
+    await user.click(within(section).getByRole('radio', { name: 'Refuser la séance' }));
+    const speed = within(section).getByRole('textbox', { name: /Vitesse moyenne en ville/ });
+    expect(speed).toHaveValue('25');
+    await user.clear(speed);
+    await user.type(speed, '30');
+    await user.click(within(section).getByRole('switch', { name: /Les élèves réservent eux-mêmes/ }));
+    expect(within(section).getByText('Aucun trajet mesuré.')).toBeInTheDocument();
+
+    await user.click(within(section).getByRole('button', { name: '+ Ajouter un trajet mesuré' }));
+    // Saving with a point missing is refused here, under the point.
+    await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
+    expect(calls.some((r) => r.method === 'PUT')).toBe(false);
+    /** Picks an option in the dropdown of that Select (each keeps its own list in the page). */
+    const pick = async (name: string, option: string) => {
+      const input = within(section).getByRole('combobox', { name });
+      await user.click(input);
+      const list = await waitFor(() => {
+        const el = document.getElementById(input.getAttribute('aria-controls') ?? '');
+        if (!el) throw new Error('no list');
+        return el;
+      });
+      await user.click(await within(list).findByRole('option', { name: option, hidden: true }));
+    };
+    await pick('Trajet mesuré 1, départ', 'Tours Centre — Agence');
+    await pick('Trajet mesuré 1, arrivée', 'Tours Centre — Gare de Tours');
+    const minutes = within(section).getByRole('textbox', { name: 'Trajet mesuré 1, durée en minutes' });
+    await user.clear(minutes);
+    await user.type(minutes, '7');
+    await user.click(screen.getByRole('button', { name: 'Enregistrer les réglages' }));
+
+    expect(await screen.findByText('Réglages enregistrés.')).toBeInTheDocument();
+    const body = (await calls.find((r) => r.method === 'PUT')?.json()) as SchoolSettings;
+    expect(body.planning).toEqual({
+      ...settings.planning,
+      travel_rule: 'block',
+      speed_kmh: 30,
+      student_self_booking: true,
+      measured_legs: [{ from: agency.meeting_points[0]?.id, to: agency.meeting_points[1]?.id, minutes: 7 }],
+    });
   });
 });

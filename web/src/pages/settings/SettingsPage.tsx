@@ -16,6 +16,7 @@ import { notifyStale, notifySuccess } from '../../lib/notify.ts';
 import { useApiForm } from '../../lib/useApiForm.ts';
 import { gridFromWeekly, useWeekGridErrors } from '../../lib/weekly.ts';
 import { PageHeader } from '../../shell/PageHeader.tsx';
+import { PlanningSettings } from './PlanningSettings.tsx';
 import { SitePreview } from './SitePreview.tsx';
 import { siteAddress } from './site.ts';
 
@@ -72,6 +73,16 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
   // The minimum co-financing is typed in euros (the API counts cents).
   const [coFinancing, setCoFinancing] = useState<number | string>(current.cpf.min_co_financing_cents / 100);
   const submit = save.onSubmit((values) => {
+    // A measured trip needs its two meeting points (the server would refuse it).
+    const incomplete = values.planning.measured_legs.flatMap((leg, index) => (leg.from && leg.to ? [] : [index]));
+    if (incomplete.length > 0) {
+      for (const index of incomplete) {
+        const leg = values.planning.measured_legs[index];
+        if (!leg?.from) form.setFieldError(`planning.measured_legs.${String(index)}.from`, t('validation.required'));
+        if (!leg?.to) form.setFieldError(`planning.measured_legs.${String(index)}.to`, t('validation.required'));
+      }
+      return null;
+    }
     const weekly = openingErrors.toWeekly(opening);
     const cpf = { ...values.cpf, min_co_financing_cents: Math.round(Number(coFinancing || 0) * 100) };
     return weekly ? { ...values, cpf, opening_hours: weekly } : null;
@@ -106,6 +117,8 @@ function SettingsForm({ current }: { current: SchoolSettings }) {
             <Switch label={t('schoolSettings.chargeLate')} {...form.getInputProps('charge_late_cancellations', { type: 'checkbox' })} />
           </Stack>
         </SectionCard>
+
+        <PlanningSettings form={form} />
 
         <SectionCard title={t('schoolSettings.security')}>
           <Radio.Group
