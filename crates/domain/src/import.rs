@@ -134,6 +134,36 @@ pub const STUDENT_COLUMNS: &[Column] = &[
     col("birth_place", &["lieu_de_naissance", "birth_place", "place_of_birth"], false),
     col("neph", &["neph", "numero_neph", "n_neph"], false),
     col("category", &["categorie", "formation", "category", "licence"], false),
+    col(
+        "guardian_last_name",
+        &[
+            "representant_legal",
+            "responsable_legal",
+            "nom_du_representant_legal",
+            "nom_representant",
+            "parent",
+            "guardian",
+            "guardian_name",
+        ],
+        false,
+    ),
+    col("guardian_first_name", &["prenom_du_representant_legal", "prenom_representant", "guardian_first_name"], false),
+    col(
+        "guardian_phone",
+        &["telephone_du_representant_legal", "telephone_representant", "telephone_parent", "guardian_phone"],
+        false,
+    ),
+    col(
+        "guardian_email",
+        &[
+            "email_du_representant_legal",
+            "e_mail_du_representant_legal",
+            "email_representant",
+            "email_parent",
+            "guardian_email",
+        ],
+        false,
+    ),
 ];
 
 /// A student's balances: bookable hours left (and what was consumed before, for the record).
@@ -222,6 +252,10 @@ pub fn label(field: &str) -> &'static str {
         "item" => "Item",
         "level" => "Niveau",
         "evaluated_on" => "Date",
+        "guardian" | "guardian_last_name" => "Représentant légal",
+        "guardian_first_name" => "Prénom du représentant légal",
+        "guardian_phone" => "Téléphone du représentant légal",
+        "guardian_email" => "E-mail du représentant légal",
         _ => "Colonne",
     }
 }

@@ -209,7 +209,12 @@ async fn import(state: &AppState, tenant: TenantId, id: Uuid, started: Started) 
     for (n, cells) in rows.iter().enumerate() {
         let fields: HashMap<&str, &str> =
             found.iter().map(|(field, i)| (*field, cells.get(*i).map_or("", |c| c.trim()))).collect();
-        let header_of = |field: &str| found.iter().find(|(f, _)| *f == field).map_or("", |(_, i)| headers[*i].as_str());
+        // A problem of the guardian as a whole is shown on the guardian's name column.
+        let header_of = |field: &str| {
+            let field =
+                if field.starts_with("guardian") && !field.contains('_') { "guardian_last_name" } else { field };
+            found.iter().find(|(f, _)| *f == field).map_or("", |(_, i)| headers[*i].as_str())
+        };
         sqlx::query("SAVEPOINT import_row").execute(&mut *work).await?;
         let outcome = match options.kind {
             ImportKind::Students => student_row(&mut work, &fields).await,
@@ -342,6 +347,14 @@ fn student_fields(f: &HashMap<&str, &str>) -> Result<Map<String, Value>, RowErro
             out.insert(field.into(), json!(v));
         }
     }
+    if let Some(last_name) = f.get("guardian_last_name").copied().filter(|v| !v.is_empty()) {
+        let given = |key: &str| f.get(key).copied().filter(|v| !v.is_empty());
+        out.insert(
+            "guardian".into(),
+            json!({"last_name": last_name, "first_name": given("guardian_first_name"),
+                   "phone": given("guardian_phone"), "email": given("guardian_email")}),
+        );
+    }
     if let Some(v) = f.get("category").copied().filter(|v| !v.is_empty()) {
         let automatic = import::header_key(v).contains("78") || import::header_key(v).contains("auto");
         out.insert("category".into(), json!(if automatic { "B78" } else { "B" }));
@@ -355,14 +368,16 @@ async fn student_row(work: &mut Work, f: &HashMap<&str, &str>) -> Result<(RowSta
         Some(id) => {
             let before = students::service::visible(work, id, true).await?;
             let mut merged = serde_json::to_value(before.input()).map_err(|e| RowError::Broken(e.into()))?;
-            let current = merged.clone();
             for (k, v) in given {
                 merged[k] = v;
             }
-            if merged == current {
+            let input: StudentInput = serde_json::from_value(merged).map_err(|e| refused("", e.to_string()))?;
+            // Compared as the file would store it (a phone typed "0601020304" is kept spaced).
+            let school = &work.school;
+            let normalised = students::validate(input.clone(), school.today(), school.date_of(before.created_at))?;
+            if serde_json::to_value(&normalised).ok() == serde_json::to_value(before.input()).ok() {
                 return Ok((RowStatus::Skipped, id));
             }
-            let input: StudentInput = serde_json::from_value(merged).map_err(|e| refused("", e.to_string()))?;
             let after = students::service::update_student(work, before, input).await?;
             Ok((RowStatus::Updated, after.id))
         }

@@ -12,7 +12,7 @@ use crate::{
     audit::Change,
     auth::Viewer,
     error::{AppError, AppResult, on_constraint},
-    instructors, school,
+    instructors,
     work::Work,
 };
 
@@ -87,7 +87,7 @@ async fn check_links(conn: &mut PgConnection, tenant: TenantId, s: &StudentInput
 /// Validates, stores and audits a new file (the API, the demo and imports).
 pub async fn create_student(work: &mut Work, input: StudentInput) -> AppResult<Student> {
     let tenant = work.tenant();
-    let today = school::read(work, tenant).await?.today();
+    let today = work.school.today();
     let input = validate(input, today, today)?;
     if !matches!(input.status, StudentStatus::Prospect | StudentStatus::Active) {
         return Err(AppError::rule("status_transition", "Un nouveau dossier est « prospect » ou « actif »."));
@@ -104,7 +104,7 @@ pub async fn create_student(work: &mut Work, input: StudentInput) -> AppResult<S
 /// Validates, stores and audits a change of a file read (and locked) as `before`.
 pub async fn update_student(work: &mut Work, before: Student, input: StudentInput) -> AppResult<Student> {
     let tenant = work.tenant();
-    let school = school::read(work, tenant).await?;
+    let school = &work.school;
     let mut input = validate(input, school.today(), school.date_of(before.created_at))?;
     check_status(&before, &mut input)?;
     check_end_reason(&input)?;

@@ -78,8 +78,8 @@ async fn a_bad_row_writes_nothing_is_named_and_a_second_import_changes_nothing()
 
     // Fixed and imported whole (the unknown column mapped to the NEPH): Éloïse is updated, the
     // others created; the same file again changes nothing.
-    let good = "Nom;Prénom;Date de naissance;E-mail;Code client\n\
-                Ménard;Éloïse;03/02/2004;eloise.menard@exemple.fr;123456789012\n\
+    let good = "Nom;Prénom;Date de naissance;E-mail;Code client;Téléphone\n\
+                Ménard;Éloïse;03/02/2004;eloise.menard@exemple.fr;123456789012;0601020304\n\
                 Cœur;Noël;28/02/2004;;\n\
                 Durand;Paul;1999-12-01;;\n";
     let mapping = [("mapping", r#"{"Code client": "neph"}"#)];
@@ -98,6 +98,14 @@ async fn a_bad_row_writes_nothing_is_named_and_a_second_import_changes_nothing()
     assert_eq!(count(&admin, "coeur").await, 1);
 
     // A dry run reports and writes nothing; another school sees none of it.
+    // A minor needs a legal guardian, given in columns of their own.
+    let minor = "Nom;Prénom;Date de naissance;Représentant légal;Téléphone du représentant légal\n\
+                 Jeune;Sans;01/01/2012;;\n\
+                 Jeune;Avec;01/01/2012;Jeune Marie;0601020304\n";
+    let job = import(&app, &admin, "students", "mineurs.csv", minor.as_bytes(), &[("partial", "true")]).await;
+    let r = &job["result"];
+    assert_eq!((r["created"].as_u64(), r["errors"].as_u64()), (Some(1), Some(1)), "{r}");
+    assert!(r["report"][0]["errors"][0]["message"].as_str().unwrap().contains("représentant légal"), "{r}");
     let more = "Nom;Prénom;Date de naissance\nNouveau;Test;01/01/2001\n";
     let job = import(&app, &admin, "students", "eleves.csv", more.as_bytes(), &[("dry_run", "true")]).await;
     assert_eq!((job["result"]["created"].as_u64(), job["result"]["written"].as_bool()), (Some(1), Some(false)));
