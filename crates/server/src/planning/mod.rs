@@ -4,6 +4,7 @@
 //! or warn are in `volant_domain::planning`, checked in the same transaction as the write.
 
 pub mod availability;
+pub mod booking;
 pub mod repo;
 pub mod routes;
 pub mod series;

@@ -22,7 +22,7 @@ use volant_domain::{
     slots::{Range, free_starts, intersect, suggestion_order},
 };
 
-use super::{LessonInput, LessonKind, Planned, service};
+use super::{LessonInput, LessonKind, Planned, booking};
 use crate::{
     auth::Viewer,
     error::{AppError, AppResult},
@@ -293,7 +293,7 @@ fn about_the_slot(code: &str) -> bool {
 /// The student's warnings when the planning would book this slot without a word about the slot
 /// itself; `None` otherwise.
 async fn fits(work: &mut Work, input: LessonInput) -> AppResult<Option<Vec<volant_domain::planning::Finding>>> {
-    match service::plan(work, input, None, None, true).await {
+    match booking::plan(work, input, None, None, true).await {
         Ok(planned) if planned.warnings.iter().any(|w| about_the_slot(&w.code)) => Ok(None),
         Ok(planned) => Ok(Some(planned.warnings)),
         Err(AppError::Unprocessable { .. } | AppError::Conflict { .. } | AppError::BadRequest { .. }) => Ok(None),
@@ -327,7 +327,7 @@ pub async fn book(work: &mut Work, student_id: Uuid, body: &JsonBody) -> AppResu
     }
     let input =
         lesson(student.id, (slot.starts_at, slot.ends_at), slot.instructor_id, slot.vehicle_id, slot.meeting_point);
-    let planned = service::plan(work, input, None, None, false).await?;
+    let planned = booking::plan(work, input, None, None, false).await?;
     if by_student {
         if planned.warnings.iter().any(|w| w.code == "insufficient_hours") {
             return Err(AppError::rule(

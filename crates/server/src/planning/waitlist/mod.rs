@@ -21,7 +21,7 @@ use volant_domain::{
     slots::{Waiting, offer_order},
 };
 
-use super::{Lesson, LessonInput, LessonKind, LessonStatus, Planned, service};
+use super::{Lesson, LessonInput, LessonKind, LessonStatus, Planned, booking};
 use crate::{
     auth::Viewer,
     error::{AppError, AppResult, FieldErrors, violated_constraint},
@@ -365,7 +365,7 @@ fn lesson_for(freed: &Lesson, student: Uuid) -> LessonInput {
 
 /// Would the planning book this slot for this student, within their bookable hours?
 async fn eligible(work: &mut Work, freed: &Lesson, student: Uuid) -> AppResult<bool> {
-    match service::plan(work, lesson_for(freed, student), None, None, true).await {
+    match booking::plan(work, lesson_for(freed, student), None, None, true).await {
         Ok(planned) => Ok(!planned.warnings.iter().any(|w| w.code == "insufficient_hours")),
         Err(AppError::Unprocessable { .. } | AppError::Conflict { .. } | AppError::BadRequest { .. }) => Ok(false),
         Err(e) => Err(e),
@@ -513,7 +513,7 @@ pub async fn accept(work: &mut Work, id: Uuid) -> AppResult<Planned> {
     }
     let mut input = lesson_for(&freed, offer.student_id);
     input.note = Some("Créneau pris sur la liste d'attente.".into());
-    let planned = service::plan(work, input, None, None, false).await?;
+    let planned = booking::plan(work, input, None, None, false).await?;
     let accepted = sqlx::query(
         "UPDATE waitlist_offers SET status = 'accepted', booked_lesson_id = $3, decided_at = now()
           WHERE tenant_id = $1 AND id = $2 AND status = 'offered'",
