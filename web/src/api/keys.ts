@@ -136,3 +136,7 @@ export interface AnalyticsFilters {
 }
 export const analyticsOverviewKey = (filters: AnalyticsFilters) => ['analytics', 'overview', filters] as const;
 export const analyticsInstructorsKey = (filters: AnalyticsFilters) => ['analytics', 'instructors', filters] as const;
+
+/** The school's long jobs (an import, an export), polled until done. Outside every other prefix: read by one page. */
+export const JOBS_KEY = ['jobs'] as const;
+export const jobKey = (id: string) => ['jobs', id] as const;

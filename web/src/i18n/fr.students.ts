@@ -174,6 +174,15 @@ const students = {
   saved: 'Le dossier {{name, de}} a été enregistré.',
   stale: "Ce dossier a été modifié entre-temps par quelqu'un d'autre. Il a été rechargé : vérifiez puis recommencez.",
   noRecord: "Votre compte n'est lié à aucun dossier élève. Demandez à votre auto-école de vous inviter depuis votre dossier.",
+  portable: {
+    title: 'Dossier portable',
+    hint: 'Tout le dossier de l’élève : livret, heures, leçons, examens, factures — pour un changement d’école ou une demande RGPD.',
+    download: 'Dossier portable (zip)',
+    downloadOf: 'Dossier portable (zip) {{name, de}}',
+    mineTitle: 'Mon dossier complet',
+    mineHint: 'Tout votre dossier : livret, heures, leçons, examens, factures — à remettre à une autre auto-école, ou pour garder une copie de vos données.',
+    mine: 'Télécharger mon dossier',
+  },
   documents: {
     checklist: 'Pièces du dossier',
     checklistLabel: 'État des pièces du dossier',

@@ -15,6 +15,7 @@ import compliance from './fr.compliance.ts';
 import siteRegistrations from './fr.site.ts';
 import analytics from './fr.analytics.ts';
 import waitlist from './fr.waitlist.ts';
+import imports from './fr.imports.ts';
 
 const fr = {
   schoolSettings,
@@ -30,6 +31,7 @@ const fr = {
   siteRegistrations,
   analytics,
   waitlist,
+  imports,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -68,6 +70,7 @@ const fr = {
     changeRequests: 'Demandes',
     myChangeRequests: 'Mes demandes',
     settings: 'Réglages',
+    importExport: 'Import et export',
     notifications: 'Notifications',
     deliveries: 'Journal des envois',
     catalogue: 'Catalogue',

@@ -59,6 +59,7 @@ describe('the authenticated shell', () => {
       'Agences',
       'Utilisateurs',
       'Réglages',
+      'Import et export',
       "Journal d'audit",
       'Conformité',
       'Journal des envois',

@@ -341,7 +341,7 @@ async fn booklet_pdfs(work: &mut Work, zip: &mut Zip, students: &[(Uuid, String)
 const README_SCHOOL: &str = "Export complet de l'école (Volant)\r\n\
 \r\n\
 Fichiers CSV (séparateur « ; », UTF-8, ouvrables dans Excel ou LibreOffice) :\r\n\
-- eleves.csv, soldes.csv, livret.csv : dans le format de l'import de Volant (Réglages → Importer) :\r\n\
+- eleves.csv, soldes.csv, livret.csv : dans le format de l'import de Volant (page « Import et export ») :\r\n\
   importés dans cet ordre dans une école vide, ils redonnent les mêmes élèves, soldes d'heures et niveaux du livret ;\r\n\
 - heures.csv : chaque mouvement du compteur d'heures ; lecons.csv : le planning ; examens.csv : les examens ;\r\n\
 - factures.csv, reglements.csv : la facturation (montants en euros) ; factures/ : chaque facture en PDF ;\r\n\

@@ -16,6 +16,7 @@ import { STATUS_COLOR, fullName, useStudent, type Student } from './api.ts';
 import { DocumentsPanel } from './DocumentsPanel.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
 import { HoursPanel } from './HoursPanel.tsx';
+import { PortableDossier } from './PortableDossier.tsx';
 import { StatusActions } from './StatusActions.tsx';
 import { StudentForm } from './StudentForm.tsx';
 import { ageOn, isMinor } from './studentForm.ts';
@@ -29,6 +30,7 @@ const TAB_PARAM = 'onglet';
  * in the address: `?onglet=facturation`). The office edits and acts on the file, sells and takes payments; an
  * instructor reads it (no documents, no billing) and evaluates the booklet; the student (`self`, "Mon dossier") reads
  * it and uploads documents, their hours, booklet and invoices being on "Mes heures", "Mon livret", "Mes factures".
+ * Under the Dossier tab, the office and the student download the portable dossier (a zip of everything).
  */
 export function StudentDetail({ id, base, self = false }: { id: string; base?: string; self?: boolean }) {
   const student = useStudent(id);
@@ -126,7 +128,11 @@ function StudentView({ student: data, base, self }: { student: Student; base: st
             ))}
           </Tabs.List>
           <Tabs.Panel value="dossier">
-            <StudentForm key={data.version} student={data} editable={office} base={base ?? ''} />
+            <Stack gap="lg">
+              <StudentForm key={data.version} student={data} editable={office} base={base ?? ''} />
+              {/* The zip of everything the school keeps on the student: the office's, and the student's own. */}
+              {(office || self) && <PortableDossier student={data} self={self} />}
+            </Stack>
           </Tabs.Panel>
           {tabs.includes('documents') && (
             <Tabs.Panel value="documents">

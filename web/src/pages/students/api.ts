@@ -70,6 +70,14 @@ export function documentFileUrl(studentId: string, docId: string): string {
   return `/api/v1/students/${encodeURIComponent(studentId)}/documents/${encodeURIComponent(docId)}/file`;
 }
 
+/**
+ * The URL of a student's portable dossier, a zip of everything the school keeps on them (a plain GET with the session
+ * cookie: usable as a link). The office, and the student for themself.
+ */
+export function dossierUrl(studentId: string): string {
+  return `/api/v1/students/${encodeURIComponent(studentId)}/dossier.zip`;
+}
+
 /** The code of the first refusing rule of a 422 (`status_transition`, `end_reason`, …). */
 export function ruleCode(error: unknown): string | null {
   if (!(error instanceof ApiError) || error.status !== 422) return null;
