@@ -10,6 +10,9 @@ import { resetPageFocus } from './pageFocus.ts';
 import { TenantSwitcher } from './TenantSwitcher.tsx';
 import { UserMenu } from './UserMenu.tsx';
 
+const NAVBAR_STYLE = { overflowY: 'auto' } as const;
+const NAV_STYLE = { display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 } as const;
+
 export function AppLayout({ session, nav, children }: { session: Session; nav: NavEntry[]; children: ReactNode }) {
   const { t } = useTranslation();
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -55,8 +58,10 @@ export function AppLayout({ session, nav, children }: { session: Session; nav: N
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="sm" id="navigation-principale">
-        <nav aria-label={t('nav.label')}>
+      <AppShell.Navbar p="sm" id="navigation-principale" style={NAVBAR_STYLE}>
+        {/* A flex column, so that the scroll area below gets the navbar's height and scrolls
+            when the menu is longer than the screen (an ADMIN's menu on a laptop). */}
+        <nav aria-label={t('nav.label')} style={NAV_STYLE}>
           <AppShell.Section component={ScrollArea} grow>
             {nav.map((entry) => (
               <NavLink
