@@ -145,6 +145,11 @@ pub async fn entries(work: &mut Work) -> AppResult<Vec<WaitlistEntry>> {
         Viewer::Student(me) => Some(me),
         Viewer::Instructor(_) | Viewer::Nobody => return Err(AppError::forbidden()),
     };
+    waiting_students(work, student).await
+}
+
+/// The entries of one student, or of every student, oldest first.
+async fn waiting_students(work: &mut Work, student: Option<Uuid>) -> AppResult<Vec<WaitlistEntry>> {
     let rows: Vec<EntryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{ENTRIES} AND ($2::uuid IS NULL OR w.student_id = $2) ORDER BY w.created_at"
     )))
@@ -277,7 +282,7 @@ pub async fn offer_freed_slot(work: &mut Work, freed: &Lesson) -> AppResult<usiz
         (s.date_naive(), s.time(), if e.date_naive() > s.date_naive() { chrono::NaiveTime::MIN } else { e.time() })
     };
     let settings = work.settings().planning.clone();
-    let mut waiting: Vec<WaitlistEntry> = entries_for_office(work)
+    let mut waiting: Vec<WaitlistEntry> = waiting_students(work, None)
         .await?
         .into_iter()
         .filter(|e| !freed.students().contains(&e.student_id))
@@ -333,14 +338,6 @@ pub async fn offer_freed_slot(work: &mut Work, freed: &Lesson) -> AppResult<usiz
         work.audit().record(change).await?;
     }
     Ok(offered)
-}
-
-async fn entries_for_office(work: &mut Work) -> AppResult<Vec<WaitlistEntry>> {
-    let rows: Vec<EntryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{ENTRIES} ORDER BY w.created_at")))
-        .bind(work.tenant().0)
-        .fetch_all(&mut **work)
-        .await?;
-    Ok(rows.into_iter().map(WaitlistEntry::from).collect())
 }
 
 /// The lesson this student would get from the freed slot.
