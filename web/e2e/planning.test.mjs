@@ -96,11 +96,21 @@ const dragLessonToColumn = async (page, lessonId, instructorId, day) => {
   await page.mouse.up();
 };
 
+/** Whether the lesson is drawn in the instructor's column of that day. A late answer of the week re-lays the calendar
+ *  out (the event is drawn again, seen under load in CI): the boxes are measured once the page is quiet, again if the
+ *  event was being redrawn. */
 const columnOf = async (page, lessonId, instructorId, day) => {
-  const event = await lessonEvent(page, lessonId).boundingBox();
-  const header = await columnHeader(page, instructorId, day).boundingBox();
-  const middle = event.x + event.width / 2;
-  return middle >= header.x && middle <= header.x + header.width;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await page.waitForLoadState('networkidle');
+    const event = await lessonEvent(page, lessonId).boundingBox();
+    const header = await columnHeader(page, instructorId, day).boundingBox();
+    if (event && header) {
+      const middle = event.x + event.width / 2;
+      return middle >= header.x && middle <= header.x + header.width;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`lesson ${lessonId} or the column of ${instructorId} on ${day} is not on screen`);
 };
 
 const nav = (page) => page.getByRole('navigation', { name: 'Navigation principale' });
