@@ -3,9 +3,12 @@
 //! headers), turned into rows of named fields, each problem named by row, column and a French
 //! message. No I/O: the server reads the file and writes the records.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 
-use crate::search::words;
+use crate::{
+    exam::{ExamKind, ExamResult},
+    search::words,
+};
 
 /// The text of a file: UTF-8 (with or without its byte-order mark), else Windows-1252, which is
 /// what Excel saves as "CSV (séparateur : point-virgule)" on a French Windows.
@@ -105,6 +108,17 @@ pub fn parse_minutes(text: &str) -> Option<i64> {
     hours.is_finite().then(|| (hours * 60.0).round() as i64)
 }
 
+/// A session's length as planning exports write it, in minutes: "1h30", "1,5", or a bare number,
+/// which is hours up to 12 (a session lasts 12 hours at most) and minutes above ("90").
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let bare: Option<i64> = text.trim().parse().ok();
+    let minutes = match bare {
+        Some(n) if n > 12 => n,
+        _ => parse_minutes(text)?,
+    };
+    (1..=12 * 60).contains(&minutes).then_some(minutes)
+}
+
 /// A column an import understands, and the headers that name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Column {
@@ -192,6 +206,155 @@ pub const BOOKLET_COLUMNS: &[Column] = &[
     col("evaluated_on", &["date", "date_evaluation", "evalue_le", "evaluated_on"], false),
 ];
 
+/// The columns that name the student of a planning or exam row: the student import's, or one
+/// cell with both names ("Élève : Martin Léa", as planning exports write it).
+const fn identity_columns() -> [Column; 6] {
+    [
+        col("last_name", &["nom", "nom_de_l_eleve", "last_name", "lastname"], true),
+        col("first_name", &["prenom", "prenom_de_l_eleve", "first_name", "firstname"], true),
+        col("student", &["eleve", "candidat", "stagiaire", "student", "nom_et_prenom", "nom_prenom"], false),
+        col("birth_date", &["date_de_naissance", "naissance", "birth_date", "birthdate"], false),
+        col("email", &["email", "e_mail", "mail", "courriel", "email_de_l_eleve"], false),
+        col("neph", &["neph", "numero_neph"], false),
+    ]
+}
+
+/// Future lessons of the previous planning.
+pub const LESSON_COLUMNS: &[Column] = &{
+    let [a, b, c, d, e, f] = identity_columns();
+    [
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        col("date", &["date", "jour", "date_de_la_lecon", "date_lecon", "date_de_la_seance", "day"], true),
+        col("start", &["debut", "heure", "heure_de_debut", "heure_debut", "de", "start", "start_time"], true),
+        col("end", &["fin", "heure_de_fin", "heure_fin", "a", "end", "end_time"], false),
+        col("duration", &["duree", "duree_min", "duration", "minutes"], false),
+        col("instructor", &["moniteur", "enseignant", "formateur", "instructor", "email_du_moniteur"], true),
+        col("vehicle", &["vehicule", "voiture", "immatriculation", "vehicle", "car", "plate"], false),
+        col("lesson_kind", &["type", "nature", "type_de_seance", "prestation", "kind"], false),
+        col("lesson_status", &["statut", "etat", "status"], false),
+        col("meeting_point", &["lieu", "lieu_de_rendez_vous", "rendez_vous", "depart", "meeting_point"], false),
+        col("note", &["remarque", "commentaire", "observation", "note"], false),
+    ]
+};
+
+/// Exams taken or booked before.
+pub const EXAM_COLUMNS: &[Column] = &{
+    let [a, b, c, d, e, f] = identity_columns();
+    [
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        col("exam_kind", &["epreuve", "examen", "type", "type_d_examen", "exam", "kind"], true),
+        col("exam_date", &["date", "date_de_l_examen", "date_examen", "date_de_passage", "scheduled_at"], true),
+        col("time", &["heure", "horaire", "time"], false),
+        col("centre", &["centre", "centre_d_examen", "lieu", "centre_examen"], false),
+        col("result", &["resultat", "decision", "result"], false),
+        col("score", &["note", "score", "bonnes_reponses", "points"], false),
+    ]
+};
+
+/// A time of day as offices write it: `14:30`, `14h30`, `14h`, `14:30:00`, or the fraction of a day
+/// a spreadsheet cell holds (0.5 is noon).
+pub fn parse_time(text: &str) -> Option<NaiveTime> {
+    let t = text.trim().to_lowercase().replace(' ', "");
+    for format in ["%H:%M", "%H:%M:%S", "%Hh%M"] {
+        if let Ok(time) = NaiveTime::parse_from_str(&t, format) {
+            return Some(time);
+        }
+    }
+    if let Some(hours) = t.strip_suffix('h') {
+        return NaiveTime::from_hms_opt(hours.parse().ok()?, 0, 0);
+    }
+    let fraction: f64 = t.replace(',', ".").parse().ok()?;
+    if (0.0..1.0).contains(&fraction) {
+        let seconds = (fraction * 86_400.0).round() as u32;
+        return NaiveTime::from_num_seconds_from_midnight_opt(seconds - seconds % 60, 0);
+    }
+    None
+}
+
+/// A date with, maybe, its time: `JJ/MM/AAAA HH:MM` (what Volant's export writes), `AAAA-MM-JJTHH:MM`,
+/// a date alone, or an Excel serial day whose fraction is the time.
+pub fn parse_date_time(text: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let t = text.trim();
+    if let Some(date) = parse_date(t) {
+        let serial_time = t.split_once(['.', ',']).filter(|_| !t.contains('/') && !t.contains('-'));
+        let time = serial_time.and_then(|(_, f)| parse_time(&format!("0.{f}"))).filter(|t| *t != NaiveTime::MIN);
+        return Some((date, time));
+    }
+    let (day, time) = t.split_once([' ', 'T'])?;
+    Some((parse_date(day)?, Some(parse_time(time)?)))
+}
+
+/// The kinds of session a planning file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionKind {
+    Driving,
+    /// The start evaluation (évaluation de départ).
+    Evaluation,
+    /// Anything else: code sessions, exams, unavailabilities (each has its own way in).
+    Other,
+}
+
+/// A session's kind as planning exports name it; an empty cell is a driving lesson.
+pub fn parse_session_kind(text: &str) -> SessionKind {
+    let key = header_key(text);
+    let has = |w: &str| key.split('_').any(|k| k == w);
+    if key.is_empty() || has("conduite") || has("driving") || has("lecon") || has("pratique") || has("circulation") {
+        SessionKind::Driving
+    } else if has("evaluation") {
+        SessionKind::Evaluation
+    } else {
+        SessionKind::Other
+    }
+}
+
+/// Whether a planning row's status says it is still to come (an empty cell does).
+pub fn is_planned(status: &str) -> bool {
+    matches!(
+        header_key(status).as_str(),
+        "" | "planned" | "prevue" | "prevu" | "planifiee" | "a_venir" | "confirmee" | "reservee" | "reserve"
+    )
+}
+
+/// An exam's kind: the theory test (code, ETG) or the practical one.
+pub fn parse_exam_kind(text: &str) -> Option<ExamKind> {
+    let key = header_key(text);
+    let has = |w: &str| key.split('_').any(|k| k == w);
+    if has("code") || has("etg") || has("etm") || has("theorique") || has("theorie") || has("theory") {
+        Some(ExamKind::Theory)
+    } else if has("conduite") || has("pratique") || has("practical") || has("permis") || has("circulation") {
+        Some(ExamKind::Practical)
+    } else {
+        None
+    }
+}
+
+/// An exam's result in the words of the administration, of offices, or in English; an empty cell
+/// is a test still to come.
+pub fn parse_exam_result(text: &str) -> Option<ExamResult> {
+    match header_key(text).as_str() {
+        "" | "en_attente" | "a_venir" | "pending" | "prevu" | "inscrit" => Some(ExamResult::Pending),
+        "reussi" | "reussite" | "admis" | "recu" | "favorable" | "obtenu" | "passed" | "pass" => {
+            Some(ExamResult::Passed)
+        }
+        "echoue" | "echec" | "ajourne" | "defavorable" | "insuffisant" | "refuse" | "failed" | "fail" => {
+            Some(ExamResult::Failed)
+        }
+        "absent" | "absence" | "absente" => Some(ExamResult::Absent),
+        "annule" | "annulee" | "cancelled" | "canceled" => Some(ExamResult::Cancelled),
+        _ => None,
+    }
+}
+
 /// A booklet level as offices write it: the REMC's words (or the school's usual ones), English,
 /// or 0 to 3.
 pub fn parse_level(text: &str) -> Option<crate::booklet::Level> {
@@ -232,8 +395,16 @@ pub fn locate<'a>(
 }
 
 /// The columns a file lacks.
+/// A student's name in one cell (`student`) stands for the name columns.
 pub fn missing(found: &[(&'static str, usize)], columns: &[Column]) -> Vec<&'static str> {
-    columns.iter().filter(|c| c.required && !found.iter().any(|(f, _)| *f == c.field)).map(|c| c.field).collect()
+    let has = |field: &str| found.iter().any(|(f, _)| *f == field);
+    let full_name = has("student");
+    columns
+        .iter()
+        .filter(|c| c.required && !has(c.field))
+        .filter(|c| !(full_name && matches!(c.field, "last_name" | "first_name")))
+        .map(|c| c.field)
+        .collect()
 }
 
 /// The French name of a field, for the messages.
@@ -256,6 +427,22 @@ pub fn label(field: &str) -> &'static str {
         "guardian_first_name" => "Prénom du représentant légal",
         "guardian_phone" => "Téléphone du représentant légal",
         "guardian_email" => "E-mail du représentant légal",
+        "student" => "Élève",
+        "date" | "exam_date" => "Date",
+        "start" => "Début",
+        "end" => "Fin",
+        "duration" => "Durée",
+        "instructor" => "Moniteur",
+        "vehicle" => "Véhicule",
+        "lesson_kind" => "Type de séance",
+        "lesson_status" => "Statut",
+        "meeting_point" => "Lieu de rendez-vous",
+        "note" => "Remarque",
+        "exam_kind" => "Épreuve",
+        "time" => "Heure",
+        "centre" => "Centre d'examen",
+        "result" => "Résultat",
+        "score" => "Note",
         _ => "Colonne",
     }
 }
@@ -301,6 +488,66 @@ mod tests {
         assert_eq!(parse_minutes("1h75"), None);
         assert_eq!(parse_minutes("-1h30"), Some(-90), "an overdrawn balance, as the export writes it");
         assert_eq!(parse_minutes("beaucoup"), None);
+        assert_eq!(parse_duration("1h30"), Some(90));
+        assert_eq!(parse_duration("2"), Some(120), "a bare small number is hours");
+        assert_eq!(parse_duration("90"), Some(90), "a bare large number is minutes");
+        assert_eq!(parse_duration("0"), None);
+        assert_eq!(parse_duration("13h"), None, "longer than a session");
+    }
+
+    #[test]
+    fn times_and_dates_with_times() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_time("14:30"), t(14, 30));
+        assert_eq!(parse_time("14h30"), t(14, 30));
+        assert_eq!(parse_time("9 h"), t(9, 0));
+        assert_eq!(parse_time("08:15:00"), t(8, 15));
+        assert_eq!(parse_time("0,5"), t(12, 0), "a spreadsheet's fraction of a day");
+        assert_eq!(parse_time("25:00"), None);
+        let d = NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+        assert_eq!(parse_date_time("15/01/2027 10:40"), Some((d, t(10, 40))));
+        assert_eq!(parse_date_time("2027-01-15T10:40"), Some((d, t(10, 40))));
+        assert_eq!(parse_date_time("15/01/2027"), Some((d, None)));
+        assert_eq!(parse_date_time("46402.4444444"), Some((d, t(10, 40))), "Excel: day and time in one number");
+        assert_eq!(parse_date_time("15/01/2027 midi"), None);
+    }
+
+    #[test]
+    fn sessions_and_exams_in_the_words_of_offices() {
+        assert_eq!(parse_session_kind(""), SessionKind::Driving);
+        assert_eq!(parse_session_kind("Leçon de conduite"), SessionKind::Driving);
+        assert_eq!(parse_session_kind("driving"), SessionKind::Driving);
+        assert_eq!(parse_session_kind("Évaluation de départ"), SessionKind::Evaluation);
+        assert_eq!(parse_session_kind("code"), SessionKind::Other);
+        assert!(is_planned("") && is_planned("Prévue") && is_planned("planned"));
+        assert!(!is_planned("done") && !is_planned("Annulée"));
+        assert_eq!(parse_exam_kind("ETG"), Some(ExamKind::Theory));
+        assert_eq!(parse_exam_kind("Code"), Some(ExamKind::Theory));
+        assert_eq!(parse_exam_kind("Épreuve pratique"), Some(ExamKind::Practical));
+        assert_eq!(parse_exam_kind("Conduite"), Some(ExamKind::Practical));
+        assert_eq!(parse_exam_kind("moto"), None);
+        assert_eq!(parse_exam_result("Réussi"), Some(ExamResult::Passed));
+        assert_eq!(parse_exam_result("AJOURNÉ"), Some(ExamResult::Failed));
+        assert_eq!(parse_exam_result("failed"), Some(ExamResult::Failed), "what Volant's export writes");
+        assert_eq!(parse_exam_result(""), Some(ExamResult::Pending));
+        assert_eq!(parse_exam_result("peut-être"), None);
+    }
+
+    #[test]
+    fn a_name_in_one_cell_stands_for_the_name_columns() {
+        let headers: Vec<String> = ["Date", "Début", "Fin", "Type", "Statut", "Élève", "Moniteur", "Véhicule", "Lieu"]
+            .map(String::from)
+            .into();
+        let (found, unknown) = locate(&headers, LESSON_COLUMNS, &[]);
+        assert!(unknown.is_empty(), "Volant's own lecons.csv: {unknown:?}");
+        assert_eq!(missing(&found, LESSON_COLUMNS), Vec::<&str>::new());
+        let exams: Vec<String> =
+            ["Nom", "Prénom", "NEPH", "Épreuve", "Date", "Centre", "Résultat", "Note"].map(String::from).into();
+        let (found, unknown) = locate(&exams, EXAM_COLUMNS, &[]);
+        assert!(unknown.is_empty(), "Volant's own examens.csv: {unknown:?}");
+        assert_eq!(missing(&found, EXAM_COLUMNS), Vec::<&str>::new());
+        let (found, _) = locate(&["Date".to_string(), "Heure".to_string()], LESSON_COLUMNS, &[]);
+        assert_eq!(missing(&found, LESSON_COLUMNS), ["last_name", "first_name", "instructor"]);
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod planning;
 pub mod plate;
 pub mod recurrence;
 pub mod role;
+pub mod roster;
 pub mod schedule;
 pub mod search;
 pub mod slots;

@@ -181,6 +181,54 @@ pub struct ContractDoc {
     pub evidence: Option<Vec<String>>,
 }
 
+/// One line of a printed planning: a lesson, already formatted in French.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanningRow {
+    /// « 08:00 – 09:00 ».
+    pub time: String,
+    /// « Conduite », « Évaluation »…
+    pub kind: String,
+    /// The student (or the attendees of a group session), « — » for a block.
+    pub student: String,
+    pub phone: String,
+    pub place: String,
+    pub vehicle: String,
+    pub note: String,
+}
+
+/// A day of a printed planning.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanningDay {
+    /// « Lundi 7 décembre 2026 ».
+    pub label: String,
+    pub rows: Vec<PlanningRow>,
+}
+
+/// One instructor's sheet: a week, or a day.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanningSheet {
+    /// « Jean Moniteur ».
+    pub instructor: String,
+    /// « Semaine du 7 au 13 décembre 2026 », « Mardi 8 décembre 2026 ».
+    pub period: String,
+    /// « 12 séances, 12 h 00 de conduite ».
+    pub summary: String,
+    pub days: Vec<PlanningDay>,
+}
+
+/// A printed planning: the instructor's week, or the office's day sheet (one page per
+/// instructor, with a column to sign each lesson).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanningDoc {
+    /// « Planning de la semaine », « Feuille de route du jour ».
+    pub title: String,
+    pub school: String,
+    pub generated_on: String,
+    /// A column for the student's signature on each line (the day sheet).
+    pub signature: bool,
+    pub sheets: Vec<PlanningSheet>,
+}
+
 type Engine = LazyLock<TypstEngine<TypstTemplateMainFile>>;
 
 /// The engines, built once: parsing the embedded fonts is the costly part.
@@ -192,6 +240,9 @@ static INVOICE: Engine = LazyLock::new(|| {
 });
 static CONTRACT: Engine = LazyLock::new(|| {
     TypstEngine::builder().main_file(include_str!("contract.typ")).fonts(typst_assets::fonts()).build()
+});
+static PLANNING: Engine = LazyLock::new(|| {
+    TypstEngine::builder().main_file(include_str!("planning.typ")).fonts(typst_assets::fonts()).build()
 });
 
 /// Compiles `engine`'s template with `doc` as JSON in the `data` input, and exports the PDF.
@@ -250,6 +301,11 @@ pub fn invoice(doc: &InvoiceDoc) -> Result<Vec<u8>, PdfError> {
 /// Renders a training contract or an amendment as a PDF.
 pub fn contract(doc: &ContractDoc) -> Result<Vec<u8>, PdfError> {
     render(&CONTRACT, doc)
+}
+
+/// Renders a printed planning (an instructor's week, the office's day sheet) as a PDF.
+pub fn planning(doc: &PlanningDoc) -> Result<Vec<u8>, PdfError> {
+    render(&PLANNING, doc)
 }
 
 #[cfg(test)]
@@ -429,6 +485,43 @@ mod tests {
         };
         let corrects = doc.corrects.clone().unwrap();
         assert_shows(&doc, &["Avoir", &corrects, "Leçon annulée par l'école"]);
+    }
+
+    #[test]
+    fn renders_a_day_sheet_with_a_page_per_instructor() {
+        let row = |time: &str, student: &str| PlanningRow {
+            time: time.into(),
+            kind: "Conduite".into(),
+            student: student.into(),
+            phone: "06 01 02 03 04".into(),
+            place: "Gare de Tours".into(),
+            vehicle: "AB-123-CD".into(),
+            note: String::new(),
+        };
+        let sheet = |instructor: &str, rows: Vec<PlanningRow>| PlanningSheet {
+            instructor: instructor.into(),
+            period: "Mardi 8 décembre 2026".into(),
+            summary: format!("{} séance(s)", rows.len()),
+            days: vec![PlanningDay { label: "Mardi 8 décembre 2026".into(), rows }],
+        };
+        let doc = PlanningDoc {
+            title: "Feuille de route du jour".into(),
+            school: "Auto-école du Centre".into(),
+            generated_on: "06/12/2026".into(),
+            signature: true,
+            sheets: vec![
+                sheet("Jean Moniteur", vec![row("08:00 – 09:00", "Léa Martin"), row("09:00 – 10:00", "Hugo Petit")]),
+                sheet("Sophie Durand", vec![]),
+            ],
+        };
+        let pdf = planning(&doc).unwrap();
+        let Some(text) = pdf_text(&pdf) else { return };
+        for s in
+            ["Jean Moniteur — Mardi 8 décembre 2026", "Léa Martin", "Signature de l", "Sophie Durand", "Aucune séance."]
+        {
+            assert!(text.contains(&squash(s)), "{s:?} missing from:\n{text}");
+        }
+        assert!(text.contains(&squash("Page 2 sur 2")), "a page per instructor: {text}");
     }
 
     fn sample_contract() -> ContractDoc {

@@ -696,8 +696,9 @@ export interface paths {
         put?: never;
         /**
          * Starts an import from the previous software: 202 with the job to follow on
-         *     `GET /jobs/{id}`; its result reports every row (`created`, `updated`, `skipped`, `error`
-         *     with the column and a French message), the unknown headers and the missing columns.
+         *     `GET /jobs/{id}`; its result reports every row (`created`, `updated`, `skipped`, `ignored`
+         *     or `error`, with the column and a French message), the unknown headers and the missing
+         *     columns. Lessons go through the planning's checks: a conflict is a refused row.
          */
         post: operations["imports_start"];
         delete?: never;
@@ -861,6 +862,27 @@ export interface paths {
         };
         /** Instructor's minutes planned, done, cancelled and no-show, by kind and by week. */
         get: operations["instructors_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instructors/{id}/week.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An instructor's week (Monday to Sunday, the one holding `date`) as an A4 PDF to keep in the
+         *     car: each day's lessons with the student, their phone, the meeting point and the car.
+         *     Cancelled lessons are left out. An instructor prints their own week only (404 otherwise).
+         */
+        get: operations["planning_week_pdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1598,6 +1620,26 @@ export interface paths {
          *     change too); conflicts are skipped and reported.
          */
         post: operations["planning_copy_week"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planning/day.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The day sheet (« feuille de route ») of `date`: a page per instructor who works that day (or
+         *     the one of `instructor_id`), each lesson with a box for the student's signature.
+         */
+        get: operations["planning_day_pdf"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3487,7 +3529,7 @@ export interface components {
             students: number;
         };
         /** @enum {string} */
-        ImportKind: "students" | "balances" | "booklet";
+        ImportKind: "students" | "balances" | "booklet" | "lessons" | "exams";
         /** @description The form of an import (`multipart/form-data`). */
         ImportUpload: {
             /** @description `true`: check every row and report, write nothing. */
@@ -3497,7 +3539,10 @@ export interface components {
              * @description The file: CSV (`;` or `,`, UTF-8 or Windows-1252) or XLSX (its first sheet).
              */
             file: string;
-            /** @description `students`, `balances` or `booklet`. */
+            /**
+             * @description `students`, `balances`, `booklet`, `lessons` (still to come) or `exams` (history and
+             *     bookings).
+             */
             kind: components["schemas"]["ImportKind"];
             /**
              * @description A JSON object `{"header in the file": "field"}` for the headers the import does not know
@@ -9956,6 +10001,69 @@ export interface operations {
             };
         };
     };
+    planning_week_pdf: {
+        parameters: {
+            query?: {
+                /** @description A day of the period (`AAAA-MM-JJ`, the school's calendar); today by default. */
+                date?: string;
+                /** @description The day sheet: one instructor only (an instructor always gets their own). */
+                instructor_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": number[];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     invitations_list: {
         parameters: {
             query?: {
@@ -12958,6 +13066,67 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    planning_day_pdf: {
+        parameters: {
+            query?: {
+                /** @description A day of the period (`AAAA-MM-JJ`, the school's calendar); today by default. */
+                date?: string;
+                /** @description The day sheet: one instructor only (an instructor always gets their own). */
+                instructor_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": number[];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,7 +5,7 @@
 const imports = {
   title: 'Import et export',
   intro:
-    'Reprenez les élèves, les soldes d’heures et les niveaux du livret de votre ancien logiciel, ou emportez toutes les données de l’école dans un fichier zip.',
+    'Reprenez les élèves, les soldes d’heures, les niveaux du livret, les leçons à venir et les examens de votre ancien logiciel, ou emportez toutes les données de l’école dans un fichier zip.',
   wizard: {
     title: 'Importer depuis l’ancien logiciel',
     hint: 'Un fichier CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) ou Excel (.xlsx, première feuille), avec une ligne d’en-têtes. Rien n’est écrit avant la vérification, et un fichier importé deux fois ne change rien la seconde fois.',
@@ -25,6 +25,8 @@ const imports = {
       students: 'Élèves',
       balances: 'Soldes d’heures',
       booklet: 'Niveaux du livret',
+      lessons: 'Leçons à venir',
+      exams: 'Examens',
     },
     kindHelp: {
       students:
@@ -33,6 +35,10 @@ const imports = {
         'Colonnes attendues : Nom, Prénom, Heures restantes (12, 12,5 ou 1h30), et pour reconnaître l’élève sa Date de naissance, son E-mail ou son NEPH. Importez d’abord les élèves.',
       booklet:
         'Colonnes attendues : Nom, Prénom, Item (C1.1 à C4.7), Niveau (non abordé, abordé, traité, assimilé, ou 0 à 3), et si vous les avez Date, Date de naissance, E-mail ou NEPH. Importez d’abord les élèves.',
+      lessons:
+        'Colonnes attendues : l’élève (Nom et Prénom, ou « Élève » en une colonne), Date, Début, Fin ou Durée, Moniteur (prénom et nom, ou e-mail), Véhicule (immatriculation) ; si vous les avez Type, Statut, Lieu, Remarque. Chaque leçon passe les contrôles du planning : un conflit est signalé, jamais forcé. Les séances passées ou annulées sont ignorées (leurs heures sont dans le solde). Importez d’abord les élèves et les soldes.',
+      exams:
+        'Colonnes attendues : Nom, Prénom, Épreuve (code ou conduite), Date (JJ/MM/AAAA, avec l’heure si vous l’avez) ; si vous les avez Date de naissance, NEPH, Centre, Résultat (réussi, ajourné, absent, annulé, ou vide pour un examen à venir), Note. Un examen déjà présent le même jour n’est pas recréé. Importez d’abord les élèves.',
     },
     file: 'Fichier à importer',
     filePlaceholder: 'Choisir un fichier CSV ou Excel',
@@ -65,6 +71,8 @@ const imports = {
       rows_other: '{{count}} lignes lues dans « {{name}} ».',
       countsLabel: 'Résumé',
       errorsTitle: 'Lignes refusées',
+      ignoredTitle: 'Lignes ignorées',
+      ignoredCaption: 'Lignes ignorées : Volant ne les reprend pas, pour la raison indiquée ; elles ne bloquent pas l’import.',
       errorsCaption: 'Lignes refusées : le numéro est celui du tableur (les en-têtes sont la ligne 1).',
       noErrors: 'Aucune ligne refusée.',
       columns: { row: 'Ligne', name: 'Nom', column: 'Colonne', message: 'Message' },
@@ -78,12 +86,14 @@ const imports = {
       created: 'À créer',
       updated: 'À mettre à jour',
       skipped: 'Déjà à jour',
+      ignored: 'Ignorées',
       errors: 'En erreur',
     },
     doneCounts: {
       created: 'Créés',
       updated: 'Mis à jour',
       skipped: 'Déjà à jour',
+      ignored: 'Ignorées',
       errors: 'En erreur',
     },
     count: '{{label}} : {{count}}',
@@ -104,7 +114,8 @@ const imports = {
     reimportSteps: {
       students: 'eleves.csv, comme « Élèves » ;',
       balances: 'soldes.csv, comme « Soldes d’heures » ;',
-      booklet: 'livret.csv, comme « Niveaux du livret ».',
+      booklet: 'livret.csv, comme « Niveaux du livret » ;',
+      exams: 'examens.csv, comme « Examens ».',
     },
     start: 'Exporter toute l’école',
     running: 'Export en cours : les fichiers et les PDF sont préparés…',

@@ -30,6 +30,9 @@ const planning = {
     series: 'Série hebdomadaire',
     copyWeek: 'Copier une semaine',
     replaceDay: 'Remplacer une journée',
+    printDay: 'Imprimer la feuille de route du jour (PDF)',
+    printWeek: 'Imprimer la semaine du moniteur (PDF)',
+    printMyWeek: 'Imprimer ma semaine',
     filters: 'Filtres',
   },
   filters: {

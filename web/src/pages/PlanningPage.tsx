@@ -37,6 +37,7 @@ import { cachedBusyEvents, type BusyContext } from './planning/busy.ts';
 import { eventContent, resourceLabelContent } from './planning/calendarContent.ts';
 import { CalendarFeedModal } from './planning/CalendarFeedModal.tsx';
 import { CopyWeekModal } from './planning/CopyWeekModal.tsx';
+import { daySheetUrl, weekPdfUrl } from './planning/print.ts';
 import { usePlanningData } from './planning/data.ts';
 import { backgroundEvents, lessonEvents, monthSummaries, type ClosureDay, type EventContext, type SummaryProps } from './planning/events.ts';
 import { notifyRefusal, notifyWarnings } from './planning/feedback.tsx';
@@ -579,13 +580,29 @@ export default function PlanningPage() {
                   <Menu.Item onClick={() => setDialog('series')}>{t('planning.actions.series')}</Menu.Item>
                   <Menu.Item onClick={() => setDialog('copyWeek')}>{t('planning.actions.copyWeek')}</Menu.Item>
                   <Menu.Item onClick={() => setDialog('replaceDay')}>{t('planning.actions.replaceDay')}</Menu.Item>
+                  <Menu.Divider />
+                  <Menu.Item component="a" href={daySheetUrl(focusDay, filters.instructor_id)} target="_blank" rel="noopener">
+                    {t('planning.actions.printDay')}
+                  </Menu.Item>
+                  {filters.instructor_id && (
+                    <Menu.Item component="a" href={weekPdfUrl(filters.instructor_id, focusDay)} target="_blank" rel="noopener">
+                      {t('planning.actions.printWeek')}
+                    </Menu.Item>
+                  )}
                 </Menu.Dropdown>
               </Menu>
             </Group>
           ) : (
-            <Button variant="light" onClick={() => setDialog('feed')}>
-              {t('calendarFeed.open')}
-            </Button>
+            <Group gap="xs">
+              <Button variant="light" onClick={() => setDialog('feed')}>
+                {t('calendarFeed.open')}
+              </Button>
+              {role === 'INSTRUCTOR' && session.instructor_id && (
+                <Button component="a" variant="default" href={weekPdfUrl(session.instructor_id, focusDay)} target="_blank" rel="noopener">
+                  {t('planning.actions.printMyWeek')}
+                </Button>
+              )}
+            </Group>
           )
         }
       />

@@ -87,6 +87,8 @@ pub enum Permission {
     UseWaitlist,
     /// Read the instructors' trips between lessons (an instructor their own).
     ReadTravelTimes,
+    /// Print the planning: a week, a day sheet (an instructor their own).
+    PrintPlanning,
     /// Import files from the previous software, export the whole school, follow those jobs.
     TransferData,
     /// Read free slots for a student and book one (a student for themself when the school allows
@@ -130,7 +132,8 @@ impl Permission {
             | Permission::DeclareUnavailability
             | Permission::MarkLessons
             | Permission::EvaluateStudents
-            | Permission::ReadTravelTimes => &[Admin, Secretary, Instructor],
+            | Permission::ReadTravelTimes
+            | Permission::PrintPlanning => &[Admin, Secretary, Instructor],
             Permission::ReadAgencies
             | Permission::ReadInstructors
             | Permission::ReadStudents

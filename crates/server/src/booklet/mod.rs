@@ -369,7 +369,7 @@ pub async fn pdf_document(work: &mut Work, id: Uuid) -> AppResult<volant_pdf::Bo
                 volant_pdf::LessonRow {
                     date: fr_date(s.date_naive()),
                     time: format!("{}–{}", s.format("%H:%M"), e.format("%H:%M")),
-                    duration: duration_fr((end - start).num_minutes()),
+                    duration: volant_domain::french::minutes((end - start).num_minutes()),
                     instructor: instructor.unwrap_or_else(|| "—".into()),
                     kind: match kind.as_str() {
                         "driving" => "Conduite",
@@ -413,12 +413,4 @@ pub async fn render(doc: volant_pdf::BookletDoc) -> AppResult<Vec<u8>> {
 
 fn fr_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
-}
-
-fn duration_fr(minutes: i64) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m:02}"),
-    }
 }

@@ -106,13 +106,7 @@ pub async fn render(
 }
 
 fn event(l: &repo::FeedLesson, for_instructor: bool) -> ics::Event {
-    let what = match l.kind.as_str() {
-        "code" => "Séance de code",
-        "exam" => "Examen",
-        "evaluation" => "Évaluation de départ",
-        "unavailability" => "Indisponibilité",
-        _ => "Leçon de conduite",
-    };
+    let what = volant_domain::french::session_name(&l.kind);
     let summary = match (&l.with_name, for_instructor) {
         (Some(name), true) => format!("{what} — {name}"),
         (Some(name), false) => format!("{what} avec {name}"),

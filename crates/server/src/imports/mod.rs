@@ -1,34 +1,39 @@
-//! Imports from the previous software (SPEC § 6.9): a CSV or XLSX file of students or of their
-//! hour balances becomes a school job whose report names, per row, what was created, updated,
-//! skipped (already there, unchanged) or refused, with the column and a French message.
+//! Imports from the previous software (SPEC § 6.9): a CSV or XLSX file of students, of their
+//! hour balances, booklet levels, future lessons or exam history becomes a school job whose report
+//! names, per row, what was created, updated, skipped (already there, unchanged), ignored (not
+//! something Volant takes over, such as a past lesson) or refused, with the column and a French
+//! message.
 //!
-//! The rows go through the features' own services (the same checks and audit as a form), in one
-//! transaction: a dry run, or an import with a refused row (unless `partial`), writes nothing.
-//! Each row runs under a savepoint, so one refused row does not hide the others' problems. A row
-//! names an existing student by NEPH, else e-mail, else name and birth date: an import run twice
-//! changes nothing the second time.
+//! The rows go through the features' own services (the same checks and audit as a form; a lesson
+//! through the planning's booking, so a conflict is reported, never forced), in one transaction:
+//! a dry run, or an import with a refused row (unless `partial`), writes nothing. Each row runs
+//! under a savepoint, so one refused row does not hide the others' problems. A row names an
+//! existing student by NEPH, else e-mail, else name and birth date (`volant_domain::roster`): an
+//! import run twice changes nothing the second time.
 
+mod people;
+mod planning;
 pub mod routes;
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use volant_domain::{
     ids::TenantId,
-    import::{self, BALANCE_COLUMNS, BOOKLET_COLUMNS, Column, STUDENT_COLUMNS},
+    import::{self, BALANCE_COLUMNS, BOOKLET_COLUMNS, Column, EXAM_COLUMNS, LESSON_COLUMNS, STUDENT_COLUMNS},
+    roster::{Identity, Known, Roster},
     xlsx,
 };
 
 use crate::{
-    booklet,
     error::AppError,
     jobs::Job,
     school_jobs::{self, Started},
     state::AppState,
-    students::{self, StudentInput, hours},
     work::Work,
 };
 
@@ -48,6 +53,10 @@ pub enum ImportKind {
     Balances,
     /// Booklet levels (REMC B items) reached before.
     Booklet,
+    /// Lessons still to come in the previous planning (driving lessons and start evaluations).
+    Lessons,
+    /// Theory and practical tests taken (with their results) or booked.
+    Exams,
 }
 
 crate::text_enum!(ImportKind);
@@ -58,6 +67,8 @@ impl ImportKind {
             ImportKind::Students => STUDENT_COLUMNS,
             ImportKind::Balances => BALANCE_COLUMNS,
             ImportKind::Booklet => BOOKLET_COLUMNS,
+            ImportKind::Lessons => LESSON_COLUMNS,
+            ImportKind::Exams => EXAM_COLUMNS,
         }
     }
 }
@@ -79,6 +90,8 @@ pub enum RowStatus {
     Updated,
     /// Already there and unchanged.
     Skipped,
+    /// Not something Volant takes over (a past lesson, a code session): `errors` says why.
+    Ignored,
     Error,
 }
 
@@ -112,6 +125,7 @@ pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
     pub skipped: usize,
+    pub ignored: usize,
     pub errors: usize,
     /// Headers the import does not know: map them (or leave them ignored).
     pub unknown_columns: Vec<String>,
@@ -206,34 +220,42 @@ async fn import(state: &AppState, tenant: TenantId, id: Uuid, started: Started) 
     // Audited as the person who asked for it.
     work.actor.user_id = started.created_by;
     school_jobs::progress(&state.pool, tenant, id, 0, rows.len()).await?;
+    let mut lookup = Lookup::load(&mut work).await?;
     for (n, cells) in rows.iter().enumerate() {
-        let fields: HashMap<&str, &str> =
-            found.iter().map(|(field, i)| (*field, cells.get(*i).map_or("", |c| c.trim()))).collect();
-        // A problem of the guardian as a whole is shown on the guardian's name column.
+        let fields = Fields(found.iter().map(|(field, i)| (*field, cells.get(*i).map_or("", |c| c.trim()))).collect());
         let header_of = |field: &str| {
-            let field =
-                if field.starts_with("guardian") && !field.contains('_') { "guardian_last_name" } else { field };
+            let field = match field {
+                // A problem of the guardian as a whole is shown on the guardian's name column.
+                f if f.starts_with("guardian") && !f.contains('_') => "guardian_last_name",
+                // A student named in one cell: its problems are that cell's.
+                "last_name" | "first_name" if fields.get("student").is_some() => "student",
+                f => f,
+            };
             found.iter().find(|(f, _)| *f == field).map_or("", |(_, i)| headers[*i].as_str())
         };
         sqlx::query("SAVEPOINT import_row").execute(&mut *work).await?;
         let outcome = match options.kind {
-            ImportKind::Students => student_row(&mut work, &fields).await,
-            ImportKind::Balances => balance_row(&mut work, &fields).await,
-            ImportKind::Booklet => booklet_row(&mut work, &fields).await,
+            ImportKind::Students => people::student_row(&mut work, &mut lookup, &fields).await,
+            ImportKind::Balances => people::balance_row(&mut work, &lookup, &fields).await,
+            ImportKind::Booklet => people::booklet_row(&mut work, &lookup, &fields).await,
+            ImportKind::Lessons => planning::lesson_row(&mut work, &lookup, &fields).await,
+            ImportKind::Exams => planning::exam_row(&mut work, &lookup, &fields).await,
         };
-        let name = format!("{} {}", fields.get("last_name").unwrap_or(&""), fields.get("first_name").unwrap_or(&""));
+        let name = fields.name();
+        let cell_errors = |errors: Vec<(String, String)>| -> Vec<CellError> {
+            errors
+                .into_iter()
+                .map(|(field, message)| CellError { column: header_of(&field).to_owned(), message })
+                .collect()
+        };
         let row = match outcome {
-            Ok((status, student)) => {
+            Ok(Done { status, student, notes }) => {
                 sqlx::query("RELEASE SAVEPOINT import_row").execute(&mut *work).await?;
-                RowReport { row: n + 2, status, student_id: Some(student), name, errors: vec![] }
+                RowReport { row: n + 2, status, student_id: student, name, errors: cell_errors(notes) }
             }
             Err(RowError::Refused(errors)) => {
                 sqlx::query("ROLLBACK TO SAVEPOINT import_row").execute(&mut *work).await?;
-                let errors = errors
-                    .into_iter()
-                    .map(|(field, message)| CellError { column: header_of(&field).to_owned(), message })
-                    .collect();
-                RowReport { row: n + 2, status: RowStatus::Error, student_id: None, name, errors }
+                RowReport { row: n + 2, status: RowStatus::Error, student_id: None, name, errors: cell_errors(errors) }
             }
             Err(RowError::Broken(e)) => return Err(Failure::Broken(e)),
         };
@@ -241,6 +263,7 @@ async fn import(state: &AppState, tenant: TenantId, id: Uuid, started: Started) 
             RowStatus::Created => report.created += 1,
             RowStatus::Updated => report.updated += 1,
             RowStatus::Skipped => report.skipped += 1,
+            RowStatus::Ignored => report.ignored += 1,
             RowStatus::Error => report.errors += 1,
         }
         report.report.push(row);
@@ -292,185 +315,121 @@ fn refused(field: &str, message: impl Into<String>) -> RowError {
     RowError::Refused(vec![(field.to_owned(), message.into())])
 }
 
-/// The student a row names: by NEPH, else e-mail, else name (accents and case aside) and birth
-/// date (or name alone when one student only bears it and the row has no birth date).
-async fn find_student(work: &mut Work, f: &HashMap<&str, &str>) -> Result<Option<Uuid>, RowError> {
-    let some = |key: &str| f.get(key).copied().filter(|v| !v.is_empty());
-    let birth = some("birth_date").and_then(import::parse_date);
-    let found: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM students
-          WHERE tenant_id = $1 AND (
-                ($2::text IS NOT NULL AND neph = $2)
-             OR ($3::text IS NOT NULL AND lower(email) = lower($3))
-             OR (sort_key = $4 AND ($5::date IS NULL OR birth_date = $5)))
-          ORDER BY ($2::text IS NOT NULL AND neph = $2) DESC, ($3::text IS NOT NULL AND lower(email) = lower($3)) DESC
-          LIMIT 2",
-    )
-    .bind(work.tenant().0)
-    .bind(some("neph"))
-    .bind(some("email"))
-    .bind(volant_domain::search::sort_key(
-        f.get("last_name").copied().unwrap_or_default(),
-        f.get("first_name").copied().unwrap_or_default(),
-    ))
-    .bind(birth)
-    .fetch_all(&mut **work)
-    .await?;
-    Ok(match (found.as_slice(), birth, some("neph").or(some("email"))) {
-        ([one], _, _) => Some(*one),
-        ([first, _], _, Some(_)) | ([first, _], Some(_), _) => Some(*first),
-        _ => None,
-    })
+/// What became of a row: its status, the student it is about, and for an ignored row why.
+struct Done {
+    status: RowStatus,
+    student: Option<Uuid>,
+    notes: Vec<(String, String)>,
 }
 
-/// The student fields a row gives, as the student form's JSON.
-fn student_fields(f: &HashMap<&str, &str>) -> Result<Map<String, Value>, RowError> {
-    let mut errors = vec![];
-    let mut out = Map::new();
-    for field in ["last_name", "first_name"] {
-        match f.get(field).copied().filter(|v| !v.is_empty()) {
-            Some(v) => {
-                out.insert(field.into(), json!(v));
-            }
-            None => errors.push((field.to_owned(), format!("{} est obligatoire.", import::label(field)))),
-        }
+impl Done {
+    fn of(status: RowStatus, student: Uuid) -> Self {
+        Done { status, student: Some(student), notes: vec![] }
     }
-    match f.get("birth_date").copied().filter(|v| !v.is_empty()).map(|v| (v, import::parse_date(v))) {
-        Some((_, Some(d))) => {
-            out.insert("birth_date".into(), json!(d));
-        }
-        Some((v, None)) => errors.push(("birth_date".into(), format!("« {v} » n'est pas une date (JJ/MM/AAAA)."))),
-        None => errors.push(("birth_date".into(), "La date de naissance est obligatoire.".into())),
+
+    fn ignored(student: Option<Uuid>, field: &str, why: impl Into<String>) -> Self {
+        Done { status: RowStatus::Ignored, student, notes: vec![(field.to_owned(), why.into())] }
     }
-    for field in ["email", "phone", "address", "birth_place", "neph"] {
-        if let Some(v) = f.get(field).copied().filter(|v| !v.is_empty()) {
-            out.insert(field.into(), json!(v));
-        }
-    }
-    if let Some(last_name) = f.get("guardian_last_name").copied().filter(|v| !v.is_empty()) {
-        let given = |key: &str| f.get(key).copied().filter(|v| !v.is_empty());
-        out.insert(
-            "guardian".into(),
-            json!({"last_name": last_name, "first_name": given("guardian_first_name"),
-                   "phone": given("guardian_phone"), "email": given("guardian_email")}),
-        );
-    }
-    if let Some(v) = f.get("category").copied().filter(|v| !v.is_empty()) {
-        let automatic = import::header_key(v).contains("78") || import::header_key(v).contains("auto");
-        out.insert("category".into(), json!(if automatic { "B78" } else { "B" }));
-    }
-    if errors.is_empty() { Ok(out) } else { Err(RowError::Refused(errors)) }
 }
 
-async fn student_row(work: &mut Work, f: &HashMap<&str, &str>) -> Result<(RowStatus, Uuid), RowError> {
-    let given = student_fields(f)?;
-    match find_student(work, f).await? {
-        Some(id) => {
-            let before = students::service::visible(work, id, true).await?;
-            let mut merged = serde_json::to_value(before.input()).map_err(|e| RowError::Broken(e.into()))?;
-            for (k, v) in given {
-                merged[k] = v;
-            }
-            let input: StudentInput = serde_json::from_value(merged).map_err(|e| refused("", e.to_string()))?;
-            // Compared as the file would store it (a phone typed "0601020304" is kept spaced).
-            let school = &work.school;
-            let normalised = students::validate(input.clone(), school.today(), school.date_of(before.created_at))?;
-            if serde_json::to_value(&normalised).ok() == serde_json::to_value(before.input()).ok() {
-                return Ok((RowStatus::Skipped, id));
-            }
-            let after = students::service::update_student(work, before, input).await?;
-            Ok((RowStatus::Updated, after.id))
+/// A row's cells by field (trimmed).
+struct Fields<'a>(HashMap<&'static str, &'a str>);
+
+impl<'a> Fields<'a> {
+    /// A field's cell, when the file has the column and the cell is not empty.
+    fn get(&self, field: &str) -> Option<&'a str> {
+        self.0.get(field).copied().filter(|v| !v.is_empty())
+    }
+
+    /// A field's cell, `""` when empty or absent.
+    fn text(&self, field: &str) -> &'a str {
+        self.get(field).unwrap_or_default()
+    }
+
+    /// Who the row is about, as the report shows it ("Martin Léa").
+    fn name(&self) -> String {
+        match self.get("student") {
+            Some(full) if self.get("last_name").is_none() => full.to_owned(),
+            _ => format!("{} {}", self.text("last_name"), self.text("first_name")).trim().to_owned(),
         }
-        None => {
-            let input: StudentInput =
-                serde_json::from_value(Value::Object(given)).map_err(|e| refused("", e.to_string()))?;
-            let created = students::service::create_student(work, input).await?;
-            Ok((RowStatus::Created, created.id))
+    }
+
+    /// How the row names its student.
+    fn identity(&self) -> Identity<'a> {
+        Identity {
+            neph: self.get("neph"),
+            email: self.get("email"),
+            last_name: self.get("last_name"),
+            first_name: self.get("first_name"),
+            full_name: self.get("student"),
+            birth_date: self.get("birth_date").and_then(import::parse_date),
         }
     }
 }
 
-/// Sets a student's hours left to the previous software's figure, by one correction of the
-/// difference (none when they already match: a second import changes nothing).
-async fn balance_row(work: &mut Work, f: &HashMap<&str, &str>) -> Result<(RowStatus, Uuid), RowError> {
-    let text = f.get("hours").copied().unwrap_or_default();
-    let Some(target) = import::parse_minutes(text).filter(|m| (-1000 * 60..=1000 * 60).contains(m)) else {
-        return Err(refused(
-            "hours",
-            format!("« {text} » n'est pas un nombre d'heures (par exemple 12, 12,5 ou 1h30)."),
-        ));
-    };
-    let Some(id) = find_student(work, f).await? else {
-        return Err(refused(
-            "last_name",
-            "Aucun élève de l'école ne correspond (NEPH, e-mail, ou nom et date de naissance).",
-        ));
-    };
-    students::service::visible(work, id, true).await?;
-    let tenant = work.tenant();
-    let current = hours::read(work, tenant, id).await?.remaining_minutes;
-    let difference = target - current;
-    if difference == 0 {
-        return Ok((RowStatus::Skipped, id));
-    }
-    let entry = hours::NewHoursEntry {
-        kind: volant_domain::ledger::EntryKind::Correction,
-        minutes: i32::try_from(difference).unwrap_or(i32::MAX),
-        reason: Some("Reprise du solde de l'ancien logiciel".into()),
-    };
-    hours::post(work, id, &entry).await?;
-    work.audit()
-        .record(crate::audit::Change {
-            action: "student.hours.import",
-            entity: "student",
-            entity_id: Some(id),
-            before: Some(json!({"remaining_minutes": current})),
-            after: Some(json!({"remaining_minutes": target})),
-        })
+/// The school's students, instructors and vehicles, read once per import: a row names them
+/// without a query of its own (ten thousand rows, ten thousand round trips fewer).
+struct Lookup {
+    students: Roster,
+    instructors: Roster,
+    /// By plate, letters and digits only.
+    vehicles: HashMap<String, Uuid>,
+}
+
+type Person = (Uuid, String, String, Option<String>, Option<String>, Option<NaiveDate>);
+
+fn known((id, last_name, first_name, neph, email, birth_date): Person) -> Known {
+    Known { id, last_name, first_name, neph, email, birth_date }
+}
+
+fn plate_key(plate: &str) -> String {
+    plate.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_uppercase()
+}
+
+impl Lookup {
+    async fn load(work: &mut Work) -> Result<Lookup, sqlx::Error> {
+        let tenant = work.tenant().0;
+        let students: Vec<Person> = sqlx::query_as(
+            "SELECT id, last_name, first_name, neph, email, birth_date FROM students WHERE tenant_id = $1",
+        )
+        .bind(tenant)
+        .fetch_all(&mut **work)
         .await?;
-    Ok((RowStatus::Updated, id))
-}
-
-/// Records a booklet level reached before (source `transfer_in`), unless the student is already
-/// at that level on that item.
-async fn booklet_row(work: &mut Work, f: &HashMap<&str, &str>) -> Result<(RowStatus, Uuid), RowError> {
-    let item = f.get("item").copied().unwrap_or_default().to_uppercase();
-    let text = f.get("level").copied().unwrap_or_default();
-    let Some(level) = import::parse_level(text) else {
-        return Err(refused(
-            "level",
-            format!("« {text} » n'est pas un niveau (non abordé, abordé, traité, assimilé ou 0 à 3)."),
-        ));
-    };
-    let evaluated_on = match f.get("evaluated_on").copied().filter(|v| !v.is_empty()) {
-        Some(v) => Some(
-            import::parse_date(v)
-                .ok_or_else(|| refused("evaluated_on", format!("« {v} » n'est pas une date (JJ/MM/AAAA).")))?,
-        ),
-        None => None,
-    };
-    let Some(id) = find_student(work, f).await? else {
-        return Err(refused(
-            "last_name",
-            "Aucun élève de l'école ne correspond (NEPH, e-mail, ou nom et date de naissance).",
-        ));
-    };
-    let evaluation = booklet::EvaluationInput {
-        item_code: item.clone(),
-        level,
-        lesson_id: None,
-        comment: Some("Niveau repris de l'ancien logiciel".into()),
-        source: Some(booklet::Source::TransferIn),
-        evaluated_on,
-    };
-    booklet::validate(std::slice::from_ref(&evaluation), "item")
-        .map_err(|_| refused("item", format!("« {item} » n'est pas un item du référentiel (C1.1 à C4.7).")))?;
-    students::service::visible(work, id, true).await?;
-    let tenant = work.tenant();
-    if booklet::current_level(work, tenant, id, &item).await? == Some(level) {
-        return Ok((RowStatus::Skipped, id));
+        let instructors: Vec<Person> = sqlx::query_as(
+            "SELECT id, last_name, first_name, NULL::text, email, NULL::date FROM instructors WHERE tenant_id = $1",
+        )
+        .bind(tenant)
+        .fetch_all(&mut **work)
+        .await?;
+        let vehicles: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, plate FROM vehicles WHERE tenant_id = $1")
+            .bind(tenant)
+            .fetch_all(&mut **work)
+            .await?;
+        Ok(Lookup {
+            students: Roster::new(students.into_iter().map(known)),
+            instructors: Roster::new(instructors.into_iter().map(known)),
+            vehicles: vehicles.into_iter().map(|(id, plate)| (plate_key(&plate), id)).collect(),
+        })
     }
-    let today = work.school.today();
-    booklet::record(work, id, None, &[evaluation], today).await?;
-    Ok((RowStatus::Updated, id))
+
+    /// The student a row names, or the row's refusal.
+    fn student(&self, f: &Fields) -> Result<Uuid, RowError> {
+        self.students.find(&f.identity()).ok_or_else(|| {
+            refused("last_name", "Aucun élève de l'école ne correspond (NEPH, e-mail, ou nom et date de naissance).")
+        })
+    }
+
+    /// An instructor named by e-mail or by name (either order).
+    fn instructor(&self, text: &str) -> Option<Uuid> {
+        let who = if text.contains('@') {
+            Identity { email: Some(text), ..Identity::default() }
+        } else {
+            Identity { full_name: Some(text), ..Identity::default() }
+        };
+        self.instructors.find(&who)
+    }
+
+    fn vehicle(&self, plate: &str) -> Option<Uuid> {
+        self.vehicles.get(&plate_key(plate)).copied()
+    }
 }

@@ -25,7 +25,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ImportUpload {
-    /// `students`, `balances` or `booklet`.
+    /// `students`, `balances`, `booklet`, `lessons` (still to come) or `exams` (history and
+    /// bookings).
     kind: ImportKind,
     /// The file: CSV (`;` or `,`, UTF-8 or Windows-1252) or XLSX (its first sheet).
     #[schema(value_type = String, format = Binary)]
@@ -41,8 +42,9 @@ pub struct ImportUpload {
 }
 
 /// Starts an import from the previous software: 202 with the job to follow on
-/// `GET /jobs/{id}`; its result reports every row (`created`, `updated`, `skipped`, `error`
-/// with the column and a French message), the unknown headers and the missing columns.
+/// `GET /jobs/{id}`; its result reports every row (`created`, `updated`, `skipped`, `ignored`
+/// or `error`, with the column and a French message), the unknown headers and the missing
+/// columns. Lessons go through the planning's checks: a conflict is a refused row.
 #[utoipa::path(operation_id = "imports_start", post, path = "/imports", tag = "imports",
     request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses((status = 202, body = SchoolJob), (status = 400), (status = 401), (status = 403), (status = 413), (status = 415)))]
@@ -97,7 +99,7 @@ async fn read_upload(mut form: Multipart) -> AppResult<Upload> {
         _ => {
             errors.add(
                 "kind",
-                "Choisissez ce que le fichier contient : « students » (élèves) ou « balances » (soldes d'heures).",
+                "Choisissez ce que le fichier contient : « students » (élèves), « balances » (soldes d'heures), « booklet » (livret), « lessons » (leçons à venir) ou « exams » (examens).",
             );
             None
         }

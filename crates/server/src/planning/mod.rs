@@ -5,6 +5,7 @@
 
 pub mod availability;
 pub mod booking;
+pub mod print;
 pub mod repo;
 pub mod routes;
 pub mod series;

@@ -487,6 +487,19 @@ pub async fn facts(conn: &mut PgConnection, tenant: TenantId, named: &Named<'_>)
     Ok(rows)
 }
 
+/// The students' phones (those who have one), for the printed planning.
+pub async fn student_phones(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    students: &[Uuid],
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, phone FROM students WHERE tenant_id = $1 AND id = ANY($2) AND phone IS NOT NULL")
+        .bind(tenant.0)
+        .bind(students)
+        .fetch_all(conn)
+        .await
+}
+
 /// The names a planning window shows, by id: `(kind, id, name)` with kind `student`,
 /// `instructor` or `vehicle` (its plate), in one statement.
 pub async fn names(

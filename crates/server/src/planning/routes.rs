@@ -14,7 +14,9 @@ use uuid::Uuid;
 use volant_domain::recurrence::local_to_utc;
 
 use super::{
-    CancelledBy, Conflict, Lesson, LessonInput, LessonKind, LessonStatus, LessonUpdate, Planned, repo, series,
+    CancelledBy, Conflict, Lesson, LessonInput, LessonKind, LessonStatus, LessonUpdate, Planned,
+    print::{self, Period},
+    repo, series,
     service::{self, visible},
 };
 use crate::{
@@ -22,7 +24,7 @@ use crate::{
     error::{AppError, AppResult, retrying},
     http::{
         json::{ApiQuery, JsonBody, parse_query},
-        patch, path_id,
+        patch, path_id, pdf_response,
     },
     instructors,
     state::AppState,
@@ -43,6 +45,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(replace_day))
         .routes(routes!(instructor_stats))
         .routes(routes!(vehicle_stats))
+        .routes(routes!(week_pdf))
+        .routes(routes!(day_pdf))
         .merge(series::routes())
         .merge(super::availability::routes())
         .merge(super::travel::routes())
@@ -481,4 +485,45 @@ async fn vehicle_stats(
     let stats = series::stats(&mut work, ctx.tenant_id, "vehicle_id", id, q.from, q.to).await?;
     work.commit().await?;
     Ok(Json(stats))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PrintQuery {
+    /// A day of the period (`AAAA-MM-JJ`, the school's calendar); today by default.
+    pub date: Option<NaiveDate>,
+    /// The day sheet: one instructor only (an instructor always gets their own).
+    pub instructor_id: Option<Uuid>,
+}
+
+/// An instructor's week (Monday to Sunday, the one holding `date`) as an A4 PDF to keep in the
+/// car: each day's lessons with the student, their phone, the meeting point and the car.
+/// Cancelled lessons are left out. An instructor prints their own week only (404 otherwise).
+#[utoipa::path(get, path = "/instructors/{id}/week.pdf", operation_id = "planning_week_pdf", tag = "planning",
+    params(("id" = Uuid, Path), PrintQuery),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn week_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PrintQuery>,
+) -> AppResult<Response> {
+    let id: Uuid = path_id(&id)?;
+    let mut work = ctx.begin(&state, Permission::PrintPlanning).await?;
+    let day = q.date.unwrap_or_else(|| work.school.today());
+    let doc = print::document(&mut work, Some(id), Period::Week(day)).await?;
+    work.commit().await?;
+    Ok(pdf_response(print::render(doc).await?, &format!("planning-semaine-{day}.pdf")))
+}
+
+/// The day sheet (« feuille de route ») of `date`: a page per instructor who works that day (or
+/// the one of `instructor_id`), each lesson with a box for the student's signature.
+#[utoipa::path(get, path = "/planning/day.pdf", operation_id = "planning_day_pdf", tag = "planning", params(PrintQuery),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn day_pdf(State(state): State<AppState>, ctx: Ctx, ApiQuery(q): ApiQuery<PrintQuery>) -> AppResult<Response> {
+    let mut work = ctx.begin(&state, Permission::PrintPlanning).await?;
+    let day = q.date.unwrap_or_else(|| work.school.today());
+    let doc = print::document(&mut work, q.instructor_id, Period::Day(day)).await?;
+    work.commit().await?;
+    Ok(pdf_response(print::render(doc).await?, &format!("feuille-de-route-{day}.pdf")))
 }

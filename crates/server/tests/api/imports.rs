@@ -223,6 +223,161 @@ async fn students_by_name(api: &Api) -> Vec<(String, String)> {
     out
 }
 
+/// A student's exams: kind, instant, centre, result, score.
+async fn exams_of(api: &Api, student: &str) -> Vec<String> {
+    let list = api.json(&format!("/api/v1/exams?student_id={student}")).await;
+    let mut out: Vec<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            let at = chrono::DateTime::parse_from_rfc3339(x["scheduled_at"].as_str().unwrap()).unwrap();
+            format!("{} {} {} {} {}", x["kind"], at.timestamp(), x["centre"], x["result"], x["score"])
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The planned lessons of `[from, to)`: student and start.
+async fn planned_between(
+    api: &Api,
+    (from, to): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+) -> Vec<(String, String)> {
+    let path =
+        format!("/api/v1/lessons?from={}&to={}", from.format("%Y-%m-%dT%H:%M:%SZ"), to.format("%Y-%m-%dT%H:%M:%SZ"));
+    api.json(&path).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["status"] == "planned")
+        .map(|l| (l["student_id"].as_str().unwrap_or_default().to_owned(), l["starts_at"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+/// A day `days` from today in Paris, as a file writes it (JJ/MM/AAAA), and at a time, as an instant.
+fn paris_day(days: i64) -> (String, impl Fn(u32, u32) -> chrono::DateTime<chrono::Utc>) {
+    use chrono::TimeZone;
+    let day = (chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris) + chrono::Duration::days(days)).date_naive();
+    let at = move |h: u32, m: u32| {
+        chrono_tz::Europe::Paris
+            .from_local_datetime(&day.and_hms_opt(h, m, 0).unwrap())
+            .earliest()
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    (day.format("%d/%m/%Y").to_string(), at)
+}
+
+#[tokio::test]
+async fn future_lessons_go_through_the_planning_and_the_exam_history_imports_once() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let admin = app.login_as(Role::Admin, 'a').await;
+    // A second student, free, with hours, to meet the first in a conflict.
+    let hugo = created(
+        admin
+            .post(
+                "/api/v1/students",
+                &json!({"first_name": "Hugo", "last_name": "Dubois", "birth_date": "2001-02-03", "ants_status": "validated"}),
+            )
+            .await,
+    )
+    .await;
+    let balance = "Nom;Prénom;Date de naissance;Heures restantes\nDubois;Hugo;03/02/2001;10\n";
+    assert_eq!(import(&app, &admin, "balances", "soldes.csv", balance.as_bytes(), &[]).await["result"]["updated"], 1);
+    let (day, at) = paris_day(30);
+    let (past, _) = paris_day(-3);
+    // Planning exports name the student in one cell, the instructor by name, the car by plate.
+    let file = format!(
+        "Date;Début;Fin;Élève;Moniteur;Véhicule;Type;Statut;Lieu\n\
+         {day};10:00;11:00;Élève a Léa;Jean Moniteur a;aa100aa;Conduite;Prévue;Gare\n\
+         {day};10:30;11:30;Dubois Hugo;Moniteur a Jean;AA-100-AA;Conduite;;\n\
+         {past};10:00;11:00;Élève a Léa;Jean Moniteur a;AA-100-AA;Conduite;Réalisée;\n\
+         {day};08:00;09:00;Élève a Léa;;;Code;;\n\
+         {day};14:00;15:00;Élève a Léa;Paul Inconnu;AA-100-AA;;;\n\
+         {day};16:00;;Élève a Léa;Jean Moniteur a;AA-100-AA;Conduite;;\n"
+    );
+    // Atomic by default: refused rows, nothing written.
+    let job = import(&app, &admin, "lessons", "planning.csv", file.as_bytes(), &[]).await;
+    let r = &job["result"];
+    assert_eq!(
+        (r["created"].as_u64(), r["ignored"].as_u64(), r["errors"].as_u64(), r["written"].as_bool()),
+        (Some(1), Some(2), Some(3), Some(false)),
+        "{r}"
+    );
+    let report = r["report"].as_array().unwrap();
+    assert_eq!(report[1]["status"], "error", "Hugo's lesson meets Léa's instructor: {r}");
+    assert_eq!(report[1]["name"], "Dubois Hugo");
+    assert_eq!(report[0]["student_id"], fx.student.as_str());
+    assert_ne!(report[0]["student_id"], hugo["id"]);
+    assert!(report[1]["errors"][0]["message"].as_str().unwrap().contains("moniteur"), "{r}");
+    assert_eq!(
+        (report[2]["status"].as_str(), report[2]["errors"][0]["column"].as_str()),
+        (Some("ignored"), Some("Statut"))
+    );
+    assert_eq!(
+        (report[3]["status"].as_str(), report[3]["errors"][0]["column"].as_str()),
+        (Some("ignored"), Some("Type"))
+    );
+    assert_eq!(report[4]["errors"][0]["column"], "Moniteur");
+    assert_eq!(report[4]["errors"][0]["message"], "Aucun moniteur « Paul Inconnu » dans l'école.");
+    assert_eq!(report[5]["errors"][0]["message"], "Il faut l'heure de fin ou la durée de la séance.");
+    let window = (at(0, 0), at(23, 0));
+    assert!(planned_between(&admin, window).await.is_empty(), "nothing written");
+
+    // Partial: the good rows are booked (the ignored ones say why); the same file again books nothing.
+    let job = import(&app, &admin, "lessons", "planning.csv", file.as_bytes(), &[("partial", "true")]).await;
+    assert_eq!((job["result"]["created"].as_u64(), job["result"]["written"].as_bool()), (Some(1), Some(true)));
+    let booked = planned_between(&admin, window).await;
+    assert_eq!(booked.len(), 1, "{booked:?}");
+    assert_eq!(booked[0].0, fx.student);
+    assert_eq!(chrono::DateTime::parse_from_rfc3339(&booked[0].1).unwrap(), at(10, 0));
+    let job = import(&app, &admin, "lessons", "planning.csv", file.as_bytes(), &[("partial", "true")]).await;
+    assert_eq!(
+        (job["result"]["created"].as_u64(), job["result"]["skipped"].as_u64()),
+        (Some(0), Some(1)),
+        "{}",
+        job["result"]
+    );
+    assert_eq!(planned_between(&admin, window).await.len(), 1);
+    // Another school's import does not see this school's people.
+    let other = app.login_as(Role::Admin, 'b').await;
+    let job = import(&app, &other, "lessons", "planning.csv", file.as_bytes(), &[("partial", "true")]).await;
+    assert_eq!(job["result"]["created"], 0, "{}", job["result"]);
+    assert!(job["result"]["report"][0]["errors"][0]["message"].as_str().unwrap().starts_with("Aucun élève"));
+
+    // The exam history: a result already there is skipped, a new one recorded, the bad ones named.
+    let (future, _) = paris_day(40);
+    let exams = format!(
+        "Nom;Prénom;Date de naissance;Épreuve;Date;Centre;Résultat;Note\n\
+         Élève a;Léa;04/05/2000;Code;02/03/2026;La Poste Lyon 3;Réussi;37\n\
+         Élève a;Léa;04/05/2000;Épreuve pratique;12/06/2026 10:40;Centre de Tours;Ajourné;\n\
+         Élève a;Léa;04/05/2000;Moto;12/06/2026;;;\n\
+         Élève a;Léa;04/05/2000;Conduite;{future};Centre de Tours;Réussi;\n\
+         Élève a;Léa;04/05/2000;ETG;02/03/2026;;Échoué;\n"
+    );
+    let job = import(&app, &admin, "exams", "examens.csv", exams.as_bytes(), &[("partial", "true")]).await;
+    let r = &job["result"];
+    assert_eq!(
+        (r["created"].as_u64(), r["skipped"].as_u64(), r["errors"].as_u64()),
+        (Some(1), Some(1), Some(3)),
+        "{r}"
+    );
+    let report = r["report"].as_array().unwrap();
+    assert_eq!(report[2]["errors"][0]["column"], "Épreuve");
+    assert_eq!(report[3]["errors"][0]["column"], "Résultat");
+    assert!(report[3]["errors"][0]["message"].as_str().unwrap().contains("après la date"), "{r}");
+    assert!(report[4]["errors"][0]["message"].as_str().unwrap().contains("autre résultat"), "{r}");
+    let list = exams_of(&admin, &fx.student).await;
+    let practical = chrono::DateTime::parse_from_rfc3339("2026-06-12T10:40:00+02:00").unwrap().timestamp();
+    assert!(list.contains(&format!("\"practical\" {practical} \"Centre de Tours\" \"failed\" null")), "{list:?}");
+    let job = import(&app, &admin, "exams", "examens.csv", exams.as_bytes(), &[("partial", "true")]).await;
+    assert_eq!((job["result"]["created"].as_u64(), job["result"]["skipped"].as_u64()), (Some(0), Some(2)));
+    assert_eq!(exams_of(&admin, &fx.student).await, list, "a second import changes nothing");
+}
+
 #[tokio::test]
 async fn the_school_export_reimports_into_an_empty_school_to_the_same_figures() {
     let app = spawn_app().await;
@@ -277,7 +432,9 @@ async fn the_school_export_reimports_into_an_empty_school_to_the_same_figures() 
 
     // Into the empty school B, in the README's order: the same students, balances and levels.
     let other = app.login_as(Role::Admin, 'b').await;
-    for (kind, name) in [("students", "eleves.csv"), ("balances", "soldes.csv"), ("booklet", "livret.csv")] {
+    for (kind, name) in
+        [("students", "eleves.csv"), ("balances", "soldes.csv"), ("booklet", "livret.csv"), ("exams", "examens.csv")]
+    {
         let job = import(&app, &other, kind, name, &files[name], &[]).await;
         assert_eq!(job["result"]["errors"], 0, "{name}: {}", job["result"]);
         assert_eq!(job["result"]["written"], true, "{name}");
@@ -289,7 +446,9 @@ async fn the_school_export_reimports_into_an_empty_school_to_the_same_figures() 
         let hours_b = other.json(&format!("/api/v1/students/{b}/hours")).await["remaining_minutes"].clone();
         assert_eq!(hours_a, hours_b);
         assert_eq!(levels(&admin, a).await, levels(&other, b).await);
+        assert_eq!(exams_of(&admin, a).await, exams_of(&other, b).await);
     }
+    assert!(!exams_of(&admin, &fx.student).await.is_empty(), "the round trip carries exams");
     assert_eq!(
         levels(&admin, &fx.student).await,
         [("C1.1".into(), "assimile".into()), ("C2.3".into(), "traite".into())]

@@ -22,6 +22,7 @@ mod isolation;
 mod layers;
 mod notifications;
 mod planning;
+mod printed_planning;
 mod rbac;
 mod reliability;
 mod resources;

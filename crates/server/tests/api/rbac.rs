@@ -49,6 +49,8 @@ fn matrix() -> HashMap<(&'static str, &'static str), Access> {
         (("POST", "/api/v1/auth/passkey"), Access::Public),
         (("GET", "/api/v1/users"), ADMIN),
         (("GET", "/api/v1/travel-gaps"), STAFF),
+        (("GET", "/api/v1/instructors/{id}/week.pdf"), STAFF),
+        (("GET", "/api/v1/planning/day.pdf"), STAFF),
         (("POST", "/api/v1/imports"), ADMIN),
         (("GET", "/api/v1/jobs/{id}"), ADMIN),
         (("GET", "/api/v1/jobs/{id}/file"), ADMIN),

@@ -250,6 +250,7 @@ export function ImportWizard() {
               </Text>
               <Counts report={checkReport} final={false} />
               <ErrorTable report={checkReport} />
+              <ErrorTable report={checkReport} status="ignored" />
               {checkReport.errors > 0 && (
                 <Checkbox
                   checked={partial}
@@ -478,17 +479,29 @@ function Counts({ report, final }: { report: ImportReport; final: boolean }) {
   );
 }
 
-/** The rows refused, one line per cell at fault: row (as the spreadsheet numbers it), name, column, French message. */
-function ErrorTable({ report }: { report: ImportReport }) {
+/**
+ * The rows refused (or, with `status="ignored"`, the rows not taken over and why), one line per cell at fault: row (as
+ * the spreadsheet numbers it), name, column, French message. No ignored row, no table.
+ */
+function ErrorTable({ report, status = 'error' }: { report: ImportReport; status?: 'error' | 'ignored' }) {
   const { t } = useTranslation();
   const phone = usePhone();
-  const lines = errorLines(report);
-  if (lines.length === 0) return <Text size="sm">{t('imports.wizard.report.noErrors')}</Text>;
+  const lines = errorLines(report, status);
+  const ignored = status === 'ignored';
+  if (lines.length === 0) return ignored ? null : <Text size="sm">{t('imports.wizard.report.noErrors')}</Text>;
   return (
     // On a phone, the columns wrap rather than scroll: the message is what the office reads.
-    <ScrollTable label={t('imports.wizard.report.errorsTitle')} minWidth={phone ? 0 : 560}>
-      <Table striped verticalSpacing="xs" horizontalSpacing={phone ? 6 : 'sm'} captionSide="top" data-testid="import-errors">
-        <Table.Caption style={{ textAlign: 'left', marginTop: 0 }}>{t('imports.wizard.report.errorsCaption')}</Table.Caption>
+    <ScrollTable label={t(ignored ? 'imports.wizard.report.ignoredTitle' : 'imports.wizard.report.errorsTitle')} minWidth={phone ? 0 : 560}>
+      <Table
+        striped
+        verticalSpacing="xs"
+        horizontalSpacing={phone ? 6 : 'sm'}
+        captionSide="top"
+        data-testid={ignored ? 'import-ignored' : 'import-errors'}
+      >
+        <Table.Caption style={{ textAlign: 'left', marginTop: 0 }}>
+          {t(ignored ? 'imports.wizard.report.ignoredCaption' : 'imports.wizard.report.errorsCaption')}
+        </Table.Caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t('imports.wizard.report.columns.row')}</Table.Th>
@@ -499,7 +512,7 @@ function ErrorTable({ report }: { report: ImportReport }) {
         </Table.Thead>
         <Table.Tbody>
           {lines.map((line) => (
-            <Table.Tr key={line.key} data-testid="import-error" data-row={line.row}>
+            <Table.Tr key={line.key} data-testid={ignored ? 'import-ignored-row' : 'import-error'} data-row={line.row}>
               <Table.Th scope="row" fw={600}>
                 {line.row}
               </Table.Th>

@@ -35,6 +35,7 @@ export function SchoolExportCard() {
             <List.Item>{t('imports.export.reimportSteps.students')}</List.Item>
             <List.Item>{t('imports.export.reimportSteps.balances')}</List.Item>
             <List.Item>{t('imports.export.reimportSteps.booklet')}</List.Item>
+            <List.Item>{t('imports.export.reimportSteps.exams')}</List.Item>
           </List>
         </div>
         <Group gap="sm" wrap="wrap">

@@ -13,7 +13,7 @@ export type JobStatus = SchoolJob['status'];
 type ImportUpload = NonNullable<paths['/api/v1/imports']['post']>['requestBody']['content']['multipart/form-data'];
 export type ImportKind = ImportUpload['kind'];
 
-export const IMPORT_KINDS: readonly ImportKind[] = ['students', 'balances', 'booklet'];
+export const IMPORT_KINDS: readonly ImportKind[] = ['students', 'balances', 'booklet', 'lessons', 'exams'];
 export const IMPORT_ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** How often a running job is asked for its progress. */
 export const POLL_MS = 700;

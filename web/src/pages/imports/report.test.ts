@@ -73,7 +73,7 @@ describe('the import report', () => {
     expect(parseImportReport({ ...RESULT, report: [{ row: 2, status: 'weird', errors: [] }] })?.report).toEqual([]);
   });
 
-  it('summarises the four counts in the page’s order', () => {
+  it('summarises the counts in the page’s order', () => {
     expect(summarise(report())).toEqual([
       { key: 'created', count: 1 },
       { key: 'updated', count: 1 },
@@ -90,6 +90,15 @@ describe('the import report', () => {
     ]);
     expect(new Set(errorLines(report()).map((l) => l.key)).size).toBe(3);
     expect(errorLines(report({ errors: 0, report: [] }))).toEqual([]);
+  });
+
+  it('lists the ignored rows apart, with why, and counts them only when there are some', () => {
+    const past = { row: 6, status: 'ignored', student_id: 's-1', name: 'Martin Léa', errors: [{ column: 'Statut', message: 'Séance « Réalisée » : …' }] };
+    const withIgnored = parseImportReport({ ...RESULT, rows: 5, ignored: 1, report: [...RESULT.report, past] }) as ImportReport;
+    expect(errorLines(withIgnored, 'ignored').map(({ row, column }) => [row, column])).toEqual([[6, 'Statut']]);
+    expect(errorLines(withIgnored).map((l) => l.row)).toEqual([3, 5, 5]);
+    expect(summarise(withIgnored).map((c) => c.key)).toEqual(['created', 'updated', 'skipped', 'ignored', 'errors']);
+    expect(summarise(report()).some((c) => c.key === 'ignored')).toBe(false);
   });
 
   it('lets "Importer" go on without refused rows, or with them when only the valid ones are imported', () => {

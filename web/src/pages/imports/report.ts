@@ -7,7 +7,7 @@
 /** The office's choice for a column the import does not know: a field, or this value (sent as `""`). */
 export const IGNORE = '__ignore__';
 
-export type RowStatus = 'created' | 'updated' | 'skipped' | 'error';
+export type RowStatus = 'created' | 'updated' | 'skipped' | 'ignored' | 'error';
 
 export interface CellError {
   /** The file's header of the column ("" when the whole row is refused). */
@@ -34,6 +34,8 @@ export interface ImportReport {
   created: number;
   updated: number;
   skipped: number;
+  /** Rows Volant does not take over (a past lesson, a code session), each with why. */
+  ignored: number;
   errors: number;
   /** Headers the import does not know. */
   unknown_columns: string[];
@@ -53,7 +55,7 @@ export interface ExportResult {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-const ROW_STATUSES: readonly RowStatus[] = ['created', 'updated', 'skipped', 'error'];
+const ROW_STATUSES: readonly RowStatus[] = ['created', 'updated', 'skipped', 'ignored', 'error'];
 
 function rowReport(value: unknown): RowReport | null {
   if (!isRecord(value) || typeof value.row !== 'number') return null;
@@ -89,6 +91,7 @@ export function parseImportReport(result: unknown): ImportReport | null {
     created: num(result.created),
     updated: num(result.updated),
     skipped: num(result.skipped),
+    ignored: num(result.ignored),
     errors: num(result.errors),
     unknown_columns: strings(result.unknown_columns),
     missing_columns: strings(result.missing_columns),
@@ -134,13 +137,13 @@ export function mappingField(choices: Readonly<Record<string, string>>): string 
   return Object.keys(mapping).length === 0 ? '' : JSON.stringify(mapping);
 }
 
-export type CountKey = 'created' | 'updated' | 'skipped' | 'errors';
-export const COUNT_KEYS: readonly CountKey[] = ['created', 'updated', 'skipped', 'errors'];
-export const COUNT_COLOR: Record<CountKey, string> = { created: 'green', updated: 'blue', skipped: 'gray', errors: 'red' };
+export type CountKey = 'created' | 'updated' | 'skipped' | 'ignored' | 'errors';
+export const COUNT_KEYS: readonly CountKey[] = ['created', 'updated', 'skipped', 'ignored', 'errors'];
+export const COUNT_COLOR: Record<CountKey, string> = { created: 'green', updated: 'blue', skipped: 'gray', ignored: 'yellow', errors: 'red' };
 
-/** The four counts of a report, in the order the page shows them. */
+/** The counts of a report, in the order the page shows them ("ignored" only when some rows are: most files have none). */
 export function summarise(report: ImportReport): { key: CountKey; count: number }[] {
-  return COUNT_KEYS.map((key) => ({ key, count: report[key] }));
+  return COUNT_KEYS.filter((key) => key !== 'ignored' || report.ignored > 0).map((key) => ({ key, count: report[key] }));
 }
 
 /** One line of the table of refused rows: a row's cell error (a row refused for several cells gives several lines). */
@@ -152,9 +155,10 @@ export interface ErrorLine {
   message: string;
 }
 
-export function errorLines(report: ImportReport): ErrorLine[] {
+/** The lines of the rows of one status: the refused ones (`error`), or the ignored ones with why. */
+export function errorLines(report: ImportReport, status: 'error' | 'ignored' = 'error'): ErrorLine[] {
   return report.report
-    .filter((r) => r.status === 'error')
+    .filter((r) => r.status === status)
     .flatMap((r) =>
       (r.errors.length > 0 ? r.errors : [{ column: '', message: '' }]).map((e, i) => ({
         key: `${String(r.row)}-${String(i)}`,
