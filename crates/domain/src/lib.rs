@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod audit;
 pub mod billing;
 pub mod booklet;
+pub mod confirmation;
 pub mod cpf;
 pub mod csv;
 pub mod device;

@@ -45,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::planning::routes::routes())
         .merge(crate::booklet::routes::routes())
         .merge(crate::change_requests::routes::routes())
+        .merge(crate::confirmations::routes::routes())
         .merge(crate::exams::routes::routes())
         .merge(crate::notifications::routes::routes())
         .merge(crate::external_calendars::routes::routes())

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod change_requests;
 pub mod cli;
 pub mod config;
+pub mod confirmations;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -1089,6 +1089,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/lesson-disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The students' disputes of their hours: open ones first, then those settled in the last 90 days. */
+        get: operations["lesson_disputes_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/lesson-series": {
         parameters: {
             query?: never;
@@ -1194,6 +1211,65 @@ export interface paths {
         put?: never;
         /** Marks a lesson done (refused before it has started); a driving lesson consumes its hours. */
         post: operations["lessons_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The student's word on their lesson, once it is done: `confirm` (a tap, or with the
+         *     instructor's `code`) or `dispute` with a `reason` (the office is alerted). Once, within 30
+         *     days: 422 `confirmation_closed` otherwise, 409 when two arrive at once.
+         */
+        post: operations["lessons_confirmation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/confirmation-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The 6-digit code of a done lesson, for its student to confirm the hours (valid 5 to 10
+         *     minutes; `confirm_path` is what a QR code on the phone carries). The lesson's instructor or
+         *     the office; 422 while the lesson is not marked done.
+         */
+        get: operations["lessons_confirmation_code"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/confirmation/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The office settles a student's dispute of a lesson with its answer. */
+        post: operations["lessons_confirmation_resolve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2560,7 +2636,8 @@ export interface components {
         Alert: {
             /**
              * @description `theory_expiring`, `low_hours`, `eligible_without_place`, `authorisation_expiring`,
-             *     `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`, `cpf_stuck`.
+             *     `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`, `cpf_stuck`,
+             *     `lesson_disputed`.
              */
             code: string;
             /**
@@ -2894,6 +2971,8 @@ export interface components {
             redirect_url: string;
         };
         /** @enum {string} */
+        Choice: "confirm" | "dispute";
+        /** @enum {string} */
         Civility: "mme" | "m" | "autre";
         /** @description A day or a range of days the agency is closed. */
         Closure: {
@@ -2920,6 +2999,46 @@ export interface components {
             /** @description Booklet evaluations of the items worked, saved with the completion (all or nothing). */
             evaluations?: components["schemas"]["EvaluationInput"][];
         };
+        /** @description A student's word on a lesson. */
+        Confirmation: {
+            /** Format: date-time */
+            decided_at: string;
+            /** Format: uuid */
+            lesson_id: string;
+            /** @description `tap` or `code` (a confirmation). */
+            method?: string | null;
+            /** @description Why the student disputes it. */
+            reason?: string | null;
+            /** @description The office's answer to a dispute. */
+            resolution?: string | null;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            /** @description `confirmed` or `disputed`. */
+            status: components["schemas"]["Decided"];
+            /** Format: uuid */
+            student_id: string;
+        };
+        /**
+         * @description What the instructor's phone shows for the student to type (or to scan, as a QR code of
+         *     `confirm_url`).
+         */
+        ConfirmationCode: {
+            code: string;
+            /** @description The student's app, at this lesson, with the code filled in. */
+            confirm_path: string;
+            /**
+             * Format: date-time
+             * @description The last instant the code is accepted.
+             */
+            expires_at: string;
+            /** @description That address as a QR code (SVG) for the student's phone to scan. */
+            qr_svg: string;
+        };
+        /**
+         * @description Where a consumption of hours stands.
+         * @enum {string}
+         */
+        ConfirmationStatus: "pending" | "confirmed" | "disputed";
         /** @description A lesson that stands in the way. */
         Conflict: {
             /** Format: date-time */
@@ -3132,6 +3251,11 @@ export interface components {
         };
         /** @enum {string} */
         CustomerKind: "person" | "business";
+        /**
+         * @description A decision as stored (a pending lesson has no row).
+         * @enum {string}
+         */
+        Decided: "confirmed" | "disputed";
         Decision: {
             /** @description Shown to the requester. */
             note?: string | null;
@@ -3142,6 +3266,30 @@ export interface components {
             /** @description A code of the app, or a recovery code. */
             code: string;
             password: string;
+        };
+        /** @description A dispute as the office reads it: the lesson, who, why. */
+        Dispute: {
+            /** Format: date-time */
+            decided_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            instructor_id?: string | null;
+            instructor_name?: string | null;
+            /** Format: uuid */
+            lesson_id: string;
+            reason: string;
+            resolution?: string | null;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: uuid */
+            student_id: string;
+            student_name: string;
+        };
+        Disputes: {
+            items: components["schemas"]["Dispute"][];
         };
         Document: {
             content_type: string;
@@ -3481,12 +3629,21 @@ export interface components {
         Hours: {
             /** Format: int64 */
             bookable_minutes: number;
+            /**
+             * Format: int64
+             * @description Minutes of lessons done, by their student's word: confirmed, not said yet, disputed.
+             */
+            confirmed_minutes: number;
             /** Format: int64 */
             consumed_minutes: number;
             /** Format: int64 */
             corrections_minutes: number;
+            /** Format: int64 */
+            disputed_minutes: number;
             /** @description Newest first. */
             entries: components["schemas"]["HoursEntry"][];
+            /** Format: int64 */
+            pending_minutes: number;
             /** Format: int64 */
             purchased_minutes: number;
             /** Format: int64 */
@@ -3494,7 +3651,17 @@ export interface components {
             /** Format: int64 */
             scheduled_minutes: number;
         };
+        /** @description The student's word. */
+        HoursDecision: {
+            /** @description A confirmation by the instructor's code (without it: a tap in the app). */
+            code?: string | null;
+            /** @description `confirm` or `dispute`. */
+            decision: components["schemas"]["Choice"];
+            /** @description A dispute's reason (required then). */
+            reason?: string | null;
+        };
         HoursEntry: {
+            confirmation?: components["schemas"]["ConfirmationStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -5934,6 +6101,10 @@ export interface components {
             two_factor: components["schemas"]["TwoFactorRule"];
             /** Format: int32 */
             version: number;
+        };
+        Settlement: {
+            /** @description The answer given to the student (the hours, if they must change, by a correction). */
+            resolution: string;
         };
         /** @enum {string} */
         Severity: "danger" | "warning" | "info";
@@ -10882,6 +11053,56 @@ export interface operations {
             };
         };
     };
+    lesson_disputes_list: {
+        parameters: {
+            query?: {
+                /** @description `true`: the open disputes only (default: also those settled in the last 90 days). */
+                open?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disputes"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     series_create: {
         parameters: {
             query?: never;
@@ -11515,6 +11736,251 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Lesson"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lessons_confirmation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoursDecision"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Confirmation"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lessons_confirmation_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationCode"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lessons_confirmation_resolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Settlement"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Confirmation"];
                 };
             };
             /** @description Requête invalide */

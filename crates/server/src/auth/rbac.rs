@@ -89,6 +89,10 @@ pub enum Permission {
     ReadTravelTimes,
     /// Print the planning: a week, a day sheet (an instructor their own).
     PrintPlanning,
+    /// Confirm or dispute one's own lessons done (a student).
+    ConfirmHours,
+    /// Read and settle the students' disputes of their hours.
+    SettleDisputes,
     /// Import files from the previous software, export the whole school, follow those jobs.
     TransferData,
     /// Read free slots for a student and book one (a student for themself when the school allows
@@ -119,7 +123,9 @@ impl Permission {
             | Permission::DecideChanges
             | Permission::ManageExams
             | Permission::ReadAlerts
-            | Permission::ManageBilling => &[Admin, Secretary],
+            | Permission::ManageBilling
+            | Permission::SettleDisputes => &[Admin, Secretary],
+            Permission::ConfirmHours => &[Student],
             Permission::RequestChanges | Permission::SubscribeCalendar => &[Instructor, Student],
             Permission::ReadStudentDocuments
             | Permission::UploadStudentDocuments

@@ -95,12 +95,7 @@ pub async fn begin_setup(
     .execute(&mut *conn)
     .await?;
     let otpauth_uri = totp::otpauth_uri(&secret, ISSUER, email);
-    Ok(TotpSetup { secret: totp::base32(&secret), qr_svg: qr_svg(&otpauth_uri)?, otpauth_uri })
-}
-
-fn qr_svg(text: &str) -> AppResult<String> {
-    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))?;
-    Ok(code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build())
+    Ok(TotpSetup { secret: totp::base32(&secret), qr_svg: crate::http::qr_svg(&otpauth_uri)?, otpauth_uri })
 }
 
 /// Turns 2FA on with the first good code of the new secret; answers the recovery codes.

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     auth::{Ctx, Permission},
-    billing,
+    billing, confirmations,
     error::AppResult,
     state::AppState,
     students::{self, Student},
@@ -44,7 +44,8 @@ pub enum Severity {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Alert {
     /// `theory_expiring`, `low_hours`, `eligible_without_place`, `authorisation_expiring`,
-    /// `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`, `cpf_stuck`.
+    /// `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`, `cpf_stuck`,
+    /// `lesson_disputed`.
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -90,9 +91,31 @@ pub async fn alerts(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<A
     items.extend(documents(&mut work, ctx.tenant_id, &active, today).await?);
     let cpf = work.settings().cpf.clone();
     items.extend(cpf_stuck(&mut work, ctx.tenant_id, today, &cpf).await?);
+    items.extend(disputed_lessons(&mut work, ctx.tenant_id, school.tz).await?);
     work.commit().await?;
     items.sort_by_key(|a| (a.severity, a.due_on.unwrap_or(NaiveDate::MAX)));
     Ok(Json(Alerts { items }))
+}
+
+/// Lessons whose student disputes the hours, until the office settles them.
+async fn disputed_lessons(conn: &mut PgConnection, tenant: TenantId, tz: chrono_tz::Tz) -> AppResult<Vec<Alert>> {
+    let open = confirmations::repo::disputes(conn, tenant, true).await?;
+    Ok(open
+        .into_iter()
+        .map(|d| {
+            let local = d.starts_at.with_timezone(&tz);
+            let message = format!(
+                "{} conteste la leçon du {} à {} : « {} »",
+                d.student_name,
+                local.format("%d/%m/%Y"),
+                local.format("%H:%M"),
+                d.reason
+            );
+            let mut alert = Alert::new("lesson_disputed", Severity::Danger, message).student(d.student_id);
+            alert.instructor_id = d.instructor_id;
+            alert
+        })
+        .collect())
 }
 
 /// CPF dossiers that stayed in a status longer than the school allows.

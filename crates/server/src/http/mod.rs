@@ -185,6 +185,12 @@ pub fn path_id<T: From<uuid::Uuid>>(raw: &str) -> Result<T, AppError> {
     raw.parse::<uuid::Uuid>().map(T::from).map_err(|_| AppError::NotFound)
 }
 
+/// A QR code of `text` as an SVG image (at least 200 px, with its quiet zone), for a phone to scan.
+pub fn qr_svg(text: &str) -> Result<String, AppError> {
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))?;
+    Ok(code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build())
+}
+
 /// A PDF shown in the browser (`inline`), never cached outside the reader's own browser.
 pub fn pdf_response(pdf: Vec<u8>, filename: &str) -> axum::response::Response {
     use axum::http::{HeaderValue, header};

@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
 use volant_domain::{
+    confirmation::ConfirmationStatus,
     ids::{LedgerEntryId, TenantId},
     ledger::{EntryKind, Figures, office_entry},
 };
@@ -27,6 +28,8 @@ pub struct HoursEntry {
     pub invoice_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub created_by: Option<Uuid>,
+    /// A lesson's consumption: whether its student confirmed it, disputed it, or has not said yet.
+    pub confirmation: Option<ConfirmationStatus>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,6 +40,10 @@ pub struct Hours {
     pub remaining_minutes: i64,
     pub scheduled_minutes: i64,
     pub bookable_minutes: i64,
+    /// Minutes of lessons done, by their student's word: confirmed, not said yet, disputed.
+    pub confirmed_minutes: i64,
+    pub pending_minutes: i64,
+    pub disputed_minutes: i64,
     /// Newest first.
     pub entries: Vec<HoursEntry>,
 }
@@ -51,18 +58,27 @@ pub struct NewHoursEntry {
     pub reason: Option<String>,
 }
 
-type EntryRow = (Uuid, String, i32, Option<String>, Option<Uuid>, Option<Uuid>, DateTime<Utc>, Option<Uuid>);
+type EntryRow =
+    (Uuid, String, i32, Option<String>, Option<Uuid>, Option<Uuid>, DateTime<Utc>, Option<Uuid>, Option<String>);
 
 fn entry(r: EntryRow) -> Result<HoursEntry, sqlx::Error> {
+    let kind = from_text(&r.1)?;
+    let confirmation = match (kind, r.4, r.8.as_deref()) {
+        (EntryKind::Consumption, Some(_), Some("confirmed")) => Some(ConfirmationStatus::Confirmed),
+        (EntryKind::Consumption, Some(_), Some("disputed")) => Some(ConfirmationStatus::Disputed),
+        (EntryKind::Consumption, Some(_), _) => Some(ConfirmationStatus::Pending),
+        _ => None,
+    };
     Ok(HoursEntry {
         id: r.0,
-        kind: from_text(&r.1)?,
+        kind,
         minutes: r.2,
         reason: r.3,
         lesson_id: r.4,
         invoice_id: r.5,
         created_at: r.6,
         created_by: r.7,
+        confirmation,
     })
 }
 
@@ -93,9 +109,14 @@ pub async fn transfer_in_minutes(conn: &mut PgConnection, tenant: TenantId, stud
 }
 
 pub async fn read(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<Hours, sqlx::Error> {
+    // The student's word on each lesson is shown beside its consumption: the ledger reads the
+    // confirmations' table as it reads the planning's for the scheduled minutes.
     let rows: Vec<EntryRow> = sqlx::query_as(
-        "SELECT id, kind, minutes, reason, lesson_id, invoice_id, created_at, created_by FROM hours_ledger
-          WHERE tenant_id = $1 AND student_id = $2 ORDER BY created_at DESC, id DESC",
+        "SELECT h.id, h.kind, h.minutes, h.reason, h.lesson_id, h.invoice_id, h.created_at, h.created_by, c.status
+           FROM hours_ledger h
+           LEFT JOIN lesson_confirmations c
+                  ON c.tenant_id = h.tenant_id AND c.lesson_id = h.lesson_id AND c.student_id = h.student_id
+          WHERE h.tenant_id = $1 AND h.student_id = $2 ORDER BY h.created_at DESC, h.id DESC",
     )
     .bind(tenant.0)
     .bind(student)
@@ -104,7 +125,13 @@ pub async fn read(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> R
     let entries = rows.into_iter().map(entry).collect::<Result<Vec<_>, _>>()?;
     let scheduled = scheduled_minutes(conn, tenant, student).await?;
     let f = Figures::compute(entries.iter().map(|e| (e.kind, i64::from(e.minutes))), scheduled);
+    let by_word = |status: ConfirmationStatus| -> i64 {
+        entries.iter().filter(|e| e.confirmation == Some(status)).map(|e| -i64::from(e.minutes)).sum()
+    };
     Ok(Hours {
+        confirmed_minutes: by_word(ConfirmationStatus::Confirmed),
+        pending_minutes: by_word(ConfirmationStatus::Pending),
+        disputed_minutes: by_word(ConfirmationStatus::Disputed),
         purchased_minutes: f.purchased_minutes,
         consumed_minutes: f.consumed_minutes,
         corrections_minutes: f.corrections_minutes,
@@ -130,7 +157,7 @@ pub async fn post(work: &mut Work, student: Uuid, new: &NewHoursEntry) -> Result
     let row: EntryRow = sqlx::query_as(
         "INSERT INTO hours_ledger (tenant_id, id, student_id, kind, minutes, reason, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id, kind, minutes, reason, lesson_id, invoice_id, created_at, created_by",
+         RETURNING id, kind, minutes, reason, lesson_id, invoice_id, created_at, created_by, NULL::text",
     )
     .bind(tenant.0)
     .bind(LedgerEntryId::new().0)

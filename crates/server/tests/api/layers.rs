@@ -39,7 +39,7 @@ const LAYERS: &[&[&str]] = &[
     &["planning"],
     // Billing: the catalogue, invoices, payments (the exams' `balance` rule reads the account).
     &["billing"],
-    &["booklet", "exams", "change_requests", "calendar"],
+    &["booklet", "exams", "change_requests", "calendar", "confirmations"],
     // Analytics read the planning, the exams, the students and the fiscal records.
     &["analytics"],
     // Each school's public website: its products, agencies and legal data.

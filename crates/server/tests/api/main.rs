@@ -9,6 +9,7 @@ mod auth;
 mod billing;
 mod booklet;
 mod change_requests;
+mod confirmations;
 mod contracts;
 mod cpf;
 mod day_one;
