@@ -496,7 +496,7 @@ fn check_waiting_period(facts: &Facts, settings: &Settings) -> RuleOutcome {
     if facts.booking_date < delay.not_before {
         let message = format!(
             "{} : nouvelle réservation possible à partir du {}.",
-            capitalize(&delay.reason),
+            crate::french::capitalised(&delay.reason),
             fr_date(delay.not_before)
         );
         return outcome(RuleCode::WaitingPeriod, RuleStatus::Block, message);
@@ -685,14 +685,6 @@ fn group_thousands(n: i64) -> String {
         grouped.push(digit);
     }
     if n < 0 { format!("-{grouped}") } else { grouped }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -22,10 +22,21 @@ fn month(d: NaiveDate) -> &'static str {
     MONTHS[d.month0() as usize]
 }
 
-/// "lundi 7 décembre 2026" ("1er" for the first of a month).
-pub fn long_date(d: NaiveDate) -> String {
+/// "lundi 7 décembre" ("1er" for the first of a month).
+pub fn day_and_month(d: NaiveDate) -> String {
     let day = if d.day() == 1 { "1er".to_owned() } else { d.day().to_string() };
-    format!("{} {day} {} {}", WEEKDAYS[d.weekday().num_days_from_monday() as usize], month(d), d.year())
+    format!("{} {day} {}", WEEKDAYS[d.weekday().num_days_from_monday() as usize], month(d))
+}
+
+/// "lundi 7 décembre 2026".
+pub fn long_date(d: NaiveDate) -> String {
+    format!("{} {}", day_and_month(d), d.year())
+}
+
+/// The text with its first letter in capitals ("lundi…" → "Lundi…").
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// "du 7 au 13 décembre 2026", "du 28 décembre 2026 au 3 janvier 2027": a period of days.
@@ -97,6 +108,8 @@ mod tests {
         assert_eq!(minutes(120), "2 h");
         assert_eq!(minutes(90), "1 h 30");
         assert_eq!(session_name("evaluation"), "Évaluation de départ");
+        assert_eq!(capitalised("élève"), "Élève");
+        assert_eq!(capitalised(""), "");
     }
 
     #[test]

@@ -54,27 +54,36 @@ fn lesson_end(f: &Fields, date: NaiveDate, start: NaiveTime) -> Result<NaiveTime
     Ok(end.time())
 }
 
-/// The planning's field names as the file's.
-fn on_lesson_fields(e: RowError) -> RowError {
+/// A feature's refusal with its fields named as the file's (`rename`: the API's field → the
+/// import's; `""` for the whole row).
+fn renamed(e: RowError, rename: fn(&str) -> &'static str) -> RowError {
     match e {
-        RowError::Refused(errors) => RowError::Refused(
-            errors
-                .into_iter()
-                .map(|(field, message)| {
-                    let field = match field.as_str() {
-                        "starts_at" => "date",
-                        "ends_at" => "end",
-                        "instructor_id" => "instructor",
-                        "vehicle_id" => "vehicle",
-                        "student_id" => "last_name",
-                        "meeting_point" => "meeting_point",
-                        _ => "",
-                    };
-                    (field.to_owned(), message)
-                })
-                .collect(),
-        ),
+        RowError::Refused(errors) => {
+            RowError::Refused(errors.into_iter().map(|(field, message)| (rename(&field).to_owned(), message)).collect())
+        }
         broken => broken,
+    }
+}
+
+fn lesson_field(field: &str) -> &'static str {
+    match field {
+        "starts_at" => "date",
+        "ends_at" => "end",
+        "instructor_id" => "instructor",
+        "vehicle_id" => "vehicle",
+        "student_id" => "last_name",
+        "meeting_point" => "meeting_point",
+        _ => "",
+    }
+}
+
+fn exam_field(field: &str) -> &'static str {
+    match field {
+        "scheduled_at" => "exam_date",
+        "result" => "result",
+        "score" => "score",
+        "centre" => "centre",
+        _ => "",
     }
 }
 
@@ -153,7 +162,7 @@ pub(super) async fn lesson_row(work: &mut Work, lookup: &Lookup, f: &Fields<'_>)
         note: f.get("note").map(str::to_owned),
         comment: None,
     };
-    booking::plan(work, input, None, None, false).await.map_err(|e| on_lesson_fields(e.into()))?;
+    booking::plan(work, input, None, None, false).await.map_err(|e| renamed(e.into(), lesson_field))?;
     Ok(Done::of(RowStatus::Created, student))
 }
 
@@ -232,27 +241,8 @@ pub(super) async fn exam_row(work: &mut Work, lookup: &Lookup, f: &Fields<'_>) -
         override_reason: None,
     };
     let by = exams::service::Booker { may_override: false };
-    exams::service::record(work, &by, &student, input, None).await.map_err(|e| on_exam_fields(e.into()))?;
+    exams::service::record(work, &by, &student, input, None).await.map_err(|e| renamed(e.into(), exam_field))?;
     Ok(Done::of(RowStatus::Created, student_id))
-}
-
-fn on_exam_fields(e: RowError) -> RowError {
-    match e {
-        RowError::Refused(errors) => RowError::Refused(
-            errors
-                .into_iter()
-                .map(|(field, message)| {
-                    let field = match field.as_str() {
-                        "scheduled_at" => "exam_date",
-                        "result" | "score" | "centre" => field.as_str(),
-                        _ => "",
-                    };
-                    (field.to_owned(), message)
-                })
-                .collect(),
-        ),
-        broken => broken,
-    }
 }
 
 /// The result of the same test of the student on that (local) day, if the school has one.

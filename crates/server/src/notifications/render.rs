@@ -1,8 +1,9 @@
 //! The words of each notification (French, as a secretary would write them) and the HTML of its
 //! e-mail in the school's name and colour.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use volant_domain::french;
 
 use super::{About, Event, Raised};
 
@@ -46,25 +47,8 @@ fn waitlist_page(reader: Reader) -> &'static str {
 
 /// "lundi 7 décembre à 14 h 30", in the school's time.
 pub fn when(at: DateTime<Utc>, tz: Tz) -> String {
-    const DAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     let local = at.with_timezone(&tz);
-    let day = DAYS[local.weekday().num_days_from_monday() as usize];
-    let month = MONTHS[local.month0() as usize];
-    format!("{day} {} {month} à {}", local.day(), local.format("%H h %M"))
+    format!("{} à {}", french::day_and_month(local.date_naive()), local.format("%H h %M"))
 }
 
 fn lesson_label(kind: &str) -> &'static str {
@@ -74,11 +58,6 @@ fn lesson_label(kind: &str) -> &'static str {
         "evaluation" => "évaluation de départ",
         _ => "leçon de conduite",
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The words of an event for one reader. `instructor` is the lesson's instructor's name.
@@ -94,13 +73,16 @@ pub fn words(raised: &Raised, reader: Reader, tz: Tz, instructor: Option<&str>) 
                 Event::LessonMoved => {
                     let from = previous_starts_at.map(|p| format!(" du {}", when(p, tz))).unwrap_or_default();
                     (
-                        format!("{} déplacée", capitalised(what)),
+                        format!("{} déplacée", french::capitalised(what)),
                         format!("Votre {what}{with}{from} est déplacée au {at}.{place}"),
                     )
                 }
                 Event::LessonCancelled => {
                     let why = reason.as_deref().map(|r| format!(" Motif : {r}.")).unwrap_or_default();
-                    (format!("{} annulée", capitalised(what)), format!("Votre {what}{with} du {at} est annulée.{why}"))
+                    (
+                        format!("{} annulée", french::capitalised(what)),
+                        format!("Votre {what}{with} du {at} est annulée.{why}"),
+                    )
                 }
                 Event::LessonReminder => {
                     (format!("Rappel : {what} {at}"), format!("Rappel : {what}{with} le {at}.{place}"))

@@ -125,7 +125,7 @@ fn sheet(
     let days = days
         .iter()
         .map(|day| volant_pdf::PlanningDay {
-            label: capitalised(&french::long_date(*day)),
+            label: french::capitalised(&french::long_date(*day)),
             rows: lessons.iter().filter(|l| local_day(l) == *day).map(|l| row(l, tz, people)).collect(),
         })
         .collect();
@@ -142,11 +142,6 @@ fn block_reason(reason: BlockReason) -> &'static str {
         BlockReason::Breakdown => "Panne",
         BlockReason::Other => "Autre",
     }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn row(l: &Lesson, tz: Tz, people: &People) -> volant_pdf::PlanningRow {
