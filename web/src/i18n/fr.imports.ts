@@ -102,6 +102,7 @@ const imports = {
       written: 'Les données du fichier « {{name}} » sont dans Volant.',
       notWritten: 'Rien n’a été écrit : des lignes ont été refusées pendant l’import. Corrigez-les, puis recommencez.',
       students: 'Voir la liste des élèves',
+      planning: 'Voir le planning',
       again: 'Nouvel import',
     },
   },

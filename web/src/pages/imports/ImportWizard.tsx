@@ -310,8 +310,8 @@ export function ImportWizard() {
               {runReport.errors > 0 && <ErrorTable report={runReport} />}
               <Group gap="sm">
                 {runReport.written && (
-                  <Button component={Link} to="/eleves">
-                    {t('imports.wizard.done.students')}
+                  <Button component={Link} to={kind === 'lessons' ? '/planning' : '/eleves'}>
+                    {t(kind === 'lessons' ? 'imports.wizard.done.planning' : 'imports.wizard.done.students')}
                   </Button>
                 )}
                 <Button variant="default" onClick={runReport.written ? startOver : otherFile}>
