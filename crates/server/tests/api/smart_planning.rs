@@ -319,6 +319,31 @@ async fn travel_time_between_meeting_points_warns_blocks_by_setting_and_shows_as
     assert_eq!((gaps[0]["from"].as_str(), gaps[0]["to"].as_str()), (Some("Agence"), Some("Lycée")));
     assert_eq!((gaps[0]["available_minutes"].as_i64(), gaps[0]["too_short"].as_bool()), (Some(5), Some(true)));
     assert_eq!(app.login_as(Role::Student, 'a').await.get(&q).await.status(), 403);
+    // An instructor sees their own trips only: the INSTRUCTOR account is Sam's, whose tight trip
+    // later that day is theirs; Julien's is the office's to see, not Sam's.
+    let users = admin.json("/api/v1/users").await;
+    let account = users["items"].as_array().unwrap().iter().find(|u| u["role"] == "INSTRUCTOR").unwrap()["id"].clone();
+    let colleague = created(
+        admin
+            .post("/api/v1/instructors", &json!({"first_name": "Sam", "last_name": "Collègue", "user_id": account}))
+            .await,
+    )
+    .await;
+    for (student, start, point) in [(&lea, 300, "Agence"), (&hugo, 365, "Lycée")] {
+        let at = first + Duration::minutes(start);
+        let body = json!({"kind": "driving", "starts_at": at, "ends_at": at + Duration::hours(1), "student_id": student,
+                          "instructor_id": id(&colleague), "vehicle_id": s.vehicle, "meeting_point": point});
+        created(admin.post("/api/v1/lessons", &body).await).await;
+    }
+    let day = format!(
+        "/api/v1/travel-gaps?from={}&to={}",
+        (first - Duration::hours(1)).to_rfc3339().replace('+', "%2B"),
+        (first + Duration::hours(9)).to_rfc3339().replace('+', "%2B")
+    );
+    let trips = |v: &Value| v.as_array().unwrap().iter().map(|g| g["instructor_id"].clone()).collect::<Vec<_>>();
+    assert_eq!(trips(&admin.json(&day).await).len(), 2, "the office sees both instructors' trips");
+    let own = app.login_as(Role::Instructor, 'a').await.json(&day).await;
+    assert_eq!(trips(&own), [colleague["id"].clone()], "{own}");
 
     // By setting the rule blocks; a trip the school measured wins over the estimate.
     let mut settings = admin.json("/api/v1/settings").await;
