@@ -3677,6 +3677,11 @@ export interface components {
             /** Format: uuid */
             lesson_id?: string | null;
             /**
+             * Format: date-time
+             * @description When that lesson took place (the entry's date is when it was marked done).
+             */
+            lesson_starts_at?: string | null;
+            /**
              * Format: int32
              * @description Signed: + for purchases and transfers in, − for consumptions, ± for corrections.
              */
@@ -11058,6 +11063,8 @@ export interface operations {
             query?: {
                 /** @description `true`: the open disputes only (default: also those settled in the last 90 days). */
                 open?: boolean;
+                /** @description One student's only. */
+                student_id?: string;
             };
             header?: never;
             path?: never;

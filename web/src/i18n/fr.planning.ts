@@ -172,6 +172,14 @@ const planning = {
   rulesTitle: 'Opération refusée',
   warningsTitle: 'Points d’attention',
   stale: "Cette séance a été modifiée entre-temps par quelqu'un d'autre. Le planning a été rechargé : vérifiez puis recommencez.",
+  confirmationCode: {
+    open: 'Code de confirmation',
+    title: 'Code de confirmation',
+    text: 'L’élève saisit ce code dans « Mes heures », ou scanne le QR code avec son téléphone.',
+    qrAlt: 'QR code à scanner par l’élève',
+    validUntil: 'Valable jusqu’à {{time}}',
+    refresh: 'Nouveau code',
+  },
   drawer: {
     title: 'Séance',
     kind: 'Type',

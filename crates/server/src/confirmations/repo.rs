@@ -88,7 +88,12 @@ pub struct Dispute {
 }
 
 /// The disputes, open ones first then the settled ones of the last 90 days, newest first.
-pub async fn disputes(conn: &mut PgConnection, tenant: TenantId, open_only: bool) -> Result<Vec<Dispute>, sqlx::Error> {
+pub async fn disputes(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    open_only: bool,
+    student: Option<Uuid>,
+) -> Result<Vec<Dispute>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.lesson_id, c.student_id, s.first_name || ' ' || s.last_name AS student_name, l.instructor_id,
                 i.first_name || ' ' || i.last_name AS instructor_name, l.starts_at, l.ends_at,
@@ -97,13 +102,14 @@ pub async fn disputes(conn: &mut PgConnection, tenant: TenantId, open_only: bool
            JOIN lessons l ON l.tenant_id = c.tenant_id AND l.id = c.lesson_id
            JOIN students s ON s.tenant_id = c.tenant_id AND s.id = c.student_id
            LEFT JOIN instructors i ON i.tenant_id = l.tenant_id AND i.id = l.instructor_id
-          WHERE c.tenant_id = $1 AND c.status = 'disputed'
+          WHERE c.tenant_id = $1 AND c.status = 'disputed' AND ($3::uuid IS NULL OR c.student_id = $3)
             AND (c.resolved_at IS NULL OR (NOT $2 AND c.resolved_at > now() - interval '90 days'))
           ORDER BY c.resolved_at IS NOT NULL, c.decided_at DESC
           LIMIT 500",
     )
     .bind(tenant.0)
     .bind(open_only)
+    .bind(student)
     .fetch_all(conn)
     .await
 }

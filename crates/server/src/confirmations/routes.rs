@@ -98,6 +98,8 @@ pub struct DisputesQuery {
     /// `true`: the open disputes only (default: also those settled in the last 90 days).
     #[serde(default)]
     pub open: bool,
+    /// One student's only.
+    pub student_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -115,7 +117,7 @@ async fn disputes(
 ) -> AppResult<Json<Disputes>> {
     let mut work = ctx.begin(&state, Permission::SettleDisputes).await?;
     let tenant = work.tenant();
-    let items = repo::disputes(&mut work, tenant, q.open).await?;
+    let items = repo::disputes(&mut work, tenant, q.open, q.student_id).await?;
     work.commit().await?;
     Ok(Json(Disputes { items }))
 }

@@ -99,7 +99,7 @@ pub async fn alerts(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<A
 
 /// Lessons whose student disputes the hours, until the office settles them.
 async fn disputed_lessons(conn: &mut PgConnection, tenant: TenantId, tz: chrono_tz::Tz) -> AppResult<Vec<Alert>> {
-    let open = confirmations::repo::disputes(conn, tenant, true).await?;
+    let open = confirmations::repo::disputes(conn, tenant, true, None).await?;
     Ok(open
         .into_iter()
         .map(|d| {

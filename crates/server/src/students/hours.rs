@@ -30,6 +30,8 @@ pub struct HoursEntry {
     pub created_by: Option<Uuid>,
     /// A lesson's consumption: whether its student confirmed it, disputed it, or has not said yet.
     pub confirmation: Option<ConfirmationStatus>,
+    /// When that lesson took place (the entry's date is when it was marked done).
+    pub lesson_starts_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,8 +60,18 @@ pub struct NewHoursEntry {
     pub reason: Option<String>,
 }
 
-type EntryRow =
-    (Uuid, String, i32, Option<String>, Option<Uuid>, Option<Uuid>, DateTime<Utc>, Option<Uuid>, Option<String>);
+type EntryRow = (
+    Uuid,
+    String,
+    i32,
+    Option<String>,
+    Option<Uuid>,
+    Option<Uuid>,
+    DateTime<Utc>,
+    Option<Uuid>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+);
 
 fn entry(r: EntryRow) -> Result<HoursEntry, sqlx::Error> {
     let kind = from_text(&r.1)?;
@@ -79,6 +91,7 @@ fn entry(r: EntryRow) -> Result<HoursEntry, sqlx::Error> {
         created_at: r.6,
         created_by: r.7,
         confirmation,
+        lesson_starts_at: r.9,
     })
 }
 
@@ -109,13 +122,15 @@ pub async fn transfer_in_minutes(conn: &mut PgConnection, tenant: TenantId, stud
 }
 
 pub async fn read(conn: &mut PgConnection, tenant: TenantId, student: Uuid) -> Result<Hours, sqlx::Error> {
-    // The student's word on each lesson is shown beside its consumption: the ledger reads the
-    // confirmations' table as it reads the planning's for the scheduled minutes.
+    // The student's word on each lesson, and the lesson's start, are shown beside its consumption:
+    // the ledger reads those tables as it reads the planning's for the scheduled minutes.
     let rows: Vec<EntryRow> = sqlx::query_as(
-        "SELECT h.id, h.kind, h.minutes, h.reason, h.lesson_id, h.invoice_id, h.created_at, h.created_by, c.status
+        "SELECT h.id, h.kind, h.minutes, h.reason, h.lesson_id, h.invoice_id, h.created_at, h.created_by, c.status,
+                l.starts_at
            FROM hours_ledger h
            LEFT JOIN lesson_confirmations c
                   ON c.tenant_id = h.tenant_id AND c.lesson_id = h.lesson_id AND c.student_id = h.student_id
+           LEFT JOIN lessons l ON l.tenant_id = h.tenant_id AND l.id = h.lesson_id
           WHERE h.tenant_id = $1 AND h.student_id = $2 ORDER BY h.created_at DESC, h.id DESC",
     )
     .bind(tenant.0)
@@ -157,7 +172,8 @@ pub async fn post(work: &mut Work, student: Uuid, new: &NewHoursEntry) -> Result
     let row: EntryRow = sqlx::query_as(
         "INSERT INTO hours_ledger (tenant_id, id, student_id, kind, minutes, reason, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id, kind, minutes, reason, lesson_id, invoice_id, created_at, created_by, NULL::text",
+         RETURNING id, kind, minutes, reason, lesson_id, invoice_id, created_at, created_by, NULL::text,
+                   NULL::timestamptz",
     )
     .bind(tenant.0)
     .bind(LedgerEntryId::new().0)

@@ -76,6 +76,13 @@ async fn a_student_confirms_with_the_code_disputes_another_and_the_office_settle
         hours["entries"].as_array().unwrap().iter().find(|e| e["lesson_id"] == lesson).unwrap()["confirmation"].clone()
     };
     assert_eq!((word(&first), word(&second)), (json!("confirmed"), json!("disputed")));
+    let lesson = admin.json(&format!("/api/v1/lessons/{second}")).await;
+    let entry = hours["entries"].as_array().unwrap().iter().find(|e| e["lesson_id"] == second.as_str()).unwrap();
+    assert_eq!(entry["lesson_starts_at"], lesson["starts_at"], "the ledger names the lesson's own start");
+    let theirs = admin.json(&format!("/api/v1/lesson-disputes?student_id={}", fx.student)).await;
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 1);
+    let nobody = admin.json(&format!("/api/v1/lesson-disputes?student_id={}", uuid::Uuid::nil())).await;
+    assert!(nobody["items"].as_array().unwrap().is_empty());
     assert_eq!((hours["confirmed_minutes"].as_i64(), hours["disputed_minutes"].as_i64()), (Some(60), Some(60)));
 
     // The office settles it: no more alert, the answer kept, the audit has both.

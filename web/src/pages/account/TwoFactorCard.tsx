@@ -9,14 +9,11 @@ import { FormError } from '../../components/FormError.tsx';
 import { SectionCard } from '../../components/SectionCard.tsx';
 import { useApiForm } from '../../lib/useApiForm.ts';
 import { copyText, downloadText, groupSecret } from './codes.ts';
+import { qrSource } from '../../lib/qr.ts';
 
 const APP_CODE = /^\d{6}$/;
 const compact = (value: string) => value.replace(/\s+/g, '');
 
-/** The QR code (an SVG document) as an image: a data URL, so nothing of it runs or styles the page. */
-function qrSource(svg: string): string {
-  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
-}
 
 /** A panel's heading, which takes the focus when the panel appears (what had it is gone). */
 function useFocusOnMount<T extends HTMLElement>() {

@@ -30,6 +30,7 @@ import { completionEvaluations, type CompletionEvaluation, type Selections } fro
 import { QuickEvaluations } from '../booklet/QuickEvaluations.tsx';
 import { useStudent } from '../students/api.ts';
 import { ChangeRequestPanel } from './ChangeRequestPanel.tsx';
+import { ConfirmationCodeButton } from './ConfirmationCode.tsx';
 import type { PlanningData } from './data.ts';
 import { lessonTitle } from './events.ts';
 import { RefusalAlert, WarningList } from './FeedbackAlerts.tsx';
@@ -204,6 +205,11 @@ function LessonPanel({
               <Button variant="light" onClick={() => setAction('duplicate')}>
                 {t('planning.drawer.duplicate')}
               </Button>
+            </Group>
+          )}
+          {mayMark && lesson.status === 'done' && lesson.student_id && (
+            <Group gap="xs">
+              <ConfirmationCodeButton lessonId={lesson.id} timeZone={timeZone} />
             </Group>
           )}
           {mayMark && markable && (

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,13 +9,12 @@ import { useCurrentSession } from '../../api/session.ts';
 import { AppModal } from '../../components/AppModal.tsx';
 import { FormError } from '../../components/FormError.tsx';
 import { QueryView } from '../../components/QueryView.tsx';
-import { ScrollTable } from '../../components/ScrollTable.tsx';
 import { SectionCard } from '../../components/SectionCard.tsx';
 import { formatMinutes } from '../../lib/duration.ts';
-import { formatDateTime } from '../../lib/format.ts';
 import { notifySuccess } from '../../lib/notify.ts';
 import { useApiForm } from '../../lib/useApiForm.ts';
 import { POSTABLE_KINDS, type Hours } from './api.ts';
+import { Ledger, type Viewer } from './HoursLedger.tsx';
 import { DurationInput } from './DurationInput.tsx';
 import { EMPTY_HOURS, hoursEntryBody, validateHours, type HoursValues } from './hoursForm.ts';
 
@@ -26,6 +25,13 @@ const FIGURES: readonly { key: Figure; field: keyof Omit<Hours, 'entries'>; stro
   { key: 'remaining', field: 'remaining_minutes', strong: true },
   { key: 'scheduled', field: 'scheduled_minutes' },
   { key: 'bookable', field: 'bookable_minutes', strong: true },
+];
+
+type ConfirmationFigure = 'confirmedFigure' | 'pendingFigure' | 'disputedFigure';
+const CONFIRMATION_FIGURES: readonly { key: ConfirmationFigure; field: 'confirmed_minutes' | 'pending_minutes' | 'disputed_minutes' }[] = [
+  { key: 'confirmedFigure', field: 'confirmed_minutes' },
+  { key: 'pendingFigure', field: 'pending_minutes' },
+  { key: 'disputedFigure', field: 'disputed_minutes' },
 ];
 
 /** The "Heures" tab (and "Mes heures"): the figures, the ledger, and the office's "Ajouter des heures" dialog. */
@@ -41,6 +47,9 @@ function HoursView({ studentId, data, canPost }: { studentId: string; data: Hour
   const { t } = useTranslation();
   const zone = useCurrentSession().tenant.timezone;
   const [opened, dialog] = useDisclosure(false);
+  const role = useCurrentSession().role;
+  const viewer: Viewer = role === 'STUDENT' ? 'student' : role === 'ADMIN' || role === 'SECRETARY' ? 'office' : 'other';
+  const lessonMinutes = data.confirmed_minutes + data.pending_minutes + data.disputed_minutes;
 
   return (
     <Stack gap="lg">
@@ -57,6 +66,20 @@ function HoursView({ studentId, data, canPost }: { studentId: string; data: Hour
             </Paper>
           ))}
         </SimpleGrid>
+        {lessonMinutes > 0 && (
+          <SimpleGrid cols={3} spacing="sm" mt="sm" data-testid="hours-confirmations">
+            {CONFIRMATION_FIGURES.map(({ key, field }) => (
+              <Paper key={key} component="dl" withBorder p="xs" radius="md" m={0} data-testid={`hours-${key}`}>
+                <Text component="dt" size="xs" c="dimmed">
+                  {t(`students.hours.${key}`)}
+                </Text>
+                <Text component="dd" m={0} fw={600}>
+                  {formatMinutes(data[field])}
+                </Text>
+              </Paper>
+            ))}
+          </SimpleGrid>
+        )}
         {data.corrections_minutes !== 0 && (
           <Text size="sm" mt="sm">
             {t('students.hours.corrections')} : {formatMinutes(data.corrections_minutes, { signed: true })}
@@ -68,32 +91,7 @@ function HoursView({ studentId, data, canPost }: { studentId: string; data: Hour
         {data.entries.length === 0 ? (
           <Text c="dimmed">{t('students.hours.empty')}</Text>
         ) : (
-          <ScrollTable label={t('students.hours.ledger')} minWidth={520}>
-            <Table striped verticalSpacing="sm" data-testid="hours-ledger">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('students.hours.date')}</Table.Th>
-                  <Table.Th scope="col">{t('students.hours.kind')}</Table.Th>
-                  <Table.Th scope="col" style={{ textAlign: 'right' }}>
-                    {t('students.hours.amount')}
-                  </Table.Th>
-                  <Table.Th scope="col">{t('students.hours.reason')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.entries.map((entry) => (
-                  <Table.Tr key={entry.id}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.created_at, zone)}</Table.Td>
-                    <Table.Td>{t(`students.hours.kinds.${entry.kind}`)}</Table.Td>
-                    <Table.Td style={{ textAlign: 'right', whiteSpace: 'nowrap' }} c={entry.minutes < 0 ? 'red.8' : undefined}>
-                      {formatMinutes(entry.minutes, { signed: true })}
-                    </Table.Td>
-                    <Table.Td>{entry.reason ?? (entry.lesson_id ? t('students.hours.fromLesson') : t('common.none'))}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollTable>
+          <Ledger studentId={studentId} entries={data.entries} zone={zone} viewer={viewer} />
         )}
       </SectionCard>
 
