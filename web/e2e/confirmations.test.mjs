@@ -192,6 +192,8 @@ describe('student-confirmed hours', () => {
       assert.match(alert.message, new RegExp(`^Léa Martin conteste la leçon du ${lessonAt(second.starts_at)} : « Le moniteur est arrivé`));
       await page.goto('/');
       await page.getByRole('heading', { name: 'À traiter' }).waitFor();
+      // The alerts arrive after the heading: wait for the list before looking for the "more" buttons.
+      await page.getByTestId('alerts').locator('li').first().waitFor();
       // Each level shows its first alerts: the others are one tap away.
       const more = page.getByRole('button', { name: /^Afficher les \d+ autres alertes$/ });
       while ((await more.count()) > 0) await more.first().click();
