@@ -196,6 +196,12 @@ pub async fn decide(
     Ok(saved)
 }
 
+/// The disputes the office has not settled yet (its alerts).
+pub async fn open_disputes(work: &mut Work) -> AppResult<Vec<repo::Dispute>> {
+    let tenant = work.tenant();
+    Ok(repo::disputes(work, tenant, true, None).await?)
+}
+
 /// The office settles a dispute with an answer (the hours themselves are corrected, if they must
 /// be, by a correction of the ledger: the consumption stays as it was recorded).
 /// `lesson` is one the caller sees (`planning::service::visible`).

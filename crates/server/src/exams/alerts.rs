@@ -25,6 +25,7 @@ use crate::{
     error::AppResult,
     state::AppState,
     students::{self, Student},
+    work::Work,
 };
 
 /// Theory tests expiring within this many days are flagged.
@@ -91,15 +92,15 @@ pub async fn alerts(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<A
     items.extend(documents(&mut work, ctx.tenant_id, &active, today).await?);
     let cpf = work.settings().cpf.clone();
     items.extend(cpf_stuck(&mut work, ctx.tenant_id, today, &cpf).await?);
-    items.extend(disputed_lessons(&mut work, ctx.tenant_id, school.tz).await?);
+    items.extend(disputed_lessons(&mut work, school.tz).await?);
     work.commit().await?;
     items.sort_by_key(|a| (a.severity, a.due_on.unwrap_or(NaiveDate::MAX)));
     Ok(Json(Alerts { items }))
 }
 
 /// Lessons whose student disputes the hours, until the office settles them.
-async fn disputed_lessons(conn: &mut PgConnection, tenant: TenantId, tz: chrono_tz::Tz) -> AppResult<Vec<Alert>> {
-    let open = confirmations::repo::disputes(conn, tenant, true, None).await?;
+async fn disputed_lessons(work: &mut Work, tz: chrono_tz::Tz) -> AppResult<Vec<Alert>> {
+    let open = confirmations::open_disputes(work).await?;
     Ok(open
         .into_iter()
         .map(|d| {
