@@ -32,11 +32,12 @@ pub enum Event {
     ProspectRegistered,
 }
 
-/// The parties an event concerns. A student party includes the student's guardians when the
-/// student is a minor (they follow and pay); the server resolves parties to accounts.
+/// The parties an event concerns; the server resolves parties to accounts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Party {
     Student,
+    /// The guardian accounts that follow the student (a minor's parents: they follow and pay).
+    Guardian,
     Instructor,
     Office,
     Requester,
@@ -90,18 +91,19 @@ impl Event {
     pub fn audience(self) -> &'static [Party] {
         match self {
             Event::LessonCreated | Event::LessonMoved | Event::LessonCancelled | Event::LessonReminder => {
-                &[Party::Student, Party::Instructor]
+                &[Party::Student, Party::Guardian, Party::Instructor]
             }
-            Event::StudentEligible | Event::DocumentExpiring => &[Party::Student, Party::Office],
+            Event::StudentEligible => &[Party::Student, Party::Guardian, Party::Office],
+            Event::DocumentExpiring => &[Party::Student, Party::Office],
             Event::ChangeRequestDecided => &[Party::Requester],
             Event::ProspectRegistered => &[Party::Office],
             Event::LowCredit
             | Event::ExamBooked
             | Event::ExamResult
             | Event::InvoiceIssued
-            | Event::PaymentReceived
-            | Event::WaitlistOffer
-            | Event::WaitlistTaken => &[Party::Student],
+            | Event::PaymentReceived => &[Party::Student, Party::Guardian],
+            // Offers are answered by the student in their app.
+            Event::WaitlistOffer | Event::WaitlistTaken => &[Party::Student],
         }
     }
 
@@ -111,6 +113,7 @@ impl Event {
             Role::Admin | Role::Secretary => Party::Office,
             Role::Instructor => Party::Instructor,
             Role::Student => Party::Student,
+            Role::Guardian => Party::Guardian,
         };
         Event::ALL
             .into_iter()
@@ -223,6 +226,10 @@ mod tests {
         assert!(instructor.contains(&Event::LessonReminder) && !instructor.contains(&Event::InvoiceIssued));
         let office = Event::for_role(Role::Secretary);
         assert_eq!(office, vec![Event::StudentEligible, Event::DocumentExpiring, Event::ProspectRegistered]);
+        // A parent follows the training and pays; the child answers offers and requests.
+        let guardian = Event::for_role(Role::Guardian);
+        assert!(guardian.contains(&Event::LessonMoved) && guardian.contains(&Event::InvoiceIssued));
+        assert!(!guardian.contains(&Event::WaitlistOffer) && !guardian.contains(&Event::ChangeRequestDecided));
     }
 
     #[test]

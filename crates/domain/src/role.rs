@@ -1,4 +1,4 @@
-//! The four roles of a school membership.
+//! The five roles of a school membership.
 
 use std::{fmt, str::FromStr};
 
@@ -12,10 +12,13 @@ pub enum Role {
     Secretary,
     Instructor,
     Student,
+    /// A parent or legal guardian of a minor student: reads what the child reads, signs their
+    /// contracts.
+    Guardian,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Secretary, Role::Instructor, Role::Student];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Secretary, Role::Instructor, Role::Student, Role::Guardian];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -23,6 +26,7 @@ impl Role {
             Role::Secretary => "SECRETARY",
             Role::Instructor => "INSTRUCTOR",
             Role::Student => "STUDENT",
+            Role::Guardian => "GUARDIAN",
         }
     }
 
@@ -38,6 +42,7 @@ impl Role {
             Role::Secretary => "Secrétariat",
             Role::Instructor => "Moniteur",
             Role::Student => "Élève",
+            Role::Guardian => "Représentant légal",
         }
     }
 }

@@ -14,7 +14,7 @@ use volant_domain::{ids::TenantId, role::Role};
 
 use crate::{
     audit::{self, Actor, Change},
-    auth::{Ctx, Permission, Viewer},
+    auth::{Ctx, Permission, Viewer, guardians},
     db::{self, Tx},
     error::{AppError, AppResult},
     school::{School, SchoolSettings},
@@ -43,7 +43,10 @@ impl Ctx {
     pub async fn begin(&self, state: &AppState, permission: Permission) -> AppResult<Work> {
         self.require(permission)?;
         let mut tx = db::begin_tenant(&state.pool, self.tenant_id).await?;
-        let (school, viewer) = load(&mut tx, self.tenant_id, self.role, Some(self.user_id.0)).await?;
+        let (school, mut viewer) = load(&mut tx, self.tenant_id, self.role, Some(self.user_id.0)).await?;
+        if self.role == Role::Guardian {
+            viewer = guardian_viewer(&mut tx, self).await?;
+        }
         if school.settings.two_factor.requires(self.role) && !self.second_factor {
             return Err(AppError::SecondFactorRequired);
         }
@@ -141,6 +144,12 @@ fn json(value: &impl Serialize) -> AppResult<Value> {
     serde_json::to_value(value).map_err(|e| AppError::Internal(e.into()))
 }
 
+/// A guardian sees as the child they follow now (none: nothing).
+async fn guardian_viewer(conn: &mut PgConnection, ctx: &Ctx) -> AppResult<Viewer> {
+    let children = guardians::children(conn, ctx.tenant_id, ctx.user_id).await?;
+    Ok(guardians::followed(&children, ctx.child).map_or(Viewer::Nobody, Viewer::Student))
+}
+
 /// The school and the viewer in one statement (the transaction is already the school's).
 async fn load(
     conn: &mut PgConnection,
@@ -164,6 +173,8 @@ async fn load(
         Role::Admin | Role::Secretary => Viewer::Office,
         Role::Instructor => instructor_id.map_or(Viewer::Nobody, Viewer::Instructor),
         Role::Student => student_id.map_or(Viewer::Nobody, Viewer::Student),
+        // Their children are not in this statement: see `guardian_viewer`.
+        Role::Guardian => Viewer::Nobody,
     };
     Ok((school, viewer))
 }

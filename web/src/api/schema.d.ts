@@ -295,6 +295,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/switch-child": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A guardian follows another of their children (siblings): the pages then show that child's
+         *     planning, hours, booklet, exams and invoices. GUARDIAN only; 404 for a student they do not
+         *     follow.
+         */
+        post: operations["auth_switch_child"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/switch-tenant": {
         parameters: {
             query?: never;
@@ -853,24 +874,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/instructors/{id}/stats": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Instructor's minutes planned, done, cancelled and no-show, by kind and by week. */
-        get: operations["instructors_stats"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/instructors/{id}/week.pdf": {
+    "/api/v1/instructors/{id}/planning.pdf": {
         parameters: {
             query?: never;
             header?: never;
@@ -883,6 +887,23 @@ export interface paths {
          *     Cancelled lessons are left out. An instructor prints their own week only (404 otherwise).
          */
         get: operations["planning_week_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instructors/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Instructor's minutes planned, done, cancelled and no-show, by kind and by week. */
+        get: operations["instructors_stats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1217,7 +1238,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/lessons/{id}/confirmation": {
+    "/api/v1/lessons/{id}/confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -1227,11 +1248,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The student's word on their lesson, once it is done: `confirm` (a tap, or with the
-         *     instructor's `code`) or `dispute` with a `reason` (the office is alerted). Once, within 30
-         *     days: 422 `confirmation_closed` otherwise, 409 when two arrive at once.
+         * The student confirms their lesson done: a tap, or with the instructor's `code`. Once, within
+         *     30 days: 422 `confirmation_closed` otherwise, 409 when two words arrive at once.
          */
-        post: operations["lessons_confirmation"];
+        post: operations["lessons_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1259,7 +1279,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/lessons/{id}/confirmation/resolve": {
+    "/api/v1/lessons/{id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The student disputes their lesson done, with a `reason`: the office is alerted. The same
+         *     rules as a confirmation (once, within 30 days).
+         */
+        post: operations["lessons_dispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{id}/dispute/resolve": {
         parameters: {
             query?: never;
             header?: never;
@@ -1269,7 +1309,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** The office settles a student's dispute of a lesson with its answer. */
-        post: operations["lessons_confirmation_resolve"];
+        post: operations["lessons_dispute_resolve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2160,6 +2200,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/students/{id}/guardians": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The accounts that follow this minor's training (parents, legal guardians), and the invitations
+         *     they have not answered yet.
+         */
+        get: operations["students_guardians"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/guardians/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invites a parent or legal guardian of a minor student to follow their training from their own
+         *     space (planning, hours, booklet, exams, invoices; the signature of contracts). A person who
+         *     already follows another child of the school (a sibling) accepts with their password and then
+         *     switches between the children. 422 for an adult student.
+         */
+        post: operations["students_guardians_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/guardians/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ends a guardian's access to this student (their account keeps their other children). */
+        delete: operations["students_guardians_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/students/{id}/history": {
         parameters: {
             query?: never;
@@ -2970,8 +3069,13 @@ export interface components {
             amount_cents: number;
             redirect_url: string;
         };
-        /** @enum {string} */
-        Choice: "confirm" | "dispute";
+        /** @description A child a guardian follows, as the switcher shows it. */
+        Child: {
+            first_name: string;
+            /** Format: uuid */
+            id: string;
+            last_name: string;
+        };
         /** @enum {string} */
         Civility: "mme" | "m" | "autre";
         /** @description A day or a range of days the agency is closed. */
@@ -2998,6 +3102,11 @@ export interface components {
             comment?: string | null;
             /** @description Booklet evaluations of the items worked, saved with the completion (all or nothing). */
             evaluations?: components["schemas"]["EvaluationInput"][];
+        };
+        /** @description A confirmation: a tap in the app, or the instructor's code. */
+        ConfirmBody: {
+            /** @description The 6 digits shown on the instructor's phone (without them: a tap in the app). */
+            code?: string | null;
         };
         /** @description A student's word on a lesson. */
         Confirmation: {
@@ -3287,6 +3396,11 @@ export interface components {
             /** Format: uuid */
             student_id: string;
             student_name: string;
+        };
+        /** @description A dispute, with what went wrong. */
+        DisputeBody: {
+            /** @description What went wrong, in a few words (1 000 characters at most). */
+            reason?: string;
         };
         Disputes: {
             items: components["schemas"]["Dispute"][];
@@ -3607,6 +3721,35 @@ export interface components {
             phone?: string | null;
             relationship?: string | null;
         };
+        GuardianInvitation: {
+            /** @description The parent's or legal guardian's e-mail address. */
+            email: string;
+        };
+        /** @description A guardian of the file: an account that follows the student, or an invitation not yet accepted. */
+        GuardianLink: {
+            display_name?: string | null;
+            email: string;
+            /**
+             * Format: date-time
+             * @description A pending invitation's last day.
+             */
+            expires_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Since when: the acceptance, or the invitation.
+             */
+            since: string;
+            /** @description `active` (follows the student) or `invited` (the invitation waits for an answer). */
+            status: string;
+            /**
+             * Format: uuid
+             * @description The account (absent while the invitation is pending).
+             */
+            user_id?: string | null;
+        };
+        GuardianLinks: {
+            items: components["schemas"]["GuardianLink"][];
+        };
         /** @description Bytes shown in hexadecimal. */
         Hex: string;
         /** @description One event of a student's timeline. */
@@ -3650,15 +3793,6 @@ export interface components {
             remaining_minutes: number;
             /** Format: int64 */
             scheduled_minutes: number;
-        };
-        /** @description The student's word. */
-        HoursDecision: {
-            /** @description A confirmation by the instructor's code (without it: a tap in the app). */
-            code?: string | null;
-            /** @description `confirm` or `dispute`. */
-            decision: components["schemas"]["Choice"];
-            /** @description A dispute's reason (required then). */
-            reason?: string | null;
         };
         HoursEntry: {
             confirmation?: components["schemas"]["ConfirmationStatus"] | null;
@@ -5204,7 +5338,7 @@ export interface components {
             months: components["schemas"]["MonthRevenue"][];
         };
         /** @enum {string} */
-        Role: "ADMIN" | "SECRETARY" | "INSTRUCTOR" | "STUDENT";
+        Role: "ADMIN" | "SECRETARY" | "INSTRUCTOR" | "STUDENT" | "GUARDIAN";
         Room: {
             /** Format: int32 */
             capacity: number;
@@ -5559,6 +5693,8 @@ export interface components {
         };
         /** @description The answer of login, switch-tenant, invitation accept and `GET /me`. */
         SessionView: {
+            /** @description The children a GUARDIAN follows (switch with `POST /auth/switch-child`); empty otherwise. */
+            children: components["schemas"]["Child"][];
             csrf_token: string;
             /** @description The demo's mailbox (`/demo/mails`) is open: a local profile, never production. */
             demo_mails: boolean;
@@ -5571,7 +5707,8 @@ export interface components {
             role: components["schemas"]["Role"];
             /**
              * Format: uuid
-             * @description The student record linked to this account (STUDENT role).
+             * @description The student record linked to this account (STUDENT role), or the child a GUARDIAN
+             *     follows now.
              */
             student_id?: string | null;
             tenant: components["schemas"]["TenantView"];
@@ -6385,6 +6522,10 @@ export interface components {
             starts_at: string;
             /** Format: uuid */
             vehicle_id: string;
+        };
+        SwitchChildRequest: {
+            /** Format: uuid */
+            student_id: string;
         };
         SwitchTenantRequest: {
             /** Format: uuid */
@@ -7648,6 +7789,84 @@ export interface operations {
             };
             /** @description Requête invalide */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_switch_child: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchChildRequest"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10114,13 +10333,14 @@ export interface operations {
             };
         };
     };
-    instructors_stats: {
+    planning_week_pdf: {
         parameters: {
-            query: {
-                /** @description First local date, inclusive. */
-                from: string;
-                /** @description Last local date, inclusive. */
-                to: string;
+            query?: {
+                /**
+                 * @description A day of the week (`AAAA-MM-JJ`, the school's calendar; its Monday or any other); this week
+                 *     by default.
+                 */
+                week?: string;
             };
             header?: never;
             path: {
@@ -10136,7 +10356,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Stats"];
+                    "application/pdf": number[];
                 };
             };
             /** @description Requête invalide */
@@ -10177,13 +10397,13 @@ export interface operations {
             };
         };
     };
-    planning_week_pdf: {
+    instructors_stats: {
         parameters: {
-            query?: {
-                /** @description A day of the period (`AAAA-MM-JJ`, the school's calendar); today by default. */
-                date?: string;
-                /** @description The day sheet: one instructor only (an instructor always gets their own). */
-                instructor_id?: string;
+            query: {
+                /** @description First local date, inclusive. */
+                from: string;
+                /** @description Last local date, inclusive. */
+                to: string;
             };
             header?: never;
             path: {
@@ -10199,7 +10419,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": number[];
+                    "application/json": components["schemas"]["Stats"];
                 };
             };
             /** @description Requête invalide */
@@ -11810,7 +12030,7 @@ export interface operations {
             };
         };
     };
-    lessons_confirmation: {
+    lessons_confirm: {
         parameters: {
             query?: never;
             header?: never;
@@ -11821,7 +12041,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HoursDecision"];
+                "application/json": components["schemas"]["ConfirmBody"];
             };
         };
         responses: {
@@ -11966,7 +12186,105 @@ export interface operations {
             };
         };
     };
-    lessons_confirmation_resolve: {
+    lessons_dispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeBody"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Confirmation"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lessons_dispute_resolve: {
         parameters: {
             query?: never;
             header?: never;
@@ -13551,9 +13869,9 @@ export interface operations {
     planning_day_pdf: {
         parameters: {
             query?: {
-                /** @description A day of the period (`AAAA-MM-JJ`, the school's calendar); today by default. */
+                /** @description The day (`AAAA-MM-JJ`, the school's calendar); today by default. */
                 date?: string;
-                /** @description The day sheet: one instructor only (an instructor always gets their own). */
+                /** @description One instructor only (an instructor always gets their own). */
                 instructor_id?: string;
             };
             header?: never;
@@ -15513,6 +15831,192 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Student"];
                 };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    students_guardians: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuardianLinks"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    students_guardians_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuardianInvitation"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    students_guardians_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Aucun contenu */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Non connecté */
             401: {

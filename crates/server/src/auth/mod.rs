@@ -2,6 +2,7 @@
 //! every state-changing request, and each handler states the permission it needs.
 
 pub mod account;
+pub mod guardians;
 pub mod idempotency;
 pub mod limiter;
 pub mod passkeys;
@@ -39,6 +40,9 @@ pub struct Ctx {
     pub session_hash: Vec<u8>,
     /// The session was opened with a second factor (see `work::Ctx::begin`).
     pub second_factor: bool,
+    /// The child a GUARDIAN chose to follow in this session (checked against their guardianships
+    /// at every request; none: their first child).
+    pub child: Option<Uuid>,
     pub meta: RequestMeta,
 }
 
@@ -170,6 +174,7 @@ impl FromRequestParts<AppState> for Ctx {
             csrf_token: found.csrf_token,
             session_hash: found.id_hash,
             second_factor: found.second_factor,
+            child: found.child,
             meta,
         })
     }

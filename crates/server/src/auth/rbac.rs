@@ -95,6 +95,10 @@ pub enum Permission {
     SettleDisputes,
     /// Import files from the previous software, export the whole school, follow those jobs.
     TransferData,
+    /// Follow another of one's children (a guardian's siblings).
+    FollowChildren,
+    /// Invite a minor student's guardians, list and remove them.
+    ManageGuardians,
     /// Read free slots for a student and book one (a student for themself when the school allows
     /// self-booking).
     FindSlots,
@@ -124,16 +128,20 @@ impl Permission {
             | Permission::ManageExams
             | Permission::ReadAlerts
             | Permission::ManageBilling
-            | Permission::SettleDisputes => &[Admin, Secretary],
+            | Permission::SettleDisputes
+            | Permission::ManageGuardians => &[Admin, Secretary],
             Permission::ConfirmHours => &[Student],
+            Permission::FollowChildren => &[Guardian],
             Permission::RequestChanges | Permission::SubscribeCalendar => &[Instructor, Student],
             Permission::ReadStudentDocuments
             | Permission::UploadStudentDocuments
-            | Permission::ReadBilling
-            | Permission::PayOnline
-            | Permission::SignContracts
             | Permission::UseWaitlist
             | Permission::FindSlots => &[Admin, Secretary, Student],
+            // A guardian reads the child's invoices, pays them and signs the contracts of a minor
+            // (the parent who pays is the usual payer: the card payment is theirs to make).
+            Permission::ReadBilling | Permission::PayOnline | Permission::SignContracts => {
+                &[Admin, Secretary, Student, Guardian]
+            }
             Permission::ReadVehicles
             | Permission::DeclareUnavailability
             | Permission::MarkLessons
@@ -145,7 +153,7 @@ impl Permission {
             | Permission::ReadStudents
             | Permission::ReadPlanning
             | Permission::ReadExams
-            | Permission::ReadNotifications => &[Admin, Secretary, Instructor, Student],
+            | Permission::ReadNotifications => &[Admin, Secretary, Instructor, Student, Guardian],
         }
     }
 

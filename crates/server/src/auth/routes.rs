@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    Ctx, RequestMeta, account, cookie_value,
+    Ctx, Permission, RequestMeta, account, cookie_value,
     passkeys::PasskeyItem,
     service::{self, LoginOutcome, Opened, SessionView},
     session::{self, SessionItem},
@@ -18,7 +18,10 @@ use super::{
 };
 use crate::{
     error::AppResult,
-    http::{json::ApiJson, path_id},
+    http::{
+        json::{ApiJson, JsonBody},
+        path_id,
+    },
     state::AppState,
 };
 
@@ -28,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(switch_tenant))
+        .routes(routes!(switch_child))
         .routes(routes!(change_password))
         .routes(routes!(forgot_password))
         .routes(routes!(reset_password))
@@ -191,7 +195,7 @@ async fn logout(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> 
 /// The current person, school, role and CSRF token.
 #[utoipa::path(operation_id = "auth_me", get, path = "/me", tag = "auth", responses((status = 200, body = SessionView), (status = 401)))]
 async fn me(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<SessionView>> {
-    Ok(Json(service::session_view(&state, ctx.user_id, ctx.tenant_id, ctx.role, ctx.csrf_token).await?))
+    Ok(Json(service::session_view(&state, ctx.user_id, ctx.tenant_id, ctx.role, ctx.csrf_token, ctx.child).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -209,6 +213,23 @@ async fn switch_tenant(
 ) -> AppResult<Response> {
     let opened = service::switch_tenant(&state, &ctx, body.tenant_id).await?;
     Ok(opened_response(&state, opened))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchChildRequest {
+    pub student_id: Uuid,
+}
+
+/// A guardian follows another of their children (siblings): the pages then show that child's
+/// planning, hours, booklet, exams and invoices. GUARDIAN only; 404 for a student they do not
+/// follow.
+#[utoipa::path(operation_id = "auth_switch_child", post, path = "/auth/switch-child", tag = "auth", request_body = SwitchChildRequest,
+    responses((status = 200, body = SessionView), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn switch_child(State(state): State<AppState>, ctx: Ctx, body: JsonBody) -> AppResult<Json<SessionView>> {
+    ctx.require(Permission::FollowChildren)?;
+    let body: SwitchChildRequest = body.parse()?;
+    Ok(Json(service::switch_child(&state, &ctx, body.student_id).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

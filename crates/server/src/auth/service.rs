@@ -12,7 +12,7 @@ use volant_domain::{
 };
 
 use super::{
-    Ctx, Persona, RequestMeta, limiter, passkeys, password, persona,
+    Ctx, Persona, RequestMeta, guardians, limiter, passkeys, password, persona,
     session::{self, NewSession},
     two_factor,
 };
@@ -60,8 +60,11 @@ pub struct SessionView {
     pub csrf_token: String,
     /// The instructor record linked to this account (INSTRUCTOR role).
     pub instructor_id: Option<Uuid>,
-    /// The student record linked to this account (STUDENT role).
+    /// The student record linked to this account (STUDENT role), or the child a GUARDIAN
+    /// follows now.
     pub student_id: Option<Uuid>,
+    /// The children a GUARDIAN follows (switch with `POST /auth/switch-child`); empty otherwise.
+    pub children: Vec<guardians::Child>,
     /// The demo's mailbox (`/demo/mails`) is open: a local profile, never production.
     pub demo_mails: bool,
     /// The person logs in with a second factor (an authenticator app).
@@ -106,6 +109,7 @@ pub async fn session_view(
     tenant: TenantId,
     role: Role,
     csrf: String,
+    child: Option<Uuid>,
 ) -> AppResult<SessionView> {
     let mut tx = state.pool.begin().await?;
     let memberships = memberships_of(&mut tx, user).await?;
@@ -118,6 +122,13 @@ pub async fn session_view(
             .await?;
     crate::db::enter_tenant(&mut tx, tenant).await?;
     let Persona { instructor_id, student_id } = persona(&mut tx, tenant, user).await?;
+    let (children, student_id) = if role == Role::Guardian {
+        let children = guardians::children(&mut tx, tenant, user).await?;
+        let followed = guardians::followed(&children, child);
+        (children, followed)
+    } else {
+        (vec![], student_id)
+    };
     tx.commit().await?;
     Ok(SessionView {
         user: UserView { id: user.0, email, display_name },
@@ -127,6 +138,7 @@ pub async fn session_view(
         csrf_token: csrf,
         instructor_id,
         student_id,
+        children,
         demo_mails: state.settings.profile.is_local(),
         two_factor_enabled,
     })
@@ -155,7 +167,7 @@ async fn open_session(state: &AppState, new: NewSession<'_>, action: &str) -> Ap
     let change = Change { action, entity: "user", entity_id: Some(user.0), before: None, after: None };
     audit::record(&mut tx, &actor, change).await?;
     tx.commit().await?;
-    let view = session_view(state, user, tenant, role, csrf).await?;
+    let view = session_view(state, user, tenant, role, csrf, None).await?;
     Ok(Opened { view, cookie })
 }
 
@@ -491,4 +503,19 @@ pub async fn open_after_invitation(
 ) -> AppResult<Opened> {
     // Only a person without 2FA gets here (see `invitations::accept`).
     open_session(state, NewSession { user, tenant, role, second_factor: false, meta }, "session.login").await
+}
+
+/// Makes a guardian's session follow another of their children (404 for any other student).
+pub async fn switch_child(state: &AppState, ctx: &Ctx, child: Uuid) -> AppResult<SessionView> {
+    let mut tx = crate::db::begin_tenant(&state.pool, ctx.tenant_id).await?;
+    let children = guardians::children(&mut tx, ctx.tenant_id, ctx.user_id).await?;
+    if !children.iter().any(|c| c.id == child) {
+        return Err(AppError::NotFound);
+    }
+    guardians::follow(&mut tx, &ctx.session_hash, child).await?;
+    let change =
+        Change { action: "session.switch_child", entity: "student", entity_id: Some(child), before: None, after: None };
+    audit::record(&mut tx, &ctx.actor(), change).await?;
+    tx.commit().await?;
+    session_view(state, ctx.user_id, ctx.tenant_id, ctx.role, ctx.csrf_token.clone(), Some(child)).await
 }

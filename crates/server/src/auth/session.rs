@@ -35,17 +35,19 @@ pub struct Found {
     pub role: Role,
     pub csrf_token: String,
     pub second_factor: bool,
+    /// The child a guardian follows now (see `auth::guardians`).
+    pub child: Option<uuid::Uuid>,
 }
 
 /// A live session's row: user, school, role, CSRF token, whether `last_seen_at` is due for a
-/// touch, and whether the session was opened with a second factor.
-pub type SessionRow = (uuid::Uuid, uuid::Uuid, String, String, bool, bool);
+/// touch, whether the session was opened with a second factor, and a guardian's chosen child.
+pub type SessionRow = (uuid::Uuid, uuid::Uuid, String, String, bool, bool, Option<uuid::Uuid>);
 
 /// The session lookup statement (also timed directly by the benchmark, to compare with HTTP).
 pub async fn find(pool: &sqlx::PgPool, id_hash: &[u8], idle_secs: f64) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.user_id, s.tenant_id, s.role, s.csrf_token,
-                s.last_seen_at < now() - make_interval(secs => $3), s.second_factor
+                s.last_seen_at < now() - make_interval(secs => $3), s.second_factor, s.child_id
            FROM sessions s JOIN tenants t ON t.id = s.tenant_id
           WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
             AND s.last_seen_at > now() - make_interval(secs => $2) AND t.suspended_at IS NULL",
@@ -61,7 +63,7 @@ pub async fn find(pool: &sqlx::PgPool, id_hash: &[u8], idle_secs: f64) -> Result
 pub async fn lookup(state: &AppState, cookie: &str) -> Result<Option<Found>, AppError> {
     let id_hash = token_hash(cookie);
     let row = find(&state.pool, &id_hash, state.settings.session_idle.as_secs_f64()).await?;
-    let Some((user_id, tenant_id, role, csrf_token, needs_touch, second_factor)) = row else {
+    let Some((user_id, tenant_id, role, csrf_token, needs_touch, second_factor, child)) = row else {
         return Ok(None);
     };
     if needs_touch {
@@ -71,7 +73,15 @@ pub async fn lookup(state: &AppState, cookie: &str) -> Result<Option<Found>, App
             .await?;
     }
     let role = role.parse().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(Some(Found { id_hash, user_id: user_id.into(), tenant_id: tenant_id.into(), role, csrf_token, second_factor }))
+    Ok(Some(Found {
+        id_hash,
+        user_id: user_id.into(),
+        tenant_id: tenant_id.into(),
+        role,
+        csrf_token,
+        second_factor,
+        child,
+    }))
 }
 
 /// Who a new session is for, and how they proved it.

@@ -72,25 +72,31 @@ pub struct ConfirmationCode {
     pub qr_svg: String,
 }
 
-/// The student's word.
-#[derive(Debug, Deserialize, ToSchema)]
+/// A confirmation: a tap in the app, or the instructor's code.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct HoursDecision {
-    /// `confirm` or `dispute`.
-    pub decision: Choice,
-    /// A confirmation by the instructor's code (without it: a tap in the app).
+pub struct ConfirmBody {
+    /// The 6 digits shown on the instructor's phone (without them: a tap in the app).
     #[serde(default)]
     pub code: Option<String>,
-    /// A dispute's reason (required then).
-    #[serde(default)]
-    pub reason: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Choice {
-    Confirm,
-    Dispute,
+/// A dispute, with what went wrong.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeBody {
+    /// What went wrong, in a few words (1 000 characters at most).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The student's word on a lesson done.
+#[derive(Debug)]
+pub enum Word {
+    /// With the instructor's code, if given.
+    Confirm(Option<String>),
+    /// With the reason.
+    Dispute(String),
 }
 
 /// The server's key for lesson codes: each lesson's secret is a keyed fingerprint of its school and
@@ -136,12 +142,7 @@ const MAX_REASON: usize = 1_000;
 /// must be the lesson's current one. Two words at once: the database keeps the first (409 for the
 /// other).
 /// `lesson` is one the caller sees (`planning::service::visible`).
-pub async fn decide(
-    work: &mut Work,
-    keys: &Keys,
-    lesson: &planning::Lesson,
-    d: HoursDecision,
-) -> AppResult<Confirmation> {
+pub async fn decide(work: &mut Work, keys: &Keys, lesson: &planning::Lesson, word: Word) -> AppResult<Confirmation> {
     let Viewer::Student(student) = work.viewer else { return Err(AppError::NotFound) };
     if student_of(lesson)? != student {
         return Err(AppError::NotFound);
@@ -151,8 +152,8 @@ pub async fn decide(
     let already = repo::get(work, tenant, id, student).await?.map(|c| c.status.status());
     confirmation::may_decide(lesson.status == LessonStatus::Done, lesson.ends_at, already, Utc::now())
         .map_err(|message| AppError::rule("confirmation_closed", message))?;
-    let (decided, method, reason) = match d.decision {
-        Choice::Confirm => match d.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let (decided, method, reason) = match word {
+        Word::Confirm(code) => match code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             Some(code) if confirmation::code_matches(&keys.secret(work, id), code, Utc::now()) => {
                 (Decided::Confirmed, Some("code"), None)
             }
@@ -164,8 +165,8 @@ pub async fn decide(
             }
             None => (Decided::Confirmed, Some("tap"), None),
         },
-        Choice::Dispute => {
-            let reason = d.reason.as_deref().map(str::trim).unwrap_or_default();
+        Word::Dispute(reason) => {
+            let reason = reason.trim();
             if reason.is_empty() || reason.chars().count() > MAX_REASON {
                 return Err(AppError::field(
                     "reason",

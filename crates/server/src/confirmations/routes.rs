@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{Confirmation, ConfirmationCode, HoursDecision, Keys, repo};
+use super::{ConfirmBody, Confirmation, ConfirmationCode, DisputeBody, Keys, Word, repo};
 use crate::{
     auth::{Ctx, Permission},
     error::AppResult,
@@ -22,7 +22,8 @@ use crate::{
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(code))
-        .routes(routes!(decide))
+        .routes(routes!(confirm))
+        .routes(routes!(dispute))
         .routes(routes!(resolve))
         .routes(routes!(disputes))
 }
@@ -41,26 +42,49 @@ async fn code(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -
     Ok(Json(code))
 }
 
-/// The student's word on their lesson, once it is done: `confirm` (a tap, or with the
-/// instructor's `code`) or `dispute` with a `reason` (the office is alerted). Once, within 30
-/// days: 422 `confirmation_closed` otherwise, 409 when two arrive at once.
-#[utoipa::path(post, path = "/lessons/{id}/confirmation", operation_id = "lessons_confirmation", tag = "planning",
-    params(("id" = Uuid, Path)), request_body = HoursDecision,
+/// The student confirms their lesson done: a tap, or with the instructor's `code`. Once, within
+/// 30 days: 422 `confirmation_closed` otherwise, 409 when two words arrive at once.
+#[utoipa::path(post, path = "/lessons/{id}/confirm", operation_id = "lessons_confirm", tag = "planning",
+    params(("id" = Uuid, Path)), request_body = ConfirmBody,
     responses((status = 200, body = Confirmation), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
-async fn decide(
+async fn confirm(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
     body: JsonBody,
 ) -> AppResult<Json<Confirmation>> {
-    let id: Uuid = path_id(&id)?;
+    decide(&state, &ctx, &id, body, |b: ConfirmBody| Word::Confirm(b.code)).await
+}
+
+/// The student disputes their lesson done, with a `reason`: the office is alerted. The same
+/// rules as a confirmation (once, within 30 days).
+#[utoipa::path(post, path = "/lessons/{id}/dispute", operation_id = "lessons_dispute", tag = "planning",
+    params(("id" = Uuid, Path)), request_body = DisputeBody,
+    responses((status = 200, body = Confirmation), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn dispute(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> AppResult<Json<Confirmation>> {
+    decide(&state, &ctx, &id, body, |b: DisputeBody| Word::Dispute(b.reason)).await
+}
+
+async fn decide<B: serde::de::DeserializeOwned>(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    body: JsonBody,
+    word: impl FnOnce(B) -> Word,
+) -> AppResult<Json<Confirmation>> {
+    let id: Uuid = path_id(id)?;
     // The lesson first: another school's (or a lesson the caller does not see) is the same 404
     // for every role; then only its student may give their word.
-    let mut work = ctx.begin(&state, Permission::ReadPlanning).await?;
+    let mut work = ctx.begin(state, Permission::ReadPlanning).await?;
     let lesson = planning::service::visible(&mut work, id, false).await?;
     ctx.require(Permission::ConfirmHours)?;
-    let decision: HoursDecision = body.parse()?;
-    let saved = super::decide(&mut work, &keys(&state), &lesson, decision).await?;
+    let word = word(body.parse()?);
+    let saved = super::decide(&mut work, &keys(state), &lesson, word).await?;
     work.commit().await?;
     Ok(Json(saved))
 }
@@ -73,7 +97,7 @@ pub struct Settlement {
 }
 
 /// The office settles a student's dispute of a lesson with its answer.
-#[utoipa::path(post, path = "/lessons/{id}/confirmation/resolve", operation_id = "lessons_confirmation_resolve", tag = "planning",
+#[utoipa::path(post, path = "/lessons/{id}/dispute/resolve", operation_id = "lessons_dispute_resolve", tag = "planning",
     params(("id" = Uuid, Path)), request_body = Settlement,
     responses((status = 200, body = Confirmation), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
 async fn resolve(

@@ -22,13 +22,14 @@ use crate::{
 
 pub const DEMO_PASSWORD: &str = "volant-demo";
 /// Bump when the demo data changes; `volant demo` then suggests `--reset`.
-pub const DEMO_VERSION: i64 = 10;
+pub const DEMO_VERSION: i64 = 11;
 
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.volant.test", "Claire Dubois", Role::Admin),
     ("secretariat@demo.volant.test", "Nadia Benali", Role::Secretary),
     ("moniteur@demo.volant.test", "Julien Moreau", Role::Instructor),
     ("eleve@demo.volant.test", "Léa Martin", Role::Student),
+    ("parent@demo.volant.test", "Sophie Martin", Role::Guardian),
 ];
 pub const QUAIS_ADMIN: (&str, &str) = ("admin@quais.volant.test", "Marc Lefèvre");
 
@@ -74,6 +75,7 @@ pub async fn seed_if_empty(pool: &PgPool, settings: &Settings) -> anyhow::Result
     let catalogue = billing::seed_catalogue(pool, centre).await?;
     let people = students::People { instructors: &seeded.instructors, referent, eleve_user: account(Role::Student)? };
     students::seed(pool, centre, &seeded.agencies, people, &catalogue, today).await?;
+    students::seed_guardian(pool, centre, account(Role::Guardian)?, today).await?;
     let secret = settings.secret_key.expose();
     billing::seed_contracts(pool, centre, secret, &catalogue, account(Role::Student)?).await?;
     billing::seed_business_and_cpf(pool, centre, &catalogue).await?;

@@ -18,6 +18,7 @@ use crate::{
     students::{
         AntsStatus, Funding, Guardian, StartEvaluation, StudentCategory, StudentInput, TrainingMode,
         documents::{self, Upload},
+        guardians,
         hours::{self, NewHoursEntry},
         repo,
         service::{create_student, set_archived, update_student},
@@ -149,6 +150,24 @@ pub async fn seed(
         if status_plan == StudentStatus::Archived {
             set_archived(&mut work, student, true).await.map_err(err)?;
         }
+    }
+    work.commit().await?;
+    Ok(())
+}
+
+/// The demo parent follows two minors: Léa Martin (the demo student) and the next minor of the
+/// school, as siblings would be.
+pub async fn seed_guardian(pool: &PgPool, tenant: TenantId, parent: Uuid, today: NaiveDate) -> anyhow::Result<()> {
+    let mut work = Work::system(pool, tenant).await?;
+    let files: Vec<(Uuid, NaiveDate)> =
+        sqlx::query_as("SELECT id, birth_date FROM students WHERE tenant_id = $1 ORDER BY created_at, id")
+            .bind(tenant.0)
+            .fetch_all(&mut *work)
+            .await?;
+    let actor = work.actor.clone();
+    let minors = files.into_iter().filter(|(_, birth)| volant_domain::student::is_minor(*birth, today));
+    for (child, _) in minors.take(2) {
+        guardians::add(&mut work, &actor, child, parent).await.map_err(err)?;
     }
     work.commit().await?;
     Ok(())

@@ -184,16 +184,16 @@ pub async fn touch_availability(conn: &mut PgConnection, tenant: TenantId, id: U
     .map(|_| ())
 }
 
-/// The referent instructor of the student linked to a person's account, if any.
-pub async fn referent_of_student_account(
+/// The referent instructor of a student, if any.
+pub async fn referent_of_student(
     conn: &mut PgConnection,
     tenant: TenantId,
-    user: UserId,
+    student: Uuid,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     let referent: Option<Option<Uuid>> =
-        sqlx::query_scalar("SELECT referent_instructor_id FROM students WHERE tenant_id = $1 AND user_id = $2")
+        sqlx::query_scalar("SELECT referent_instructor_id FROM students WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.0)
-            .bind(user.0)
+            .bind(student)
             .fetch_optional(conn)
             .await?;
     Ok(referent.flatten())

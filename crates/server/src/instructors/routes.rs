@@ -7,14 +7,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
-use volant_domain::role::Role;
 
 use super::{
     Instructor, InstructorInput, InstructorUpdate, repo,
     service::{self, visible},
 };
 use crate::{
-    auth::{Ctx, Permission},
+    auth::{Ctx, Permission, Viewer},
     error::AppResult,
     http::{
         created,
@@ -49,13 +48,14 @@ async fn list(
 ) -> AppResult<Json<Page<Instructor>>> {
     let limit = page::limit(q.limit)?;
     let mut work = ctx.begin(&state, Permission::ReadInstructors).await?;
-    let only = match ctx.role {
-        Role::Admin | Role::Secretary => None,
-        Role::Instructor => Some(repo::id_of_user(&mut work, ctx.tenant_id, ctx.user_id).await?.unwrap_or_default()),
-        // A student sees the instructors who teach them: their referent.
-        Role::Student => {
-            Some(repo::referent_of_student_account(&mut work, ctx.tenant_id, ctx.user_id).await?.unwrap_or_default())
+    let only = match work.viewer {
+        Viewer::Office => None,
+        Viewer::Instructor(own) => Some(own),
+        // A student (or their guardian) sees the instructors who teach them: their referent.
+        Viewer::Student(student) => {
+            Some(repo::referent_of_student(&mut work, ctx.tenant_id, student).await?.unwrap_or_default())
         }
+        Viewer::Nobody => Some(Uuid::nil()),
     };
     let filter = repo::Filter {
         agency_id: q.agency_id,
@@ -65,8 +65,13 @@ async fn list(
         limit: limit + 1,
     };
     let rows = repo::list(&mut work, ctx.tenant_id, &filter).await?;
+    let work_viewer = work.viewer;
     work.commit().await?;
-    let rows = if ctx.role == Role::Student { rows.into_iter().map(Instructor::names_only).collect() } else { rows };
+    let rows = if matches!(work_viewer, Viewer::Student(_)) {
+        rows.into_iter().map(Instructor::names_only).collect()
+    } else {
+        rows
+    };
     Ok(Json(page::paginate(rows, limit, |i| (i.last_name.clone(), i.first_name.clone(), i.id))))
 }
 

@@ -32,6 +32,7 @@ use crate::{
     },
     mail::{self, OutgoingMail},
     state::AppState,
+    students::guardians,
     tenancy,
 };
 
@@ -43,6 +44,43 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lookup))
         .routes(routes!(accept))
         .routes(routes!(invite_student))
+        .routes(routes!(invite_guardian))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuardianInvitation {
+    /// The parent's or legal guardian's e-mail address.
+    pub email: String,
+}
+
+/// Invites a parent or legal guardian of a minor student to follow their training from their own
+/// space (planning, hours, booklet, exams, invoices; the signature of contracts). A person who
+/// already follows another child of the school (a sibling) accepts with their password and then
+/// switches between the children. 422 for an adult student.
+#[utoipa::path(post, path = "/students/{id}/guardians/invite", operation_id = "students_guardians_invite", tag = "students",
+    params(("id" = Uuid, Path)), request_body = GuardianInvitation,
+    responses((status = 201, body = Invitation), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn invite_guardian(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> AppResult<Response> {
+    let id: Uuid = crate::http::path_id(&id)?;
+    let mut work = ctx.begin(&state, Permission::ManageGuardians).await?;
+    let s = crate::students::service::visible(&mut work, id, false).await?;
+    let body: GuardianInvitation = body.parse()?;
+    guardians::check_may_have_guardian(&s, work.school.today())?;
+    let tenant = work.tenant();
+    let email = Email::parse(&body.email).map_err(|e| AppError::field("email", e.to_string()))?;
+    if guardians::list(&mut work, tenant, id).await?.iter().any(|g| g.email == email.as_str()) {
+        return Err(AppError::rule("already_guardian", "Cette personne suit déjà cet élève (ou est déjà invitée)."));
+    }
+    let inv = invite(&mut work, &state, &ctx.actor(), email.as_str(), Role::Guardian, Some(id)).await?;
+    work.commit().await?;
+    state.jobs_wake.notify_one();
+    Ok(crate::http::created(inv))
 }
 
 /// Invites the student (by the file's e-mail) to their own space; accepting links the account.
@@ -153,17 +191,15 @@ pub async fn invite(
 ) -> AppResult<Invitation> {
     let email = Email::parse(email).map_err(|e| AppError::field("email", e.to_string()))?;
     let tenant = actor.tenant_id;
-    let already: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT FROM memberships m JOIN users u ON u.id = m.user_id
-                         WHERE m.tenant_id = $1 AND u.email = $2 AND m.active)",
+    let member: Option<String> = sqlx::query_scalar(
+        "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.tenant_id = $1 AND u.email = $2 AND m.active",
     )
     .bind(tenant.0)
     .bind(email.as_str())
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    if already {
-        return Err(AppError::rule("already_member", "Cette personne fait déjà partie de l'école."));
-    }
+    check_may_join(member.as_deref(), role)?;
     let token = session::random_token();
     let id = InvitationId::new();
     let row: InvitationRow = sqlx::query_as(
@@ -184,10 +220,22 @@ pub async fn invite(
     let school: String =
         sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1").bind(tenant.0).fetch_one(&mut *conn).await?;
     let link = format!("{}/invitation?token={token}", state.public_url);
+    let what = match (role, student_id) {
+        (Role::Guardian, Some(student)) => {
+            let child: String = sqlx::query_scalar(
+                "SELECT first_name || ' ' || last_name FROM students WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant.0)
+            .bind(student)
+            .fetch_one(&mut *conn)
+            .await?;
+            format!("à suivre la formation de {child} (planning, heures, livret, examens, factures)")
+        }
+        _ => format!("à rejoindre son espace Volant ({})", role.label_fr()),
+    };
     let text = format!(
-        "Bonjour,\n\n{school} vous invite à rejoindre son espace Volant ({}).\n\
-         Ouvrez ce lien pour accepter l'invitation (valable {INVITATION_TTL_DAYS} jours) :\n\n{link}\n\n— Volant",
-        role.label_fr()
+        "Bonjour,\n\n{school} vous invite {what}.\n\
+         Ouvrez ce lien pour accepter l'invitation (valable {INVITATION_TTL_DAYS} jours) :\n\n{link}\n\n— Volant"
     );
     let mail = OutgoingMail::text(email.to_string(), format!("Invitation : {school}"), text);
     mail::enqueue(conn, Some(tenant), &mail).await?;
@@ -202,6 +250,20 @@ pub async fn invite(
     };
     audit::record(conn, actor, change).await?;
     Ok(inv)
+}
+
+/// One role per person and school: an active member is not invited again, except a guardian
+/// invited for another of their children.
+fn check_may_join(member: Option<&str>, invited: Role) -> AppResult<()> {
+    match member {
+        None => Ok(()),
+        Some("GUARDIAN") if invited == Role::Guardian => Ok(()),
+        Some(_) if invited == Role::Guardian => Err(AppError::rule(
+            "already_member",
+            "Cette adresse est celle d'un compte de l'école avec un autre rôle : utilisez une autre adresse.",
+        )),
+        Some(_) => Err(AppError::rule("already_member", "Cette personne fait déjà partie de l'école.")),
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -304,8 +366,24 @@ async fn accept(
         request_id: meta.request_id.clone(),
         ip: meta.ip.map(|i| i.to_string()),
     };
-    tenancy::add_membership(&mut tx, &actor, user, p.role).await?;
-    if let Some(student) = p.student_id {
+    let member: Option<String> =
+        sqlx::query_scalar("SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2 AND active")
+            .bind(p.tenant_id)
+            .bind(user.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+    check_may_join(member.as_deref(), p.role).map_err(|_| {
+        AppError::field(
+            "token",
+            "Ce compte a déjà un autre rôle dans cette école : l'invitation ne peut pas s'y ajouter.",
+        )
+    })?;
+    if member.is_none() {
+        tenancy::add_membership(&mut tx, &actor, user, p.role).await?;
+    }
+    if let (Role::Guardian, Some(student)) = (p.role, p.student_id) {
+        guardians::add(&mut tx, &actor, student, user.0).await?;
+    } else if let Some(student) = p.student_id {
         crate::students::repo::link_user(&mut tx, actor.tenant_id, student, user.0).await.map_err(|e| {
             crate::error::on_constraint(
                 e,

@@ -30,6 +30,7 @@ pub async fn run(state: AppState, job: jobs::Job) -> anyhow::Result<()> {
     let audience = raised.event.audience();
     let parties = repo::Parties {
         students: if audience.contains(&Party::Student) { &raised.students } else { &[] },
+        guardians_of: if audience.contains(&Party::Guardian) { &raised.students } else { &[] },
         instructor: raised.instructor.filter(|_| audience.contains(&Party::Instructor)),
         office: audience.contains(&Party::Office),
         requester: raised.requester.filter(|_| audience.contains(&Party::Requester)),

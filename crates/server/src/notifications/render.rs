@@ -27,7 +27,8 @@ impl Reader {
     pub fn of_role(role: &str) -> Reader {
         match role {
             "INSTRUCTOR" => Reader::Instructor,
-            "STUDENT" => Reader::Student,
+            // A guardian reads the child's pages.
+            "STUDENT" | "GUARDIAN" => Reader::Student,
             _ => Reader::Office,
         }
     }

@@ -22,10 +22,12 @@ pub struct Recipient {
     pub quiet_end: Option<NaiveTime>,
 }
 
-/// Who to reach, by party: the accounts of the students, of the instructor, of the office (when
-/// `office`), and the requester; active members only, never `except` (the author of the change).
+/// Who to reach, by party: the accounts of the students, of the guardians who follow
+/// `guardians_of`, of the instructor, of the office (when `office`), and the requester; active
+/// members only, never `except` (the author of the change).
 pub struct Parties<'a> {
     pub students: &'a [Uuid],
+    pub guardians_of: &'a [Uuid],
     pub instructor: Option<Uuid>,
     pub office: bool,
     pub requester: Option<Uuid>,
@@ -41,6 +43,9 @@ pub async fn recipients(
         "WITH parties AS (
              SELECT s.user_id, s.phone FROM students s
               WHERE s.tenant_id = $1 AND s.id = ANY($2) AND s.user_id IS NOT NULL
+             UNION ALL
+             SELECT g.user_id, NULL FROM guardianships g
+              WHERE g.tenant_id = $1 AND g.student_id = ANY($7)
              UNION ALL
              SELECT i.user_id, i.phone FROM instructors i
               WHERE i.tenant_id = $1 AND i.id = $3 AND i.user_id IS NOT NULL
@@ -67,6 +72,7 @@ pub async fn recipients(
     .bind(parties.office)
     .bind(parties.requester)
     .bind(parties.except)
+    .bind(parties.guardians_of)
     .fetch_all(conn)
     .await
 }

@@ -489,28 +489,37 @@ async fn vehicle_stats(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct WeekQuery {
+    /// A day of the week (`AAAA-MM-JJ`, the school's calendar; its Monday or any other); this week
+    /// by default.
+    pub week: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PrintQuery {
-    /// A day of the period (`AAAA-MM-JJ`, the school's calendar); today by default.
+    /// The day (`AAAA-MM-JJ`, the school's calendar); today by default.
     pub date: Option<NaiveDate>,
-    /// The day sheet: one instructor only (an instructor always gets their own).
+    /// One instructor only (an instructor always gets their own).
     pub instructor_id: Option<Uuid>,
 }
 
 /// An instructor's week (Monday to Sunday, the one holding `date`) as an A4 PDF to keep in the
 /// car: each day's lessons with the student, their phone, the meeting point and the car.
 /// Cancelled lessons are left out. An instructor prints their own week only (404 otherwise).
-#[utoipa::path(get, path = "/instructors/{id}/week.pdf", operation_id = "planning_week_pdf", tag = "planning",
-    params(("id" = Uuid, Path), PrintQuery),
+#[utoipa::path(get, path = "/instructors/{id}/planning.pdf", operation_id = "planning_week_pdf", tag = "planning",
+    params(("id" = Uuid, Path), WeekQuery),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 400), (status = 401), (status = 403), (status = 404)))]
 async fn week_pdf(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<PrintQuery>,
+    ApiQuery(q): ApiQuery<WeekQuery>,
 ) -> AppResult<Response> {
     let id: Uuid = path_id(&id)?;
     let mut work = ctx.begin(&state, Permission::PrintPlanning).await?;
-    let day = q.date.unwrap_or_else(|| work.school.today());
+    let day = q.week.unwrap_or_else(|| work.school.today());
     let doc = print::document(&mut work, Some(id), Period::Week(day)).await?;
     work.commit().await?;
     Ok(pdf_response(print::render(doc).await?, &format!("planning-semaine-{day}.pdf")))

@@ -3,6 +3,7 @@
 //! the history; search.
 
 pub mod documents;
+pub mod guardians;
 pub mod hours;
 pub mod repo;
 pub mod routes;

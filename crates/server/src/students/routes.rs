@@ -1,7 +1,7 @@
 use axum::{
     Json,
     extract::{FromRequest, Multipart, Path, Request, State},
-    http::{HeaderValue, header},
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -14,6 +14,7 @@ use volant_domain::student::StudentStatus;
 use super::{
     Student, StudentInput, StudentUpdate,
     documents::{self, Document, Documents},
+    guardians::{self, GuardianLinks},
     hours::{self, Hours, HoursEntry, NewHoursEntry},
     repo::{self, HistoryItem},
     service::{self, visible},
@@ -42,6 +43,42 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(document_file))
         .routes(routes!(get_hours, post_hours))
         .routes(routes!(history))
+        .routes(routes!(list_guardians))
+        .routes(routes!(remove_guardian))
+}
+
+/// The accounts that follow this minor's training (parents, legal guardians), and the invitations
+/// they have not answered yet.
+#[utoipa::path(get, path = "/students/{id}/guardians", operation_id = "students_guardians", tag = "students", params(("id" = Uuid, Path)),
+    responses((status = 200, body = GuardianLinks), (status = 401), (status = 403), (status = 404)))]
+async fn list_guardians(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Json<GuardianLinks>> {
+    let id: Uuid = path_id(&id)?;
+    let mut work = ctx.begin(&state, Permission::ManageGuardians).await?;
+    visible(&mut work, id, false).await?;
+    let items = guardians::list(&mut work, ctx.tenant_id, id).await?;
+    work.commit().await?;
+    Ok(Json(GuardianLinks { items }))
+}
+
+/// Ends a guardian's access to this student (their account keeps their other children).
+#[utoipa::path(delete, path = "/students/{id}/guardians/{user_id}", operation_id = "students_guardians_remove", tag = "students",
+    params(("id" = Uuid, Path), ("user_id" = Uuid, Path)),
+    responses((status = 204), (status = 401), (status = 403), (status = 404)))]
+async fn remove_guardian(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, user_id)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    let (id, user_id): (Uuid, Uuid) = (path_id(&id)?, path_id(&user_id)?);
+    let mut work = ctx.begin(&state, Permission::ManageGuardians).await?;
+    visible(&mut work, id, true).await?;
+    guardians::remove(&mut work, id, user_id).await?;
+    work.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -169,6 +206,7 @@ async fn erase(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
     let before = visible(&mut work, id, true).await?;
     let label = format!("Élève {}", &id.simple().to_string()[..8]);
     repo::anonymise(&mut work, ctx.tenant_id, id, &label).await?;
+    guardians::forget_student(&mut work, ctx.tenant_id, id).await?;
     audit::erase_payloads(&mut work, "student", id).await?;
     if let Some(user) = before.user_id {
         repo::deactivate_membership(&mut work, ctx.tenant_id, user).await?;

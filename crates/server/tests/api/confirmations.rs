@@ -39,27 +39,30 @@ async fn a_student_confirms_with_the_code_disputes_another_and_the_office_settle
     assert_eq!(digits.len(), 6);
     assert!(code["confirm_path"].as_str().unwrap().contains(&first));
     let wrong = if digits == "000000" { "111111" } else { "000000" };
-    let path = format!("/api/v1/lessons/{first}/confirmation");
-    let r = problem(student.post(&path, &json!({"decision": "confirm", "code": wrong})).await, 400).await;
+    let lesson_path = format!("/api/v1/lessons/{first}");
+    let path = format!("{lesson_path}/confirm");
+    let r = problem(student.post(&path, &json!({"code": wrong})).await, 400).await;
     assert_eq!(r["errors"][0]["field"], "code", "{r}");
     // Another lesson's code does not confirm this one.
     let other_code = instructor.json(&format!("/api/v1/lessons/{second}/confirmation-code")).await;
     if other_code["code"] != code["code"] {
-        let r = student.post(&path, &json!({"decision": "confirm", "code": other_code["code"]})).await;
+        let r = student.post(&path, &json!({"code": other_code["code"]})).await;
         assert_eq!(r.status(), 400);
     }
-    let r = student.post(&path, &json!({"decision": "confirm", "code": digits})).await;
+    let r = student.post(&path, &json!({"code": digits})).await;
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
     let confirmed: Value = r.json().await.unwrap();
     assert_eq!((confirmed["status"].as_str(), confirmed["method"].as_str()), (Some("confirmed"), Some("code")));
     // Once only.
-    let r = problem(student.post(&path, &json!({"decision": "dispute", "reason": "En fait non"})).await, 422).await;
+    let r =
+        problem(student.post(&format!("{lesson_path}/dispute"), &json!({"reason": "En fait non"})).await, 422).await;
     assert_eq!(r["rules"][0]["code"], "confirmation_closed", "{r}");
 
     // The other is disputed (a reason is needed); the office is alerted.
-    let path = format!("/api/v1/lessons/{second}/confirmation");
-    problem(student.post(&path, &json!({"decision": "dispute", "reason": "  "})).await, 400).await;
-    let r = student.post(&path, &json!({"decision": "dispute", "reason": "La leçon a duré 30 minutes."})).await;
+    let path = format!("/api/v1/lessons/{second}/dispute");
+    problem(student.post(&path, &json!({"reason": "  "})).await, 400).await;
+    problem(student.post(&path, &json!({})).await, 400).await;
+    let r = student.post(&path, &json!({"reason": "La leçon a duré 30 minutes."})).await;
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
     let alerts = admin.json("/api/v1/alerts").await;
     let disputed: Vec<&Value> =
@@ -86,7 +89,7 @@ async fn a_student_confirms_with_the_code_disputes_another_and_the_office_settle
     assert_eq!((hours["confirmed_minutes"].as_i64(), hours["disputed_minutes"].as_i64()), (Some(60), Some(60)));
 
     // The office settles it: no more alert, the answer kept, the audit has both.
-    let settle = format!("/api/v1/lessons/{second}/confirmation/resolve");
+    let settle = format!("/api/v1/lessons/{second}/dispute/resolve");
     problem(admin.post(&settle, &json!({"resolution": ""})).await, 400).await;
     let r = admin.post(&settle, &json!({"resolution": "Vu avec le moniteur : 30 minutes recréditées."})).await;
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
@@ -110,33 +113,30 @@ async fn only_the_lessons_student_after_completion_and_never_across_schools() {
     let instructor = app.login_as(Role::Instructor, 'a').await;
     let r = problem(instructor.get(&format!("{planned}/confirmation-code")).await, 422).await;
     assert_eq!(r["rules"][0]["code"], "lesson_not_done");
-    let r = problem(student.post(&format!("{planned}/confirmation"), &json!({"decision": "confirm"})).await, 422).await;
+    let r = problem(student.post(&format!("{planned}/confirm"), &json!({})).await, 422).await;
     assert_eq!(r["rules"][0]["code"], "confirmation_closed");
 
     let done = done_lesson(&app, &fx, 1).await;
-    let path = format!("/api/v1/lessons/{done}/confirmation");
+    let path = format!("/api/v1/lessons/{done}/confirm");
+    let disputed = format!("/api/v1/lessons/{done}/dispute");
     // Another student of the school does not see this lesson.
     let tenant = app.seed_tenant("ecole-a").await;
     app.add_member(tenant, "autre.eleve@a.test", Role::Student).await;
     let other = app.login("autre.eleve@a.test").await;
-    assert_eq!(other.post(&path, &json!({"decision": "confirm"})).await.status(), 404);
+    assert_eq!(other.post(&path, &json!({})).await.status(), 404);
     // Another school sees nothing: neither the code nor the word.
     let elsewhere = app.login_as(Role::Admin, 'b').await;
     assert_eq!(elsewhere.get(&format!("/api/v1/lessons/{done}/confirmation-code")).await.status(), 404);
-    assert_eq!(elsewhere.post(&format!("{path}/resolve"), &json!({"resolution": "x"})).await.status(), 404);
+    assert_eq!(elsewhere.post(&format!("{disputed}/resolve"), &json!({"resolution": "x"})).await.status(), 404);
     assert!(elsewhere.json("/api/v1/lesson-disputes").await["items"].as_array().unwrap().is_empty());
     // Two taps at once: one word kept, the other told.
-    let (confirm, dispute) = (json!({"decision": "confirm"}), json!({"decision": "dispute", "reason": "Pas venu"}));
-    let (a, b) = tokio::join!(student.post(&path, &confirm), student.post(&path, &dispute));
+    let (confirm, dispute) = (json!({}), json!({"reason": "Pas venu"}));
+    let (a, b) = tokio::join!(student.post(&path, &confirm), student.post(&disputed, &dispute));
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
     assert!(statuses == [200, 409] || statuses == [200, 422], "{statuses:?}");
     // A lesson ended more than 30 days ago is closed.
     let old = done_lesson(&app, &fx, 24 * 31).await;
-    let r = problem(
-        student.post(&format!("/api/v1/lessons/{old}/confirmation"), &json!({"decision": "confirm"})).await,
-        422,
-    )
-    .await;
+    let r = problem(student.post(&format!("/api/v1/lessons/{old}/confirm"), &json!({})).await, 422).await;
     assert!(r["detail"].as_str().unwrap().contains("30 jours"), "{r}");
 }

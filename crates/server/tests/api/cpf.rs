@@ -42,7 +42,7 @@ async fn a_cpf_dossier_moves_one_status_at_a_time_and_is_flagged_when_stuck() {
     as_owner_in(
         &app,
         schools.a,
-        &format!("UPDATE cpf_dossiers SET status_since = current_date - 40 WHERE student_id = '{}'", fx.student),
+        &format!("UPDATE cpf_dossiers SET status_since = (now() AT TIME ZONE 'Europe/Paris')::date - 40 WHERE student_id = '{}'", fx.student),
     )
     .await;
     let stuck = alerts().await.into_iter().find(|a| a["code"] == "cpf_stuck").expect("a stuck dossier is an alert");

@@ -579,6 +579,14 @@ impl TestApp {
             .execute(&mut *tx)
             .await
             .unwrap();
+        // The school's GUARDIAN account follows this file (what accepting a guardian's invitation does).
+        sqlx::query("INSERT INTO guardianships (tenant_id, user_id, student_id) VALUES ($1, $2, $3)")
+            .bind(tenant)
+            .bind(user_of("GUARDIAN").parse::<uuid::Uuid>().unwrap())
+            .bind(student.parse::<uuid::Uuid>().unwrap())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let document = upload(&admin, &student, "id_card", "carte.pdf", b"%PDF-1.4 carte", &[]).await;
         assert_eq!(document.status(), 201);
@@ -823,6 +831,7 @@ impl Fixtures {
             .replace("{exception_id}", &self.exception)
             .replace("{doc_id}", &self.document)
             .replace("{calendar_id}", &self.external_calendar)
+            .replace("{user_id}", &self.member)
     }
 }
 

@@ -17,6 +17,7 @@ mod exams;
 mod external_calendars;
 mod fiscal_archives;
 mod foundation;
+mod guardians;
 mod idempotency;
 mod imports;
 mod isolation;

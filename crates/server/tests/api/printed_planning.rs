@@ -36,7 +36,7 @@ async fn the_week_and_the_day_sheet_print_the_lessons_as_planned() {
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
 
     let instructor = app.login_as(Role::Instructor, 'a').await;
-    let r = instructor.get(&format!("/api/v1/instructors/{}/week.pdf?date={day}", fx.instructor)).await;
+    let r = instructor.get(&format!("/api/v1/instructors/{}/planning.pdf?week={day}", fx.instructor)).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/pdf");
     let text = pdf_text(&r.bytes().await.unwrap());
@@ -62,7 +62,7 @@ async fn the_week_and_the_day_sheet_print_the_lessons_as_planned() {
     let colleague =
         created(admin.post("/api/v1/instructors", &json!({"first_name": "Sophie", "last_name": "Collègue"})).await)
             .await;
-    let theirs = format!("/api/v1/instructors/{}/week.pdf", id(&colleague));
+    let theirs = format!("/api/v1/instructors/{}/planning.pdf", id(&colleague));
     assert_eq!(instructor.get(&theirs).await.status(), 404);
     let r = instructor.get(&format!("/api/v1/planning/day.pdf?date={day}&instructor_id={}", id(&colleague))).await;
     assert_eq!(r.status(), 404);
@@ -70,7 +70,7 @@ async fn the_week_and_the_day_sheet_print_the_lessons_as_planned() {
     let student = app.login_as(Role::Student, 'a').await;
     assert_eq!(student.get(&format!("/api/v1/planning/day.pdf?date={day}")).await.status(), 403);
     let elsewhere = app.login_as(Role::Admin, 'b').await;
-    let r = elsewhere.get(&format!("/api/v1/instructors/{}/week.pdf?date={day}", fx.instructor)).await;
+    let r = elsewhere.get(&format!("/api/v1/instructors/{}/planning.pdf?week={day}", fx.instructor)).await;
     assert_eq!(r.status(), 404);
     let r = elsewhere.get(&format!("/api/v1/planning/day.pdf?date={day}")).await;
     let text = pdf_text(&r.bytes().await.unwrap());

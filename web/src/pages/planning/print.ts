@@ -5,7 +5,7 @@
 
 /** The week (Monday to Sunday) holding `day`, of one instructor. */
 export function weekPdfUrl(instructorId: string, day: string): string {
-  return `/api/v1/instructors/${encodeURIComponent(instructorId)}/week.pdf?date=${encodeURIComponent(day)}`;
+  return `/api/v1/instructors/${encodeURIComponent(instructorId)}/planning.pdf?week=${encodeURIComponent(day)}`;
 }
 
 /** The day sheet of `day`: every instructor who works that day, or only `instructorId`. */

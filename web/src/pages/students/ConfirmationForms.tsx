@@ -51,7 +51,7 @@ export function ConfirmForm({ studentId, lessonId, initialCode = '', onDone }: F
   });
   const post = useApiForm(form, {
     mutationFn: (code: string | null) =>
-      unwrap(api.POST('/api/v1/lessons/{id}/confirmation', { params: { path: { id: lessonId } }, body: { decision: 'confirm', code } })),
+      unwrap(api.POST('/api/v1/lessons/{id}/confirm', { params: { path: { id: lessonId } }, body: { code } })),
     onSuccess: () => {
       notifySuccess(t('students.confirmations.confirmed'));
       refresh();
@@ -92,7 +92,7 @@ export function DisputeForm({ studentId, lessonId, onDone }: FormProps) {
   });
   const post = useApiForm(form, {
     mutationFn: (reason: string) =>
-      unwrap(api.POST('/api/v1/lessons/{id}/confirmation', { params: { path: { id: lessonId } }, body: { decision: 'dispute', reason } })),
+      unwrap(api.POST('/api/v1/lessons/{id}/dispute', { params: { path: { id: lessonId } }, body: { reason } })),
     onSuccess: () => {
       notifySuccess(t('students.confirmations.disputed'));
       refresh();
@@ -130,7 +130,7 @@ export function ResolveForm({ studentId, lessonId, onDone }: FormProps) {
   });
   const post = useApiForm(form, {
     mutationFn: (resolution: string) =>
-      unwrap(api.POST('/api/v1/lessons/{id}/confirmation/resolve', { params: { path: { id: lessonId } }, body: { resolution } })),
+      unwrap(api.POST('/api/v1/lessons/{id}/dispute/resolve', { params: { path: { id: lessonId } }, body: { resolution } })),
     onSuccess: () => {
       notifySuccess(t('students.confirmations.settled'));
       refresh();
