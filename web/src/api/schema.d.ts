@@ -5693,8 +5693,11 @@ export interface components {
         };
         /** @description The answer of login, switch-tenant, invitation accept and `GET /me`. */
         SessionView: {
-            /** @description The children a GUARDIAN follows (switch with `POST /auth/switch-child`); empty otherwise. */
-            children: components["schemas"]["Child"][];
+            /**
+             * @description The children a GUARDIAN follows, by name (switch with `POST /auth/switch-child`); absent
+             *     for the other roles.
+             */
+            children?: components["schemas"]["Child"][];
             csrf_token: string;
             /** @description The demo's mailbox (`/demo/mails`) is open: a local profile, never production. */
             demo_mails: boolean;

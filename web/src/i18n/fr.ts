@@ -42,6 +42,7 @@ const fr = {
     SECRETARY: 'Secrétariat',
     INSTRUCTOR: 'Moniteur',
     STUDENT: 'Élève',
+    GUARDIAN: 'Représentant légal',
   },
   nav: {
     label: 'Navigation principale',

@@ -63,7 +63,9 @@ pub struct SessionView {
     /// The student record linked to this account (STUDENT role), or the child a GUARDIAN
     /// follows now.
     pub student_id: Option<Uuid>,
-    /// The children a GUARDIAN follows (switch with `POST /auth/switch-child`); empty otherwise.
+    /// The children a GUARDIAN follows, by name (switch with `POST /auth/switch-child`); absent
+    /// for the other roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<guardians::Child>,
     /// The demo's mailbox (`/demo/mails`) is open: a local profile, never production.
     pub demo_mails: bool,
