@@ -6894,7 +6894,10 @@ export interface operations {
     agencies_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6951,6 +6954,15 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7523,7 +7535,10 @@ export interface operations {
     auth_logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7547,6 +7562,15 @@ export interface operations {
             };
             /** @description Accès refusé */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7657,7 +7681,10 @@ export interface operations {
     auth_change_password: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7712,6 +7739,15 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7822,7 +7858,10 @@ export interface operations {
     auth_switch_child: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7895,12 +7934,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     auth_switch_tenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7973,6 +8024,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     change_requests_list: {
@@ -8021,7 +8081,10 @@ export interface operations {
     change_requests_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8099,7 +8162,10 @@ export interface operations {
     change_requests_approve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8197,7 +8263,10 @@ export interface operations {
     change_requests_reject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8464,7 +8533,10 @@ export interface operations {
     contracts_sign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8553,7 +8625,10 @@ export interface operations {
     contracts_send_code: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8789,7 +8864,10 @@ export interface operations {
     exam_places_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8853,12 +8931,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     exam_places_assign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -9055,7 +9145,10 @@ export interface operations {
     exams_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9271,7 +9364,10 @@ export interface operations {
     exports_start: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9335,6 +9431,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     fiscal_archives_list: {
@@ -9378,7 +9483,10 @@ export interface operations {
     fiscal_archives_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9505,7 +9613,10 @@ export interface operations {
     imports_start: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9569,6 +9680,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     instructors_list: {
@@ -9617,7 +9737,10 @@ export interface operations {
     instructors_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9674,6 +9797,15 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10025,7 +10157,10 @@ export interface operations {
     instructors_add_exception: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -10102,6 +10237,15 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10211,7 +10355,10 @@ export interface operations {
     external_calendars_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -10279,6 +10426,15 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10516,7 +10672,10 @@ export interface operations {
     invitations_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10756,7 +10915,10 @@ export interface operations {
     invoices_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10941,7 +11103,10 @@ export interface operations {
     invoices_checkout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -11008,7 +11173,10 @@ export interface operations {
     invoices_credit_note: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -11097,7 +11265,10 @@ export interface operations {
     invoices_schedule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -11336,7 +11507,10 @@ export interface operations {
     series_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11615,7 +11789,10 @@ export interface operations {
                 /** @description Checks only: nothing is saved. */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11858,7 +12035,10 @@ export interface operations {
     lessons_cancel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -11947,7 +12127,10 @@ export interface operations {
     lessons_complete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -12036,7 +12219,10 @@ export interface operations {
     lessons_confirm: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -12192,7 +12378,10 @@ export interface operations {
     lessons_dispute: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -12290,7 +12479,10 @@ export interface operations {
     lessons_dispute_resolve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -12379,7 +12571,10 @@ export interface operations {
     lessons_duplicate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -12477,7 +12672,10 @@ export interface operations {
     lessons_no_show: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -12649,7 +12847,10 @@ export interface operations {
     me_totp_setup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12691,12 +12892,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     me_totp_confirm: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12821,7 +13034,10 @@ export interface operations {
     calendar_feed_rotate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12847,6 +13063,15 @@ export interface operations {
             };
             /** @description Accès refusé */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12986,7 +13211,10 @@ export interface operations {
     me_passkeys_add: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -13064,7 +13292,10 @@ export interface operations {
     me_passkeys_options: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -13090,6 +13321,15 @@ export interface operations {
             };
             /** @description Accès refusé */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13358,7 +13598,10 @@ export interface operations {
     notifications_read_all: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -13375,6 +13618,15 @@ export interface operations {
             };
             /** @description Non connecté */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13539,7 +13791,10 @@ export interface operations {
     payments_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -13664,7 +13919,10 @@ export interface operations {
     payments_refund: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -13803,7 +14061,10 @@ export interface operations {
     planning_copy_week: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -13860,6 +14121,15 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13933,7 +14203,10 @@ export interface operations {
     planning_replace_day: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14006,6 +14279,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     products_list: {
@@ -14061,7 +14343,10 @@ export interface operations {
     products_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14402,7 +14687,10 @@ export interface operations {
     site_preview: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14459,6 +14747,15 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14572,7 +14869,10 @@ export interface operations {
     students_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14855,7 +15155,10 @@ export interface operations {
     contracts_amend: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -14944,7 +15247,10 @@ export interface operations {
     students_archive: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -15082,7 +15388,10 @@ export interface operations {
     booklet_assess: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -15157,12 +15466,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     booklet_evaluate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -15300,7 +15621,10 @@ export interface operations {
     contracts_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -15585,7 +15909,10 @@ export interface operations {
     students_upload_document: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -15653,6 +15980,15 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15818,7 +16154,10 @@ export interface operations {
     students_erase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -15855,6 +16194,15 @@ export interface operations {
             };
             /** @description Introuvable */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15916,7 +16264,10 @@ export interface operations {
     students_guardians_invite: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -16145,7 +16496,10 @@ export interface operations {
     students_post_hours: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -16220,12 +16574,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     students_invite: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -16283,7 +16649,10 @@ export interface operations {
     students_restore: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -16406,7 +16775,10 @@ export interface operations {
     students_suggestions_book: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -16871,7 +17243,10 @@ export interface operations {
     vehicles_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -16928,6 +17303,15 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17179,7 +17563,10 @@ export interface operations {
     waitlist_join: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -17261,6 +17648,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     waitlist_offers: {
@@ -17304,7 +17700,10 @@ export interface operations {
     waitlist_accept: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -17371,7 +17770,10 @@ export interface operations {
     waitlist_decline: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };

@@ -340,6 +340,26 @@ fn flatten_all_ofs(schemas: &Map<String, Value>) -> Vec<(String, Value)> {
 
 /// Completes the operations of one path item: the edge's answers, descriptions, problem bodies,
 /// links and security.
+/// Every POST of a session accepts an `Idempotency-Key` (`auth::idempotency`): the same key and
+/// body within 24 hours replay the first answer; the same key with another body is a 422.
+fn document_idempotency_key(op: &mut Value) {
+    let parameter = json!({
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, \
+                        elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
+    });
+    match op.get_mut("parameters").and_then(Value::as_array_mut) {
+        Some(parameters) => parameters.push(parameter),
+        None => op["parameters"] = json!([parameter]),
+    }
+    if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+        responses.entry("422").or_insert_with(|| json!({}));
+    }
+}
+
 fn complete_operations(path: &str, item: &mut Value, new_links: &[NewLink]) {
     let Some(item) = item.as_object_mut() else {
         return;
@@ -356,6 +376,9 @@ fn complete_operations(path: &str, item: &mut Value, new_links: &[NewLink]) {
                 (false, "get" | "head" | "options") => json!([{ SESSION: [] }]),
                 (false, _) => json!([{ SESSION: [], CSRF: [] }]),
             };
+        }
+        if method == "post" && !public {
+            document_idempotency_key(op);
         }
         let has_body = op.get("requestBody").is_some();
         let has_query = op
