@@ -23,7 +23,7 @@ describe('navigation per role', () => {
     expect(routesFor('INSTRUCTOR').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mes-eleves', '/mes-demandes', '/mes-disponibilites', '/vehicules', '/notifications']);
   });
 
-  it.each<Role>(['SECRETARY', 'INSTRUCTOR', 'STUDENT'])('keeps the ADMIN pages and the demo mails from %s', (role) => {
+  it.each<Role>(['SECRETARY', 'INSTRUCTOR', 'STUDENT', 'GUARDIAN'])('keeps the ADMIN pages and the demo mails from %s', (role) => {
     expect(roleMayUse(role, 'demoMails')).toBe(false);
     for (const path of ['/statistiques', '/utilisateurs', '/journal', '/conformite', '/envois', '/agences', '/courriels-demo', '/import-export']) {
       expect(routesFor(role).map((e) => e.path)).not.toContain(path);
@@ -33,6 +33,18 @@ describe('navigation per role', () => {
   it('gives STUDENT the home page, their file and their hours', () => {
     expect(labels('STUDENT', ['demoMails'])).toEqual(['home', 'myPlanning', 'myWaitlist', 'myFile', 'myHours', 'myBooklet', 'myExams', 'myInvoices', 'myChangeRequests', 'notifications']);
     expect(routesFor('STUDENT').map((e) => e.path)).toEqual(['/', '/mon-planning', '/ma-liste-attente', '/mon-dossier', '/mes-heures', '/mon-livret', '/mes-examens', '/mes-factures', '/mes-demandes', '/notifications']);
+  });
+
+  it('gives GUARDIAN the child’s planning, hours, booklet, exams, invoices and the notifications, read-only', () => {
+    expect(labels('GUARDIAN', ['demoMails'])).toEqual(['home', 'myPlanning', 'myHours', 'myBooklet', 'myExams', 'myInvoices', 'notifications']);
+    expect(routesFor('GUARDIAN').map((e) => e.path)).toEqual(['/', '/mon-planning', '/mes-heures', '/mon-livret', '/mes-examens', '/mes-factures', '/notifications']);
+  });
+
+  it('keeps from GUARDIAN what only the student does: waitlist, change requests, documents, availability', () => {
+    const paths = routesFor('GUARDIAN').map((e) => e.path);
+    for (const path of ['/ma-liste-attente', '/mes-demandes', '/mon-dossier', '/mes-disponibilites', '/eleves', '/planning', '/mes-eleves']) {
+      expect(paths).not.toContain(path);
+    }
   });
 
   it('keeps the feature-gated pages routable for their roles', () => {

@@ -5,7 +5,7 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { Role } from './api/client.ts';
 import type { Messages } from './i18n/fr.ts';
-import { ALL_ROLES, OFFICE, STAFF } from './lib/roles.ts';
+import { ALL_ROLES, OFFICE, STAFF, STUDENT_SPACE } from './lib/roles.ts';
 
 /** Optional server features, probed at run time (e.g. the demo mail catcher exists only in the demo profile). */
 export type Feature = 'demoMails';
@@ -29,7 +29,7 @@ export interface NavEntry {
 export const NAV: readonly NavEntry[] = [
   { label: 'home', path: '/', roles: ALL_ROLES, page: lazy(() => import('./pages/HomePage.tsx')) },
   { label: 'planning', path: '/planning', roles: OFFICE, page: lazy(() => import('./pages/PlanningPage.tsx')) },
-  { label: 'myPlanning', path: '/mon-planning', roles: ['INSTRUCTOR', 'STUDENT'], page: lazy(() => import('./pages/PlanningPage.tsx')) },
+  { label: 'myPlanning', path: '/mon-planning', roles: ['INSTRUCTOR', 'STUDENT', 'GUARDIAN'], page: lazy(() => import('./pages/PlanningPage.tsx')) },
   { label: 'waitlist', path: '/liste-attente', roles: OFFICE, page: lazy(() => import('./pages/WaitlistPage.tsx')) },
   { label: 'myWaitlist', path: '/ma-liste-attente', roles: ['STUDENT'], page: lazy(() => import('./pages/MyWaitlistPage.tsx')) },
   { label: 'students', path: '/eleves', roles: OFFICE, nested: true, page: lazy(() => import('./pages/StudentsPage.tsx')) },
@@ -39,10 +39,10 @@ export const NAV: readonly NavEntry[] = [
   { label: 'catalogue', path: '/catalogue', roles: OFFICE, page: lazy(() => import('./pages/CataloguePage.tsx')) },
   { label: 'changeRequests', path: '/demandes', roles: OFFICE, page: lazy(() => import('./pages/ChangeRequestsPage.tsx')) },
   { label: 'myFile', path: '/mon-dossier', roles: ['STUDENT'], page: lazy(() => import('./pages/MyFilePage.tsx')) },
-  { label: 'myHours', path: '/mes-heures', roles: ['STUDENT'], page: lazy(() => import('./pages/MyHoursPage.tsx')) },
-  { label: 'myBooklet', path: '/mon-livret', roles: ['STUDENT'], page: lazy(() => import('./pages/MyBookletPage.tsx')) },
-  { label: 'myExams', path: '/mes-examens', roles: ['STUDENT'], page: lazy(() => import('./pages/MyExamsPage.tsx')) },
-  { label: 'myInvoices', path: '/mes-factures', roles: ['STUDENT'], page: lazy(() => import('./pages/MyInvoicesPage.tsx')) },
+  { label: 'myHours', path: '/mes-heures', roles: STUDENT_SPACE, page: lazy(() => import('./pages/MyHoursPage.tsx')) },
+  { label: 'myBooklet', path: '/mon-livret', roles: STUDENT_SPACE, page: lazy(() => import('./pages/MyBookletPage.tsx')) },
+  { label: 'myExams', path: '/mes-examens', roles: STUDENT_SPACE, page: lazy(() => import('./pages/MyExamsPage.tsx')) },
+  { label: 'myInvoices', path: '/mes-factures', roles: STUDENT_SPACE, page: lazy(() => import('./pages/MyInvoicesPage.tsx')) },
   { label: 'myChangeRequests', path: '/mes-demandes', roles: ['INSTRUCTOR', 'STUDENT'], page: lazy(() => import('./pages/ChangeRequestsPage.tsx')) },
   { label: 'myAvailability', path: '/mes-disponibilites', roles: ['INSTRUCTOR'], page: lazy(() => import('./pages/MyAvailabilityPage.tsx')) },
   { label: 'instructors', path: '/moniteurs', roles: OFFICE, nested: true, page: lazy(() => import('./pages/InstructorsPage.tsx')) },

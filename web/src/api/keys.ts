@@ -38,6 +38,8 @@ export const studentKey = (id: string) => ['students', 'one', id] as const;
 export const documentsKey = (id: string) => ['students', 'documents', id] as const;
 export const hoursKey = (id: string) => ['students', 'hours', id] as const;
 export const historyKey = (id: string) => ['students', 'history', id] as const;
+/** Under the students' prefix: a student's guardians (accounts and pending invitations), shown to the office. */
+export const guardiansKey = (id: string) => ['students', 'guardians', id] as const;
 /** The students' disputes of their hours (office): open ones and those settled lately. */
 export const DISPUTES_KEY = ['students', 'disputes'] as const;
 export const studentSearchKey = (q: string) => ['students', 'picker', q] as const;

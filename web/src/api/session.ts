@@ -57,3 +57,14 @@ export function endSession(queryClient: QueryClient): void {
 export function needsSecondFactor(answer: LoginAnswer): answer is Exclude<LoginAnswer, Session> {
   return 'two_factor_required' in answer && answer.two_factor_required;
 }
+
+/**
+ * Installs the session of a guardian who now follows another child (after POST /auth/switch-child): every query of the
+ * previous child is reset (its data dropped, the shown ones fetched again for the new child), so that nothing of one
+ * child is ever shown under the other's name.
+ */
+export async function followChild(queryClient: QueryClient, session: Session): Promise<void> {
+  setCsrfToken(session.csrf_token);
+  queryClient.setQueryData(SESSION_KEY, session);
+  await queryClient.resetQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+}

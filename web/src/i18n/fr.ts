@@ -16,6 +16,7 @@ import siteRegistrations from './fr.site.ts';
 import analytics from './fr.analytics.ts';
 import waitlist from './fr.waitlist.ts';
 import imports from './fr.imports.ts';
+import guardians from './fr.guardians.ts';
 
 const fr = {
   schoolSettings,
@@ -32,6 +33,7 @@ const fr = {
   analytics,
   waitlist,
   imports,
+  guardians,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -500,6 +502,49 @@ const fr = {
     noStudent: 'Aucun élève trouvé',
     noPerson: 'Personne ne correspond',
     searching: 'Recherche…',
+  },
+  offline: {
+    region: 'Envois en attente',
+    offline: 'Hors ligne',
+    offlineNothing: 'Hors ligne : vos séances marquées seront envoyées au retour du réseau.',
+    pending_one: '{{count}} action en attente d’envoi',
+    pending_other: '{{count}} actions en attente d’envoi',
+    conflicts_one: '{{count}} action refusée par le serveur',
+    conflicts_other: '{{count}} actions refusées par le serveur',
+    show: 'Voir les actions',
+    listTitle: 'Actions en attente d’envoi',
+    listHint: 'Elles partent dans l’ordre, une par une, dès que le réseau revient. Une action refusée reste ici jusqu’à ce que vous la réessayiez ou l’abandonniez.',
+    empty: 'Rien en attente : tout a été envoyé.',
+    sendNow: 'Envoyer maintenant',
+    kinds: {
+      complete: 'Séance faite',
+      noShow: 'Élève absent',
+    },
+    statuses: {
+      pending: 'En attente',
+      sending: 'Envoi en cours',
+      conflict: 'Refusée',
+    },
+    lesson: 'Séance du {{when}}',
+    withStudent: 'avec {{name}}',
+    comment: 'Commentaire : {{text}}',
+    evaluations_one: '{{count}} évaluation du livret',
+    evaluations_other: '{{count}} évaluations du livret',
+    refused: 'Refusée par le serveur : {{detail}}',
+    refusedNoDetail: 'Refusée par le serveur (erreur {{status}}).',
+    retry: 'Réessayer',
+    discard: 'Abandonner',
+    retryLabel: 'Réessayer : {{what}}',
+    discardLabel: 'Abandonner : {{what}}',
+    pendingDone: 'Terminée (en attente d’envoi)',
+    pendingNoShow: 'Absent (en attente d’envoi)',
+    pendingConflict: 'Refusée : voir les actions en attente',
+    queued: 'Enregistré sur le téléphone : ce sera envoyé au retour du réseau.',
+    sentAll: 'Vos actions en attente ont été envoyées.',
+    toMark: 'À marquer',
+    toMarkHint: 'Vos séances d’hier pas encore marquées.',
+    tomorrow: 'Demain',
+    tomorrowEmpty: 'Aucune séance demain.',
   },
   common: {
     save: 'Enregistrer',

@@ -4,13 +4,16 @@ import { useTranslation } from 'react-i18next';
 import { useCurrentSession } from '../api/session.ts';
 import { AlertsPanel } from '../components/AlertsPanel.tsx';
 import { useHeadingFocus } from '../shell/pageFocus.ts';
+import { followedChild } from '../lib/guardian.ts';
 import { MyFiguresCard } from './analytics/MyFiguresCard.tsx';
+import { ChildHome } from './guardians/ChildHome.tsx';
 import { InstructorDay } from './planning/InstructorDay.tsx';
 
 export default function HomePage() {
   const { t } = useTranslation();
   const session = useCurrentSession();
   const office = session.role === 'ADMIN' || session.role === 'SECRETARY';
+  const child = followedChild(session);
   useDocumentTitle(`${t('home.title')} · ${t('app.name')}`);
   const headingRef = useHeadingFocus();
   return (
@@ -32,6 +35,7 @@ export default function HomePage() {
       {office && <AlertsPanel />}
       {session.role === 'INSTRUCTOR' && session.instructor_id && <InstructorDay instructorId={session.instructor_id} />}
       {session.role === 'INSTRUCTOR' && <MyFiguresCard />}
+      {child && <ChildHome key={child.id} child={child} />}
     </Stack>
   );
 }

@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCurrentSession } from '../api/session.ts';
+import { followedChild } from '../lib/guardian.ts';
 import { QueryView } from '../components/QueryView.tsx';
 import { SectionCard } from '../components/SectionCard.tsx';
 import { formatDate } from '../lib/format.ts';
@@ -24,14 +25,20 @@ import {
 /**
  * "Mes factures" (STUDENT, phone first): the balance, each invoice with its PDF and, while something is due, "Payer en
  * ligne"; their CPF dossier when they have one; then the training contract and its amendments, signed here with the code
- * the student received.
+ * the student received. A guardian reads the same page for the child they follow (pays, signs the contract of a minor).
  */
 export default function MyInvoicesPage() {
   const { t } = useTranslation();
-  const { student_id: studentId } = useCurrentSession();
+  const session = useCurrentSession();
+  const studentId = session.student_id;
+  // A guardian pays the child's invoices and signs the contract of a minor: the same page, titled with the child.
+  const child = followedChild(session);
   return (
     <>
-      <PageHeader title={t('billing.mine.title')} intro={t('billing.mine.intro')} />
+      <PageHeader
+        title={child ? t('guardians.pages.invoices', { name: child.first_name }) : t('billing.mine.title')}
+        intro={child ? t('guardians.pages.invoicesIntro') : t('billing.mine.intro')}
+      />
       {studentId ? <MyInvoices studentId={studentId} /> : <Alert color="blue">{t('students.noRecord')}</Alert>}
     </>
   );

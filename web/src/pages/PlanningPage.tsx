@@ -23,6 +23,7 @@ import type { Calendar } from '@event-calendar/core';
 import { api, unwrap } from '../api/client.ts';
 import { ApiError } from '../api/problem.ts';
 import { useCurrentSession } from '../api/session.ts';
+import { followedChild } from '../lib/guardian.ts';
 import { ColourDot } from '../components/ColourDot.tsx';
 import { EventCalendar, type EventCalendarHandlers } from '../components/calendar/EventCalendar.tsx';
 import { notifySuccess } from '../lib/notify.ts';
@@ -130,7 +131,9 @@ interface Move {
 /**
  * /planning (office) and /mon-planning (instructor, student): the calendar of lessons.
  * The office plans (select a slot), moves (drag, also to another instructor's column), resizes, and manages
- * each lesson from its side panel; an instructor marks their lessons done or absent; a student reads.
+ * each lesson from its side panel; an instructor marks their lessons done or absent; a student reads (and asks for a
+ * change from a lesson's panel); a guardian reads the planning of the child they follow, without asking for changes
+ * and without a calendar feed.
  */
 export default function PlanningPage() {
   const { t } = useTranslation();
@@ -138,6 +141,9 @@ export default function PlanningPage() {
   const { role } = session;
   const timeZone = session.tenant.timezone;
   const office = role === 'ADMIN' || role === 'SECRETARY';
+  // A student's planning, read by the student or by their guardian.
+  const reader = role === 'STUDENT' || role === 'GUARDIAN';
+  const child = followedChild(session);
   const queryClient = useQueryClient();
   const phone = useMediaQuery('(max-width: 48em)', undefined, { getInitialValueInEffect: false });
   const [params, setParams] = useSearchParams();
@@ -164,7 +170,7 @@ export default function PlanningPage() {
   const personal = !office;
   const agendaOn = phone && personal;
   const [tab, setTab] = useState<'upcoming' | 'calendar' | null>(() =>
-    params.has('vue') || params.has('date') ? 'calendar' : role === 'STUDENT' ? 'upcoming' : null,
+    params.has('vue') || params.has('date') ? 'calendar' : reader ? 'upcoming' : null,
   );
   const now = useNow();
   const today = todayIn(timeZone);
@@ -215,9 +221,9 @@ export default function PlanningPage() {
   const ownAgencyId = useMemo(() => {
     if (role === 'INSTRUCTOR') return data.instructors.find((i) => i.id === session.instructor_id)?.agency_id ?? null;
     // A student's agency is where their lessons are (a week without any shows every agency's closures).
-    if (role === 'STUDENT') return lessons[0]?.agency_id ?? null;
+    if (reader) return lessons[0]?.agency_id ?? null;
     return null;
-  }, [role, data.instructors, lessons, session.instructor_id]);
+  }, [role, reader, data.instructors, lessons, session.instructor_id]);
   const background = useMemo(() => {
     if (!range) return { events: [], daysOff: [] };
     const agencyId = filters.agency_id ?? ownAgencyId;
@@ -239,12 +245,12 @@ export default function PlanningPage() {
   // month, not the list): an instructor's own on their planning; for the office, those of the instructor columns, or
   // of the one instructor a merged view shows. A student never asks for them.
   const busyIdsKey = useMemo(() => {
-    if ((mode !== 'day' && mode !== 'week') || role === 'STUDENT') return '';
+    if ((mode !== 'day' && mode !== 'week') || reader) return '';
     if (role === 'INSTRUCTOR') return session.instructor_id ?? '';
     if (!office) return '';
     const shown = columns.filter((c) => c.id !== NO_INSTRUCTOR).map((c) => c.id);
     return byInstructor || shown.length === 1 ? shown.join(',') : '';
-  }, [mode, role, office, session.instructor_id, columns, byInstructor]);
+  }, [mode, role, reader, office, session.instructor_id, columns, byInstructor]);
   const busyIds = useMemo(() => (busyIdsKey === '' ? NO_IDS : busyIdsKey.split(',')), [busyIdsKey]);
   // Only a day's or a week's window (while the view changes, the range may still be the month's).
   const busyWindow = range && period && range.end <= addDays(range.start, 7) ? period : null;
@@ -517,7 +523,7 @@ export default function PlanningPage() {
   // "Today" when it is shown, else the first day of the view: where new things go by default.
   const focusDay = range && today >= range.start && today < range.end ? today : currentDay;
   const legend = columns.filter((c) => c.id !== NO_INSTRUCTOR);
-  const title = office ? t('planning.title') : t('planning.myTitle');
+  const title = office ? t('planning.title') : child ? t('guardians.pages.planning', { name: child.first_name }) : t('planning.myTitle');
 
   const rangeTitle = (
     <Title order={2} size="h4" aria-live="polite" data-testid="planning-title">
@@ -592,7 +598,7 @@ export default function PlanningPage() {
                 </Menu.Dropdown>
               </Menu>
             </Group>
-          ) : (
+          ) : role === 'GUARDIAN' ? undefined : (
             <Group gap="xs">
               <Button variant="light" onClick={() => setDialog('feed')}>
                 {t('calendarFeed.open')}
@@ -634,9 +640,9 @@ export default function PlanningPage() {
               <LessonAgenda
                 lessons={upcoming}
                 data={data}
-                role={role}
+                role={reader ? 'STUDENT' : role}
                 timeZone={timeZone}
-                label={t('planning.agenda.upcomingLabel')}
+                label={child ? t('guardians.home.upcomingLabel', { name: child.first_name }) : t('planning.agenda.upcomingLabel')}
                 onOpen={(lesson) => setOpenLessonId(lesson.id)}
                 now={now}
                 data-testid="upcoming-lessons"
@@ -644,7 +650,7 @@ export default function PlanningPage() {
             )}
           </>
         )}
-        {showCalendar && role !== 'STUDENT' &&
+        {showCalendar && !reader &&
           (phone ? (
             <>
               <Button variant="light" onClick={() => setFiltersOpen((o) => !o)} aria-expanded={filtersOpen} w="fit-content">
@@ -756,7 +762,7 @@ export default function PlanningPage() {
         role={role}
         timeZone={timeZone}
       />
-      {!office && <CalendarFeedModal opened={dialog === 'feed'} onClose={() => setDialog(null)} />}
+      {!office && role !== 'GUARDIAN' && <CalendarFeedModal opened={dialog === 'feed'} onClose={() => setDialog(null)} />}
       {office && (
         <>
           <LessonFormModal

@@ -13,14 +13,14 @@ import { formatDateTime } from '../lib/format.ts';
 import { isStale } from '../lib/formErrors.ts';
 import { notifyError, notifyStale, notifySuccess } from '../lib/notify.ts';
 import { validateEmail } from '../lib/passwords.ts';
-import { ALL_ROLES } from '../lib/roles.ts';
+import { MEMBER_ROLES } from '../lib/roles.ts';
 import { useApiForm } from '../lib/useApiForm.ts';
 import { useCursorList, type Page } from '../lib/useCursorList.ts';
 import { PageHeader } from '../shell/PageHeader.tsx';
 
 function useRoleOptions() {
   const { t } = useTranslation();
-  return ALL_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }));
+  return MEMBER_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }));
 }
 
 export default function UsersPage() {
@@ -100,6 +100,8 @@ function MembersCard() {
                 cell: (member) => {
                   const self = member.id === session.user.id;
                   const busy = patch.isPending && patch.variables.member.id === member.id;
+                  // A guardian's access comes from a child's file (given and ended there), not from a role chosen here.
+                  if (!MEMBER_ROLES.includes(member.role)) return <Text size="sm">{t(`roles.${member.role}`)}</Text>;
                   return (
                     <Select
                       aria-label={t('users.roleOf', { name: member.display_name || member.email })}

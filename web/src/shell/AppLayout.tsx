@@ -5,6 +5,7 @@ import { NavLink as RouterNavLink } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { Session } from '../api/client.ts';
 import type { NavEntry } from '../nav.ts';
+import { ChildSwitcher } from './ChildSwitcher.tsx';
 import { NotificationBell } from './NotificationBell.tsx';
 import { resetPageFocus } from './pageFocus.ts';
 import { TenantSwitcher } from './TenantSwitcher.tsx';
@@ -83,6 +84,7 @@ export function AppLayout({ session, nav, children }: { session: Session; nav: N
       </AppShell.Navbar>
 
       <AppShell.Main id="contenu" tabIndex={-1}>
+        {session.role === 'GUARDIAN' && <ChildSwitcher session={session} />}
         {children}
       </AppShell.Main>
     </AppShell>
