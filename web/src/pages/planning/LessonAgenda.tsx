@@ -12,6 +12,8 @@ import { ColourDot } from '../../components/ColourDot.tsx';
 import { formatHour } from '../../lib/format.ts';
 import { addDays } from '../../lib/holidays.ts';
 import { todayIn } from '../../lib/zonedTime.ts';
+import { PendingBadge } from '../../offline/PendingBadge.tsx';
+import { useOutboxEntries } from '../../offline/runtime.ts';
 import type { PlanningData } from './data.ts';
 import { dayOf } from './time.ts';
 import type { Lesson } from './types.ts';
@@ -60,6 +62,8 @@ export function LessonAgenda({ lessons, data, role, timeZone, label, onOpen, lin
   const { t } = useTranslation();
   const today = todayIn(timeZone);
   const tomorrow = addDays(today, 1);
+  // An instructor's lessons marked without network, not yet accepted by the server.
+  const outbox = useOutboxEntries();
   const nextId = now === undefined ? null : (lessons.find((l) => Date.parse(l.ends_at) > now && l.status === 'planned')?.id ?? null);
   const days: { day: string; lessons: Lesson[] }[] = [];
   for (const lesson of lessons) {
@@ -68,6 +72,11 @@ export function LessonAgenda({ lessons, data, role, timeZone, label, onOpen, lin
     if (last?.day === day) last.lessons.push(lesson);
     else days.push({ day, lessons: [lesson] });
   }
+
+  const pendingEntry = (lesson: Lesson): ReactNode => {
+    const entry = outbox.find((e) => e.lessonId === lesson.id);
+    return entry ? <PendingBadge entry={entry} /> : null;
+  };
 
   const card = (lesson: Lesson): ReactNode => {
     const instructor = lesson.instructor_id ? data.instructorInfo.get(lesson.instructor_id) : undefined;
@@ -88,11 +97,11 @@ export function LessonAgenda({ lessons, data, role, timeZone, label, onOpen, lin
                   {t('planning.agenda.next')}
                 </Badge>
               )}
-              {lesson.status !== 'planned' && (
+              {pendingEntry(lesson) ?? (lesson.status !== 'planned' && (
                 <Badge color="gray" variant="light" style={{ minWidth: 'max-content' }}>
                   {t(`planning.statuses.${lesson.status}`)}
                 </Badge>
-              )}
+              ))}
             </Group>
           </Group>
           <Text size="sm">

@@ -22,6 +22,10 @@ import { bookletKey } from '../../api/keys.ts';
 import { ApiError } from '../../api/problem.ts';
 import { ColourDot } from '../../components/ColourDot.tsx';
 import { notifySuccess } from '../../lib/notify.ts';
+import { newIdempotencyKey } from '../../offline/outbox.ts';
+import { PendingBadge } from '../../offline/PendingBadge.tsx';
+import { QUEUED, sendOrQueue } from '../../offline/queue.ts';
+import { currentOutbox, usePendingEntry } from '../../offline/runtime.ts';
 import { useNow } from '../../lib/useNow.ts';
 import { usePhone } from '../../lib/usePhone.ts';
 import { instantToLocalInput, localInputToInstant } from '../../lib/zonedTime.ts';
@@ -111,7 +115,9 @@ function LessonPanel({
   const planned = lesson.status === 'planned';
   const now = useNow();
   const started = Date.parse(lesson.starts_at) <= now;
-  const markable = planned && lesson.kind !== 'unavailability';
+  // Marked without network and not yet accepted by the server: shown as such, not markable again.
+  const waiting = usePendingEntry(lesson.id);
+  const markable = planned && lesson.kind !== 'unavailability' && waiting === undefined;
   const instructor = lesson.instructor_id ? data.instructorInfo.get(lesson.instructor_id) : undefined;
   const agency = data.agencyById.get(lesson.agency_id);
   const room = lesson.room_id ? agency?.rooms.find((r) => r.id === lesson.room_id) : undefined;
@@ -124,9 +130,13 @@ function LessonPanel({
         <Badge variant="light" color="gray" style={{ minWidth: 'max-content' }}>
           {t(`planning.kinds.${lesson.kind}`)}
         </Badge>
-        <Badge variant="light" color={STATUS_COLOUR[lesson.status]} style={{ minWidth: 'max-content' }}>
-          {t(`planning.statuses.${lesson.status}`)}
-        </Badge>
+        {waiting ? (
+          <PendingBadge entry={waiting} />
+        ) : (
+          <Badge variant="light" color={STATUS_COLOUR[lesson.status]} style={{ minWidth: 'max-content' }}>
+            {t(`planning.statuses.${lesson.status}`)}
+          </Badge>
+        )}
         {lesson.charged && (
           <Badge variant="light" color="orange" style={{ minWidth: 'max-content' }}>
             {t('planning.drawer.charged')}
@@ -234,13 +244,23 @@ function LessonPanel({
         </Stack>
       )}
       {action === 'cancel' && <CancelForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
-      {action === 'complete' && <CompleteForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
-      {action === 'noShow' && <NoShowForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
+      {action === 'complete' && <CompleteForm lesson={lesson} role={role} timeZone={timeZone} onDone={() => setAction(null)} />}
+      {action === 'noShow' && <NoShowForm lesson={lesson} role={role} timeZone={timeZone} onDone={() => setAction(null)} />}
       {action === 'duplicate' && <DuplicateForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
       {action === 'seriesCancel' && <SeriesCancelForm lesson={lesson} timeZone={timeZone} onDone={() => setAction(null)} />}
       {action === null && (role === 'INSTRUCTOR' || role === 'STUDENT') && <ChangeRequestPanel lesson={lesson} />}
     </Stack>
   );
+}
+
+/**
+ * An instructor's done or absent works without network too: the action is queued in their outbox (offline/) and sent
+ * with its Idempotency-Key when the network is back. Other roles send as before.
+ */
+function useActionQueue(role: Role) {
+  // The key of the current attempt (a holder the sender renews once the server answered).
+  const [key] = useState(() => ({ current: newIdempotencyKey() }));
+  return { box: role === 'INSTRUCTOR' ? currentOutbox() : null, key };
 }
 
 /** After a change of the lesson: the cache holds the new state at once, and the window is refetched. */
@@ -358,23 +378,30 @@ function CancelForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: st
   );
 }
 
-function CompleteForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: string; onDone: () => void }) {
+function CompleteForm({ lesson, role, timeZone, onDone }: { lesson: Lesson; role: Role; timeZone: string; onDone: () => void }) {
   const { t } = useTranslation();
   const changed = useLessonChange();
   const queryClient = useQueryClient();
+  const queue = useActionQueue(role);
   const [comment, setComment] = useState('');
   // Booklet levels of the items worked (a driving lesson with a student): sent with the completion, kept on refusal.
   const studentId = lesson.kind === 'driving' ? lesson.student_id : null;
   const [levels, setLevels] = useState<Selections>({});
   const complete = useMutation({
-    mutationFn: (evaluations: CompletionEvaluation[]) =>
-      unwrap(
-        api.POST('/api/v1/lessons/{id}/complete', {
-          params: { path: { id: lesson.id } },
-          body: { comment: comment.trim() === '' ? null : comment.trim(), ...(evaluations.length > 0 ? { evaluations } : {}) },
-        }),
-      ),
+    // Without network the instructor's action is queued by the mutation itself (not paused by TanStack Query).
+    networkMode: queue.box ? 'always' : 'online',
+    mutationFn: (evaluations: CompletionEvaluation[]) => {
+      const body = { comment: comment.trim() === '' ? null : comment.trim(), ...(evaluations.length > 0 ? { evaluations } : {}) };
+      return sendOrQueue(queue.box, { kind: 'complete', lessonId: lesson.id, body }, lesson, queue.key, (headers) =>
+        unwrap(api.POST('/api/v1/lessons/{id}/complete', { params: { path: { id: lesson.id } }, body, headers })),
+      );
+    },
     onSuccess: (after) => {
+      if (after === QUEUED) {
+        notifySuccess(t('offline.queued'));
+        onDone();
+        return;
+      }
       changed(after);
       if (studentId) void queryClient.invalidateQueries({ queryKey: bookletKey(studentId) });
       notifySuccess(t('planning.completeForm.done'));
@@ -400,12 +427,22 @@ function CompleteForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: 
   );
 }
 
-function NoShowForm({ lesson, timeZone, onDone }: { lesson: Lesson; timeZone: string; onDone: () => void }) {
+function NoShowForm({ lesson, role, timeZone, onDone }: { lesson: Lesson; role: Role; timeZone: string; onDone: () => void }) {
   const { t } = useTranslation();
   const changed = useLessonChange();
+  const queue = useActionQueue(role);
   const noShow = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/lessons/{id}/no-show', { params: { path: { id: lesson.id } } })),
+    networkMode: queue.box ? 'always' : 'online',
+    mutationFn: () =>
+      sendOrQueue(queue.box, { kind: 'noShow', lessonId: lesson.id }, lesson, queue.key, (headers) =>
+        unwrap(api.POST('/api/v1/lessons/{id}/no-show', { params: { path: { id: lesson.id } }, headers })),
+      ),
     onSuccess: (after) => {
+      if (after === QUEUED) {
+        notifySuccess(t('offline.queued'));
+        onDone();
+        return;
+      }
       changed(after);
       notifySuccess(t('planning.noShowForm.done'));
       onDone();
