@@ -341,7 +341,8 @@ fn flatten_all_ofs(schemas: &Map<String, Value>) -> Vec<(String, Value)> {
 /// Completes the operations of one path item: the edge's answers, descriptions, problem bodies,
 /// links and security.
 /// Every POST of a session accepts an `Idempotency-Key` (`auth::idempotency`): the same key and
-/// body within 24 hours replay the first answer; the same key with another body is a 422.
+/// body within 24 hours replay the first answer; the same key with another body is a 422, and a
+/// key that is not 1 to 255 visible characters a 400.
 fn document_idempotency_key(op: &mut Value) {
     let parameter = json!({
         "name": "Idempotency-Key",
@@ -356,7 +357,9 @@ fn document_idempotency_key(op: &mut Value) {
         None => op["parameters"] = json!([parameter]),
     }
     if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
-        responses.entry("422").or_insert_with(|| json!({}));
+        for status in ["400", "422"] {
+            responses.entry(status).or_insert_with(|| json!({}));
+        }
     }
 }
 
