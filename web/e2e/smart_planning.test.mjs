@@ -203,8 +203,9 @@ describe('smart planning', () => {
       await page.getByRole('heading', { name: 'Mon planning', level: 1 }).waitFor();
       const upcoming = page.getByTestId('upcoming-lessons');
       await upcoming.waitFor();
-      // "Mardi 8 décembre", then a card "9 h 00 – 10 h 00" (the agenda's way of writing times).
-      const ofDay = upcoming.getByRole('region', { name: new RegExp(`${agendaDay(freed.starts_at)}$`) });
+      // "Mardi 8 décembre" (or "Demain — mardi 8 décembre" when the slot is tomorrow), then a card "9 h 00 – 10 h 00"
+      // (the agenda's way of writing times).
+      const ofDay = upcoming.getByRole('region', { name: new RegExp(`${agendaDay(freed.starts_at)}$`, 'i') });
       const agendaCard = ofDay.locator(`[data-testid="agenda-lesson"][data-lesson-id="${mine.id}"]`);
       await agendaCard.waitFor();
       assert.match(await agendaCard.innerText(), new RegExp(`${agendaTime(freed.starts_at)} – ${agendaTime(freed.ends_at)}`));
