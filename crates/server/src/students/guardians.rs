@@ -62,7 +62,7 @@ pub fn check_may_have_guardian(s: &Student, today: chrono::NaiveDate) -> AppResu
         return Err(AppError::rule(
             "not_a_minor",
             format!(
-                "{} {} est majeur : son dossier n'est ouvert qu'à lui-même, pas à un représentant légal.",
+                "{} {} a 18 ans ou plus : seul l'élève accède à son dossier, pas un représentant légal.",
                 s.first_name, s.last_name
             ),
         ));
