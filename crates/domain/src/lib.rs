@@ -2,6 +2,7 @@
 //! without I/O. This is the code a regulator or a new engineer reads first.
 
 pub mod analytics;
+pub mod ants;
 pub mod audit;
 pub mod billing;
 pub mod booklet;

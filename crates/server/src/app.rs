@@ -9,7 +9,7 @@ use tokio::{net::TcpListener, sync::watch};
 use crate::{
     billing,
     config::Settings,
-    exams, external_calendars, http,
+    connectors, exams, external_calendars, http,
     jobs::{self, JobRegistry},
     journal::{self, EventKind},
     mail::Mailer,
@@ -41,7 +41,9 @@ impl Server {
         let registry = notifications::handle_jobs(registry, Senders { mailer, sms })
             .register(external_calendars::REFRESH, external_calendars::service::refresh_job)
             .register(crate::imports::RUN, crate::imports::run)
-            .register(crate::exports::RUN, crate::exports::run);
+            .register(crate::exports::RUN, crate::exports::run)
+            .register(connectors::ants::SUBMIT, connectors::ants::service::run_submit)
+            .register(connectors::ants::SYNC, connectors::ants::service::run_sync);
         let state = AppState::new(settings, pool, public_url);
         Ok(Server { addr, state, listener, registry })
     }
@@ -123,6 +125,12 @@ async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown
             Ok(0) => {}
             Ok(_) => state.jobs_wake.notify_one(),
             Err(e) => tracing::warn!(error = %e, "external calendars: cannot queue the refreshes"),
+        }
+        let stale = state.settings.connector_sync_interval.as_secs();
+        match connectors::ants::service::enqueue_due(&state.pool, stale).await {
+            Ok(0) => {}
+            Ok(_) => state.jobs_wake.notify_one(),
+            Err(e) => tracing::warn!(error = %e, "ANTS: cannot queue the syncs"),
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {},

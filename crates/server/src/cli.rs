@@ -71,6 +71,17 @@ pub enum Simulate {
         #[arg(long)]
         webhook_url: Option<String>,
     },
+    /// ANTS (the API documented in `connectors::ants::client`): configure the school's ANTS
+    /// connector with this address, client id and secret.
+    Ants {
+        #[arg(long, default_value = "127.0.0.1:9400")]
+        addr: String,
+        #[arg(long, default_value = "volant-ecole")]
+        client_id: String,
+        /// The client secret it expects.
+        #[arg(long, env = "VOLANT_ANTS_CLIENT_SECRET", hide_env_values = true)]
+        client_secret: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -123,6 +134,9 @@ pub enum Admin {
         #[arg(long)]
         host: String,
     },
+    /// Seal every connector secret again under the current VOLANT_SECRET_KEY (after a rotation:
+    /// the old key in VOLANT_PREVIOUS_SECRET_KEYS, which may be removed once this has run).
+    RotateSecrets,
     /// List jobs of the outbox (e.g. --status dead).
     Jobs {
         #[arg(long)]
@@ -151,7 +165,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", crate::http::constants::typescript());
             Ok(())
         }
-        Command::Serve => serve(Settings::from_env()?, false, false, None).await,
+        Command::Serve => serve(Settings::from_env()?, false, false, Simulators::default()).await,
         Command::Demo { reset } => {
             let mut vars: HashMap<String, String> = std::env::vars().collect();
             let profile = vars.entry("VOLANT_PROFILE".into()).or_insert_with(|| "demo".into());
@@ -185,7 +199,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     Some(sim)
                 }
             };
-            serve(Settings::from_map(&vars)?, true, reset, payments.as_ref()).await
+            // And ANTS: the demo school's connector points at a simulator in this process.
+            let secret = uuid::Uuid::new_v4().simple().to_string();
+            let ants = simulate::ants::AntsSimulator::start(DEMO_ANTS_CLIENT.into(), secret.clone()).await?;
+            let demo = Simulators { payments: payments.as_ref(), ants: Some((&ants, secret)) };
+            serve(Settings::from_map(&vars)?, true, reset, demo).await
         }
         Command::Migrate => {
             let db = Database::open(&Settings::from_env()?).await?;
@@ -200,6 +218,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut shutdown = app::shutdown_on_signals();
             tokio::select! {
                 served = simulate::payments::serve(listener, secret_key, webhook_secret, webhook_url) => served,
+                _ = shutdown.changed() => Ok(()),
+            }
+        }
+        Command::Simulate(Simulate::Ants { addr, client_id, client_secret }) => {
+            let listener =
+                tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            println!("volant: ANTS simulator on http://{}", listener.local_addr()?);
+            let mut shutdown = app::shutdown_on_signals();
+            tokio::select! {
+                served = simulate::ants::serve(listener, client_id, client_secret) => served,
                 _ = shutdown.changed() => Ok(()),
             }
         }
@@ -239,15 +267,19 @@ fn verify_archive(file: &std::path::Path, public_key: Option<&str>) -> anyhow::R
     Ok(())
 }
 
-/// `payments`: the demo's payment simulator, told where our webhook is once we are bound.
-async fn serve(
-    settings: Settings,
-    demo_mode: bool,
-    reset: bool,
-    payments: Option<&simulate::payments::PaymentsSimulator>,
-) -> anyhow::Result<()> {
+const DEMO_ANTS_CLIENT: &str = "auto-ecole-du-centre";
+
+/// The simulators the demo runs in this process: the payment provider (told where our webhook is
+/// once we are bound) and ANTS (with the client secret the demo school's connector is given).
+#[derive(Default)]
+struct Simulators<'a> {
+    payments: Option<&'a simulate::payments::PaymentsSimulator>,
+    ants: Option<(&'a simulate::ants::AntsSimulator, String)>,
+}
+
+async fn serve(settings: Settings, demo_mode: bool, reset: bool, simulators: Simulators<'_>) -> anyhow::Result<()> {
     let mut db = Database::open(&settings).await?;
-    let result = prepare_and_run(&db, settings, demo_mode, reset, payments).await;
+    let result = prepare_and_run(&db, settings, demo_mode, reset, simulators).await;
     // Whatever happened (a failed seed included), the private cluster stops with us.
     let embedded = db.embedded.take();
     db.pool.close().await;
@@ -262,7 +294,7 @@ async fn prepare_and_run(
     settings: Settings,
     demo_mode: bool,
     reset: bool,
-    payments: Option<&simulate::payments::PaymentsSimulator>,
+    simulators: Simulators<'_>,
 ) -> anyhow::Result<()> {
     if reset {
         demo::reset(&db.owner).await?;
@@ -272,10 +304,13 @@ async fn prepare_and_run(
     if demo_mode && demo::seed_if_empty(&db.pool, &settings).await? {
         tracing::info!("demo schools seeded");
     }
+    if let Some((ants, secret)) = &simulators.ants {
+        demo::connect_ants(&db.pool, &settings, &ants.url, DEMO_ANTS_CLIENT, secret).await?;
+    }
     let shutdown = app::shutdown_on_signals();
     let server = Server::bind(settings, db.pool.clone(), None).await?;
     let url = server.state.public_url.clone();
-    if let Some(sim) = payments {
+    if let Some(sim) = simulators.payments {
         // The listener itself, not the public URL: a proxy in front may not route back to us.
         sim.set_webhook_url(format!("http://{}/api/v1/webhooks/payments/stripe", server.addr));
     }
@@ -345,6 +380,13 @@ async fn run_admin(db: &Database, settings: &Settings, admin: Admin) -> anyhow::
             .execute(pool)
             .await?;
             println!("{host} → {tenant}");
+        }
+        Admin::RotateSecrets => {
+            let connectors = crate::connectors::service::rotate_secrets(pool, settings).await?;
+            let authenticators = crate::auth::two_factor::reseal_all(pool, settings).await?;
+            println!(
+                "sealed again under the current key: {connectors} connector secrets, {authenticators} authenticator secrets"
+            );
         }
         Admin::Jobs { status } => {
             for j in jobs::list(pool, status.as_deref()).await? {

@@ -107,6 +107,16 @@ pub struct Settings {
     pub payments_url: Option<String>,
     pub payments_secret_key: Option<Secret>,
     pub payments_webhook_secret: Option<Secret>,
+    /// Keys `VOLANT_SECRET_KEY` had before a rotation (comma-separated): what they sealed still
+    /// opens until `volant admin rotate-secrets` seals it again under the current key.
+    pub previous_secret_keys: Vec<Secret>,
+    /// How long a call to a State platform may take.
+    pub connector_timeout: Duration,
+    /// Faults in a row after which calls to a platform stop for `connector_circuit_cooldown`.
+    pub connector_circuit_threshold: u32,
+    pub connector_circuit_cooldown: Duration,
+    /// How often the dossiers a platform is deciding on are read again.
+    pub connector_sync_interval: Duration,
 }
 
 impl Settings {
@@ -176,6 +186,16 @@ impl Settings {
             payments_url: get("VOLANT_PAYMENTS_URL").map(|s| s.trim_end_matches('/').to_owned()),
             payments_secret_key: get("VOLANT_PAYMENTS_SECRET_KEY").map(Secret::new),
             payments_webhook_secret: get("VOLANT_PAYMENTS_WEBHOOK_SECRET").map(Secret::new),
+            previous_secret_keys: get("VOLANT_PREVIOUS_SECRET_KEYS")
+                .map(|v| v.split(',').map(str::trim).filter(|k| !k.is_empty()).map(Secret::new).collect())
+                .unwrap_or_default(),
+            connector_timeout: Duration::from_millis(parse_num("VOLANT_CONNECTOR_TIMEOUT_MS", 10_000)?),
+            connector_circuit_threshold: u32::try_from(parse_num("VOLANT_CONNECTOR_CIRCUIT_THRESHOLD", 5)?)?,
+            connector_circuit_cooldown: Duration::from_millis(parse_num(
+                "VOLANT_CONNECTOR_CIRCUIT_COOLDOWN_MS",
+                60_000,
+            )?),
+            connector_sync_interval: Duration::from_secs(parse_num("VOLANT_CONNECTOR_SYNC_SECONDS", 3600)?),
         };
         settings.validate()?;
         Ok(settings)

@@ -56,4 +56,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::school_jobs::routes())
         .merge(crate::imports::routes::routes())
         .merge(crate::exports::routes::routes())
+        .merge(crate::connectors::routes::routes())
 }

@@ -157,7 +157,7 @@ async fn run_one(state: &AppState, registry: &JobRegistry, job: Job) {
                 .await
         }
         Err(e) => {
-            let delay = backoff(state.settings.job_backoff_base, job.attempts);
+            let delay = with_jitter(backoff(state.settings.job_backoff_base, job.attempts), rand::random::<f64>());
             tracing::warn!(job = %job.id, kind = %job.kind, error = %e, retry_in = ?delay, "job failed, will retry");
             sqlx::query(
                 "UPDATE jobs SET status = 'queued', locked_at = NULL, last_error = $2,
@@ -180,6 +180,12 @@ async fn run_one(state: &AppState, registry: &JobRegistry, job: Job) {
 pub fn backoff(base: Duration, attempt: i32) -> Duration {
     let exp = u32::try_from(attempt.saturating_sub(1)).unwrap_or(0).min(20);
     base.saturating_mul(2u32.saturating_pow(exp)).min(MAX_BACKOFF)
+}
+
+/// "Equal jitter": between half the delay and the whole of it, so that jobs that failed together
+/// (a platform down for everyone) do not all come back at the same instant. `random` is in [0, 1).
+pub fn with_jitter(delay: Duration, random: f64) -> Duration {
+    delay.mul_f64(0.5 + 0.5 * random.clamp(0.0, 1.0))
 }
 
 /// A summary line per job for operators (`volant admin jobs`).
@@ -214,5 +220,13 @@ mod tests {
         assert_eq!(backoff(base, 2), Duration::from_secs(4));
         assert_eq!(backoff(base, 4), Duration::from_secs(16));
         assert_eq!(backoff(base, 40), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn jitter_keeps_between_half_and_the_whole_delay() {
+        let delay = Duration::from_secs(8);
+        assert_eq!(with_jitter(delay, 0.0), Duration::from_secs(4));
+        assert_eq!(with_jitter(delay, 0.5), Duration::from_secs(6));
+        assert!(with_jitter(delay, 0.999) <= delay);
     }
 }

@@ -14,6 +14,7 @@ pub mod change_requests;
 pub mod cli;
 pub mod config;
 pub mod confirmations;
+pub mod connectors;
 pub mod db;
 pub mod demo;
 pub mod error;

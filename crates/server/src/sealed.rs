@@ -16,7 +16,7 @@ use hkdf::Hkdf;
 use rand::RngCore;
 use sha2::Sha256;
 
-use crate::error::AppError;
+use crate::{config::Secret, error::AppError};
 
 const VERSION: u8 = 1;
 const NONCE_BYTES: usize = 12;
@@ -27,6 +27,8 @@ pub enum Purpose {
     TotpSecret,
     /// A school's Ed25519 key signing its fiscal archives.
     ArchiveKey,
+    /// A school's credentials for a State platform.
+    ConnectorSecrets,
 }
 
 impl Purpose {
@@ -34,20 +36,34 @@ impl Purpose {
         match self {
             Purpose::TotpSecret => b"volant/sealed/totp-secret/v1",
             Purpose::ArchiveKey => b"volant/sealed/archive-key/v1",
+            Purpose::ConnectorSecrets => b"volant/sealed/connector-secrets/v1",
         }
     }
 }
 
+/// Seals under the current key; opens under it or, after a rotation, under a previous one.
 pub struct Sealer {
     cipher: Aes256Gcm,
+    previous: Vec<Aes256Gcm>,
+}
+
+fn cipher(secret_key: &str, purpose: Purpose) -> Aes256Gcm {
+    let mut key = [0u8; 32];
+    // 32 bytes is far below HKDF-SHA256's limit (255 × 32): expansion cannot fail.
+    let _ = Hkdf::<Sha256>::new(None, secret_key.as_bytes()).expand(purpose.label(), &mut key);
+    Aes256Gcm::new(&key.into())
 }
 
 impl Sealer {
     pub fn new(secret_key: &str, purpose: Purpose) -> Sealer {
-        let mut key = [0u8; 32];
-        // 32 bytes is far below HKDF-SHA256's limit (255 × 32): expansion cannot fail.
-        let _ = Hkdf::<Sha256>::new(None, secret_key.as_bytes()).expand(purpose.label(), &mut key);
-        Sealer { cipher: Aes256Gcm::new(&key.into()) }
+        Sealer { cipher: cipher(secret_key, purpose), previous: vec![] }
+    }
+
+    /// A sealer that also opens what the `previous` keys sealed (`VOLANT_PREVIOUS_SECRET_KEYS`
+    /// after a rotation of `VOLANT_SECRET_KEY`, until everything is sealed again).
+    pub fn with_previous(current: &Secret, previous: &[Secret], purpose: Purpose) -> Sealer {
+        let previous = previous.iter().map(|k| cipher(k.expose(), purpose)).collect();
+        Sealer { cipher: cipher(current.expose(), purpose), previous }
     }
 
     pub fn seal(&self, plaintext: &[u8], bound_to: &[u8]) -> Result<Vec<u8>, AppError> {
@@ -71,7 +87,10 @@ impl Sealer {
         }
         let (nonce, ciphertext) = rest.split_at(NONCE_BYTES);
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| broken())?;
-        self.cipher.decrypt(&Nonce::from(nonce), Payload { msg: ciphertext, aad: bound_to }).map_err(|_| broken())
+        std::iter::once(&self.cipher)
+            .chain(&self.previous)
+            .find_map(|c| c.decrypt(&Nonce::from(nonce), Payload { msg: ciphertext, aad: bound_to }).ok())
+            .ok_or_else(broken)
     }
 }
 
@@ -147,6 +166,19 @@ mod tests {
                 .is_err()
         );
         assert!(sealer.open(&[], b"user-a").is_err());
+    }
+
+    #[test]
+    fn after_a_rotation_the_previous_key_still_opens_and_a_new_seal_uses_the_new_key() {
+        let old = Sealer::new(KEY, Purpose::ConnectorSecrets);
+        let sealed = old.seal(b"client-secret", b"school").unwrap();
+        let new_key = Secret::new("a-new-key-of-at-least-thirty-two-characters");
+        let rotated = Sealer::with_previous(&new_key, &[Secret::new(KEY)], Purpose::ConnectorSecrets);
+        assert_eq!(rotated.open(&sealed, b"school").unwrap(), b"client-secret");
+        let resealed = rotated.seal(b"client-secret", b"school").unwrap();
+        assert!(old.open(&resealed, b"school").is_err(), "sealed again under the new key");
+        assert!(Sealer::new(new_key.expose(), Purpose::ConnectorSecrets).open(&resealed, b"school").is_ok());
+        assert!(Sealer::new(KEY, Purpose::TotpSecret).open(&sealed, b"school").is_err(), "one key per purpose");
     }
 
     #[test]

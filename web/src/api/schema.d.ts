@@ -429,6 +429,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every platform with its status (`not_configured`, `connected`, `failing` with the last fault in
+         *     French), its settings and whether a secret is set (secrets are never returned).
+         */
+        get: operations["connectors_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Configures a platform: its address (or a simulator's), a client id and a write-only secret
+         *     (omitted: the stored one is kept; `""`: removed). `version` is required once configured (412
+         *     when stale). A new configuration closes the circuit and clears the last fault.
+         */
+        put: operations["connectors_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{name}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The exchanges with the platform, newest first: operation, request summary (never a secret nor
+         *     a document), status, duration and the fault in French.
+         */
+        get: operations["connectors_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tries the connection now with a harmless call; says in French what happened. The call is
+         *     logged and counts in the status like any other.
+         */
+        post: operations["connectors_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contracts/{id}": {
         parameters: {
             query?: never;
@@ -1960,6 +2041,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/students/{id}/ants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The student's registration dossier on ANTS: status, the platform's reasons (each naming its
+         *     document), the NEPH, the documents sent, what a filing still lacks, what is on its way and the
+         *     history. A `draft` when nothing was filed.
+         */
+        get: operations["ants_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/ants/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Files the dossier with the file's current documents, or sends the completed documents of an
+         *     incomplete one. Answers 202 at once: a job makes the call (retried with the same key, so never
+         *     filed twice) and `pending` says it is on its way. 422 `ants_connector` without a configured
+         *     connector, `ants_status` while the platform decides, `ants_pending` while a request is on its way.
+         */
+        post: operations["ants_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{id}/ants/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Asks the platform for the dossier's status now (a job; `pending` is `sync` meanwhile). The
+         *     dossiers the platform is deciding on are also synced on a schedule. 422 `ants_status` before
+         *     the first filing.
+         */
+        post: operations["ants_sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/students/{id}/archive": {
         parameters: {
             query?: never;
@@ -2736,7 +2881,7 @@ export interface components {
             /**
              * @description `theory_expiring`, `low_hours`, `eligible_without_place`, `authorisation_expiring`,
              *     `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`, `cpf_stuck`,
-             *     `lesson_disputed`.
+             *     `lesson_disputed`, `ants_incomplete`, `ants_rejected`, `connector_failing`.
              */
             code: string;
             /**
@@ -2763,6 +2908,55 @@ export interface components {
         Alerts: {
             /** @description Most urgent first. */
             items: components["schemas"]["Alert"][];
+        };
+        /** @description A student's dossier on ANTS as the office reads it. */
+        AntsDossier: {
+            connector: components["schemas"]["ConnectorStatus"];
+            /** @description The documents sent with the last filing. */
+            documents: components["schemas"]["SentDocument"][];
+            /** @description Oldest first. */
+            history: components["schemas"]["AntsEvent"][];
+            /** @description The last fault, in French. */
+            last_error?: string | null;
+            /** @description Whether the office may file now (a new, completed or refused dossier, nothing pending). */
+            may_submit: boolean;
+            /**
+             * @description The file's documents that a filing needs and that are missing or expired: the platform
+             *     will ask for them.
+             */
+            missing_documents: components["schemas"]["DocumentKind"][];
+            neph?: string | null;
+            /** @description A request on its way: `submit`, `resubmit` or `sync`. */
+            pending?: string | null;
+            /** @description Why the platform stopped it (incomplete or rejected), each naming its document. */
+            reasons: components["schemas"]["AntsReason"][];
+            /** @description The platform's number for the dossier. */
+            remote_id?: string | null;
+            status: components["schemas"]["AntsDossierStatus"];
+            /** Format: uuid */
+            student_id: string;
+            /** Format: date-time */
+            synced_at?: string | null;
+        };
+        /**
+         * @description The statuses of a dossier on the platform, in their order.
+         * @enum {string}
+         */
+        AntsDossierStatus: "draft" | "submitted" | "in_review" | "incomplete" | "rejected" | "validated";
+        /** @description A step of the dossier's life. */
+        AntsEvent: {
+            /** Format: date-time */
+            at: string;
+            note?: string | null;
+            reasons: components["schemas"]["AntsReason"][];
+            /** @description `remote` (the platform said so) or `office` (someone asked). */
+            source: string;
+            status: components["schemas"]["AntsDossierStatus"];
+        };
+        /** @description Why the platform stopped a dossier: the document it names (when it names one) and its words. */
+        AntsReason: {
+            document?: components["schemas"]["DocumentKind"] | null;
+            message: string;
         };
         /** @enum {string} */
         AntsStatus: "not_started" | "submitted" | "validated" | "rejected";
@@ -3159,6 +3353,81 @@ export interface components {
             resource: string;
             /** Format: date-time */
             starts_at: string;
+        };
+        /** @description One exchange with a platform. */
+        ConnectorEvent: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int32 */
+            duration_ms: number;
+            /** @description The fault, in French. */
+            error?: string | null;
+            /** Format: uuid */
+            id: string;
+            ok: boolean;
+            /** @description `token`, `check`, `submit`, `resubmit`, `sync`. */
+            operation: string;
+            /** @description The request, summarised (`POST /v1/dossiers (3 documents)`): never a secret nor a document. */
+            request: string;
+            /** Format: int32 */
+            status_code?: number | null;
+            /** Format: uuid */
+            student_id?: string | null;
+        };
+        /**
+         * @description A platform's settings. `client_secret` is write-only: omitted (or `null`), the stored one is
+         *     kept. `version` is required once the connector exists (412 when stale).
+         */
+        ConnectorInput: {
+            /** @description The platform's address (or a simulator's), `https://…` (`http://` only on this machine). */
+            base_url: string;
+            client_id?: string | null;
+            client_secret?: string | null;
+            /** Format: int32 */
+            version?: number | null;
+        };
+        /**
+         * @description The platforms Volant connects to.
+         * @enum {string}
+         */
+        ConnectorName: "ants";
+        /** @enum {string} */
+        ConnectorStatus: "not_configured" | "connected" | "failing";
+        /** @description The answer of "Tester la connexion". */
+        ConnectorTest: {
+            connector: components["schemas"]["ConnectorView"];
+            /** @description What happened, in French. */
+            message: string;
+            ok: boolean;
+        };
+        /**
+         * @description A platform's connection as the office reads it. Secrets never leave the server: only whether
+         *     one is set.
+         */
+        ConnectorView: {
+            base_url?: string | null;
+            /**
+             * Format: date-time
+             * @description Set while calls are suspended after repeated faults (the circuit breaker).
+             */
+            circuit_open_until?: string | null;
+            client_id?: string | null;
+            client_secret_set: boolean;
+            label: string;
+            /** @description The last fault, in French. */
+            last_error?: string | null;
+            /** Format: date-time */
+            last_success_at?: string | null;
+            name: components["schemas"]["ConnectorName"];
+            status: components["schemas"]["ConnectorStatus"];
+            /**
+             * Format: int32
+             * @description `null` until configured.
+             */
+            version?: number | null;
+        };
+        Connectors: {
+            items: components["schemas"]["ConnectorView"][];
         };
         Contract: {
             /**
@@ -4667,6 +4936,28 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        Page_ConnectorEvent: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: int32 */
+                duration_ms: number;
+                /** @description The fault, in French. */
+                error?: string | null;
+                /** Format: uuid */
+                id: string;
+                ok: boolean;
+                /** @description `token`, `check`, `submit`, `resubmit`, `sync`. */
+                operation: string;
+                /** @description The request, summarised (`POST /v1/dossiers (3 documents)`): never a secret nor a document. */
+                request: string;
+                /** Format: int32 */
+                status_code?: number | null;
+                /** Format: uuid */
+                student_id?: string | null;
+            }[];
+            next_cursor?: string | null;
+        };
         Page_Exam: {
             items: {
                 /** Format: date-time */
@@ -5618,6 +5909,11 @@ export interface components {
             name: string;
             siret?: string | null;
             vat_number?: string | null;
+        };
+        /** @description A document sent with the last filing. */
+        SentDocument: {
+            file_name: string;
+            kind: components["schemas"]["DocumentKind"];
         };
         Series: {
             /** Format: uuid */
@@ -8432,6 +8728,273 @@ export interface operations {
             };
             /** @description Non connecté */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    connectors_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connectors"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    connectors_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["ConnectorName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectorInput"];
+            };
+        };
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modification concurrente */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    connectors_events: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                name: components["schemas"]["ConnectorName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ConnectorEvent"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    connectors_test: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                name: components["schemas"]["ConnectorName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorTest"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15289,6 +15852,195 @@ export interface operations {
             };
             /** @description Type de contenu non pris en charge */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ants_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AntsDossier"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ants_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepté */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AntsDossier"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ants_sync: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepté */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AntsDossier"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

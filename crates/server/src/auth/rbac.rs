@@ -102,6 +102,10 @@ pub enum Permission {
     /// Read free slots for a student and book one (a student for themself when the school allows
     /// self-booking).
     FindSlots,
+    /// Configure the connectors to the State platforms, test them, read their exchange log.
+    ManageConnectors,
+    /// File, complete and sync students' registration dossiers on ANTS; read the connectors' status.
+    FileRegistrations,
 }
 
 impl Permission {
@@ -118,7 +122,8 @@ impl Permission {
             | Permission::ReadDeliveries
             | Permission::ManageCatalogue
             | Permission::ReadAnalytics
-            | Permission::TransferData => &[Admin],
+            | Permission::TransferData
+            | Permission::ManageConnectors => &[Admin],
             Permission::ReadInstructorFigures => &[Admin, Instructor],
             Permission::ManageAvailability
             | Permission::ManageVehicles
@@ -129,7 +134,8 @@ impl Permission {
             | Permission::ReadAlerts
             | Permission::ManageBilling
             | Permission::SettleDisputes
-            | Permission::ManageGuardians => &[Admin, Secretary],
+            | Permission::ManageGuardians
+            | Permission::FileRegistrations => &[Admin, Secretary],
             Permission::ConfirmHours => &[Student],
             Permission::FollowChildren => &[Guardian],
             Permission::RequestChanges | Permission::SubscribeCalendar => &[Instructor, Student],

@@ -54,7 +54,7 @@ pub enum Factor {
 }
 
 fn sealer(settings: &Settings) -> Sealer {
-    Sealer::new(settings.secret_key.expose(), Purpose::TotpSecret)
+    Sealer::with_previous(&settings.secret_key, &settings.previous_secret_keys, Purpose::TotpSecret)
 }
 
 /// Whether `user` logs in with a second factor.
@@ -250,4 +250,31 @@ pub fn challenge_cookie(settings: &Settings, value: Option<&str>) -> HeaderValue
     let text =
         format!("{CHALLENGE_COOKIE}={value}; Path=/api/v1/auth; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
+}
+
+/// Seals every authenticator secret again under the current key (a rotation of
+/// `VOLANT_SECRET_KEY`; see `connectors::service::rotate_secrets`). Returns how many.
+pub async fn reseal_all(pool: &sqlx::PgPool, settings: &Settings) -> anyhow::Result<usize> {
+    let sealer = sealer(settings);
+    let users: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM users").fetch_all(pool).await?;
+    let mut count = 0;
+    for user in users.into_iter().map(UserId) {
+        let mut tx = pool.begin().await?;
+        db::enter_user(&mut tx, user).await?;
+        let sealed: Option<Vec<u8>> = sqlx::query_scalar("SELECT sealed_secret FROM user_totp WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(sealed) = sealed {
+            let secret = sealer.open(&sealed, user.0.as_bytes())?;
+            sqlx::query("UPDATE user_totp SET sealed_secret = $2 WHERE user_id = $1")
+                .bind(user.0)
+                .bind(sealer.seal(&secret, user.0.as_bytes())?)
+                .execute(&mut *tx)
+                .await?;
+            count += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(count)
 }

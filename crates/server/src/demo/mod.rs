@@ -155,3 +155,33 @@ pub fn banner(url: &str) -> String {
     out.push_str(&format!("  Documentation de l'API : {url}/api/docs\n"));
     out
 }
+
+/// Points the demo school's ANTS connector at the simulator this demo started (its address
+/// changes at every start), so that the ANTS panel works out of the box.
+pub async fn connect_ants(
+    pool: &PgPool,
+    settings: &Settings,
+    url: &str,
+    client_id: &str,
+    client_secret: &str,
+) -> anyhow::Result<()> {
+    let Some(tenant) = sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'auto-ecole-du-centre'")
+        .fetch_optional(pool)
+        .await?
+        .map(volant_domain::ids::TenantId)
+    else {
+        return Ok(());
+    };
+    let mut work = crate::work::Work::system(pool, tenant).await?;
+    let name = crate::connectors::ConnectorName::Ants;
+    let version = crate::connectors::service::get(&mut work, tenant, name).await?.version;
+    let input = crate::connectors::ConnectorInput {
+        base_url: url.to_owned(),
+        client_id: Some(client_id.to_owned()),
+        client_secret: Some(client_secret.to_owned()),
+        version,
+    };
+    crate::connectors::service::put(&mut work, settings, name, input).await?;
+    work.commit().await?;
+    Ok(())
+}

@@ -9,6 +9,7 @@ use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
 use volant_domain::{
+    ants::AntsDossierStatus,
     documents::{CheckStatus, Held, checklist},
     eligibility::theory_valid_until,
     ids::TenantId,
@@ -21,7 +22,7 @@ use super::{
 };
 use crate::{
     auth::{Ctx, Permission},
-    billing, confirmations,
+    billing, confirmations, connectors,
     error::AppResult,
     state::AppState,
     students::{self, Student},
@@ -46,7 +47,7 @@ pub enum Severity {
 pub struct Alert {
     /// `theory_expiring`, `low_hours`, `eligible_without_place`, `authorisation_expiring`,
     /// `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`, `cpf_stuck`,
-    /// `lesson_disputed`.
+    /// `lesson_disputed`, `ants_incomplete`, `ants_rejected`, `connector_failing`.
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -93,6 +94,7 @@ pub async fn alerts(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<A
     let cpf = work.settings().cpf.clone();
     items.extend(cpf_stuck(&mut work, ctx.tenant_id, today, &cpf).await?);
     items.extend(disputed_lessons(&mut work, school.tz).await?);
+    items.extend(registrations(&mut work, ctx.tenant_id).await?);
     work.commit().await?;
     items.sort_by_key(|a| (a.severity, a.due_on.unwrap_or(NaiveDate::MAX)));
     Ok(Json(Alerts { items }))
@@ -117,6 +119,32 @@ async fn disputed_lessons(work: &mut Work, tz: chrono_tz::Tz) -> AppResult<Vec<A
             alert
         })
         .collect())
+}
+
+/// ANTS dossiers the platform stopped (naming the documents to provide), and a connector in trouble.
+async fn registrations(conn: &mut PgConnection, tenant: TenantId) -> AppResult<Vec<Alert>> {
+    let mut items: Vec<Alert> = connectors::ants::service::stopped(conn, tenant)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let (code, what) = match d.status {
+                AntsDossierStatus::Rejected => ("ants_rejected", "refusé"),
+                _ => ("ants_incomplete", "incomplet"),
+            };
+            let message = format!(
+                "Dossier ANTS {what} pour {} : {}",
+                d.student_name,
+                volant_domain::ants::reasons_summary(&d.reasons)
+            );
+            Alert::new(code, Severity::Danger, message).student(d.student_id)
+        })
+        .collect();
+    for connector in connectors::service::failing(conn, tenant).await? {
+        let message =
+            format!("Le connecteur {} est en échec : {}", connector.label, connector.last_error.unwrap_or_default());
+        items.push(Alert::new("connector_failing", Severity::Warning, message));
+    }
+    Ok(items)
 }
 
 /// CPF dossiers that stayed in a status longer than the school allows.

@@ -7,5 +7,6 @@
 //! platform's own API (`/_faults` and `/_reset` for SMS, `/_simulator/…` for payments), and runs
 //! either in-process (`start`, on 127.0.0.1 and a free port) or alone (`volant simulate …`).
 
+pub mod ants;
 pub mod payments;
 pub mod sms;

@@ -297,6 +297,27 @@ pub async fn set_contract_signed_on(
         .map(|_| ())
 }
 
+/// The registration as the platform confirmed it: `ants_status`, and the NEPH when given.
+pub async fn set_registration(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+    ants_status: &str,
+    neph: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE students SET ants_status = $3, neph = COALESCE($4, neph), version = version + 1
+          WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant.0)
+    .bind(id)
+    .bind(ants_status)
+    .bind(neph)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 pub async fn link_user(conn: &mut PgConnection, tenant: TenantId, id: Uuid, user: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE students SET user_id = $3, version = version + 1 WHERE tenant_id = $1 AND id = $2")
         .bind(tenant.0)

@@ -145,3 +145,45 @@ pub async fn set_archived(work: &mut Work, before: Student, archived: bool) -> A
     work.audit().record(change).await?;
     Ok(after)
 }
+
+/// Writes on the file what the ANTS platform confirmed (its `ants_status`, the NEPH on
+/// validation), audited as `student.registration`. A NEPH already held by another file is not
+/// written: the answer names that file, for the office to sort out.
+pub async fn record_registration(
+    work: &mut Work,
+    id: Uuid,
+    ants_status: &str,
+    neph: Option<&str>,
+) -> AppResult<Option<String>> {
+    let tenant = work.tenant();
+    let before = repo::get(work, tenant, id, true).await?.ok_or(AppError::NotFound)?;
+    let mut conflict = None;
+    let neph = match neph {
+        Some(n) => match repo::holder_of_neph(work, tenant, n, Some(id)).await? {
+            Some(holder) => {
+                let name = format!("{} {}", holder.first_name, holder.last_name);
+                conflict = Some(format!(
+                    "Le NEPH {n} donné par l'ANTS est déjà celui du dossier {} : il n'a pas été reporté.",
+                    volant_domain::french::de(&name)
+                ));
+                None
+            }
+            None => Some(n),
+        },
+        None => None,
+    };
+    if crate::db::to_text(&before.ants_status) == ants_status && (neph.is_none() || before.neph.as_deref() == neph) {
+        return Ok(conflict);
+    }
+    repo::set_registration(work, tenant, id, ants_status, neph).await?;
+    let after = repo::get(work, tenant, id, false).await?.ok_or(AppError::NotFound)?;
+    let change = Change {
+        action: "student.registration",
+        entity: "student",
+        entity_id: Some(id),
+        before: Some(json!({"ants_status": before.ants_status, "neph": before.neph})),
+        after: Some(json!({"ants_status": after.ants_status, "neph": after.neph})),
+    };
+    work.audit().record(change).await?;
+    Ok(conflict)
+}

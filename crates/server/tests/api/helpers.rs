@@ -809,6 +809,9 @@ impl Fixtures {
         } else if template.starts_with("/api/v1/webhooks/payments/") {
             // No id: the provider's name (a school is named inside the signed event).
             return template.replace("{provider}", "stripe");
+        } else if template.starts_with("/api/v1/connectors/") {
+            // No id: a platform's name; each school reaches only its own connector by it.
+            return template.replace("{name}", "ants");
         } else if template.starts_with("/api/v1/jobs/") {
             &self.job
         } else if template.starts_with("/api/v1/waitlist/offers/") {

@@ -115,7 +115,9 @@ async fn every_route_with_an_id_is_a_404_with_another_schools_id() {
     let doc = serde_json::to_value(volant::features::openapi()).unwrap();
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
-        if !path.contains('{') {
+        // A connector is named, not numbered: the same name reaches each school's own
+        // (tests/api/connectors.rs checks that another school's stays invisible).
+        if !path.contains('{') || path.starts_with("/api/v1/connectors/") {
             continue;
         }
         for method in item.as_object().unwrap().keys() {

@@ -33,6 +33,8 @@ const LAYERS: &[&[&str]] = &[
     &["agencies", "instructors", "vehicles", "students"],
     // An instructor's external calendars (their busy times feed the planning's facts).
     &["external_calendars"],
+    // The connectors to the State platforms (they read and write student files).
+    &["connectors"],
     // Schools and their members, which provision resources (a school's first agency, the
     // student linked to an accepted invitation).
     &["tenancy", "invitations"],

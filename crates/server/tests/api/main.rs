@@ -10,6 +10,7 @@ mod billing;
 mod booklet;
 mod change_requests;
 mod confirmations;
+mod connectors;
 mod contracts;
 mod cpf;
 mod day_one;
