@@ -22,7 +22,7 @@ use crate::{
 
 pub const DEMO_PASSWORD: &str = "volant-demo";
 /// Bump when the demo data changes; `volant demo` then suggests `--reset`.
-pub const DEMO_VERSION: i64 = 11;
+pub const DEMO_VERSION: i64 = 12;
 
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.volant.test", "Claire Dubois", Role::Admin),

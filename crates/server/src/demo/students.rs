@@ -79,6 +79,8 @@ pub async fn seed(
         };
         let started = today - Duration::days(20 + (n as i64 * 11) % 300);
         let signed_up = status_plan != StudentStatus::Prospect;
+        // A few new registrations whose ANTS dossier is still to file (the ANTS panel's demo).
+        let to_file = signed_up && n % 7 == 2 && n < 30;
         let input = StudentInput {
             status: if status_plan == StudentStatus::Prospect {
                 StudentStatus::Prospect
@@ -108,9 +110,10 @@ pub async fn seed(
                 phone: Some("06 99 88 77 66".into()),
                 email: Some(format!("parent.eleve{n}@exemple.fr")),
             }),
-            neph: signed_up.then(|| format!("{:012}", 120_000_000_000u64 + n as u64 * 7_919)),
+            neph: (signed_up && !to_file).then(|| format!("{:012}", 120_000_000_000u64 + n as u64 * 7_919)),
             ants_status: match (signed_up, n % 7) {
                 (false, _) => AntsStatus::NotStarted,
+                _ if to_file => AntsStatus::NotStarted,
                 // The demo student account drives: their registration is validated.
                 _ if n == 0 => AntsStatus::Validated,
                 (true, 0) => AntsStatus::Submitted,
@@ -139,7 +142,7 @@ pub async fn seed(
         }
         if signed_up {
             seed_ledger(&mut work, student.id, n, catalogue).await?;
-            seed_documents(&mut work, student.id, n, today, minor).await?;
+            seed_documents(&mut work, student.id, n, today, minor, to_file).await?;
         }
         if status_plan == StudentStatus::Finished || status_plan == StudentStatus::Archived {
             let mut finished = student.input();
@@ -195,7 +198,15 @@ async fn seed_ledger(work: &mut Work, student: Uuid, n: usize, catalogue: &Catal
     Ok(())
 }
 
-async fn seed_documents(work: &mut Work, student: Uuid, n: usize, today: NaiveDate, minor: bool) -> anyhow::Result<()> {
+/// `to_file`: a new registration, whose papers are complete but for the proof of address of some.
+async fn seed_documents(
+    work: &mut Work,
+    student: Uuid,
+    n: usize,
+    today: NaiveDate,
+    minor: bool,
+    to_file: bool,
+) -> anyhow::Result<()> {
     let mut kinds = vec![
         (DocumentKind::IdCard, None, Some(today + Duration::days(2_000))),
         // Some e-photo codes are older than six months: the checklist shows them expired.
@@ -205,9 +216,15 @@ async fn seed_documents(work: &mut Work, student: Uuid, n: usize, today: NaiveDa
     if n % 3 != 2 {
         kinds.push((DocumentKind::ProofOfAddress, Some(today - Duration::days(45)), None));
     }
+    if to_file {
+        kinds.push((DocumentKind::Jdc, None, None));
+        kinds.push((DocumentKind::Assr2, None, None));
+    }
     if minor {
         kinds.push((DocumentKind::GuardianId, None, Some(today + Duration::days(1_500))));
-        kinds.push((DocumentKind::Assr2, None, None));
+        if !to_file {
+            kinds.push((DocumentKind::Assr2, None, None));
+        }
     }
     for (kind, issued_on, expires_on) in kinds {
         let name = format!("{}.pdf", crate::db::to_text(&kind));

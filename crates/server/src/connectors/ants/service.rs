@@ -51,8 +51,8 @@ pub async fn get(work: &mut Work, student: &Student) -> AppResult<AntsDossier> {
     let missing_documents = missing_documents(work, student).await?;
     let history = repo::history(work, tenant, student.id).await?;
     let Some(row) = row else {
-        // Registered by hand (the office entered the NEPH from the portal): nothing to file.
-        let registered_by_hand = crate::db::to_text(&student.ants_status) == "validated";
+        // Filed or registered by hand on the portal: filing again would make a second dossier.
+        let registered_by_hand = matches!(crate::db::to_text(&student.ants_status).as_str(), "submitted" | "validated");
         return Ok(AntsDossier {
             student_id: student.id,
             status: AntsDossierStatus::Draft,
