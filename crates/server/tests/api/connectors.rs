@@ -30,18 +30,14 @@ async fn configure(admin: &Api, sim: &AntsSimulator) -> Value {
 
 /// An adult without NEPH whose file holds an ID and an e-photo, but no proof of address.
 async fn student_without_proof_of_address(office: &Api) -> String {
-    let s = created(
-        office
-            .post(
-                "/api/v1/students",
-                &json!({"first_name": "Lina", "last_name": "Durand", "birth_date": "1995-06-12",
-                        "email": "lina.durand@exemple.fr"}),
-            )
-            .await,
-    )
-    .await;
-    let student = id(&s);
-    for kind in ["id_card", "photo_signature"] {
+    student_holding(office, "Lina", &["id_card", "photo_signature"]).await
+}
+
+/// An adult named `first` Durand, born in 1995, whose file holds documents of these kinds.
+async fn student_holding(office: &Api, first: &str, kinds: &[&str]) -> String {
+    let body = json!({"first_name": first, "last_name": "Durand", "birth_date": "1995-06-12"});
+    let student = id(&created(office.post("/api/v1/students", &body).await).await);
+    for kind in kinds {
         let r = upload(office, &student, kind, &format!("{kind}.pdf"), PDF, &[]).await;
         assert_eq!(r.status(), 201);
     }
@@ -215,8 +211,8 @@ async fn every_fault_ends_in_a_retried_success_or_a_clear_failure_and_nothing_is
     let fault = events["items"].as_array().unwrap().iter().find(|e| e["status_code"] == 500).unwrap();
     assert!(fault["error"].as_str().unwrap().contains("en panne (erreur 500)"), "{fault}");
 
-    sim_reset_dossiers_keep(&sim).await;
-    let second = student_without_proof_of_address_named(&admin, "Noé").await;
+    disarm(&sim).await;
+    let second = student_holding(&admin, "Noé", &["id_card"]).await;
     faults(&sim, json!({"fail_next": 1, "kind": "slow", "delay_ms": 1200})).await;
     admin.post(&format!("/api/v1/students/{second}/ants/submit"), &json!({})).await;
     let d = settled(&app, &admin, &second).await;
@@ -268,7 +264,7 @@ async fn every_fault_ends_in_a_retried_success_or_a_clear_failure_and_nothing_is
     assert!(message.contains("plusieurs fois") || message.contains("identifiants"), "{message}");
 
     // The platform recovers: once the cooldown is over, one trial call closes the circuit.
-    faults(&sim, json!({"fail_next": 0, "kind": "server_error"})).await;
+    disarm(&sim).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let test = admin.post("/api/v1/connectors/ants/test", &json!({})).await.json::<Value>().await.unwrap();
     assert_eq!(test["ok"], true, "{test}");
@@ -366,22 +362,9 @@ async fn decide(sim: &AntsSimulator, remote_id: &str, body: Value) {
     assert_eq!(r.status(), 200);
 }
 
-/// Clears the armed fault only (the dossiers stay).
-async fn sim_reset_dossiers_keep(sim: &AntsSimulator) {
+/// Disarms the fault (the dossiers stay).
+async fn disarm(sim: &AntsSimulator) {
     faults(sim, json!({"fail_next": 0, "kind": "server_error"})).await;
-}
-
-async fn student_without_proof_of_address_named(office: &Api, first: &str) -> String {
-    let s = created(
-        office
-            .post("/api/v1/students", &json!({"first_name": first, "last_name": "Bernard", "birth_date": "1990-02-03"}))
-            .await,
-    )
-    .await;
-    let student = id(&s);
-    let r = upload(office, &student, "id_card", "id.pdf", PDF, &[]).await;
-    assert_eq!(r.status(), 201);
-    student
 }
 
 fn settings_with(app: &TestApp, vars: &[(&str, &str)]) -> Settings {
