@@ -9,6 +9,10 @@ CREATE TABLE connectors (
     client_id            text,
     -- The sealed JSON object of the secrets ({"client_secret": …}); bound to the school and the name.
     secrets              bytea,
+    -- The platform's access token, sealed, kept until shortly before it expires (one token for every
+    -- job and instance, rather than one per call).
+    access_token         bytea,
+    access_token_expires_at timestamptz,
     status               text NOT NULL DEFAULT 'connected'
                          CONSTRAINT connectors_status_known CHECK (status IN ('connected', 'failing')),
     -- The last fault, in French, as the office reads it.

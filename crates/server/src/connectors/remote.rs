@@ -14,7 +14,7 @@ use volant_domain::{
 };
 
 use super::{ConnectorName, repo};
-use crate::{config::Secret, db};
+use crate::{config::Secret, db, sealed::Sealer};
 
 /// Why a call did not give its answer. Each says, in French, what the office can do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,7 +107,12 @@ pub struct Remote {
     pub(super) http: reqwest::Client,
     pub(super) pool: PgPool,
     pub(super) breaker: CircuitBreaker,
+    /// Seals the cached access token (the connector secrets' key).
+    pub(super) sealer: Sealer,
 }
+
+/// A cached token is not used in its last minute: a call made with it must not outlive it.
+const TOKEN_MARGIN_SECS: f64 = 60.0;
 
 impl Remote {
     pub fn client_secret(&self) -> Option<&str> {
@@ -155,6 +160,46 @@ impl Remote {
             tracing::warn!(connector = self.name.as_str(), error = %e, "connectors: the exchange is not logged");
         }
         outcome.map(|(_, value)| value)
+    }
+
+    fn token_bound_to(&self) -> Vec<u8> {
+        [self.tenant.0.as_bytes().as_slice(), self.name.as_str().as_bytes(), b"/access-token"].concat()
+    }
+
+    /// The access token kept from an earlier call, if it is still good for a while.
+    pub async fn cached_token(&self) -> Option<String> {
+        let read = async {
+            let mut tx = db::begin_tenant(&self.pool, self.tenant).await?;
+            let sealed = repo::cached_token(&mut tx, self.tenant, self.name, TOKEN_MARGIN_SECS).await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(sealed)
+        };
+        let sealed = read.await.ok().flatten()?;
+        let raw = self.sealer.open(&sealed, &self.token_bound_to()).ok()?;
+        String::from_utf8(raw).ok()
+    }
+
+    /// Keeps a new access token for the other calls (every job, every instance), or forgets the
+    /// kept one (`None`: the platform said it expired). A failure only costs a new token later.
+    pub async fn keep_token(&self, token: Option<(&str, i64)>) {
+        let write = async {
+            let sealed = match token {
+                Some((t, _)) => Some(
+                    self.sealer
+                        .seal(t.as_bytes(), &self.token_bound_to())
+                        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?,
+                ),
+                None => None,
+            };
+            let expires_at = token.map(|(_, secs)| Utc::now() + chrono::Duration::seconds(secs));
+            let mut tx = db::begin_tenant(&self.pool, self.tenant).await?;
+            let kept = sealed.as_deref().zip(expires_at);
+            repo::store_token(&mut tx, self.tenant, self.name, kept).await?;
+            tx.commit().await
+        };
+        if let Err(e) = write.await {
+            tracing::warn!(connector = self.name.as_str(), error = %e, "connectors: the access token is not kept");
+        }
     }
 
     async fn circuit_open_until(&self) -> Result<Option<DateTime<Utc>>, RemoteError> {

@@ -50,6 +50,7 @@ pub async fn put(
         "INSERT INTO connectors (tenant_id, name, base_url, client_id, secrets) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (tenant_id, name) DO UPDATE
             SET base_url = EXCLUDED.base_url, client_id = EXCLUDED.client_id, secrets = EXCLUDED.secrets,
+                access_token = NULL, access_token_expires_at = NULL,
                 status = 'connected', last_error = NULL, consecutive_failures = 0, circuit_open_until = NULL,
                 version = connectors.version + 1, updated_at = now()",
     )
@@ -89,6 +90,44 @@ pub async fn replace_secrets(
         .bind(secrets)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// The sealed access token, while it is valid for `margin_secs` more.
+pub async fn cached_token(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    name: ConnectorName,
+    margin_secs: f64,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    let token: Option<Option<Vec<u8>>> = sqlx::query_scalar(
+        "SELECT access_token FROM connectors
+          WHERE tenant_id = $1 AND name = $2 AND access_token_expires_at > now() + make_interval(secs => $3)",
+    )
+    .bind(tenant.0)
+    .bind(name.as_str())
+    .bind(margin_secs)
+    .fetch_optional(conn)
+    .await?;
+    Ok(token.flatten())
+}
+
+/// Keeps (or, with `None`, forgets) the sealed access token.
+pub async fn store_token(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    name: ConnectorName,
+    token: Option<(&[u8], DateTime<Utc>)>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE connectors SET access_token = $3, access_token_expires_at = $4 WHERE tenant_id = $1 AND name = $2",
+    )
+    .bind(tenant.0)
+    .bind(name.as_str())
+    .bind(token.map(|t| t.0))
+    .bind(token.map(|t| t.1))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

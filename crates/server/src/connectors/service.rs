@@ -181,6 +181,7 @@ pub async fn remote(
         client_secret: secrets.client_secret.map(Secret::new),
         http,
         pool: state.pool.clone(),
+        sealer: sealer(settings),
         breaker: CircuitBreaker {
             threshold: settings.connector_circuit_threshold,
             cooldown: chrono::Duration::from_std(settings.connector_circuit_cooldown)

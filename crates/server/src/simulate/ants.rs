@@ -12,7 +12,8 @@
 //! Outside the platform's API, for tests and demos (bind it to 127.0.0.1):
 //! - `POST /_simulator/faults {"fail_next": n, "kind": …, "delay_ms": …}`: the next `n` calls
 //!   meet the fault: `server_error` (500) and `rate_limit` (429 with `Retry-After: 1`) on any call;
-//!   `invalid_credentials` on the token endpoint (401 `invalid_client`); on the dossier API, `slow`
+//!   `invalid_credentials` on the token endpoint (401 `invalid_client`; the tokens given so far die:
+//!   401 `invalid_token`); on the dossier API, `slow`
 //!   (the call is carried out, then answered after `delay_ms`) and `expired_token` (401
 //!   `token_expired`: the token is dead, a new one works). `fail_next: 0` disarms.
 //! - `POST /_simulator/dossiers/{id}/decide {"status", "reasons": [{"document", "message"}], "neph"}`.
@@ -420,7 +421,12 @@ async fn complete(State(state): State<SimState>, headers: HeaderMap, Path(id): P
 
 async fn faults(State(state): State<SimState>, Json(request): Json<FaultsRequest>) -> StatusCode {
     let delay = Duration::from_millis(request.delay_ms);
-    state.inner.lock().await.fault = (request.fail_next > 0).then_some((request.kind, request.fail_next, delay));
+    let mut inner = state.inner.lock().await;
+    if request.kind == FaultKind::InvalidCredentials && request.fail_next > 0 {
+        // Credentials withdrawn: the tokens they gave die with them.
+        inner.tokens.clear();
+    }
+    inner.fault = (request.fail_next > 0).then_some((request.kind, request.fail_next, delay));
     StatusCode::NO_CONTENT
 }
 

@@ -163,7 +163,11 @@ async fn a_dossier_is_filed_completed_and_validated_and_the_neph_reaches_the_fil
     problem(admin_b.post(&format!("{ants}/sync"), &json!({})).await, 404).await;
     assert_eq!(admin_b.json("/api/v1/connectors").await["items"][0]["status"], "not_configured");
     assert_eq!(admin_b.json("/api/v1/connectors/ants/events").await["items"], json!([]));
-    assert!(!admin.json("/api/v1/connectors/ants/events").await["items"].as_array().unwrap().is_empty());
+    let events = admin.json("/api/v1/connectors/ants/events?limit=200").await;
+    let operations: Vec<&str> =
+        events["items"].as_array().unwrap().iter().map(|e| e["operation"].as_str().unwrap()).collect();
+    assert_eq!(operations.iter().filter(|o| **o == "token").count(), 1, "one token serves every call: {operations:?}");
+    assert_eq!(operations.iter().filter(|o| **o == "sync").count(), 4);
 }
 
 #[tokio::test]

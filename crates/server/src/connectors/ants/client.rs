@@ -15,7 +15,8 @@
 //!   {"documents": [...]}  200 Dossier (`submitted` again)    409 {"error": "not_incomplete"}
 //! Dossier: {"id", "reference", "status": draft|submitted|in_review|incomplete|rejected|validated,
 //!           "reasons": [{"document", "message"}], "neph", "updated_at"}
-//! Errors: {"error": code, "error_description"}; 401 token_expired | invalid_token; 429 with
+//! Errors: {"error": code, "error_description"}; 401 token_expired | invalid_token (a new token
+//! is taken once); 429 with
 //! Retry-After; 5xx.
 //! ```
 
@@ -84,10 +85,16 @@ struct Filing<'a> {
 #[derive(Deserialize)]
 struct Token {
     access_token: String,
+    #[serde(default = "an_hour")]
+    expires_in: i64,
 }
 
-/// A session with the platform: a bearer token, taken again once when the platform says it
-/// expired.
+fn an_hour() -> i64 {
+    3600
+}
+
+/// A session with the platform: a bearer token (the one kept for the connector while it is good,
+/// else a new one), taken again once when the platform says it expired.
 pub struct Session<'r> {
     remote: &'r Remote,
     token: Option<String>,
@@ -103,18 +110,24 @@ impl<'r> Session<'r> {
             return Ok(token.clone());
         }
         let remote = self.remote;
+        if let Some(token) = remote.cached_token().await {
+            self.token = Some(token.clone());
+            return Ok(token);
+        }
         let form = [
             ("grant_type", "client_credentials"),
             ("client_id", remote.client_id.as_deref().unwrap_or_default()),
             ("client_secret", remote.client_secret().unwrap_or_default()),
         ];
         let call = send_json::<Token>(remote.request(Method::POST, "/oauth/token").form(&form));
-        let token = remote.exchange("token", "POST /oauth/token", None, call).await?.access_token;
-        self.token = Some(token.clone());
-        Ok(token)
+        let answer = remote.exchange("token", "POST /oauth/token", None, call).await?;
+        remote.keep_token(Some((&answer.access_token, answer.expires_in))).await;
+        self.token = Some(answer.access_token.clone());
+        Ok(answer.access_token)
     }
 
-    /// Makes an authorised call; on `token_expired`, takes a new token and makes it once more.
+    /// Makes an authorised call; when the platform no longer takes the token (`token_expired`,
+    /// `invalid_token`), takes a new one and makes the call once more.
     async fn call<T: serde::de::DeserializeOwned>(
         &mut self,
         operation: &str,
@@ -125,8 +138,11 @@ impl<'r> Session<'r> {
         let token = self.token().await?;
         let first = self.remote.exchange(operation, summary, student, send_json::<T>(build(&token))).await;
         match first {
-            Err(RemoteError::Credentials { code: Some(code), .. }) if code == "token_expired" => {
+            Err(RemoteError::Credentials { code: Some(code), .. })
+                if code == "token_expired" || code == "invalid_token" =>
+            {
                 self.token = None;
+                self.remote.keep_token(None).await;
                 let token = self.token().await?;
                 self.remote.exchange(operation, summary, student, send_json::<T>(build(&token))).await
             }
