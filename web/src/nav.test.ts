@@ -5,11 +5,11 @@ const labels = (role: Role, features: ('demoMails')[] = []) => navFor(role, new 
 
 describe('navigation per role', () => {
   it('gives ADMIN the home page, the school resources, users and the audit log', () => {
-    expect(labels('ADMIN')).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'importExport', 'audit', 'compliance', 'deliveries']);
+    expect(labels('ADMIN')).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'connectors', 'importExport', 'audit', 'compliance', 'deliveries']);
   });
 
   it('adds the demo mails to ADMIN only when the server offers them', () => {
-    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'importExport', 'audit', 'compliance', 'deliveries', 'demoMails']);
+    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'connectors', 'importExport', 'audit', 'compliance', 'deliveries', 'demoMails']);
     expect(roleMayUse('ADMIN', 'demoMails')).toBe(true);
   });
 
@@ -25,7 +25,7 @@ describe('navigation per role', () => {
 
   it.each<Role>(['SECRETARY', 'INSTRUCTOR', 'STUDENT', 'GUARDIAN'])('keeps the ADMIN pages and the demo mails from %s', (role) => {
     expect(roleMayUse(role, 'demoMails')).toBe(false);
-    for (const path of ['/statistiques', '/utilisateurs', '/journal', '/conformite', '/envois', '/agences', '/courriels-demo', '/import-export']) {
+    for (const path of ['/statistiques', '/utilisateurs', '/journal', '/conformite', '/envois', '/agences', '/courriels-demo', '/import-export', '/connecteurs']) {
       expect(routesFor(role).map((e) => e.path)).not.toContain(path);
     }
   });

@@ -52,6 +52,7 @@ export const NAV: readonly NavEntry[] = [
   { label: 'agencies', path: '/agences', roles: ['ADMIN'], nested: true, page: lazy(() => import('./pages/AgenciesPage.tsx')) },
   { label: 'users', path: '/utilisateurs', roles: ['ADMIN'], page: lazy(() => import('./pages/UsersPage.tsx')) },
   { label: 'settings', path: '/reglages', roles: ['ADMIN'], page: lazy(() => import('./pages/settings/SettingsPage.tsx')) },
+  { label: 'connectors', path: '/connecteurs', roles: ['ADMIN'], page: lazy(() => import('./pages/connectors/ConnectorsPage.tsx')) },
   { label: 'importExport', path: '/import-export', roles: ['ADMIN'], page: lazy(() => import('./pages/ImportExportPage.tsx')) },
   { label: 'audit', path: '/journal', roles: ['ADMIN'], page: lazy(() => import('./pages/AuditLogPage.tsx')) },
   { label: 'compliance', path: '/conformite', roles: ['ADMIN'], page: lazy(() => import('./pages/CompliancePage.tsx')) },

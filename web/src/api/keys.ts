@@ -46,6 +46,11 @@ export const studentSearchKey = (q: string) => ['students', 'picker', q] as cons
 export const studentPickedKey = (id: string | null) => ['students', 'picker-one', id] as const;
 /** Under the students' prefix: a lesson done, an evaluation, hours… refresh the booklet too. */
 export const bookletKey = (studentId: string) => ['students', 'booklet', studentId] as const;
+/**
+ * Under the students' prefix: a student's dossier on ANTS (polled while a filing or a sync is on its way); a change to
+ * the file (a document uploaded) refreshes it too, since its missing documents follow the checklist.
+ */
+export const antsKey = (studentId: string) => ['students', 'ants', studentId] as const;
 /** Under the students' prefix: whatever refreshes a student's file refreshes the eligibility too. */
 export const eligibilityKey = (studentId: string, date?: string) =>
   date === undefined ? (['students', 'eligibility', studentId] as const) : (['students', 'eligibility', studentId, date] as const);
@@ -116,6 +121,11 @@ export const ARCHIVES_KEY = ['billing', 'archives'] as const;
 /** The journal of technical events, page by page (ADMIN); an archive or a download adds an event. */
 export const TECHNICAL_EVENTS_KEY = ['technical-events'] as const;
 export const technicalEventsKey = (cursor: string | null) => ['technical-events', cursor] as const;
+
+/** The connectors to the State platforms (ANTS): their status and settings, and each one's exchange log. */
+export const CONNECTORS_KEY = ['connectors'] as const;
+export const CONNECTOR_LIST_KEY = ['connectors', 'list'] as const;
+export const connectorEventsKey = (name: string) => ['connectors', 'events', name] as const;
 
 export const DEMO_MAILS_KEY = ['demo-mails'] as const;
 export const DEMO_SMS_KEY = ['demo-sms'] as const;

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client.ts';
 import { ALERTS_KEY } from '../api/keys.ts';
+import { useCurrentSession } from '../api/session.ts';
 import { SEVERITY_COLOR, alertTargets, groupAlerts, type Alert, type AlertTarget, type Severity } from '../lib/alerts.ts';
 import { formatCalendarDate } from '../lib/format.ts';
 import { QueryView } from './QueryView.tsx';
@@ -13,16 +14,17 @@ import { SectionCard } from './SectionCard.tsx';
 /** Alerts shown per group before "Afficher les N autres". */
 const FIRST = 5;
 
-const TARGET_LABEL: Record<AlertTarget['kind'], 'openStudent' | 'openInstructor' | 'openVehicles' | 'openPlaces'> = {
+const TARGET_LABEL: Record<AlertTarget['kind'], 'openStudent' | 'openInstructor' | 'openVehicles' | 'openPlaces' | 'openConnectors'> = {
   student: 'openStudent',
   instructor: 'openInstructor',
   vehicles: 'openVehicles',
   places: 'openPlaces',
+  connectors: 'openConnectors',
 };
 
 /**
  * The office's alerts on the home page (GET /alerts): by severity, each with its message and a link to the student,
- * the instructor, the vehicles or the exam places.
+ * the instructor, the vehicles, the exam places or (an ADMIN) the connectors.
  */
 export function AlertsPanel() {
   const { t } = useTranslation();
@@ -48,6 +50,7 @@ export function AlertsPanel() {
 
 function AlertGroup({ severity, items }: { severity: Severity; items: Alert[] }) {
   const { t } = useTranslation();
+  const admin = useCurrentSession().role === 'ADMIN';
   const [all, setAll] = useState(false);
   const shown = all ? items : items.slice(0, FIRST);
   const headingId = `alerts-${severity}`;
@@ -73,7 +76,7 @@ function AlertGroup({ severity, items }: { severity: Severity; items: Alert[] })
                   {formatCalendarDate(alert.due_on)}
                 </Text>
               )}
-              {alertTargets(alert).map((target) => (
+              {alertTargets(alert, { admin }).map((target) => (
                 <Anchor key={target.to} component={Link} to={target.to} size="sm">
                   {t(`alerts.${TARGET_LABEL[target.kind]}`)}
                 </Anchor>

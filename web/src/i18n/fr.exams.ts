@@ -184,6 +184,7 @@ const alerts = {
   openInstructor: 'Ouvrir la fiche du moniteur',
   openVehicles: 'Voir les véhicules',
   openPlaces: "Places d'examen",
+  openConnectors: 'Voir les connecteurs',
 };
 
 const changeRequests = {

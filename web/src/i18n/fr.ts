@@ -17,6 +17,7 @@ import analytics from './fr.analytics.ts';
 import waitlist from './fr.waitlist.ts';
 import imports from './fr.imports.ts';
 import guardians from './fr.guardians.ts';
+import connectors from './fr.connectors.ts';
 
 const fr = {
   schoolSettings,
@@ -34,6 +35,7 @@ const fr = {
   waitlist,
   imports,
   guardians,
+  connectors,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -73,6 +75,7 @@ const fr = {
     changeRequests: 'Demandes',
     myChangeRequests: 'Mes demandes',
     settings: 'Réglages',
+    connectors: 'Connecteurs',
     importExport: 'Import et export',
     notifications: 'Notifications',
     deliveries: 'Journal des envois',

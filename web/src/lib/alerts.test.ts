@@ -27,4 +27,11 @@ describe('alerts', () => {
     expect(alertTargets({ code: 'vehicle_insurance', vehicle_id: 'v1' })).toEqual([{ kind: 'vehicles', to: '/vehicules' }]);
     expect(alertTargets({ code: 'lessons_to_mark', instructor_id: null })).toEqual([]);
   });
+
+  it('links an ANTS dossier stopped to the file, and a failing connector to the connectors for an ADMIN only', () => {
+    expect(alertTargets({ code: 'ants_incomplete', student_id: 's1' })).toEqual([{ kind: 'student', to: '/eleves/s1' }]);
+    expect(alertTargets({ code: 'ants_rejected', student_id: 's1' }, { admin: true })).toEqual([{ kind: 'student', to: '/eleves/s1' }]);
+    expect(alertTargets({ code: 'connector_failing', student_id: null }, { admin: true })).toEqual([{ kind: 'connectors', to: '/connecteurs' }]);
+    expect(alertTargets({ code: 'connector_failing', student_id: null })).toEqual([]);
+  });
 });

@@ -24,10 +24,14 @@ const STUDENT_TAB: Partial<Record<string, string>> = {
   cpf_stuck: 'facturation',
 };
 
-export type AlertTarget = { kind: 'student' | 'instructor' | 'vehicles' | 'places'; to: string };
+export type AlertTarget = { kind: 'student' | 'instructor' | 'vehicles' | 'places' | 'connectors'; to: string };
 
-/** Where an alert leads (the routes of nav.ts: /eleves/:id, /moniteurs/:id, /vehicules, /examens). */
-export function alertTargets(alert: Pick<Alert, 'code' | 'student_id' | 'instructor_id' | 'vehicle_id'>): AlertTarget[] {
+/**
+ * Where an alert leads (the routes of nav.ts: /eleves/:id, /moniteurs/:id, /vehicules, /examens, and /connecteurs for
+ * an ADMIN, the only one who may open it). An ANTS dossier stopped (`ants_incomplete`, `ants_rejected`) leads to the
+ * file's Dossier tab, where its card is.
+ */
+export function alertTargets(alert: Pick<Alert, 'code' | 'student_id' | 'instructor_id' | 'vehicle_id'>, { admin = false }: { admin?: boolean } = {}): AlertTarget[] {
   const out: AlertTarget[] = [];
   if (alert.student_id) {
     const tab = STUDENT_TAB[alert.code];
@@ -36,5 +40,6 @@ export function alertTargets(alert: Pick<Alert, 'code' | 'student_id' | 'instruc
   if (alert.instructor_id) out.push({ kind: 'instructor', to: `/moniteurs/${alert.instructor_id}` });
   if (alert.vehicle_id) out.push({ kind: 'vehicles', to: '/vehicules' });
   if (alert.code === 'eligible_without_place') out.push({ kind: 'places', to: '/examens?onglet=places' });
+  if (alert.code === 'connector_failing' && admin) out.push({ kind: 'connectors', to: '/connecteurs' });
   return out;
 }

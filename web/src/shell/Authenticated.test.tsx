@@ -59,6 +59,7 @@ describe('the authenticated shell', () => {
       'Agences',
       'Utilisateurs',
       'Réglages',
+      'Connecteurs',
       'Import et export',
       "Journal d'audit",
       'Conformité',

@@ -12,6 +12,7 @@ import { ContractPanel } from '../billing/ContractPanel.tsx';
 import { CpfPanel } from '../billing/CpfPanel.tsx';
 import { BookletView } from '../booklet/BookletView.tsx';
 import { StudentExams } from '../exams/StudentExams.tsx';
+import { AntsPanel } from './AntsPanel.tsx';
 import { STATUS_COLOR, fullName, useStudent, type Student } from './api.ts';
 import { DocumentsPanel } from './DocumentsPanel.tsx';
 import { GuardiansCard } from './GuardiansCard.tsx';
@@ -31,8 +32,9 @@ const TAB_PARAM = 'onglet';
  * in the address: `?onglet=facturation`). The office edits and acts on the file, sells and takes payments; an
  * instructor reads it (no documents, no billing) and evaluates the booklet; the student (`self`, "Mon dossier") reads
  * it and uploads documents, their hours, booklet and invoices being on "Mes heures", "Mon livret", "Mes factures".
- * Under the Dossier tab, the office and the student download the portable dossier (a zip of everything), and the
- * office gives and ends the guardians' access ("Représentants légaux").
+ * Under the Dossier tab, the office files the dossier on ANTS ("Inscription ANTS"), the office and the student download
+ * the portable dossier (a zip of everything), and the office gives and ends the guardians' access ("Représentants
+ * légaux").
  */
 export function StudentDetail({ id, base, self = false }: { id: string; base?: string; self?: boolean }) {
   const student = useStudent(id);
@@ -132,6 +134,8 @@ function StudentView({ student: data, base, self }: { student: Student; base: st
           <Tabs.Panel value="dossier">
             <Stack gap="lg">
               <StudentForm key={data.version} student={data} editable={office} base={base ?? ''} />
+              {/* The dossier on ANTS (filing, answers, NEPH): the office's. */}
+              {office && !self && <AntsPanel studentId={id} />}
               {/* The parents who follow a minor from their own account: invited and removed by the office. */}
               {office && !self && <GuardiansCard student={data} />}
               {/* The zip of everything the school keeps on the student: the office's, and the student's own. */}
