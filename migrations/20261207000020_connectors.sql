@@ -4,7 +4,7 @@
 -- circuit breaker shared by every server instance.
 CREATE TABLE connectors (
     tenant_id            uuid NOT NULL REFERENCES tenants (id),
-    name                 text NOT NULL CONSTRAINT connectors_name_known CHECK (name IN ('ants')),
+    name                 text NOT NULL CONSTRAINT connectors_name_known CHECK (name IN ('ants', 'rdvpermis')),
     base_url             text NOT NULL,
     client_id            text,
     -- The sealed JSON object of the secrets ({"client_secret": …}); bound to the school and the name.
@@ -13,6 +13,9 @@ CREATE TABLE connectors (
     -- job and instance, rather than one per call).
     access_token         bytea,
     access_token_expires_at timestamptz,
+    -- For a platform reached through OAuth 2: when the school granted access (the refresh token is
+    -- among the sealed secrets); cleared when the platform withdraws it.
+    authorized_at        timestamptz,
     status               text NOT NULL DEFAULT 'connected'
                          CONSTRAINT connectors_status_known CHECK (status IN ('connected', 'failing')),
     -- The last fault, in French, as the office reads it.

@@ -332,4 +332,31 @@ describe('ANTS connector', () => {
     });
     assertClean(found);
   });
+
+  test('the admin connects RdvPermis through its consent page (OAuth 2): back on the page, access granted and working', { timeout: 120_000 }, async (t) => {
+    await withA11yPage(stack, t, DESKTOP, async (page) => {
+      await login(page, ADMIN);
+      await page.goto('/connecteurs');
+      const card = page.getByRole('region', { name: 'RdvPermis', exact: true });
+      await card.waitFor();
+      assert.equal(await card.getByTestId('connector-oauth').getAttribute('data-authorized'), 'false');
+      await card.getByRole('link', { name: 'Connecter RdvPermis', exact: true }).click();
+      // The platform's consent page (the simulator's own origin): it names the scopes asked for.
+      await page.getByRole('heading', { name: label("Autoriser l'accès à RdvPermis") }).waitFor();
+      await page.getByText(/livret_numerique:write/).waitFor();
+      await page.getByRole('button', { name: 'Autoriser', exact: true }).click();
+      // Back through our callback (the code traded for tokens) to the connectors page, which says so.
+      await page.waitForURL(/\/connecteurs\?rdvpermis=connected$/);
+      await page.getByTestId('oauth-outcome').filter({ hasText: /RdvPermis est connecté/ }).waitFor();
+      await eventually(
+        () => card.getByTestId('connector-oauth').getAttribute('data-authorized'),
+        (value) => value === 'true',
+        { what: 'the RdvPermis card saying access is granted' },
+      );
+      await card.getByRole('button', { name: 'Tester la connexion', exact: true }).click();
+      await card.getByText(/la connexion fonctionne/).waitFor({ timeout: STEP_TIMEOUT });
+      const events = (await apiGet(page, '/api/v1/connectors/rdvpermis/events?limit=100')).items;
+      assert.deepEqual(events.map((e) => e.operation).sort(), ['authorize', 'check'], 'the code traded once, then the test');
+    });
+  });
 });

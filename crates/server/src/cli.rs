@@ -10,6 +10,7 @@ use crate::{
     app::{self, Server},
     audit,
     config::{Profile, Settings},
+    connectors::ConnectorName,
     db::{self, Database},
     demo, jobs, simulate, tenancy,
 };
@@ -80,6 +81,17 @@ pub enum Simulate {
         client_id: String,
         /// The client secret it expects.
         #[arg(long, env = "VOLANT_ANTS_CLIENT_SECRET", hide_env_values = true)]
+        client_secret: String,
+    },
+    /// RdvPermis and the digital livret (OAuth 2 authorization code with refresh tokens, as
+    /// documented in `connectors::rdvpermis`): configure the school's RdvPermis connector with this
+    /// address, client id and secret, then "Connecter RdvPermis".
+    Rdvpermis {
+        #[arg(long, default_value = "127.0.0.1:9500")]
+        addr: String,
+        #[arg(long, default_value = "volant-ecole")]
+        client_id: String,
+        #[arg(long, env = "VOLANT_RDVPERMIS_CLIENT_SECRET", hide_env_values = true)]
         client_secret: String,
     },
 }
@@ -202,7 +214,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             // And ANTS: the demo school's connector points at a simulator in this process.
             let secret = uuid::Uuid::new_v4().simple().to_string();
             let ants = simulate::ants::AntsSimulator::start(DEMO_ANTS_CLIENT.into(), secret.clone()).await?;
-            let demo = Simulators { payments: payments.as_ref(), ants: Some((&ants, secret)) };
+            // And RdvPermis: configured, the admin grants access through its consent page.
+            let rdv_secret = uuid::Uuid::new_v4().simple().to_string();
+            let rdvpermis =
+                simulate::rdvpermis::RdvPermisSimulator::start(DEMO_ANTS_CLIENT.into(), rdv_secret.clone()).await?;
+            let demo = Simulators {
+                payments: payments.as_ref(),
+                ants: Some((&ants, secret)),
+                rdvpermis: Some((&rdvpermis, rdv_secret)),
+            };
             serve(Settings::from_map(&vars)?, true, reset, demo).await
         }
         Command::Migrate => {
@@ -228,6 +248,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut shutdown = app::shutdown_on_signals();
             tokio::select! {
                 served = simulate::ants::serve(listener, client_id, client_secret) => served,
+                _ = shutdown.changed() => Ok(()),
+            }
+        }
+        Command::Simulate(Simulate::Rdvpermis { addr, client_id, client_secret }) => {
+            let listener =
+                tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            println!("volant: RdvPermis simulator on http://{}", listener.local_addr()?);
+            let mut shutdown = app::shutdown_on_signals();
+            tokio::select! {
+                served = simulate::rdvpermis::serve(listener, client_id, client_secret) => served,
                 _ = shutdown.changed() => Ok(()),
             }
         }
@@ -267,6 +297,7 @@ fn verify_archive(file: &std::path::Path, public_key: Option<&str>) -> anyhow::R
     Ok(())
 }
 
+/// The demo school's client id on the simulated platforms.
 const DEMO_ANTS_CLIENT: &str = "auto-ecole-du-centre";
 
 /// The simulators the demo runs in this process: the payment provider (told where our webhook is
@@ -275,6 +306,7 @@ const DEMO_ANTS_CLIENT: &str = "auto-ecole-du-centre";
 struct Simulators<'a> {
     payments: Option<&'a simulate::payments::PaymentsSimulator>,
     ants: Option<(&'a simulate::ants::AntsSimulator, String)>,
+    rdvpermis: Option<(&'a simulate::rdvpermis::RdvPermisSimulator, String)>,
 }
 
 async fn serve(settings: Settings, demo_mode: bool, reset: bool, simulators: Simulators<'_>) -> anyhow::Result<()> {
@@ -305,7 +337,12 @@ async fn prepare_and_run(
         tracing::info!("demo schools seeded");
     }
     if let Some((ants, secret)) = &simulators.ants {
-        demo::connect_ants(&db.pool, &settings, &ants.url, DEMO_ANTS_CLIENT, secret).await?;
+        demo::configure_connector(&db.pool, &settings, ConnectorName::Ants, &ants.url, DEMO_ANTS_CLIENT, secret)
+            .await?;
+    }
+    if let Some((rdvpermis, secret)) = &simulators.rdvpermis {
+        let name = ConnectorName::Rdvpermis;
+        demo::configure_connector(&db.pool, &settings, name, &rdvpermis.url, DEMO_ANTS_CLIENT, secret).await?;
     }
     let shutdown = app::shutdown_on_signals();
     let server = Server::bind(settings, db.pool.clone(), None).await?;

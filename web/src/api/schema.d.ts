@@ -449,6 +449,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connectors/rdvpermis/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sends the admin's browser to RdvPermis's consent page (OAuth 2 authorization code, the scopes of
+         *     the regulation). 422 `connector_settings` until the address, client id and secret are saved.
+         */
+        get: operations["rdvpermis_authorize"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/rdvpermis/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where RdvPermis sends the admin back: the state is checked (this school, this person, within
+         *     15 minutes), the code traded for tokens, the grant kept. Always back to the connectors page,
+         *     which says how it went (`/connecteurs?rdvpermis=connected|refused|expired|failed`).
+         */
+        get: operations["rdvpermis_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connectors/{name}": {
         parameters: {
             query?: never;
@@ -3390,7 +3431,7 @@ export interface components {
          * @description The platforms Volant connects to.
          * @enum {string}
          */
-        ConnectorName: "ants";
+        ConnectorName: "ants" | "rdvpermis";
         /** @enum {string} */
         ConnectorStatus: "not_configured" | "connected" | "failing";
         /** @description The answer of "Tester la connexion". */
@@ -3405,6 +3446,11 @@ export interface components {
          *     one is set.
          */
         ConnectorView: {
+            /**
+             * @description For a platform reached through OAuth 2: whether the school granted access (`null` for the
+             *     others). Granted with `GET /connectors/{name}/authorize`.
+             */
+            authorized?: boolean | null;
             base_url?: string | null;
             /**
              * Format: date-time
@@ -8753,6 +8799,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Connectors"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rdvpermis_authorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the platform's consent page */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rdvpermis_callback: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                /** @description `access_denied` when the admin refused. */
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Back to the connectors page */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Non connecté */

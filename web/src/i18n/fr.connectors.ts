@@ -29,6 +29,19 @@ const connectors = {
     saved: 'Réglages du connecteur {{label}} enregistrés.',
     stale: "Ces réglages ont été modifiés entre-temps par quelqu'un d'autre. Ils ont été rechargés : vérifiez puis recommencez.",
   },
+  oauth: {
+    authorized: "Accès autorisé par l'école.",
+    notAuthorized: "L'école n'a pas encore autorisé l'accès (ou l'autorisation a été retirée).",
+    connect: 'Connecter {{label}}',
+    reconnect: 'Reconnecter {{label}}',
+    needsSettings: "Enregistrez d'abord l'adresse, l'identifiant et le secret client.",
+    outcomes: {
+      connected: '{{label}} est connecté : l’accès est autorisé.',
+      refused: "L'accès à {{label}} a été refusé sur sa page d'autorisation.",
+      expired: "La demande d'autorisation a expiré ou ne venait pas de vous : recommencez.",
+      failed: "{{label}} n'a pas confirmé l'autorisation : vérifiez les réglages puis recommencez.",
+    },
+  },
   test: {
     run: 'Tester la connexion',
     notConfigured: "Enregistrez d'abord l'adresse de la plateforme.",
@@ -52,6 +65,8 @@ const connectors = {
       submit: 'Dépôt',
       resubmit: 'Dépôt complété',
       sync: 'Synchronisation',
+      authorize: 'Autorisation',
+      refresh: 'Renouvellement du jeton',
     },
     ok: 'Réussi',
     failed: 'Échec',

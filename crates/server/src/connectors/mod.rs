@@ -14,6 +14,8 @@
 //! A platform plugs in by implementing [`Connector`]; ANTS is [`ants`].
 
 pub mod ants;
+pub mod oauth;
+pub mod rdvpermis;
 pub mod remote;
 mod repo;
 pub mod routes;
@@ -33,21 +35,30 @@ pub use remote::{Remote, RemoteError};
 #[serde(rename_all = "snake_case")]
 pub enum ConnectorName {
     Ants,
+    /// RdvPermis and the digital livret: one editor API, one OAuth grant.
+    Rdvpermis,
 }
 
 impl ConnectorName {
-    pub const ALL: [ConnectorName; 1] = [ConnectorName::Ants];
+    pub const ALL: [ConnectorName; 2] = [ConnectorName::Ants, ConnectorName::Rdvpermis];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ConnectorName::Ants => "ants",
+            ConnectorName::Rdvpermis => "rdvpermis",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
             ConnectorName::Ants => "ANTS",
+            ConnectorName::Rdvpermis => "RdvPermis",
         }
+    }
+
+    /// Whether the school grants access through OAuth 2 (authorization code, then refresh tokens).
+    pub fn uses_oauth(self) -> bool {
+        self == ConnectorName::Rdvpermis
     }
 
     pub fn parse(s: &str) -> Option<ConnectorName> {
@@ -80,6 +91,9 @@ pub struct ConnectorView {
     pub base_url: Option<String>,
     pub client_id: Option<String>,
     pub client_secret_set: bool,
+    /// For a platform reached through OAuth 2: whether the school granted access (`null` for the
+    /// others). Granted with `GET /connectors/{name}/authorize`.
+    pub authorized: Option<bool>,
     /// The last fault, in French.
     pub last_error: Option<String>,
     pub last_success_at: Option<DateTime<Utc>>,

@@ -44,12 +44,14 @@ pub enum RemoteError {
     },
     /// An answer that is not what the platform documents.
     Unexpected(String),
+    /// The school's OAuth grant is missing, withdrawn or expired: an admin connects again.
+    NotAuthorized,
 }
 
 impl RemoteError {
     /// Whether trying again later may succeed (the job retries it); a refusal is final.
     pub fn is_transient(&self) -> bool {
-        !matches!(self, RemoteError::Refused { .. } | RemoteError::NotConfigured)
+        !matches!(self, RemoteError::Refused { .. } | RemoteError::NotConfigured | RemoteError::NotAuthorized)
     }
 
     /// Whether the platform (or our access to it) is in trouble: counted by the breaker and shown
@@ -90,6 +92,9 @@ impl RemoteError {
             }
             RemoteError::Refused { message, .. } => format!("{p} refuse la demande : {message}"),
             RemoteError::Unexpected(what) => format!("{p} a donné une réponse inattendue ({what})."),
+            RemoteError::NotAuthorized => format!(
+                "L'accès à {p} n'est pas (ou plus) autorisé : un administrateur connecte {p} dans « Connecteurs »."
+            ),
         }
     }
 }
@@ -162,7 +167,7 @@ impl Remote {
         outcome.map(|(_, value)| value)
     }
 
-    fn token_bound_to(&self) -> Vec<u8> {
+    pub(super) fn token_bound_to(&self) -> Vec<u8> {
         [self.tenant.0.as_bytes().as_slice(), self.name.as_str().as_bytes(), b"/access-token"].concat()
     }
 

@@ -12,6 +12,7 @@ pub struct Row {
     pub base_url: String,
     pub client_id: Option<String>,
     pub secrets: Option<Vec<u8>>,
+    pub authorized_at: Option<DateTime<Utc>>,
     pub status: String,
     pub last_error: Option<String>,
     pub last_success_at: Option<DateTime<Utc>>,
@@ -26,7 +27,8 @@ pub async fn get(
     lock: bool,
 ) -> Result<Option<Row>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT base_url, client_id, secrets, status, last_error, last_success_at, circuit_open_until, version
+        "SELECT base_url, client_id, secrets, authorized_at, status, last_error, last_success_at, circuit_open_until,
+                version
            FROM connectors WHERE tenant_id = $1 AND name = $2{}",
         if lock { " FOR UPDATE" } else { "" }
     )))
@@ -51,6 +53,9 @@ pub async fn put(
          ON CONFLICT (tenant_id, name) DO UPDATE
             SET base_url = EXCLUDED.base_url, client_id = EXCLUDED.client_id, secrets = EXCLUDED.secrets,
                 access_token = NULL, access_token_expires_at = NULL,
+                authorized_at = CASE WHEN (connectors.base_url, connectors.client_id)
+                                          IS NOT DISTINCT FROM (EXCLUDED.base_url, EXCLUDED.client_id)
+                                     THEN connectors.authorized_at END,
                 status = 'connected', last_error = NULL, consecutive_failures = 0, circuit_open_until = NULL,
                 version = connectors.version + 1, updated_at = now()",
     )
@@ -76,6 +81,26 @@ pub async fn all_secrets(conn: &mut PgConnection, tenant: TenantId) -> Result<Ve
         .bind(tenant.0)
         .fetch_all(conn)
         .await
+}
+
+/// Records a grant (new sealed secrets holding the refresh token), or its end (`None`).
+pub async fn set_grant(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    name: ConnectorName,
+    secrets: Option<&[u8]>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE connectors SET secrets = COALESCE($3, secrets),
+                authorized_at = CASE WHEN $3::bytea IS NULL THEN NULL ELSE COALESCE(authorized_at, now()) END
+          WHERE tenant_id = $1 AND name = $2",
+    )
+    .bind(tenant.0)
+    .bind(name.as_str())
+    .bind(secrets)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn replace_secrets(

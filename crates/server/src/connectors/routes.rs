@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(test))
         .routes(routes!(events))
         .merge(super::ants::routes::routes())
+        .merge(super::rdvpermis::routes::routes())
 }
 
 fn name(raw: &str) -> AppResult<ConnectorName> {

@@ -26,16 +26,24 @@ use crate::{
 
 /// The secrets of a connector, sealed together.
 #[derive(Default, Serialize, Deserialize)]
-struct Secrets {
-    client_secret: Option<String>,
+pub(super) struct Secrets {
+    pub client_secret: Option<String>,
+    /// The OAuth refresh token (platforms reached through OAuth 2).
+    #[serde(default)]
+    pub refresh_token: Option<String>,
 }
 
 /// A sealed value is bound to its school and platform: copied elsewhere, it does not open.
-fn bound_to(tenant: TenantId, name: &str) -> Vec<u8> {
+pub(super) fn bound_to(tenant: TenantId, name: &str) -> Vec<u8> {
     [tenant.0.as_bytes().as_slice(), name.as_bytes()].concat()
 }
 
-fn sealer(settings: &Settings) -> Sealer {
+pub(super) fn seal_secrets(sealer: &Sealer, tenant: TenantId, name: ConnectorName, s: &Secrets) -> AppResult<Vec<u8>> {
+    let raw = serde_json::to_vec(s).map_err(|e| AppError::Internal(e.into()))?;
+    sealer.seal(&raw, &bound_to(tenant, name.as_str()))
+}
+
+pub(super) fn sealer(settings: &Settings) -> Sealer {
     Sealer::with_previous(&settings.secret_key, &settings.previous_secret_keys, Purpose::ConnectorSecrets)
 }
 
@@ -48,6 +56,7 @@ fn view(name: ConnectorName, row: Option<repo::Row>) -> ConnectorView {
             base_url: None,
             client_id: None,
             client_secret_set: false,
+            authorized: name.uses_oauth().then_some(false),
             last_error: None,
             last_success_at: None,
             circuit_open_until: None,
@@ -61,6 +70,7 @@ fn view(name: ConnectorName, row: Option<repo::Row>) -> ConnectorView {
         base_url: Some(row.base_url),
         client_id: row.client_id,
         client_secret_set: row.secrets.is_some(),
+        authorized: name.uses_oauth().then_some(row.authorized_at.is_some()),
         last_error: row.last_error,
         last_success_at: row.last_success_at,
         circuit_open_until: row.circuit_open_until.filter(|until| *until > Utc::now()),
@@ -102,14 +112,16 @@ pub async fn put(
         None => Secrets::default(),
     };
     let secret_changed = input.client_secret.is_some();
+    // A grant is given to one client on one platform: another address or client id needs a new one.
+    let same_client = before.as_ref().is_some_and(|r| r.base_url == base_url && r.client_id == client_id);
+    if !same_client {
+        secrets.refresh_token = None;
+    }
     if let Some(secret) = input.client_secret.map(|s| s.trim().to_owned()) {
         secrets.client_secret = Some(secret).filter(|s| !s.is_empty());
     }
     let sealed = match &secrets.client_secret {
-        Some(_) => Some(
-            sealer
-                .seal(&serde_json::to_vec(&secrets).map_err(anyhow::Error::from)?, &bound_to(tenant, name.as_str()))?,
-        ),
+        Some(_) => Some(seal_secrets(&sealer, tenant, name, &secrets)?),
         None => None,
     };
     repo::put(work, tenant, name, &base_url, client_id.as_deref(), sealed.as_deref()).await?;
@@ -148,7 +160,12 @@ fn validate(input: &ConnectorInput, settings: &Settings) -> AppResult<(String, O
     Ok((base_url, client_id))
 }
 
-fn open_secrets(sealer: &Sealer, tenant: TenantId, name: ConnectorName, sealed: &[u8]) -> AppResult<Secrets> {
+pub(super) fn open_secrets(
+    sealer: &Sealer,
+    tenant: TenantId,
+    name: ConnectorName,
+    sealed: &[u8],
+) -> AppResult<Secrets> {
     let raw = sealer.open(sealed, &bound_to(tenant, name.as_str()))?;
     serde_json::from_slice(&raw).map_err(|e| AppError::Internal(e.into()))
 }
@@ -202,6 +219,7 @@ pub async fn test(
         None => Err(RemoteError::NotConfigured),
         Some(remote) => match name {
             ConnectorName::Ants => Ants::check(remote).await,
+            ConnectorName::Rdvpermis => super::rdvpermis::RdvPermis::check(remote).await,
         },
     };
     let connector = get(work, tenant, name).await?;

@@ -156,11 +156,13 @@ pub fn banner(url: &str) -> String {
     out
 }
 
-/// Points the demo school's ANTS connector at the simulator this demo started (its address
-/// changes at every start), so that the ANTS panel works out of the box.
-pub async fn connect_ants(
+/// Points one of the demo school's connectors at the simulator this demo started (its address
+/// changes at every start), so that the screens work out of the box. A platform reached through
+/// OAuth then waits for the admin's consent ("Connecter RdvPermis").
+pub async fn configure_connector(
     pool: &PgPool,
     settings: &Settings,
+    name: crate::connectors::ConnectorName,
     url: &str,
     client_id: &str,
     client_secret: &str,
@@ -173,7 +175,6 @@ pub async fn connect_ants(
         return Ok(());
     };
     let mut work = crate::work::Work::system(pool, tenant).await?;
-    let name = crate::connectors::ConnectorName::Ants;
     let version = crate::connectors::service::get(&mut work, tenant, name).await?.version;
     let input = crate::connectors::ConnectorInput {
         base_url: url.to_owned(),

@@ -9,4 +9,5 @@
 
 pub mod ants;
 pub mod payments;
+pub mod rdvpermis;
 pub mod sms;

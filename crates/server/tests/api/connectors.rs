@@ -397,3 +397,101 @@ async fn login_on(base: &str, email: &str) -> Api {
     api.csrf = Some(r.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_owned());
     api
 }
+
+/// The admin's browser through RdvPermis's consent page: `decision` is `allow` or `deny`; returns
+/// where our callback sends the browser back.
+async fn consent(admin: &Api, decision: &str) -> String {
+    let r = admin.get("/api/v1/connectors/rdvpermis/authorize").await;
+    assert_eq!(r.status(), 303);
+    let page = reqwest::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    let query: std::collections::HashMap<String, String> = page.query_pairs().into_owned().collect();
+    assert!(query["scope"].contains("livret_numerique:write") && query["scope"].contains("offline_access"));
+    let html = new_client().get(page.clone()).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Autoriser"), "{html}");
+    let form = [
+        ("redirect_uri", query["redirect_uri"].as_str()),
+        ("state", query["state"].as_str()),
+        ("client_id", query["client_id"].as_str()),
+        ("decision", decision),
+    ];
+    let back = new_client().post(page.join("/oauth/authorize").unwrap()).form(&form).send().await.unwrap();
+    let back = reqwest::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap();
+    let r = admin.get(&format!("{}?{}", back.path(), back.query().unwrap_or_default())).await;
+    assert_eq!(r.status(), 303);
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn sim_stats(sim: &volant::simulate::rdvpermis::RdvPermisSimulator) -> Value {
+    new_client().get(format!("{}/_simulator/stats", sim.url)).send().await.unwrap().json().await.unwrap()
+}
+
+async fn sim_post(sim: &volant::simulate::rdvpermis::RdvPermisSimulator, path: &str, body: Value) {
+    let r = new_client().post(format!("{}{path}", sim.url)).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 204, "{path}");
+}
+
+#[tokio::test]
+async fn rdvpermis_is_granted_by_oauth_and_its_token_refreshed_before_expiry_after_a_401_and_until_withdrawn() {
+    let app = spawn_app().await;
+    app.seed_schools().await;
+    let sim = volant::simulate::rdvpermis::RdvPermisSimulator::start(CLIENT_ID.into(), SECRET.into()).await.unwrap();
+    let admin = app.login_as(Role::Admin, 'a').await;
+    let p = problem(admin.get("/api/v1/connectors/rdvpermis/authorize").await, 422).await;
+    assert_eq!(p["rules"][0]["code"], "connector_settings");
+    let body = json!({"base_url": sim.url, "client_id": CLIENT_ID, "client_secret": SECRET});
+    let view: Value = admin.send(Method::PUT, "/api/v1/connectors/rdvpermis", Some(&body)).await.json().await.unwrap();
+    assert_eq!(view["authorized"], false, "{view}");
+
+    // The admin refuses, then consents: the code is traded once for the grant.
+    assert_eq!(consent(&admin, "deny").await, "/connecteurs?rdvpermis=refused");
+    assert_eq!(consent(&admin, "allow").await, "/connecteurs?rdvpermis=connected");
+    let view = admin.json("/api/v1/connectors").await["items"][1].clone();
+    assert_eq!((view["name"].as_str(), view["authorized"].as_bool()), (Some("rdvpermis"), Some(true)), "{view}");
+    let test = admin.post("/api/v1/connectors/rdvpermis/test", &json!({})).await.json::<Value>().await.unwrap();
+    assert_eq!(test["ok"], true, "{test}");
+    assert_eq!(sim_stats(&sim).await["refreshes"], 0, "the code gave the first access token");
+
+    // Short-lived tokens: after a 401 the token is refreshed and the call made again; a token in
+    // its last minute is refreshed before the call.
+    sim_post(&sim, "/_simulator/token-ttl", json!({"seconds": 30})).await;
+    sim_post(&sim, "/_simulator/faults", json!({"fail_next": 1, "kind": "expired_token"})).await;
+    let test = admin.post("/api/v1/connectors/rdvpermis/test", &json!({})).await.json::<Value>().await.unwrap();
+    assert_eq!(test["ok"], true, "{test}");
+    assert_eq!(sim_stats(&sim).await["refreshes"], 1);
+    let calls_before = sim_stats(&sim).await["calls"].as_i64().unwrap();
+    let test = admin.post("/api/v1/connectors/rdvpermis/test", &json!({})).await.json::<Value>().await.unwrap();
+    assert_eq!(test["ok"], true, "{test}");
+    let stats = sim_stats(&sim).await;
+    assert_eq!(
+        (stats["refreshes"].as_i64(), stats["calls"].as_i64()),
+        (Some(2), Some(calls_before + 1)),
+        "no 401 this time"
+    );
+
+    // A state made for another school is refused; the grant is untouched.
+    let admin_b = app.login_as(Role::Admin, 'b').await;
+    let body_b = json!({"base_url": sim.url, "client_id": CLIENT_ID, "client_secret": SECRET});
+    admin_b.send(Method::PUT, "/api/v1/connectors/rdvpermis", Some(&body_b)).await;
+    let r = admin.get("/api/v1/connectors/rdvpermis/authorize").await;
+    let page = reqwest::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    let state: String = page.query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
+    let r = admin_b.get(&format!("/api/v1/connectors/rdvpermis/callback?code=x&state={state}")).await;
+    assert_eq!(r.headers()["location"], "/connecteurs?rdvpermis=expired");
+    assert_eq!(admin_b.json("/api/v1/connectors").await["items"][1]["authorized"], false);
+
+    // The platform withdraws the grant: failing, with the way back, and no longer authorized.
+    let r = new_client().post(format!("{}/_simulator/revoke", sim.url)).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let test = admin.post("/api/v1/connectors/rdvpermis/test", &json!({})).await.json::<Value>().await.unwrap();
+    assert_eq!(test["ok"], false);
+    assert!(test["message"].as_str().unwrap().contains("connecte RdvPermis dans « Connecteurs »"), "{test}");
+    let view = &test["connector"];
+    assert_eq!((view["status"].as_str(), view["authorized"].as_bool()), (Some("failing"), Some(false)), "{view}");
+    for path in ["/api/v1/connectors", "/api/v1/connectors/rdvpermis/events?limit=200", "/api/v1/audit-log"] {
+        assert!(!admin.json(path).await.to_string().contains(SECRET), "{path}");
+    }
+    // Consenting again mends it.
+    assert_eq!(consent(&admin, "allow").await, "/connecteurs?rdvpermis=connected");
+    let test = admin.post("/api/v1/connectors/rdvpermis/test", &json!({})).await.json::<Value>().await.unwrap();
+    assert_eq!(test["ok"], true, "{test}");
+}

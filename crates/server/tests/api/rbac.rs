@@ -121,6 +121,8 @@ fn matrix() -> HashMap<(&'static str, &'static str), Access> {
         (("PUT", "/api/v1/connectors/{name}"), ADMIN),
         (("POST", "/api/v1/connectors/{name}/test"), ADMIN),
         (("GET", "/api/v1/connectors/{name}/events"), ADMIN),
+        (("GET", "/api/v1/connectors/rdvpermis/authorize"), ADMIN),
+        (("GET", "/api/v1/connectors/rdvpermis/callback"), ADMIN),
         (("GET", "/api/v1/students/{id}/ants"), OFFICE),
         (("POST", "/api/v1/students/{id}/ants/submit"), OFFICE),
         (("POST", "/api/v1/students/{id}/ants/sync"), OFFICE),

@@ -12,6 +12,7 @@ import { notifyError, notifyStale, notifySuccess } from '../../lib/notify.ts';
 import { useApiForm } from '../../lib/useApiForm.ts';
 import {
   STATUS_COLOR,
+  authorizeUrl,
   connectorBody,
   connectorValues,
   saveConnector,
@@ -91,6 +92,7 @@ export function ConnectorCard({ connector }: { connector: ConnectorView }) {
               {connector.last_error}
             </Alert>
           )}
+          {connector.authorized !== null && connector.authorized !== undefined && <OAuthGrant connector={connector} />}
           <Group gap="sm" wrap="wrap">
             <Button variant="default" loading={test.isPending} disabled={!configured} onClick={() => test.mutate()}>
               {t('connectors.test.run')}
@@ -112,6 +114,32 @@ export function ConnectorCard({ connector }: { connector: ConnectorView }) {
         <ConnectorEvents name={connector.name} />
       </Stack>
     </SectionCard>
+  );
+}
+
+/**
+ * For a platform reached through OAuth (RdvPermis): whether the school granted access, and the link that sends the
+ * admin to the platform's consent page (the browser comes back to this page, which says how it went).
+ */
+function OAuthGrant({ connector }: { connector: ConnectorView }) {
+  const { t } = useTranslation();
+  const ready = connector.client_secret_set && connector.client_id !== null && connector.client_id !== undefined;
+  const label = connector.label;
+  return (
+    <Stack gap={4} data-testid="connector-oauth" data-authorized={String(connector.authorized)}>
+      <Text size="sm">{connector.authorized ? t('connectors.oauth.authorized') : t('connectors.oauth.notAuthorized')}</Text>
+      {ready ? (
+        <Group>
+          <Button component="a" href={authorizeUrl(connector.name)} variant={connector.authorized ? 'default' : 'filled'}>
+            {connector.authorized ? t('connectors.oauth.reconnect', { label }) : t('connectors.oauth.connect', { label })}
+          </Button>
+        </Group>
+      ) : (
+        <Text size="sm" c="dimmed">
+          {t('connectors.oauth.needsSettings')}
+        </Text>
+      )}
+    </Stack>
   );
 }
 

@@ -233,4 +233,20 @@ describe('connectorBody', () => {
     expect(connectorBody({ ...values, remove_secret: true }, 2)).toEqual({ base_url: 'https://ants.example.test', client_id: null, client_secret: '', version: 2 });
     expect(connectorBody({ ...values, client_secret: ' a b ' }, null)).toEqual({ base_url: 'https://ants.example.test', client_id: null, client_secret: ' a b ' });
   });
+
+  it('grants RdvPermis through its consent page and says how the grant went', async () => {
+    const rdvpermis: ConnectorView = { ...CONNECTED, name: 'rdvpermis', label: 'RdvPermis', authorized: false, client_id: 'ecole', version: 1 };
+    mockFetch({
+      'GET /api/v1/connectors': () => jsonResponse(200, { items: [{ ...CONNECTED, authorized: null }, rdvpermis] }),
+      [`GET ${EVENTS}`]: emptyEvents,
+      'GET /api/v1/connectors/rdvpermis/events': emptyEvents,
+    });
+    renderWithProviders(<ConnectorsPage />, { session: demoSession, route: '/connecteurs?rdvpermis=connected' });
+    const region = await screen.findByRole('region', { name: 'RdvPermis' });
+    expect(await screen.findByTestId('oauth-outcome')).toHaveTextContent('RdvPermis est connecté');
+    expect(within(region).getByText("L'école n'a pas encore autorisé l'accès (ou l'autorisation a été retirée).")).toBeInTheDocument();
+    expect(within(region).getByRole('link', { name: 'Connecter RdvPermis' })).toHaveAttribute('href', '/api/v1/connectors/rdvpermis/authorize');
+    // ANTS is not reached through OAuth: no such link on its card.
+    expect(within(card()).queryByTestId('connector-oauth')).toBeNull();
+  });
 });

@@ -1,8 +1,9 @@
-import { Stack } from '@mantine/core';
+import { Alert, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { QueryView } from '../../components/QueryView.tsx';
 import { PageHeader } from '../../shell/PageHeader.tsx';
-import { useConnectors } from './api.ts';
+import { isOAuthOutcome, useConnectors, type ConnectorName } from './api.ts';
 import { ConnectorCard } from './ConnectorCard.tsx';
 
 /**
@@ -12,9 +13,25 @@ import { ConnectorCard } from './ConnectorCard.tsx';
 export default function ConnectorsPage() {
   const { t } = useTranslation();
   const connectors = useConnectors();
+  const [params] = useSearchParams();
+  // Back from a platform's consent page: `?rdvpermis=connected` (the platform's name, how it went).
+  const granted = (['rdvpermis'] as const satisfies readonly ConnectorName[])
+    .map((name) => ({ name, outcome: params.get(name) }))
+    .find((g) => isOAuthOutcome(g.outcome));
+  const label = granted && connectors.data?.items.find((c) => c.name === granted.name)?.label;
   return (
     <>
       <PageHeader title={t('connectors.title')} intro={t('connectors.intro')} />
+      {granted && isOAuthOutcome(granted.outcome) && (
+        <Alert
+          color={granted.outcome === 'connected' ? 'green' : 'red'}
+          role={granted.outcome === 'connected' ? 'status' : 'alert'}
+          mb="lg"
+          data-testid="oauth-outcome"
+        >
+          {t(`connectors.oauth.outcomes.${granted.outcome}`, { label: label ?? granted.name })}
+        </Alert>
+      )}
       <QueryView query={connectors} empty={t('connectors.empty')}>
         {(data) => (
           <Stack gap="lg">

@@ -18,10 +18,23 @@ export type ConnectorTest = components['schemas']['ConnectorTest'];
 export type ConnectorEvent = components['schemas']['ConnectorEvent'];
 
 export const EVENTS_PAGE_SIZE = 20;
-export const OPERATIONS = ['token', 'check', 'submit', 'resubmit', 'sync'] as const;
+export const OPERATIONS = ['token', 'check', 'submit', 'resubmit', 'sync', 'authorize', 'refresh'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export const STATUS_COLOR: Record<ConnectorStatus, string> = { connected: 'teal', failing: 'red', not_configured: 'gray' };
+
+/** Where the admin's browser goes to grant a platform access through OAuth (its consent page, then back here). */
+export function authorizeUrl(name: ConnectorName): string {
+  return `/api/v1/connectors/${encodeURIComponent(name)}/authorize`;
+}
+
+/** What the platform's consent came back with (`/connecteurs?rdvpermis=connected`). */
+export const OAUTH_OUTCOMES = ['connected', 'refused', 'expired', 'failed'] as const;
+export type OAuthOutcome = (typeof OAUTH_OUTCOMES)[number];
+
+export function isOAuthOutcome(value: string | null): value is OAuthOutcome {
+  return value !== null && (OAUTH_OUTCOMES as readonly string[]).includes(value);
+}
 
 export function isOperation(value: string): value is Operation {
   return (OPERATIONS as readonly string[]).includes(value);

@@ -1,0 +1,294 @@
+//! A local RdvPermis / digital-livret editor API (the ministry's API for software editors,
+//! `domain/regulation-fr.md` § ANTS and RdvPermis), as documented in
+//! [`crate::connectors::rdvpermis`]: OAuth 2 authorization code with refresh tokens, then the
+//! school's organisation. Places, bookings, results and the livret come with issue #20's next steps.
+//!
+//! The consent page (`GET /oauth/authorize`) is a small HTML form: "Autoriser" sends the browser
+//! back to the school's `redirect_uri` with a one-time code; "Refuser" with `error=access_denied`.
+//! Access tokens live `token_ttl_secs` (default 3600); each refresh gives a new refresh token and
+//! retires the old one.
+//!
+//! Outside the platform's API, for tests and demos (bind it to 127.0.0.1):
+//! - `POST /_simulator/faults {"fail_next": n, "kind": "server_error" | "expired_token"}`: the next
+//!   `n` API calls answer 500, or find their access token expired (401 `token_expired`).
+//! - `POST /_simulator/revoke`: every grant is withdrawn (refresh answers 400 `invalid_grant`).
+//! - `POST /_simulator/token-ttl {"seconds": n}`: the lifetime of the next access tokens.
+//! - `GET /_simulator/stats`: how many codes, refreshes and API calls the platform saw.
+
+use std::{collections::HashMap, sync::Arc};
+
+use anyhow::{Context, bail};
+use axum::{
+    Form, Json, Router,
+    extract::{Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::{net::TcpListener, sync::Mutex, task::JoinHandle};
+use uuid::Uuid;
+
+/// The scopes an editor asks for (`domain/regulation-fr.md`).
+pub const SCOPES: &str = "rdvpermis livret_numerique:read livret_numerique:write offline_access";
+
+#[derive(Clone)]
+pub struct SimState {
+    client_id: Arc<str>,
+    client_secret: Arc<str>,
+    inner: Arc<Mutex<Inner>>,
+}
+
+struct Inner {
+    /// One-time codes → the redirect URI they were given for.
+    codes: HashMap<String, String>,
+    refresh_tokens: HashMap<String, bool>,
+    access_tokens: HashMap<String, DateTime<Utc>>,
+    token_ttl: Duration,
+    fault: Option<(String, u32)>,
+    stats: Stats,
+}
+
+#[derive(Default, Clone, Copy, serde::Serialize)]
+struct Stats {
+    codes: u32,
+    refreshes: u32,
+    calls: u32,
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Inner {
+            codes: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            access_tokens: HashMap::new(),
+            token_ttl: Duration::hours(1),
+            fault: None,
+            stats: Stats::default(),
+        }
+    }
+}
+
+pub fn router(state: SimState) -> Router {
+    Router::new()
+        .route("/oauth/authorize", get(consent_page).post(consent_decision))
+        .route("/oauth/token", post(token))
+        .route("/v1/me", get(me))
+        .route("/_simulator/faults", post(faults))
+        .route("/_simulator/revoke", post(revoke))
+        .route("/_simulator/token-ttl", post(token_ttl))
+        .route("/_simulator/stats", get(stats))
+        .with_state(state)
+}
+
+pub async fn serve(listener: TcpListener, client_id: String, client_secret: String) -> anyhow::Result<()> {
+    if client_id.trim().is_empty() || client_secret.trim().is_empty() {
+        bail!("the RdvPermis simulator needs a client id and a client secret");
+    }
+    let state =
+        SimState { client_id: Arc::from(client_id), client_secret: Arc::from(client_secret), inner: Arc::default() };
+    axum::serve(listener, router(state)).await.context("RdvPermis simulator")
+}
+
+/// A simulator running in this process, on 127.0.0.1 and a free port; it stops when dropped.
+pub struct RdvPermisSimulator {
+    pub url: String,
+    handle: JoinHandle<()>,
+}
+
+impl RdvPermisSimulator {
+    pub async fn start(client_id: String, client_secret: String) -> anyhow::Result<RdvPermisSimulator> {
+        let listener = TcpListener::bind("127.0.0.1:0").await.context("RdvPermis simulator: cannot bind")?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let handle = tokio::spawn(async move {
+            if let Err(e) = serve(listener, client_id, client_secret).await {
+                tracing::error!(error = %e, "RdvPermis simulator stopped");
+            }
+        });
+        Ok(RdvPermisSimulator { url, handle })
+    }
+}
+
+impl Drop for RdvPermisSimulator {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+fn oauth_error(status: StatusCode, code: &str, description: &str) -> Response {
+    (status, Json(json!({"error": code, "error_description": description}))).into_response()
+}
+
+#[derive(Deserialize)]
+struct AuthorizeQuery {
+    response_type: String,
+    client_id: String,
+    redirect_uri: String,
+    scope: String,
+    state: String,
+}
+
+/// Escapes text for an HTML attribute or element.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+async fn consent_page(State(state): State<SimState>, Query(q): Query<AuthorizeQuery>) -> Response {
+    if q.response_type != "code" || q.client_id != *state.client_id {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Client ou type de réponse inconnu.");
+    }
+    if !q.scope.split(' ').any(|s| s == "offline_access") {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", "La portée offline_access est requise.");
+    }
+    let hidden = |name: &str, value: &str| format!(r#"<input type="hidden" name="{name}" value="{}">"#, escape(value));
+    Html(format!(
+        r#"<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>RdvPermis — autorisation</title></head>
+<body><main><h1>Autoriser l'accès à RdvPermis</h1>
+<p>Le logiciel de l'auto-école demande l'accès à : {scopes}.</p>
+<form method="post" action="/oauth/authorize">{a}{b}{c}
+<button type="submit" name="decision" value="allow">Autoriser</button>
+<button type="submit" name="decision" value="deny">Refuser</button></form></main></body></html>"#,
+        scopes = escape(&q.scope),
+        a = hidden("redirect_uri", &q.redirect_uri),
+        b = hidden("state", &q.state),
+        c = hidden("client_id", &q.client_id),
+    ))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    redirect_uri: String,
+    state: String,
+    decision: String,
+}
+
+async fn consent_decision(State(state): State<SimState>, Form(d): Form<Decision>) -> Response {
+    let Ok(mut back) = reqwest::Url::parse(&d.redirect_uri) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "redirect_uri invalide.");
+    };
+    if d.decision == "allow" {
+        let code = Uuid::new_v4().simple().to_string();
+        let mut inner = state.inner.lock().await;
+        inner.codes.insert(code.clone(), d.redirect_uri.clone());
+        inner.stats.codes += 1;
+        back.query_pairs_mut().append_pair("code", &code).append_pair("state", &d.state);
+    } else {
+        back.query_pairs_mut().append_pair("error", "access_denied").append_pair("state", &d.state);
+    }
+    Redirect::to(back.as_str()).into_response()
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    grant_type: String,
+    client_id: String,
+    client_secret: String,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    refresh_token: Option<String>,
+}
+
+async fn token(State(state): State<SimState>, Form(form): Form<TokenRequest>) -> Response {
+    if form.client_id != *state.client_id || form.client_secret != *state.client_secret {
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client inconnu ou secret erroné.");
+    }
+    let mut inner = state.inner.lock().await;
+    match form.grant_type.as_str() {
+        "authorization_code" => {
+            let given_for = form.code.as_deref().and_then(|c| inner.codes.remove(c));
+            if given_for.is_none() || given_for != form.redirect_uri {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "Code inconnu, déjà utilisé ou autre adresse.",
+                );
+            }
+        }
+        "refresh_token" => {
+            let known = form.refresh_token.as_deref().and_then(|t| inner.refresh_tokens.get_mut(t));
+            match known {
+                Some(valid) if *valid => *valid = false,
+                _ => return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "Autorisation retirée ou expirée."),
+            }
+            inner.stats.refreshes += 1;
+        }
+        _ => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "Type d'autorisation inconnu."),
+    }
+    let access = Uuid::new_v4().simple().to_string();
+    let refresh = Uuid::new_v4().simple().to_string();
+    let ttl = inner.token_ttl;
+    inner.access_tokens.insert(access.clone(), Utc::now() + ttl);
+    inner.refresh_tokens.insert(refresh.clone(), true);
+    Json(json!({"access_token": access, "token_type": "Bearer", "expires_in": ttl.num_seconds(),
+                "refresh_token": refresh, "scope": SCOPES}))
+    .into_response()
+}
+
+/// Checks the bearer token and the armed fault.
+async fn gate(state: &SimState, headers: &HeaderMap) -> Result<(), Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let mut inner = state.inner.lock().await;
+    inner.stats.calls += 1;
+    if let Some((kind, left)) = inner.fault.take() {
+        inner.fault = (left > 1).then(|| (kind.clone(), left - 1));
+        if kind == "server_error" {
+            return Err(oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "Erreur interne (simulée)."));
+        }
+        inner.access_tokens.remove(token);
+        return Err(oauth_error(StatusCode::UNAUTHORIZED, "token_expired", "Le jeton d'accès a expiré."));
+    }
+    match inner.access_tokens.get(token) {
+        Some(until) if *until > Utc::now() => Ok(()),
+        Some(_) => Err(oauth_error(StatusCode::UNAUTHORIZED, "token_expired", "Le jeton d'accès a expiré.")),
+        None => Err(oauth_error(StatusCode::UNAUTHORIZED, "invalid_token", "Jeton d'accès absent ou inconnu.")),
+    }
+}
+
+async fn me(State(state): State<SimState>, headers: HeaderMap) -> Response {
+    match gate(&state, &headers).await {
+        Ok(()) => Json(json!({"organisation": *state.client_id, "scope": SCOPES})).into_response(),
+        Err(refused) => refused,
+    }
+}
+
+#[derive(Deserialize)]
+struct FaultsRequest {
+    fail_next: u32,
+    kind: String,
+}
+
+async fn faults(State(state): State<SimState>, Json(f): Json<FaultsRequest>) -> Response {
+    if !matches!(f.kind.as_str(), "server_error" | "expired_token") {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "kind: server_error ou expired_token.");
+    }
+    state.inner.lock().await.fault = (f.fail_next > 0).then_some((f.kind, f.fail_next));
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn revoke(State(state): State<SimState>) -> StatusCode {
+    let mut inner = state.inner.lock().await;
+    inner.refresh_tokens.values_mut().for_each(|valid| *valid = false);
+    inner.access_tokens.clear();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct Ttl {
+    seconds: i64,
+}
+
+async fn token_ttl(State(state): State<SimState>, Json(ttl): Json<Ttl>) -> StatusCode {
+    state.inner.lock().await.token_ttl = Duration::seconds(ttl.seconds.max(1));
+    StatusCode::NO_CONTENT
+}
+
+async fn stats(State(state): State<SimState>) -> Response {
+    Json(state.inner.lock().await.stats).into_response()
+}
