@@ -22,6 +22,7 @@ pub mod ids;
 pub mod import;
 pub mod ledger;
 pub mod licence;
+pub mod livret;
 pub mod notify;
 pub mod password;
 pub mod planning;

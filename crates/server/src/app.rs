@@ -43,7 +43,8 @@ impl Server {
             .register(crate::imports::RUN, crate::imports::run)
             .register(crate::exports::RUN, crate::exports::run)
             .register(connectors::ants::SUBMIT, connectors::ants::service::run_submit)
-            .register(connectors::ants::SYNC, connectors::ants::service::run_sync);
+            .register(connectors::ants::SYNC, connectors::ants::service::run_sync)
+            .register(crate::livret::TRANSMIT, crate::livret::service::run_transmit);
         let state = AppState::new(settings, pool, public_url);
         Ok(Server { addr, state, listener, registry })
     }
@@ -131,6 +132,11 @@ async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown
             Ok(0) => {}
             Ok(_) => state.jobs_wake.notify_one(),
             Err(e) => tracing::warn!(error = %e, "ANTS: cannot queue the syncs"),
+        }
+        match crate::livret::service::scan(&state.pool).await {
+            Ok(0) => {}
+            Ok(_) => state.jobs_wake.notify_one(),
+            Err(e) => tracing::warn!(error = %e, "livret: cannot queue the transmissions"),
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {},

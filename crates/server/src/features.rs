@@ -57,4 +57,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::imports::routes::routes())
         .merge(crate::exports::routes::routes())
         .merge(crate::connectors::routes::routes())
+        .merge(crate::livret::routes::routes())
 }

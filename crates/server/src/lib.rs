@@ -28,6 +28,7 @@ pub mod instructors;
 pub mod invitations;
 pub mod jobs;
 pub mod journal;
+pub mod livret;
 pub mod mail;
 pub mod metrics;
 pub mod notifications;

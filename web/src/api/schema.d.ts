@@ -666,6 +666,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/etp-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ETP the ministry will compute at the month's cut-off (the 24th) from the hours transmitted:
+         *     per kind (AAC practice × 1.2), the total, the hours not transmitted and what they cost.
+         */
+        get: operations["etp_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-places": {
         parameters: {
             query?: never;
@@ -1466,6 +1486,46 @@ export interface paths {
         put?: never;
         /** Marks a no-show (refused before the start): the lesson is charged. */
         post: operations["lessons_no_show"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/livret/transmissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every lesson given, per student, and where its transmission to the digital livret stands; a
+         *     refused one says what to fix. Counts per status.
+         */
+        get: operations["livret_transmissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/livret/transmissions/{lesson_id}/{student_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a refused lesson again once its file is fixed (a new key: a new transmission). 422
+         *     `livret_status` when it was not refused.
+         */
+        post: operations["livret_resend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3775,6 +3835,71 @@ export interface components {
         EndReason: "licence_obtained" | "abandoned" | "transferred_out";
         /** @enum {string} */
         EntryKind: "purchase" | "consumption" | "correction" | "transfer_in";
+        /**
+         * @description What a lesson counts as.
+         * @enum {string}
+         */
+        EtpKind: "practical" | "aac_practice" | "theory" | "start_evaluation" | "exam_accompaniment";
+        /** @description One line of the preview. */
+        EtpKindLine: {
+            /** Format: int64 */
+            done_minutes: number;
+            kind: components["schemas"]["EtpKind"];
+            label: string;
+            /** Format: int64 */
+            transmitted_minutes: number;
+            /** Format: double */
+            weight: number;
+            /**
+             * Format: double
+             * @description Transmitted hours × weight, to the hundredth.
+             */
+            weighted_hours: number;
+        };
+        /** @description The ETP the ministry will compute at the month's cut-off from the hours transmitted so far. */
+        EtpPreview: {
+            /** @description Hours still not accepted within three days of the cut-off. */
+            at_risk: boolean;
+            /** Format: date */
+            cutoff_on: string;
+            /**
+             * Format: int64
+             * @description Days left before the cut-off (none once it passed).
+             */
+            days_to_cutoff?: number | null;
+            /** Format: double */
+            etp: number;
+            /**
+             * Format: double
+             * @description What they cost in ETP.
+             */
+            etp_lost: number;
+            /**
+             * Format: double
+             * @description A full-time teacher's hours over the window.
+             */
+            full_time_hours: number;
+            kinds: components["schemas"]["EtpKindLine"][];
+            /** @description `YYYY-MM`. */
+            month: string;
+            /**
+             * Format: double
+             * @description Weighted hours given but not accepted by the livret (yet).
+             */
+            not_transmitted_hours: number;
+            /**
+             * Format: double
+             * @description Transmitted hours × weight.
+             */
+            weighted_hours: number;
+            /**
+             * Format: date
+             * @description The window counted, `[window_from, window_to)`.
+             */
+            window_from: string;
+            /** Format: date */
+            window_to: string;
+        };
         Evaluation: {
             comment?: string | null;
             /** Format: date-time */
@@ -4527,6 +4652,35 @@ export interface components {
             product_id: string;
             /** Format: int32 */
             quantity?: number;
+        };
+        /** @description A lesson of a student, as transmitted (or to transmit). */
+        LivretTransmission: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            ends_at: string;
+            /** @description `practical`, `aac_practice`, `theory`, `start_evaluation`, `exam_accompaniment`. */
+            kind: components["schemas"]["EtpKind"];
+            /** Format: uuid */
+            lesson_id: string;
+            /** Format: int32 */
+            minutes: number;
+            reason?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** @description `pending`, `sent`, `accepted`, `rejected` (see `reason`: what to fix), `retrying`. */
+            status: string;
+            /** Format: uuid */
+            student_id: string;
+            student_name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        LivretTransmissions: {
+            /** @description Every transmission of the school, per status. */
+            counts: components["schemas"]["TransmissionCounts"];
+            /** @description Newest lesson first, at most 500. */
+            items: components["schemas"]["LivretTransmission"][];
         };
         /** @description The answer of a login: the session, or the second step to take. */
         LoginAnswer: components["schemas"]["SessionView"] | components["schemas"]["SecondFactorRequired"];
@@ -6906,6 +7060,18 @@ export interface components {
         };
         /** @enum {string} */
         TrainingMode: "traditional" | "aac" | "supervised";
+        TransmissionCounts: {
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            pending: number;
+            /** Format: int64 */
+            rejected: number;
+            /** Format: int64 */
+            retrying: number;
+            /** Format: int64 */
+            sent: number;
+        };
         /** @description A trip between two consecutive lessons of an instructor, as the calendar draws it. */
         TravelGap: {
             /**
@@ -9514,6 +9680,56 @@ export interface operations {
             };
             /** @description Introuvable */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    etp_preview: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM`; the current month by default. */
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EtpPreview"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13414,6 +13630,127 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Lesson"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    livret_transmissions: {
+        parameters: {
+            query?: {
+                /** @description `pending`, `sent`, `accepted`, `rejected` or `retrying`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivretTransmissions"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    livret_resend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                lesson_id: string;
+                student_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepté */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivretTransmission"];
                 };
             };
             /** @description Requête invalide */

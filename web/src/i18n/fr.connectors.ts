@@ -67,6 +67,7 @@ const connectors = {
       sync: 'Synchronisation',
       authorize: 'Autorisation',
       refresh: 'Renouvellement du jeton',
+      livret: 'Transmission au livret',
     },
     ok: 'Réussi',
     failed: 'Échec',

@@ -104,7 +104,8 @@ pub enum Permission {
     FindSlots,
     /// Configure the connectors to the State platforms, test them, read their exchange log.
     ManageConnectors,
-    /// File, complete and sync students' registration dossiers on ANTS; read the connectors' status.
+    /// Deal with the State platforms: file, complete and sync students' ANTS dossiers, follow and
+    /// resend the digital-livret transmissions, preview the ETP; read the connectors' status.
     FileRegistrations,
 }
 

@@ -1,7 +1,9 @@
 //! A local RdvPermis / digital-livret editor API (the ministry's API for software editors,
 //! `domain/regulation-fr.md` § ANTS and RdvPermis), as documented in
 //! [`crate::connectors::rdvpermis`]: OAuth 2 authorization code with refresh tokens, then the
-//! school's organisation. Places, bookings, results and the livret come with issue #20's next steps.
+//! school's organisation, and the livret: `POST /v1/livret/lessons` (a lesson given, keyed by
+//! `Idempotency-Key`), accepted, or refused with the reasons (a NEPH missing or malformed, no
+//! teaching authorisation number). Places, bookings and results come with issue #20's next steps.
 //!
 //! The consent page (`GET /oauth/authorize`) is a small HTML form: "Autoriser" sends the browser
 //! back to the school's `redirect_uri` with a one-time code; "Refuser" with `error=access_denied`.
@@ -9,11 +11,13 @@
 //! retires the old one.
 //!
 //! Outside the platform's API, for tests and demos (bind it to 127.0.0.1):
-//! - `POST /_simulator/faults {"fail_next": n, "kind": "server_error" | "expired_token"}`: the next
-//!   `n` API calls answer 500, or find their access token expired (401 `token_expired`).
+//! - `POST /_simulator/faults {"fail_next": n, "kind": "server_error" | "expired_token" | "slow", "delay_ms"}`:
+//!   the next `n` API calls answer 500, find their access token expired (401 `token_expired`), or
+//!   are carried out and answered after `delay_ms`.
 //! - `POST /_simulator/revoke`: every grant is withdrawn (refresh answers 400 `invalid_grant`).
 //! - `POST /_simulator/token-ttl {"seconds": n}`: the lifetime of the next access tokens.
-//! - `GET /_simulator/stats`: how many codes, refreshes and API calls the platform saw.
+//! - `GET /_simulator/stats`: how many codes, refreshes and API calls the platform saw, and the
+//!   lessons the livret holds (`livret`: one per key received).
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -47,8 +51,10 @@ struct Inner {
     refresh_tokens: HashMap<String, bool>,
     access_tokens: HashMap<String, DateTime<Utc>>,
     token_ttl: Duration,
-    fault: Option<(String, u32)>,
+    fault: Option<(String, u32, u64)>,
     stats: Stats,
+    /// Idempotency key → the livret's id for the lesson it recorded.
+    livret: HashMap<String, String>,
 }
 
 #[derive(Default, Clone, Copy, serde::Serialize)]
@@ -67,6 +73,7 @@ impl Default for Inner {
             token_ttl: Duration::hours(1),
             fault: None,
             stats: Stats::default(),
+            livret: HashMap::new(),
         }
     }
 }
@@ -76,6 +83,7 @@ pub fn router(state: SimState) -> Router {
         .route("/oauth/authorize", get(consent_page).post(consent_decision))
         .route("/oauth/token", post(token))
         .route("/v1/me", get(me))
+        .route("/v1/livret/lessons", post(livret_lesson))
         .route("/_simulator/faults", post(faults))
         .route("/_simulator/revoke", post(revoke))
         .route("/_simulator/token-ttl", post(token_ttl))
@@ -227,8 +235,9 @@ async fn token(State(state): State<SimState>, Form(form): Form<TokenRequest>) ->
     .into_response()
 }
 
-/// Checks the bearer token and the armed fault.
-async fn gate(state: &SimState, headers: &HeaderMap) -> Result<(), Response> {
+/// Checks the bearer token and the armed fault; `Ok(delay)` lets the call through (answered after
+/// the delay of a `slow` fault).
+async fn gate(state: &SimState, headers: &HeaderMap) -> Result<std::time::Duration, Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -236,16 +245,26 @@ async fn gate(state: &SimState, headers: &HeaderMap) -> Result<(), Response> {
         .unwrap_or_default();
     let mut inner = state.inner.lock().await;
     inner.stats.calls += 1;
-    if let Some((kind, left)) = inner.fault.take() {
-        inner.fault = (left > 1).then(|| (kind.clone(), left - 1));
-        if kind == "server_error" {
-            return Err(oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "Erreur interne (simulée)."));
+    let mut delay = std::time::Duration::ZERO;
+    if let Some((kind, left, delay_ms)) = inner.fault.take() {
+        inner.fault = (left > 1).then(|| (kind.clone(), left - 1, delay_ms));
+        match kind.as_str() {
+            "server_error" => {
+                return Err(oauth_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server_error",
+                    "Erreur interne (simulée).",
+                ));
+            }
+            "slow" => delay = std::time::Duration::from_millis(delay_ms),
+            _ => {
+                inner.access_tokens.remove(token);
+                return Err(oauth_error(StatusCode::UNAUTHORIZED, "token_expired", "Le jeton d'accès a expiré."));
+            }
         }
-        inner.access_tokens.remove(token);
-        return Err(oauth_error(StatusCode::UNAUTHORIZED, "token_expired", "Le jeton d'accès a expiré."));
     }
     match inner.access_tokens.get(token) {
-        Some(until) if *until > Utc::now() => Ok(()),
+        Some(until) if *until > Utc::now() => Ok(delay),
         Some(_) => Err(oauth_error(StatusCode::UNAUTHORIZED, "token_expired", "Le jeton d'accès a expiré.")),
         None => Err(oauth_error(StatusCode::UNAUTHORIZED, "invalid_token", "Jeton d'accès absent ou inconnu.")),
     }
@@ -253,22 +272,75 @@ async fn gate(state: &SimState, headers: &HeaderMap) -> Result<(), Response> {
 
 async fn me(State(state): State<SimState>, headers: HeaderMap) -> Response {
     match gate(&state, &headers).await {
-        Ok(()) => Json(json!({"organisation": *state.client_id, "scope": SCOPES})).into_response(),
+        Ok(delay) => {
+            tokio::time::sleep(delay).await;
+            Json(json!({"organisation": *state.client_id, "scope": SCOPES})).into_response()
+        }
         Err(refused) => refused,
     }
+}
+
+/// A lesson as the livret receives it.
+#[derive(Deserialize)]
+struct LivretLesson {
+    neph: Option<String>,
+    instructor_authorisation: Option<String>,
+    minutes: i64,
+}
+
+/// Records a lesson once per key: accepted (201, or 200 for a key seen), or refused (422) with
+/// the reasons, in French.
+async fn livret_lesson(State(state): State<SimState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let delay = match gate(&state, &headers).await {
+        Ok(delay) => delay,
+        Err(refused) => return refused,
+    };
+    let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "L'en-tête Idempotency-Key est obligatoire.");
+    };
+    let Ok(lesson) = serde_json::from_slice::<LivretLesson>(&body) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Leçon illisible.");
+    };
+    let mut reasons = Vec::new();
+    if !lesson.neph.as_deref().is_some_and(|n| n.len() == 12 && n.bytes().all(|b| b.is_ascii_digit())) {
+        reasons.push("NEPH de l'élève absent ou invalide");
+    }
+    if lesson.instructor_authorisation.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        reasons.push("numéro d'autorisation d'enseigner du moniteur absent");
+    }
+    if lesson.minutes <= 0 {
+        reasons.push("durée nulle");
+    }
+    if !reasons.is_empty() {
+        return oauth_error(StatusCode::UNPROCESSABLE_ENTITY, "rejected", &reasons.join(" ; "));
+    }
+    let mut inner = state.inner.lock().await;
+    let (status, id) = match inner.livret.get(&key) {
+        Some(id) => (StatusCode::OK, id.clone()),
+        None => {
+            let id = format!("LIV-{}", Uuid::new_v4().simple());
+            inner.livret.insert(key, id.clone());
+            (StatusCode::CREATED, id)
+        }
+    };
+    drop(inner);
+    tokio::time::sleep(delay).await;
+    (status, Json(json!({"id": id, "status": "accepted"}))).into_response()
 }
 
 #[derive(Deserialize)]
 struct FaultsRequest {
     fail_next: u32,
     kind: String,
+    #[serde(default)]
+    delay_ms: u64,
 }
 
 async fn faults(State(state): State<SimState>, Json(f): Json<FaultsRequest>) -> Response {
-    if !matches!(f.kind.as_str(), "server_error" | "expired_token") {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "kind: server_error ou expired_token.");
+    if !matches!(f.kind.as_str(), "server_error" | "expired_token" | "slow") {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "kind: server_error, expired_token ou slow.");
     }
-    state.inner.lock().await.fault = (f.fail_next > 0).then_some((f.kind, f.fail_next));
+    state.inner.lock().await.fault = (f.fail_next > 0).then_some((f.kind, f.fail_next, f.delay_ms));
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -290,5 +362,8 @@ async fn token_ttl(State(state): State<SimState>, Json(ttl): Json<Ttl>) -> Statu
 }
 
 async fn stats(State(state): State<SimState>) -> Response {
-    Json(state.inner.lock().await.stats).into_response()
+    let inner = state.inner.lock().await;
+    let mut stats = serde_json::to_value(inner.stats).unwrap_or_default();
+    stats["livret"] = json!(inner.livret.len());
+    Json(stats).into_response()
 }

@@ -400,7 +400,7 @@ async fn login_on(base: &str, email: &str) -> Api {
 
 /// The admin's browser through RdvPermis's consent page: `decision` is `allow` or `deny`; returns
 /// where our callback sends the browser back.
-async fn consent(admin: &Api, decision: &str) -> String {
+pub async fn consent(admin: &Api, decision: &str) -> String {
     let r = admin.get("/api/v1/connectors/rdvpermis/authorize").await;
     assert_eq!(r.status(), 303);
     let page = reqwest::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();

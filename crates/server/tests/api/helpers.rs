@@ -812,6 +812,9 @@ impl Fixtures {
         } else if template.starts_with("/api/v1/connectors/") {
             // No id: a platform's name; each school reaches only its own connector by it.
             return template.replace("{name}", "ants");
+        } else if template.starts_with("/api/v1/livret/transmissions/") {
+            // A transmission is named by its lesson and its student.
+            return template.replace("{lesson_id}", &self.lesson).replace("{student_id}", &self.student);
         } else if template.starts_with("/api/v1/jobs/") {
             &self.job
         } else if template.starts_with("/api/v1/waitlist/offers/") {

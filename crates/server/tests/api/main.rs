@@ -23,6 +23,7 @@ mod idempotency;
 mod imports;
 mod isolation;
 mod layers;
+mod livret;
 mod notifications;
 mod planning;
 mod printed_planning;

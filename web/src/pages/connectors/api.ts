@@ -18,7 +18,7 @@ export type ConnectorTest = components['schemas']['ConnectorTest'];
 export type ConnectorEvent = components['schemas']['ConnectorEvent'];
 
 export const EVENTS_PAGE_SIZE = 20;
-export const OPERATIONS = ['token', 'check', 'submit', 'resubmit', 'sync', 'authorize', 'refresh'] as const;
+export const OPERATIONS = ['token', 'check', 'submit', 'resubmit', 'sync', 'authorize', 'refresh', 'livret'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export const STATUS_COLOR: Record<ConnectorStatus, string> = { connected: 'teal', failing: 'red', not_configured: 'gray' };

@@ -1,0 +1,193 @@
+//! Queueing, transmitting and resending lessons, and the ETP preview.
+
+use anyhow::Context;
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+use volant_domain::{
+    ids::TenantId,
+    livret::{EtpKind, EtpSettings, KindMinutes, figures},
+};
+
+use super::{EtpPreview, LivretTransmission, LivretTransmissions, TRANSMIT, repo};
+use crate::{
+    audit::Change,
+    connectors::{ConnectorName, RemoteError, oauth::Grant, service as connectors},
+    db::{self, from_text},
+    error::{AppError, AppResult},
+    jobs,
+    state::AppState,
+    work::Work,
+};
+
+/// What a job names.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Transmit {
+    pub lesson_id: Uuid,
+    pub student_id: Uuid,
+}
+
+/// Days before the cut-off when hours not accepted put the quota at risk.
+const AT_RISK_DAYS: i64 = 3;
+
+/// Queues the lessons done since the last pass, one job each; and, once an hour, a new job for
+/// the transmissions still waiting (for a grant, or after their job's last attempt).
+pub async fn scan(pool: &PgPool) -> anyhow::Result<usize> {
+    let hour = Utc::now().timestamp() / 3600;
+    let mut queued = 0;
+    for tenant in crate::school::active_ids(pool).await? {
+        let mut tx = db::begin_tenant(pool, tenant).await?;
+        for (lesson_id, student_id, key) in repo::queue_new(&mut tx, tenant).await? {
+            let job = Transmit { lesson_id, student_id };
+            queued += usize::from(
+                jobs::enqueue_once(&mut tx, Some(tenant), TRANSMIT, &format!("livret:{key}"), &job, None).await?,
+            );
+        }
+        for (lesson_id, student_id, key) in repo::waiting(&mut tx, tenant).await? {
+            let job = Transmit { lesson_id, student_id };
+            let again = format!("livret:{key}:{hour}");
+            queued += usize::from(jobs::enqueue_once(&mut tx, Some(tenant), TRANSMIT, &again, &job, None).await?);
+        }
+        tx.commit().await?;
+    }
+    Ok(queued)
+}
+
+/// The transmission job: one call with the transmission's key, its answer recorded. A fault is
+/// retried by the outbox; a refusal says what to fix; without a grant it waits.
+pub async fn run_transmit(state: AppState, job: jobs::Job) -> anyhow::Result<()> {
+    let tenant = TenantId(job.tenant_id.context("a livret job without a school")?);
+    let Transmit { lesson_id, student_id } = serde_json::from_value(job.payload.clone()).context("bad livret job")?;
+    let which = (lesson_id, student_id);
+    let mut work = Work::system(&state.pool, tenant).await?;
+    let Some(out) = repo::outgoing(&mut work, tenant, lesson_id, student_id).await? else { return Ok(()) };
+    if out.status == "accepted" || out.status == "rejected" {
+        return Ok(());
+    }
+    let name = ConnectorName::Rdvpermis;
+    let granted = connectors::get(&mut work, tenant, name).await?.authorized == Some(true);
+    let remote = match connectors::remote(&mut work, &state, tenant, name).await? {
+        Some(remote) if granted => remote,
+        _ => {
+            let waiting = "En attente : RdvPermis n'est pas connecté (page « Connecteurs »).";
+            repo::set_status(&mut work, tenant, which, "pending", Some(waiting), false).await?;
+            work.commit().await?;
+            return Ok(());
+        }
+    };
+    repo::set_status(&mut work, tenant, which, "sent", None, true).await?;
+    work.commit().await?;
+    let body = json!({
+        "neph": out.neph, "instructor_authorisation": out.instructor_authorisation, "category": out.category,
+        "training_mode": out.training_mode, "kind": out.kind, "starts_at": out.starts_at, "ends_at": out.ends_at,
+        "minutes": out.minutes, "vehicle": out.vehicle_plate,
+    });
+    let summary = format!("POST /v1/livret/lessons ({}, {} min)", out.kind, out.minutes);
+    let call = Grant::new(&remote)
+        .call::<serde_json::Value>("livret", &summary, Some(student_id), |t| {
+            remote
+                .request(Method::POST, "/v1/livret/lessons")
+                .bearer_auth(t)
+                .header("Idempotency-Key", out.key.to_string())
+                .json(&body)
+        })
+        .await;
+    let mut work = Work::system(&state.pool, tenant).await?;
+    let outcome = match call {
+        Ok(_) => {
+            repo::set_status(&mut work, tenant, which, "accepted", None, false).await?;
+            Ok(())
+        }
+        Err(RemoteError::Refused { message, .. }) => {
+            repo::set_status(&mut work, tenant, which, "rejected", Some(&format!("Refusé : {message}.")), false)
+                .await?;
+            Ok(())
+        }
+        Err(e) => {
+            let message = e.message(name);
+            let status = if e == RemoteError::NotAuthorized { "pending" } else { "retrying" };
+            repo::set_status(&mut work, tenant, which, status, Some(&message), false).await?;
+            // The outbox retries a fault; after its last attempt, the hourly pass tries again.
+            if e.is_transient() && job.attempts < job.max_attempts { Err(anyhow::anyhow!(message)) } else { Ok(()) }
+        }
+    };
+    work.commit().await?;
+    outcome
+}
+
+pub async fn list(work: &mut Work, status: Option<&str>) -> AppResult<LivretTransmissions> {
+    const STATUSES: [&str; 5] = ["pending", "sent", "accepted", "rejected", "retrying"];
+    if status.is_some_and(|s| !STATUSES.contains(&s)) {
+        return Err(AppError::field("status", "Statut inconnu : pending, sent, accepted, rejected ou retrying."));
+    }
+    let tenant = work.tenant();
+    let items = repo::list(work, tenant, status).await?;
+    let counts = repo::counts(work, tenant).await?;
+    Ok(LivretTransmissions { items, counts })
+}
+
+/// Sends a refused lesson again (the office fixed what the livret named), with a new key.
+pub async fn resend(work: &mut Work, state: &AppState, lesson: Uuid, student: Uuid) -> AppResult<LivretTransmission> {
+    let tenant = work.tenant();
+    repo::get(work, tenant, lesson, student).await?.ok_or(AppError::NotFound)?;
+    let Some(key) = repo::renew(work, tenant, lesson, student).await? else {
+        return Err(AppError::rule("livret_status", "Seule une leçon refusée par le livret se renvoie."));
+    };
+    let job = Transmit { lesson_id: lesson, student_id: student };
+    jobs::enqueue_once(work, Some(tenant), TRANSMIT, &format!("livret:{key}"), &job, None).await?;
+    let change = Change {
+        action: "livret.resend",
+        entity: "lesson",
+        entity_id: Some(lesson),
+        before: Some(json!({"status": "rejected"})),
+        after: Some(json!({"status": "pending", "student_id": student})),
+    };
+    work.audit().record(change).await?;
+    state.jobs_wake.notify_one();
+    repo::get(work, tenant, lesson, student).await?.ok_or(AppError::NotFound)
+}
+
+/// The ETP of `month`'s cut-off (`YYYY-MM`; the current month by default).
+pub async fn etp_preview(work: &mut Work, month: Option<&str>) -> AppResult<EtpPreview> {
+    let today = work.school.today();
+    let first = match month {
+        None => today.with_day0(0).unwrap_or(today),
+        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .map_err(|_| AppError::field("month", "Le mois s'écrit AAAA-MM (par exemple 2026-12)."))?,
+    };
+    let settings = EtpSettings::default();
+    let (cutoff, from, to) = settings.window(first);
+    let tz = work.tz();
+    let instant = |d: NaiveDate| -> DateTime<Utc> {
+        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc(), |t| t.with_timezone(&Utc))
+    };
+    let tenant = work.tenant();
+    let mut minutes = Vec::new();
+    for (kind, done, transmitted) in repo::etp_minutes(work, tenant, instant(from), instant(to)).await? {
+        let kind: EtpKind = from_text(&kind)?;
+        minutes.push((kind, KindMinutes { done, transmitted }));
+    }
+    let f = figures(&minutes, &settings);
+    let days_to_cutoff = Some((cutoff - today).num_days()).filter(|d| *d >= 0);
+    let at_risk = days_to_cutoff.is_some_and(|d| d <= AT_RISK_DAYS)
+        && repo::any_unaccepted(work, tenant, instant(from), instant(to)).await?;
+    Ok(EtpPreview {
+        month: first.format("%Y-%m").to_string(),
+        cutoff_on: cutoff,
+        window_from: from,
+        window_to: to,
+        kinds: f.kinds,
+        weighted_hours: f.weighted_hours,
+        full_time_hours: f.full_time_hours,
+        etp: f.etp,
+        not_transmitted_hours: f.not_transmitted_hours,
+        etp_lost: f.etp_lost,
+        days_to_cutoff,
+        at_risk,
+    })
+}
