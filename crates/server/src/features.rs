@@ -58,4 +58,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::exports::routes::routes())
         .merge(crate::connectors::routes::routes())
         .merge(crate::livret::routes::routes())
+        .merge(crate::rdvpermis::routes::routes())
 }

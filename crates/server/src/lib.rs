@@ -34,6 +34,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod payments;
 pub mod planning;
+pub mod rdvpermis;
 pub mod school;
 pub mod school_jobs;
 pub mod sealed;

@@ -2001,6 +2001,80 @@ export interface paths {
         patch: operations["products_update"];
         trace?: never;
     };
+    "/api/v1/rdvpermis/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The school's bookings on RdvPermis, soonest first. */
+        get: operations["rdvpermis_bookings"];
+        put?: never;
+        /**
+         * Books a place for a student under their mandate: the eligibility rules first (422 naming them;
+         *     an ADMIN may pass with `override_reason`, audited), then the practical exam and its
+         *     accompaniment lesson, then the platform's yes — all or nothing. 409 when the place was just
+         *     taken; 422 `rdvpermis_connector` until RdvPermis is connected.
+         */
+        post: operations["rdvpermis_book"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rdvpermis/bookings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancels a booking: the place goes back to RdvPermis, the exam is cancelled. */
+        delete: operations["rdvpermis_cancel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rdvpermis/centres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The exam centres RdvPermis lists. 422 `rdvpermis_connector` until the school connected RdvPermis. */
+        get: operations["rdvpermis_centres"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rdvpermis/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The free practical-test places, by centre and dates, soonest first. */
+        get: operations["rdvpermis_places"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings": {
         parameters: {
             query?: never;
@@ -3991,6 +4065,14 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        ExamCentre: {
+            city: string;
+            id: string;
+            name: string;
+        };
+        ExamCentres: {
+            items: components["schemas"]["ExamCentre"][];
+        };
         /** @enum {string} */
         ExamKind: "theory" | "practical";
         /**
@@ -4905,6 +4987,21 @@ export interface components {
             /** Format: uuid */
             student_id: string;
         };
+        /**
+         * @description A booking asked by the office. The accompanying instructor defaults to the student's referent,
+         *     the vehicle to the one of their last driving lesson.
+         */
+        NewRdvBooking: {
+            /** Format: uuid */
+            instructor_id?: string | null;
+            /** @description ADMIN only: books a student whom the eligibility rules block (audited). */
+            override_reason?: string | null;
+            place_id: string;
+            /** Format: uuid */
+            student_id: string;
+            /** Format: uuid */
+            vehicle_id?: string | null;
+        };
         /** @description `POST /payments/{id}/refunds`: money given back on a payment, by the payment's own method. */
         NewRefund: {
             /**
@@ -5779,6 +5876,42 @@ export interface components {
              * @description Basis points (10 000 = 100 %); none without attempts.
              */
             rate_bp?: number | null;
+        };
+        RdvBooking: {
+            centre: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            exam_id: string;
+            /** Format: uuid */
+            id: string;
+            place_id: string;
+            /** @description The platform's id of the booking. */
+            remote_id: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** @description `booked` or `cancelled`. */
+            status: string;
+            /** Format: uuid */
+            student_id: string;
+        };
+        RdvBookings: {
+            /** @description Soonest first. */
+            items: components["schemas"]["RdvBooking"][];
+        };
+        /** @description A free practical-test place. */
+        RdvPlace: {
+            category: string;
+            centre_id: string;
+            /** @description The centre's name (when the platform lists it). */
+            centre_name?: string | null;
+            id: string;
+            /** Format: date-time */
+            starts_at: string;
+        };
+        RdvPlaces: {
+            /** @description Soonest first. */
+            items: components["schemas"]["RdvPlace"][];
         };
         ReadAll: {
             /**
@@ -15665,6 +15798,345 @@ export interface operations {
             };
             /** @description Action refusée */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rdvpermis_bookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RdvBookings"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rdvpermis_book: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Une clé unique par action (un UUID) : renvoyée avec la même requête dans les 24 heures, elle rejoue la première réponse sans refaire l'action ; avec une autre requête, 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRdvBooking"];
+            };
+        };
+        responses: {
+            /** @description Créé */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RdvBooking"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Corps de requête trop volumineux */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Type de contenu non pris en charge */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service indisponible */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rdvpermis_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RdvBooking"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Introuvable */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service indisponible */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rdvpermis_centres: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamCentres"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service indisponible */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rdvpermis_places: {
+        parameters: {
+            query?: {
+                /** @description A centre's id (`GET /rdvpermis/centres`); all of them by default. */
+                centre?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Succès */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RdvPlaces"];
+                };
+            };
+            /** @description Requête invalide */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Non connecté */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accès refusé */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Action refusée */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service indisponible */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

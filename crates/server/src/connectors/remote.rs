@@ -251,7 +251,9 @@ pub async fn send_json<T: DeserializeOwned>(request: reqwest::RequestBuilder) ->
         .await
         .map_err(|e| if e.is_timeout() { RemoteError::Timeout } else { RemoteError::Unreachable })?;
     if (200..300).contains(&status) {
-        return serde_json::from_slice(&body)
+        // A 204 (or any empty answer) reads as JSON `null`.
+        let body: &[u8] = if body.is_empty() { b"null" } else { &body };
+        return serde_json::from_slice(body)
             .map(|value| (status, value))
             .map_err(|_| RemoteError::Unexpected(format!("réponse {status} illisible")));
     }

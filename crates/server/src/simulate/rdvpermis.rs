@@ -3,7 +3,10 @@
 //! [`crate::connectors::rdvpermis`]: OAuth 2 authorization code with refresh tokens, then the
 //! school's organisation, and the livret: `POST /v1/livret/lessons` (a lesson given, keyed by
 //! `Idempotency-Key`), accepted, or refused with the reasons (a NEPH missing or malformed, no
-//! teaching authorisation number). Places, bookings and results come with issue #20's next steps.
+//! teaching authorisation number). And the practical-test places: `GET /v1/centres`,
+//! `GET /v1/places?centre=&from=&to=` (free places), `GET /v1/places/{id}`, `POST /v1/bookings
+//! {place_id, neph}` (keyed; 409 `place_taken` when another booking holds it), `DELETE
+//! /v1/bookings/{id}`, `GET /v1/results` (the results of the tests booked).
 //!
 //! The consent page (`GET /oauth/authorize`) is a small HTML form: "Autoriser" sends the browser
 //! back to the school's `redirect_uri` with a one-time code; "Refuser" with `error=access_denied`.
@@ -16,6 +19,8 @@
 //!   are carried out and answered after `delay_ms`.
 //! - `POST /_simulator/revoke`: every grant is withdrawn (refresh answers 400 `invalid_grant`).
 //! - `POST /_simulator/token-ttl {"seconds": n}`: the lifetime of the next access tokens.
+//! - `POST /_simulator/places {"centre_id", "starts_at"}`: releases a new place.
+//! - `POST /_simulator/bookings/{id}/result {"result": "passed" | "failed" | "absent"}`.
 //! - `GET /_simulator/stats`: how many codes, refreshes and API calls the platform saw, and the
 //!   lessons the livret holds (`livret`: one per key received).
 
@@ -24,7 +29,7 @@ use std::{collections::HashMap, sync::Arc};
 use anyhow::{Context, bail};
 use axum::{
     Form, Json, Router,
-    extract::{Query, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -55,6 +60,45 @@ struct Inner {
     stats: Stats,
     /// Idempotency key → the livret's id for the lesson it recorded.
     livret: HashMap<String, String>,
+    places: Vec<Place>,
+    /// Booking id → (place id, idempotency key, result).
+    bookings: HashMap<String, (String, String, Option<String>)>,
+}
+
+/// A practical-test place at a centre.
+#[derive(Clone, Debug, serde::Serialize)]
+struct Place {
+    id: String,
+    centre_id: String,
+    starts_at: DateTime<Utc>,
+    category: &'static str,
+}
+
+/// The centres of the simulated département.
+const CENTRES: [(&str, &str, &str); 3] = [
+    ("C37-TOURS-NORD", "Centre d'examen de Tours Nord", "Tours"),
+    ("C37-JOUE", "Centre d'examen de Joué-lès-Tours", "Joué-lès-Tours"),
+    ("C37-AMBOISE", "Centre d'examen d'Amboise", "Amboise"),
+];
+
+/// Places over the next four weeks: each weekday at 9:00, 10:00 and 14:00 UTC at each centre.
+fn initial_places() -> Vec<Place> {
+    let today = Utc::now().date_naive();
+    let mut places = Vec::new();
+    for day in 3..31 {
+        let date = today + Duration::days(day);
+        if chrono::Datelike::weekday(&date).number_from_monday() > 5 {
+            continue;
+        }
+        for (centre, _, _) in CENTRES {
+            for hour in [9, 10, 14] {
+                let starts_at = date.and_hms_opt(hour, 0, 0).unwrap_or_default().and_utc();
+                let id = format!("P-{centre}-{}", starts_at.format("%Y%m%d%H%M"));
+                places.push(Place { id, centre_id: centre.into(), starts_at, category: "B" });
+            }
+        }
+    }
+    places
 }
 
 #[derive(Default, Clone, Copy, serde::Serialize)]
@@ -74,6 +118,8 @@ impl Default for Inner {
             fault: None,
             stats: Stats::default(),
             livret: HashMap::new(),
+            places: initial_places(),
+            bookings: HashMap::new(),
         }
     }
 }
@@ -84,6 +130,14 @@ pub fn router(state: SimState) -> Router {
         .route("/oauth/token", post(token))
         .route("/v1/me", get(me))
         .route("/v1/livret/lessons", post(livret_lesson))
+        .route("/v1/centres", get(centres))
+        .route("/v1/places", get(places))
+        .route("/v1/places/{id}", get(place))
+        .route("/v1/bookings", post(book))
+        .route("/v1/bookings/{id}", axum::routing::delete(unbook))
+        .route("/v1/results", get(results))
+        .route("/_simulator/places", post(release_place))
+        .route("/_simulator/bookings/{id}/result", post(set_result))
         .route("/_simulator/faults", post(faults))
         .route("/_simulator/revoke", post(revoke))
         .route("/_simulator/token-ttl", post(token_ttl))
@@ -366,4 +420,146 @@ async fn stats(State(state): State<SimState>) -> Response {
     let mut stats = serde_json::to_value(inner.stats).unwrap_or_default();
     stats["livret"] = json!(inner.livret.len());
     Json(stats).into_response()
+}
+
+fn taken(inner: &Inner, place: &str) -> bool {
+    inner.bookings.values().any(|(p, _, _)| p == place)
+}
+
+async fn centres(State(state): State<SimState>, headers: HeaderMap) -> Response {
+    if let Err(refused) = gate(&state, &headers).await {
+        return refused;
+    }
+    let items: Vec<_> = CENTRES.iter().map(|(id, name, city)| json!({"id": id, "name": name, "city": city})).collect();
+    Json(json!({"items": items})).into_response()
+}
+
+#[derive(Deserialize)]
+struct PlacesQuery {
+    centre: Option<String>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+}
+
+async fn places(State(state): State<SimState>, headers: HeaderMap, Query(q): Query<PlacesQuery>) -> Response {
+    if let Err(refused) = gate(&state, &headers).await {
+        return refused;
+    }
+    let inner = state.inner.lock().await;
+    let items: Vec<&Place> = inner
+        .places
+        .iter()
+        .filter(|p| q.centre.as_deref().is_none_or(|c| c.is_empty() || p.centre_id == c))
+        .filter(|p| q.from.is_none_or(|f| p.starts_at >= f) && q.to.is_none_or(|t| p.starts_at < t))
+        .filter(|p| !taken(&inner, &p.id))
+        .collect();
+    Json(json!({"items": items})).into_response()
+}
+
+async fn place(State(state): State<SimState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(refused) = gate(&state, &headers).await {
+        return refused;
+    }
+    let inner = state.inner.lock().await;
+    match inner.places.iter().find(|p| p.id == id) {
+        Some(p) => Json(json!({"id": p.id, "centre_id": p.centre_id, "starts_at": p.starts_at, "category": p.category,
+                               "free": !taken(&inner, &p.id)}))
+        .into_response(),
+        None => oauth_error(StatusCode::NOT_FOUND, "not_found", "Place inconnue."),
+    }
+}
+
+#[derive(Deserialize)]
+struct Booking {
+    place_id: String,
+    neph: Option<String>,
+}
+
+/// Books a place under the student's mandate, once per key; 409 when another booking holds it.
+async fn book(State(state): State<SimState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let delay = match gate(&state, &headers).await {
+        Ok(delay) => delay,
+        Err(refused) => return refused,
+    };
+    let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "L'en-tête Idempotency-Key est obligatoire.");
+    };
+    let Ok(booking) = serde_json::from_slice::<Booking>(&body) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Réservation illisible.");
+    };
+    if !booking.neph.as_deref().is_some_and(|n| n.len() == 12 && n.bytes().all(|b| b.is_ascii_digit())) {
+        return oauth_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_neph", "NEPH du candidat absent ou invalide");
+    }
+    let mut inner = state.inner.lock().await;
+    let seen = inner.bookings.iter().find(|(_, (_, k, _))| *k == key).map(|(id, _)| id.clone());
+    if let Some(id) = seen {
+        drop(inner);
+        return (StatusCode::OK, Json(json!({"id": id, "place_id": booking.place_id}))).into_response();
+    }
+    let Some(place) = inner.places.iter().find(|p| p.id == booking.place_id).cloned() else {
+        return oauth_error(StatusCode::NOT_FOUND, "not_found", "Place inconnue.");
+    };
+    if taken(&inner, &place.id) {
+        return oauth_error(
+            StatusCode::CONFLICT,
+            "place_taken",
+            "cette place vient d'être réservée par une autre école",
+        );
+    }
+    let id = format!("B-{}", Uuid::new_v4().simple());
+    inner.bookings.insert(id.clone(), (place.id.clone(), key, None));
+    drop(inner);
+    tokio::time::sleep(delay).await;
+    (StatusCode::CREATED, Json(json!({"id": id, "place_id": place.id, "starts_at": place.starts_at}))).into_response()
+}
+
+async fn unbook(State(state): State<SimState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(refused) = gate(&state, &headers).await {
+        return refused;
+    }
+    match state.inner.lock().await.bookings.remove(&id) {
+        Some(_) => StatusCode::NO_CONTENT.into_response(),
+        None => oauth_error(StatusCode::NOT_FOUND, "not_found", "Réservation inconnue."),
+    }
+}
+
+async fn results(State(state): State<SimState>, headers: HeaderMap) -> Response {
+    if let Err(refused) = gate(&state, &headers).await {
+        return refused;
+    }
+    let inner = state.inner.lock().await;
+    let items: Vec<_> = inner
+        .bookings
+        .iter()
+        .filter_map(|(id, (_, _, result))| result.as_ref().map(|r| json!({"booking_id": id, "result": r})))
+        .collect();
+    Json(json!({"items": items})).into_response()
+}
+
+#[derive(Deserialize)]
+struct NewPlace {
+    centre_id: String,
+    starts_at: DateTime<Utc>,
+}
+
+async fn release_place(State(state): State<SimState>, Json(p): Json<NewPlace>) -> Response {
+    let id = format!("P-{}-{}", p.centre_id, Uuid::new_v4().simple());
+    let place = Place { id: id.clone(), centre_id: p.centre_id, starts_at: p.starts_at, category: "B" };
+    state.inner.lock().await.places.push(place);
+    (StatusCode::CREATED, Json(json!({"id": id}))).into_response()
+}
+
+#[derive(Deserialize)]
+struct SetResult {
+    result: String,
+}
+
+async fn set_result(State(state): State<SimState>, Path(id): Path<String>, Json(r): Json<SetResult>) -> StatusCode {
+    match state.inner.lock().await.bookings.get_mut(&id) {
+        Some(booking) => {
+            booking.2 = Some(r.result);
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::NOT_FOUND,
+    }
 }

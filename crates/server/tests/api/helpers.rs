@@ -812,6 +812,9 @@ impl Fixtures {
         } else if template.starts_with("/api/v1/connectors/") {
             // No id: a platform's name; each school reaches only its own connector by it.
             return template.replace("{name}", "ants");
+        } else if template.starts_with("/api/v1/rdvpermis/bookings/") {
+            // No booking in the fixtures: an id of nothing is the same 404 in every school.
+            &self.exam
         } else if template.starts_with("/api/v1/livret/transmissions/") {
             // A transmission is named by its lesson and its student.
             return template.replace("{lesson_id}", &self.lesson).replace("{student_id}", &self.student);

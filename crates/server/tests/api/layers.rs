@@ -45,7 +45,7 @@ const LAYERS: &[&[&str]] = &[
     // Analytics read the planning, the exams, the students and the fiscal records.
     &["analytics"],
     // The digital livret (it reads lessons and students, calls through the connectors).
-    &["livret"],
+    &["livret", "rdvpermis"],
     // Each school's public website: its products, agencies and legal data.
     &["site"],
     // Imports from the previous software and exports of the school and of a student's dossier.

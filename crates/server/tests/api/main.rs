@@ -28,6 +28,7 @@ mod notifications;
 mod planning;
 mod printed_planning;
 mod rbac;
+mod rdvpermis;
 mod reliability;
 mod resources;
 mod seed;
