@@ -5,17 +5,17 @@ const labels = (role: Role, features: ('demoMails')[] = []) => navFor(role, new 
 
 describe('navigation per role', () => {
   it('gives ADMIN the home page, the school resources, users and the audit log', () => {
-    expect(labels('ADMIN')).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'connectors', 'importExport', 'audit', 'compliance', 'deliveries']);
+    expect(labels('ADMIN')).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'livret', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'connectors', 'importExport', 'audit', 'compliance', 'deliveries']);
   });
 
   it('adds the demo mails to ADMIN only when the server offers them', () => {
-    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'connectors', 'importExport', 'audit', 'compliance', 'deliveries', 'demoMails']);
+    expect(labels('ADMIN', ['demoMails'])).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'livret', 'instructors', 'vehicles', 'notifications', 'statistics', 'agencies', 'users', 'settings', 'connectors', 'importExport', 'audit', 'compliance', 'deliveries', 'demoMails']);
     expect(roleMayUse('ADMIN', 'demoMails')).toBe(true);
   });
 
   it('gives SECRETARY the students, the instructors and the vehicles', () => {
-    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'instructors', 'vehicles', 'notifications']);
-    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/planning', '/liste-attente', '/eleves', '/inscriptions-en-ligne', '/examens', '/catalogue', '/demandes', '/moniteurs', '/vehicules', '/notifications']);
+    expect(labels('SECRETARY', ['demoMails'])).toEqual(['home', 'planning', 'waitlist', 'students', 'siteRegistrations', 'exams', 'catalogue', 'changeRequests', 'livret', 'instructors', 'vehicles', 'notifications']);
+    expect(routesFor('SECRETARY').map((e) => e.path)).toEqual(['/', '/planning', '/liste-attente', '/eleves', '/inscriptions-en-ligne', '/examens', '/catalogue', '/demandes', '/livret-numerique', '/moniteurs', '/vehicules', '/notifications']);
   });
 
   it('gives INSTRUCTOR their students, their own availability and the vehicles (read-only)', () => {
@@ -45,6 +45,10 @@ describe('navigation per role', () => {
     for (const path of ['/ma-liste-attente', '/mes-demandes', '/mon-dossier', '/mes-disponibilites', '/eleves', '/planning', '/mes-eleves']) {
       expect(paths).not.toContain(path);
     }
+  });
+
+  it.each<Role>(['INSTRUCTOR', 'STUDENT', 'GUARDIAN'])('keeps the digital livret (office) from %s', (role) => {
+    expect(routesFor(role).map((e) => e.path)).not.toContain('/livret-numerique');
   });
 
   it('keeps the feature-gated pages routable for their roles', () => {

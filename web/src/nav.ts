@@ -45,6 +45,7 @@ export const NAV: readonly NavEntry[] = [
   { label: 'myInvoices', path: '/mes-factures', roles: STUDENT_SPACE, page: lazy(() => import('./pages/MyInvoicesPage.tsx')) },
   { label: 'myChangeRequests', path: '/mes-demandes', roles: ['INSTRUCTOR', 'STUDENT'], page: lazy(() => import('./pages/ChangeRequestsPage.tsx')) },
   { label: 'myAvailability', path: '/mes-disponibilites', roles: ['INSTRUCTOR'], page: lazy(() => import('./pages/MyAvailabilityPage.tsx')) },
+  { label: 'livret', path: '/livret-numerique', roles: OFFICE, page: lazy(() => import('./pages/livret/LivretPage.tsx')) },
   { label: 'instructors', path: '/moniteurs', roles: OFFICE, nested: true, page: lazy(() => import('./pages/InstructorsPage.tsx')) },
   { label: 'vehicles', path: '/vehicules', roles: STAFF, page: lazy(() => import('./pages/VehiclesPage.tsx')) },
   { label: 'notifications', path: '/notifications', roles: ALL_ROLES, nested: true, page: lazy(() => import('./pages/NotificationsPage.tsx')) },

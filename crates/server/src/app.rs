@@ -44,7 +44,8 @@ impl Server {
             .register(crate::exports::RUN, crate::exports::run)
             .register(connectors::ants::SUBMIT, connectors::ants::service::run_submit)
             .register(connectors::ants::SYNC, connectors::ants::service::run_sync)
-            .register(crate::livret::TRANSMIT, crate::livret::service::run_transmit);
+            .register(crate::livret::TRANSMIT, crate::livret::service::run_transmit)
+            .register(crate::rdvpermis::RESULTS, crate::rdvpermis::service::run_results);
         let state = AppState::new(settings, pool, public_url);
         Ok(Server { addr, state, listener, registry })
     }
@@ -137,6 +138,11 @@ async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown
             Ok(0) => {}
             Ok(_) => state.jobs_wake.notify_one(),
             Err(e) => tracing::warn!(error = %e, "livret: cannot queue the transmissions"),
+        }
+        match crate::rdvpermis::service::enqueue_results(&state.pool, stale).await {
+            Ok(0) => {}
+            Ok(_) => state.jobs_wake.notify_one(),
+            Err(e) => tracing::warn!(error = %e, "RdvPermis: cannot queue the results"),
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {},

@@ -127,6 +127,14 @@ export const CONNECTORS_KEY = ['connectors'] as const;
 export const CONNECTOR_LIST_KEY = ['connectors', 'list'] as const;
 export const connectorEventsKey = (name: string) => ['connectors', 'events', name] as const;
 
+/**
+ * The digital livret (office): the transmissions of the lessons and the ETP preview of a month. A retry refreshes both
+ * (a transmission accepted again counts in the ETP).
+ */
+export const LIVRET_KEY = ['livret'] as const;
+export const livretTransmissionsKey = (status: string | null) => ['livret', 'transmissions', status] as const;
+export const etpPreviewKey = (month: string) => ['livret', 'etp', month] as const;
+
 export const DEMO_MAILS_KEY = ['demo-mails'] as const;
 export const DEMO_SMS_KEY = ['demo-sms'] as const;
 
@@ -154,3 +162,13 @@ export const analyticsInstructorsKey = (filters: AnalyticsFilters) => ['analytic
 /** The school's long jobs (an import, an export), polled until done. Outside every other prefix: read by one page. */
 export const JOBS_KEY = ['jobs'] as const;
 export const jobKey = (id: string) => ['jobs', id] as const;
+
+/**
+ * RdvPermis (office): the exam centres, the free practical-test places found for a search, and the school's bookings.
+ * A booking or a cancellation refreshes the whole prefix (and the exams and the planning, see exams/rdvPermisApi.ts).
+ */
+export const RDVPERMIS_KEY = ['rdvpermis'] as const;
+export const RDVPERMIS_CENTRES_KEY = ['rdvpermis', 'centres'] as const;
+export const RDVPERMIS_PLACES_KEY = ['rdvpermis', 'places'] as const;
+export const rdvPermisPlacesKey = (filters: { centre: string | null; from: string; to: string }) => ['rdvpermis', 'places', filters] as const;
+export const RDVPERMIS_BOOKINGS_KEY = ['rdvpermis', 'bookings'] as const;

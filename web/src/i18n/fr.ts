@@ -18,6 +18,7 @@ import waitlist from './fr.waitlist.ts';
 import imports from './fr.imports.ts';
 import guardians from './fr.guardians.ts';
 import connectors from './fr.connectors.ts';
+import livret from './fr.livret.ts';
 
 const fr = {
   schoolSettings,
@@ -36,6 +37,7 @@ const fr = {
   imports,
   guardians,
   connectors,
+  livret,
   app: {
     name: 'Volant',
     skipToContent: 'Aller au contenu',
@@ -76,6 +78,7 @@ const fr = {
     myChangeRequests: 'Mes demandes',
     settings: 'Réglages',
     connectors: 'Connecteurs',
+    livret: 'Livret numérique',
     importExport: 'Import et export',
     notifications: 'Notifications',
     deliveries: 'Journal des envois',

@@ -52,6 +52,7 @@ describe('the authenticated shell', () => {
       'Examens',
       'Catalogue',
       'Demandes',
+      'Livret numérique',
       'Moniteurs',
       'Véhicules',
       'Notifications',
@@ -86,7 +87,7 @@ describe('the authenticated shell', () => {
     });
     renderApp('/utilisateurs');
     const nav = await screen.findByRole('navigation', { name: 'Navigation principale' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Planning', "Liste d'attente", 'Élèves', 'Inscriptions en ligne', 'Examens', 'Catalogue', 'Demandes', 'Moniteurs', 'Véhicules', 'Notifications']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Accueil', 'Planning', "Liste d'attente", 'Élèves', 'Inscriptions en ligne', 'Examens', 'Catalogue', 'Demandes', 'Livret numérique', 'Moniteurs', 'Véhicules', 'Notifications']);
     // A SECRETARY typing an ADMIN address gets the 404 page, and the demo mails are not even probed.
     expect(await screen.findByRole('heading', { name: 'Page introuvable' })).toBeInTheDocument();
     expect(screen.getAllByLabelText("Changer d'école").length).toBeGreaterThan(0);

@@ -130,7 +130,7 @@ async fn update(
         let mut work = ctx.begin(&state, Permission::ManageExams).await?;
         let before = service::visible_exam(&mut work, id, true).await?;
         let fields: ExamUpdate = patch::apply(&before.update(), before.version, &before, &body)?;
-        let after = service::update_exam(&mut work, &ctx, before, fields).await?;
+        let after = service::update_exam(&mut work, &service::booker(&ctx), before, fields).await?;
         work.commit().await?;
         Ok(Json(after))
     })

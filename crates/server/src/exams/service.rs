@@ -9,6 +9,7 @@ use uuid::Uuid;
 use volant_domain::{
     eligibility::{Eligibility, RuleStatus},
     exam::check_result,
+    ids::TenantId,
     role::Role,
 };
 
@@ -259,18 +260,19 @@ pub async fn accompany(
 /// Checks and saves a change of an exam read (and locked) as `before`: result consistency, the
 /// rules of a booking again when the change rebooks a practical test, the accompaniment left
 /// on a cancellation, the audit.
-pub async fn update_exam(work: &mut Work, ctx: &Ctx, before: Exam, mut fields: ExamUpdate) -> AppResult<Exam> {
+pub async fn update_exam(work: &mut Work, by: &Booker, before: Exam, mut fields: ExamUpdate) -> AppResult<Exam> {
     let id = before.id;
+    let tenant = work.tenant();
     check_fields(before.kind, &mut fields)?;
-    let override_reason = check_rebooking(work, ctx, &before, &fields).await?;
-    repo::update(work, ctx.tenant_id, id, &fields).await?;
+    let override_reason = check_rebooking(work, tenant, by, &before, &fields).await?;
+    repo::update(work, tenant, id, &fields).await?;
     if fields.result == ExamResult::Cancelled
         && before.result != ExamResult::Cancelled
         && let Some(lesson) = before.lesson_id
     {
         leave_accompaniment(work, lesson, before.student_id).await?;
     }
-    let after = repo::get(work, ctx.tenant_id, id, false).await?.ok_or(AppError::NotFound)?;
+    let after = repo::get(work, tenant, id, false).await?.ok_or(AppError::NotFound)?;
     let mut after_json = json!(after);
     if let Some(reason) = &override_reason {
         after_json["override_reason"] = json!(reason);
@@ -292,11 +294,12 @@ pub async fn update_exam(work: &mut Work, ctx: &Ctx, before: Exam, mut fields: E
 /// Returns the override's reason when one was used.
 async fn check_rebooking(
     conn: &mut PgConnection,
-    ctx: &Ctx,
+    tenant: TenantId,
+    by: &Booker,
     before: &Exam,
     fields: &ExamUpdate,
 ) -> AppResult<Option<String>> {
-    let school = facts::school(conn, ctx.tenant_id).await?;
+    let school = facts::school(conn, tenant).await?;
     let (today, exam_date) = (school.today(), school.date_of(fields.scheduled_at));
     let reopened = before.result == ExamResult::Cancelled;
     let rebooked = before.kind == ExamKind::Practical
@@ -307,12 +310,12 @@ async fn check_rebooking(
         return Ok(None);
     }
     if reopened {
-        no_other_booking(conn, ctx.tenant_id, before.student_id, school.tz).await?;
+        no_other_booking(conn, tenant, before.student_id, school.tz).await?;
     }
     let student =
-        crate::students::repo::get(conn, ctx.tenant_id, before.student_id, false).await?.ok_or(AppError::NotFound)?;
-    let verdict = facts::eligibility(conn, ctx.tenant_id, &school, &student, (exam_date, today)).await?;
-    allowed(ctx.role == Role::Admin, &verdict, fields.override_reason.as_deref())
+        crate::students::repo::get(conn, tenant, before.student_id, false).await?.ok_or(AppError::NotFound)?;
+    let verdict = facts::eligibility(conn, tenant, &school, &student, (exam_date, today)).await?;
+    allowed(by.may_override, &verdict, fields.override_reason.as_deref())
 }
 
 /// Takes a candidate out of a planned exam lesson; the last one out cancels it (by the

@@ -2,12 +2,16 @@
 //! a booking under the student's mandate that checks the eligibility rules first and makes the
 //! practical exam and its accompaniment lesson in the same transaction as the platform's yes (a
 //! place the platform refuses leaves nothing behind; two offices racing for one place get one
-//! booking), and its cancellation. Calls go through the school's RdvPermis grant
+//! booking), its cancellation, and the results read back into the exam history (the student is
+//! told, as for a result the office enters). Calls go through the school's RdvPermis grant
 //! (`connectors::oauth`).
 
 mod repo;
 pub mod routes;
 pub mod service;
+
+/// The job that reads the results of the tests booked and writes them in the exam history.
+pub const RESULTS: &str = "rdvpermis.results";
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -78,3 +78,15 @@ pub async fn last_vehicle(
     .await?;
     Ok(v.flatten())
 }
+
+/// Bookings whose test took place and whose exam still waits for its result.
+pub async fn awaiting_result(conn: &mut PgConnection, tenant: TenantId) -> Result<Vec<RdvBooking>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.id, b.student_id, b.exam_id, b.place_id, b.remote_id, b.centre, b.starts_at, b.status, b.created_at
+           FROM rdvpermis_bookings b JOIN exams e ON e.tenant_id = b.tenant_id AND e.id = b.exam_id
+          WHERE b.tenant_id = $1 AND b.status = 'booked' AND b.starts_at < now() AND e.result = 'pending'",
+    )
+    .bind(tenant.0)
+    .fetch_all(conn)
+    .await
+}

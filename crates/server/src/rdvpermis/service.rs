@@ -11,7 +11,7 @@ use crate::{
     connectors::{ConnectorName, Remote, RemoteError, oauth::Grant, service as connectors},
     error::{AppError, AppResult, violated_constraint},
     exams::{
-        ExamKind, ExamResult, ExamUpdate, NewExam,
+        self, ExamKind, ExamResult, ExamUpdate, NewExam,
         service::{booker, record, update_exam, visible_exam},
     },
     state::AppState,
@@ -234,7 +234,7 @@ pub async fn cancel(work: &mut Work, state: &AppState, ctx: &Ctx, id: Uuid) -> A
             comment: exam.comment.clone(),
             override_reason: None,
         };
-        update_exam(work, ctx, exam, fields).await?;
+        update_exam(work, &booker(ctx), exam, fields).await?;
     }
     repo::cancel(work, tenant, id).await?;
     let after = repo::get(work, tenant, id, false).await?.ok_or(AppError::NotFound)?;
@@ -254,4 +254,65 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Queues, for each school with tests awaiting their result, one read of the results per period.
+pub async fn enqueue_results(pool: &sqlx::PgPool, every_secs: u64) -> anyhow::Result<usize> {
+    let period = chrono::Utc::now().timestamp() / i64::try_from(every_secs.max(1)).unwrap_or(3600);
+    let mut queued = 0;
+    for tenant in crate::school::active_ids(pool).await? {
+        let mut tx = crate::db::begin_tenant(pool, tenant).await?;
+        if !repo::awaiting_result(&mut tx, tenant).await?.is_empty() {
+            let key = format!("results:{}:{period}", tenant.0);
+            queued += usize::from(
+                crate::jobs::enqueue_once(&mut tx, Some(tenant), super::RESULTS, &key, &json!({}), None).await?,
+            );
+        }
+        tx.commit().await?;
+    }
+    Ok(queued)
+}
+
+#[derive(Deserialize)]
+struct RemoteResult {
+    booking_id: String,
+    result: ExamResult,
+}
+
+/// The results job: reads the platform's results and writes each awaited one in the exam history.
+pub async fn run_results(state: AppState, job: crate::jobs::Job) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let tenant = volant_domain::ids::TenantId(job.tenant_id.context("a results job without a school")?);
+    let mut work = Work::system(&state.pool, tenant).await?;
+    if repo::awaiting_result(&mut work, tenant).await?.is_empty() {
+        return Ok(());
+    }
+    let Ok(remote) = remote(&mut work, &state).await else { return Ok(()) };
+    work.commit().await?;
+    let page: Items<RemoteResult> = Grant::new(&remote)
+        .call("results", "GET /v1/results", None, |t| remote.request(Method::GET, "/v1/results").bearer_auth(t))
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message(NAME)))?;
+    let mut work = Work::system(&state.pool, tenant).await?;
+    for booking in repo::awaiting_result(&mut work, tenant).await? {
+        let Some(found) = page.items.iter().find(|r| r.booking_id == booking.remote_id) else { continue };
+        if !found.result.needs_the_date_passed() {
+            continue;
+        }
+        let exam = visible_exam(&mut work, booking.exam_id, true).await?;
+        let fields = ExamUpdate {
+            scheduled_at: exam.scheduled_at,
+            centre: exam.centre.clone(),
+            result: found.result,
+            score: exam.score,
+            eliminatory: exam.eliminatory,
+            excused: exam.excused,
+            cancelled_at: None,
+            comment: exam.comment.clone(),
+            override_reason: None,
+        };
+        update_exam(&mut work, &exams::service::Booker { may_override: false }, exam, fields).await?;
+    }
+    work.commit().await?;
+    Ok(())
 }

@@ -119,3 +119,53 @@ async fn a_place_is_booked_with_its_exam_or_not_at_all_and_two_racing_offices_ge
     .await;
     assert_eq!(admin_b.json("/api/v1/rdvpermis/bookings").await["items"], json!([]));
 }
+
+#[tokio::test]
+async fn the_result_of_a_test_booked_on_rdvpermis_reaches_the_exam_history() {
+    let vars = [("VOLANT_REMINDER_SCAN_SECONDS", "1"), ("VOLANT_CONNECTOR_SYNC_SECONDS", "1")];
+    let app = spawn_app_with(&vars, Default::default()).await;
+    let schools = app.seed_schools().await;
+    let fx = app.fixtures('a').await;
+    let (sim, admin) = connected(&app).await;
+    let student = id(&created(
+        admin
+            .post(
+                "/api/v1/students",
+                &json!({"first_name": "Réu", "last_name": "Ssite", "birth_date": "1992-04-04",
+                    "neph": "333333333333", "ants_status": "validated", "referent_instructor_id": fx.instructor}),
+            )
+            .await,
+    )
+    .await);
+    let places = admin.json("/api/v1/rdvpermis/places").await;
+    let place = places["items"][0]["id"].as_str().unwrap().to_owned();
+    let body = json!({"student_id": student, "place_id": place, "vehicle_id": fx.vehicle, "override_reason": "Dossier repris"});
+    let booking = created(admin.post("/api/v1/rdvpermis/bookings", &body).await).await;
+    let exam_id = booking["exam_id"].as_str().unwrap().to_owned();
+
+    // The day of the test has passed; the platform publishes the result.
+    as_owner_in(
+        &app,
+        schools.a,
+        &format!(
+            "UPDATE exams SET scheduled_at = now() - interval '1 day' WHERE id = '{exam_id}';
+             UPDATE rdvpermis_bookings SET starts_at = now() - interval '1 day' WHERE exam_id = '{exam_id}';"
+        ),
+    )
+    .await;
+    let url = format!("{}/_simulator/bookings/{}/result", sim.url, booking["remote_id"].as_str().unwrap());
+    let r = new_client().post(url).json(&json!({"result": "passed"})).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let mut exam = Value::Null;
+    for _ in 0..100 {
+        app.wait_jobs_idle().await;
+        exam = admin.json(&format!("/api/v1/exams/{exam_id}")).await;
+        if exam["result"] == "passed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(exam["result"], "passed", "{exam}");
+    let audit = admin.json(&format!("/api/v1/audit-log?entity_id={exam_id}")).await.to_string();
+    assert!(audit.contains("exam.update"), "{audit}");
+}
