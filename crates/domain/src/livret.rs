@@ -11,6 +11,9 @@
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+/// Days before the cut-off when lessons not accepted by the livret put the quota at risk.
+pub const AT_RISK_DAYS: i64 = 3;
+
 /// What a lesson counts as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -47,7 +47,7 @@ pub enum Severity {
 pub struct Alert {
     /// `theory_expiring`, `low_hours`, `eligible_without_place`, `authorisation_expiring`,
     /// `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`, `cpf_stuck`,
-    /// `lesson_disputed`, `ants_incomplete`, `ants_rejected`, `connector_failing`.
+    /// `lesson_disputed`, `ants_incomplete`, `ants_rejected`, `connector_failing`, `livret_at_risk`.
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -94,7 +94,7 @@ pub async fn alerts(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<A
     let cpf = work.settings().cpf.clone();
     items.extend(cpf_stuck(&mut work, ctx.tenant_id, today, &cpf).await?);
     items.extend(disputed_lessons(&mut work, school.tz).await?);
-    items.extend(registrations(&mut work, ctx.tenant_id).await?);
+    items.extend(registrations(&mut work, ctx.tenant_id, today, school.tz).await?);
     work.commit().await?;
     items.sort_by_key(|a| (a.severity, a.due_on.unwrap_or(NaiveDate::MAX)));
     Ok(Json(Alerts { items }))
@@ -121,8 +121,14 @@ async fn disputed_lessons(work: &mut Work, tz: chrono_tz::Tz) -> AppResult<Vec<A
         .collect())
 }
 
-/// ANTS dossiers the platform stopped (naming the documents to provide), and a connector in trouble.
-async fn registrations(conn: &mut PgConnection, tenant: TenantId) -> AppResult<Vec<Alert>> {
+/// ANTS dossiers the platform stopped (naming the documents to provide), lessons not accepted by the
+/// livret near the ETP cut-off, and a connector in trouble.
+async fn registrations(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    today: NaiveDate,
+    tz: chrono_tz::Tz,
+) -> AppResult<Vec<Alert>> {
     let mut items: Vec<Alert> = connectors::ants::service::stopped(conn, tenant)
         .await?
         .into_iter()
@@ -139,6 +145,19 @@ async fn registrations(conn: &mut PgConnection, tenant: TenantId) -> AppResult<V
             Alert::new(code, Severity::Danger, message).student(d.student_id)
         })
         .collect();
+    if let Some((missing, days)) = connectors::rdvpermis::livret_at_risk(conn, tenant, today, tz).await? {
+        let when = if days == 0 {
+            "aujourd'hui".to_owned()
+        } else {
+            format!("dans {days} jour{}", if days > 1 { "s" } else { "" })
+        };
+        let message = format!(
+            "{missing} leçon{s} non acceptée{s} par le livret numérique : le calcul des ETP a lieu {when} (le 24), \
+             les heures non transmises ne compteront pas.",
+            s = if missing > 1 { "s" } else { "" }
+        );
+        items.push(Alert::new("livret_at_risk", Severity::Danger, message));
+    }
     for connector in connectors::service::failing(conn, tenant).await? {
         let message =
             format!("Le connecteur {} est en échec : {}", connector.label, connector.last_error.unwrap_or_default());

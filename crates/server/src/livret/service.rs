@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 use volant_domain::{
     ids::TenantId,
-    livret::{EtpKind, EtpSettings, KindMinutes, figures},
+    livret::{AT_RISK_DAYS, EtpKind, EtpSettings, KindMinutes, figures},
 };
 
 use super::{EtpPreview, LivretTransmission, LivretTransmissions, TRANSMIT, repo};
@@ -29,9 +29,6 @@ pub struct Transmit {
     pub lesson_id: Uuid,
     pub student_id: Uuid,
 }
-
-/// Days before the cut-off when hours not accepted put the quota at risk.
-const AT_RISK_DAYS: i64 = 3;
 
 /// Queues the lessons done since the last pass, one job each; and, once an hour, a new job for
 /// the transmissions still waiting (for a grant, or after their job's last attempt).

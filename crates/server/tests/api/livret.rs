@@ -149,6 +149,22 @@ async fn every_lesson_reaches_the_livret_once_despite_faults_and_the_etp_preview
     );
     problem(admin.get("/api/v1/etp-preview?month=décembre").await, 400).await;
 
+    // Two days before the cut-off, the lesson not accepted is an office alert.
+    let near = chrono::NaiveDate::parse_from_str(&format!("{month}-22"), "%Y-%m-%d").unwrap();
+    let mut tx = volant::db::begin_tenant(&app.pool, schools.a).await.unwrap();
+    let risk = volant::connectors::rdvpermis::livret_at_risk(&mut tx, schools.a, near, chrono_tz::Europe::Paris)
+        .await
+        .unwrap();
+    assert_eq!(risk, Some((1, 2)));
+    let early = near - Duration::days(10);
+    assert_eq!(
+        volant::connectors::rdvpermis::livret_at_risk(&mut tx, schools.a, early, chrono_tz::Europe::Paris)
+            .await
+            .unwrap(),
+        None
+    );
+    drop(tx);
+
     // The office enters the NEPH and resends; the first answer is lost to a timeout, the retry
     // carries the same key: the livret counts it once.
     let file = admin.json(&format!("/api/v1/students/{no_neph}")).await;

@@ -31,3 +31,37 @@ impl Connector for RdvPermis {
         Ok(())
     }
 }
+
+/// Lessons of the current ETP window not accepted by the livret, when the cut-off is near (an
+/// office alert: hours not transmitted by the 24th do not count in the quota). The livret's rows
+/// are written by the `livret` feature; this read sits here so that the office's alerts, below
+/// `livret` in the layers, can ask.
+pub async fn livret_at_risk(
+    conn: &mut sqlx::PgConnection,
+    tenant: volant_domain::ids::TenantId,
+    today: chrono::NaiveDate,
+    tz: chrono_tz::Tz,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    use chrono::{Datelike, TimeZone};
+    let settings = volant_domain::livret::EtpSettings::default();
+    let (cutoff, from, to) = settings.window(today.with_day(1).unwrap_or(today));
+    let days = (cutoff - today).num_days();
+    if !(0..=volant_domain::livret::AT_RISK_DAYS).contains(&days) {
+        return Ok(None);
+    }
+    let at = |d: chrono::NaiveDate| {
+        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc(), |t| t.with_timezone(&chrono::Utc))
+    };
+    let missing: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM livret_transmissions
+          WHERE tenant_id = $1 AND starts_at >= $2 AND starts_at < $3 AND status <> 'accepted'",
+    )
+    .bind(tenant.0)
+    .bind(at(from))
+    .bind(at(to))
+    .fetch_one(conn)
+    .await?;
+    Ok((missing > 0).then_some((missing, days)))
+}
