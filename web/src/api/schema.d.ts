@@ -3056,7 +3056,7 @@ export interface components {
             /**
              * @description `theory_expiring`, `low_hours`, `eligible_without_place`, `authorisation_expiring`,
              *     `vehicle_insurance`, `vehicle_inspection`, `lessons_to_mark`, `documents`, `cpf_stuck`,
-             *     `lesson_disputed`, `ants_incomplete`, `ants_rejected`, `connector_failing`.
+             *     `lesson_disputed`, `ants_incomplete`, `ants_rejected`, `connector_failing`, `livret_at_risk`.
              */
             code: string;
             /**
