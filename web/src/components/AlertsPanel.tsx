@@ -14,12 +14,13 @@ import { SectionCard } from './SectionCard.tsx';
 /** Alerts shown per group before "Afficher les N autres". */
 const FIRST = 5;
 
-const TARGET_LABEL: Record<AlertTarget['kind'], 'openStudent' | 'openInstructor' | 'openVehicles' | 'openPlaces' | 'openConnectors'> = {
+const TARGET_LABEL: Record<AlertTarget['kind'], 'openStudent' | 'openInstructor' | 'openVehicles' | 'openPlaces' | 'openConnectors' | 'openLivret'> = {
   student: 'openStudent',
   instructor: 'openInstructor',
   vehicles: 'openVehicles',
   places: 'openPlaces',
   connectors: 'openConnectors',
+  livret: 'openLivret',
 };
 
 /**

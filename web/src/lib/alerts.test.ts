@@ -33,5 +33,6 @@ describe('alerts', () => {
     expect(alertTargets({ code: 'ants_rejected', student_id: 's1' }, { admin: true })).toEqual([{ kind: 'student', to: '/eleves/s1' }]);
     expect(alertTargets({ code: 'connector_failing', student_id: null }, { admin: true })).toEqual([{ kind: 'connectors', to: '/connecteurs' }]);
     expect(alertTargets({ code: 'connector_failing', student_id: null })).toEqual([]);
+    expect(alertTargets({ code: 'livret_at_risk', student_id: null })).toEqual([{ kind: 'livret', to: '/livret-numerique' }]);
   });
 });

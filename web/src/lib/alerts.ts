@@ -24,7 +24,7 @@ const STUDENT_TAB: Partial<Record<string, string>> = {
   cpf_stuck: 'facturation',
 };
 
-export type AlertTarget = { kind: 'student' | 'instructor' | 'vehicles' | 'places' | 'connectors'; to: string };
+export type AlertTarget = { kind: 'student' | 'instructor' | 'vehicles' | 'places' | 'connectors' | 'livret'; to: string };
 
 /**
  * Where an alert leads (the routes of nav.ts: /eleves/:id, /moniteurs/:id, /vehicules, /examens, and /connecteurs for
@@ -41,5 +41,6 @@ export function alertTargets(alert: Pick<Alert, 'code' | 'student_id' | 'instruc
   if (alert.vehicle_id) out.push({ kind: 'vehicles', to: '/vehicules' });
   if (alert.code === 'eligible_without_place') out.push({ kind: 'places', to: '/examens?onglet=places' });
   if (alert.code === 'connector_failing' && admin) out.push({ kind: 'connectors', to: '/connecteurs' });
+  if (alert.code === 'livret_at_risk') out.push({ kind: 'livret', to: '/livret-numerique' });
   return out;
 }

@@ -1,4 +1,4 @@
-import { Button, Tabs } from '@mantine/core';
+import { Button, Stack, Tabs } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -6,6 +6,7 @@ import { AppModal } from '../components/AppModal.tsx';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { ExamHistory } from './exams/ExamHistory.tsx';
 import { PlacesPanel } from './exams/PlacesPanel.tsx';
+import { RdvPermisPlaces } from './exams/RdvPermisPlaces.tsx';
 import { RecordExamForm } from './exams/RecordExamForm.tsx';
 import { UpcomingExams } from './exams/UpcomingExams.tsx';
 
@@ -15,7 +16,8 @@ const TAB_PARAM = 'onglet';
 
 /**
  * /examens (ADMIN, SECRETARY): the exams to come by day (with the results entry of a day), the school's exam places
- * to fill, the history, and "Enregistrer un examen". The tab is kept in the address.
+ * to fill and the free places of RdvPermis to book, the history, and "Enregistrer un examen". The tab is kept in the
+ * address.
  */
 export default function ExamsPage() {
   const { t } = useTranslation();
@@ -51,7 +53,10 @@ export default function ExamsPage() {
           <UpcomingExams />
         </Tabs.Panel>
         <Tabs.Panel value="places">
-          <PlacesPanel />
+          <Stack gap="lg">
+            <PlacesPanel />
+            <RdvPermisPlaces />
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="historique">
           <ExamHistory />
