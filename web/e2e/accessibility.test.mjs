@@ -331,9 +331,10 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
         (l) => l.status === 'planned' || l.status === 'done',
       );
       const free = (field, id) => !busy.some((l) => l[field] === id || (field === 'student_id' && l.attendee_ids.includes(id)));
-      const student = (await apiGet(page, '/api/v1/students?status=active&limit=200')).items.find(
-        (s) => s.ants_status === 'validated' && free('student_id', s.id),
-      );
+      const active = (await apiGet(page, '/api/v1/students?status=active&limit=200')).items;
+      // Picked by name in the form: a name another active student shares would be ambiguous.
+      const unique = (s) => active.filter((o) => o.first_name === s.first_name && o.last_name === s.last_name).length === 1;
+      const student = active.find((s) => s.ants_status === 'validated' && unique(s) && free('student_id', s.id));
       const instructor = (await apiGet(page, '/api/v1/instructors?limit=200')).items.find((i) => i.active && free('instructor_id', i.id));
       const car = (await apiGet(page, '/api/v1/vehicles?limit=200')).items.find(
         (v) => v.status === 'active' && v.kind === 'car' && v.dual_controls && free('vehicle_id', v.id),

@@ -30,14 +30,21 @@ pub struct Transmit {
     pub student_id: Uuid,
 }
 
-/// Queues the lessons done since the last pass, one job each; and, once an hour, a new job for
-/// the transmissions still waiting (for a grant, or after their job's last attempt).
+/// Queues the lessons done since the last pass and, for a school that granted RdvPermis, one job
+/// each; once an hour, a new job for the transmissions still waiting (granted since, or after
+/// their job's last attempt). A school without a grant gets no jobs: thousands of lessons would
+/// otherwise stand in the outbox in front of its mails.
 pub async fn scan(pool: &PgPool) -> anyhow::Result<usize> {
     let hour = Utc::now().timestamp() / 3600;
     let mut queued = 0;
     for tenant in crate::school::active_ids(pool).await? {
         let mut tx = db::begin_tenant(pool, tenant).await?;
-        for (lesson_id, student_id, key) in repo::queue_new(&mut tx, tenant).await? {
+        let new = repo::queue_new(&mut tx, tenant).await?;
+        if connectors::get(&mut tx, tenant, ConnectorName::Rdvpermis).await?.authorized != Some(true) {
+            tx.commit().await?;
+            continue;
+        }
+        for (lesson_id, student_id, key) in new {
             let job = Transmit { lesson_id, student_id };
             queued += usize::from(
                 jobs::enqueue_once(&mut tx, Some(tenant), TRANSMIT, &format!("livret:{key}"), &job, None).await?,
