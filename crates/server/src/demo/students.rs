@@ -79,8 +79,9 @@ pub async fn seed(
         };
         let started = today - Duration::days(20 + (n as i64 * 11) % 300);
         let signed_up = status_plan != StudentStatus::Prospect;
-        // A few new registrations whose ANTS dossier is still to file (the ANTS panel's demo).
-        let to_file = signed_up && n % 7 == 2 && n < 30;
+        // A few prospects with their papers in hand, whose ANTS dossier is still to file (the ANTS
+        // panel's demo; prospects have no lessons, so the planning's demo is untouched).
+        let to_file = !signed_up && n % 2 == 0;
         let input = StudentInput {
             status: if status_plan == StudentStatus::Prospect {
                 StudentStatus::Prospect
@@ -110,10 +111,9 @@ pub async fn seed(
                 phone: Some("06 99 88 77 66".into()),
                 email: Some(format!("parent.eleve{n}@exemple.fr")),
             }),
-            neph: (signed_up && !to_file).then(|| format!("{:012}", 120_000_000_000u64 + n as u64 * 7_919)),
+            neph: signed_up.then(|| format!("{:012}", 120_000_000_000u64 + n as u64 * 7_919)),
             ants_status: match (signed_up, n % 7) {
                 (false, _) => AntsStatus::NotStarted,
-                _ if to_file => AntsStatus::NotStarted,
                 // The demo student account drives: their registration is validated.
                 _ if n == 0 => AntsStatus::Validated,
                 (true, 0) => AntsStatus::Submitted,
@@ -142,6 +142,8 @@ pub async fn seed(
         }
         if signed_up {
             seed_ledger(&mut work, student.id, n, catalogue).await?;
+        }
+        if signed_up || to_file {
             seed_documents(&mut work, student.id, n, today, minor, to_file).await?;
         }
         if status_plan == StudentStatus::Finished || status_plan == StudentStatus::Archived {
