@@ -259,9 +259,7 @@ impl<'r> Grant<'r> {
         let token = self.token().await?;
         let first = self.remote.exchange(operation, summary, student, send_json::<T>(build(&token))).await;
         match first {
-            Err(RemoteError::Credentials { code: Some(code), .. })
-                if code == "token_expired" || code == "invalid_token" =>
-            {
+            Err(e) if e.is_token_refused() => {
                 self.remote.keep_token(None).await;
                 self.token = None;
                 let token = self.refresh().await?;

@@ -60,6 +60,11 @@ impl RemoteError {
         !matches!(self, RemoteError::Refused { .. } | RemoteError::CircuitOpen { .. } | RemoteError::NotConfigured)
     }
 
+    /// The platform no longer takes the access token (expired or unknown): a new one may pass.
+    pub fn is_token_refused(&self) -> bool {
+        matches!(self, RemoteError::Credentials { code: Some(code), .. } if code == "token_expired" || code == "invalid_token")
+    }
+
     pub fn status_code(&self) -> Option<u16> {
         match self {
             RemoteError::Credentials { status, .. }

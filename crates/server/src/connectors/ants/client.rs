@@ -138,9 +138,7 @@ impl<'r> Session<'r> {
         let token = self.token().await?;
         let first = self.remote.exchange(operation, summary, student, send_json::<T>(build(&token))).await;
         match first {
-            Err(RemoteError::Credentials { code: Some(code), .. })
-                if code == "token_expired" || code == "invalid_token" =>
-            {
+            Err(e) if e.is_token_refused() => {
                 self.token = None;
                 self.remote.keep_token(None).await;
                 let token = self.token().await?;
