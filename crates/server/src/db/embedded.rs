@@ -104,7 +104,7 @@ impl EmbeddedPg {
         let conf = format!(
             "\n# written by volant\nlisten_addresses = ''\nunix_socket_directories = '{}'\n\
              unix_socket_permissions = 0700\nport = 5432\nmax_connections = 200\n\
-             shared_buffers = 128MB\nlog_min_messages = warning\n",
+             log_min_messages = warning\n",
             self.socket_dir.display()
         );
         let conf_path = self.cluster_dir.join("postgresql.conf");
@@ -118,13 +118,17 @@ impl EmbeddedPg {
         self.run_pg_tool("pg_ctl", &["status", "-D", path_str(&self.cluster_dir)]).await.is_ok()
     }
 
+    /// Starts the cluster with its memory sized for this machine at each start (a machine given
+    /// more memory gets larger buffers at the next start, without touching `postgresql.conf`).
     async fn pg_ctl_start(&self) -> anyhow::Result<()> {
         let log = self.cluster_dir.join("postmaster.log");
-        let args = ["start", "-D", path_str(&self.cluster_dir), "-l", path_str(&log), "-w", "-t", "60"];
+        let sizing = Sizing::for_memory_mb(memory_mb());
+        let options = sizing.options();
+        let args = ["start", "-D", path_str(&self.cluster_dir), "-l", path_str(&log), "-w", "-t", "60", "-o", &options];
         self.run_pg_tool("pg_ctl", &args)
             .await
             .with_context(|| format!("PostgreSQL did not start; see {}", log.display()))?;
-        tracing::info!(socket = %self.socket_dir.display(), "embedded PostgreSQL started");
+        tracing::info!(socket = %self.socket_dir.display(), ?sizing, "embedded PostgreSQL started");
         Ok(())
     }
 
@@ -151,6 +155,72 @@ impl EmbeddedPg {
             );
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+/// PostgreSQL's memory settings for the memory it may use, after the usual rules for a
+/// database that shares its machine with one application server (docs/scaling.md): a quarter of
+/// the memory for PostgreSQL's own buffers, the operating system's page cache counted as three
+/// quarters for the planner, sorts and index builds given what is left over the connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizing {
+    pub shared_buffers_mb: u64,
+    pub effective_cache_size_mb: u64,
+    pub work_mem_mb: u64,
+    pub maintenance_work_mem_mb: u64,
+    pub max_wal_size_mb: u64,
+}
+
+/// `max_connections` of the cluster (written at `initdb`): each may sort with `work_mem`.
+const MAX_CONNECTIONS: u64 = 200;
+
+impl Sizing {
+    pub fn for_memory_mb(memory_mb: u64) -> Sizing {
+        let shared_buffers_mb = (memory_mb / 4).clamp(128, 16 * 1024);
+        // Three sorts or hashes per connection at once, at most, from what the buffers leave.
+        let per_sort = memory_mb.saturating_sub(shared_buffers_mb) / (MAX_CONNECTIONS * 3);
+        Sizing {
+            shared_buffers_mb,
+            effective_cache_size_mb: (memory_mb * 3 / 4).max(shared_buffers_mb),
+            work_mem_mb: per_sort.clamp(4, 64),
+            maintenance_work_mem_mb: (memory_mb / 16).clamp(64, 2048),
+            // Fewer checkpoints while bulk data is written (imports, the benchmark's seed).
+            max_wal_size_mb: if memory_mb >= 8 * 1024 { 4096 } else { 1024 },
+        }
+    }
+
+    /// The options given to `postgres` through `pg_ctl start -o`.
+    fn options(&self) -> String {
+        format!(
+            "-c shared_buffers={}MB -c effective_cache_size={}MB -c work_mem={}MB -c maintenance_work_mem={}MB \
+             -c max_wal_size={}MB -c random_page_cost=1.1 -c effective_io_concurrency=200",
+            self.shared_buffers_mb,
+            self.effective_cache_size_mb,
+            self.work_mem_mb,
+            self.maintenance_work_mem_mb,
+            self.max_wal_size_mb
+        )
+    }
+}
+
+/// The memory the embedded cluster may plan for: `VOLANT_PG_MEMORY_MB` when set (several
+/// clusters on one machine, or a server sharing it with other work), else the machine's memory,
+/// or its control group's limit when lower (a container).
+fn memory_mb() -> u64 {
+    if let Some(mb) = std::env::var("VOLANT_PG_MEMORY_MB").ok().and_then(|v| v.trim().parse().ok()) {
+        return mb;
+    }
+    let machine = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
+        let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+        line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kib| kib / 1024)
+    });
+    let limit = std::fs::read_to_string("/sys/fs/cgroup/memory.max")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|bytes| bytes / (1024 * 1024));
+    match (machine, limit) {
+        (Some(m), Some(l)) => m.min(l),
+        (m, l) => m.or(l).unwrap_or(1024),
     }
 }
 
@@ -249,4 +319,31 @@ fn chown_to(dir: &Path, user: &str) -> anyhow::Result<()> {
     let u = nix::unistd::User::from_name(user)?.with_context(|| format!("no user {user}"))?;
     nix::unistd::chown(dir, Some(u.uid), Some(u.gid))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sizing;
+
+    #[test]
+    fn a_quarter_of_the_memory_for_the_buffers_within_bounds() {
+        let bench = Sizing::for_memory_mb(24 * 1024);
+        assert_eq!(bench.shared_buffers_mb, 6 * 1024);
+        assert_eq!(bench.effective_cache_size_mb, 18 * 1024);
+        assert_eq!(bench.work_mem_mb, 30);
+        assert_eq!(bench.maintenance_work_mem_mb, 1536);
+        assert_eq!(bench.max_wal_size_mb, 4096);
+        let small = Sizing::for_memory_mb(256);
+        assert_eq!((small.shared_buffers_mb, small.work_mem_mb, small.maintenance_work_mem_mb), (128, 4, 64));
+        assert_eq!(small.max_wal_size_mb, 1024);
+        let big = Sizing::for_memory_mb(512 * 1024);
+        assert_eq!((big.shared_buffers_mb, big.work_mem_mb, big.maintenance_work_mem_mb), (16 * 1024, 64, 2048));
+    }
+
+    #[test]
+    fn the_options_name_every_setting_in_megabytes() {
+        let o = Sizing::for_memory_mb(8192).options();
+        assert!(o.contains("-c shared_buffers=2048MB") && o.contains("-c effective_cache_size=6144MB"), "{o}");
+        assert!(!o.contains("  "), "one space between options: {o}");
+    }
 }
