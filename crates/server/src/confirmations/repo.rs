@@ -7,16 +7,16 @@ use volant_domain::ids::TenantId;
 
 use super::{Confirmation, Decided};
 
-const SELECT: &str = "SELECT lesson_id, student_id, status, method, reason, decided_at, resolved_at, resolution
-   FROM lesson_confirmations";
-
 pub async fn get(
     conn: &mut PgConnection,
     tenant: TenantId,
     lesson: Uuid,
     student: Uuid,
 ) -> Result<Option<Confirmation>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE tenant_id = $1 AND lesson_id = $2 AND student_id = $3")))
+    sqlx::query_as(
+        "SELECT lesson_id, student_id, status, method, reason, decided_at, resolved_at, resolution
+           FROM lesson_confirmations WHERE tenant_id = $1 AND lesson_id = $2 AND student_id = $3",
+    )
         .bind(tenant.0)
         .bind(lesson)
         .bind(student)

@@ -119,25 +119,34 @@ pub async fn bootstrap_roles_and_database(admin: &mut PgConnection, database: &s
 
 /// Starts a transaction scoped to one school: RLS policies read `app.tenant_id`, set for this
 /// transaction only (a plain `SET` would leak to the next user of the pooled connection).
-/// `BEGIN` and the setting go in one round trip (a simple query of two statements); the id is a
-/// formatted UUID, never text from a caller.
+/// `BEGIN` and the setting go in one round trip (a simple query of two statements).
+///
+/// `SET LOCAL` rather than `set_config(…, true)`, which does the same here: Citus forwards a
+/// `SET LOCAL` to the nodes a distributed transaction touches (`citus.propagate_set_commands =
+/// 'local'`), not a function call, and the policies run on those nodes (docs/scaling.md). `SET`
+/// takes no parameter: the value is a formatted UUID, never text from a caller.
 pub async fn begin_tenant(pool: &PgPool, tenant: TenantId) -> Result<Tx, sqlx::Error> {
-    let begin = format!("BEGIN; SELECT set_config('app.tenant_id', '{}', true)", tenant.0.hyphenated());
+    let begin = format!("BEGIN; {}", set_local("app.tenant_id", tenant.0));
     pool.begin_with(sqlx::AssertSqlSafe(begin)).await
 }
 
 /// Scopes the rest of an open transaction to one school (a login, which starts on the global
 /// tables before it knows the school). Transaction-local, like `begin_tenant`.
 pub async fn enter_tenant(conn: &mut PgConnection, tenant: TenantId) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(tenant.to_string()).execute(conn).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(set_local("app.tenant_id", tenant.0))).execute(conn).await?;
     Ok(())
 }
 
 /// Lets the memberships policy show this person's memberships in every school (login, school
 /// switch), for the rest of the transaction.
 pub async fn enter_user(conn: &mut PgConnection, user: UserId) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT set_config('app.user_id', $1, true)").bind(user.to_string()).execute(conn).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(set_local("app.user_id", user.0))).execute(conn).await?;
     Ok(())
+}
+
+/// `SET LOCAL <name> = '<uuid>'`: only ever a typed id, so nothing to escape.
+fn set_local(name: &'static str, id: uuid::Uuid) -> String {
+    format!("SET LOCAL {name} = '{}'", id.hyphenated())
 }
 
 /// The one mapping of enums to text columns: the serde spelling (the JSON's), read back with a

@@ -7,7 +7,7 @@ use crate::helpers::*;
 
 /// Tables without a school: read before a school is known (login, cookie, tokens), or shared by
 /// the platform. Everything else carries `tenant_id`.
-const GLOBAL_TABLES: &[&str] = &[
+pub const GLOBAL_TABLES: &[&str] = &[
     "_sqlx_migrations",
     "tenants",
     "users",
@@ -22,7 +22,7 @@ const GLOBAL_TABLES: &[&str] = &[
     "webauthn_ceremonies",
 ];
 /// Tables that carry `tenant_id` yet are global (no RLS), each for a stated reason (ADR 0002).
-const GLOBAL_WITH_TENANT_ID: &[&str] = &[
+pub const GLOBAL_WITH_TENANT_ID: &[&str] = &[
     "sessions",     // looked up by cookie before the school is known
     "invitations",  // looked up by token before any session exists
     "jobs",         // the worker serves every school
@@ -32,7 +32,7 @@ const GLOBAL_WITH_TENANT_ID: &[&str] = &[
 
 /// Tables under row-level security whose rows may belong to no school: each school sees its own
 /// and the installation's (a start-up of the server), so `tenant_id` is nullable and not in the key.
-const SCHOOL_OR_INSTALLATION: &[&str] = &["technical_events"];
+pub const SCHOOL_OR_INSTALLATION: &[&str] = &["technical_events"];
 
 #[tokio::test]
 async fn every_tenant_table_has_forced_rls_a_policy_and_a_tenant_led_key() {

@@ -14,6 +14,7 @@ mod connectors;
 mod contracts;
 mod cpf;
 mod day_one;
+mod distribution;
 mod exams;
 mod external_calendars;
 mod fiscal_archives;
