@@ -96,6 +96,23 @@ pub async fn enqueue_once(
     Ok(added.rows_affected() == 1)
 }
 
+/// Adds a school's job of `kind` unless one is already waiting or running: work done in batches
+/// (one job takes what is there when it runs) needs no second job behind the first. Returns
+/// whether this call added it.
+pub async fn enqueue_unless_waiting(conn: &mut PgConnection, tenant: TenantId, kind: &str) -> Result<bool, sqlx::Error> {
+    let added = sqlx::query(
+        "INSERT INTO jobs (id, tenant_id, kind, payload)
+         SELECT $1, $2, $3, '{}'::jsonb
+          WHERE NOT EXISTS (SELECT FROM jobs WHERE tenant_id = $2 AND kind = $3 AND status IN ('queued', 'running'))",
+    )
+    .bind(JobId::new().0)
+    .bind(tenant.0)
+    .bind(kind)
+    .execute(conn)
+    .await?;
+    Ok(added.rows_affected() == 1)
+}
+
 /// Runs jobs until shutdown. Polls, and wakes early when this instance enqueued something.
 pub async fn run_worker(state: AppState, registry: JobRegistry, mut shutdown: watch::Receiver<bool>) {
     let poll = state.settings.job_poll_interval;

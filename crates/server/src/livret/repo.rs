@@ -10,45 +10,33 @@ use super::{LivretTransmission, TransmissionCounts};
 /// How far back lessons done are queued (the ETP window and a margin).
 const QUEUE_DAYS: f64 = 183.0;
 
-/// Queues every lesson done (per student) not queued yet; returns the new rows' keys.
-pub async fn queue_new(conn: &mut PgConnection, tenant: TenantId) -> Result<Vec<(Uuid, Uuid, Uuid)>, sqlx::Error> {
-    sqlx::query_as(
-        "WITH given AS (
-            SELECT l.id AS lesson_id, l.student_id, l.kind, l.starts_at, l.ends_at
-              FROM lessons l
-             WHERE l.tenant_id = $1 AND l.status = 'done' AND l.kind IN ('driving', 'evaluation')
-               AND l.student_id IS NOT NULL AND l.ends_at > now() - make_interval(days => $2::int)
-            UNION ALL
-            SELECT l.id, p.student_id, l.kind, l.starts_at, l.ends_at
-              FROM lessons l JOIN lesson_participants p ON p.tenant_id = l.tenant_id AND p.lesson_id = l.id
-             WHERE l.tenant_id = $1 AND l.status = 'done' AND l.kind IN ('code', 'exam')
-               AND p.status NOT IN ('cancelled', 'no_show') AND l.ends_at > now() - make_interval(days => $2::int))
-         INSERT INTO livret_transmissions (tenant_id, lesson_id, student_id, kind, starts_at, ends_at, minutes, key)
-         SELECT $1, g.lesson_id, g.student_id,
-                CASE g.kind WHEN 'driving' THEN CASE WHEN s.training_mode = 'aac' THEN 'aac_practice' ELSE 'practical' END
-                            WHEN 'evaluation' THEN 'start_evaluation'
-                            WHEN 'code' THEN 'theory'
-                            ELSE 'exam_accompaniment' END,
-                g.starts_at, g.ends_at, (extract(epoch FROM g.ends_at - g.starts_at) / 60)::int, gen_random_uuid()
-           FROM given g JOIN students s ON s.tenant_id = $1 AND s.id = g.student_id
-          WHERE NOT EXISTS (SELECT FROM livret_transmissions t
+/// Queues every lesson done (per student) not queued yet; returns how many.
+pub async fn queue_new(conn: &mut PgConnection, tenant: TenantId) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO livret_transmissions (tenant_id, lesson_id, student_id, kind, starts_at, ends_at, minutes, key)
+         SELECT g.tenant_id, g.lesson_id, g.student_id, g.kind, g.starts_at, g.ends_at, g.minutes, gen_random_uuid()
+           FROM livret_lessons g
+          WHERE g.tenant_id = $1 AND g.ends_at > now() - make_interval(days => $2::int)
+            AND NOT EXISTS (SELECT FROM livret_transmissions t
                              WHERE t.tenant_id = $1 AND t.lesson_id = g.lesson_id AND t.student_id = g.student_id)
-         ON CONFLICT DO NOTHING
-         RETURNING lesson_id, student_id, key",
+         ON CONFLICT DO NOTHING",
     )
     .bind(tenant.0)
     .bind(QUEUE_DAYS)
-    .fetch_all(conn)
+    .execute(conn)
     .await
+    .map(|r| r.rows_affected())
 }
 
-/// The transmissions still to make (waiting for a grant, or after their job's last attempt).
-pub async fn waiting(conn: &mut PgConnection, tenant: TenantId) -> Result<Vec<(Uuid, Uuid, Uuid)>, sqlx::Error> {
+/// The next transmissions to make, oldest lesson first: waiting for a grant, retrying, or sent by
+/// a job that stopped before the answer.
+pub async fn to_send(conn: &mut PgConnection, tenant: TenantId, limit: i64) -> Result<Vec<(Uuid, Uuid)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT lesson_id, student_id, key FROM livret_transmissions
-          WHERE tenant_id = $1 AND status IN ('pending', 'retrying', 'sent') LIMIT 5000",
+        "SELECT lesson_id, student_id FROM livret_transmissions
+          WHERE tenant_id = $1 AND status IN ('pending', 'retrying', 'sent') ORDER BY starts_at LIMIT $2",
     )
     .bind(tenant.0)
+    .bind(limit)
     .fetch_all(conn)
     .await
 }
@@ -171,14 +159,9 @@ pub async fn set_status(
     .map(|_| ())
 }
 
-/// Makes a refused transmission new again, with a new key; `None` when it was not refused.
-pub async fn renew(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    lesson: Uuid,
-    student: Uuid,
-) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
+/// Makes a refused transmission new again, with a new key; `false` when it was not refused.
+pub async fn renew(conn: &mut PgConnection, tenant: TenantId, lesson: Uuid, student: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, Uuid>(
         "UPDATE livret_transmissions SET status = 'pending', reason = NULL, key = gen_random_uuid(), updated_at = now()
           WHERE tenant_id = $1 AND lesson_id = $2 AND student_id = $3 AND status = 'rejected'
          RETURNING key",
@@ -188,9 +171,11 @@ pub async fn renew(
     .bind(student)
     .fetch_optional(conn)
     .await
+    .map(|key| key.is_some())
 }
 
-/// Per kind, in the window: the minutes given (a group lesson once) and those accepted.
+/// Per kind, in the window: the minutes given (a group lesson once) and those accepted; from the
+/// lessons themselves, so that a school not connected yet sees every hour it would lose.
 pub async fn etp_minutes(
     conn: &mut PgConnection,
     tenant: TenantId,
@@ -199,10 +184,12 @@ pub async fn etp_minutes(
 ) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
     sqlx::query_as(
         "WITH per_lesson AS (
-            SELECT lesson_id, kind, max(minutes) AS minutes, bool_or(status = 'accepted') AS accepted
-              FROM livret_transmissions
-             WHERE tenant_id = $1 AND starts_at >= $2 AND starts_at < $3
-             GROUP BY lesson_id, kind)
+            SELECT g.lesson_id, g.kind, max(g.minutes) AS minutes, bool_or(t.status = 'accepted') AS accepted
+              FROM livret_lessons g
+              LEFT JOIN livret_transmissions t
+                     ON t.tenant_id = g.tenant_id AND t.lesson_id = g.lesson_id AND t.student_id = g.student_id
+             WHERE g.tenant_id = $1 AND g.starts_at >= $2 AND g.starts_at < $3
+             GROUP BY g.lesson_id, g.kind)
          SELECT kind, sum(minutes)::bigint, (coalesce(sum(minutes) FILTER (WHERE accepted), 0))::bigint
            FROM per_lesson GROUP BY kind",
     )
@@ -221,8 +208,11 @@ pub async fn any_unaccepted(
     to: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT EXISTS (SELECT FROM livret_transmissions
-                         WHERE tenant_id = $1 AND starts_at >= $2 AND starts_at < $3 AND status <> 'accepted')",
+        "SELECT EXISTS (SELECT FROM livret_lessons g
+                          LEFT JOIN livret_transmissions t
+                                 ON t.tenant_id = g.tenant_id AND t.lesson_id = g.lesson_id AND t.student_id = g.student_id
+                         WHERE g.tenant_id = $1 AND g.starts_at >= $2 AND g.starts_at < $3
+                           AND t.status IS DISTINCT FROM 'accepted')",
     )
     .bind(tenant.0)
     .bind(from)

@@ -3,7 +3,6 @@
 use anyhow::Context;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use reqwest::Method;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -23,63 +22,76 @@ use crate::{
     work::Work,
 };
 
-/// What a job names.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Transmit {
-    pub lesson_id: Uuid,
-    pub student_id: Uuid,
-}
+/// How many transmissions one job makes; a job that had more adds the next.
+const BATCH: usize = 100;
 
-/// Queues the lessons done since the last pass and, for a school that granted RdvPermis, one job
-/// each; once an hour, a new job for the transmissions still waiting (granted since, or after
-/// their job's last attempt). A school without a grant gets no jobs: thousands of lessons would
-/// otherwise stand in the outbox in front of its mails.
+/// For each school that granted RdvPermis: queues the lessons done since the last pass, and adds
+/// the school's transmission job when some wait and none is on its way (one job per school sends
+/// them in order, so a newly connected school's history does not flood the outbox in front of
+/// every school's mails). A school without a grant keeps no rows: its ETP preview reads the
+/// lessons themselves.
 pub async fn scan(pool: &PgPool) -> anyhow::Result<usize> {
-    let hour = Utc::now().timestamp() / 3600;
     let mut queued = 0;
     for tenant in crate::school::active_ids(pool).await? {
         let mut tx = db::begin_tenant(pool, tenant).await?;
-        let new = repo::queue_new(&mut tx, tenant).await?;
         if connectors::get(&mut tx, tenant, ConnectorName::Rdvpermis).await?.authorized != Some(true) {
-            tx.commit().await?;
             continue;
         }
-        for (lesson_id, student_id, key) in new {
-            let job = Transmit { lesson_id, student_id };
-            queued += usize::from(
-                jobs::enqueue_once(&mut tx, Some(tenant), TRANSMIT, &format!("livret:{key}"), &job, None).await?,
-            );
-        }
-        for (lesson_id, student_id, key) in repo::waiting(&mut tx, tenant).await? {
-            let job = Transmit { lesson_id, student_id };
-            let again = format!("livret:{key}:{hour}");
-            queued += usize::from(jobs::enqueue_once(&mut tx, Some(tenant), TRANSMIT, &again, &job, None).await?);
+        repo::queue_new(&mut tx, tenant).await?;
+        if !repo::to_send(&mut tx, tenant, 1).await?.is_empty() {
+            queued += usize::from(jobs::enqueue_unless_waiting(&mut tx, tenant, TRANSMIT).await?);
         }
         tx.commit().await?;
     }
     Ok(queued)
 }
 
-/// The transmission job: one call with the transmission's key, its answer recorded. A fault is
-/// retried by the outbox; a refusal says what to fix; without a grant it waits.
+/// The school's transmission job: the waiting lessons one call each, with each transmission's
+/// key, answers recorded as they come. A fault stops the batch and the outbox retries it (what
+/// was accepted is not sent again; what was on its way goes with the same key); a refusal says
+/// what to fix; without a grant everything waits.
 pub async fn run_transmit(state: AppState, job: jobs::Job) -> anyhow::Result<()> {
     let tenant = TenantId(job.tenant_id.context("a livret job without a school")?);
-    let Transmit { lesson_id, student_id } = serde_json::from_value(job.payload.clone()).context("bad livret job")?;
-    let which = (lesson_id, student_id);
     let mut work = Work::system(&state.pool, tenant).await?;
-    let Some(out) = repo::outgoing(&mut work, tenant, lesson_id, student_id).await? else { return Ok(()) };
+    let batch = repo::to_send(&mut work, tenant, i64::try_from(BATCH)?).await?;
+    work.commit().await?;
+    for which in &batch {
+        if let Sent::Stop(outcome) = transmit(&state, tenant, *which, &job).await? {
+            return outcome;
+        }
+    }
+    if batch.len() == BATCH {
+        let mut work = Work::system(&state.pool, tenant).await?;
+        jobs::enqueue(&mut work, Some(tenant), TRANSMIT, &json!({})).await?;
+        work.commit().await?;
+        state.jobs_wake.notify_one();
+    }
+    Ok(())
+}
+
+/// What one transmission tells the batch.
+enum Sent {
+    Next,
+    /// The batch ends with this outcome: a fault to retry, or nothing to do until a grant.
+    Stop(anyhow::Result<()>),
+}
+
+async fn transmit(state: &AppState, tenant: TenantId, which: (Uuid, Uuid), job: &jobs::Job) -> anyhow::Result<Sent> {
+    let (lesson_id, student_id) = which;
+    let mut work = Work::system(&state.pool, tenant).await?;
+    let Some(out) = repo::outgoing(&mut work, tenant, lesson_id, student_id).await? else { return Ok(Sent::Next) };
     if out.status == "accepted" || out.status == "rejected" {
-        return Ok(());
+        return Ok(Sent::Next);
     }
     let name = ConnectorName::Rdvpermis;
     let granted = connectors::get(&mut work, tenant, name).await?.authorized == Some(true);
-    let remote = match connectors::remote(&mut work, &state, tenant, name).await? {
+    let remote = match connectors::remote(&mut work, state, tenant, name).await? {
         Some(remote) if granted => remote,
         _ => {
             let waiting = "En attente : RdvPermis n'est pas connecté (page « Connecteurs »).";
             repo::set_status(&mut work, tenant, which, "pending", Some(waiting), false).await?;
             work.commit().await?;
-            return Ok(());
+            return Ok(Sent::Stop(Ok(())));
         }
     };
     repo::set_status(&mut work, tenant, which, "sent", None, true).await?;
@@ -100,26 +112,27 @@ pub async fn run_transmit(state: AppState, job: jobs::Job) -> anyhow::Result<()>
         })
         .await;
     let mut work = Work::system(&state.pool, tenant).await?;
-    let outcome = match call {
+    let sent = match call {
         Ok(_) => {
             repo::set_status(&mut work, tenant, which, "accepted", None, false).await?;
-            Ok(())
+            Sent::Next
         }
         Err(RemoteError::Refused { message, .. }) => {
             repo::set_status(&mut work, tenant, which, "rejected", Some(&format!("Refusé : {message}.")), false)
                 .await?;
-            Ok(())
+            Sent::Next
         }
         Err(e) => {
             let message = e.message(name);
             let status = if e == RemoteError::NotAuthorized { "pending" } else { "retrying" };
             repo::set_status(&mut work, tenant, which, status, Some(&message), false).await?;
-            // The outbox retries a fault; after its last attempt, the hourly pass tries again.
-            if e.is_transient() && job.attempts < job.max_attempts { Err(anyhow::anyhow!(message)) } else { Ok(()) }
+            // The outbox retries a fault; after its last attempt, the next pass adds a new job.
+            let retry = e.is_transient() && job.attempts < job.max_attempts;
+            Sent::Stop(if retry { Err(anyhow::anyhow!(message)) } else { Ok(()) })
         }
     };
     work.commit().await?;
-    outcome
+    Ok(sent)
 }
 
 pub async fn list(work: &mut Work, status: Option<&str>) -> AppResult<LivretTransmissions> {
@@ -137,11 +150,10 @@ pub async fn list(work: &mut Work, status: Option<&str>) -> AppResult<LivretTran
 pub async fn resend(work: &mut Work, state: &AppState, lesson: Uuid, student: Uuid) -> AppResult<LivretTransmission> {
     let tenant = work.tenant();
     repo::get(work, tenant, lesson, student).await?.ok_or(AppError::NotFound)?;
-    let Some(key) = repo::renew(work, tenant, lesson, student).await? else {
+    if !repo::renew(work, tenant, lesson, student).await? {
         return Err(AppError::rule("livret_status", "Seule une leçon refusée par le livret se renvoie."));
-    };
-    let job = Transmit { lesson_id: lesson, student_id: student };
-    jobs::enqueue_once(work, Some(tenant), TRANSMIT, &format!("livret:{key}"), &job, None).await?;
+    }
+    jobs::enqueue_unless_waiting(work, tenant, TRANSMIT).await?;
     let change = Change {
         action: "livret.resend",
         entity: "lesson",

@@ -104,15 +104,16 @@ async fn every_lesson_reaches_the_livret_once_despite_faults_and_the_etp_preview
     }
     as_owner_in(&app, schools.a, &sql).await;
 
-    // Without a grant, they are queued and wait (no job is made for them).
-    loop {
-        let list = admin.json("/api/v1/livret/transmissions").await;
-        if list["counts"]["pending"] == 6 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    // Without a grant the school keeps no transmissions and nothing is sent, yet its ETP preview
+    // counts the hours it would lose (read from the lessons themselves): 4 h 30 + 2 h × 1.2.
+    let today = Utc::now().date_naive();
+    let month = if today.day() < 24 { today } else { today.with_day(1).unwrap() + chrono::Months::new(1) };
+    let month = month.format("%Y-%m").to_string();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     app.wait_jobs_idle().await;
+    assert_eq!(admin.json("/api/v1/livret/transmissions").await["items"], json!([]));
+    let etp = admin.json(&format!("/api/v1/etp-preview?month={month}")).await;
+    assert_eq!((etp["weighted_hours"].as_f64(), etp["not_transmitted_hours"].as_f64()), (Some(0.0), Some(6.9)), "{etp}");
     assert_eq!(received(&sim).await, 0);
 
     // Granted, with the platform failing three times: every lesson counted once; the one without
@@ -129,9 +130,6 @@ async fn every_lesson_reaches_the_livret_once_despite_faults_and_the_etp_preview
     assert_eq!(aac_kind["kind"], "aac_practice");
 
     // The ETP preview, by hand: 3 h + 2 h × 1.2 = 5.4 weighted hours; 1 h 30 not transmitted.
-    let today = Utc::now().date_naive();
-    let month = if today.day() < 24 { today } else { today.with_day(1).unwrap() + chrono::Months::new(1) };
-    let month = month.format("%Y-%m").to_string();
     let etp = admin.json(&format!("/api/v1/etp-preview?month={month}")).await;
     assert_eq!(
         (etp["weighted_hours"].as_f64(), etp["not_transmitted_hours"].as_f64()),
