@@ -10,13 +10,14 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, bail};
+use futures::StreamExt;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use chrono_tz::Europe::Paris;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
-use volant_domain::{booklet::remc_b, ids::TenantId, recurrence::local_to_utc, role::Role, search};
+use volant_domain::{booklet::remc_b, email::Email, ids::TenantId, recurrence::local_to_utc, role::Role, search};
 
-use crate::{db, tenancy};
+use crate::{audit::Actor, auth::password, db, tenancy};
 
 /// The password of every generated account.
 pub const PASSWORD: &str = "volant-bench";
@@ -27,6 +28,10 @@ const STUDENTS: usize = 400;
 const SLOTS: [u32; 5] = [8, 9, 10, 14, 15];
 /// A student trains for about six months.
 const TRAINING_DAYS: i64 = 180;
+/// Past lessons left to mark (the day's traffic of `cargo xtask bench --day` marks them).
+const UNMARKED_DAYS: i64 = 4;
+/// Schools generated concurrently.
+const SCHOOLS_AT_ONCE: usize = 3;
 const FIRST: [&str; 16] = [
     "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Nathan", "Inès", "Théo", "Camille", "Louis", "Éloïse", "Enzo", "Sarah",
     "Mathis", "Jade", "Noah",
@@ -109,15 +114,28 @@ pub async fn generate(pool: &PgPool, preset: Preset, seed: u64, argon2_kib: u32)
     }
     let today = Utc::now().with_timezone(&Paris).date_naive();
     let mut total = Summary { schools: wanted, ..Summary::default() };
-    for n in 1..=wanted {
-        let s = school(pool, n, seed, today, argon2_kib).await.with_context(|| format!("school {n}"))?;
+    // One hash for every generated account (they share the password): hashing 30 000 times at
+    // the production cost would take longer than the rest of the large preset.
+    let hash = password::hash(PASSWORD.to_owned(), argon2_kib).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    // A few schools at once: while one school's rows are built here, PostgreSQL checks and
+    // indexes another's, so both cores work (docs/benchmarks.md has the times).
+    let mut schools = futures::stream::iter(1..=wanted)
+        .map(|n| {
+            let (pool, hash) = (pool.clone(), hash.clone());
+            tokio::spawn(async move { school(&pool, n, seed, today, &hash).await.with_context(|| format!("school {n}")) })
+        })
+        .buffer_unordered(SCHOOLS_AT_ONCE);
+    let mut done = 0;
+    while let Some(s) = schools.next().await {
+        let s = s??;
+        done += 1;
         total.students += s.students;
         total.lessons += s.lessons;
         total.ledger_entries += s.ledger_entries;
         total.evaluations += s.evaluations;
         total.exams += s.exams;
-        if n % 10 == 0 || n == wanted {
-            tracing::info!(schools = n, lessons = total.lessons, "generated");
+        if done % 10 == 0 || done == wanted {
+            tracing::info!(schools = done, lessons = total.lessons, seconds = started.elapsed().as_secs(), "generated");
         }
     }
     total.seconds = started.elapsed().as_secs_f64();
@@ -125,7 +143,7 @@ pub async fn generate(pool: &PgPool, preset: Preset, seed: u64, argon2_kib: u32)
 }
 
 /// One school: accounts through the ordinary functions, the bulk through COPY.
-async fn school(pool: &PgPool, n: usize, seed: u64, today: NaiveDate, argon2_kib: u32) -> anyhow::Result<Summary> {
+async fn school(pool: &PgPool, n: usize, seed: u64, today: NaiveDate, hash: &str) -> anyhow::Result<Summary> {
     let slug = slug(n);
     let new = tenancy::NewTenant {
         slug: slug.clone(),
@@ -136,8 +154,6 @@ async fn school(pool: &PgPool, n: usize, seed: u64, today: NaiveDate, argon2_kib
         timezone: "Europe/Paris".into(),
     };
     let tenant = tenancy::create_tenant(pool, &new).await?;
-    let email = format!("admin@{slug}.volant.test");
-    tenancy::create_member(pool, tenant, &email, "Admin Banc d'essai", PASSWORD, Role::Admin, argon2_kib).await?;
     let mut rng = Rng(seed ^ (n as u64).wrapping_mul(0xA24B_AED4_963E_E407));
     let mut tx = db::begin_tenant(pool, tenant).await?;
     let agency: Uuid = sqlx::query_scalar("SELECT id FROM agencies WHERE tenant_id = $1 LIMIT 1")
@@ -145,9 +161,42 @@ async fn school(pool: &PgPool, n: usize, seed: u64, today: NaiveDate, argon2_kib
         .fetch_one(&mut *tx)
         .await?;
     let school = Plan::new(&mut rng, tenant, agency, today, n);
+    let accounts = school.accounts.clone();
     let summary = school.write(&mut tx).await?;
+    for account in &accounts {
+        account.create(&mut tx, tenant, &slug, hash).await?;
+    }
     tx.commit().await?;
     Ok(summary)
+}
+
+/// Who logs in to a generated school: `admin@`, `secretariat@`, `moniteur1@`… (each instructor),
+/// `eleve1@`… (students in training) at `<slug>.volant.test`, all with [`PASSWORD`].
+#[derive(Clone)]
+struct Account {
+    local: String,
+    name: String,
+    role: Role,
+    /// The instructor's or the student's row the account is linked to.
+    linked: Option<Uuid>,
+}
+
+/// Students in training given an account, per instructor.
+const STUDENT_ACCOUNTS_PER_INSTRUCTOR: usize = 3;
+
+impl Account {
+    async fn create(&self, tx: &mut PgConnection, tenant: TenantId, slug: &str, hash: &str) -> anyhow::Result<()> {
+        let email = Email::parse(&format!("{}@{slug}.volant.test", self.local)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (user, _) = tenancy::ensure_user(&mut *tx, &email, &self.name, Some(hash)).await?;
+        tenancy::add_membership(&mut *tx, &Actor::system(tenant), user, self.role).await?;
+        let link = match self.role {
+            Role::Instructor => "UPDATE instructors SET user_id = $2 WHERE tenant_id = $1 AND id = $3",
+            Role::Student => "UPDATE students SET user_id = $2 WHERE tenant_id = $1 AND id = $3",
+            _ => return Ok(()),
+        };
+        sqlx::query(link).bind(tenant.0).bind(user.0).bind(self.linked).execute(&mut *tx).await?;
+        Ok(())
+    }
 }
 
 struct Student {
@@ -169,6 +218,7 @@ struct Plan {
     ledger: String,
     evaluations: String,
     exams: String,
+    accounts: Vec<Account>,
     summary: Summary,
 }
 
@@ -192,6 +242,15 @@ impl Plan {
             ledger: String::new(),
             evaluations: String::new(),
             exams: String::new(),
+            accounts: vec![
+                Account { local: "admin".into(), name: "Admin Banc d'essai".into(), role: Role::Admin, linked: None },
+                Account {
+                    local: "secretariat".into(),
+                    name: "Secrétariat Banc d'essai".into(),
+                    role: Role::Secretary,
+                    linked: None,
+                },
+            ],
             summary: Summary::default(),
         };
         let instructors: Vec<Uuid> = (0..INSTRUCTORS).map(|_| rng.uuid()).collect();
@@ -202,6 +261,9 @@ impl Plan {
             let _ = writeln!(p.instructors, "{t}\t{i}\t{first}\t{last}\tE{n:04}{j:02}\t{expires}\t{agency}");
             let gearbox = if j == INSTRUCTORS - 1 { "automatic" } else { "manual" };
             let _ = writeln!(p.vehicles, "{t}\t{v}\t{}\t{gearbox}\t{agency}\tt", plate(n, j));
+            let name = format!("{first} {last}");
+            let local = format!("moniteur{}", j + 1);
+            p.accounts.push(Account { local, name, role: Role::Instructor, linked: Some(*i) });
         }
         let pool_size = STUDENTS / INSTRUCTORS;
         let students: Vec<Student> = (0..STUDENTS)
@@ -213,6 +275,11 @@ impl Plan {
             .collect();
         for (k, s) in students.iter().enumerate() {
             p.student_row(rng, s, k, (first_day, today_offset), (agency, instructors[s.instructor]), n);
+        }
+        let in_training = students.iter().filter(|s| s.start <= today_offset && today_offset + 14 < s.end);
+        for (k, s) in in_training.take(INSTRUCTORS * STUDENT_ACCOUNTS_PER_INSTRUCTOR).enumerate() {
+            let local = format!("eleve{}", k + 1);
+            p.accounts.push(Account { local, name: format!("Élève {}", k + 1), role: Role::Student, linked: Some(s.id) });
         }
         let mut done_by_student = vec![0usize; STUDENTS];
         for d in 0..days {
@@ -294,11 +361,14 @@ impl Plan {
         let id = rng.uuid();
         let ends_at = starts_at + Duration::hours(1);
         let past = ends_at < Utc::now();
+        // Instructors mark their lessons after the fact: those of the last days are not yet.
+        let unmarked = past && ends_at > Utc::now() - Duration::days(UNMARKED_DAYS);
         let roll = rng.below(100);
         let (status, cancelled) = match (past, roll) {
+            (true, 90..) | (false, 0..3) => ("cancelled", true),
+            (true, _) if unmarked => ("planned", false),
             (true, 0..85) => ("done", false),
-            (true, 85..90) => ("no_show", false),
-            (true, _) | (false, 0..3) => ("cancelled", true),
+            (true, _) => ("no_show", false),
             (false, _) => ("planned", false),
         };
         let (reason, by, at) = if cancelled {

@@ -46,4 +46,25 @@ async fn a_generated_school_is_complete_consistent_and_readable() {
         n
     };
     assert_eq!(hours["consumed_minutes"].as_i64().unwrap(), done * 60);
+
+    // The school's people log in in their roles: an instructor reads their own lessons only, a
+    // student in training has lessons to come.
+    let login = |email: &'static str| {
+        let api = app.anonymous();
+        async move {
+            let r = api.post("/api/v1/auth/login", &json!({"email": email, "password": volant::seed::PASSWORD})).await;
+            assert_eq!(r.status(), 200, "{email}");
+            api
+        }
+    };
+    let instructor = login("moniteur1@bench-0001.volant.test").await;
+    let mine = instructor.json(&format!("/api/v1/lessons?from={from}&to={to}")).await;
+    let items = mine["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.len() < week["items"].as_array().unwrap().len(), "{}", items.len());
+    assert!(items.iter().all(|l| l["instructor_id"] == items[0]["instructor_id"]));
+    let student = login("eleve1@bench-0001.volant.test").await;
+    let later = (today + chrono::Duration::days(30)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let own = student.json(&format!("/api/v1/lessons?from={from}&to={later}")).await;
+    assert!(!own["items"].as_array().unwrap().is_empty(), "{own}");
+    login("secretariat@bench-0001.volant.test").await;
 }
