@@ -20,19 +20,32 @@ use serde_json::Value;
 
 use crate::{cargo, run, target_dir};
 
+/// Bumped whenever `volant admin seed` generates something new.
+const SEED_VERSION: &str = "v2";
+
 struct Options {
     quick: bool,
     preset: String,
     seconds: String,
+    /// `--day`: a weekday of the preset's schools replayed at rising rates, instead of the scenarios.
+    day: bool,
+    rates: String,
 }
 
 fn options(args: &[String]) -> Options {
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
     let quick = args.iter().any(|a| a == "--quick");
+    let day = args.iter().any(|a| a == "--day");
     Options {
         quick,
         preset: value("--preset").unwrap_or_else(|| if quick { "small" } else { "medium" }.into()),
-        seconds: value("--seconds").unwrap_or_else(|| if quick { "1" } else { "10" }.into()),
+        seconds: value("--seconds").unwrap_or_else(|| match (quick, day) {
+            (true, _) => "1".into(),
+            (false, true) => "20".into(),
+            (false, false) => "10".into(),
+        }),
+        day,
+        rates: value("--rates").unwrap_or_else(|| if quick { "10" } else { "25,50,100,200,300,400" }.into()),
     }
 }
 
@@ -48,7 +61,9 @@ pub fn bench(args: &[String]) -> anyhow::Result<()> {
         c
     })?;
     let bin = target_dir().join(profile);
-    let data = target_dir().join("bench").join(&o.preset);
+    // The generator's version is in the name: a data set of an older generator (without the
+    // accounts the day needs, say) is never reused.
+    let data = target_dir().join("bench").join(format!("{}-{SEED_VERSION}", o.preset));
     let env = environment(&data);
     let seeded = Instant::now();
     run(&format!("seed the {} data set (kept in {})", o.preset, data.display()), {
@@ -71,8 +86,23 @@ pub fn bench(args: &[String]) -> anyhow::Result<()> {
     let result = measure(&o, &bin, &env, &base, &mut server, started);
     stop(&mut server);
     let (startup, peak_kib, figures) = result?;
-    let report = report(&o, seed_time, startup, peak_kib, &figures);
-    let out = target_dir().join("bench").join(format!("{}.md", o.preset));
+    if o.quick && o.day {
+        let errors: Vec<&Value> = figures
+            .iter()
+            .flat_map(|d| d["rates"].as_array().into_iter().flatten())
+            .flat_map(|r| r["ops"].as_array().into_iter().flatten())
+            .filter(|op| op["errors"].as_u64().unwrap_or(0) > 0)
+            .collect();
+        if !errors.is_empty() {
+            bail!("the day's operations met wrong answers: {errors:?}");
+        }
+    }
+    let (report, name) = if o.day {
+        (day_report(&o, peak_kib, &figures), format!("{}-day.md", o.preset))
+    } else {
+        (report(&o, seed_time, startup, peak_kib, &figures), format!("{}.md", o.preset))
+    };
+    let out = target_dir().join("bench").join(name);
     std::fs::write(&out, &report)?;
     println!("{report}\n(written to {})", out.display());
     Ok(())
@@ -117,9 +147,23 @@ fn measure(
         sleep(Duration::from_millis(20));
     }
     let startup = started.elapsed();
-    eprintln!("\n==> load: {base}, {} s per scenario and concurrency", o.seconds);
-    let out = Command::new(bin.join("volant-bench"))
-        .args(["--base", base, "--seconds", &o.seconds])
+    if !o.quick {
+        settle();
+    }
+    eprintln!("\n==> load: {base}, {} s per scenario and concurrency (or rate)", o.seconds);
+    let mut load = Command::new(bin.join("volant-bench"));
+    load.args(["--base", base, "--seconds", &o.seconds]);
+    if o.day {
+        let schools = match o.preset.as_str() {
+            "small" => "1",
+            _ => "100",
+        };
+        load.args(["--day", "--schools", schools, "--rates", &o.rates]);
+        if o.quick {
+            load.args(["--instructors", "2", "--students", "2"]);
+        }
+    }
+    let out = load
         .envs(env.iter().cloned())
         .stderr(Stdio::inherit())
         .output()
@@ -128,8 +172,37 @@ fn measure(
         bail!("the load generator found an incorrect answer or failed");
     }
     let peak_kib = peak_memory_kib(server.id())?;
-    let figures: Vec<Value> = serde_json::from_slice(&out.stdout).context("volant-bench output")?;
+    let figures: Value = serde_json::from_slice(&out.stdout).context("volant-bench output")?;
+    let figures = if o.day { vec![figures] } else { figures.as_array().cloned().unwrap_or_default() };
     Ok((startup, peak_kib, figures))
+}
+
+/// Waits until the machine is quiet (idle at least 80 % of a 5 s window, at most 15 minutes):
+/// the scheduler's first pass visits every school (eligibility, reminders, connectors…), and
+/// figures taken during it would measure it, not the requests. How long it took is printed.
+fn settle() {
+    let started = Instant::now();
+    let mut before = cpu_times();
+    loop {
+        sleep(Duration::from_secs(5));
+        let now = cpu_times();
+        let (busy, idle) = (now.0.saturating_sub(before.0), now.1.saturating_sub(before.1));
+        before = now;
+        let idle_share = idle as f64 / (busy + idle).max(1) as f64;
+        if idle_share >= 0.8 || started.elapsed() > Duration::from_secs(900) {
+            eprintln!("==> the machine is quiet ({:.0} % idle) {:.0?} after start-up", idle_share * 100.0, started.elapsed());
+            return;
+        }
+    }
+}
+
+/// (busy, idle) jiffies of the whole machine, from `/proc/stat`.
+fn cpu_times() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<u64> =
+        stat.lines().next().unwrap_or_default().split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
+    let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
+    (fields.iter().sum::<u64>().saturating_sub(idle), idle)
 }
 
 fn ready(port: &str) -> bool {
@@ -198,6 +271,47 @@ fn report(o: &Options, seed: Duration, startup: Duration, peak_kib: u64, figures
                 f["concurrency"],
                 ratio
             ));
+        }
+    }
+    s
+}
+
+/// The day's report: per rate, each operation's latency and errors, and the peak.
+fn day_report(o: &Options, peak_kib: u64, figures: &[Value]) -> String {
+    let Some(day) = figures.first() else { return String::new() };
+    let mut s = format!(
+        "## A weekday of {} schools (preset `{}`, {} build, {} s per rate)\n\n- {} people logged in, in {:.1} s\n\
+         - one school's weekday: {} requests\n- server peak resident memory: {} MiB\n- peak rate within the targets: {}\n",
+        day["schools"],
+        o.preset,
+        if o.quick { "debug" } else { "release" },
+        o.seconds,
+        day["people"],
+        day["setup_seconds"].as_f64().unwrap_or_default(),
+        day["requests_per_school_day"],
+        peak_kib / 1024,
+        day["peak"].as_f64().map_or("none".to_owned(), |p| format!("{p} requests per second")),
+    );
+    for rate in day["rates"].as_array().into_iter().flatten() {
+        s.push_str(&format!(
+            "\n### {} requests per second (achieved {:.1}; within targets: {})\n\n\
+             | operation | requests | errors | p50 ms | p99 ms |\n|---|---|---|---|---|\n",
+            rate["rate"],
+            rate["achieved"].as_f64().unwrap_or_default(),
+            if rate["within_targets"] == true { "yes" } else { "no" }
+        ));
+        for op in rate["ops"].as_array().into_iter().flatten() {
+            s.push_str(&format!(
+                "| {} | {} | {} | {:.2} | {:.2} |\n",
+                op["op"].as_str().unwrap_or_default(),
+                op["requests"],
+                op["errors"],
+                op["p50_ms"].as_f64().unwrap_or_default(),
+                op["p99_ms"].as_f64().unwrap_or_default()
+            ));
+            if let Some(e) = op["first_error"].as_str() {
+                s.push_str(&format!("|  ↳ first error: {} | | | | |\n", e.replace('|', "/")));
+            }
         }
     }
     s

@@ -351,6 +351,8 @@ fn test() -> anyhow::Result<()> {
         ("smoke and fuzzing", &|| {
             // Every benchmark scenario answers correctly on a small data set (no time is asserted).
             bench::bench(&["--quick".to_owned()])?;
+            // The weekday's mix too: every operation of the day answers correctly.
+            bench::bench(&["--quick".to_owned(), "--day".to_owned()])?;
             // Schema-based fuzzing of every endpoint as every role (a bounded budget; see docs/reliability.md).
             reliability::reliability(&[])
         }),

@@ -4,6 +4,8 @@
 //! same statements run directly against PostgreSQL (session lookup, tenant setting, query,
 //! commit) through the server's own library functions, and prints the HTTP / SQL ratio.
 
+mod day;
+
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
@@ -34,6 +36,20 @@ struct Args {
     /// Skip the direct SQL timings (they need the database of VOLANT_DATA_DIR or DATABASE_URL).
     #[arg(long)]
     no_sql: bool,
+    /// Replay a weekday of many schools instead of the scenarios (see `day.rs`).
+    #[arg(long)]
+    day: bool,
+    /// Schools taking part in the day (`bench-0001` onwards).
+    #[arg(long, default_value_t = 100)]
+    schools: usize,
+    /// Request rates of the day, per second, each for `--seconds`.
+    #[arg(long, value_delimiter = ',', default_value = "25,50,100,200,300")]
+    rates: Vec<f64>,
+    /// Instructors and students of each school who log in for the day.
+    #[arg(long, default_value_t = 8)]
+    instructors: usize,
+    #[arg(long, default_value_t = 6)]
+    students: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -107,6 +123,20 @@ struct Session {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.day {
+        let report = day::run(day::DayArgs {
+            base: args.base.clone(),
+            password: args.password.clone(),
+            schools: args.schools,
+            rates: args.rates.clone(),
+            seconds: args.seconds,
+            instructors: args.instructors,
+            students: args.students,
+        })
+        .await?;
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
     let admin = login(&args).await?;
     let school = discover(&args, &admin).await?;
     let mut out = vec![];

@@ -88,6 +88,7 @@ async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown
         if *shutdown.borrow() {
             return;
         }
+        let pass = std::time::Instant::now();
         if let Some(drift) = clock.jumped() {
             let detail = serde_json::json!({"drift_seconds": drift, "now": chrono::Utc::now()});
             tracing::warn!(drift_seconds = drift, "the wall clock jumped");
@@ -143,6 +144,13 @@ async fn run_scheduler(state: AppState, every: std::time::Duration, mut shutdown
             Ok(0) => {}
             Ok(_) => state.jobs_wake.notify_one(),
             Err(e) => tracing::warn!(error = %e, "RdvPermis: cannot queue the results"),
+        }
+        // Each pass visits every school: at market scale its length is the first thing to watch.
+        let took = pass.elapsed();
+        if took > every / 2 {
+            tracing::warn!(took_ms = took.as_millis(), every_ms = every.as_millis(), "the scheduler's pass is slow");
+        } else {
+            tracing::debug!(took_ms = took.as_millis(), "scheduler pass");
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {},
