@@ -35,7 +35,7 @@ import { LoadError } from '../shell/LoadError.tsx';
 import { PageLoader } from '../shell/PageLoader.tsx';
 import { PageHeader } from '../shell/PageHeader.tsx';
 import { cachedBusyEvents, type BusyContext } from './planning/busy.ts';
-import { eventContent, resourceLabelContent } from './planning/calendarContent.ts';
+import { eventContent, eventTimeText, resourceLabelContent } from './planning/calendarContent.ts';
 import { CalendarFeedModal } from './planning/CalendarFeedModal.tsx';
 import { CopyWeekModal } from './planning/CopyWeekModal.tsx';
 import { daySheetUrl, weekPdfUrl } from './planning/print.ts';
@@ -341,7 +341,7 @@ export default function PlanningPage() {
     nowIndicator: true,
     dayMaxEvents: true,
     displayEventEnd: true,
-    eventTimeFormat: { hour: '2-digit', minute: '2-digit' },
+    eventTimeFormat: eventTimeText(),
     slotLabelFormat: { hour: '2-digit', minute: '2-digit' },
     noEventsContent: t('planning.noEvents'),
     allDayContent: t('planning.allDay'),

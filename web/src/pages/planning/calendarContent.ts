@@ -16,8 +16,38 @@ function span(className: string, text: string): HTMLSpanElement {
   return el;
 }
 
+/**
+ * An event's time range ("08:00 – 09:00"), formatted once per distinct range: a busy week draws
+ * hundreds of lessons on a few dozen slots, and `formatRange` for each was a sixth of the time the
+ * 500-lesson week takes to draw (docs/scaling.md). Same formatter as the calendar's own.
+ */
+export function eventTimeText(): (start: Date, end: Date | null) => string {
+  const intl = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' });
+  const known = new Map<string, string>();
+  return (start, end) => {
+    const key = `${start.getTime()}-${end?.getTime() ?? ''}`;
+    let text = known.get(key);
+    if (text === undefined) {
+      text = end && start <= end ? intl.formatRange(start, end) : intl.format(start);
+      if (known.size > 5000) known.clear();
+      known.set(key, text);
+    }
+    return text;
+  };
+}
+
 /** Time, title, then who/what/where; compact in the month view. */
 export function eventContent(t: TFunction) {
+  // The warnings' words per count, asked of i18next once each.
+  const warningWords = new Map<number, string>();
+  const warnings = (count: number) => {
+    let words = warningWords.get(count);
+    if (words === undefined) {
+      words = `⚠ ${t('planning.event.warnings', { count })}`;
+      warningWords.set(count, words);
+    }
+    return words;
+  };
   return (info: Calendar.EventContentInfo): Calendar.Content | undefined => {
     const title0 = typeof info.event.title === 'string' ? info.event.title : '';
     if (info.event.display === 'background') {
@@ -62,8 +92,7 @@ export function eventContent(t: TFunction) {
     const sub = [who, props.subtitle ?? ''].filter(Boolean).join(' · ');
     if (sub) root.append(span('vl-ev-sub', sub));
     if (props.warnings) {
-      const warn = span('vl-ev-warn', `⚠ ${t('planning.event.warnings', { count: props.warnings })}`);
-      root.append(warn);
+      root.append(span('vl-ev-warn', warnings(props.warnings)));
     }
     return { domNodes: [root] };
   };
