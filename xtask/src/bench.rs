@@ -163,11 +163,7 @@ fn measure(
             load.args(["--instructors", "2", "--students", "2"]);
         }
     }
-    let out = load
-        .envs(env.iter().cloned())
-        .stderr(Stdio::inherit())
-        .output()
-        .context("run volant-bench")?;
+    let out = load.envs(env.iter().cloned()).stderr(Stdio::inherit()).output().context("run volant-bench")?;
     if !out.status.success() {
         bail!("the load generator found an incorrect answer or failed");
     }
@@ -190,7 +186,11 @@ fn settle() {
         before = now;
         let idle_share = idle as f64 / (busy + idle).max(1) as f64;
         if idle_share >= 0.8 || started.elapsed() > Duration::from_secs(900) {
-            eprintln!("==> the machine is quiet ({:.0} % idle) {:.0?} after start-up", idle_share * 100.0, started.elapsed());
+            eprintln!(
+                "==> the machine is quiet ({:.0} % idle) {:.0?} after start-up",
+                idle_share * 100.0,
+                started.elapsed()
+            );
             return;
         }
     }

@@ -215,7 +215,8 @@ async fn school(args: &DayArgs, slug: &str) -> anyhow::Result<School> {
         let p = login(base, &format!("moniteur{j}@{slug}.volant.test"), pw).await?;
         let mine = get(&p, &format!("{base}/api/v1/lessons?from={since}&to={}", rfc(Utc::now()))).await?;
         for l in items(&mine) {
-            let ended = l["ends_at"].as_str().and_then(|t| t.parse::<DateTime<Utc>>().ok()).is_some_and(|t| t < Utc::now());
+            let ended =
+                l["ends_at"].as_str().and_then(|t| t.parse::<DateTime<Utc>>().ok()).is_some_and(|t| t < Utc::now());
             if l["status"] == "planned" && ended {
                 unmarked.extend(uuid(&l, "id").map(|id| (instructors.len(), id)));
             }
@@ -342,12 +343,17 @@ async fn operate(base: &str, password: &str, s: &School, op: Op, roll: u64) -> a
     let today = midnight();
     match op {
         Op::OfficeWeek => {
-            let monday = today - chrono::Duration::days(i64::from(Utc::now().with_timezone(&Paris).weekday().num_days_from_monday()));
-            let url = format!("{base}/api/v1/lessons?from={}&to={}", rfc(monday), rfc(monday + chrono::Duration::days(7)));
+            let monday = today
+                - chrono::Duration::days(i64::from(Utc::now().with_timezone(&Paris).weekday().num_days_from_monday()));
+            let url =
+                format!("{base}/api/v1/lessons?from={}&to={}", rfc(monday), rfc(monday + chrono::Duration::days(7)));
             ensure!(!items(&get(office, &url).await?).is_empty(), "an empty week");
         }
         Op::OfficeSearch => {
-            ensure!(!items(&get(office, &format!("{base}/api/v1/students?q={}", s.search)).await?).is_empty(), "nobody found");
+            ensure!(
+                !items(&get(office, &format!("{base}/api/v1/students?q={}", s.search)).await?).is_empty(),
+                "nobody found"
+            );
         }
         Op::OfficeStudentFile => {
             let (_, id) = student();
@@ -394,7 +400,8 @@ async fn operate(base: &str, password: &str, s: &School, op: Op, roll: u64) -> a
             login(base, &format!("secretariat@{}.volant.test", s.slug), password).await?;
         }
         Op::InstructorDay => {
-            let url = format!("{base}/api/v1/lessons?from={}&to={}", rfc(today), rfc(today + chrono::Duration::days(1)));
+            let url =
+                format!("{base}/api/v1/lessons?from={}&to={}", rfc(today), rfc(today + chrono::Duration::days(1)));
             get(instructor(), &url).await?;
         }
         Op::InstructorComplete => {
@@ -413,7 +420,11 @@ async fn operate(base: &str, password: &str, s: &School, op: Op, roll: u64) -> a
                     ensure!(r.status() == 200, "complete: {} {}", r.status(), r.text().await.unwrap_or_default());
                 }
                 None => {
-                    let url = format!("{base}/api/v1/lessons?from={}&to={}", rfc(today), rfc(today + chrono::Duration::days(1)));
+                    let url = format!(
+                        "{base}/api/v1/lessons?from={}&to={}",
+                        rfc(today),
+                        rfc(today + chrono::Duration::days(1))
+                    );
                     get(instructor(), &url).await?;
                 }
             }

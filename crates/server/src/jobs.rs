@@ -99,7 +99,11 @@ pub async fn enqueue_once(
 /// Adds a school's job of `kind` unless one is already waiting or running: work done in batches
 /// (one job takes what is there when it runs) needs no second job behind the first. Returns
 /// whether this call added it.
-pub async fn enqueue_unless_waiting(conn: &mut PgConnection, tenant: TenantId, kind: &str) -> Result<bool, sqlx::Error> {
+pub async fn enqueue_unless_waiting(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    kind: &str,
+) -> Result<bool, sqlx::Error> {
     let added = sqlx::query(
         "INSERT INTO jobs (id, tenant_id, kind, payload)
          SELECT $1, $2, $3, '{}'::jsonb

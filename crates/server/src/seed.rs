@@ -10,9 +10,9 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, bail};
-use futures::StreamExt;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use chrono_tz::Europe::Paris;
+use futures::StreamExt;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 use volant_domain::{booklet::remc_b, email::Email, ids::TenantId, recurrence::local_to_utc, role::Role, search};
@@ -122,7 +122,9 @@ pub async fn generate(pool: &PgPool, preset: Preset, seed: u64, argon2_kib: u32)
     let mut schools = futures::stream::iter(1..=wanted)
         .map(|n| {
             let (pool, hash) = (pool.clone(), hash.clone());
-            tokio::spawn(async move { school(&pool, n, seed, today, &hash).await.with_context(|| format!("school {n}")) })
+            tokio::spawn(
+                async move { school(&pool, n, seed, today, &hash).await.with_context(|| format!("school {n}")) },
+            )
         })
         .buffer_unordered(SCHOOLS_AT_ONCE);
     let mut done = 0;
@@ -279,7 +281,12 @@ impl Plan {
         let in_training = students.iter().filter(|s| s.start <= today_offset && today_offset + 14 < s.end);
         for (k, s) in in_training.take(INSTRUCTORS * STUDENT_ACCOUNTS_PER_INSTRUCTOR).enumerate() {
             let local = format!("eleve{}", k + 1);
-            p.accounts.push(Account { local, name: format!("Élève {}", k + 1), role: Role::Student, linked: Some(s.id) });
+            p.accounts.push(Account {
+                local,
+                name: format!("Élève {}", k + 1),
+                role: Role::Student,
+                linked: Some(s.id),
+            });
         }
         let mut done_by_student = vec![0usize; STUDENTS];
         for d in 0..days {

@@ -17,11 +17,11 @@ pub async fn get(
         "SELECT lesson_id, student_id, status, method, reason, decided_at, resolved_at, resolution
            FROM lesson_confirmations WHERE tenant_id = $1 AND lesson_id = $2 AND student_id = $3",
     )
-        .bind(tenant.0)
-        .bind(lesson)
-        .bind(student)
-        .fetch_optional(conn)
-        .await
+    .bind(tenant.0)
+    .bind(lesson)
+    .bind(student)
+    .fetch_optional(conn)
+    .await
 }
 
 pub struct NewRow<'a> {

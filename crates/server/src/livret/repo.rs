@@ -160,7 +160,12 @@ pub async fn set_status(
 }
 
 /// Makes a refused transmission new again, with a new key; `false` when it was not refused.
-pub async fn renew(conn: &mut PgConnection, tenant: TenantId, lesson: Uuid, student: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn renew(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    lesson: Uuid,
+    student: Uuid,
+) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar::<_, Uuid>(
         "UPDATE livret_transmissions SET status = 'pending', reason = NULL, key = gen_random_uuid(), updated_at = now()
           WHERE tenant_id = $1 AND lesson_id = $2 AND student_id = $3 AND status = 'rejected'

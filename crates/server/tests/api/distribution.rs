@@ -218,9 +218,7 @@ fn string_literals(src: &str) -> Vec<(usize, String)> {
             if at(i + 1 + hashes) == '"' {
                 let start = i + 2 + hashes;
                 let mut end = start;
-                while end < chars.len()
-                    && !(at(end) == '"' && (1..=hashes).all(|h| at(end + h) == '#'))
-                {
+                while end < chars.len() && !(at(end) == '"' && (1..=hashes).all(|h| at(end + h) == '#')) {
                     end += 1;
                 }
                 let text: String = chars[start..end.min(chars.len())].iter().collect();

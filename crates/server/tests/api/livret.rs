@@ -113,7 +113,11 @@ async fn every_lesson_reaches_the_livret_once_despite_faults_and_the_etp_preview
     app.wait_jobs_idle().await;
     assert_eq!(admin.json("/api/v1/livret/transmissions").await["items"], json!([]));
     let etp = admin.json(&format!("/api/v1/etp-preview?month={month}")).await;
-    assert_eq!((etp["weighted_hours"].as_f64(), etp["not_transmitted_hours"].as_f64()), (Some(0.0), Some(6.9)), "{etp}");
+    assert_eq!(
+        (etp["weighted_hours"].as_f64(), etp["not_transmitted_hours"].as_f64()),
+        (Some(0.0), Some(6.9)),
+        "{etp}"
+    );
     assert_eq!(received(&sim).await, 0);
 
     // Granted, with the platform failing three times: every lesson counted once; the one without
