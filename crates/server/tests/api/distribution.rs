@@ -13,6 +13,7 @@ use std::{collections::BTreeSet, path::Path};
 use crate::{
     helpers::*,
     isolation::{GLOBAL_TABLES, GLOBAL_WITH_TENANT_ID, SCHOOL_OR_INSTALLATION},
+    layers::rust_files,
 };
 
 /// A foreign key: its name, its table, the table it points to, and where `tenant_id` stands in
@@ -128,7 +129,7 @@ async fn every_statement_names_the_school_of_each_table_it_touches() {
     let distributed = distributed_tables(&app).await;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = vec![];
-    rust_sources(&root, &mut files);
+    rust_files(&root, &mut files);
     let (mut statements, mut faults) = (0, vec![]);
     for path in &files {
         let src = std::fs::read_to_string(path).unwrap();
@@ -157,17 +158,6 @@ async fn every_statement_names_the_school_of_each_table_it_touches() {
     }
     assert!(statements > 300, "the statements were found: {statements}");
     assert!(faults.is_empty(), "{}", faults.join("\n"));
-}
-
-fn rust_sources(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_sources(&path, found);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            found.push(path);
-        }
-    }
 }
 
 fn words(sql: &str) -> impl Iterator<Item = &str> {

@@ -236,7 +236,7 @@ fn the_sqlx_reader_numbers_lines_and_skips_test_modules() {
     assert_eq!(sqlx_lines(src), [(2, "use sqlx::PgConnection;")]);
 }
 
-fn rust_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+pub fn rust_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
